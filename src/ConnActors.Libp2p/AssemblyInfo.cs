@@ -1,0 +1,1 @@
+namespace ConnActors.Libp2p;

@@ -1,0 +1,1 @@
+public class T1 { [Fact] public void A() => Assert.True(true); }
