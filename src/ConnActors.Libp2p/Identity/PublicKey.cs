@@ -1,0 +1,41 @@
+using ConnActors.Libp2p.Encoding;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace ConnActors.Libp2p.Identity;
+
+/// <summary>A libp2p public key: its type and raw key bytes, as in the PublicKey protobuf.</summary>
+public sealed class PublicKey
+{
+    public PublicKey(KeyType type, byte[] data)
+    {
+        Type = type;
+        Data = data;
+        if (type == KeyType.Ed25519 && data.Length != Ed25519PublicKeyParameters.KeySize)
+            throw new FormatException($"an Ed25519 public key has 32 bytes, not {data.Length}");
+    }
+
+    public KeyType Type { get; }
+
+    public byte[] Data { get; }
+
+    /// <summary>Deterministic protobuf encoding (field 1 type, field 2 data), the form PeerIds hash.</summary>
+    public byte[] ToProtobuf() => new ProtoWriter().WriteVarint(1, (ulong)Type).WriteBytes(2, Data).ToArray();
+
+    /// <exception cref="FormatException">Malformed protobuf or missing fields.</exception>
+    public static PublicKey FromProtobuf(ReadOnlyMemory<byte> bytes)
+    {
+        var (type, data) = KeyProtobuf.Read(bytes, "public key");
+        return new PublicKey(type, data);
+    }
+
+    /// <summary>Verifies a signature; only Ed25519 is supported, other key types never verify.</summary>
+    public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (Type != KeyType.Ed25519 || signature.Length != Ed25519PrivateKeyParameters.SignatureSize) return false;
+        var key = new Ed25519PublicKeyParameters(Data);
+        return key.Verify(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Algorithm.Ed25519, null,
+            message.ToArray(), 0, message.Length, signature.ToArray(), 0);
+    }
+
+    public PeerId ToPeerId() => PeerId.FromPublicKey(this);
+}
