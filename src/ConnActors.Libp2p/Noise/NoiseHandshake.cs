@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using ConnActors.Libp2p.Identity;
+using Org.BouncyCastle.Math.EC.Rfc7748;
+
+namespace ConnActors.Libp2p.Noise;
+
+/// <summary>The libp2p Noise handshake (Noise_XX_25519_ChaChaPoly_SHA256, protocol id "/noise").</summary>
+public static class NoiseHandshake
+{
+    public const string ProtocolId = "/noise";
+    public const string ProtocolName = "Noise_XX_25519_ChaChaPoly_SHA256";
+
+    private const int KeySize = 32;
+    private const int FirstMessageLimit = KeySize + 1024;
+    private const int PayloadMessageLimit = 8192;
+
+    /// <summary>Runs the handshake as initiator (dialer) or responder.</summary>
+    /// <remarks>When dialing a known peer, pass its id as expectedRemote: the handshake fails unless the remote proves it.</remarks>
+    /// <exception cref="NoiseException">Any failure; the message says which.</exception>
+    public static async Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, PrivateKey identity,
+        PeerId? expectedRemote, CancellationToken ct)
+    {
+        using var state = new SymmetricState(ProtocolName);
+        state.MixHash([]);
+        var staticPrivate = NewPrivateKey();
+        var staticPublic = PublicOf(staticPrivate);
+        var ephemeralPrivate = NewPrivateKey();
+        var ephemeralPublic = PublicOf(ephemeralPrivate);
+        var payload = NoiseHandshakePayload.Create(identity, staticPublic).ToProtobuf();
+        try
+        {
+            PublicKey remoteIdentity;
+            CipherState send, receive;
+            if (initiator)
+            {
+                state.MixHash(ephemeralPublic);
+                state.EncryptAndHash([]);
+                await NoiseFraming.WriteAsync(stream, ephemeralPublic, ct).ConfigureAwait(false);
+
+                var m2 = await NoiseFraming.ReadAsync(stream, PayloadMessageLimit, "noise handshake message 2", ct).ConfigureAwait(false);
+                if (m2.Length < KeySize + KeySize + CipherState.TagSize * 2) throw new NoiseException($"noise handshake message 2 too short ({m2.Length} bytes)");
+                var remoteEphemeral = m2[..KeySize];
+                state.MixHash(remoteEphemeral);
+                state.MixKey(Dh(ephemeralPrivate, remoteEphemeral));
+                var remoteStatic = state.DecryptAndHash(m2.AsSpan(KeySize, KeySize + CipherState.TagSize));
+                state.MixKey(Dh(ephemeralPrivate, remoteStatic));
+                var remotePayload = state.DecryptAndHash(m2.AsSpan(KeySize * 2 + CipherState.TagSize));
+                remoteIdentity = NoiseHandshakePayload.FromProtobuf(remotePayload).Verify(remoteStatic);
+                CheckExpected(remoteIdentity, expectedRemote);
+
+                var encryptedStatic = state.EncryptAndHash(staticPublic);
+                state.MixKey(Dh(staticPrivate, remoteEphemeral));
+                var encryptedPayload = state.EncryptAndHash(payload);
+                await NoiseFraming.WriteAsync(stream, (byte[])[.. encryptedStatic, .. encryptedPayload], ct).ConfigureAwait(false);
+                (send, receive) = state.Split();
+            }
+            else
+            {
+                var m1 = await NoiseFraming.ReadAsync(stream, FirstMessageLimit, "noise handshake message 1", ct).ConfigureAwait(false);
+                if (m1.Length < KeySize) throw new NoiseException($"noise handshake message 1 too short ({m1.Length} bytes)");
+                var remoteEphemeral = m1[..KeySize];
+                state.MixHash(remoteEphemeral);
+                state.DecryptAndHash(m1.AsSpan(KeySize));
+
+                state.MixHash(ephemeralPublic);
+                state.MixKey(Dh(ephemeralPrivate, remoteEphemeral));
+                var encryptedStatic = state.EncryptAndHash(staticPublic);
+                state.MixKey(Dh(staticPrivate, remoteEphemeral));
+                var encryptedPayload = state.EncryptAndHash(payload);
+                await NoiseFraming.WriteAsync(stream, (byte[])[.. ephemeralPublic, .. encryptedStatic, .. encryptedPayload], ct).ConfigureAwait(false);
+
+                var m3 = await NoiseFraming.ReadAsync(stream, PayloadMessageLimit, "noise handshake message 3", ct).ConfigureAwait(false);
+                if (m3.Length < KeySize + CipherState.TagSize * 2) throw new NoiseException($"noise handshake message 3 too short ({m3.Length} bytes)");
+                var remoteStatic = state.DecryptAndHash(m3.AsSpan(0, KeySize + CipherState.TagSize));
+                state.MixKey(Dh(ephemeralPrivate, remoteStatic));
+                var remotePayload = state.DecryptAndHash(m3.AsSpan(KeySize + CipherState.TagSize));
+                remoteIdentity = NoiseHandshakePayload.FromProtobuf(remotePayload).Verify(remoteStatic);
+                CheckExpected(remoteIdentity, expectedRemote);
+                var (initiatorToResponder, responderToInitiator) = state.Split();
+                (send, receive) = (responderToInitiator, initiatorToResponder);
+            }
+            return new NoiseSecureStream(stream, send, receive, remoteIdentity);
+        }
+        catch (CryptographicException e)
+        {
+            throw new NoiseException("noise handshake message failed authentication", e);
+        }
+    }
+
+    private static void CheckExpected(PublicKey remote, PeerId? expected)
+    {
+        if (expected is not null && !expected.Matches(remote))
+            throw new NoiseException($"remote proved peer id {remote.ToPeerId()} but {expected} was expected");
+    }
+
+    private static byte[] NewPrivateKey()
+    {
+        var key = new byte[X25519.ScalarSize];
+        RandomNumberGenerator.Fill(key);
+        return key;
+    }
+
+    private static byte[] PublicOf(byte[] privateKey)
+    {
+        var pub = new byte[X25519.PointSize];
+        X25519.ScalarMultBase(privateKey, 0, pub, 0);
+        return pub;
+    }
+
+    private static byte[] Dh(byte[] privateKey, byte[] publicKey)
+    {
+        var shared = new byte[X25519.PointSize];
+        if (!X25519.CalculateAgreement(privateKey, 0, publicKey, 0, shared, 0))
+            throw new NoiseException("X25519 agreement with the remote key is all zeros");
+        return shared;
+    }
+}
