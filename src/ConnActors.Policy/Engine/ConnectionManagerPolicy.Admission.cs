@@ -1,0 +1,184 @@
+using ConnActors.Policy.Admission;
+using ConnActors.Policy.Peers;
+
+namespace ConnActors.Policy.Engine;
+
+public sealed partial class ConnectionManagerPolicy
+{
+    /// <summary>
+    /// The address gate, before any handshake work: hard cap, inbound share, pending handshakes, subnet
+    /// caps and subnet rate. On admission the attempt holds a pending slot until
+    /// <see cref="CompleteInboundHandshake"/> or <see cref="AbortInboundHandshake"/>.
+    /// </summary>
+    public AdmissionVerdict CheckInboundAddress(in RemoteAddress address, long nowMs)
+    {
+        _work++;
+        if (Occupancy >= Limits.HardCap) return AdmissionVerdict.Refuse(RefusalReason.HardCap);
+        if (_inbound + _pendingInbound >= Limits.MaxInbound) return AdmissionVerdict.Refuse(RefusalReason.InboundFull);
+        if (_pendingInbound >= Limits.MaxPendingHandshakes) return AdmissionVerdict.Refuse(RefusalReason.PendingHandshakes);
+        var subnet = _subnets.CheckCounts(in address);
+        if (subnet != RefusalReason.None) return AdmissionVerdict.Refuse(subnet);
+        if (!_subnets.TryTakeInboundToken(in address, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.SubnetRate);
+        _pendingInbound++;
+        _subnets.Add(in address);
+        return AdmissionVerdict.Admit;
+    }
+
+    /// <summary>
+    /// The peer gate, after the security handshake: penalties, per-peer cap and the reserves. On
+    /// admission the pending slot becomes an established inbound connection; on refusal it is released.
+    /// </summary>
+    public AdmissionVerdict CompleteInboundHandshake(PeerKey peer, in RemoteAddress address, long nowMs)
+    {
+        _work++;
+        if (_pendingInbound <= 0) throw new InvalidOperationException("no inbound handshake is pending");
+        _pendingInbound--;
+        var verdict = CheckPeerForInbound(peer, nowMs);
+        if (!verdict.Admitted)
+        {
+            _subnets.Remove(in address);
+            return verdict;
+        }
+        Established(peer, ConnectionDirection.Inbound, nowMs);
+        return verdict;
+    }
+
+    /// <summary>An inbound attempt that passed the address gate failed its handshake.</summary>
+    public void AbortInboundHandshake(in RemoteAddress address)
+    {
+        if (_pendingInbound <= 0) throw new InvalidOperationException("no inbound handshake is pending");
+        _pendingInbound--;
+        _subnets.Remove(in address);
+    }
+
+    /// <summary>
+    /// May we dial <paramref name="peer"/>? On admission the dial holds a slot until
+    /// <see cref="CompleteOutbound"/>. Outbound may use the outbound reserve; only friends and protected
+    /// peers may use the friend reserve.
+    /// </summary>
+    public AdmissionVerdict BeginOutbound(PeerKey peer, in RemoteAddress address, long nowMs)
+    {
+        _work++;
+        if (Occupancy >= Limits.HardCap) return AdmissionVerdict.Refuse(RefusalReason.HardCap);
+        ref var entry = ref _peers.Get(peer);
+        bool known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry);
+        bool privileged = known && IsPrivileged(in entry);
+        if (!privileged && _ordinaryConnections + _ordinaryPendingOutbound + _pendingInbound >= Limits.HardCap - Limits.FriendReserve)
+            return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);
+        if (known && entry.Connections + entry.PendingOutbound >= Limits.MaxPerPeer) return AdmissionVerdict.Refuse(RefusalReason.PerPeerCap);
+        if (!privileged && _penalties.IsBarred(peer, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.Denied);
+
+        ref var tracked = ref _peers.Track(peer);
+        tracked.PendingOutbound++;
+        _pendingOutbound++;
+        if (!privileged) _ordinaryPendingOutbound++;
+        return AdmissionVerdict.Admit;
+    }
+
+    /// <summary>A dial admitted by <see cref="BeginOutbound"/> finished: established or failed.</summary>
+    public void CompleteOutbound(PeerKey peer, bool success, long nowMs)
+    {
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.PendingOutbound == 0)
+            throw new InvalidOperationException($"no dial to {peer} is pending");
+        entry.PendingOutbound--;
+        _pendingOutbound--;
+        if (!IsPrivileged(in entry)) _ordinaryPendingOutbound--;
+        if (success)
+        {
+            Established(peer, ConnectionDirection.Outbound, nowMs);
+            return;
+        }
+        ReleaseIfGone(peer, ref entry, nowMs);
+    }
+
+    /// <inheritdoc />
+    public AdmissionVerdict AdmitInbound(PeerKey peer, in RemoteAddress address, long nowMs)
+    {
+        var verdict = CheckInboundAddress(in address, nowMs);
+        return verdict.Admitted ? CompleteInboundHandshake(peer, in address, nowMs) : verdict;
+    }
+
+    /// <inheritdoc />
+    public AdmissionVerdict AdmitOutbound(PeerKey peer, in RemoteAddress address, long nowMs)
+    {
+        var verdict = BeginOutbound(peer, in address, nowMs);
+        if (verdict.Admitted) CompleteOutbound(peer, success: true, nowMs);
+        return verdict;
+    }
+
+    /// <inheritdoc />
+    public void ConnectionClosed(PeerKey peer, ConnectionDirection direction, in RemoteAddress address, long nowMs)
+    {
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) throw new InvalidOperationException($"{peer} has no connection");
+        bool privileged = IsPrivileged(in entry);
+        if (direction == ConnectionDirection.Inbound)
+        {
+            if (entry.Inbound == 0) throw new InvalidOperationException($"{peer} has no inbound connection");
+            entry.Inbound--;
+            _inbound--;
+            if (!privileged) _ordinaryInbound--;
+            _subnets.Remove(in address);
+        }
+        else
+        {
+            if (entry.Outbound == 0) throw new InvalidOperationException($"{peer} has no outbound connection");
+            entry.Outbound--;
+            _outbound--;
+        }
+        if (!privileged) _ordinaryConnections--;
+        if (entry.IsClosing) _closingConnections--;
+        if (entry.ActiveBursts > 0) _activeBurstConnections--;
+        ReleaseIfGone(peer, ref entry, nowMs);
+    }
+
+    private AdmissionVerdict CheckPeerForInbound(PeerKey peer, long nowMs)
+    {
+        ref var entry = ref _peers.Get(peer);
+        bool known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry);
+        bool privileged = known && IsPrivileged(in entry);
+        if (known && entry.Connections + entry.PendingOutbound >= Limits.MaxPerPeer) return AdmissionVerdict.Refuse(RefusalReason.PerPeerCap);
+        if (privileged) return AdmissionVerdict.Admit;
+        if (_penalties.IsBarred(peer, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.Denied);
+        if (_ordinaryInbound >= Limits.HardCap - Limits.OutboundReserve - Limits.FriendReserve) return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);
+        return AdmissionVerdict.Admit;
+    }
+
+    private void Established(PeerKey peer, ConnectionDirection direction, long nowMs)
+    {
+        ref var entry = ref _peers.Track(peer);
+        if (!entry.IsConnected) entry.ConnectedSinceMs = nowMs;
+        bool privileged = IsPrivileged(in entry);
+        if (direction == ConnectionDirection.Inbound)
+        {
+            entry.Inbound++;
+            _inbound++;
+            if (!privileged) _ordinaryInbound++;
+        }
+        else
+        {
+            entry.Outbound++;
+            _outbound++;
+        }
+        if (!privileged) _ordinaryConnections++;
+        if (entry.IsClosing) _closingConnections++;
+        if (entry.ActiveBursts > 0) _activeBurstConnections++;
+        _arrivals.RecordArrival(direction, nowMs);
+    }
+
+    // A peer with no connection and no dial left gives its subsystem slots back and leaves the index
+    // unless something about it must be remembered.
+    private void ReleaseIfGone(PeerKey peer, ref PeerEntry entry, long nowMs)
+    {
+        if (entry.IsConnected || entry.PendingOutbound > 0) return;
+        if (entry.SubsystemClaims != 0)
+        {
+            _quotas.ReleaseAll(entry.SubsystemClaims);
+            entry.SubsystemClaims = 0;
+        }
+        entry.IsClosing = false;
+        entry.BurstEndedMs = 0;
+        _peers.ForgetIfIdle(peer, nowMs);
+    }
+}

@@ -1,0 +1,80 @@
+using ConnActors.Policy.Bursts;
+using ConnActors.Policy.Quotas;
+
+namespace ConnActors.Policy.Engine;
+
+public sealed partial class ConnectionManagerPolicy
+{
+    /// <summary>Enrolls a subsystem (see <see cref="QuotaTable.Enroll"/>).</summary>
+    public Enrollment Enroll(QuotaRequest request) => _quotas.Enroll(request);
+
+    /// <summary>
+    /// A subsystem asks for a slot on <paramref name="peer"/>. A connected peer costs no connection;
+    /// otherwise the node must have room (or, for a subsystem below its reservation, a borrowed slot is
+    /// reclaimed: the decision names the victim, already marked as closing). A granted slot is claimed
+    /// at once; when the peer later goes away its claims are released.
+    /// </summary>
+    public SlotDecision RequestSlot(SubsystemId subsystem, PeerKey peer, long nowMs)
+    {
+        _work++;
+        ref var entry = ref _peers.Get(peer);
+        bool known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry);
+        if (known && (entry.SubsystemClaims & subsystem.Bit) != 0) return new SlotDecision(SlotOutcome.Granted);
+        bool connected = known && (entry.IsConnected || entry.PendingOutbound > 0);
+        bool privileged = known && IsPrivileged(in entry);
+        bool room = Occupancy < Limits.HardCap
+            && (privileged || _ordinaryConnections + _ordinaryPendingOutbound + _pendingInbound < Limits.HardCap - Limits.FriendReserve);
+        var outcome = _quotas.Decide(subsystem, needsNewConnection: !connected, roomForNewConnection: room);
+        PeerKey victim = default;
+        if (outcome == SlotOutcome.GrantedAfterReclaim)
+        {
+            if (_planner.ReclaimVictim(nowMs) is not { } chosen) return new SlotDecision(SlotOutcome.DeniedNoCapacity);
+            victim = chosen;
+            MarkClosing(victim);
+        }
+        if (outcome is SlotOutcome.DeniedAtMaximum or SlotOutcome.DeniedNoCapacity) return new SlotDecision(outcome);
+        ref var claimed = ref _peers.Track(peer);
+        claimed.SubsystemClaims |= subsystem.Bit;
+        _quotas.Claim(subsystem);
+        return new SlotDecision(outcome, victim);
+    }
+
+    /// <summary>The subsystem no longer needs <paramref name="peer"/>.</summary>
+    public void ReleaseSlot(SubsystemId subsystem, PeerKey peer, long nowMs)
+    {
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || (entry.SubsystemClaims & subsystem.Bit) == 0) return;
+        entry.SubsystemClaims &= ~subsystem.Bit;
+        _quotas.Release(subsystem);
+        ReleaseIfGone(peer, ref entry, nowMs);
+    }
+
+    /// <summary>Begins a burst (a DHT query): its peers are in use until it ends, then first to prune.</summary>
+    public BurstId BeginBurst() => _bursts.Begin();
+
+    /// <summary>Enlists <paramref name="peer"/> in a running burst.</summary>
+    public void Enlist(BurstId burst, PeerKey peer)
+    {
+        if (!_bursts.Enlist(burst, peer)) return;
+        ref var entry = ref _peers.Get(peer);
+        if (entry.ActiveBursts == 1) _activeBurstConnections += entry.Connections;
+    }
+
+    /// <summary>Ends a burst: peers left in no other burst become first to prune.</summary>
+    public void EndBurst(BurstId burst, long nowMs) => _bursts.End(burst, nowMs, _onBurstFinished ??= OnBurstFinished);
+
+    private Action<PeerKey>? _onBurstFinished;
+
+    private void OnBurstFinished(PeerKey peer)
+    {
+        ref var entry = ref _peers.Get(peer);
+        _activeBurstConnections -= entry.Connections;
+        if (!entry.IsConnected && entry.PendingOutbound == 0) _peers.ForgetIfIdle(peer, entry.BurstEndedMs);
+    }
+
+    /// <summary>Bursts still running.</summary>
+    public int ActiveBursts => _bursts.ActiveCount;
+
+    /// <summary>Connections held by peers in running bursts.</summary>
+    public int ActiveBurstConnections => _activeBurstConnections;
+}

@@ -1,0 +1,71 @@
+using ConnActors.Policy.Trimming;
+
+namespace ConnActors.Policy.Engine;
+
+public sealed partial class ConnectionManagerPolicy
+{
+    /// <summary>Connections not already being closed: what regulation measures.</summary>
+    public int EffectiveConnections => Connections - _closingConnections;
+
+    /// <summary>
+    /// What regulation is due. High water starts a round unless the excess is made only of connections
+    /// of running bursts and the predicted arrivals still fit below the hard cap: those connections are
+    /// in use and will be first to go when their burst ends, so trimming now would only cause redials.
+    /// An arrival spike starts a round early when the predicted arrivals would cross high water.
+    /// </summary>
+    public RegulationTrigger CheckRegulation(long nowMs)
+    {
+        int count = EffectiveConnections;
+        if (_followUpAtMs <= nowMs && count > Limits.LowWater) return RegulationTrigger.FollowUp;
+        int expected = _arrivals.ExpectedArrivals(nowMs);
+        if (count >= Limits.HighWater)
+        {
+            bool excessIsBursts = count - _activeBurstConnections < Limits.HighWater;
+            bool arrivalsFit = count + expected < Limits.HardCap;
+            return excessIsBursts && arrivalsFit ? RegulationTrigger.None : RegulationTrigger.HighWater;
+        }
+        if (count > Limits.LowWater && _arrivals.IsSpike(nowMs) && count + expected >= Limits.HighWater)
+            return RegulationTrigger.ArrivalSpike;
+        return RegulationTrigger.None;
+    }
+
+    /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
+    public long FollowUpAtMs => _followUpAtMs;
+
+    /// <inheritdoc />
+    public void PlanTrim(long nowMs, TrimPlan plan)
+    {
+        var trigger = CheckRegulation(nowMs);
+        if (trigger == RegulationTrigger.None)
+        {
+            plan.Reset(trigger, EffectiveConnections, EffectiveConnections);
+            return;
+        }
+        _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs);
+        _work += plan.CandidatesConsidered + 1;
+        _followUpAtMs = plan.FollowUpAtMs ?? long.MaxValue;
+        foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
+    }
+
+    /// <inheritdoc />
+    public void PlanEmergencyTrim(long nowMs, int target, TrimPlan plan)
+    {
+        if (target < 0) throw new ArgumentOutOfRangeException(nameof(target));
+        _planner.PlanEmergency(plan, EffectiveConnections, target, nowMs);
+        _work += plan.CandidatesConsidered + 1;
+        foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
+    }
+
+    /// <summary>v2 needs no periodic upkeep: decay is evaluated lazily. Present for the common interface.</summary>
+    public void Tick(long nowMs)
+    {
+    }
+
+    private void MarkClosing(PeerKey peer)
+    {
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.IsClosing) return;
+        entry.IsClosing = true;
+        _closingConnections += entry.Connections;
+    }
+}

@@ -1,0 +1,11 @@
+namespace ConnActors.Policy.Engine;
+
+/// <summary>Which connection manager decides (as Kubo's <c>Swarm.ConnMgr.Type</c> selects one).</summary>
+public enum PolicyKind
+{
+    /// <summary>ConnActors v2: quotas, bursts, lazy scoring, smoothed trims, reserves.</summary>
+    V2,
+
+    /// <summary>A re-implementation of go-libp2p's BasicConnMgr, the comparison baseline.</summary>
+    Basic,
+}

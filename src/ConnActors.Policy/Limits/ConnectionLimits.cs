@@ -1,0 +1,94 @@
+namespace ConnActors.Policy.Limits;
+
+/// <summary>
+/// Every connection bound of one node, in one place. Soft watermarks are derived from the hard cap
+/// (<see cref="DerivedFrom"/>) or, when set explicitly, validated against it; <see cref="Validate"/>
+/// rejects incoherent combinations naming the configuration key at fault.
+/// </summary>
+public sealed record ConnectionLimits
+{
+    /// <summary>Absolute ceiling on connections, established plus pending handshakes. Never exceeded.</summary>
+    public required int HardCap { get; init; }
+
+    /// <summary>Connection count at which a regulation (trim) round starts.</summary>
+    public required int HighWater { get; init; }
+
+    /// <summary>Connection count a regulation round trims down to (and never below).</summary>
+    public required int LowWater { get; init; }
+
+    /// <summary>Slots only outbound dials may use: an inbound flood can never take them.</summary>
+    public required int OutboundReserve { get; init; }
+
+    /// <summary>Slots only friends and protected peers may use.</summary>
+    public required int FriendReserve { get; init; }
+
+    /// <summary>Most connections to one peer.</summary>
+    public required int MaxPerPeer { get; init; }
+
+    /// <summary>Most inbound connections still in their handshake.</summary>
+    public required int MaxPendingHandshakes { get; init; }
+
+    /// <summary>Per-subnet connection caps and inbound rate limits.</summary>
+    public required SubnetLimits Subnets { get; init; }
+
+    /// <summary>Most dials in flight at once.</summary>
+    public required int DialConcurrency { get; init; }
+
+    /// <summary>Most new dials started per second (token bucket rate; burst = <see cref="DialConcurrency"/>).</summary>
+    public required double DialRatePerSecond { get; init; }
+
+    /// <summary>Most inbound connections at once: the hard cap less the outbound reserve.</summary>
+    public int MaxInbound => HardCap - OutboundReserve;
+
+    /// <summary>
+    /// Limits derived from a hard cap alone: high water at 85%, low water at 70%, outbound reserve 10%,
+    /// friend reserve 5% (at least one each where the cap allows), pending handshakes 1/8 of the cap.
+    /// </summary>
+    public static ConnectionLimits DerivedFrom(int hardCap, SubnetLimits? subnets = null)
+    {
+        if (hardCap < 8) throw new PolicyConfigurationException("limits.hard-cap", $"must be at least 8, was {hardCap}");
+        return new ConnectionLimits
+        {
+            HardCap = hardCap,
+            HighWater = Math.Max(2, hardCap * 85 / 100),
+            LowWater = Math.Max(1, hardCap * 70 / 100),
+            OutboundReserve = Math.Max(1, hardCap / 10),
+            FriendReserve = Math.Max(1, hardCap / 20),
+            MaxPerPeer = hardCap >= 1000 ? 8 : 4,
+            MaxPendingHandshakes = Math.Max(2, hardCap / 8),
+            Subnets = subnets ?? SubnetLimits.Default,
+            DialConcurrency = Math.Clamp(hardCap / 8, 4, 512),
+            DialRatePerSecond = Math.Clamp(hardCap / 16.0, 2, 256),
+        };
+    }
+
+    /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first incoherent setting.</summary>
+    public ConnectionLimits Validate()
+    {
+        Require(HardCap >= 8, "limits.hard-cap", $"must be at least 8, was {HardCap}");
+        Require(HighWater > 0 && HighWater < HardCap, "limits.high-water",
+            $"must be above 0 and below limits.hard-cap ({HardCap}), was {HighWater}");
+        Require(LowWater > 0 && LowWater < HighWater, "limits.low-water",
+            $"must be above 0 and below limits.high-water ({HighWater}), was {LowWater}");
+        Require(OutboundReserve >= 0 && OutboundReserve < HardCap, "limits.outbound-reserve",
+            $"must be in [0, limits.hard-cap) = [0, {HardCap}), was {OutboundReserve}");
+        Require(FriendReserve >= 0 && FriendReserve < HardCap, "limits.friend-reserve",
+            $"must be in [0, limits.hard-cap) = [0, {HardCap}), was {FriendReserve}");
+        Require(OutboundReserve + FriendReserve < HardCap, "limits.friend-reserve",
+            $"limits.outbound-reserve ({OutboundReserve}) + limits.friend-reserve ({FriendReserve}) must leave room below limits.hard-cap ({HardCap})");
+        Require(MaxPerPeer >= 1 && MaxPerPeer <= HardCap, "limits.max-per-peer",
+            $"must be in [1, limits.hard-cap], was {MaxPerPeer}");
+        Require(MaxPendingHandshakes >= 1 && MaxPendingHandshakes <= HardCap, "limits.max-pending-handshakes",
+            $"must be in [1, limits.hard-cap], was {MaxPendingHandshakes}");
+        Require(DialConcurrency >= 1, "limits.dial-concurrency", $"must be at least 1, was {DialConcurrency}");
+        Require(DialRatePerSecond > 0 && double.IsFinite(DialRatePerSecond), "limits.dial-rate",
+            $"must be a positive number of dials per second, was {DialRatePerSecond}");
+        Subnets.Validate();
+        return this;
+    }
+
+    internal static void Require(bool condition, string key, string reason)
+    {
+        if (!condition) throw new PolicyConfigurationException(key, reason);
+    }
+}

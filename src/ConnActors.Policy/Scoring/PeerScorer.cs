@@ -1,0 +1,37 @@
+using ConnActors.Policy.Peers;
+
+namespace ConnActors.Policy.Scoring;
+
+/// <summary>
+/// Computes a peer's score when a decision needs it (lazy scoring):
+/// clamp(tags) + Σ saturating usefulness components + overlap + outbound bonus − penalty,
+/// every decaying term evaluated in closed form at <c>nowMs</c>.
+/// </summary>
+internal sealed class PeerScorer
+{
+    private readonly ScoreSettings _settings;
+    private readonly PenaltyLedger _penalties;
+
+    public PeerScorer(ScoreSettings settings, PenaltyLedger penalties)
+    {
+        _settings = settings;
+        _penalties = penalties;
+    }
+
+    public ScoreSettings Settings => _settings;
+
+    public double Score(PeerKey peer, in PeerEntry entry, long nowMs)
+    {
+        double score = Math.Clamp(entry.TagSum, -_settings.TagLimit, _settings.TagLimit);
+        var weights = _settings.Signals;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double value = entry.Signals[i].ValueAt(nowMs, weights[i].HalfLifeMs);
+            if (value > 0) score += weights[i].Weight * (1 - Math.Exp(-value / weights[i].Saturation));
+        }
+        score += _settings.OverlapWeight * entry.Overlap;
+        if (entry.Outbound > 0) score += _settings.OutboundBonus;
+        score -= _penalties.PenaltyOf(peer, nowMs);
+        return Math.Clamp(score, _settings.Minimum, _settings.Maximum);
+    }
+}

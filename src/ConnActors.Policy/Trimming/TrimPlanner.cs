@@ -1,0 +1,207 @@
+using ConnActors.Policy.Peers;
+using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Scoring;
+
+namespace ConnActors.Policy.Trimming;
+
+/// <summary>
+/// Chooses the peers a regulation round closes. One pass over the tracked peers builds the candidate
+/// list (friends, protected, locked, in-use burst members and peers in grace are left out; grace is
+/// bounded by time and by count), scores are read lazily for candidates only, and a partial selection
+/// brings the k cheapest to the front, so a round costs O(P + k log k) instead of sorting everyone.
+/// Order: peers of finished bursts, then unassigned peers, then claimed peers, lowest score first
+/// within each class; a claimed peer is skipped when closing it would take a subsystem below its
+/// reservation.
+/// </summary>
+internal sealed class TrimPlanner
+{
+    private readonly PeerTable _peers;
+    private readonly QuotaTable _quotas;
+    private readonly PeerScorer _scorer;
+    private readonly TrimSettings _settings;
+    private readonly int _graceMaxCount;
+    private readonly int _maxClosesPerRound;
+    private readonly double _classSpan;
+    private Candidate[] _candidates = new Candidate[64];
+    private GraceEntry[] _inGrace = new GraceEntry[64];
+    private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
+
+    public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, int hardCap)
+    {
+        _peers = peers;
+        _quotas = quotas;
+        _scorer = scorer;
+        _settings = settings;
+        _graceMaxCount = settings.GraceMaxCountFor(hardCap);
+        _maxClosesPerRound = settings.MaxClosesPerRoundFor(hardCap);
+        _classSpan = scorer.Settings.Maximum - scorer.Settings.Minimum + 1;
+    }
+
+    public int MaxClosesPerRound => _maxClosesPerRound;
+
+    /// <summary>Plans a normal round that brings <paramref name="count"/> down toward <paramref name="target"/>.</summary>
+    public void Plan(TrimPlan plan, RegulationTrigger trigger, int count, int target, long nowMs)
+    {
+        plan.Reset(trigger, count, target);
+        int needed = count - target;
+        if (needed <= 0) return;
+        int budget = Math.Min(needed, _maxClosesPerRound);
+
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
+        plan.CandidatesConsidered = candidateCount;
+        for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
+        int closed = Choose(plan, candidateCount, budget, respectReservations: true);
+
+        if (closed < needed)
+        {
+            bool smoothed = closed >= budget;
+            if (smoothed) plan.FollowUpAtMs = nowMs + _settings.FollowUpDelayMs;
+            else if (earliestGraceEndMs != long.MaxValue) plan.FollowUpAtMs = Math.Max(nowMs + 1, earliestGraceEndMs);
+        }
+    }
+
+    /// <summary>Plans an emergency round: everything but friends and protected peers may go, at once.</summary>
+    public void PlanEmergency(TrimPlan plan, int count, int target, long nowMs)
+    {
+        plan.Reset(RegulationTrigger.Emergency, count, target);
+        int needed = count - target;
+        if (needed <= 0) return;
+        int candidateCount = CollectCandidates(nowMs, emergency: true, out _);
+        plan.CandidatesConsidered = candidateCount;
+        Choose(plan, candidateCount, needed, respectReservations: false);
+    }
+
+    /// <summary>The cheapest peer whose every claim is by a subsystem above its reservation (for a reclaim).</summary>
+    public PeerKey? ReclaimVictim(long nowMs)
+    {
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
+        for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
+        Candidate? best = null;
+        for (int i = 0; i < candidateCount; i++)
+        {
+            var c = _candidates[i];
+            if (!ReleasesOnlySurplus(_peers.At(c.Peer).SubsystemClaims)) continue;
+            if (best is null || c.CompareTo(best.Value) < 0) best = c;
+        }
+        return best is { } b ? new PeerKey(b.Peer) : null;
+    }
+
+    private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
+    {
+        var candidates = _candidates.AsSpan(0, candidateCount);
+        int closed = 0;
+        int start = 0;
+        // Select in batches: the first batch is the k cheapest; reservations may skip some, then the
+        // next batch is selected from the rest. Each batch costs O(remaining + batch log batch).
+        while (closed < connectionsToClose && start < candidates.Length)
+        {
+            var rest = candidates[start..];
+            int batch = Math.Min(rest.Length, Math.Max(8, connectionsToClose - closed));
+            Selection.SmallestToFront(rest, batch);
+            rest[..batch].Sort();
+            for (int i = 0; i < batch && closed < connectionsToClose; i++)
+            {
+                var c = rest[i];
+                ref var entry = ref _peers.At(c.Peer);
+                if (respectReservations)
+                {
+                    if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
+                    TakeSurplus(entry.SubsystemClaims);
+                }
+                var reason = !respectReservations ? TrimReason.Emergency
+                    : c.Class == 0 ? TrimReason.FinishedBurst
+                    : c.Class == 1 ? TrimReason.Unassigned
+                    : TrimReason.LowScore;
+                plan.Add(new TrimVictim(new PeerKey(c.Peer), reason, entry.Connections, c.Score));
+                closed += entry.Connections;
+            }
+            start += batch;
+        }
+        return closed;
+    }
+
+    private bool ReleasesOnlySurplus(uint claims)
+    {
+        while (claims != 0)
+        {
+            int s = System.Numerics.BitOperations.TrailingZeroCount(claims);
+            claims &= claims - 1;
+            if (_surplus[s] < 1) return false;
+        }
+        return true;
+    }
+
+    private void TakeSurplus(uint claims)
+    {
+        while (claims != 0)
+        {
+            int s = System.Numerics.BitOperations.TrailingZeroCount(claims);
+            claims &= claims - 1;
+            _surplus[s]--;
+        }
+    }
+
+    private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs)
+    {
+        var tracked = _peers.Tracked;
+        if (_candidates.Length < tracked.Length) _candidates = new Candidate[Math.Max(tracked.Length, _candidates.Length * 2)];
+        int count = 0, graceCount = 0;
+        earliestGraceEndMs = long.MaxValue;
+        foreach (int id in tracked)
+        {
+            ref var entry = ref _peers.At(id);
+            if (!entry.IsConnected || entry.IsClosing || entry.IsFriend || entry.IsProtected) continue;
+            if (!emergency)
+            {
+                if (entry.LockedUntilMs > nowMs || entry.ActiveBursts > 0) continue;
+                if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
+                {
+                    if (graceCount == _inGrace.Length) Array.Resize(ref _inGrace, _inGrace.Length * 2);
+                    _inGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, id);
+                    continue;
+                }
+            }
+            _candidates[count++] = MakeCandidate(id, in entry, nowMs);
+        }
+
+        // Grace is bounded by count: only the newest GraceMaxCount connections keep it, so a flood of
+        // new connections cannot make everything untrimmable.
+        if (graceCount > _graceMaxCount)
+        {
+            var graced = _inGrace.AsSpan(0, graceCount);
+            int overflow = graceCount - _graceMaxCount;
+            Selection.SmallestToFront(graced, overflow);
+            foreach (var g in graced[..overflow]) _candidates[count++] = MakeCandidate(g.Peer, in _peers.At(g.Peer), nowMs);
+            graced = graced[overflow..];
+            graceCount = graced.Length;
+            for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + _settings.GracePeriodMs);
+        }
+        else
+        {
+            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _inGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
+        }
+        return count;
+    }
+
+    private Candidate MakeCandidate(int id, in PeerEntry entry, long nowMs)
+    {
+        byte cls = entry.SubsystemClaims != 0 ? (byte)2 : entry.BurstEndedMs > 0 ? (byte)0 : (byte)1;
+        double score = _scorer.Score(new PeerKey(id), in entry, nowMs);
+        return new Candidate
+        {
+            Key = cls * _classSpan + (score - _scorer.Settings.Minimum),
+            Peer = id,
+            Score = score,
+            Class = cls,
+        };
+    }
+
+    private readonly record struct GraceEntry(long ConnectedSinceMs, int Peer) : IComparable<GraceEntry>
+    {
+        public int CompareTo(GraceEntry other)
+        {
+            int byTime = ConnectedSinceMs.CompareTo(other.ConnectedSinceMs);
+            return byTime != 0 ? byTime : Peer.CompareTo(other.Peer);
+        }
+    }
+}

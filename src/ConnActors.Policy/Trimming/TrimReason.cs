@@ -1,0 +1,39 @@
+namespace ConnActors.Policy.Trimming;
+
+/// <summary>Why a peer was chosen to be closed.</summary>
+public enum TrimReason : byte
+{
+    /// <summary>Its burst (a DHT query) ended and nothing else claims it.</summary>
+    FinishedBurst,
+
+    /// <summary>No subsystem claims it.</summary>
+    Unassigned,
+
+    /// <summary>Claimed, but among the lowest scores.</summary>
+    LowScore,
+
+    /// <summary>Memory pressure: closed regardless of grace, locks and reservations (never a friend or protected peer).</summary>
+    Emergency,
+
+    /// <summary>Closed so a subsystem below its reservation gets its slot back.</summary>
+    QuotaReclaim,
+}
+
+/// <summary>What started a regulation round.</summary>
+public enum RegulationTrigger : byte
+{
+    /// <summary>No round is needed.</summary>
+    None,
+
+    /// <summary>The count reached high water.</summary>
+    HighWater,
+
+    /// <summary>An arrival spike would push the count past high water within the headroom horizon.</summary>
+    ArrivalSpike,
+
+    /// <summary>The previous round was smoothed or blocked by grace and is continued.</summary>
+    FollowUp,
+
+    /// <summary>Memory pressure.</summary>
+    Emergency,
+}

@@ -1,0 +1,36 @@
+namespace ConnActors.Policy.Trimming;
+
+/// <summary>Settings of regulation rounds.</summary>
+public sealed record TrimSettings
+{
+    /// <summary>Defaults.</summary>
+    public static TrimSettings Default { get; } = new();
+
+    /// <summary>New connections are spared for this long (unless grace is over-subscribed).</summary>
+    public long GracePeriodMs { get; init; } = 30_000;
+
+    /// <summary>At most this many of the newest connections are spared by grace; null means 10% of the hard cap.</summary>
+    public int? GraceMaxCount { get; init; }
+
+    /// <summary>At most this many peers are closed per round; null means 5% of the hard cap (at least 4).</summary>
+    public int? MaxClosesPerRound { get; init; }
+
+    /// <summary>Delay before the follow-up round when a round was capped by smoothing.</summary>
+    public long FollowUpDelayMs { get; init; } = 1_000;
+
+    /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
+    public TrimSettings Validate(int hardCap)
+    {
+        if (GracePeriodMs < 0) throw new PolicyConfigurationException("trim.grace-period", $"must be >= 0, was {GracePeriodMs} ms");
+        if (GraceMaxCount is { } g && (g < 0 || g > hardCap))
+            throw new PolicyConfigurationException("trim.grace-max-count", $"must be in [0, limits.hard-cap = {hardCap}], was {g}");
+        if (MaxClosesPerRound is { } m && m < 1)
+            throw new PolicyConfigurationException("trim.max-closes-per-round", $"must be at least 1, was {m}");
+        if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("trim.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
+        return this;
+    }
+
+    internal int GraceMaxCountFor(int hardCap) => GraceMaxCount ?? Math.Max(1, hardCap / 10);
+
+    internal int MaxClosesPerRoundFor(int hardCap) => MaxClosesPerRound ?? Math.Max(4, hardCap / 20);
+}
