@@ -1,0 +1,50 @@
+namespace ConnActors.Policy.Politeness;
+
+/// <summary>
+/// Settings of the <see cref="DialQueue"/>. The concurrency and rate caps are the ones of the resource
+/// profile (<c>ConnectionLimits.DialConcurrency</c> and <c>DialRatePerSecond</c>), copied here rather
+/// than configured twice, so their errors name the <c>limits.*</c> keys. Defaults are those of the
+/// desktop profile.
+/// </summary>
+public sealed record DialQueueSettings
+{
+    /// <summary>Defaults.</summary>
+    public static DialQueueSettings Default { get; } = new();
+
+    /// <summary>Most queued requests (<c>politeness.dial-queue.max-length</c>). Default 4096.</summary>
+    public int MaxLength { get; init; } = 4_096;
+
+    /// <summary>
+    /// Waiting this long raises a request's priority by one (<c>politeness.dial-queue.aging-interval</c>).
+    /// A request can then be overtaken only by requests queued less than
+    /// <c>255 * AgingIntervalMs</c> after it. Default 500 ms (2 points per second: 127.5 s).
+    /// </summary>
+    public long AgingIntervalMs { get; init; } = 500;
+
+    /// <summary>Largest <see cref="AgingIntervalMs"/>: 1 h, which already lets a request wait 255 h.</summary>
+    public const long MaxAgingIntervalMs = 3_600_000;
+
+    /// <summary>Most dials in flight at once (<c>limits.dial-concurrency</c>). Default 24.</summary>
+    public int MaxInFlight { get; init; } = 24;
+
+    /// <summary>
+    /// Most dials started per second (<c>limits.dial-rate</c>), a token bucket whose burst is
+    /// <see cref="MaxInFlight"/>. Default 12.
+    /// </summary>
+    public double DialRatePerSecond { get; init; } = 12;
+
+    /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
+    public DialQueueSettings Validate()
+    {
+        if (MaxLength < 1)
+            throw new PolicyConfigurationException("politeness.dial-queue.max-length", $"must be at least 1, was {MaxLength}");
+        if (AgingIntervalMs < 1 || AgingIntervalMs > MaxAgingIntervalMs)
+            throw new PolicyConfigurationException("politeness.dial-queue.aging-interval",
+                $"must be in [1, {MaxAgingIntervalMs}] ms (without aging a low-priority dial can starve), was {AgingIntervalMs} ms");
+        if (MaxInFlight < 1)
+            throw new PolicyConfigurationException("limits.dial-concurrency", $"must be at least 1, was {MaxInFlight}");
+        if (!(DialRatePerSecond > 0 && double.IsFinite(DialRatePerSecond)))
+            throw new PolicyConfigurationException("limits.dial-rate", $"must be a positive number of dials per second, was {DialRatePerSecond}");
+        return this;
+    }
+}
