@@ -36,7 +36,7 @@ internal sealed class BurstTracker
     }
 
     /// <summary>Ends the burst; calls <paramref name="onFinished"/> for each peer that left its last burst.</summary>
-    public void End(BurstId burst, long nowMs, Action<PeerKey>? onFinished = null)
+    public void End(BurstId burst, long nowMs, Action<PeerKey, long>? onFinished = null)
     {
         var members = MembersOf(burst);
         _members.Remove(burst.Value);
@@ -46,8 +46,8 @@ internal sealed class BurstTracker
             if (!entry.IsTracked || entry.ActiveBursts == 0) continue;
             if (--entry.ActiveBursts == 0)
             {
-                entry.BurstEndedMs = nowMs;
-                onFinished?.Invoke(new PeerKey(id));
+                entry.FinishedBurst = true;
+                onFinished?.Invoke(new PeerKey(id), nowMs);
             }
         }
         members.Clear();

@@ -9,12 +9,16 @@ public sealed partial class ConnectionManagerPolicy
     /// The address gate, before any handshake work: hard cap, inbound share, pending handshakes, subnet
     /// caps and subnet rate. On admission the attempt holds a pending slot until
     /// <see cref="CompleteInboundHandshake"/> or <see cref="AbortInboundHandshake"/>.
+    /// An unknown address may not reach into the friend reserve; <paramref name="privilegedAddress"/>
+    /// is true when the address is known to belong to a friend or protected peer.
     /// </summary>
-    public AdmissionVerdict CheckInboundAddress(in RemoteAddress address, long nowMs)
+    public AdmissionVerdict CheckInboundAddress(in RemoteAddress address, long nowMs, bool privilegedAddress = false)
     {
         _work++;
         if (Occupancy >= Limits.HardCap) return AdmissionVerdict.Refuse(RefusalReason.HardCap);
         if (_inbound + _pendingInbound >= Limits.MaxInbound) return AdmissionVerdict.Refuse(RefusalReason.InboundFull);
+        if (!privilegedAddress && (_ordinaryInbound + _pendingInbound >= Limits.MaxInbound - Limits.FriendReserve || OrdinaryOccupancy >= OrdinaryCap))
+            return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);
         if (_pendingInbound >= Limits.MaxPendingHandshakes) return AdmissionVerdict.Refuse(RefusalReason.PendingHandshakes);
         var subnet = _subnets.CheckCounts(in address);
         if (subnet != RefusalReason.None) return AdmissionVerdict.Refuse(subnet);
@@ -63,7 +67,7 @@ public sealed partial class ConnectionManagerPolicy
         ref var entry = ref _peers.Get(peer);
         bool known = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry);
         bool privileged = known && IsPrivileged(in entry);
-        if (!privileged && _ordinaryConnections + _ordinaryPendingOutbound + _pendingInbound >= Limits.HardCap - Limits.FriendReserve)
+        if (!privileged && OrdinaryOccupancy >= OrdinaryCap)
             return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);
         if (known && entry.Connections + entry.PendingOutbound >= Limits.MaxPerPeer) return AdmissionVerdict.Refuse(RefusalReason.PerPeerCap);
         if (!privileged && _penalties.IsBarred(peer, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.Denied);
@@ -133,6 +137,13 @@ public sealed partial class ConnectionManagerPolicy
         ReleaseIfGone(peer, ref entry, nowMs);
     }
 
+    // Pending inbound handshakes count as ordinary until the peer is known: an unknown flood can then
+    // never reach into the friend reserve, and (being capped at MaxInbound - FriendReserve) never into
+    // the outbound reserve either.
+    private int OrdinaryOccupancy => _ordinaryConnections + _ordinaryPendingOutbound + _pendingInbound;
+
+    private int OrdinaryCap => Limits.HardCap - Limits.FriendReserve;
+
     private AdmissionVerdict CheckPeerForInbound(PeerKey peer, long nowMs)
     {
         ref var entry = ref _peers.Get(peer);
@@ -141,7 +152,8 @@ public sealed partial class ConnectionManagerPolicy
         if (known && entry.Connections + entry.PendingOutbound >= Limits.MaxPerPeer) return AdmissionVerdict.Refuse(RefusalReason.PerPeerCap);
         if (privileged) return AdmissionVerdict.Admit;
         if (_penalties.IsBarred(peer, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.Denied);
-        if (_ordinaryInbound >= Limits.HardCap - Limits.OutboundReserve - Limits.FriendReserve) return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);
+        if (_ordinaryInbound >= Limits.MaxInbound - Limits.FriendReserve || OrdinaryOccupancy >= OrdinaryCap)
+            return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);
         return AdmissionVerdict.Admit;
     }
 
@@ -178,7 +190,7 @@ public sealed partial class ConnectionManagerPolicy
             entry.SubsystemClaims = 0;
         }
         entry.IsClosing = false;
-        entry.BurstEndedMs = 0;
+        entry.FinishedBurst = false;
         _peers.ForgetIfIdle(peer, nowMs);
     }
 }

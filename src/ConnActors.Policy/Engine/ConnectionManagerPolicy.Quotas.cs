@@ -23,7 +23,7 @@ public sealed partial class ConnectionManagerPolicy
         bool connected = known && (entry.IsConnected || entry.PendingOutbound > 0);
         bool privileged = known && IsPrivileged(in entry);
         bool room = Occupancy < Limits.HardCap
-            && (privileged || _ordinaryConnections + _ordinaryPendingOutbound + _pendingInbound < Limits.HardCap - Limits.FriendReserve);
+            && (privileged || OrdinaryOccupancy < OrdinaryCap);
         var outcome = _quotas.Decide(subsystem, needsNewConnection: !connected, roomForNewConnection: room);
         PeerKey victim = default;
         if (outcome == SlotOutcome.GrantedAfterReclaim)
@@ -63,13 +63,13 @@ public sealed partial class ConnectionManagerPolicy
     /// <summary>Ends a burst: peers left in no other burst become first to prune.</summary>
     public void EndBurst(BurstId burst, long nowMs) => _bursts.End(burst, nowMs, _onBurstFinished ??= OnBurstFinished);
 
-    private Action<PeerKey>? _onBurstFinished;
+    private Action<PeerKey, long>? _onBurstFinished;
 
-    private void OnBurstFinished(PeerKey peer)
+    private void OnBurstFinished(PeerKey peer, long nowMs)
     {
         ref var entry = ref _peers.Get(peer);
         _activeBurstConnections -= entry.Connections;
-        if (!entry.IsConnected && entry.PendingOutbound == 0) _peers.ForgetIfIdle(peer, entry.BurstEndedMs);
+        if (!entry.IsConnected && entry.PendingOutbound == 0) _peers.ForgetIfIdle(peer, nowMs);
     }
 
     /// <summary>Bursts still running.</summary>

@@ -16,7 +16,7 @@ internal struct PeerEntry
     public uint ProtectionTags;
     public uint SubsystemClaims;
     public int ActiveBursts;
-    public long BurstEndedMs;
+    public bool FinishedBurst;
     public int TagSum;
     public float Overlap;
     public bool IsFriend;

@@ -185,7 +185,7 @@ internal sealed class TrimPlanner
 
     private Candidate MakeCandidate(int id, in PeerEntry entry, long nowMs)
     {
-        byte cls = entry.SubsystemClaims != 0 ? (byte)2 : entry.BurstEndedMs > 0 ? (byte)0 : (byte)1;
+        byte cls = entry.SubsystemClaims != 0 ? (byte)2 : entry.FinishedBurst ? (byte)0 : (byte)1;
         double score = _scorer.Score(new PeerKey(id), in entry, nowMs);
         return new Candidate
         {

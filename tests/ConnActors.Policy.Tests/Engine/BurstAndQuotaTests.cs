@@ -1,0 +1,110 @@
+using ConnActors.Policy.Admission;
+using ConnActors.Policy.Bursts;
+using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Tests.Support;
+using ConnActors.Policy.Trimming;
+
+namespace ConnActors.Policy.Tests.Engine;
+
+public class BurstAndQuotaTests
+{
+    [Fact]
+    public void A_burst_over_high_water_is_absorbed_then_pruned_first_when_it_ends()
+    {
+        var engine = Engines.Small(hardCap: 100);
+        var limits = engine.Settings.Limits;
+        engine.ConnectInbound(0, limits.HighWater - 5, 0);
+        var burst = engine.BeginBurst();
+        for (int i = 0; i < 10; i++)
+        {
+            var peer = new PeerKey(1_000 + i);
+            engine.Enlist(burst, peer);
+            Assert.True(engine.AdmitOutbound(peer, Addresses.V4(1_000 + i), 600_000).Admitted);
+        }
+        Assert.True(engine.Connections >= limits.HighWater);
+        Assert.Equal(10, engine.ActiveBurstConnections);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(600_100)); // in use: no trim, no redial
+
+        engine.EndBurst(burst, 600_300);
+        Assert.Equal(RegulationTrigger.HighWater, engine.CheckRegulation(600_300));
+        var plan = new TrimPlan();
+        engine.PlanTrim(600_300, plan);
+        Assert.All(plan.Victims.Take(10), v => Assert.Equal(TrimReason.FinishedBurst, v.Reason));
+    }
+
+    [Fact]
+    public void A_burst_that_would_overflow_the_cap_is_not_absorbed()
+    {
+        var engine = Engines.Small(hardCap: 100);
+        engine.ConnectInbound(0, engine.Settings.Limits.HighWater - 1, 0);
+        var burst = engine.BeginBurst();
+        for (int i = 0; i < 3; i++)
+        {
+            engine.Enlist(burst, new PeerKey(1_000 + i));
+            engine.AdmitOutbound(new PeerKey(1_000 + i), Addresses.V4(1_000 + i), 0);
+        }
+        // Many arrivals recently: the prediction no longer fits below the hard cap.
+        for (int i = 0; i < 200; i++) engine.Arrivals.RecordArrival(ConnectionDirection.Inbound, 0);
+        Assert.Equal(RegulationTrigger.HighWater, engine.CheckRegulation(0));
+    }
+
+    [Fact]
+    public void The_arrival_model_tracks_rates_and_flags_spikes()
+    {
+        var model = new ArrivalModel(BurstSettings.Default);
+        for (long t = 0; t < 600_000; t += 1_000) model.RecordArrival(ConnectionDirection.Outbound, t); // 1/s for 10 min
+        Assert.InRange(model.LongRatePerSecond(600_000), 0.9, 1.1);
+        Assert.False(model.IsSpike(600_000));
+        Assert.InRange(model.ExpectedArrivals(600_000), 14, 17);
+        for (int i = 0; i < 100; i++) model.RecordArrival(ConnectionDirection.Inbound, 600_100);
+        Assert.True(model.IsSpike(600_100));
+    }
+
+    [Fact]
+    public void A_spike_near_high_water_starts_an_early_round()
+    {
+        var engine = Engines.Small(hardCap: 100);
+        engine.ConnectInbound(0, engine.Settings.Limits.HighWater - 3, 0);
+        Assert.Equal(RegulationTrigger.ArrivalSpike, engine.CheckRegulation(0)); // 82 arrivals at once
+    }
+
+    [Fact]
+    public void A_subsystem_below_its_reservation_reclaims_a_borrowed_slot_when_the_node_is_full()
+    {
+        var engine = Engines.Small(hardCap: 40, trim: new TrimSettings { GracePeriodMs = 0 });
+        var ordinaryCap = engine.Settings.Limits.HardCap - engine.Settings.Limits.FriendReserve;
+        var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(5), QuotaAmount.Share(1))).Id;
+        var pubsub = engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(6), QuotaAmount.Slots(10))).Id;
+        for (int i = 0; i < ordinaryCap; i++)
+        {
+            if (i < ordinaryCap - 1) Assert.True(engine.RequestSlot(dht, new PeerKey(i), 0).IsGranted); // the last one stays unassigned
+            Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 0).Admitted);
+        }
+        Assert.Equal(SlotOutcome.DeniedNoCapacity, engine.RequestSlot(dht, new PeerKey(999), 1).Outcome);
+
+        var reclaim = engine.RequestSlot(pubsub, new PeerKey(100), 1);
+        Assert.Equal(SlotOutcome.GrantedAfterReclaim, reclaim.Outcome);
+        Assert.InRange(reclaim.Victim.Value, 0, ordinaryCap - 1);
+        Assert.True(engine.View(reclaim.Victim, 1)!.IsClosing);
+        engine.ConnectionClosed(reclaim.Victim, ConnectionDirection.Outbound, Addresses.V4(reclaim.Victim.Value), 1);
+        Assert.True(engine.AdmitOutbound(new PeerKey(100), Addresses.V4(100), 1).Admitted);
+        Assert.Equal(1, engine.Quotas.UsageOf(pubsub).Used);
+    }
+
+    [Fact]
+    public void Claims_on_a_connected_peer_cost_no_connection_and_are_released_when_it_leaves()
+    {
+        var engine = Engines.Small();
+        var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(1), QuotaAmount.Slots(2))).Id;
+        var pubsub = engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(1), QuotaAmount.Slots(2))).Id;
+        engine.ConnectInbound(0, 1, 0);
+        Assert.Equal(SlotOutcome.Granted, engine.RequestSlot(dht, new PeerKey(0), 0).Outcome);
+        Assert.Equal(SlotOutcome.Granted, engine.RequestSlot(dht, new PeerKey(0), 0).Outcome); // idempotent
+        Assert.Equal(SlotOutcome.Granted, engine.RequestSlot(pubsub, new PeerKey(0), 0).Outcome);
+        Assert.Equal(1, engine.Quotas.UsageOf(dht).Used);
+        engine.ConnectionClosed(new PeerKey(0), ConnectionDirection.Inbound, Addresses.V4(0), 0);
+        Assert.Equal(0, engine.Quotas.UsageOf(dht).Used);
+        Assert.Equal(0, engine.Quotas.UsageOf(pubsub).Used);
+        Assert.Equal(0, engine.TrackedPeers);
+    }
+}

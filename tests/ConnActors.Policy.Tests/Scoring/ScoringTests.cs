@@ -1,0 +1,73 @@
+using ConnActors.Policy.Scoring;
+using ConnActors.Policy.Tests.Support;
+
+namespace ConnActors.Policy.Tests.Scoring;
+
+public class ScoringTests
+{
+    [Fact]
+    public void A_decaying_value_halves_every_half_life_without_being_touched()
+    {
+        var value = new DecayingValue();
+        value.Add(80, 1_000, halfLifeMs: 60_000);
+        Assert.Equal(80, value.ValueAt(1_000, 60_000), 9);
+        Assert.Equal(40, value.ValueAt(61_000, 60_000), 9);
+        Assert.Equal(10, value.ValueAt(181_000, 60_000), 9);
+        value.Add(10, 181_000, 60_000);
+        Assert.Equal(20, value.ValueAt(181_000, 60_000), 9);
+    }
+
+    [Fact]
+    public void Useful_peers_score_higher_and_the_gain_fades()
+    {
+        var engine = Engines.Small();
+        engine.ConnectInbound(0, 2, 0);
+        var useful = new PeerKey(0);
+        var idle = new PeerKey(1);
+        for (int i = 0; i < 5; i++) engine.RecordSignal(useful, UsefulnessSignal.SuccessfulQuery, 1, 0);
+        double fresh = engine.ScoreOf(useful, 0);
+        Assert.True(fresh > engine.ScoreOf(idle, 0));
+        Assert.True(engine.ScoreOf(useful, 3_600_000) < fresh);
+    }
+
+    [Fact]
+    public void The_score_domain_is_bounded_whatever_the_signals()
+    {
+        var engine = Engines.Small();
+        engine.ConnectInbound(0, 1, 0);
+        var peer = new PeerKey(0);
+        foreach (var signal in Enum.GetValues<UsefulnessSignal>()) engine.RecordSignal(peer, signal, 1e12, 0);
+        engine.SetTag(peer, 1, int.MaxValue / 2, 0);
+        engine.SetOverlap(peer, 5);
+        Assert.Equal(engine.Settings.Scoring.Maximum - engine.Settings.Scoring.OutboundBonus, engine.ScoreOf(peer, 0), 6); // inbound: no outbound bonus
+        for (int i = 0; i < 10; i++) engine.Penalize(peer, 1e9, 0);
+        engine.SetTag(peer, 1, -int.MaxValue / 2, 0);
+        Assert.True(engine.ScoreOf(peer, 0) >= engine.Settings.Scoring.Minimum);
+    }
+
+    [Fact]
+    public void Penalties_are_retained_for_the_configured_time_then_forgotten()
+    {
+        var settings = new ScoreSettings { PenaltyRetentionMs = 10_000, PenaltyHalfLifeMs = 1e12 };
+        var ledger = new PenaltyLedger(settings);
+        ledger.Penalize(new PeerKey(1), 50, 0);
+        Assert.Equal(50, ledger.PenaltyOf(new PeerKey(1), 9_999), 6);
+        Assert.Equal(0, ledger.PenaltyOf(new PeerKey(1), 10_000));
+        var snapshot = ledger.Snapshot(5_000).ToList();
+        Assert.Single(snapshot);
+        var restored = new PenaltyLedger(settings);
+        restored.Restore(snapshot[0]);
+        Assert.Equal(50, restored.PenaltyOf(new PeerKey(1), 5_000), 6);
+    }
+
+    [Theory]
+    [InlineData("scoring.penalty-bar-threshold")]
+    [InlineData("scoring.signals.SuccessfulQuery.half-life")]
+    public void Invalid_scoring_settings_name_the_key(string key)
+    {
+        var settings = key == "scoring.penalty-bar-threshold"
+            ? new ScoreSettings { PenaltyBarThreshold = 500 }
+            : new ScoreSettings { Signals = [new(1, 1, 1), new(1, 1, 1), new(1, 0, 1), new(1, 1, 1)] };
+        Assert.Equal(key, Assert.Throws<PolicyConfigurationException>(() => settings.Validate()).Key);
+    }
+}
