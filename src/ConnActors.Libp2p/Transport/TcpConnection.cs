@@ -31,6 +31,10 @@ public sealed class TcpConnection : IAsyncDisposable
 
     public Multiaddr LocalAddress { get; }
 
+    /// <summary>Completes when the first byte is readable (or the peer closed), without consuming anything.</summary>
+    public async Task WaitForDataAsync(CancellationToken ct) =>
+        await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
+
     /// <summary>Sends FIN after pending data, then releases the socket.</summary>
     public void CloseGracefully()
     {

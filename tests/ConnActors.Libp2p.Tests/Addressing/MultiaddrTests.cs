@@ -1,9 +1,8 @@
 using System.Net;
 using ConnActors.Libp2p.Multiaddress;
 
-namespace ConnActors.Libp2p.Tests.Multiaddr;
+namespace ConnActors.Libp2p.Tests.Addressing;
 
-using Multiaddr = ConnActors.Libp2p.Multiaddress.Multiaddr;
 
 public class MultiaddrTests
 {

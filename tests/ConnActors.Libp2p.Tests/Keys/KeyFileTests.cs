@@ -1,6 +1,6 @@
 using ConnActors.Libp2p.Identity;
 
-namespace ConnActors.Libp2p.Tests.Identity;
+namespace ConnActors.Libp2p.Tests.Keys;
 
 public sealed class KeyFileTests : IDisposable
 {

@@ -1,0 +1,7 @@
+namespace ConnActors.Libp2p.Host;
+
+public enum ConnectionDirection
+{
+    Inbound,
+    Outbound,
+}

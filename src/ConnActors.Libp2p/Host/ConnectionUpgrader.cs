@@ -1,0 +1,74 @@
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multistream;
+using ConnActors.Libp2p.Noise;
+using ConnActors.Libp2p.Transport;
+using ConnActors.Libp2p.Yamux;
+
+namespace ConnActors.Libp2p.Host;
+
+/// <summary>Turns a raw TCP connection into a secured, multiplexed one: multistream, Noise, hook, multistream, yamux.</summary>
+internal sealed class ConnectionUpgrader(HostOptions options)
+{
+    /// <exception cref="HandshakeFailedException">With the stage and reason.</exception>
+    public async Task<NoiseSecureStream> UpgradeAsync(TcpConnection tcp, ConnectionDirection direction, PeerId? expected, CancellationToken stopping)
+    {
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        handshake.CancelAfter(options.HandshakeTimeout);
+        var ct = handshake.Token;
+        var outbound = direction == ConnectionDirection.Outbound;
+        var stage = "waiting for the first byte";
+        try
+        {
+            if (!outbound)
+            {
+                using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                idle.CancelAfter(options.IdleBeforeHandshakeTimeout);
+                try
+                {
+                    await tcp.WaitForDataAsync(idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    throw new HandshakeFailedException($"idle: no byte within {options.IdleBeforeHandshakeTimeout.TotalSeconds:0.###} s of accept");
+                }
+            }
+            stage = "security negotiation (multistream)";
+            await NegotiateAsync(tcp.Stream, outbound, NoiseHandshake.ProtocolId, ct).ConfigureAwait(false);
+            stage = "noise handshake";
+            var secure = await NoiseHandshake.RunAsync(tcp.Stream, outbound, options.Identity, expected, ct).ConfigureAwait(false);
+            try
+            {
+                stage = "gate after security";
+                var decision = await options.Gate.AfterSecurityAsync(secure.RemotePeer, tcp.RemoteAddress, direction).ConfigureAwait(false);
+                if (!decision.Allowed) throw new HandshakeFailedException($"refused after security: {decision.Reason}");
+                stage = "muxer negotiation (multistream)";
+                await NegotiateAsync(secure, outbound, YamuxOptions.ProtocolId, ct).ConfigureAwait(false);
+                return secure;
+            }
+            catch
+            {
+                await secure.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        catch (HandshakeFailedException) { throw; }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            throw new HandshakeFailedException($"handshake timed out after {options.HandshakeTimeout.TotalSeconds:0.###} s during {stage}");
+        }
+        catch (OperationCanceledException e)
+        {
+            throw new HandshakeFailedException("host is stopping", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            throw new HandshakeFailedException($"{stage} failed: {e.Message}", e);
+        }
+    }
+
+    private static async Task NegotiateAsync(Stream stream, bool outbound, string protocol, CancellationToken ct)
+    {
+        if (outbound) await MultistreamSelect.SelectAsync(stream, [protocol], ct).ConfigureAwait(false);
+        else await MultistreamSelect.ListenAsync(stream, p => p == protocol, ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,41 @@
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Libp2p.Yamux;
+
+namespace ConnActors.Libp2p.Host;
+
+/// <summary>Configuration of a <see cref="Libp2pHost"/>; every bound has a default.</summary>
+public sealed record HostOptions
+{
+    public required PrivateKey Identity { get; init; }
+
+    /// <summary>TCP listen addresses (/ip4|ip6/.../tcp/port; port 0 picks one). Empty: dial only.</summary>
+    public IReadOnlyList<Multiaddr> ListenAddresses { get; init; } = [];
+
+    public IConnectionGate Gate { get; init; } = AllowAllGate.Instance;
+
+    public IHostObserver Observer { get; init; } = NullHostObserver.Instance;
+
+    public YamuxOptions Yamux { get; init; } = new();
+
+    public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>From accept or connect to a ready muxer; a slower peer (slowloris) is cut off.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an inbound connection may stay silent before its first handshake byte.</summary>
+    public TimeSpan IdleBeforeHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Inbound connections in their handshake at once; more are dropped at accept.</summary>
+    public int MaxPendingInboundHandshakes { get; init; } = 1024;
+
+    /// <summary>From stream open to an agreed protocol.</summary>
+    public TimeSpan StreamNegotiationTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Run identify on every new connection (both directions, as js-libp2p and go-libp2p do).</summary>
+    public bool IdentifyOnConnect { get; init; } = true;
+
+    public string AgentVersion { get; init; } = "connactors/0.1.0";
+
+    public string ProtocolVersion { get; init; } = "ipfs/0.1.0";
+}

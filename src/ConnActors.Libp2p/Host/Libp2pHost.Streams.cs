@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using ConnActors.Libp2p.Multistream;
+using ConnActors.Libp2p.Yamux;
+
+namespace ConnActors.Libp2p.Host;
+
+public sealed partial class Libp2pHost
+{
+    private readonly ConcurrentDictionary<string, Func<StreamContext, Task>> _handlers = new(StringComparer.Ordinal);
+
+    /// <summary>Protocols with a handler, as identify announces them.</summary>
+    public IReadOnlyList<string> Protocols => _handlers.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Serves <paramref name="protocol"/> on inbound streams; the handler owns the stream until it returns.</summary>
+    public void SetStreamHandler(string protocol, Func<StreamContext, Task> handler) => _handlers[protocol] = handler;
+
+    public void RemoveStreamHandler(string protocol) => _handlers.TryRemove(protocol, out _);
+
+    /// <summary>Opens a stream and negotiates the first of <paramref name="protocols"/> the remote supports.</summary>
+    /// <exception cref="IOException">The connection is closed, or no protocol is supported (the stream is reset).</exception>
+    public async Task<YamuxStream> NewStreamAsync(Libp2pConnection connection, IReadOnlyList<string> protocols, CancellationToken ct = default)
+    {
+        var stream = await connection.Session.OpenStreamAsync(ct).ConfigureAwait(false);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.StreamNegotiationTimeout);
+            stream.Protocol = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            stream.Reset();
+            throw;
+        }
+        _options.Observer.StreamOpened(connection, stream);
+        return stream;
+    }
+
+    private async Task OnInboundStreamAsync(Libp2pConnection connection, YamuxStream stream)
+    {
+        string? protocol = null;
+        try
+        {
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+            {
+                timeout.CancelAfter(_options.StreamNegotiationTimeout);
+                protocol = await MultistreamSelect.ListenAsync(stream, _handlers.ContainsKey, timeout.Token).ConfigureAwait(false);
+            }
+            var decision = await _options.Gate.InboundStreamAsync(connection, protocol).ConfigureAwait(false);
+            if (!decision.Allowed)
+            {
+                stream.Reset();
+                _options.Observer.StreamRefused(connection, protocol, decision.Reason ?? "refused");
+                return;
+            }
+            if (!_handlers.TryGetValue(protocol, out var handler))
+            {
+                stream.Reset();
+                _options.Observer.StreamRefused(connection, protocol, "handler removed");
+                return;
+            }
+            stream.Protocol = protocol;
+            _options.Observer.StreamOpened(connection, stream);
+            await handler(new StreamContext(connection, stream, protocol, _stopping.Token)).ConfigureAwait(false);
+            await stream.CloseWriteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidDataException or FormatException)
+        {
+            stream.Reset();
+            if (stream.Protocol is null)
+                _options.Observer.StreamRefused(connection, protocol, e is OperationCanceledException ? "protocol negotiation timed out" : e.Message);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Net;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Libp2p.Transport;
+
+namespace ConnActors.Libp2p.Host;
+
+/// <summary>
+/// A libp2p host over TCP + Noise + yamux with identify and ping. It decides nothing: admission is
+/// asked of <see cref="HostOptions.Gate"/>, and everything that happens is told to <see cref="HostOptions.Observer"/>.
+/// </summary>
+public sealed partial class Libp2pHost : IAsyncDisposable
+{
+    private readonly HostOptions _options;
+    private readonly ConnectionUpgrader _upgrader;
+    private readonly List<TcpListenerHandle> _listeners = [];
+    private readonly ConcurrentDictionary<long, Libp2pConnection> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private long _nextConnectionId;
+    private int _pendingInbound;
+
+    private Libp2pHost(HostOptions options)
+    {
+        _options = options;
+        _upgrader = new ConnectionUpgrader(options);
+        RegisterBuiltInProtocols();
+    }
+
+    public PeerId PeerId => _options.Identity.PeerId;
+
+    /// <summary>The bound listen addresses (ports resolved).</summary>
+    public IReadOnlyList<Multiaddr> ListenAddresses => _listeners.Select(l => l.Address).ToList();
+
+    public IReadOnlyCollection<Libp2pConnection> Connections => _connections.Values.ToList();
+
+    /// <summary>Inbound connections accepted but not yet established.</summary>
+    public int PendingInboundHandshakes => Volatile.Read(ref _pendingInbound);
+
+    /// <exception cref="ArgumentException">A listen address that is not /ip4|ip6/.../tcp/port.</exception>
+    public static Task<Libp2pHost> StartAsync(HostOptions options)
+    {
+        var host = new Libp2pHost(options);
+        try
+        {
+            foreach (var address in options.ListenAddresses)
+            {
+                var endPoint = address.ToTcpEndPoint() ?? throw new ArgumentException($"cannot listen on {address}: only /ip4|ip6/.../tcp/port");
+                host._listeners.Add(TcpTransport.Listen(endPoint, host.AcceptAsync));
+            }
+        }
+        catch
+        {
+            _ = host.DisposeAsync();
+            throw;
+        }
+        return Task.FromResult(host);
+    }
+
+    /// <summary>Dials an address; a trailing /p2p/id must be proven by the remote's Noise handshake.</summary>
+    /// <exception cref="HandshakeFailedException">Refused by the gate, unreachable, timed out or failed.</exception>
+    public async Task<Libp2pConnection> DialAsync(Multiaddr address, CancellationToken ct = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
+        TcpConnection? tcp = null;
+        try
+        {
+            var decision = await _options.Gate.BeforeHandshakeAsync(address, ConnectionDirection.Outbound).ConfigureAwait(false);
+            if (!decision.Allowed) throw new HandshakeFailedException($"refused before dial: {decision.Reason}");
+            var endPoint = await ResolveAsync(address, linked.Token).ConfigureAwait(false);
+            try
+            {
+                tcp = await TcpTransport.DialAsync(endPoint, _options.DialTimeout, linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or System.Net.Sockets.SocketException)
+            {
+                throw new HandshakeFailedException($"dial {address} failed: {e.Message}", e);
+            }
+            var secure = await _upgrader.UpgradeAsync(tcp, ConnectionDirection.Outbound, address.PeerId, linked.Token).ConfigureAwait(false);
+            return Establish(tcp, secure, ConnectionDirection.Outbound);
+        }
+        catch (HandshakeFailedException e)
+        {
+            tcp?.Abort();
+            _options.Observer.ConnectionFailed(address, ConnectionDirection.Outbound, e.Reason);
+            throw;
+        }
+    }
+
+    /// <summary>Returns an open connection to <paramref name="peer"/>, or dials its addresses in order.</summary>
+    /// <exception cref="HandshakeFailedException">Every address failed; the reasons are joined.</exception>
+    public async Task<Libp2pConnection> DialPeerAsync(PeerId peer, IEnumerable<Multiaddr> addresses, CancellationToken ct = default)
+    {
+        var existing = ConnectionsTo(peer).FirstOrDefault();
+        if (existing is not null) return existing;
+        var reasons = new List<string>();
+        foreach (var address in addresses)
+        {
+            try { return await DialAsync(address.WithPeerId(peer), ct).ConfigureAwait(false); }
+            catch (HandshakeFailedException e) { reasons.Add($"{address}: {e.Reason}"); }
+        }
+        throw new HandshakeFailedException(reasons.Count == 0 ? $"no address to dial {peer}" : string.Join("; ", reasons));
+    }
+
+    public IEnumerable<Libp2pConnection> ConnectionsTo(PeerId peer) => _connections.Values.Where(c => c.RemotePeer.Equals(peer));
+
+    /// <summary>Closes a connection (GoAway, then TCP close); completes when it is released.</summary>
+    public async Task CloseConnectionAsync(Libp2pConnection connection, string reason)
+    {
+        await connection.Session.CloseAsync(reason).ConfigureAwait(false);
+        await connection.Closed.ConfigureAwait(false);
+    }
+
+    private async Task AcceptAsync(TcpConnection tcp)
+    {
+        var remote = tcp.RemoteAddress;
+        if (Interlocked.Increment(ref _pendingInbound) > _options.MaxPendingInboundHandshakes)
+        {
+            Interlocked.Decrement(ref _pendingInbound);
+            tcp.Abort();
+            _options.Observer.ConnectionFailed(remote, ConnectionDirection.Inbound, $"more than {_options.MaxPendingInboundHandshakes} pending inbound handshakes");
+            return;
+        }
+        Noise.NoiseSecureStream secure;
+        try
+        {
+            var decision = await _options.Gate.BeforeHandshakeAsync(remote, ConnectionDirection.Inbound).ConfigureAwait(false);
+            if (!decision.Allowed) throw new HandshakeFailedException($"refused before handshake: {decision.Reason}");
+            secure = await _upgrader.UpgradeAsync(tcp, ConnectionDirection.Inbound, null, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (HandshakeFailedException e)
+        {
+            tcp.Abort();
+            _options.Observer.ConnectionFailed(remote, ConnectionDirection.Inbound, e.Reason);
+            return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingInbound);
+        }
+        Establish(tcp, secure, ConnectionDirection.Inbound);
+    }
+
+    private Libp2pConnection Establish(TcpConnection tcp, Noise.NoiseSecureStream secure, ConnectionDirection direction)
+    {
+        var connection = new Libp2pConnection(Interlocked.Increment(ref _nextConnectionId), tcp, secure, direction,
+            _options.Yamux, OnInboundStreamAsync, (c, s) => _options.Observer.StreamClosed(c, s));
+        _connections[connection.Id] = connection;
+        connection.Session.Start();
+        _ = RunConnectionAsync(connection);
+        _options.Observer.ConnectionOpened(connection);
+        if (_options.IdentifyOnConnect) _ = IdentifyQuietlyAsync(connection);
+        return connection;
+    }
+
+    private async Task RunConnectionAsync(Libp2pConnection connection)
+    {
+        var reason = await connection.Session.Completion.ConfigureAwait(false);
+        _connections.TryRemove(connection.Id, out _);
+        if (reason.StartsWith("yamux protocol error", StringComparison.Ordinal)) connection.Tcp.Abort();
+        else connection.Tcp.CloseGracefully();
+        await connection.Secure.DisposeAsync().ConfigureAwait(false);
+        _options.Observer.ConnectionClosed(connection, reason);
+        connection.MarkClosed(reason);
+    }
+
+    private static async Task<IPEndPoint> ResolveAsync(Multiaddr address, CancellationToken ct)
+    {
+        if (address.ToTcpEndPoint() is { } direct) return direct;
+        var c = address.Components;
+        if (c.Count < 2 || c[1].Protocol != MultiaddrProtocol.Tcp || c[0].Protocol.Kind != ValueKind.Text || c[0].Protocol == MultiaddrProtocol.DnsAddr)
+            throw new HandshakeFailedException($"cannot dial {address}: only /ip4, /ip6, /dns, /dns4, /dns6 with /tcp");
+        var family = c[0].Protocol == MultiaddrProtocol.Dns4 ? System.Net.Sockets.AddressFamily.InterNetwork
+            : c[0].Protocol == MultiaddrProtocol.Dns6 ? System.Net.Sockets.AddressFamily.InterNetworkV6
+            : System.Net.Sockets.AddressFamily.Unspecified;
+        IPAddress[] ips;
+        try { ips = await Dns.GetHostAddressesAsync(c[0].ValueText, family, ct).ConfigureAwait(false); }
+        catch (System.Net.Sockets.SocketException e) { throw new HandshakeFailedException($"cannot resolve {c[0].ValueText}: {e.Message}", e); }
+        if (ips.Length == 0) throw new HandshakeFailedException($"{c[0].ValueText} resolves to no address");
+        return new IPEndPoint(ips[0], System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(c[1].Value));
+    }
+
+    /// <summary>Stops listening and closes every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested) return;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var listener in _listeners) await listener.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(_connections.Values.Select(c => CloseConnectionAsync(c, "host stopping"))).ConfigureAwait(false);
+    }
+}

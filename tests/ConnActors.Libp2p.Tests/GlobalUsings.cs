@@ -1,0 +1,2 @@
+global using ConnActors.Libp2p.Identity;
+global using ConnActors.Libp2p.Multiaddress;

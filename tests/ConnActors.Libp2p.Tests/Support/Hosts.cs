@@ -1,0 +1,45 @@
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+
+namespace ConnActors.Libp2p.Tests.Support;
+
+/// <summary>Starts hosts on loopback with an echo protocol, for tests.</summary>
+public static class Hosts
+{
+    public const string EchoProtocol = "/echo/1.0.0";
+
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<Libp2pHost> StartAsync(RecordingObserver? observer = null, Func<HostOptions, HostOptions>? configure = null, string listen = "/ip4/127.0.0.1/tcp/0")
+    {
+        var options = new HostOptions
+        {
+            Identity = PrivateKey.Generate(),
+            ListenAddresses = [Multiaddr.Parse(listen)],
+            Observer = (IHostObserver?)observer ?? NullHostObserver.Instance,
+        };
+        var host = await Libp2pHost.StartAsync(configure is null ? options : configure(options));
+        host.SetStreamHandler(EchoProtocol, ctx => ctx.Stream.CopyToAsync(ctx.Stream, ctx.HostStopping));
+        return host;
+    }
+
+    public static Multiaddr AddressOf(Libp2pHost host) => host.ListenAddresses[0].WithPeerId(host.PeerId);
+
+    /// <summary>Sends <paramref name="payload"/> on an echo stream, half-closes, and returns everything echoed back.</summary>
+    public static async Task<byte[]> EchoAsync(Libp2pHost host, Libp2pConnection connection, byte[] payload)
+    {
+        var stream = await host.NewStreamAsync(connection, [EchoProtocol]);
+        var reading = ReadAllAsync(stream);
+        await stream.WriteAsync(payload);
+        await stream.CloseWriteAsync();
+        return await reading.WaitAsync(Timeout);
+    }
+
+    public static async Task<byte[]> ReadAllAsync(Stream stream)
+    {
+        var ms = new MemoryStream();
+        await stream.CopyToAsync(ms);
+        return ms.ToArray();
+    }
+}
