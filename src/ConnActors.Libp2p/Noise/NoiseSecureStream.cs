@@ -1,3 +1,4 @@
+using ConnActors.Libp2p.Streams;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
@@ -9,7 +10,7 @@ namespace ConnActors.Libp2p.Noise;
 /// The encrypted channel after the handshake. One reader and one writer at a time (callers serialize);
 /// buffers are rented per frame so an idle connection holds none.
 /// </summary>
-public sealed class NoiseSecureStream : Stream
+public sealed class NoiseSecureStream : AsyncDuplexStream
 {
     public const int MaxPlaintext = NoiseFraming.MaxFrameLength - CipherState.TagSize;
 
@@ -104,34 +105,6 @@ public sealed class NoiseSecureStream : Stream
             buffer = buffer[chunk..];
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("use ReadAsync");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("use WriteAsync");
-
-    public override Task FlushAsync(CancellationToken ct) => _inner.FlushAsync(ct);
-
-    public override void Flush() { }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

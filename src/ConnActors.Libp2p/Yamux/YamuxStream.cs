@@ -1,3 +1,4 @@
+using ConnActors.Libp2p.Streams;
 using System.Buffers;
 
 namespace ConnActors.Libp2p.Yamux;
@@ -6,7 +7,7 @@ namespace ConnActors.Libp2p.Yamux;
 /// One yamux stream: a duplex byte stream with flow control. Dispose half-closes (FIN);
 /// <see cref="Reset"/> aborts (RST). One reader and one writer at a time.
 /// </summary>
-public sealed class YamuxStream : Stream
+public sealed class YamuxStream : AsyncDuplexStream
 {
     private readonly YamuxSession _session;
     private readonly object _sync = new();
@@ -251,32 +252,4 @@ public sealed class YamuxStream : Stream
         if (disposing) _ = CloseWriteAsync();
         base.Dispose(disposing);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("use ReadAsync");
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException("use WriteAsync");
-
-    public override Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
-
-    public override void Flush() { }
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
