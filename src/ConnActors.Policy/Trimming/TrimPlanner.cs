@@ -103,6 +103,9 @@ internal sealed class TrimPlanner
             {
                 var c = rest[i];
                 ref var entry = ref _peers.At(c.Peer);
+                // A peer holding several connections is skipped if closing it would undershoot the
+                // target (low water): a cheaper-to-close peer further down may fit.
+                if (respectReservations && closed + entry.Connections > connectionsToClose) continue;
                 if (respectReservations)
                 {
                     if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;

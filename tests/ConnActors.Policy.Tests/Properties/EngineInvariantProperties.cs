@@ -1,0 +1,71 @@
+using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Tests.Support;
+using CsCheck;
+
+namespace ConnActors.Policy.Tests.Properties;
+
+public class EngineInvariantProperties
+{
+    private static readonly Gen<EngineOp> AnyOp =
+        Gen.Select(Gen.Int[0, EngineOp.Codes - 1], Gen.Int[0, 10_000], Gen.Int[0, 10_000], (code, a, b) => new EngineOp(code, a, b));
+
+    [Fact]
+    public void Random_event_sequences_keep_every_invariant() =>
+        AnyOp.Array[1, 400].Sample(ops =>
+        {
+            var driver = new EngineDriver(hardCap: 40);
+            foreach (var op in ops) driver.Apply(op);
+        }, iter: 400);
+
+    [Fact]
+    public void Invariants_hold_at_a_larger_cap_too() =>
+        AnyOp.Array[200, 1_500].Sample(ops =>
+        {
+            var driver = new EngineDriver(hardCap: 120);
+            foreach (var op in ops) driver.Apply(op);
+        }, iter: 60);
+
+    [Fact]
+    public void A_subsystem_with_demand_below_its_reservation_always_gets_its_slot() =>
+        Gen.Select(AnyOp.Array[1, 300], Gen.Int[0, 2], Gen.Int[1_000, 2_000]).Sample((ops, subsystemIndex, peerId) =>
+        {
+            // Without friends, protections and locks every borrowed slot is reclaimable.
+            var driver = new EngineDriver(hardCap: 40, allowPrivilegeAndLocks: false);
+            foreach (var op in ops) driver.Apply(op);
+            var subsystem = driver.Engine.Quotas.All().ElementAt(subsystemIndex).Id;
+            var usage = driver.Engine.Quotas.UsageOf(subsystem);
+            driver.RequestSlot(subsystem, new PeerKey(peerId));
+            if (usage.Used < usage.Reserved && !InActiveBurstOnly(driver))
+                Assert.True(driver.LastSlotDecision.IsGranted, $"{usage.Name} at {usage.Used}/{usage.Reserved} was refused: {driver.LastSlotDecision.Outcome}");
+        }, iter: 300);
+
+    // Peers in running bursts are in use and not reclaimable; when they fill the node a refusal is right.
+    private static bool InActiveBurstOnly(EngineDriver driver) =>
+        driver.Engine.Connections - driver.Engine.ActiveBurstConnections - driver.Engine.Closing <= 0;
+
+    [Fact]
+    public void An_inbound_flood_never_takes_the_outbound_reserve() =>
+        Gen.Select(Gen.Int[0, 100_000].Array[1, 2_000], Gen.Int[1, 3]).Sample((flood, modes) =>
+        {
+            // Each admitted attempt is aborted, completed, or left hanging in its handshake (slowloris).
+            var engine = Engines.Small(hardCap: 60);
+            var limits = engine.Settings.Limits;
+            int i = 0;
+            foreach (int attacker in flood)
+            {
+                var address = Addresses.V4(attacker % 500);
+                if (!engine.CheckInboundAddress(address, i++).Admitted) continue;
+                switch (attacker % modes)
+                {
+                    case 0: engine.CompleteInboundHandshake(new PeerKey(attacker), address, i); break;
+                    case 1: break;
+                    default: engine.AbortInboundHandshake(address); break;
+                }
+            }
+            Assert.True(engine.Inbound + engine.PendingInbound <= limits.MaxInbound - limits.FriendReserve);
+            for (int dial = 0; dial < limits.OutboundReserve; dial++)
+                Assert.True(engine.AdmitOutbound(new PeerKey(200_000 + dial), Addresses.V4(dial), i).Admitted, $"outbound dial {dial} refused after the flood");
+            engine.SetFriend(new PeerKey(300_000), true, i);
+            Assert.True(engine.AdmitOutbound(new PeerKey(300_000), Addresses.V4(9), i).Admitted, "a friend found no slot after the flood");
+        }, iter: 200);
+}
