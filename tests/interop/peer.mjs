@@ -1,0 +1,147 @@
+// A real js-libp2p peer driven over stdin/stdout JSON lines by the ConnActors.Libp2p interop tests.
+// Each input line is {"id":n,"cmd":"...",...}; each answer is {"id":n,"ok":true,...} or {"id":n,"ok":false,"error":"..."}.
+// Unsolicited lines carry "event". Several libp2p nodes may live in this process ("node": index).
+if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function () {
+    let resolve, reject
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
+    return { promise, resolve, reject }
+  }
+}
+
+const { createLibp2p } = await import('libp2p')
+const { tcp } = await import('@libp2p/tcp')
+const { noise } = await import('@chainsafe/libp2p-noise')
+const { yamux } = await import('@chainsafe/libp2p-yamux')
+const { identify, identifyPush } = await import('@libp2p/identify')
+const { ping } = await import('@libp2p/ping')
+const { multiaddr } = await import('@multiformats/multiaddr')
+const { peerIdFromString } = await import('@libp2p/peer-id')
+const { randomBytes, createHash } = await import('node:crypto')
+const readline = await import('node:readline')
+
+const ECHO = '/echo/1.0.0'
+const nodes = []
+
+function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
+
+async function startNode () {
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), identifyPush: identifyPush(), ping: ping() },
+    connectionGater: { denyDialMultiaddr: async () => false },
+    connectionManager: { maxConnections: 20000, inboundConnectionThreshold: 100000, maxIncomingPendingConnections: 20000 }
+  })
+  await node.handle(ECHO, async (stream) => {
+    try {
+      for await (const chunk of stream) {
+        if (!stream.send(chunk)) await stream.onDrain()
+      }
+      await stream.close()
+    } catch (e) { stream.abort(e) }
+  }, { maxInboundStreams: 1024, maxOutboundStreams: 1024 })
+  nodes.push(node)
+  return describe(node, nodes.length - 1)
+}
+
+function describe (node, index) {
+  return { node: index, peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
+}
+
+async function sendAll (stream, data) {
+  const chunk = 64 * 1024
+  for (let i = 0; i < data.length; i += chunk) {
+    if (!stream.send(data.subarray(i, Math.min(i + chunk, data.length)))) await stream.onDrain()
+  }
+}
+
+async function readAll (stream) {
+  const parts = []
+  let total = 0
+  for await (const c of stream) {
+    const bytes = c.subarray()
+    parts.push(bytes)
+    total += bytes.length
+  }
+  return Buffer.concat(parts, total)
+}
+
+async function echoOnce (node, addr, size) {
+  const stream = await node.dialProtocol(multiaddr(addr), ECHO, { maxOutboundStreams: 1024 })
+  const data = randomBytes(size)
+  const reading = readAll(stream)
+  await sendAll(stream, data)
+  await stream.close()
+  const back = await reading
+  if (!back.equals(data)) throw new Error(`echo of ${size} bytes came back as ${back.length} different bytes`)
+  return back.length
+}
+
+async function peerInfo (node, peer) {
+  const id = peerIdFromString(peer)
+  for (let i = 0; i < 100; i++) {
+    try {
+      const p = await node.peerStore.get(id)
+      if (p.protocols.length > 0) {
+        const agent = p.metadata.get('AgentVersion')
+        return {
+          protocols: p.protocols,
+          addrs: p.addresses.map(a => a.multiaddr.toString()),
+          agent: agent ? new TextDecoder().decode(agent) : null
+        }
+      }
+    } catch {}
+    await new Promise(r => setTimeout(r, 100))
+  }
+  throw new Error('peer never identified')
+}
+
+const commands = {
+  async start (msg) { const n = []; for (let i = 0; i < (msg.count ?? 1); i++) n.push(await startNode()); return { nodes: n } },
+  async dial (msg, node) { const c = await node.dial(multiaddr(msg.addr)); return { peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString() } },
+  async ping (msg, node) { return { rtt: await node.services.ping.ping(multiaddr(msg.addr)) } },
+  async peerInfo (msg, node) { return await peerInfo(node, msg.peer) },
+  async echo (msg, node) {
+    const sizes = await Promise.all(Array.from({ length: msg.streams ?? 1 }, () => echoOnce(node, msg.addr, msg.size ?? 1024)))
+    return { bytes: sizes.reduce((a, b) => a + b, 0) }
+  },
+  async reset (msg, node) {
+    const stream = await node.dialProtocol(multiaddr(msg.addr), msg.protocol)
+    stream.send(randomBytes(msg.size ?? 1000))
+    await new Promise(r => setTimeout(r, 50))
+    stream.abort(new Error('reset by the js peer'))
+    return {}
+  },
+  async sendThenClose (msg, node) {
+    const stream = await node.dialProtocol(multiaddr(msg.addr), msg.protocol)
+    const data = randomBytes(msg.size ?? 1000)
+    await sendAll(stream, data)
+    await stream.close()
+    return { sha256: createHash('sha256').update(data).digest('hex') }
+  },
+  async handle (msg, node) { await node.handle(msg.protocol, async (s) => { await s.close() }); return {} },
+  async hangup (msg, node) { await node.hangUp(peerIdFromString(msg.peer)); return {} },
+  async connections (msg, node) { return { peers: node.getConnections().map(c => c.remotePeer.toString()) } },
+  async exit () { await Promise.all(nodes.map(n => n.stop())); setTimeout(() => process.exit(0), 10); return {} }
+}
+
+const first = await startNode()
+out({ event: 'ready', ...first })
+
+const rl = readline.createInterface({ input: process.stdin })
+rl.on('line', async (line) => {
+  let msg
+  try { msg = JSON.parse(line) } catch { return out({ event: 'error', error: 'bad json: ' + line }) }
+  try {
+    const fn = commands[msg.cmd]
+    if (!fn) throw new Error('unknown command ' + msg.cmd)
+    const result = await fn(msg, nodes[msg.node ?? 0])
+    out({ id: msg.id, ok: true, ...result })
+  } catch (e) {
+    out({ id: msg.id, ok: false, error: String(e?.message ?? e) })
+  }
+})
+rl.on('close', () => { Promise.all(nodes.map(n => n.stop())).finally(() => process.exit(0)) })
