@@ -42,8 +42,8 @@ internal sealed class BurstTracker
         _members.Remove(burst.Value);
         foreach (int id in members)
         {
-            ref var entry = ref _peers.At(id);
-            if (!entry.IsTracked || entry.ActiveBursts == 0) continue;
+            ref var entry = ref _peers.Get(new PeerKey(id));
+            if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.ActiveBursts == 0) continue;
             if (--entry.ActiveBursts == 0)
             {
                 entry.FinishedBurst = true;

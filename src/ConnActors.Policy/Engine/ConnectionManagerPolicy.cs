@@ -116,7 +116,8 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     /// <summary>Every tracked peer (for management views; allocates).</summary>
     public IEnumerable<PeerView> Peers(long nowMs)
     {
-        var ids = _peers.Tracked.ToArray();
+        var ids = new List<int>(_peers.TrackedCount);
+        foreach (ref var entry in _peers.Tracked) ids.Add(entry.Key);
         foreach (int id in ids)
         {
             if (View(new PeerKey(id), nowMs) is { } view) yield return view;

@@ -20,9 +20,8 @@ internal struct PeerEntry
     public int TagSum;
     public float Overlap;
     public bool IsFriend;
-    public bool IsTracked;
+    public int Key;
     public bool IsClosing;
-    public int DenseIndex;
     public SignalValues Signals;
 
     public readonly int Connections => Inbound + Outbound;

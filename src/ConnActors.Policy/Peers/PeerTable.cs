@@ -1,72 +1,76 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ConnActors.Policy.Peers;
 
 /// <summary>
-/// Peers indexed by <see cref="PeerKey.Value"/> in one flat array, plus a dense list of the tracked
-/// ones so that a trim round walks only peers that matter (O(tracked), not O(ever seen)).
+/// The tracked peers, stored densely in one array (slots 0..Count-1) with a key-to-slot map, so a
+/// trim round walks exactly the tracked peers and memory follows their number, whatever the range of
+/// the keys (a simulated node of a 1M-node network holds only its own neighbours).
 /// A peer is tracked while it has a connection, a pending dial, or a reason to be remembered
-/// (friend, protection, lock, tag).
+/// (friend, protection, lock, tag, running burst).
 /// </summary>
 internal sealed class PeerTable
 {
     private PeerEntry[] _entries;
-    private int[] _dense;
-    private int _denseCount;
+    private int _count;
+    private readonly Dictionary<int, int> _slotOf;
 
-    public PeerTable(int initialCapacity = 256)
+    public PeerTable(int initialCapacity = 8)
     {
-        _entries = new PeerEntry[Math.Max(16, initialCapacity)];
-        _dense = new int[Math.Max(16, initialCapacity)];
+        _entries = new PeerEntry[Math.Max(4, initialCapacity)];
+        _slotOf = new Dictionary<int, int>(Math.Max(4, initialCapacity));
     }
 
-    public int TrackedCount => _denseCount;
+    public int TrackedCount => _count;
 
-    /// <summary>Bytes held by the index per slot (entry plus dense slot), for the memory target.</summary>
-    public static int BytesPerPeer => System.Runtime.CompilerServices.Unsafe.SizeOf<PeerEntry>() + sizeof(int);
+    /// <summary>Bytes the index holds per tracked peer: the entry plus its map entry (key, slot, hash, next, bucket).</summary>
+    public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 5 * sizeof(int);
 
-    public ReadOnlySpan<int> Tracked => _dense.AsSpan(0, _denseCount);
+    /// <summary>The tracked entries; a slot index is only stable until the next Track or Forget.</summary>
+    public Span<PeerEntry> Tracked => _entries.AsSpan(0, _count);
 
     /// <summary>The entry of <paramref name="peer"/>, tracking it if it was not.</summary>
     public ref PeerEntry Track(PeerKey peer)
     {
-        int id = peer.Value;
-        if (id < 0) throw new ArgumentOutOfRangeException(nameof(peer), "peer keys are non-negative");
-        if (id >= _entries.Length) Array.Resize(ref _entries, Math.Max(id + 1, _entries.Length * 2));
-        ref var entry = ref _entries[id];
-        if (!entry.IsTracked)
-        {
-            entry = default;
-            entry.IsTracked = true;
-            if (_denseCount == _dense.Length) Array.Resize(ref _dense, _dense.Length * 2);
-            entry.DenseIndex = _denseCount;
-            _dense[_denseCount++] = id;
-        }
+        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, peer.Value, out bool exists);
+        if (exists) return ref _entries[slot];
+        if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        slot = _count++;
+        ref var entry = ref _entries[slot];
+        entry = default;
+        entry.Key = peer.Value;
         return ref entry;
     }
 
-    /// <summary>The entry of <paramref name="peer"/>, or a reference to an untracked default.</summary>
+    /// <summary>The entry of <paramref name="peer"/>, or a null reference when it is not tracked.</summary>
     public ref PeerEntry Get(PeerKey peer)
     {
-        int id = peer.Value;
-        if ((uint)id >= (uint)_entries.Length) return ref System.Runtime.CompilerServices.Unsafe.NullRef<PeerEntry>();
-        ref var entry = ref _entries[id];
-        if (!entry.IsTracked) return ref System.Runtime.CompilerServices.Unsafe.NullRef<PeerEntry>();
-        return ref entry;
+        ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slotOf, peer.Value);
+        if (Unsafe.IsNullRef(ref slot)) return ref Unsafe.NullRef<PeerEntry>();
+        return ref _entries[slot];
     }
 
-    public ref PeerEntry At(int id) => ref _entries[id];
+    public ref PeerEntry At(int slot) => ref _entries[slot];
 
-    public bool IsTracked(PeerKey peer) => (uint)peer.Value < (uint)_entries.Length && _entries[peer.Value].IsTracked;
+    public bool IsTracked(PeerKey peer) => _slotOf.ContainsKey(peer.Value);
 
     /// <summary>Forgets the peer when nothing about it needs remembering.</summary>
     public void ForgetIfIdle(PeerKey peer, long nowMs)
     {
-        ref var entry = ref Get(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return;
+        if (!_slotOf.TryGetValue(peer.Value, out int slot)) return;
+        ref var entry = ref _entries[slot];
         if (entry.IsConnected || entry.PendingOutbound > 0 || entry.IsFriend || entry.IsProtected || entry.TagSum != 0
             || entry.ActiveBursts > 0 || entry.LockedUntilMs > nowMs) return;
-        int last = _dense[--_denseCount];
-        _dense[entry.DenseIndex] = last;
-        _entries[last].DenseIndex = entry.DenseIndex;
-        entry = default;
+        _slotOf.Remove(peer.Value);
+        int last = --_count;
+        if (slot != last)
+        {
+            _entries[slot] = _entries[last];
+            _slotOf[_entries[slot].Key] = slot;
+        }
+        _entries[last] = default;
+        // Give memory back when a burst of peers has gone (keeps idle simulated nodes small).
+        if (_entries.Length > 64 && _count < _entries.Length / 4) Array.Resize(ref _entries, _entries.Length / 2);
     }
 }

@@ -1,17 +1,18 @@
 namespace ConnActors.Policy.Trimming;
 
-/// <summary>A trim candidate: its ordering key (lower goes first) and peer.</summary>
+/// <summary>A trim candidate: its order (lower goes first), peer key and slot in the peer table.</summary>
 internal struct Candidate : IComparable<Candidate>
 {
-    public double Key;
+    public double Order;
     public int Peer;
+    public int Slot;
     public double Score;
     public byte Class;
 
     public readonly int CompareTo(Candidate other)
     {
-        int byKey = Key.CompareTo(other.Key);
-        return byKey != 0 ? byKey : Peer.CompareTo(other.Peer);
+        int byOrder = Order.CompareTo(other.Order);
+        return byOrder != 0 ? byOrder : Peer.CompareTo(other.Peer);
     }
 }
 

@@ -22,8 +22,9 @@ internal sealed class TrimPlanner
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
     private readonly double _classSpan;
-    private Candidate[] _candidates = new Candidate[64];
-    private GraceEntry[] _inGrace = new GraceEntry[64];
+    // Scratch space grows on the first rounds and is then reused; a node that never trims holds none.
+    private Candidate[] _candidates = [];
+    private GraceEntry[] _inGrace = [];
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
 
     public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, int hardCap)
@@ -80,7 +81,7 @@ internal sealed class TrimPlanner
         for (int i = 0; i < candidateCount; i++)
         {
             var c = _candidates[i];
-            if (!ReleasesOnlySurplus(_peers.At(c.Peer).SubsystemClaims)) continue;
+            if (!ReleasesOnlySurplus(_peers.At(c.Slot).SubsystemClaims)) continue;
             if (best is null || c.CompareTo(best.Value) < 0) best = c;
         }
         return best is { } b ? new PeerKey(b.Peer) : null;
@@ -102,7 +103,7 @@ internal sealed class TrimPlanner
             for (int i = 0; i < batch && closed < connectionsToClose; i++)
             {
                 var c = rest[i];
-                ref var entry = ref _peers.At(c.Peer);
+                ref var entry = ref _peers.At(c.Slot);
                 // A peer holding several connections is skipped if closing it would undershoot the
                 // target (low water): a cheaper-to-close peer further down may fit.
                 if (respectReservations && closed + entry.Connections > connectionsToClose) continue;
@@ -150,21 +151,21 @@ internal sealed class TrimPlanner
         if (_candidates.Length < tracked.Length) _candidates = new Candidate[Math.Max(tracked.Length, _candidates.Length * 2)];
         int count = 0, graceCount = 0;
         earliestGraceEndMs = long.MaxValue;
-        foreach (int id in tracked)
+        for (int slot = 0; slot < tracked.Length; slot++)
         {
-            ref var entry = ref _peers.At(id);
+            ref var entry = ref tracked[slot];
             if (!entry.IsConnected || entry.IsClosing || entry.IsFriend || entry.IsProtected) continue;
             if (!emergency)
             {
                 if (entry.LockedUntilMs > nowMs || entry.ActiveBursts > 0) continue;
                 if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
                 {
-                    if (graceCount == _inGrace.Length) Array.Resize(ref _inGrace, _inGrace.Length * 2);
-                    _inGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, id);
+                    if (graceCount == _inGrace.Length) Array.Resize(ref _inGrace, Math.Max(16, _inGrace.Length * 2));
+                    _inGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, slot);
                     continue;
                 }
             }
-            _candidates[count++] = MakeCandidate(id, in entry, nowMs);
+            _candidates[count++] = MakeCandidate(slot, in entry, nowMs);
         }
 
         // Grace is bounded by count: only the newest GraceMaxCount connections keep it, so a flood of
@@ -174,7 +175,7 @@ internal sealed class TrimPlanner
             var graced = _inGrace.AsSpan(0, graceCount);
             int overflow = graceCount - _graceMaxCount;
             Selection.SmallestToFront(graced, overflow);
-            foreach (var g in graced[..overflow]) _candidates[count++] = MakeCandidate(g.Peer, in _peers.At(g.Peer), nowMs);
+            foreach (var g in graced[..overflow]) _candidates[count++] = MakeCandidate(g.Slot, in _peers.At(g.Slot), nowMs);
             graced = graced[overflow..];
             graceCount = graced.Length;
             for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + _settings.GracePeriodMs);
@@ -186,25 +187,26 @@ internal sealed class TrimPlanner
         return count;
     }
 
-    private Candidate MakeCandidate(int id, in PeerEntry entry, long nowMs)
+    private Candidate MakeCandidate(int slot, in PeerEntry entry, long nowMs)
     {
         byte cls = entry.SubsystemClaims != 0 ? (byte)2 : entry.FinishedBurst ? (byte)0 : (byte)1;
-        double score = _scorer.Score(new PeerKey(id), in entry, nowMs);
+        double score = _scorer.Score(new PeerKey(entry.Key), in entry, nowMs);
         return new Candidate
         {
-            Key = cls * _classSpan + (score - _scorer.Settings.Minimum),
-            Peer = id,
+            Order = cls * _classSpan + (score - _scorer.Settings.Minimum),
+            Peer = entry.Key,
+            Slot = slot,
             Score = score,
             Class = cls,
         };
     }
 
-    private readonly record struct GraceEntry(long ConnectedSinceMs, int Peer) : IComparable<GraceEntry>
+    private readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IComparable<GraceEntry>
     {
         public int CompareTo(GraceEntry other)
         {
             int byTime = ConnectedSinceMs.CompareTo(other.ConnectedSinceMs);
-            return byTime != 0 ? byTime : Peer.CompareTo(other.Peer);
+            return byTime != 0 ? byTime : Slot.CompareTo(other.Slot);
         }
     }
 }
