@@ -20,11 +20,12 @@ public sealed partial class ConnectionManagerPolicy
         int expected = _arrivals.ExpectedArrivals(nowMs);
         if (count >= Limits.HighWater)
         {
+            if (!Settings.Features.BurstModel) return RegulationTrigger.HighWater;
             bool excessIsBursts = count - _activeBurstConnections < Limits.HighWater;
             bool arrivalsFit = count + expected < Limits.HardCap;
             return excessIsBursts && arrivalsFit ? RegulationTrigger.None : RegulationTrigger.HighWater;
         }
-        if (count > Limits.LowWater && _arrivals.IsSpike(nowMs) && count + expected >= Limits.HighWater)
+        if (Settings.Features.BurstModel && count > Limits.LowWater && _arrivals.IsSpike(nowMs) && count + expected >= Limits.HighWater)
             return RegulationTrigger.ArrivalSpike;
         return RegulationTrigger.None;
     }
@@ -56,10 +57,25 @@ public sealed partial class ConnectionManagerPolicy
         foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
     }
 
-    /// <summary>v2 needs no periodic upkeep: decay is evaluated lazily. Present for the common interface.</summary>
+    /// <summary>
+    /// v2 needs no periodic upkeep: decay is evaluated lazily. Only with lazy scoring switched off (an
+    /// ablation) does it walk every tracked peer once per minute, as an eager design would.
+    /// </summary>
     public void Tick(long nowMs)
     {
+        if (Settings.Features.LazyScoring || nowMs < _nextEagerSweepMs) return;
+        _nextEagerSweepMs = nowMs + 60_000;
+        var tracked = _peers.Tracked;
+        for (int slot = 0; slot < tracked.Length; slot++)
+        {
+            _eagerScoreSink += _scorer.Score(new PeerKey(tracked[slot].Key), in tracked[slot], nowMs);
+        }
+        _work += tracked.Length * (long)(Settings.Scoring.Signals.Length + 1);
     }
+
+    private long _nextEagerSweepMs;
+    // Keeps the eager sweep's score reads observable so the work it models is really done.
+    private double _eagerScoreSink;
 
     private void MarkClosing(PeerKey peer)
     {

@@ -20,6 +20,9 @@ public sealed record PolicySettings
     /// <summary>Regulation rounds.</summary>
     public TrimSettings Trim { get; init; } = TrimSettings.Default;
 
+    /// <summary>Which v2 design choices are on (all, except in ablation studies).</summary>
+    public V2Features Features { get; init; } = V2Features.All;
+
     /// <summary>Settings for a resource profile with every other default.</summary>
     public static PolicySettings ForProfile(ResourceProfile profile) => new() { Limits = ResourceProfiles.For(profile) };
 

@@ -21,20 +21,22 @@ internal sealed class TrimPlanner
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
+    private readonly bool _burstModel;
     private readonly double _classSpan;
     // Scratch space grows on the first rounds and is then reused; a node that never trims holds none.
     private Candidate[] _candidates = [];
     private GraceEntry[] _inGrace = [];
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
 
-    public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, int hardCap)
+    public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, int hardCap, Engine.V2Features features)
     {
         _peers = peers;
         _quotas = quotas;
         _scorer = scorer;
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
-        _maxClosesPerRound = settings.MaxClosesPerRoundFor(hardCap);
+        _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
+        _burstModel = features.BurstModel;
         _classSpan = scorer.Settings.Maximum - scorer.Settings.Minimum + 1;
     }
 
@@ -157,7 +159,7 @@ internal sealed class TrimPlanner
             if (!entry.IsConnected || entry.IsClosing || entry.IsFriend || entry.IsProtected) continue;
             if (!emergency)
             {
-                if (entry.LockedUntilMs > nowMs || entry.ActiveBursts > 0) continue;
+                if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;
                 if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
                 {
                     if (graceCount == _inGrace.Length) Array.Resize(ref _inGrace, Math.Max(16, _inGrace.Length * 2));
@@ -189,7 +191,7 @@ internal sealed class TrimPlanner
 
     private Candidate MakeCandidate(int slot, in PeerEntry entry, long nowMs)
     {
-        byte cls = entry.SubsystemClaims != 0 ? (byte)2 : entry.FinishedBurst ? (byte)0 : (byte)1;
+        byte cls = entry.SubsystemClaims != 0 ? (byte)2 : _burstModel && entry.FinishedBurst ? (byte)0 : (byte)1;
         double score = _scorer.Score(new PeerKey(entry.Key), in entry, nowMs);
         return new Candidate
         {

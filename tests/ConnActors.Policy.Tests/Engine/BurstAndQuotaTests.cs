@@ -108,3 +108,47 @@ public class BurstAndQuotaTests
         Assert.Equal(0, engine.TrackedPeers);
     }
 }
+
+public class AblationTests
+{
+    [Fact]
+    public void Without_the_burst_model_running_bursts_are_trimmed_like_anything_else()
+    {
+        var features = new ConnActors.Policy.Engine.V2Features { BurstModel = false, SmoothedTrims = false };
+        var limits = ConnActors.Policy.Limits.ConnectionLimits.DerivedFrom(100);
+        var engine = new ConnActors.Policy.Engine.ConnectionManagerPolicy(new ConnActors.Policy.Engine.PolicySettings
+        {
+            Limits = limits,
+            Trim = new TrimSettings { GracePeriodMs = 0 },
+            Features = features,
+        });
+        engine.ConnectInbound(0, limits.HighWater - 5, 0);
+        var burst = engine.BeginBurst();
+        for (int i = 0; i < 10; i++)
+        {
+            engine.Enlist(burst, new PeerKey(1_000 + i));
+            engine.AdmitOutbound(new PeerKey(1_000 + i), Addresses.V4(1_000 + i), 600_000);
+        }
+        Assert.Equal(RegulationTrigger.HighWater, engine.CheckRegulation(600_100));
+        var plan = new TrimPlan();
+        engine.PlanTrim(600_100, plan);
+        Assert.Equal(limits.HighWater + 5 - limits.LowWater, plan.ConnectionsClosed); // unsmoothed: all at once
+    }
+
+    [Fact]
+    public void Eager_scoring_costs_work_proportional_to_peers_and_lazy_scoring_costs_none()
+    {
+        var lazy = Engines.Small(hardCap: 200);
+        var eager = new ConnActors.Policy.Engine.ConnectionManagerPolicy(lazy.Settings with { Features = new ConnActors.Policy.Engine.V2Features { LazyScoring = false } });
+        lazy.ConnectInbound(0, 100, 0);
+        eager.ConnectInbound(0, 100, 0);
+        long lazyBefore = lazy.WorkUnits, eagerBefore = eager.WorkUnits;
+        for (long minute = 1; minute <= 10; minute++)
+        {
+            lazy.Tick(minute * 60_000);
+            eager.Tick(minute * 60_000);
+        }
+        Assert.Equal(lazyBefore, lazy.WorkUnits);
+        Assert.Equal(10 * 100 * 5, eager.WorkUnits - eagerBefore);
+    }
+}

@@ -1,0 +1,27 @@
+namespace ConnActors.Policy.Engine;
+
+/// <summary>
+/// Switches for the v2 design choices, so the simulator and benchmarks can measure each one by turning
+/// it off (ablation). Everything is on in production.
+/// </summary>
+public sealed record V2Features
+{
+    /// <summary>All features on.</summary>
+    public static V2Features All { get; } = new();
+
+    /// <summary>
+    /// The burst model: running bursts are absorbed above high water, finished bursts are pruned first,
+    /// arrival spikes start early rounds. Off: bursts are ordinary connections.
+    /// </summary>
+    public bool BurstModel { get; init; } = true;
+
+    /// <summary>
+    /// Lazy scoring: scores are computed only for candidates of a round. Off: every tracked peer's score
+    /// is recomputed each minute of simulated time in <see cref="ConnectionManagerPolicy.Tick"/>, as an
+    /// eager design would (decisions are the same; the work is what changes).
+    /// </summary>
+    public bool LazyScoring { get; init; } = true;
+
+    /// <summary>Smoothed rounds (at most MaxClosesPerRound per round, follow-ups). Off: one round trims to low water.</summary>
+    public bool SmoothedTrims { get; init; } = true;
+}
