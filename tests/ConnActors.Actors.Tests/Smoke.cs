@@ -1,0 +1,1 @@
+public class ActorsSmoke { [Fact] public void Builds() => Assert.NotNull(typeof(ActorsSmoke)); }
