@@ -162,8 +162,24 @@ public sealed class DialQueue
         if (_slotByPeer.Count == 0 || _inFlight.Count >= _settings.MaxInFlight) return long.MaxValue;
         Start(nowMs);
         long itemReady = _waiting.Count > 0 ? nowMs : _slots.Items[_parked.Peek()].ReadyMs;
-        long tokenReady = nowMs + _rate.MillisecondsUntilToken(nowMs);
-        return Math.Max(nowMs, Math.Max(itemReady, tokenReady));
+        return Math.Max(nowMs, Math.Max(itemReady, FirstTokenMs(nowMs)));
+    }
+
+    /// <summary>The first millisecond at which TryDequeue's own token check passes.</summary>
+    private long FirstTokenMs(long nowMs)
+    {
+        // TokenBucket.MillisecondsUntilToken rounds its estimate and may be off by a millisecond either
+        // way against Refill's arithmetic; probing copies of the bucket makes the answer agree exactly.
+        long at = nowMs + _rate.MillisecondsUntilToken(nowMs);
+        while (at > nowMs && HasToken(at - 1)) at--;
+        while (!HasToken(at)) at++;
+        return at;
+    }
+
+    private bool HasToken(long atMs)
+    {
+        var probe = _rate;
+        return probe.Available(atMs) >= 1;
     }
 
     private void Merge(int slot, in DialRequest request, long rank)

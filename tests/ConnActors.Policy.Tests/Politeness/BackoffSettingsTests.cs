@@ -1,0 +1,74 @@
+using ConnActors.Policy.Politeness;
+
+namespace ConnActors.Policy.Tests.Politeness;
+
+public class BackoffSettingsTests
+{
+    [Fact]
+    public void Presets_are_valid()
+    {
+        BackoffSettings.DialDefault.Validate("politeness.dial-backoff");
+        BackoffSettings.GoLibp2pDial.Validate("politeness.dial-backoff");
+        BackoffSettings.FriendReconnectDefault.Validate("politeness.friend-reconnect");
+        PolitenessSettings.Default.Validate();
+    }
+
+    public static TheoryData<string, BackoffSettings> InvalidCurves => new()
+    {
+        { "politeness.dial-backoff.initial", new BackoffSettings { InitialMs = 0 } },
+        { "politeness.dial-backoff.factor", new BackoffSettings { Factor = 0.9 } },
+        { "politeness.dial-backoff.factor", new BackoffSettings { Factor = double.PositiveInfinity } },
+        { "politeness.dial-backoff.quadratic-step", new BackoffSettings { QuadraticStepMs = -1 } },
+        { "politeness.dial-backoff.cap", new BackoffSettings { InitialMs = 10_000, CapMs = 9_999 } },
+        { "politeness.dial-backoff.jitter", new BackoffSettings { Jitter = 1 } },
+        { "politeness.dial-backoff.jitter", new BackoffSettings { Jitter = -0.1 } },
+        { "politeness.dial-backoff.jitter", new BackoffSettings { Jitter = double.NaN } },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidCurves))]
+    public void Invalid_curve_is_rejected_naming_its_key(string key, BackoffSettings settings)
+    {
+        var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate("politeness.dial-backoff"));
+        Assert.Equal(key, error.Key);
+    }
+
+    [Fact]
+    public void Invalid_friend_curve_is_named_under_friend_reconnect()
+    {
+        var settings = PolitenessSettings.Default with { FriendReconnect = new BackoffSettings { Factor = 0.5 } };
+        var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate());
+        Assert.Equal("politeness.friend-reconnect.factor", error.Key);
+        Assert.Throws<PolicyConfigurationException>(() => new FriendReconnectSchedule(settings.FriendReconnect, new DeterministicRandom(1)));
+    }
+
+    public static TheoryData<string, PolitenessSettings> InvalidPoliteness => new()
+    {
+        { "politeness.dial-backoff.cap", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { Backoff = new BackoffSettings { CapMs = 1 } } } },
+        { "politeness.dial-backoff.forget-after", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { ForgetAfterMs = -1 } } },
+        { "politeness.remote-bye.max-honoured", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { RemoteByeCeilingMs = -1 } } },
+        { "politeness.dial-queue.max-length", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { MaxLength = 0 } } },
+        { "politeness.dial-queue.aging-interval", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { AgingIntervalMs = 0 } } },
+        { "politeness.dial-queue.aging-interval", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { AgingIntervalMs = DialQueueSettings.MaxAgingIntervalMs + 1 } } },
+        { "limits.dial-concurrency", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { MaxInFlight = 0 } } },
+        { "limits.dial-rate", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { DialRatePerSecond = 0 } } },
+        { "limits.dial-rate", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { DialRatePerSecond = double.NaN } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidPoliteness))]
+    public void Invalid_politeness_setting_is_rejected_naming_its_key(string key, PolitenessSettings settings)
+    {
+        var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate());
+        Assert.Equal(key, error.Key);
+        Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void Components_refuse_invalid_settings_at_construction()
+    {
+        Assert.Throws<PolicyConfigurationException>(() => new DialQueue(new DialQueueSettings { MaxLength = 0 }));
+        Assert.Throws<PolicyConfigurationException>(() =>
+            new DialBackoffTable(new DialBackoffSettings { ForgetAfterMs = -5 }, new DeterministicRandom(1)));
+    }
+}
