@@ -1,1 +1,32 @@
-System.Console.WriteLine("x");
+using BenchmarkDotNet.Running;
+using ConnActors.Policy.Benchmarks.Demo;
+
+namespace ConnActors.Policy.Benchmarks;
+
+/// <summary>Verbs: <c>bench</c> (BenchmarkDotNet), <c>memory</c> (bytes per tracked peer), <c>demo</c> (v2 vs basic replay).</summary>
+public static class Program
+{
+    private const string Usage = """
+        usage:
+          demo                      replay a scripted desktop scenario through v2 and basic, side by side
+          bench [BenchmarkDotNet]   run the benchmarks, e.g.  bench --filter '*'
+          memory                    bytes retained per tracked peer at 100,000 peers
+        """;
+
+    public static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "demo" when args.Length == 1:
+                return DemoRunner.Run(Console.Out);
+            case "memory" when args.Length == 1:
+                return IndexMemory.Run(Console.Out);
+            case "bench":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                return 0;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+}
