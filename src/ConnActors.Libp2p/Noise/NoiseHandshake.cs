@@ -17,8 +17,13 @@ public static class NoiseHandshake
     /// <summary>Runs the handshake as initiator (dialer) or responder.</summary>
     /// <remarks>When dialing a known peer, pass its id as expectedRemote: the handshake fails unless the remote proves it.</remarks>
     /// <exception cref="NoiseException">Any failure; the message says which.</exception>
-    public static async Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, PrivateKey identity,
-        PeerId? expectedRemote, CancellationToken ct)
+    public static Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, PrivateKey identity,
+        PeerId? expectedRemote, CancellationToken ct) =>
+        RunAsync(stream, initiator, identity, expectedRemote, NoiseHandshakePayload.Create, ct);
+
+    /// <summary>As above, with the payload made by <paramref name="makePayload"/> (tests forge bad ones).</summary>
+    internal static async Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, PrivateKey identity,
+        PeerId? expectedRemote, Func<PrivateKey, byte[], NoiseHandshakePayload> makePayload, CancellationToken ct)
     {
         using var state = new SymmetricState(ProtocolName);
         state.MixHash([]);
@@ -26,7 +31,7 @@ public static class NoiseHandshake
         var staticPublic = PublicOf(staticPrivate);
         var ephemeralPrivate = NewPrivateKey();
         var ephemeralPublic = PublicOf(ephemeralPrivate);
-        var payload = NoiseHandshakePayload.Create(identity, staticPublic).ToProtobuf();
+        var payload = makePayload(identity, staticPublic).ToProtobuf();
         try
         {
             PublicKey remoteIdentity;

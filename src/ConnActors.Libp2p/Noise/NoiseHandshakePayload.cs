@@ -8,7 +8,7 @@ internal sealed record NoiseHandshakePayload(byte[] IdentityKey, byte[] Identity
 {
     public static readonly byte[] SignaturePrefix = "noise-libp2p-static-key:"u8.ToArray();
 
-    public static NoiseHandshakePayload Create(PrivateKey identity, ReadOnlySpan<byte> staticPublicKey) =>
+    public static NoiseHandshakePayload Create(PrivateKey identity, byte[] staticPublicKey) =>
         new(identity.PublicKey.ToProtobuf(), identity.Sign([.. SignaturePrefix, .. staticPublicKey]), []);
 
     public byte[] ToProtobuf() =>

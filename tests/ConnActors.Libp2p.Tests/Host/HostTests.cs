@@ -25,8 +25,7 @@ public class HostTests
         Assert.Equal(conn.LocalAddress, info.ObservedAddress);
 
         Assert.True(await a.PingAsync(conn).WaitAsync(Hosts.Timeout) > TimeSpan.Zero);
-        var payload = new byte[3 * 1024 * 1024 + 17];
-        Random.Shared.NextBytes(payload);
+        var payload = Hosts.RandomBytes(3 * 1024 * 1024 + 17);
         Assert.Equal(payload, await Hosts.EchoAsync(a, conn, payload));
 
         await a.CloseConnectionAsync(conn, "test done");

@@ -85,7 +85,7 @@ public class JsInteropTests
         await using var host = await Hosts.StartAsync();
         var conn = await host.DialAsync(js.Address).WaitAsync(Timeout);
 
-        var payloads = Enumerable.Range(0, 100).Select(i => RandomBytes(1000 + i * 97)).ToList();
+        var payloads = Enumerable.Range(0, 100).Select(i => Hosts.RandomBytes(1000 + i * 97)).ToList();
         var echoed = await Task.WhenAll(payloads.Select(p => Hosts.EchoAsync(host, conn, p)));
         for (var i = 0; i < payloads.Count; i++) Assert.Equal(payloads[i], echoed[i]);
 
@@ -101,7 +101,7 @@ public class JsInteropTests
         await using var host = await Hosts.StartAsync();
         var conn = await host.DialAsync(js.Address).WaitAsync(Timeout);
 
-        var payload = RandomBytes(10 * 1024 * 1024);
+        var payload = Hosts.RandomBytes(10 * 1024 * 1024);
         Assert.Equal(payload, await Hosts.EchoAsync(host, conn, payload));
 
         var reply = await js.RunAsync("echo", new { addr = Hosts.AddressOf(host).ToString(), streams = 1, size = 10 * 1024 * 1024 });
@@ -166,12 +166,6 @@ public class JsInteropTests
         Assert.All(rtts, r => Assert.True(r > TimeSpan.Zero));
     }
 
-    private static byte[] RandomBytes(int n)
-    {
-        var b = new byte[n];
-        Random.Shared.NextBytes(b);
-        return b;
-    }
 
     private static async Task Eventually(Func<Task<bool>> condition)
     {

@@ -42,4 +42,11 @@ public static class Hosts
         await stream.CopyToAsync(ms);
         return ms.ToArray();
     }
+
+    public static byte[] RandomBytes(int n)
+    {
+        var b = new byte[n];
+        Random.Shared.NextBytes(b);
+        return b;
+    }
 }

@@ -1,0 +1,215 @@
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Multistream;
+using ConnActors.Libp2p.Noise;
+using ConnActors.Libp2p.Tests.Support;
+using ConnActors.Libp2p.Yamux;
+
+namespace ConnActors.Libp2p.Tests.BadInput;
+
+/// <summary>Each misbehaving peer loses only its own connection, with a reason, and the node keeps serving.</summary>
+public class BadInputTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private static HostOptions Tight(HostOptions o) => o with
+    {
+        HandshakeTimeout = TimeSpan.FromSeconds(2),
+        IdleBeforeHandshakeTimeout = TimeSpan.FromSeconds(1),
+        Yamux = new YamuxOptions { MaxInboundStreams = 8, MaxRefusedStreams = 4 },
+    };
+
+    [Fact]
+    public async Task Garbage_before_the_handshake()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        // 'G' reads as a 71-byte line that does not end with a newline.
+        await raw.SendAsync(System.Text.Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n".PadRight(120, 'x') + "\r\n\r\n"));
+        AssertReason("security negotiation (multistream) failed", await observer.WaitForAsync("failed Inbound", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Garbage_during_the_noise_handshake()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.SelectAsync(NoiseHandshake.ProtocolId);
+        await raw.SendAsync([0, 32, .. Hosts.RandomBytes(32)]);
+        var m2 = new byte[2];
+        await raw.Tcp.Stream.ReadExactlyAsync(m2);
+        await raw.Tcp.Stream.ReadExactlyAsync(new byte[(m2[0] << 8) | m2[1]]);
+        await raw.SendAsync([0, 200, .. Hosts.RandomBytes(200)]);
+        AssertReason("noise handshake failed: noise handshake message failed authentication", await observer.WaitForAsync("failed Inbound", Wait));
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Truncated_noise_frame()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using (var raw = await RawPeer.ConnectAsync(host))
+        {
+            await raw.SelectAsync(NoiseHandshake.ProtocolId);
+            await raw.SendAsync([0, 32, 1, 2, 3]);
+            raw.Tcp.CloseGracefully();
+            AssertReason("connection ended inside noise handshake message 1", await observer.WaitForAsync("failed Inbound", Wait));
+        }
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Oversized_noise_frame()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.SelectAsync(NoiseHandshake.ProtocolId);
+        await raw.SendAsync([0xff, 0xff, .. Hosts.RandomBytes(1000)]);
+        AssertReason("noise handshake message 1 of 65535 bytes exceeds its limit", await observer.WaitForAsync("failed Inbound", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Bad_identity_signature()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        var forging = raw.SecureAsync((identity, staticKey) =>
+            NoiseHandshakePayload.Create(identity, staticKey) with { IdentitySignature = identity.Sign("not the static key"u8) });
+        await forging.WaitAsync(Wait);
+        AssertReason("identity signature over the noise static key does not verify", await observer.WaitForAsync("failed Inbound", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        Assert.Empty(host.Connections);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Multistream_line_over_the_limit()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.SendAsync([.. Encoding.Varint.Encode(MultistreamSelect.MaxLineLength + 1), .. new byte[MultistreamSelect.MaxLineLength + 1]]);
+        AssertReason($"exceeds the limit of {MultistreamSelect.MaxLineLength}", await observer.WaitForAsync("failed Inbound", Wait));
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Multistream_line_that_never_ends()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.SendAsync([.. Encoding.Varint.Encode(1000), .. "/multistream"u8.ToArray()]);
+        AssertReason("handshake timed out after 2 s during security negotiation", await observer.WaitForAsync("failed Inbound", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Slowloris_handshake_past_its_timeout()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        var frame = MultistreamSelect.Frame(MultistreamSelect.ProtocolId, NoiseHandshake.ProtocolId);
+        var trickle = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var b in frame)
+                {
+                    await raw.SendAsync([b]);
+                    await Task.Delay(150);
+                }
+            }
+            catch (IOException) { }
+        });
+        AssertReason("handshake timed out after 2 s", await observer.WaitForAsync("failed Inbound", Wait));
+        Assert.Equal(0, host.PendingInboundHandshakes);
+        await trickle.WaitAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Connect_and_send_nothing()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        AssertReason("idle: no byte within 1 s of accept", await observer.WaitForAsync("failed Inbound", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        Assert.Equal(0, host.PendingInboundHandshakes);
+        await AssertStillServesAsync(host);
+    }
+
+    [Theory]
+    [InlineData(1, 0, "unknown yamux version 1")]
+    [InlineData(0, 9, "unknown yamux frame type 9")]
+    public async Task Yamux_frame_of_unknown_version_or_type(byte version, byte type, string reason)
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.UpToYamuxAsync();
+        await raw.SendFrameAsync(version, (YamuxFrameType)type, YamuxFlags.None, 0, 0);
+        AssertReason("yamux protocol error: " + reason, await observer.WaitForAsync($"closed {raw.Identity.PeerId}", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Yamux_window_violation()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.UpToYamuxAsync();
+        var tooMuch = new YamuxOptions().InitialWindow + 1;
+        await raw.SendFrameAsync(0, YamuxFrameType.Data, YamuxFlags.Syn, 1, (uint)tooMuch, new byte[tooMuch]);
+        AssertReason("past its window", await observer.WaitForAsync($"closed {raw.Identity.PeerId}", Wait));
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Yamux_stream_flood_past_the_maximum()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.UpToYamuxAsync();
+        for (uint i = 0; i < 8 + 4 + 1; i++)
+            await raw.SendFrameAsync(0, YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1 + 2 * i, 0);
+        AssertReason("stream flood: more than 4 streams refused past the limit of 8", await observer.WaitForAsync($"closed {raw.Identity.PeerId}", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    private static async Task<(Libp2pHost, RecordingObserver)> StartAsync()
+    {
+        var observer = new RecordingObserver();
+        return (await Hosts.StartAsync(observer, Tight), observer);
+    }
+
+    /// <summary>A well-behaved peer still connects, pings and echoes; nothing is left pending.</summary>
+    private static async Task AssertStillServesAsync(Libp2pHost host)
+    {
+        await using var good = await Hosts.StartAsync();
+        var conn = await good.DialAsync(Hosts.AddressOf(host)).WaitAsync(Wait);
+        Assert.True(await good.PingAsync(conn).WaitAsync(Wait) > TimeSpan.Zero);
+        Assert.Equal("ok"u8.ToArray(), await Hosts.EchoAsync(good, conn, "ok"u8.ToArray()));
+        Assert.Equal(0, host.PendingInboundHandshakes);
+        Assert.Equal([good.PeerId], host.Connections.Select(c => c.RemotePeer));
+    }
+
+    private static void AssertReason(string expected, string actualEvent) =>
+        Assert.True(actualEvent.Contains(expected, StringComparison.Ordinal), $"expected '{expected}' in: {actualEvent}");
+
+}
