@@ -31,7 +31,7 @@ public class HostTests
         await a.CloseConnectionAsync(conn, "test done");
         Assert.Equal("test done", await conn.Closed.WaitAsync(Hosts.Timeout));
         await bo.WaitForAsync($"closed {a.PeerId}");
-        var onWire = payload.Length + Multistream.MultistreamSelect.Frame(Multistream.MultistreamSelect.ProtocolId, Hosts.EchoProtocol).Length;
+        var onWire = payload.Length + ConnActors.Libp2p.Multistream.MultistreamSelect.Frame(ConnActors.Libp2p.Multistream.MultistreamSelect.ProtocolId, Hosts.EchoProtocol).Length;
         await ao.WaitForAsync($"stream closed /echo/1.0.0 read={onWire} written={onWire}");
     }
 
