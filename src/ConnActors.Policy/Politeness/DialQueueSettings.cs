@@ -1,15 +1,21 @@
+using ConnActors.Policy.Limits;
+
 namespace ConnActors.Policy.Politeness;
 
 /// <summary>
-/// Settings of the <see cref="DialQueue"/>. The concurrency and rate caps are the ones of the resource
-/// profile (<c>ConnectionLimits.DialConcurrency</c> and <c>DialRatePerSecond</c>), copied here rather
-/// than configured twice, so their errors name the <c>limits.*</c> keys. Defaults are those of the
-/// desktop profile.
+/// Settings of the <see cref="DialQueue"/>. The concurrency and rate caps are the resource profile's
+/// (<see cref="ConnectionLimits.DialConcurrency"/>, <see cref="ConnectionLimits.DialRatePerSecond"/>),
+/// copied with <see cref="WithCapsOf"/> rather than configured twice, so their errors name the
+/// <c>limits.*</c> keys. Defaults are those of the desktop profile.
 /// </summary>
 public sealed record DialQueueSettings
 {
     /// <summary>Defaults.</summary>
     public static DialQueueSettings Default { get; } = new();
+
+    /// <summary>The queue settings whose caps are those of <paramref name="limits"/>, other settings as given.</summary>
+    public DialQueueSettings WithCapsOf(ConnectionLimits limits) =>
+        this with { MaxInFlight = limits.DialConcurrency, DialRatePerSecond = limits.DialRatePerSecond };
 
     /// <summary>Most queued requests (<c>politeness.dial-queue.max-length</c>). Default 4096.</summary>
     public int MaxLength { get; init; } = 4_096;

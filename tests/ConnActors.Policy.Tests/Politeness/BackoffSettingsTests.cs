@@ -1,3 +1,4 @@
+using ConnActors.Policy.Limits;
 using ConnActors.Policy.Politeness;
 
 namespace ConnActors.Policy.Tests.Politeness;
@@ -62,6 +63,15 @@ public class BackoffSettingsTests
         var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate());
         Assert.Equal(key, error.Key);
         Assert.Contains(key, error.Message);
+    }
+
+    [Fact]
+    public void Dial_queue_caps_come_from_the_resource_profile_and_defaults_match_desktop()
+    {
+        var tiny = DialQueueSettings.Default.WithCapsOf(ResourceProfiles.For(ResourceProfile.Tiny));
+        Assert.Equal((6, 2.0), (tiny.MaxInFlight, tiny.DialRatePerSecond));
+        var desktop = ResourceProfiles.For(ResourceProfile.Desktop);
+        Assert.Equal(DialQueueSettings.Default, DialQueueSettings.Default.WithCapsOf(desktop));
     }
 
     [Fact]
