@@ -125,6 +125,8 @@ const commands = {
   async handle (msg, node) { await node.handle(msg.protocol, async (s) => { await s.close() }); return {} },
   async hangup (msg, node) { await node.hangUp(peerIdFromString(msg.peer)); return {} },
   async connections (msg, node) { return { peers: node.getConnections().map(c => c.remotePeer.toString()) } },
+  async connectionCount (msg, node) { return { count: node.getConnections().length } },
+  async gc () { if (globalThis.gc) globalThis.gc(); return { collected: Boolean(globalThis.gc) } },
   async exit () { await Promise.all(nodes.map(n => n.stop())); setTimeout(() => process.exit(0), 10); return {} }
 }
 

@@ -14,7 +14,7 @@ public class JsInteropTests
     [Fact]
     public async Task Csharp_dials_js_pings_and_identifies_it()
     {
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         await using var host = await Hosts.StartAsync();
         var conn = await host.DialAsync(js.Address).WaitAsync(Timeout);
         Assert.Equal(js.PeerId, conn.RemotePeer);
@@ -34,7 +34,7 @@ public class JsInteropTests
     public async Task Js_dials_csharp_pings_and_identifies_it()
     {
         var observer = new RecordingObserver();
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         await using var host = await Hosts.StartAsync(observer);
         var dialed = await js.RunAsync("dial", new { addr = Hosts.AddressOf(host).ToString() });
         Assert.Equal(host.PeerId.ToString(), dialed["peer"]!.GetValue<string>());
@@ -60,7 +60,7 @@ public class JsInteropTests
     public async Task Identify_push_travels_both_ways()
     {
         var observer = new RecordingObserver();
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         await using var host = await Hosts.StartAsync(observer);
         var conn = await host.DialAsync(js.Address).WaitAsync(Timeout);
         await conn.Identified.WaitAsync(Timeout);
@@ -81,7 +81,7 @@ public class JsInteropTests
     [Fact]
     public async Task Hundred_concurrent_streams_on_one_connection_both_ways()
     {
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         await using var host = await Hosts.StartAsync();
         var conn = await host.DialAsync(js.Address).WaitAsync(Timeout);
 
@@ -97,7 +97,7 @@ public class JsInteropTests
     [Fact]
     public async Task Ten_MiB_echo_in_both_directions_respects_flow_control()
     {
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         await using var host = await Hosts.StartAsync();
         var conn = await host.DialAsync(js.Address).WaitAsync(Timeout);
 
@@ -111,7 +111,7 @@ public class JsInteropTests
     [Fact]
     public async Task Js_half_closing_and_resetting_streams_is_seen_by_the_handler()
     {
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         var observer = new RecordingObserver();
         await using var host = await Hosts.StartAsync(observer);
         var outcomes = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -146,7 +146,7 @@ public class JsInteropTests
     public async Task Many_js_peers_connect_at_once_in_both_directions()
     {
         const int Count = 24;
-        await using var js = await JsPeer.StartAsync();
+        await using var js = await PeerProcess.StartJsAsync();
         var observer = new RecordingObserver();
         await using var host = await Hosts.StartAsync(observer);
         var started = await js.RunAsync("start", new { count = Count - 1 });

@@ -6,10 +6,11 @@ using System.Text.Json.Nodes;
 namespace ConnActors.Libp2p.Tests.Support;
 
 /// <summary>
-/// A real js-libp2p process (tests/interop/peer.mjs) driven over JSON lines. Fails loudly when node
-/// or the npm packages are missing: interop tests never skip silently.
+/// A peer in its own process driven over JSON lines: a real js-libp2p node (tests/interop/peer.mjs) or
+/// this assembly's C# listener (benchmarks). Fails loudly when node or the npm packages are missing:
+/// interop tests never skip silently.
 /// </summary>
-public sealed class JsPeer : IAsyncDisposable
+public sealed class PeerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
 
@@ -19,14 +20,14 @@ public sealed class JsPeer : IAsyncDisposable
     private readonly TaskCompletionSource<JsonObject> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextId;
 
-    private JsPeer(Process process)
+    private PeerProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) OnLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
         _process.Exited += (_, _) =>
         {
-            var error = new InvalidOperationException("js peer exited: " + string.Join("\n", _stderr.TakeLast(20)));
+            var error = new InvalidOperationException("peer process exited: " + string.Join("\n", _stderr.TakeLast(20)));
             _ready.TrySetException(error);
             foreach (var p in _pending.Values) p.TrySetException(error);
         };
@@ -37,12 +38,21 @@ public sealed class JsPeer : IAsyncDisposable
     /// <summary>The js node's listen address, with its /p2p id.</summary>
     public Multiaddr Address { get; private set; } = null!;
 
-    public static async Task<JsPeer> StartAsync()
+    public int ProcessId => _process.Id;
+
+    /// <summary>A js-libp2p node; <paramref name="exposeGc"/> lets the "gc" command collect before memory is measured.</summary>
+    public static Task<PeerProcess> StartJsAsync(bool exposeGc = false) =>
+        StartAsync("node", exposeGc ? "--expose-gc peer.mjs" : "peer.mjs", InteropDirectory());
+
+    /// <summary>This assembly's C# listener (see Bench/BenchProgram).</summary>
+    public static Task<PeerProcess> StartCsharpListenerAsync() =>
+        StartAsync("dotnet", $"exec \"{typeof(PeerProcess).Assembly.Location}\" listen", AppContext.BaseDirectory);
+
+    private static async Task<PeerProcess> StartAsync(string fileName, string arguments, string workingDirectory)
     {
-        var dir = InteropDirectory();
-        var info = new ProcessStartInfo("node", "peer.mjs")
+        var info = new ProcessStartInfo(fileName, arguments)
         {
-            WorkingDirectory = dir,
+            WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,9 +65,9 @@ public sealed class JsPeer : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException("interop tests need Node.js 20+ on PATH ('node' not found); install it, then run `npm ci` in tests/interop", e);
+            throw new InvalidOperationException($"'{fileName}' not found on PATH; interop tests need Node.js 20+ (then `npm ci` in tests/interop)", e);
         }
-        var peer = new JsPeer(process);
+        var peer = new PeerProcess(process);
         process.EnableRaisingEvents = true;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -71,7 +81,7 @@ public sealed class JsPeer : IAsyncDisposable
     public async Task<JsonObject> RunAsync(string cmd, object? args = null)
     {
         var reply = await TryRunAsync(cmd, args);
-        if (reply["ok"]!.GetValue<bool>() != true) throw new InvalidOperationException($"js {cmd} failed: {reply["error"]}");
+        if (reply["ok"]!.GetValue<bool>() != true) throw new InvalidOperationException($"peer {cmd} failed: {reply["error"]}");
         return reply;
     }
 
@@ -91,7 +101,7 @@ public sealed class JsPeer : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"js {cmd} gave no answer in {CommandTimeout.TotalSeconds} s; stderr: {string.Join("\n", _stderr.TakeLast(20))}");
+            throw new TimeoutException($"peer {cmd} gave no answer in {CommandTimeout.TotalSeconds} s; stderr: {string.Join("\n", _stderr.TakeLast(20))}");
         }
     }
 
