@@ -1,0 +1,40 @@
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Protocols;
+
+namespace ConnActors.Actors.Bye;
+
+/// <summary>Sends and receives <see cref="ByeMessage"/>s on a libp2p host.</summary>
+public static class ByeExchange
+{
+    /// <summary>
+    /// Opens a bye stream on <paramref name="connection"/>, writes the message and half-closes, then waits
+    /// (at most <paramref name="timeout"/>) for the remote to close its side so the message was read.
+    /// </summary>
+    public static async Task SendAsync(Libp2pHost host, Libp2pConnection connection, ByeMessage message, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var stream = await host.NewStreamAsync(connection, [ByeCodec.ProtocolId], cts.Token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await LengthPrefixed.WriteAsync(stream, ByeCodec.Encode(message), cts.Token).ConfigureAwait(false);
+            await stream.CloseWriteAsync().ConfigureAwait(false);
+            var sink = new byte[64];
+            while (await stream.ReadAsync(sink, cts.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+    }
+
+    /// <summary>Handles inbound bye streams: each valid message is passed to <paramref name="received"/>.</summary>
+    public static void Register(Libp2pHost host, Action<PeerId, ByeMessage> received)
+    {
+        host.SetStreamHandler(ByeCodec.ProtocolId, async context =>
+        {
+            var bytes = await LengthPrefixed.ReadAsync(context.Stream, ByeCodec.MaxMessageBytes, context.HostStopping).ConfigureAwait(false);
+            if (bytes is null) return;
+            received(context.Connection.RemotePeer, ByeCodec.Decode(bytes));
+            await context.Stream.CloseWriteAsync().ConfigureAwait(false);
+        });
+    }
+}

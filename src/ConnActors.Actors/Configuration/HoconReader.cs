@@ -1,0 +1,101 @@
+using System.Globalization;
+using Akka.Configuration;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy;
+
+namespace ConnActors.Actors.Configuration;
+
+/// <summary>Typed reads from one HOCON section, each failure a <see cref="PolicyConfigurationException"/> naming the full key.</summary>
+internal sealed class HoconReader
+{
+    private readonly Config _config;
+    private readonly string _prefix;
+
+    public HoconReader(Config config, string prefix)
+    {
+        _config = config;
+        _prefix = prefix;
+    }
+
+    public string Key(string path) => $"{_prefix}.{path}";
+
+    public bool IsSet(string path) => _config.HasPath(path) && !string.Equals(_config.GetString(path), "profile", StringComparison.OrdinalIgnoreCase);
+
+    public string String(string path)
+    {
+        var value = Read(path, p => _config.GetString(p));
+        if (string.IsNullOrWhiteSpace(value)) throw new PolicyConfigurationException(Key(path), "must not be empty");
+        return value;
+    }
+
+    public int Int(string path)
+    {
+        string text = String(path);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
+            ? value
+            : throw new PolicyConfigurationException(Key(path), $"'{text}' is not a whole number");
+    }
+
+    public double Double(string path)
+    {
+        string text = String(path);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
+            ? value
+            : throw new PolicyConfigurationException(Key(path), $"'{text}' is not a number");
+    }
+
+    public bool Bool(string path) => Read(path, p => _config.GetBoolean(p));
+
+    public int IntOrProfile(string path, int profileValue) => IsSet(path) ? Int(path) : profileValue;
+
+    public double DoubleOrProfile(string path, double profileValue) => IsSet(path) ? Double(path) : profileValue;
+
+    public TimeSpan Duration(string path)
+    {
+        var value = Read(path, p => _config.GetTimeSpan(p, null, allowInfinite: false));
+        if (value < TimeSpan.Zero) throw new PolicyConfigurationException(Key(path), $"must not be negative, was {value}");
+        return value;
+    }
+
+    public long Milliseconds(string path) => (long)Duration(path).TotalMilliseconds;
+
+    public IReadOnlyList<string> Strings(string path) => Read(path, p => _config.GetStringList(p))?.ToList() ?? [];
+
+    public IReadOnlyList<Multiaddr> Multiaddrs(string path, bool requirePeerId)
+    {
+        var result = new List<Multiaddr>();
+        foreach (var text in Strings(path))
+        {
+            Multiaddr address;
+            try
+            {
+                address = Multiaddr.Parse(text);
+            }
+            catch (Exception e) when (e is MultiaddrFormatException or FormatException or ArgumentException)
+            {
+                throw new PolicyConfigurationException(Key(path), $"'{text}' is not a multiaddr: {e.Message}");
+            }
+            if (requirePeerId && address.PeerId is null)
+                throw new PolicyConfigurationException(Key(path), $"'{text}' must end in /p2p/<peer id>");
+            result.Add(address);
+        }
+        return result;
+    }
+
+    public HoconReader Section(string path) => new(Read(path, p => _config.GetConfig(p)) ?? ConfigurationFactory.Empty, Key(path));
+
+    public IEnumerable<string> ChildNames() => _config.Root.GetObject().Items.Keys;
+
+    private T Read<T>(string path, Func<string, T> read)
+    {
+        if (!_config.HasPath(path)) throw new PolicyConfigurationException(Key(path), "is missing");
+        try
+        {
+            return read(path);
+        }
+        catch (Exception e) when (e is not PolicyConfigurationException)
+        {
+            throw new PolicyConfigurationException(Key(path), e.Message);
+        }
+    }
+}

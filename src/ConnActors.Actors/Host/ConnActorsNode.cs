@@ -1,0 +1,58 @@
+using Akka.Actor;
+using ConnActors.Actors.Bye;
+using ConnActors.Actors.Configuration;
+using ConnActors.Actors.Manager;
+using ConnActors.Actors.Time;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
+
+namespace ConnActors.Actors.Host;
+
+/// <summary>
+/// A running ConnActors node inside an actor system: the connection manager and the libp2p host it
+/// governs, wired together (gates, events, the bye protocol).
+/// </summary>
+public sealed class ConnActorsNode : IAsyncDisposable
+{
+    private ConnActorsNode(IActorRef manager, Libp2pHost host)
+    {
+        Manager = manager;
+        Host = host;
+    }
+
+    /// <summary>The connection manager actor.</summary>
+    public IActorRef Manager { get; }
+
+    /// <summary>The libp2p host.</summary>
+    public Libp2pHost Host { get; }
+
+    /// <summary>Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>.</summary>
+    public static async Task<ConnActorsNode> StartAsync(
+        ActorSystem system, ConnActorsSettings settings, PrivateKey identity, IClock? clock = null, IActorRef? peerStore = null, string name = "connection-manager")
+    {
+        var manager = system.ActorOf(ConnectionManager.Props(settings, clock ?? SystemClock.Instance, peerStore), name);
+        var options = new HostOptions
+        {
+            Identity = identity,
+            ListenAddresses = settings.Libp2p.Listen,
+            Gate = new ManagerGate(manager, TimeSpan.FromSeconds(5)),
+            Observer = new HostEventForwarder(manager),
+            DialTimeout = settings.Libp2p.DialTimeout,
+            HandshakeTimeout = settings.Libp2p.HandshakeTimeout,
+            IdleBeforeHandshakeTimeout = settings.Libp2p.IdleBeforeHandshakeTimeout,
+            // The policy caps pending handshakes; the host's own cap is only a backstop above it.
+            MaxPendingInboundHandshakes = Math.Max(settings.Policy.Limits.MaxPendingHandshakes * 2, 16),
+        };
+        var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
+        ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
+        await manager.Ask<CommandAck>(new AttachHost(host), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return new ConnActorsNode(manager, host);
+    }
+
+    /// <summary>Stops the host (its connections close) and the manager.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync().ConfigureAwait(false);
+        await Manager.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,93 @@
+using Akka.Actor;
+using ConnActors.Actors.Host;
+using ConnActors.Actors.Quotas;
+using ConnActors.Libp2p.Host;
+using ConnActors.Policy.Quotas;
+
+namespace ConnActors.Actors.Manager;
+
+public sealed partial class ConnectionManager
+{
+    private void ReceiveGateQuestions()
+    {
+        Receive<CheckInboundAddress>(m => Sender.Tell(OnCheckInboundAddress(m)));
+        Receive<CheckInboundPeer>(m => Sender.Tell(OnCheckInboundPeer(m)));
+        Receive<CheckOutboundPeer>(m => Sender.Tell(OnCheckOutboundPeer(m)));
+        Receive<CheckInboundStream>(m => Sender.Tell(OnCheckInboundStream(m)));
+    }
+
+    private GateDecision OnCheckInboundAddress(CheckInboundAddress check)
+    {
+        var address = Addresses.ToRemoteAddress(check.Remote);
+        var verdict = _policy.CheckInboundAddress(address, Now, privilegedAddress: IsFriendAddress(check.Remote));
+        if (!verdict.Admitted)
+        {
+            CountRefusal(verdict.Reason);
+            return GateDecision.Refuse(verdict.Reason.ToString());
+        }
+        _pendingInbound[check.Remote.ToString()] = new PendingInbound(address, null);
+        return GateDecision.Allow;
+    }
+
+    private GateDecision OnCheckInboundPeer(CheckInboundPeer check)
+    {
+        string remote = check.Remote.ToString();
+        if (!_pendingInbound.TryGetValue(remote, out var pending) || pending.Key is not null)
+            return GateDecision.Refuse("no admitted handshake from this address");
+        var key = _keys.KeyFor(check.Peer);
+        var verdict = _policy.CompleteInboundHandshake(key, pending.Address, Now);
+        if (!verdict.Admitted)
+        {
+            _pendingInbound.Remove(remote);
+            CountRefusal(verdict.Reason);
+            return GateDecision.Refuse(verdict.Reason.ToString());
+        }
+        _pendingInbound[remote] = pending with { Key = key };
+        return GateDecision.Allow;
+    }
+
+    // Dials through the queue were admitted before the socket opened; a dial made directly on the host
+    // (not through the manager) is admitted here, after the fact, or refused.
+    private GateDecision OnCheckOutboundPeer(CheckOutboundPeer check)
+    {
+        var key = _keys.KeyFor(check.Peer);
+        if (_pendingDials.ContainsKey(key)) return GateDecision.Allow;
+        var verdict = _policy.BeginOutbound(key, Addresses.ToRemoteAddress(check.Remote), Now);
+        if (!verdict.Admitted)
+        {
+            CountRefusal(verdict.Reason);
+            return GateDecision.Refuse(verdict.Reason.ToString());
+        }
+        _pendingDials[key] = _pendingDials.GetValueOrDefault(key) + 1;
+        return GateDecision.Allow;
+    }
+
+    private GateDecision OnCheckInboundStream(CheckInboundStream check)
+    {
+        if (!_subsystemOfProtocol.TryGetValue(check.Protocol, out var subsystem)) return GateDecision.Allow;
+        if (!_keys.TryGetKey(check.Peer, out var key)) return GateDecision.Refuse("unknown peer");
+        var decision = _policy.RequestSlot(subsystem, key, Now);
+        if (!decision.IsGranted)
+        {
+            CountRefusal($"Stream{decision.Outcome}");
+            return GateDecision.Refuse($"{check.Protocol}: {decision.Outcome}");
+        }
+        if (decision.Outcome == SlotOutcome.GrantedAfterReclaim) Reclaim(decision.Victim);
+        _supervisors[subsystem].Tell(new StreamClaimed(check.Peer));
+        return GateDecision.Allow;
+    }
+
+    private bool IsFriendAddress(Libp2p.Multiaddress.Multiaddr remote)
+    {
+        if (_friends.Count == 0) return false;
+        var ip = Addresses.ToRemoteAddress(remote);
+        foreach (var addresses in _friends.Values)
+        {
+            foreach (var address in addresses)
+            {
+                if (Addresses.ToRemoteAddress(address) == ip) return true;
+            }
+        }
+        return false;
+    }
+}

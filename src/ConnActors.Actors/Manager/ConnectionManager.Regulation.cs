@@ -1,0 +1,90 @@
+using Akka.Event;
+using Akka.Actor;
+using ConnActors.Actors.Bye;
+using ConnActors.Actors.Peers;
+using ConnActors.Actors.Quotas;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy;
+using ConnActors.Policy.Trimming;
+
+namespace ConnActors.Actors.Manager;
+
+public sealed partial class ConnectionManager
+{
+    private void Regulate(bool checkMemory)
+    {
+        long now = Now;
+        if (checkMemory && _settings.Regulation.MemoryLimitBytes > 0 && Environment.WorkingSet > _settings.Regulation.MemoryLimitBytes)
+        {
+            EmergencyTrim(now);
+            return;
+        }
+        if (_policy.CheckRegulation(now) == RegulationTrigger.None)
+        {
+            LogRefusalsIfChanged();
+            return;
+        }
+        _policy.PlanTrim(now, _plan);
+        CarryOut(_plan, ByeReason.Trimmed);
+    }
+
+    private void EmergencyTrim(long now)
+    {
+        int target = (int)(_settings.Policy.Limits.LowWater * _settings.Regulation.EmergencyTarget);
+        _log.Warning("memory pressure: working set {0} MB over {1} MB; emergency trim to {2} connections",
+            Environment.WorkingSet >> 20, _settings.Regulation.MemoryLimitBytes >> 20, target);
+        _policy.PlanEmergencyTrim(now, target, _plan);
+        CarryOut(_plan, ByeReason.MemoryPressure);
+    }
+
+    private void CarryOut(TrimPlan plan, ByeReason byeReason)
+    {
+        if (plan.Victims.Count == 0) return;
+        var alternatives = Alternatives(plan);
+        foreach (var victim in plan.Victims)
+        {
+            _trims[victim.Reason.ToString()] = _trims.GetValueOrDefault(victim.Reason.ToString()) + 1;
+            if (!_keys.TryGetPeer(victim.Peer, out var peer) || peer is null) continue;
+            var bye = new ByeMessage(byeReason, _settings.Bye.Backoff, alternatives, victim.Reason.ToString());
+            PeerActorFor(victim.Peer, peer).Tell(new TrimPeer(victim.Reason, _settings.Bye.Enabled ? bye : bye with { Alternatives = [] }));
+        }
+        _log.Info("regulation ({0}): {1} -> {2} connections, closing {3} peer(s) [{4}]{5}",
+            plan.Trigger, plan.CountBefore, plan.CountBefore - plan.ConnectionsClosed, plan.Victims.Count,
+            string.Join(", ", plan.Victims.GroupBy(v => v.Reason).Select(g => $"{g.Key}: {g.Count()}")),
+            plan.FollowUpAtMs is { } at ? $", follow-up in {at - Now} ms" : "");
+    }
+
+    private void Reclaim(PeerKey victim)
+    {
+        _trims[nameof(TrimReason.QuotaReclaim)] = _trims.GetValueOrDefault(nameof(TrimReason.QuotaReclaim)) + 1;
+        if (!_keys.TryGetPeer(victim, out var peer) || peer is null) return;
+        var bye = new ByeMessage(ByeReason.QuotaReclaim, _settings.Bye.Backoff, [], "quota reclaim");
+        PeerActorFor(victim, peer).Tell(new TrimPeer(TrimReason.QuotaReclaim, bye));
+        foreach (var supervisor in _supervisors.Values) supervisor.Tell(new SlotReclaimed(peer));
+    }
+
+    // Peers a trimmed peer may turn to instead: our best-scored connected peers that advertise a
+    // listen address, never one being closed in the same round.
+    private IReadOnlyList<Multiaddr> Alternatives(TrimPlan plan)
+    {
+        int wanted = _settings.Bye.MaxAlternatives;
+        if (wanted == 0 || !_settings.Bye.Enabled) return [];
+        var victims = plan.Victims.Select(v => v.Peer).ToHashSet();
+        long now = Now;
+        return _listenAddresses
+            .Where(pair => !victims.Contains(pair.Key) && pair.Value.Count > 0 && _keys.TryGetPeer(pair.Key, out _))
+            .Select(pair => (Address: pair.Value[0], Key: pair.Key, Score: _policy.ScoreOf(pair.Key, now)))
+            .OrderByDescending(x => x.Score)
+            .Take(wanted)
+            .Select(x => x.Address.PeerId is null ? x.Address.WithPeerId(_keys.PeerOf(x.Key)) : x.Address)
+            .ToList();
+    }
+
+    private void LogRefusalsIfChanged()
+    {
+        long total = _refusals.Values.Sum();
+        if (total == _refusalsLogged) return;
+        _refusalsLogged = total;
+        _log.Info("admissions refused so far: {0}", string.Join(", ", _refusals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")));
+    }
+}

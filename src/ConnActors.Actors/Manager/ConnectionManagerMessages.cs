@@ -1,0 +1,86 @@
+using ConnActors.Actors.Messaging;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Libp2p.Protocols;
+
+namespace ConnActors.Actors.Manager;
+
+// Gate questions from the libp2p host's I/O paths; each is answered with a GateDecision.
+
+/// <summary>May an inbound connection from <paramref name="Remote"/> start its handshake?</summary>
+internal sealed record CheckInboundAddress(Multiaddr Remote);
+
+/// <summary>The inbound connection from <paramref name="Remote"/> authenticated as <paramref name="Peer"/>: admit it?</summary>
+internal sealed record CheckInboundPeer(PeerId Peer, Multiaddr Remote);
+
+/// <summary>An outbound connection authenticated <paramref name="Peer"/>: admit it (dials not made through the queue)?</summary>
+internal sealed record CheckOutboundPeer(PeerId Peer, Multiaddr Remote);
+
+/// <summary>An inbound stream of <paramref name="Protocol"/> on a connection of <paramref name="Peer"/>: does its subsystem have a slot?</summary>
+internal sealed record CheckInboundStream(PeerId Peer, string Protocol);
+
+// Events forwarded from the host.
+
+internal sealed record HostConnectionOpened(Libp2pConnection Connection);
+
+internal sealed record HostConnectionClosed(Libp2pConnection Connection, string Reason);
+
+internal sealed record HostConnectionFailed(Multiaddr Remote, ConnectionDirection Direction, string Reason);
+
+internal sealed record HostStreamOpened(Libp2pConnection Connection, string Protocol);
+
+internal sealed record HostStreamClosed(Libp2pConnection Connection, string? Protocol, long Bytes);
+
+internal sealed record HostIdentified(Libp2pConnection Connection, IdentifyInfo Info);
+
+/// <summary>A remote peer said bye on <c>/connactors/bye/1.0.0</c>.</summary>
+internal sealed record RemoteByeReceived(PeerId Peer, Bye.ByeMessage Bye);
+
+// Commands and queries (from management, subsystems and the node).
+
+/// <summary>Priority of a dial: friends first, then subsystem requests, then alternatives offered by a bye.</summary>
+public enum DialPriority : byte
+{
+    /// <summary>Alternatives learnt from a remote bye, discovery.</summary>
+    Background = 32,
+
+    /// <summary>A subsystem needs the peer.</summary>
+    Normal = 128,
+
+    /// <summary>A friend's reconnect.</summary>
+    Friend = 224,
+}
+
+/// <summary>Dial <paramref name="Peer"/> at one of <paramref name="Addresses"/> through the dial queue.</summary>
+public sealed record DialPeer(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, DialPriority Priority = DialPriority.Normal) : IConnActorsMessage;
+
+/// <summary>Make a peer a friend: protected, reserved slots, reconnected forever; persisted.</summary>
+public sealed record AddFriend(Multiaddr Address) : IConnActorsMessage;
+
+/// <summary>The peer is no longer a friend.</summary>
+public sealed record RemoveFriend(PeerId Peer) : IConnActorsMessage;
+
+/// <summary>Acknowledges a command once it has taken effect (and, where it must survive restarts, was persisted).</summary>
+public sealed record CommandAck(string What) : IConnActorsMessage;
+
+/// <summary>Asks for the manager's state; answered with <see cref="ManagerStatus"/>.</summary>
+public sealed record GetManagerStatus : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static GetManagerStatus Instance { get; } = new();
+}
+
+/// <summary>Run a regulation round now (management's "trim").</summary>
+public sealed record TrimNow : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static TrimNow Instance { get; } = new();
+}
+
+/// <summary>Memory pressure: trim down to the emergency target now (friends and protected peers stay).</summary>
+public sealed record MemoryPressure : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static MemoryPressure Instance { get; } = new();
+}

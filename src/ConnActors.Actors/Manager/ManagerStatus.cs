@@ -1,0 +1,28 @@
+using ConnActors.Actors.Messaging;
+
+namespace ConnActors.Actors.Manager;
+
+/// <summary>A snapshot of the manager for management views.</summary>
+public sealed record ManagerStatus(
+    string PeerId,
+    IReadOnlyList<string> ListenAddresses,
+    ConnectionCounts Counts,
+    IReadOnlyList<PeerStatus> Peers,
+    IReadOnlyList<QuotaStatus> Quotas,
+    IReadOnlyDictionary<string, long> RefusalsByReason,
+    IReadOnlyDictionary<string, long> TrimsByReason,
+    int ActiveBursts,
+    int QueuedDials) : IConnActorsMessage;
+
+/// <summary>Connection counts against the limits.</summary>
+public sealed record ConnectionCounts(
+    int Connections, int Inbound, int Outbound, int PendingInbound, int PendingOutbound,
+    int HardCap, int HighWater, int LowWater, int OutboundReserve, int FriendReserve) : IConnActorsMessage;
+
+/// <summary>One peer as the manager sees it.</summary>
+public sealed record PeerStatus(
+    string PeerId, int Inbound, int Outbound, bool IsFriend, bool IsProtected, double Score,
+    IReadOnlyList<string> Subsystems, bool IsClosing) : IConnActorsMessage;
+
+/// <summary>One subsystem's budget and use.</summary>
+public sealed record QuotaStatus(string Name, int Reserved, int Maximum, int Used) : IConnActorsMessage;

@@ -1,0 +1,177 @@
+using Akka.Actor;
+using Akka.Event;
+using ConnActors.Actors.Bye;
+using ConnActors.Actors.Manager;
+using ConnActors.Actors.Time;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy;
+using ConnActors.Policy.Politeness;
+
+namespace ConnActors.Actors.Peers;
+
+/// <summary>
+/// One peer: its connections, streams by protocol, whether it speaks the bye protocol, and for a friend
+/// the reconnect loop (jittered exponential, reset on success, never gives up). Carries out trims.
+/// Asks to be stopped when the peer is gone and nothing about it needs to be held in memory.
+/// </summary>
+internal sealed class PeerActor : ReceiveActor, IWithTimers
+{
+    private const string ReconnectTimer = "reconnect";
+    private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly PeerId _peer;
+    private readonly PeerKey _key;
+    private readonly Libp2pHost _host;
+    private readonly IActorRef _manager;
+    private readonly BackoffSettings _reconnect;
+    private readonly IClock _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, Libp2pConnection> _connections = new();
+    private readonly Dictionary<string, int> _streams = new(StringComparer.Ordinal);
+    private FriendReconnectSchedule? _friend;
+    private IReadOnlyList<Multiaddr> _friendAddresses = [];
+    private bool _speaksBye;
+    private bool _closing;
+
+    public PeerActor(PeerId peer, PeerKey key, Libp2pHost host, IActorRef manager, BackoffSettings reconnect, IClock clock)
+    {
+        _peer = peer;
+        _key = key;
+        _host = host;
+        _manager = manager;
+        _reconnect = reconnect;
+        _clock = clock;
+
+        Receive<PeerConnectionAdded>(m => OnConnectionAdded(m.Connection));
+        Receive<PeerConnectionRemoved>(m => OnConnectionRemoved(m.ConnectionId, m.Reason));
+        Receive<PeerStreamOpened>(m => _streams[m.Protocol] = _streams.GetValueOrDefault(m.Protocol) + 1);
+        Receive<PeerStreamClosed>(m => OnStreamClosed(m.Protocol));
+        Receive<PeerIdentified>(m => _speaksBye = m.Info.Protocols.Contains(ByeCodec.ProtocolId));
+        Receive<TrimPeer>(OnTrim);
+        Receive<TrimCompleted>(_ => { });
+        Receive<BecomeFriend>(m => OnBecomeFriend(m.Addresses));
+        Receive<StopBeingFriend>(_ => OnStopBeingFriend());
+        Receive<PeerDialFailed>(m => OnDialFailed(m.Reason));
+        Receive<ReconnectDue>(_ => OnReconnectDue());
+        Receive<GetPeerActorState>(_ => Sender.Tell(new PeerActorState(
+            _connections.Count, new Dictionary<string, int>(_streams), _friend is not null, _speaksBye, _friend?.ConsecutiveFailures ?? 0, _closing)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(PeerId peer, PeerKey key, Libp2pHost host, IActorRef manager, BackoffSettings reconnect, IClock clock) =>
+        Akka.Actor.Props.Create(() => new PeerActor(peer, key, host, manager, reconnect, clock));
+
+    private void OnConnectionAdded(Libp2pConnection connection)
+    {
+        _connections[connection.Id] = connection;
+        _closing = false;
+        if (_friend is not null)
+        {
+            _friend.RecordConnected();
+            Timers.Cancel(ReconnectTimer);
+        }
+    }
+
+    private void OnConnectionRemoved(long id, string reason)
+    {
+        if (!_connections.Remove(id)) return;
+        if (_connections.Count > 0) return;
+        _streams.Clear();
+        if (_friend is not null)
+        {
+            long next = _friend.RecordDisconnected(_clock.NowMs);
+            _log.Info("friend {0} disconnected ({1}); reconnecting in {2} ms", _peer, reason, next - _clock.NowMs);
+            ScheduleReconnect(next);
+            return;
+        }
+        _manager.Tell(new PeerIdle(_key));
+    }
+
+    private void OnStreamClosed(string? protocol)
+    {
+        if (protocol is null || !_streams.TryGetValue(protocol, out int count)) return;
+        if (count <= 1) _streams.Remove(protocol); else _streams[protocol] = count - 1;
+    }
+
+    private void OnTrim(TrimPeer trim)
+    {
+        if (_connections.Count == 0 || _closing) return;
+        _closing = true;
+        var connections = _connections.Values.ToList();
+        bool sayBye = _speaksBye;
+        _log.Info("closing {0} connection(s) to {1}: {2}{3}", connections.Count, _peer, trim.Reason, sayBye ? " (bye sent)" : "");
+        CloseAsync(_host, connections, sayBye ? trim.Bye : null, trim.Reason.ToString())
+            .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);
+    }
+
+    private static async Task CloseAsync(Libp2pHost host, List<Libp2pConnection> connections, ByeMessage? bye, string reason)
+    {
+        if (bye is not null)
+        {
+            try
+            {
+                await ByeExchange.SendAsync(host, connections[0], bye, ByeTimeout).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or InvalidDataException or Libp2p.Multistream.MultistreamException)
+            {
+                // The remote may close first or not answer: the bye is a courtesy, the close happens anyway.
+            }
+        }
+        foreach (var connection in connections) await host.CloseConnectionAsync(connection, reason).ConfigureAwait(false);
+    }
+
+    private void OnBecomeFriend(IReadOnlyList<Multiaddr> addresses)
+    {
+        _friendAddresses = addresses;
+        if (_friend is null)
+        {
+            _friend = new FriendReconnectSchedule(_reconnect, new DeterministicRandom((ulong)_clock.NowMs ^ (ulong)_key.Value));
+            if (_connections.Count > 0) _friend.RecordConnected();
+        }
+        if (_connections.Count == 0) ScheduleReconnect(_friend.NextAttemptMs(_clock.NowMs));
+    }
+
+    private void OnStopBeingFriend()
+    {
+        _friend = null;
+        Timers.Cancel(ReconnectTimer);
+        if (_connections.Count == 0) _manager.Tell(new PeerIdle(_key));
+    }
+
+    private void OnDialFailed(string reason)
+    {
+        if (_friend is null)
+        {
+            if (_connections.Count == 0) _manager.Tell(new PeerIdle(_key));
+            return;
+        }
+        long next = _friend.RecordFailure(_clock.NowMs);
+        _log.Info("reconnect to friend {0} failed ({1}); next attempt in {2} ms (failure {3})", _peer, reason, next - _clock.NowMs, _friend.ConsecutiveFailures);
+        ScheduleReconnect(next);
+    }
+
+    private void OnReconnectDue()
+    {
+        if (_friend is null || _connections.Count > 0) return;
+        _manager.Tell(new DialPeer(_peer, _friendAddresses, DialPriority.Friend));
+    }
+
+    private void ScheduleReconnect(long atMs)
+    {
+        var delay = TimeSpan.FromMilliseconds(Math.Max(0, atMs - _clock.NowMs));
+        Timers.StartSingleTimer(ReconnectTimer, ReconnectDue.Instance, delay);
+    }
+
+    private sealed record ReconnectDue
+    {
+        public static ReconnectDue Instance { get; } = new();
+    }
+
+    private sealed record TrimCompleted
+    {
+        public static TrimCompleted Instance { get; } = new();
+    }
+}

@@ -1,0 +1,56 @@
+using ConnActors.Actors.Messaging;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Scoring;
+
+namespace ConnActors.Actors.Quotas;
+
+// The API a subsystem uses, sent to its QuotaSupervisor.
+
+/// <summary>The subsystem needs a connection slot on <paramref name="Peer"/>; answered with <see cref="SlotReply"/>.</summary>
+public sealed record RequestSlot(PeerId Peer) : IConnActorsMessage;
+
+/// <summary>The answer to <see cref="RequestSlot"/>; when granted without a connection, dial the peer through the manager.</summary>
+public sealed record SlotReply(PeerId Peer, SlotOutcome Outcome) : IConnActorsMessage
+{
+    /// <summary>True when the slot is the subsystem's.</summary>
+    public bool Granted => Outcome is SlotOutcome.Granted or SlotOutcome.Borrowed or SlotOutcome.GrantedAfterReclaim;
+}
+
+/// <summary>The subsystem no longer needs <paramref name="Peer"/>.</summary>
+public sealed record ReleaseSlot(PeerId Peer) : IConnActorsMessage;
+
+/// <summary>Starts a burst (e.g. one DHT query); answered with <see cref="BurstStarted"/>.</summary>
+public sealed record StartBurst : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static StartBurst Instance { get; } = new();
+}
+
+/// <summary>A running burst of this subsystem.</summary>
+public sealed record BurstStarted(int BurstId) : IConnActorsMessage;
+
+/// <summary>Enlists <paramref name="Peer"/> in a running burst: it is in use until the burst ends.</summary>
+public sealed record EnlistInBurst(int BurstId, PeerId Peer) : IConnActorsMessage;
+
+/// <summary>Ends a burst: its peers become first to prune.</summary>
+public sealed record EndBurst(int BurstId) : IConnActorsMessage;
+
+/// <summary>Locks <paramref name="Peer"/> against trims for <paramref name="Duration"/> (revocable by the manager).</summary>
+public sealed record LockPeer(PeerId Peer, TimeSpan Duration) : IConnActorsMessage;
+
+/// <summary>The subsystem found <paramref name="Peer"/> useful (a query answered, a first delivery).</summary>
+public sealed record ReportUseful(PeerId Peer, UsefulnessSignal Signal, double Amount = 1) : IConnActorsMessage;
+
+/// <summary>The manager closed a peer this subsystem held, to give a slot back to a subsystem below its reservation.</summary>
+public sealed record SlotReclaimed(PeerId Peer) : IConnActorsMessage;
+
+// Between a QuotaSupervisor and the manager, which owns the policy.
+
+internal sealed record SubsystemRequest(SubsystemId Subsystem, object Request, IActorRefHolder ReplyTo);
+
+/// <summary>The manager's answer to a <see cref="SubsystemRequest"/>, passed back through the supervisor.</summary>
+internal sealed record SubsystemReply(object Reply, IActorRefHolder ReplyTo);
+
+/// <summary>Carries the original requester through the manager without exposing Akka types in public records.</summary>
+internal sealed record IActorRefHolder(Akka.Actor.IActorRef Ref);
