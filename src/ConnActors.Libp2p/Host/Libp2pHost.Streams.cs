@@ -64,8 +64,9 @@ public sealed partial class Libp2pHost
             await handler(new StreamContext(connection, stream, protocol, _stopping.Token)).ConfigureAwait(false);
             await stream.CloseWriteAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidDataException or FormatException)
+        catch (Exception e)
         {
+            // Whatever a handler throws, only its stream pays for it.
             stream.Reset();
             if (stream.Protocol is null)
                 _options.Observer.StreamRefused(connection, protocol, e is OperationCanceledException ? "protocol negotiation timed out" : e.Message);

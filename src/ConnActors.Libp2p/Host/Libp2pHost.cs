@@ -85,6 +85,11 @@ public sealed partial class Libp2pHost : IAsyncDisposable
             _options.Observer.ConnectionFailed(address, ConnectionDirection.Outbound, e.Reason);
             throw;
         }
+        catch
+        {
+            tcp?.Abort();
+            throw;
+        }
     }
 
     /// <summary>Returns an open connection to <paramref name="peer"/>, or dials its addresses in order.</summary>
@@ -128,10 +133,11 @@ public sealed partial class Libp2pHost : IAsyncDisposable
             if (!decision.Allowed) throw new HandshakeFailedException($"refused before handshake: {decision.Reason}");
             secure = await _upgrader.UpgradeAsync(tcp, ConnectionDirection.Inbound, null, _stopping.Token).ConfigureAwait(false);
         }
-        catch (HandshakeFailedException e)
+        catch (Exception e)
         {
             tcp.Abort();
-            _options.Observer.ConnectionFailed(remote, ConnectionDirection.Inbound, e.Reason);
+            var reason = e is HandshakeFailedException failed ? failed.Reason : $"internal error during the handshake: {e.GetType().Name}: {e.Message}";
+            _options.Observer.ConnectionFailed(remote, ConnectionDirection.Inbound, reason);
             return;
         }
         finally
