@@ -15,7 +15,8 @@ public sealed partial class BasicConnectionManager
     public void Protect(PeerKey peer, int tag) => SetProtectionBits(peer, ProtectionBit(tag), true);
 
     /// <summary>Removes one protection tag; returns true if the peer is still protected by another (or is a friend).</summary>
-    public bool Unprotect(PeerKey peer, int tag)
+    /// <remarks><paramref name="nowMs"/> is unused; it keeps the signature of <see cref="Engine.ConnectionManagerPolicy.Unprotect"/>.</remarks>
+    public bool Unprotect(PeerKey peer, int tag, long nowMs)
     {
         SetProtectionBits(peer, ProtectionBit(tag), false);
         return IsProtected(peer);

@@ -108,8 +108,8 @@ public class BasicTrimTests
         var peer = new PeerKey(1);
         f.Manager.Protect(peer, 1);
         f.Manager.Protect(peer, 2);
-        Assert.True(f.Manager.Unprotect(peer, 1));
-        Assert.False(f.Manager.Unprotect(peer, 2));
+        Assert.True(f.Manager.Unprotect(peer, 1, 0));
+        Assert.False(f.Manager.Unprotect(peer, 2, 0));
         f.Manager.SetFriend(peer, true, 0);
         Assert.True(f.Manager.IsProtected(peer));
     }
