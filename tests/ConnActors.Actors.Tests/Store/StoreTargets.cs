@@ -1,0 +1,128 @@
+using System.Reflection;
+using Akka.Configuration;
+using Npgsql;
+using Xunit.Sdk;
+
+namespace ConnActors.Actors.Tests.Store;
+
+/// <summary>A real database the peer store runs on in a test, as a <c>connactors.persistence</c> section.</summary>
+internal abstract class StoreTarget : IDisposable
+{
+    public const string Sqlite = "sqlite";
+    public const string PostgreSql = "postgresql";
+
+    public abstract Config PersistenceSection { get; }
+
+    public static StoreTarget Create(string name) => name switch
+    {
+        Sqlite => new SqliteTarget(),
+        PostgreSql => new PostgreSqlTarget(),
+        _ => throw new ArgumentException($"unknown store target {name}", nameof(name)),
+    };
+
+    public virtual void Dispose()
+    {
+    }
+}
+
+/// <summary>A fresh SQLite file in a temporary data directory, deleted afterwards.</summary>
+internal sealed class SqliteTarget : StoreTarget
+{
+    public string DataDir { get; } = Directory.CreateTempSubdirectory("connactors-peer-store-").FullName;
+
+    public string DatabaseFile => Path.Combine(DataDir, Configuration.PersistenceConfig.SqliteFileName);
+
+    public override Config PersistenceSection => ConfigurationFactory.ParseString(
+        $"connactors.persistence {{ provider = sqlite, data-dir = \"{DataDir.Replace("\\", "\\\\", StringComparison.Ordinal)}\" }}");
+
+    public override void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A connection still closing; the temp directory is cleaned by the OS later.
+        }
+    }
+}
+
+/// <summary>The PostgreSQL server of <see cref="PostgreSqlServer"/>; tests keep apart by persistence id.</summary>
+internal sealed class PostgreSqlTarget : StoreTarget
+{
+    public PostgreSqlTarget()
+    {
+        if (PostgreSqlServer.Unreachable is { } reason) throw new InvalidOperationException(PostgreSqlServer.FailureMessage(reason));
+    }
+
+    public override Config PersistenceSection => ConfigurationFactory.ParseString(
+        $"connactors.persistence {{ provider = postgresql, connection-string = \"{PostgreSqlServer.ConnectionString}\" }}");
+}
+
+/// <summary>Where the PostgreSQL tests find their server, and whether it answers.</summary>
+internal static class PostgreSqlServer
+{
+    public const string ConnectionStringVariable = "CONNACTORS_TEST_POSTGRES";
+    public const string SkipVariable = "CONNACTORS_SKIP_POSTGRES";
+    public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=connactors;Password=connactors;Database=connactors";
+
+    private static readonly Lazy<string?> Probe = new(ProbeServer);
+
+    public static string ConnectionString =>
+        Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } configured ? configured : DefaultConnectionString;
+
+    /// <summary>Why the server cannot be used, or null when it answers.</summary>
+    public static string? Unreachable => Probe.Value;
+
+    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    public static bool SkipRequested => Environment.GetEnvironmentVariable(SkipVariable) == "1";
+
+    public static string FailureMessage(string reason) =>
+        $"PostgreSQL is unreachable at '{Redacted}' ({reason}). Run `bash .ci/prerequisites.d/postgresql.sh` to install and start it, " +
+        $"point {ConnectionStringVariable} at a server" + (UnderCi ? " (CI=true: the PostgreSQL tests never skip)." : $", or set {SkipVariable}=1 to skip these tests.");
+
+    private static string Redacted => new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString;
+
+    private static string? ProbeServer()
+    {
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 5 };
+            using var connection = new NpgsqlConnection(builder.ConnectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand("SELECT 1", connection);
+            command.ExecuteScalar();
+            return null;
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException or TimeoutException)
+        {
+            return e.Message;
+        }
+    }
+}
+
+/// <summary>Runs the theory on the SQLite target.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class SqliteStoreAttribute : DataAttribute
+{
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreTarget.Sqlite]];
+}
+
+/// <summary>
+/// Runs the theory on the PostgreSQL target. An unreachable server fails the test, except outside CI when the
+/// developer sets CONNACTORS_SKIP_POSTGRES=1.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class PostgreSqlStoreAttribute : DataAttribute
+{
+    public PostgreSqlStoreAttribute()
+    {
+        if (!PostgreSqlServer.UnderCi && PostgreSqlServer.SkipRequested && PostgreSqlServer.Unreachable is { } reason)
+            Skip = $"PostgreSQL unreachable ({reason}); skipped because {PostgreSqlServer.SkipVariable}=1";
+    }
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreTarget.PostgreSql]];
+}
