@@ -9,6 +9,8 @@ namespace ConnActors.Libp2p.Host;
 /// <summary>Turns a raw TCP connection into a secured, multiplexed one: multistream, Noise, hook, multistream, yamux.</summary>
 internal sealed class ConnectionUpgrader(HostOptions options)
 {
+    private readonly NoiseStaticKey _staticKey = NoiseStaticKey.Create(options.Identity);
+
     /// <exception cref="HandshakeFailedException">With the stage and reason.</exception>
     public async Task<NoiseSecureStream> UpgradeAsync(TcpConnection tcp, ConnectionDirection direction, PeerId? expected, CancellationToken stopping)
     {
@@ -35,7 +37,7 @@ internal sealed class ConnectionUpgrader(HostOptions options)
             stage = "security negotiation (multistream)";
             await NegotiateAsync(tcp.Stream, outbound, NoiseHandshake.ProtocolId, ct).ConfigureAwait(false);
             stage = "noise handshake";
-            var secure = await NoiseHandshake.RunAsync(tcp.Stream, outbound, options.Identity, expected, ct).ConfigureAwait(false);
+            var secure = await NoiseHandshake.RunAsync(tcp.Stream, outbound, _staticKey, expected, ct).ConfigureAwait(false);
             try
             {
                 stage = "gate after security";

@@ -19,19 +19,16 @@ public static class NoiseHandshake
     /// <exception cref="NoiseException">Any failure; the message says which.</exception>
     public static Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, PrivateKey identity,
         PeerId? expectedRemote, CancellationToken ct) =>
-        RunAsync(stream, initiator, identity, expectedRemote, NoiseHandshakePayload.Create, ct);
+        RunAsync(stream, initiator, NoiseStaticKey.Create(identity), expectedRemote, ct);
 
-    /// <summary>As above, with the payload made by <paramref name="makePayload"/> (tests forge bad ones).</summary>
-    internal static async Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, PrivateKey identity,
-        PeerId? expectedRemote, Func<PrivateKey, byte[], NoiseHandshakePayload> makePayload, CancellationToken ct)
+    /// <summary>As above, with a static key made once for many handshakes.</summary>
+    public static async Task<NoiseSecureStream> RunAsync(Stream stream, bool initiator, NoiseStaticKey local,
+        PeerId? expectedRemote, CancellationToken ct)
     {
         using var state = new SymmetricState(ProtocolName);
         state.MixHash([]);
-        var staticPrivate = NewPrivateKey();
-        var staticPublic = PublicOf(staticPrivate);
-        var ephemeralPrivate = NewPrivateKey();
-        var ephemeralPublic = PublicOf(ephemeralPrivate);
-        var payload = makePayload(identity, staticPublic).ToProtobuf();
+        var (staticPrivate, staticPublic, payload) = (local.PrivateKey, local.PublicKey, local.Payload);
+        var (ephemeralPrivate, ephemeralPublic) = NoiseStaticKey.NewKeyPair();
         try
         {
             PublicKey remoteIdentity;
@@ -96,20 +93,6 @@ public static class NoiseHandshake
     {
         if (expected is not null && !expected.Matches(remote))
             throw new NoiseException($"remote proved peer id {remote.ToPeerId()} but {expected} was expected");
-    }
-
-    private static byte[] NewPrivateKey()
-    {
-        var key = new byte[X25519.ScalarSize];
-        RandomNumberGenerator.Fill(key);
-        return key;
-    }
-
-    private static byte[] PublicOf(byte[] privateKey)
-    {
-        var pub = new byte[X25519.PointSize];
-        X25519.ScalarMultBase(privateKey, 0, pub, 0);
-        return pub;
     }
 
     private static byte[] Dh(byte[] privateKey, byte[] publicKey)

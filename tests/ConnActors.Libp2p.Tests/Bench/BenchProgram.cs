@@ -15,11 +15,12 @@ public static class BenchProgram
                 return 0;
             case "bench":
                 var counts = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : [1_000, 10_000];
-                var results = await HostBenchmark.RunAsync(counts, Console.Error.WriteLine);
+                var budget = TimeSpan.FromSeconds(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 300);
+                var results = await HostBenchmark.RunAsync(counts, budget, Console.Error.WriteLine);
                 Console.WriteLine(HostBenchmark.ToMarkdown(results));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: dotnet ConnActors.Libp2p.Tests.dll listen | bench [count,count,...]");
+                Console.Error.WriteLine("usage: dotnet ConnActors.Libp2p.Tests.dll listen | bench [count,count,...] [dial budget in seconds per run]");
                 return 2;
         }
     }

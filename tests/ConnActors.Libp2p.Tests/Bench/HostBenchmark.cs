@@ -6,11 +6,12 @@ using ConnActors.Libp2p.Tests.Support;
 namespace ConnActors.Libp2p.Tests.Bench;
 
 /// <summary>One listener measured at one connection count.</summary>
-internal sealed record BenchResult(string Listener, int Connections, double HandshakesPerSecond, double BaselineMiB, double HeldMiB, double KiBPerConnection, int FailedDials);
+internal sealed record BenchResult(string Listener, int Target, int Held, double HandshakesPerSecond, double BaselineMiB, double HeldMiB, double KiBPerConnection, int FailedDials, bool OutOfTime);
 
 /// <summary>
 /// Whole-node benchmark: a C# dialer opens N connections (64 at a time) to a listener in its own process
 /// (ConnActors or js-libp2p), measuring inbound handshakes per second and the listener's RSS per held connection.
+/// A run that has not reached its target within the dial budget stops dialing and reports what it holds.
 /// </summary>
 internal static class HostBenchmark
 {
@@ -18,7 +19,7 @@ internal static class HostBenchmark
 
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<List<BenchResult>> RunAsync(IReadOnlyList<int> counts, Action<string> log)
+    public static async Task<List<BenchResult>> RunAsync(IReadOnlyList<int> counts, TimeSpan dialBudget, Action<string> log)
     {
         var listeners = new (string Name, Func<Task<PeerProcess>> Start)[]
         {
@@ -30,7 +31,7 @@ internal static class HostBenchmark
         {
             foreach (var (name, start) in listeners)
             {
-                var result = await MeasureAsync(name, start, count);
+                var result = await MeasureAsync(name, start, count, dialBudget);
                 log($"{result}");
                 results.Add(result);
             }
@@ -38,7 +39,7 @@ internal static class HostBenchmark
         return results;
     }
 
-    private static async Task<BenchResult> MeasureAsync(string name, Func<Task<PeerProcess>> start, int count)
+    private static async Task<BenchResult> MeasureAsync(string name, Func<Task<PeerProcess>> start, int count, TimeSpan dialBudget)
     {
         await using var listener = await start();
         var baseline = await SettledRssAsync(listener);
@@ -49,27 +50,37 @@ internal static class HostBenchmark
             DialTimeout = TimeSpan.FromSeconds(60),
             HandshakeTimeout = TimeSpan.FromSeconds(60),
         });
-        var failed = 0;
+        int failed = 0, skipped = 0;
         using var slots = new SemaphoreSlim(Concurrency);
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
         {
             await slots.WaitAsync();
+            if (Stopwatch.GetElapsedTime(started) > dialBudget)
+            {
+                Interlocked.Increment(ref skipped);
+                slots.Release();
+                return;
+            }
             try { await dialer.DialAsync(listener.Address); }
             catch (HandshakeFailedException) { Interlocked.Increment(ref failed); }
             finally { slots.Release(); }
         }));
         var elapsed = Stopwatch.GetElapsedTime(started);
 
+        var succeeded = count - failed - skipped;
         var deadline = DateTime.UtcNow + SettleTimeout;
-        while ((await listener.RunAsync("connectionCount"))["count"]!.GetValue<int>() < count - failed && DateTime.UtcNow < deadline)
+        while (await HeldAsync(listener) < succeeded && DateTime.UtcNow < deadline)
             await Task.Delay(200);
         await Task.Delay(2000); // the listener's own identify round on each connection finishes
-        var held = await SettledRssAsync(listener);
-        var succeeded = Math.Max(1, count - failed);
-        return new BenchResult(name, count, succeeded / elapsed.TotalSeconds, baseline / 1048576.0, held / 1048576.0,
-            (held - baseline) / 1024.0 / succeeded, failed);
+        var rss = await SettledRssAsync(listener);
+        var held = await HeldAsync(listener);
+        return new BenchResult(name, count, held, succeeded / elapsed.TotalSeconds, baseline / 1048576.0, rss / 1048576.0,
+            (rss - baseline) / 1024.0 / Math.Max(1, held), failed, skipped > 0);
     }
+
+    private static async Task<int> HeldAsync(PeerProcess listener) =>
+        (await listener.RunAsync("connectionCount"))["count"]!.GetValue<int>();
 
     private static async Task<long> SettledRssAsync(PeerProcess process)
     {
@@ -90,11 +101,11 @@ internal static class HostBenchmark
     {
         var lines = new List<string>
         {
-            "| listener | connections held | inbound handshakes/s | listener RSS before (MiB) | RSS holding them (MiB) | RSS per connection (KiB) | failed dials |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| listener | target | connections held | inbound handshakes/s | listener RSS before (MiB) | RSS holding them (MiB) | RSS per connection (KiB) | failed dials |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         };
         lines.AddRange(results.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Listener} | {r.Connections - r.FailedDials:N0} | {r.HandshakesPerSecond:F0} | {r.BaselineMiB:F1} | {r.HeldMiB:F1} | {r.KiBPerConnection:F1} | {r.FailedDials} |")));
+            $"| {r.Listener} | {r.Target:N0} | {r.Held:N0}{(r.OutOfTime ? " (dial budget spent)" : "")} | {r.HandshakesPerSecond:F0} | {r.BaselineMiB:F1} | {r.HeldMiB:F1} | {r.KiBPerConnection:F1} | {r.FailedDials} |")));
         return string.Join('\n', lines);
     }
 }

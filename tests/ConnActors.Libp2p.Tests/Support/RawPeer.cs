@@ -28,7 +28,7 @@ public sealed class RawPeer : IAsyncDisposable
     internal async Task SecureAsync(Func<PrivateKey, byte[], NoiseHandshakePayload>? payload = null)
     {
         await SelectAsync(NoiseHandshake.ProtocolId);
-        Secure = await NoiseHandshake.RunAsync(Tcp.Stream, true, Identity, null, payload ?? NoiseHandshakePayload.Create, CancellationToken.None);
+        Secure = await NoiseHandshake.RunAsync(Tcp.Stream, true, NoiseStaticKey.Create(Identity, payload ?? NoiseHandshakePayload.Create), null, CancellationToken.None);
     }
 
     /// <summary>Secured and yamux negotiated: ready to send raw yamux frames.</summary>
