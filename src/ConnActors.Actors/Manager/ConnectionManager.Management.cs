@@ -26,6 +26,7 @@ public sealed partial class ConnectionManager
             Sender.Tell(new CommandAck($"friend {m.Peer} removed"));
         });
         Receive<GetManagerStatus>(_ => Sender.Tell(Status()));
+        Receive<GetDialQueueStatus>(m => _dialQueue.Forward(m));
         Receive<GetSubsystem>(m => Sender.Tell(new SubsystemRef(m.Name, SupervisorOf(m.Name))));
         Receive<TrimNow>(_ =>
         {

@@ -101,15 +101,18 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         if (_connections.Count == 0 || _closing) return;
         _closing = true;
         var connections = _connections.Values.ToList();
-        bool sayBye = _speaksBye;
-        _log.Info("closing {0} connection(s) to {1}: {2}{3}", connections.Count, _peer, trim.Reason, sayBye ? " (bye sent)" : "");
-        CloseAsync(_host, connections, sayBye ? trim.Bye : null, trim.Reason.ToString())
+        _log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, trim.Reason);
+        CloseAsync(_host, connections, trim.Bye, trim.Reason.ToString())
             .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);
     }
 
-    private static async Task CloseAsync(Libp2pHost host, List<Libp2pConnection> connections, ByeMessage? bye, string reason)
+    // The bye goes only to peers that speak it; a connection trimmed right after opening may not have
+    // finished identify yet, so wait for it briefly rather than guess.
+    private static async Task CloseAsync(Libp2pHost host, List<Libp2pConnection> connections, ByeMessage bye, string reason)
     {
-        if (bye is not null)
+        var first = connections[0];
+        if (first.RemoteIdentify is null) await Task.WhenAny(first.Identified, Task.Delay(ByeTimeout)).ConfigureAwait(false);
+        if (first.RemoteIdentify?.Protocols.Contains(ByeCodec.ProtocolId) == true)
         {
             try
             {

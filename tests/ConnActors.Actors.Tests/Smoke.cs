@@ -1,1 +1,0 @@
-public class ActorsSmoke { [Fact] public void Builds() => Assert.NotNull(typeof(ActorsSmoke)); }

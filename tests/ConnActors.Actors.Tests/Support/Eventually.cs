@@ -1,0 +1,16 @@
+namespace ConnActors.Actors.Tests.Support;
+
+internal static class Eventually
+{
+    /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes (then fails with <paramref name="what"/>).</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"timed out after {timeout}: {what}");
+    }
+}
