@@ -1,0 +1,88 @@
+using System.Globalization;
+using ConnActors.Sim.Policies;
+using ConnActors.Sim.Scenarios;
+
+namespace ConnActors.Sim.Cli;
+
+/// <summary>Parsed command line; <see cref="Parse"/> throws <see cref="UsageException"/> on anything wrong.</summary>
+internal sealed record CliOptions(
+    IReadOnlyList<ScenarioSettings> Scenarios, IReadOnlyList<PolicyVariant> Policies, int? Nodes, ulong Seed,
+    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots)
+{
+    public const string Usage = """
+        Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
+                              [--minutes <m>] [--validate] [--no-plots] [--quiet]
+
+          --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
+                      scale, validate-hops, validate-churn, or all (the six comparison scenarios)
+          --nodes     network size (default: each scenario's, 10000)
+          --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
+                      v2-no-bye, v2-no-smooth; or all (default)
+          --seed      unsigned integer (default 1); the same seed gives the same results
+          --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
+          --minutes   simulated duration (default: each scenario's, 60)
+          --validate  also run the validations (hop counts at ~15k DHT servers, session lengths)
+          --no-plots  skip the PNG plots
+          --quiet     no progress bar
+        """;
+
+    public static CliOptions Parse(IReadOnlyList<string> args)
+    {
+        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null;
+        bool progress = true, validate = false, plots = true;
+        for (int i = 0; i < args.Count; i++)
+        {
+            string arg = args[i];
+            switch (arg)
+            {
+                case "--scenario": scenario = Value(args, ref i); break;
+                case "--policy": policy = Value(args, ref i); break;
+                case "--nodes": nodes = Value(args, ref i); break;
+                case "--seed": seed = Value(args, ref i); break;
+                case "--out": output = Value(args, ref i); break;
+                case "--minutes": minutes = Value(args, ref i); break;
+                case "--quiet": progress = false; break;
+                case "--validate": validate = true; break;
+                case "--no-plots": plots = false; break;
+                default: throw new UsageException($"unknown argument '{arg}'");
+            }
+        }
+        if (scenario is null) throw new UsageException("--scenario is required");
+        if (output is null) throw new UsageException("--out is required");
+        var scenarios = string.Equals(scenario, "all", StringComparison.OrdinalIgnoreCase)
+            ? ScenarioCatalog.All.Where(s => s.Name != "scale").ToList()
+            : [ScenarioCatalog.Find(scenario) ?? throw new UsageException($"unknown scenario '{scenario}'")];
+        var policies = policy is null || string.Equals(policy, "all", StringComparison.OrdinalIgnoreCase)
+            ? PolicyVariant.All.ToList()
+            : policy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => PolicyVariant.Find(p) ?? throw new UsageException($"unknown policy '{p}'")).ToList();
+        if (policies.Count == 0) throw new UsageException("--policy names no policy");
+        int? n = nodes is null ? null : ParseInt(nodes, "--nodes", 50, 50_000_000);
+        ulong s = seed is null ? 1 : ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out ulong v)
+            ? v : throw new UsageException($"--seed must be an unsigned integer, was '{seed}'");
+        double? m = minutes is null ? null
+            : double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && d <= 100_000
+                ? d : throw new UsageException($"--minutes must be a positive number, was '{minutes}'");
+        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots);
+    }
+
+    /// <summary>A scenario with the command line's overrides applied.</summary>
+    public ScenarioSettings Apply(ScenarioSettings scenario) => scenario with
+    {
+        Nodes = Nodes ?? scenario.Nodes,
+        DurationMs = Minutes is { } m ? (long)(m * 60_000) : scenario.DurationMs,
+    };
+
+    private static string Value(IReadOnlyList<string> args, ref int i)
+    {
+        if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal)) throw new UsageException($"{args[i]} needs a value");
+        return args[++i];
+    }
+
+    private static int ParseInt(string text, string name, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
+            ? v : throw new UsageException($"{name} must be an integer in [{min}, {max}], was '{text}'");
+}
+
+/// <summary>A command-line mistake: the message is printed above the usage.</summary>
+internal sealed class UsageException(string message) : Exception(message);

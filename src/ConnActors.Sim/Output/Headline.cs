@@ -1,0 +1,40 @@
+using ConnActors.Sim.Metrics;
+
+namespace ConnActors.Sim.Output;
+
+/// <summary>A summary metric shown in the report, and which direction is better.</summary>
+internal sealed record Headline(string Label, Func<RunSummary, double> Value, bool HigherIsBetter, string Format)
+{
+    public static IReadOnlyList<Headline> All { get; } =
+    [
+        new("p99 load of high water (max)", r => r.MaxP99LoadOfHighWater, false, "0.00"),
+        new("busiest node's load of high water", r => r.MaxLoadOfHighWater, false, "0.00"),
+        new("share at hard cap (max)", r => r.MaxShareAtHardCap, false, "0.0000"),
+        new("p99 router occupancy (max)", r => r.MaxP99RouterOccupancy, false, "0.00"),
+        new("router overflows", r => r.RouterOverflows, false, "0"),
+        new("lookup success", r => r.LookupSuccess, true, "0.000"),
+        new("lookup hops p50/p90", r => r.HopsP50, false, "0"),
+        new("lookup ms p50", r => r.LookupMsP50, false, "0"),
+        new("lookup ms p90", r => r.LookupMsP90, false, "0"),
+        new("lookup ms p99", r => r.LookupMsP99, false, "0"),
+        new("pubsub delivery ratio", r => r.DeliveryRatio, true, "0.000"),
+        new("pubsub ms p50", r => r.DeliveryMsP50, false, "0"),
+        new("pubsub ms p99", r => r.DeliveryMsP99, false, "0"),
+        new("opens+closes /node/min", r => r.ChurnPerNodeMinute, false, "0.00"),
+        new("trims", r => r.Trims, false, "0"),
+        new("redials in bye window", r => r.PolitenessViolations, false, "0"),
+        new("DHT starvation", r => r.DhtStarvations, false, "0"),
+        new("pubsub starvation", r => r.PubsubStarvations, false, "0"),
+        new("friend uptime", r => r.FriendUptime, true, "0.0000"),
+        new("crowd dials admitted", r => r.CrowdAdmittedShare, true, "0.000"),
+        new("policy work /node/min", r => r.WorkPerNodeMinute, false, "0.0"),
+    ];
+
+    public string Show(RunSummary run)
+    {
+        double v = Value(run);
+        if (double.IsNaN(v)) return "–";
+        if (Label == "lookup hops p50/p90") return $"{run.HopsP50:0}/{run.HopsP90:0}";
+        return v.ToString(Format, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,70 @@
+using ConnActors.Policy.Baseline;
+using ConnActors.Policy.Engine;
+using ConnActors.Policy.Limits;
+using ConnActors.Policy.Quotas;
+
+namespace ConnActors.Sim.Policies;
+
+/// <summary>
+/// Builds one node's policy for a variant and profile, all from the same <see cref="ConnectionLimits"/>
+/// so variants differ in algorithm only: basic uses the profile's low/high water, js-like uses the
+/// profile's high water as its single ceiling, v2 uses all of them.
+/// </summary>
+internal sealed class NodePolicies
+{
+    /// <summary>Subsystem slots the simulated DHT enrolls for: 10% reserved, up to 60% of capacity.</summary>
+    public static readonly QuotaRequest DhtQuota = new("dht", QuotaAmount.Share(0.10), QuotaAmount.Share(0.60));
+
+    /// <summary>Subsystem slots the simulated pubsub enrolls for: 10% reserved, up to 30%.</summary>
+    public static readonly QuotaRequest PubsubQuota = new("pubsub", QuotaAmount.Share(0.10), QuotaAmount.Share(0.30));
+
+    private readonly PolicyVariant _variant;
+    private readonly PolicySettings[] _settings;
+
+    public NodePolicies(PolicyVariant variant)
+    {
+        _variant = variant;
+        _settings = Enum.GetValues<ResourceProfile>()
+            .Select(p => (PolicySettings.ForProfile(p) with { Features = variant.Features }).Validate())
+            .ToArray();
+    }
+
+    public PolicyVariant Variant => _variant;
+
+    public static ConnectionLimits LimitsOf(ResourceProfile profile) => ResourceProfiles.For(profile);
+
+    public IConnectionPolicy Create(ResourceProfile profile, long nowMs)
+    {
+        var settings = _settings[(int)profile];
+        switch (_variant.Family)
+        {
+            case PolicyFamily.None:
+                return new UnlimitedPolicy();
+            case PolicyFamily.Basic:
+                return new BasicConnectionManager(BasicSettings.FromLimits(settings.Limits), nowMs);
+            case PolicyFamily.JsLike:
+                return new JsLikeConnectionManager(settings.Limits.HighWater);
+            default:
+                var engine = new ConnectionManagerPolicy(settings);
+                if (_variant.UsesQuotas)
+                {
+                    Require(engine.Enroll(DhtQuota), SimSubsystems.Dht);
+                    Require(engine.Enroll(PubsubQuota), SimSubsystems.Pubsub);
+                }
+                return engine;
+        }
+    }
+
+    private static void Require(Enrollment enrollment, SubsystemId expected)
+    {
+        if (enrollment.Outcome != EnrollmentOutcome.Accepted || enrollment.Id != expected)
+            throw new InvalidOperationException($"enrollment of '{enrollment.Name}' was {enrollment.Outcome}: {enrollment.Reason}");
+    }
+}
+
+/// <summary>The subsystem ids the simulated protocols get (they enroll in this order on every node).</summary>
+internal static class SimSubsystems
+{
+    public static readonly SubsystemId Dht = new(0);
+    public static readonly SubsystemId Pubsub = new(1);
+}

@@ -1,0 +1,96 @@
+namespace ConnActors.Sim.Scenarios;
+
+/// <summary>The named scenarios. Each stresses one pressure on connection management.</summary>
+internal static class ScenarioCatalog
+{
+    public static IReadOnlyList<ScenarioSettings> All { get; } =
+    [
+        new()
+        {
+            Name = "router-killing",
+            Description = "Homes behind small shared routers; each node dials 50 discovered peers on joining; DHT at 30 lookups/h with alpha 10.",
+            UnreachableShare = 0.6,
+            DesktopShareOfReachable = 0.75,
+            RouterSizes = [(1_024, 0.5), (4_096, 0.3), (7_168, 0.2)],
+            SharedRouterShare = 0.5,
+            DiscoveryDials = 50,
+            LookupsPerNodeHour = 30,
+            Alpha = 10,
+        },
+        new()
+        {
+            Name = "dht-heavy",
+            Description = "Every node provides and finds content: 60 lookups/h with go-libp2p's alpha 10.",
+            LookupsPerNodeHour = 60,
+            Alpha = 10,
+        },
+        new()
+        {
+            Name = "pubsub-overlay",
+            Description = "80% of nodes in one of 20 gossipsub topics (6 messages/min per topic) next to light DHT traffic.",
+            Topics = 20,
+            SubscribeShare = 0.8,
+            MessagesPerTopicMinute = 6,
+            LookupsPerNodeHour = 12,
+        },
+        new()
+        {
+            Name = "flash-crowd",
+            Description = "At 20 min, half the online nodes dial one of 2 home-hosted nodes per 10,000 nodes within a minute; the targets also serve the DHT and pubsub meshes.",
+            FlashShare = 0.5,
+            FlashTargetsPer10k = 2,
+            Topics = 10,
+            SubscribeShare = 0.3,
+            LookupsPerNodeHour = 12,
+        },
+        new()
+        {
+            Name = "churn-storm",
+            Description = "Ten times the measured churn, and 30% of online nodes leave at once at 30 min (back 5 min later).",
+            ChurnScale = 0.1,
+            MassDepartureShare = 0.3,
+            DiscoveryDials = 10,
+            Topics = 10,
+            SubscribeShare = 0.3,
+            LookupsPerNodeHour = 12,
+        },
+        new()
+        {
+            Name = "fleet-backbone",
+            Description = "20 gateways and cluster nodes, all friends, restart once per 20 min (30 s down) while every client visits a gateway 20 times per hour.",
+            FleetSize = 20,
+            GatewayVisitsPerNodeHour = 20,
+            LookupsPerNodeHour = 6,
+        },
+        new()
+        {
+            Name = "scale",
+            Description = "The scale benchmark: measured churn and DHT traffic (6 lookups/h, alpha 3), nothing else.",
+            LookupsPerNodeHour = 6,
+        },
+    ];
+
+    /// <summary>Validation: DHT hop counts at a network with about 15,000 online DHT servers (ProbeLab RFM17).</summary>
+    public static ScenarioSettings HopValidation { get; } = new()
+    {
+        Name = "validate-hops",
+        Description = "About 15,000 online DHT servers (58,000 nodes, 52% reachable, half online), DHT lookups only.",
+        Nodes = 58_000,
+        LookupsPerNodeHour = 2,
+        DurationMs = 1_200_000,
+    };
+
+    /// <summary>Validation: simulated session lengths against the input distribution (no workload, 3 days).</summary>
+    public static ScenarioSettings ChurnValidation { get; } = new()
+    {
+        Name = "validate-churn",
+        Description = "5,000 nodes, churn only, three simulated days.",
+        Nodes = 5_000,
+        LookupsPerNodeHour = 0,
+        DurationMs = 3 * 24 * 3_600_000L,
+        SampleEveryMs = 3_600_000,
+    };
+
+    public static ScenarioSettings? Find(string name) =>
+        All.Concat([HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

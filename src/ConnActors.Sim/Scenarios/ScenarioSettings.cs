@@ -1,0 +1,64 @@
+namespace ConnActors.Sim.Scenarios;
+
+/// <summary>Everything a scenario sets: network make-up, churn and workloads. Times in milliseconds.</summary>
+internal sealed record ScenarioSettings
+{
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public int Nodes { get; init; } = 10_000;
+    public long DurationMs { get; init; } = 3_600_000;
+    public long SampleEveryMs { get; init; } = 60_000;
+
+    // Network make-up.
+    /// <summary>Share of nodes that cannot be dialed (SIGCOMM 2022: 45.5% of IPs never reachable; Henningsen 2020: >= 52%).</summary>
+    public double UnreachableShare { get; init; } = 0.48;
+    /// <summary>Among unreachable nodes, share of browsers/IoT (tiny); the rest are desktops.</summary>
+    public double TinyShareOfUnreachable { get; init; } = 0.2;
+    /// <summary>Among reachable nodes: shares of desktop (port-forwarded, behind a home router), server, xl.</summary>
+    public double DesktopShareOfReachable { get; init; } = 0.45;
+    public double XlShareOfReachable { get; init; } = 0.03;
+    /// <summary>Router table sizes and their shares (anchors: 1,024 old, ~7,000 Fritzbox, 16,384 OpenWrt, 30,720).</summary>
+    public (int Entries, double Share)[] RouterSizes { get; init; } = [(1_024, 0.25), (4_096, 0.25), (7_168, 0.2), (16_384, 0.25), (30_720, 0.05)];
+    /// <summary>Share of home routers shared by 2 to 5 nodes (a household, an office).</summary>
+    public double SharedRouterShare { get; init; } = 0.3;
+    /// <summary>Closed and failed connections keep a conntrack entry this long (Linux TIME_WAIT / SYN_SENT: 120 s).</summary>
+    public long RouterLingerMs { get; init; } = 120_000;
+
+    // Churn.
+    /// <summary>Multiplies every session length (1 = measured IPFS churn).</summary>
+    public double ChurnScale { get; init; } = 1.0;
+    /// <summary>At this time this share of online nodes leaves at once (a churn storm); 0 for none.</summary>
+    public double MassDepartureShare { get; init; }
+    public long MassDepartureAtMs { get; init; } = 1_800_000;
+
+    // DHT.
+    public double LookupsPerNodeHour { get; init; } = 6;
+    public int Alpha { get; init; } = 3;
+    public int BucketSize { get; init; } = 20;
+    /// <summary>Lookups stop once this many of the closest peers found have answered (go-libp2p's resiliency, 3).</summary>
+    public int Resiliency { get; init; } = 3;
+    /// <summary>Dials to an offline peer or through a full router time out after this long.</summary>
+    public long DialTimeoutMs { get; init; } = 5_000;
+
+    // Pubsub.
+    public int Topics { get; init; }
+    public double SubscribeShare { get; init; }
+    public double MessagesPerTopicMinute { get; init; } = 6;
+
+    // Discovery dial floods: a node coming online dials this many random reachable peers.
+    public int DiscoveryDials { get; init; }
+
+    // Flash crowd: at FlashAtMs this share of online nodes dials one of the targets within FlashSpreadMs;
+    // there are FlashTargetsPer10k targets per 10,000 nodes (at least one).
+    public double FlashShare { get; init; }
+    public double FlashTargetsPer10k { get; init; } = 2;
+    public long FlashAtMs { get; init; } = 1_200_000;
+    public long FlashSpreadMs { get; init; } = 60_000;
+
+    // Fleet: gateways and cluster nodes that are all friends; clients visit gateways.
+    public int FleetSize { get; init; }
+    public double GatewayVisitsPerNodeHour { get; init; }
+    /// <summary>Each fleet member restarts once per this period (rolling deploys), offline for FleetRestartDownMs.</summary>
+    public long FleetRestartEveryMs { get; init; } = 1_200_000;
+    public long FleetRestartDownMs { get; init; } = 30_000;
+}

@@ -1,0 +1,51 @@
+namespace ConnActors.Sim.Tests;
+
+public class CliTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("--scenario dht-heavy")]
+    [InlineData("--out x")]
+    [InlineData("--scenario nope --out x")]
+    [InlineData("--scenario dht-heavy --out x --policy v3")]
+    [InlineData("--scenario dht-heavy --out x --nodes ten")]
+    [InlineData("--scenario dht-heavy --out x --nodes 3")]
+    [InlineData("--scenario dht-heavy --out x --seed -1")]
+    [InlineData("--scenario dht-heavy --out x --minutes 0")]
+    [InlineData("--scenario dht-heavy --out")]
+    [InlineData("--scenario dht-heavy --out x --frobnicate")]
+    public void Bad_arguments_print_usage_and_exit_non_zero(string commandLine)
+    {
+        var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = SimProgram.Run(args, stdout, stderr);
+        Assert.Equal(2, code);
+        Assert.Contains("error:", stderr.ToString());
+        Assert.Contains("Usage: ConnActors.Sim", stderr.ToString());
+        Assert.Equal("", stdout.ToString());
+    }
+
+    [Fact]
+    public void A_run_writes_csvs_plots_and_the_report()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "connactors-sim-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var stdout = new StringWriter();
+            int code = SimProgram.Run(["--scenario", "fleet-backbone", "--nodes", "300", "--minutes", "5", "--policy", "basic,v2", "--out", dir, "--quiet"], stdout, new StringWriter());
+            Assert.Equal(0, code);
+            Assert.True(File.Exists(Path.Combine(dir, "summary.csv")));
+            Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "summary.csv")).Length);
+            Assert.True(File.Exists(Path.Combine(dir, "fleet-backbone", "v2.csv")));
+            Assert.True(new FileInfo(Path.Combine(dir, "fleet-backbone-load.png")).Length > 1_000);
+            string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+            Assert.Contains("## fleet-backbone", report);
+            Assert.Contains("--scenario fleet-backbone", report);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}

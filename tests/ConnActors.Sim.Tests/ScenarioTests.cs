@@ -1,0 +1,66 @@
+namespace ConnActors.Sim.Tests;
+
+public class ScenarioTests
+{
+    public static TheoryData<string, string> Runs()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var scenario in Scenarios.ScenarioCatalog.All)
+        {
+            foreach (var policy in new[] { "none", "basic", "js-like", "v2" }) data.Add(scenario.Name, policy);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Scenario_runs_and_the_simulator_agrees_with_the_policies(string scenario, string policy)
+    {
+        var settings = SimTestRuns.Small(scenario);
+        var (sim, summary) = SimTestRuns.Run(settings, policy);
+        Assert.Empty(sim.FindInconsistencies());
+        Assert.Equal(21, sim.Metrics.Samples.Count);
+        Assert.True(summary.Events > 1_000);
+        if (settings.LookupsPerNodeHour > 0)
+        {
+            Assert.True(summary.Lookups > 0);
+            Assert.InRange(summary.LookupSuccess, 0.5, 1.0);
+        }
+        if (settings.Topics > 0) Assert.InRange(summary.DeliveryRatio, 0.3, 1.0);
+        if (settings.FleetSize > 0) Assert.InRange(summary.FriendUptime, 0.0, 1.0);
+        if (settings.FlashShare > 0) Assert.True(sim.Metrics.CrowdDials > 0);
+    }
+
+    [Theory]
+    [InlineData("router-killing")]
+    [InlineData("flash-crowd")]
+    public void V2_never_passes_the_hard_cap_while_none_does_under_pressure(string scenario)
+    {
+        var settings = SimTestRuns.Small(scenario);
+        var (_, v2) = SimTestRuns.Run(settings, "v2");
+        var (_, none) = SimTestRuns.Run(settings, "none");
+        Assert.Equal(0, v2.MaxShareAtHardCap);
+        Assert.True(none.MaxLoadOfHighWater > v2.MaxLoadOfHighWater);
+        Assert.True(none.MaxLoadOfHighWater > 1.0);
+    }
+
+    [Fact]
+    public void Bye_removes_redials_inside_the_backoff_window()
+    {
+        var settings = SimTestRuns.Small("router-killing");
+        var (withBye, v2) = SimTestRuns.Run(settings, "v2");
+        var (_, noBye) = SimTestRuns.Run(settings, "v2-no-bye");
+        Assert.Equal(0, v2.PolitenessViolations);
+        Assert.True(withBye.Metrics.DialsSkippedForBye > 0);
+        Assert.True(noBye.PolitenessViolations > 0);
+    }
+
+    [Fact]
+    public void Eager_scoring_costs_more_policy_work_than_lazy()
+    {
+        var settings = SimTestRuns.Small("dht-heavy");
+        var (_, lazy) = SimTestRuns.Run(settings, "v2");
+        var (_, eager) = SimTestRuns.Run(settings, "v2-no-lazy");
+        Assert.True(eager.WorkPerNodeMinute > lazy.WorkPerNodeMinute);
+    }
+}
