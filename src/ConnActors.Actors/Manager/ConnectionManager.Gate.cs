@@ -40,6 +40,7 @@ public sealed partial class ConnectionManager
         {
             _pendingInbound.Remove(remote);
             CountRefusal(verdict.Reason);
+            if (verdict.Reason == Policy.Admission.RefusalReason.Backoff) PersistPenalty(key, check.Peer);
             return GateDecision.Refuse(verdict.Reason.ToString());
         }
         _pendingInbound[remote] = pending with { Key = key };

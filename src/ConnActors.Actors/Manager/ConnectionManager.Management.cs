@@ -13,18 +13,35 @@ public sealed partial class ConnectionManager
     {
         Receive<AddFriend>(m =>
         {
-            AddFriendLocally(m.Address);
-            Sender.Tell(new CommandAck($"friend {m.Address.PeerId} added"));
+            if (m.Address.PeerId is not { } peer)
+            {
+                Sender.Tell(new Status.Failure(new ArgumentException($"a friend's address ends in /p2p/<peer id>: {m.Address}")));
+                return;
+            }
+            var known = _keys.TryGetKey(peer, out var k) && _friends.TryGetValue(k, out var addresses) ? addresses : [];
+            var all = known.Append(m.Address).Distinct().Select(a => a.ToString()).ToList();
+            PersistThen(new Store.AddFriend(peer.ToString(), all), () => AddFriendLocally(m.Address), $"friend {peer} added");
         });
-        Receive<RemoveFriend>(m =>
+        Receive<RemoveFriend>(m => PersistThen(new Store.RemoveFriend(m.Peer.ToString()), () =>
         {
             if (_keys.TryGetKey(m.Peer, out var key) && _friends.Remove(key))
             {
                 _policy.SetFriend(key, false, Now);
                 _peerActors.GetValueOrDefault(key)?.Tell(StopBeingFriend.Instance);
             }
-            Sender.Tell(new CommandAck($"friend {m.Peer} removed"));
+        }, $"friend {m.Peer} removed"));
+        Receive<ProtectPeer>(m => PersistThen(new Store.Protect(m.Peer.ToString(), m.Tag),
+            () => _policy.Protect(_keys.KeyFor(m.Peer), ProtectionBit(m.Tag)), $"{m.Peer} protected ({m.Tag})"));
+        Receive<UnprotectPeer>(m => PersistThen(new Store.Unprotect(m.Peer.ToString(), m.Tag),
+            () => _policy.Unprotect(_keys.KeyFor(m.Peer), ProtectionBit(m.Tag), Now), $"{m.Peer} unprotected ({m.Tag})"));
+        Receive<PenalizePeer>(m =>
+        {
+            var key = _keys.KeyFor(m.Peer);
+            _policy.Penalize(key, m.Amount, Now);
+            PersistPenalty(key, m.Peer);
+            Sender.Tell(new CommandAck($"{m.Peer} penalized by {m.Amount}"));
         });
+        ReceivePersistenceResults();
         Receive<GetManagerStatus>(_ => Sender.Tell(Status()));
         Receive<GetDialQueueStatus>(m => _dialQueue.Forward(m));
         Receive<GetSubsystem>(m => Sender.Tell(new SubsystemRef(m.Name, SupervisorOf(m.Name))));
@@ -56,6 +73,7 @@ public sealed partial class ConnectionManager
         long backoffMs = (long)bye.Bye.Backoff.TotalMilliseconds;
         _byeObligations[key] = Math.Max(_byeObligations.GetValueOrDefault(key), Now + backoffMs);
         _dialQueue.Tell(new HonourRemoteBye(key, backoffMs));
+        PersistByeObligation(bye.Peer, _byeObligations[key]);
         _log.Info("{0} said bye ({1}, backoff {2}); {3} alternative(s) offered", bye.Peer, bye.Bye.Reason, bye.Bye.Backoff, bye.Bye.Alternatives.Count);
         foreach (var alternative in bye.Bye.Alternatives)
         {
@@ -89,6 +107,15 @@ public sealed partial class ConnectionManager
             _pendingDials.Values.Sum());
     }
 }
+
+/// <summary>Protects a peer from trims under a named tag; persisted.</summary>
+public sealed record ProtectPeer(PeerId Peer, string Tag) : Messaging.IConnActorsMessage;
+
+/// <summary>Removes a named protection; persisted.</summary>
+public sealed record UnprotectPeer(PeerId Peer, string Tag) : Messaging.IConnActorsMessage;
+
+/// <summary>Penalizes a peer (operator action, misbehaviour); remembered after it disconnects and persisted.</summary>
+public sealed record PenalizePeer(PeerId Peer, double Amount) : Messaging.IConnActorsMessage;
 
 /// <summary>Asks for the supervisor of a subsystem; answered with <see cref="SubsystemRef"/>.</summary>
 public sealed record GetSubsystem(string Name);

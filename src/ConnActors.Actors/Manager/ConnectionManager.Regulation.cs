@@ -46,6 +46,7 @@ public sealed partial class ConnectionManager
             _trims[victim.Reason.ToString()] = _trims.GetValueOrDefault(victim.Reason.ToString()) + 1;
             if (!_keys.TryGetPeer(victim.Peer, out var peer) || peer is null) continue;
             var bye = new ByeMessage(byeReason, _settings.Bye.Backoff, alternatives, victim.Reason.ToString());
+            if (_settings.Bye.Enabled) _policy.RecordByeSent(victim.Peer, Now + (long)_settings.Bye.Backoff.TotalMilliseconds, Now);
             PeerActorFor(victim.Peer, peer).Tell(new TrimPeer(victim.Reason, _settings.Bye.Enabled ? bye : bye with { Alternatives = [] }));
         }
         _log.Info("regulation ({0}): {1} -> {2} connections, closing {3} peer(s) [{4}]{5}",

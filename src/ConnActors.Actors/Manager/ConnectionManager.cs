@@ -84,12 +84,24 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
             Timers.StartPeriodicTimer(RegulationTimer, RegulationTick.Instance, _settings.Regulation.Interval);
             var limits = _settings.Policy.Limits;
             _log.Info($"connection manager serving {m.Host.PeerId}: hard cap {limits.HardCap}, high/low water {limits.HighWater}/{limits.LowWater}, " +
-                $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_friends.Count} friend(s)");
-            Sender.Tell(new CommandAck("host attached"));
-            Become(Running);
-            Stash.UnstashAll();
+                $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_friends.Count} configured friend(s)");
+            if (_peerStore is null)
+            {
+                StartServing(Sender);
+                return;
+            }
+            var attachedBy = Sender;
+            _peerStore.Tell(Store.GetPeerStoreState.Instance);
+            Become(() => LoadingPeerStore(attachedBy));
         });
         ReceiveAny(_ => Stash.Stash());
+    }
+
+    private void StartServing(IActorRef attachedBy)
+    {
+        attachedBy.Tell(new CommandAck("host attached"));
+        Become(Running);
+        Stash.UnstashAll();
     }
 
     private void Running()

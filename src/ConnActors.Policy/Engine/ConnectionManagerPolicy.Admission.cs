@@ -151,6 +151,7 @@ public sealed partial class ConnectionManagerPolicy
         bool privileged = known && IsPrivileged(in entry);
         if (known && entry.Connections + entry.PendingOutbound >= Limits.MaxPerPeer) return AdmissionVerdict.Refuse(RefusalReason.PerPeerCap);
         if (privileged) return AdmissionVerdict.Admit;
+        if (ViolatesBye(peer, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.Backoff);
         if (_penalties.IsBarred(peer, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.Denied);
         if (_ordinaryInbound >= Limits.MaxInbound - Limits.FriendReserve || OrdinaryOccupancy >= OrdinaryCap)
             return AdmissionVerdict.Refuse(RefusalReason.FriendReserve);

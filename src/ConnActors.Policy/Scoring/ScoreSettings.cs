@@ -37,6 +37,9 @@ public sealed record ScoreSettings
     /// <summary>A peer whose penalty is at or above this is refused admission.</summary>
     public double PenaltyBarThreshold { get; init; } = 100;
 
+    /// <summary>Penalty for a peer that redials us inside the backoff our bye asked for.</summary>
+    public double ByeViolationPenalty { get; init; } = 50;
+
     /// <summary>Penalties are clamped to this.</summary>
     public double PenaltyLimit { get; init; } = 200;
 
@@ -72,6 +75,7 @@ public sealed record ScoreSettings
         if (!(TagLimit >= 0)) throw new PolicyConfigurationException("scoring.tag-limit", $"must be >= 0, was {TagLimit}");
         if (!(PenaltyHalfLifeMs > 0)) throw new PolicyConfigurationException("scoring.penalty-half-life", $"must be positive, was {PenaltyHalfLifeMs} ms");
         if (PenaltyRetentionMs < 0) throw new PolicyConfigurationException("scoring.penalty-retention", $"must be >= 0, was {PenaltyRetentionMs} ms");
+        if (!(ByeViolationPenalty >= 0)) throw new PolicyConfigurationException("scoring.bye-violation-penalty", $"must be >= 0, was {ByeViolationPenalty}");
         if (!(PenaltyLimit > 0)) throw new PolicyConfigurationException("scoring.penalty-limit", $"must be positive, was {PenaltyLimit}");
         if (!(PenaltyBarThreshold > 0 && PenaltyBarThreshold <= PenaltyLimit))
             throw new PolicyConfigurationException("scoring.penalty-bar-threshold", $"must be in (0, scoring.penalty-limit = {PenaltyLimit}], was {PenaltyBarThreshold}");

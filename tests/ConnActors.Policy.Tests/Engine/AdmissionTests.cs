@@ -152,3 +152,27 @@ public class AdmissionTests
         }
     }
 }
+
+public class ByeEnforcementTests
+{
+    [Fact]
+    public void A_peer_that_redials_inside_our_bye_backoff_is_refused_and_penalized()
+    {
+        var engine = Engines.Small();
+        var peer = new PeerKey(9);
+        engine.RecordByeSent(peer, untilMs: 60_000, nowMs: 0);
+        Assert.Equal(RefusalReason.Backoff, engine.AdmitInbound(peer, Addresses.V4(9), 1_000).Reason);
+        Assert.True(engine.Penalties.PenaltyOf(peer, 1_000) > 0);
+        Assert.True(engine.AdmitInbound(peer, Addresses.V4(9), 60_001).Admitted);
+    }
+
+    [Fact]
+    public void Friends_are_never_refused_for_a_bye()
+    {
+        var engine = Engines.Small();
+        var peer = new PeerKey(9);
+        engine.SetFriend(peer, true, 0);
+        engine.RecordByeSent(peer, 60_000, 0);
+        Assert.True(engine.AdmitInbound(peer, Addresses.V4(9), 1_000).Admitted);
+    }
+}
