@@ -38,6 +38,7 @@ internal sealed class PeerStoreNode : IDisposable
 
     public static PeerStoreNode Start(StoreTarget target, string persistenceId, SettableClock clock, ITestOutputHelper output, int snapshotEvery = 100)
     {
+        target.Used(persistenceId);
         var kit = new Akka.TestKit.Xunit2.TestKit(ConfigFor(target), "peer-store", output);
         var store = kit.Sys.ActorOf(PeerStoreActor.Props(clock, new PeerStoreSettings(persistenceId, snapshotEvery)), "peer-store");
         return new PeerStoreNode(kit, store, persistenceId);

@@ -13,6 +13,11 @@ internal abstract class StoreTarget : IDisposable
 
     public abstract Config PersistenceSection { get; }
 
+    /// <summary>Notes that a test wrote under <paramref name="persistenceId"/>, for targets that clean up after it.</summary>
+    public virtual void Used(string persistenceId)
+    {
+    }
+
     public static StoreTarget Create(string name) => name switch
     {
         Sqlite => new SqliteTarget(),
@@ -49,9 +54,14 @@ internal sealed class SqliteTarget : StoreTarget
     }
 }
 
-/// <summary>The PostgreSQL server of <see cref="PostgreSqlServer"/>; tests keep apart by persistence id.</summary>
+/// <summary>
+/// The PostgreSQL server of <see cref="PostgreSqlServer"/>, shared by all tests: each writes under its own persistence
+/// id, and its rows are deleted afterwards so the database does not grow run after run.
+/// </summary>
 internal sealed class PostgreSqlTarget : StoreTarget
 {
+    private readonly HashSet<string> _persistenceIds = [];
+
     public PostgreSqlTarget()
     {
         if (PostgreSqlServer.Unreachable is { } reason) throw new InvalidOperationException(PostgreSqlServer.FailureMessage(reason));
@@ -59,6 +69,21 @@ internal sealed class PostgreSqlTarget : StoreTarget
 
     public override Config PersistenceSection => ConfigurationFactory.ParseString(
         $"connactors.persistence {{ provider = postgresql, connection-string = \"{PostgreSqlServer.ConnectionString}\" }}");
+
+    public override void Used(string persistenceId) => _persistenceIds.Add(persistenceId);
+
+    public override void Dispose()
+    {
+        if (_persistenceIds.Count == 0) return;
+        using var connection = new NpgsqlConnection(PostgreSqlServer.ConnectionString);
+        connection.Open();
+        foreach (var table in new[] { "tags", "journal", "snapshot" })
+        {
+            using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE persistence_id = ANY(@ids)", connection);
+            command.Parameters.AddWithValue("ids", _persistenceIds.ToArray());
+            command.ExecuteNonQuery();
+        }
+    }
 }
 
 /// <summary>Where the PostgreSQL tests find their server, and whether it answers.</summary>
