@@ -1,1 +1,45 @@
-System.Console.WriteLine("node");
+using System.Runtime.InteropServices;
+using ConnActors.Actors.Configuration;
+using ConnActors.Node;
+using ConnActors.Policy;
+
+var (options, error) = NodeOptions.Parse(args);
+if (options is null)
+{
+    if (error is not null) Console.Error.WriteLine($"error: {error}");
+    (error is null ? Console.Out : Console.Error).WriteLine(NodeOptions.Usage);
+    return error is null ? 0 : 2;
+}
+
+Akka.Configuration.Config config;
+ConnActorsSettings settings;
+try
+{
+    config = NodeConfiguration.Load(options);
+    settings = ConnActorsSettings.FromConfig(config);
+}
+catch (PolicyConfigurationException e)
+{
+    Console.Error.WriteLine($"configuration error: {e.Key}: {e.Reason}");
+    return 1;
+}
+catch (FileNotFoundException e)
+{
+    Console.Error.WriteLine($"configuration error: {e.Message}");
+    return 1;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+await NodeRunner.RunAsync(config, settings, stop.Token);
+return 0;

@@ -50,6 +50,14 @@ public sealed partial class ConnectionManager
             Regulate(checkMemory: false);
             Sender.Tell(new CommandAck("regulation round run"));
         });
+        Receive<ShutdownPolitely>(_ =>
+        {
+            Timers.Cancel(RegulationTimer);
+            var bye = new Bye.ByeMessage(Bye.ByeReason.ShuttingDown, _settings.Bye.Backoff, [], "node shutting down");
+            foreach (var actor in _peerActors.Values) actor.Tell(new CloseWithBye(bye, "shutting down"));
+            _log.Info("shutting down: saying bye to {0} peer(s) and closing {1} connection(s)", _peerActors.Count, _policy.Connections);
+            Sender.Tell(new CommandAck("closing all connections"));
+        });
         Receive<MemoryPressure>(_ =>
         {
             EmergencyTrim(Now);

@@ -78,6 +78,13 @@ public sealed record TrimNow : IConnActorsMessage
     public static TrimNow Instance { get; } = new();
 }
 
+/// <summary>The node is stopping: say bye to every peer and close every connection; no more regulation.</summary>
+public sealed record ShutdownPolitely : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static ShutdownPolitely Instance { get; } = new();
+}
+
 /// <summary>Memory pressure: trim down to the emergency target now (friends and protected peers stay).</summary>
 public sealed record MemoryPressure : IConnActorsMessage
 {

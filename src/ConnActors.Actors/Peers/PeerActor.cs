@@ -49,7 +49,13 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         Receive<PeerStreamOpened>(m => _streams[m.Protocol] = _streams.GetValueOrDefault(m.Protocol) + 1);
         Receive<PeerStreamClosed>(m => OnStreamClosed(m.Protocol));
         Receive<PeerIdentified>(m => _speaksBye = m.Info.Protocols.Contains(ByeCodec.ProtocolId));
-        Receive<TrimPeer>(OnTrim);
+        Receive<TrimPeer>(m => Close(m.Bye, m.Reason.ToString()));
+        Receive<CloseWithBye>(m =>
+        {
+            _friend = null; // a node that says bye to everyone is going away: no reconnects
+            Timers.Cancel(ReconnectTimer);
+            Close(m.Bye, m.Reason);
+        });
         Receive<TrimCompleted>(_ => { });
         Receive<BecomeFriend>(m => OnBecomeFriend(m.Addresses));
         Receive<StopBeingFriend>(_ => OnStopBeingFriend());
@@ -96,13 +102,13 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         if (count <= 1) _streams.Remove(protocol); else _streams[protocol] = count - 1;
     }
 
-    private void OnTrim(TrimPeer trim)
+    private void Close(ByeMessage bye, string reason)
     {
         if (_connections.Count == 0 || _closing) return;
         _closing = true;
         var connections = _connections.Values.ToList();
-        _log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, trim.Reason);
-        CloseAsync(_host, connections, trim.Bye, trim.Reason.ToString())
+        _log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, reason);
+        CloseAsync(_host, connections, bye, reason)
             .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);
     }
 

@@ -23,6 +23,9 @@ internal sealed record TrimPeer(TrimReason Reason, ByeMessage Bye);
 /// <summary>The peer is (now) a friend, reachable at <paramref name="Addresses"/>.</summary>
 internal sealed record BecomeFriend(IReadOnlyList<Multiaddr> Addresses);
 
+/// <summary>Close every connection of the peer with a bye (shutdown, handoff): not a trim.</summary>
+internal sealed record CloseWithBye(ByeMessage Bye, string Reason);
+
 internal sealed record StopBeingFriend
 {
     public static StopBeingFriend Instance { get; } = new();
