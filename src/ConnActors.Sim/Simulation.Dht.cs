@@ -53,7 +53,7 @@ internal sealed partial class Simulation
         lookup.Node = node;
         lookup.Session = _nodes.SessionNumber[node];
         lookup.Peers.Clear();
-        var v2 = _engines[node] is null ? V2(node) : _engines[node] as Policy.Engine.ConnectionManagerPolicy;
+        var v2 = V2(node);
         lookup.HasBurst = v2 is not null;
         if (v2 is not null) lookup.Burst = v2.BeginBurst();
 

@@ -76,8 +76,10 @@ internal sealed partial class Simulation
     private void Graft(int node, int peer)
     {
         if (!ClaimPubsubSlot(node, peer)) return;
-        if (!IsUp(Connect(node, peer)))
+        var outcome = Connect(node, peer);
+        if (!IsUp(outcome))
         {
+            if (outcome == DialOutcome.LocalRefused) Metrics.PubsubStarvations++;
             ReleasePubsubSlot(node, peer);
             return;
         }

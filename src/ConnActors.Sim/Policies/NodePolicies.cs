@@ -31,7 +31,9 @@ internal sealed class NodePolicies
 
     public PolicyVariant Variant => _variant;
 
-    public static ConnectionLimits LimitsOf(ResourceProfile profile) => ResourceProfiles.For(profile);
+    private static readonly ConnectionLimits[] Limits = Enum.GetValues<ResourceProfile>().Select(ResourceProfiles.For).ToArray();
+
+    public static ConnectionLimits LimitsOf(ResourceProfile profile) => Limits[(int)profile];
 
     public IConnectionPolicy Create(ResourceProfile profile, long nowMs)
     {

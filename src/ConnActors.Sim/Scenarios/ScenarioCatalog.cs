@@ -27,11 +27,11 @@ internal static class ScenarioCatalog
         new()
         {
             Name = "pubsub-overlay",
-            Description = "80% of nodes in one of 20 gossipsub topics (6 messages/min per topic) next to light DHT traffic.",
+            Description = "80% of nodes in one of 20 gossipsub topics (6 messages/min per topic) while the DHT runs 30 lookups/h per node.",
             Topics = 20,
             SubscribeShare = 0.8,
             MessagesPerTopicMinute = 6,
-            LookupsPerNodeHour = 12,
+            LookupsPerNodeHour = 30,
         },
         new()
         {
@@ -46,13 +46,13 @@ internal static class ScenarioCatalog
         new()
         {
             Name = "churn-storm",
-            Description = "Ten times the measured churn, and 30% of online nodes leave at once at 30 min (back 5 min later).",
+            Description = "Ten times the measured churn, and 30% of online nodes leave at once at 30 min (back 5 min later); 10 discovery dials per join, 30% in pubsub, 30 lookups/h.",
             ChurnScale = 0.1,
             MassDepartureShare = 0.3,
             DiscoveryDials = 10,
             Topics = 10,
             SubscribeShare = 0.3,
-            LookupsPerNodeHour = 12,
+            LookupsPerNodeHour = 30,
         },
         new()
         {
