@@ -36,10 +36,17 @@ public sealed partial class ConnectionManager
             () => _policy.Unprotect(_keys.KeyFor(m.Peer), ProtectionBit(m.Tag), Now), $"{m.Peer} unprotected ({m.Tag})"));
         Receive<PenalizePeer>(m =>
         {
+            if (!(m.Amount > 0) || !double.IsFinite(m.Amount))
+            {
+                Sender.Tell(new Status.Failure(new ArgumentOutOfRangeException(nameof(m.Amount), m.Amount, "a penalty is a positive number")));
+                return;
+            }
             var key = _keys.KeyFor(m.Peer);
+            // The ledger decides the new value (decay, limit), so the penalty is applied first and acknowledged once stored.
             _policy.Penalize(key, m.Amount, Now);
-            PersistPenalty(key, m.Peer);
-            Sender.Tell(new CommandAck($"{m.Peer} penalized by {m.Amount}"));
+            string what = $"{m.Peer} penalized by {m.Amount}";
+            if (PenaltyRecordOf(key, m.Peer) is { } record) PersistThen(record, () => { }, what);
+            else Sender.Tell(new CommandAck(what));
         });
         ReceivePersistenceResults();
         Receive<GetManagerStatus>(_ => Sender.Tell(Status()));
@@ -95,11 +102,19 @@ public sealed partial class ConnectionManager
         long now = Now;
         var limits = _settings.Policy.Limits;
         var subsystemNames = _policy.Quotas.All().ToDictionary(q => q.Id.Value, q => q.Name);
-        var peers = _policy.Peers(now)
-            .Where(p => _keys.TryGetPeer(p.Peer, out _))
+        var tracked = _policy.Peers(now).Where(p => _keys.TryGetPeer(p.Peer, out _)).ToList();
+        var trackedKeys = tracked.Select(p => p.Peer).ToHashSet();
+        // Penalized peers are remembered after they are gone; they are listed too, with their penalty.
+        var penalizedOnly = _policy.Penalties.Snapshot(now)
+            .Where(p => !trackedKeys.Contains(p.Peer) && _keys.TryGetPeer(p.Peer, out _))
+            .Select(p => new PeerStatus(_keys.PeerOf(p.Peer).ToString(), 0, 0, false, false, Math.Round(_policy.ScoreOf(p.Peer, now), 2), [], false,
+                Math.Round(_policy.Penalties.PenaltyOf(p.Peer, now), 2)));
+        var peers = tracked
             .Select(p => new PeerStatus(
                 _keys.PeerOf(p.Peer).ToString(), p.Inbound, p.Outbound, p.IsFriend, p.IsProtected, Math.Round(p.Score, 2),
-                subsystemNames.Where(s => (p.SubsystemClaims & (1u << s.Key)) != 0).Select(s => s.Value).ToList(), p.IsClosing))
+                subsystemNames.Where(s => (p.SubsystemClaims & (1u << s.Key)) != 0).Select(s => s.Value).ToList(), p.IsClosing,
+                Math.Round(_policy.Penalties.PenaltyOf(p.Peer, now), 2)))
+            .Concat(penalizedOnly)
             .OrderByDescending(p => p.Score)
             .ToList();
         return new ManagerStatus(

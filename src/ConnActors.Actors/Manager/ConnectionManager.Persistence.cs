@@ -94,11 +94,17 @@ public sealed partial class ConnectionManager
 
     private void PersistPenalty(PeerKey key, PeerId peer)
     {
-        if (_peerStore is null) return;
+        if (_peerStore is not null && PenaltyRecordOf(key, peer) is { } record) _peerStore.Tell(record);
+    }
+
+    /// <summary>The peer's retained penalty as a store command, or null when none is retained.</summary>
+    private RecordPenalty? PenaltyRecordOf(PeerKey key, PeerId peer)
+    {
         foreach (var penalty in _policy.Penalties.Snapshot(Now))
         {
-            if (penalty.Peer == key) _peerStore.Tell(new RecordPenalty(peer.ToString(), penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs));
+            if (penalty.Peer == key) return new RecordPenalty(peer.ToString(), penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs);
         }
+        return null;
     }
 
     private sealed record Persisted(Action Apply, string What, IActorRef ReplyTo);

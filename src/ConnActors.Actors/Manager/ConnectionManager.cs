@@ -113,6 +113,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         ReceiveManagement();
         Receive<RegulationTick>(_ => Regulate(checkMemory: true));
         Receive<PeerIdle>(m => StopPeerActorIfIdle(m.Key));
+        Receive<Store.PeerStoreAck>(_ => { }); // acks of fire-and-forget records (bye obligations, penalties)
     }
 
     private void EnrollSubsystems()

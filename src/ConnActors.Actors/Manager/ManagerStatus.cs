@@ -19,10 +19,10 @@ public sealed record ConnectionCounts(
     int Connections, int Inbound, int Outbound, int PendingInbound, int PendingOutbound,
     int HardCap, int HighWater, int LowWater, int OutboundReserve, int FriendReserve) : IConnActorsMessage;
 
-/// <summary>One peer as the manager sees it.</summary>
+/// <summary>One peer as the manager sees it; <paramref name="Penalty"/> is its retained penalty now (0 when none).</summary>
 public sealed record PeerStatus(
     string PeerId, int Inbound, int Outbound, bool IsFriend, bool IsProtected, double Score,
-    IReadOnlyList<string> Subsystems, bool IsClosing) : IConnActorsMessage;
+    IReadOnlyList<string> Subsystems, bool IsClosing, double Penalty) : IConnActorsMessage;
 
 /// <summary>One subsystem's budget and use.</summary>
 public sealed record QuotaStatus(string Name, int Reserved, int Maximum, int Used) : IConnActorsMessage;
