@@ -37,6 +37,8 @@ internal static class NodeConfiguration
         if (options.Profile is { } profile) lines.Add($"connactors.profile = {Quote(profile)}");
         if (options.DataDirectory is { } dataDir) lines.Add($"connactors.data-dir = {Quote(dataDir)}");
         if (options.Listen is { } listen) lines.Add($"connactors.libp2p.listen = [{Quote(listen)}]");
+        if (options.Http is "off") lines.Add("connactors.http.enabled = off");
+        else if (options.Http is { } http) lines.Add($"connactors.http {{ enabled = on, listen = {Quote(http)} }}");
         return ConfigurationFactory.ParseString(string.Join('\n', lines));
     }
 

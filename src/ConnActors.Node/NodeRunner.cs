@@ -7,6 +7,7 @@ using ConnActors.Actors.Manager;
 using ConnActors.Actors.Store;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Identity;
+using ConnActors.Node.Http;
 
 namespace ConnActors.Node;
 
@@ -15,7 +16,7 @@ internal static class NodeRunner
 {
     private static readonly TimeSpan ByeBudget = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(Config config, ConnActorsSettings settings, CancellationToken stop)
+    public static async Task RunAsync(Config config, ConnActorsSettings settings, HttpSettings http, CancellationToken stop)
     {
         Directory.CreateDirectory(settings.DataDirectory);
         var identity = KeyFile.LoadOrCreate(Path.Combine(settings.DataDirectory, "identity.key"));
@@ -26,6 +27,9 @@ internal static class NodeRunner
             var node = await ConnActorsNode.StartAsync(system, settings, identity, SystemClock.Instance, peerStore);
             foreach (var address in node.Host.ListenAddresses)
                 system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
+            var management = http.Enabled ? await ManagementServer.StartAsync(http, node.Manager, stop) : null;
+            foreach (var address in management?.Addresses ?? [])
+                system.Log.Info("http management API listening on {0}", address);
 
             try
             {
@@ -35,6 +39,7 @@ internal static class NodeRunner
             {
             }
 
+            if (management is not null) await management.DisposeAsync();
             await SayByeAsync(node);
             await node.DisposeAsync();
         }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using ConnActors.Actors.Configuration;
 using ConnActors.Node;
+using ConnActors.Node.Http;
 using ConnActors.Policy;
 
 var (options, error) = NodeOptions.Parse(args);
@@ -13,10 +14,12 @@ if (options is null)
 
 Akka.Configuration.Config config;
 ConnActorsSettings settings;
+HttpSettings http;
 try
 {
     config = NodeConfiguration.Load(options);
     settings = ConnActorsSettings.FromConfig(config);
+    http = HttpSettings.FromConfig(config);
 }
 catch (PolicyConfigurationException e)
 {
@@ -41,5 +44,13 @@ using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context 
     stop.Cancel();
 });
 
-await NodeRunner.RunAsync(config, settings, stop.Token);
+try
+{
+    await NodeRunner.RunAsync(config, settings, http, stop.Token);
+}
+catch (PolicyConfigurationException e)
+{
+    Console.Error.WriteLine($"configuration error: {e.Key}: {e.Reason}");
+    return 1;
+}
 return 0;

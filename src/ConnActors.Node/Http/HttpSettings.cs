@@ -1,0 +1,76 @@
+using System.Net;
+using Akka.Configuration;
+using ConnActors.Policy;
+
+namespace ConnActors.Node.Http;
+
+/// <summary>
+/// The management API's settings, <c>connactors.http { enabled, listen, ask-timeout }</c>; defaults in
+/// hocon/connactors.conf. Invalid values are a <see cref="PolicyConfigurationException"/> naming the key.
+/// </summary>
+internal sealed record HttpSettings(bool Enabled, IPAddress? Address, int Port, TimeSpan AskTimeout)
+{
+    public const string EnabledKey = "connactors.http.enabled";
+    public const string ListenKey = "connactors.http.listen";
+    public const string AskTimeoutKey = "connactors.http.ask-timeout";
+
+    /// <summary>The URL the API was configured with, e.g. <c>http://127.0.0.1:5080</c> (port 0: any free port).</summary>
+    public string ListenUrl => $"http://{(Address is null ? "localhost" : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString())}:{Port}";
+
+    public static HttpSettings FromConfig(Config config)
+    {
+        bool enabled = Read(config, EnabledKey, "on", text => text.ToLowerInvariant() switch
+        {
+            "on" or "true" or "yes" => true,
+            "off" or "false" or "no" => false,
+            _ => throw new FormatException("must be on or off"),
+        });
+        var (address, port) = Read(config, ListenKey, "http://127.0.0.1:5080", ParseListen);
+        var askTimeout = Read(config, AskTimeoutKey, "10s", text =>
+        {
+            var value = ConfigurationFactory.ParseString($"t = {text}").GetTimeSpan("t", null, allowInfinite: false);
+            return value > TimeSpan.Zero ? value : throw new FormatException("must be a positive duration, e.g. 10s");
+        });
+        return new HttpSettings(enabled, address, port, askTimeout);
+    }
+
+    // Kestrel is given an IP address and port, or "localhost" (both loopback interfaces); nothing else.
+    private static (IPAddress? Address, int Port) ParseListen(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+            throw new FormatException($"'{text}' is not an http:// URL, e.g. \"http://127.0.0.1:5080\"");
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0)
+            throw new FormatException($"'{text}' has a path; the API is served at the root");
+        if (!text.Contains($":{uri.Port}", StringComparison.Ordinal))
+            throw new FormatException($"'{text}' has no port, e.g. \"http://127.0.0.1:5080\"");
+        if (uri.IsLoopback && uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            if (uri.Port == 0) throw new FormatException("port 0 needs an IP address, e.g. \"http://127.0.0.1:0\"");
+            return (null, uri.Port);
+        }
+        if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
+            throw new FormatException($"'{uri.Host}' is neither an IP address nor localhost");
+        return (address, uri.Port);
+    }
+
+    private static T Read<T>(Config config, string key, string fallback, Func<string, T> parse)
+    {
+        string text;
+        try
+        {
+            text = config.HasPath(key) ? config.GetString(key)?.Trim() ?? fallback : fallback;
+        }
+        catch (Exception e) when (e is ConfigurationException or InvalidCastException or FormatException)
+        {
+            throw new PolicyConfigurationException(key, $"must be a single value: {e.Message}");
+        }
+        try
+        {
+            return parse(text);
+        }
+        catch (Exception e) when (e is FormatException or ConfigurationException or ArgumentException or OverflowException)
+        {
+            throw new PolicyConfigurationException(key, $"invalid value '{text}': {e.Message}");
+        }
+    }
+}
