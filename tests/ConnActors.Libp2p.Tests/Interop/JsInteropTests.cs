@@ -68,14 +68,14 @@ public class JsInteropTests
 
         host.SetStreamHandler("/connactors/new/1.0.0", _ => Task.CompletedTask);
         await host.PushIdentifyAsync(conn).WaitAsync(Timeout);
-        await Eventually(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var info = await js.RunAsync("peerInfo", new { peer = host.PeerId.ToString() });
             return info["protocols"]!.AsArray().Any(p => p!.GetValue<string>() == "/connactors/new/1.0.0");
         });
 
         await js.RunAsync("handle", new { protocol = "/js/new/1.0.0" });
-        await Eventually(() => Task.FromResult(conn.RemoteIdentify!.Protocols.Contains("/js/new/1.0.0")));
+        await Poll.UntilAsync(() => conn.RemoteIdentify!.Protocols.Contains("/js/new/1.0.0"));
     }
 
     [Fact]
@@ -130,16 +130,16 @@ public class JsInteropTests
         await js.RunAsync("dial", new { addr = Hosts.AddressOf(host).ToString() });
 
         var sent = await js.RunAsync("sendThenClose", new { addr = Hosts.AddressOf(host).ToString(), protocol = "/sink/1.0.0", size = 300_000 });
-        await Eventually(() => Task.FromResult(outcomes.Count == 1));
+        await Poll.UntilAsync(() => outcomes.Count == 1);
         Assert.Equal("eof " + sent["sha256"]!.GetValue<string>(), outcomes.Single());
 
         await js.RunAsync("reset", new { addr = Hosts.AddressOf(host).ToString(), protocol = "/sink/1.0.0", size = 1000 });
-        await Eventually(() => Task.FromResult(outcomes.Count == 2));
+        await Poll.UntilAsync(() => outcomes.Count == 2);
         Assert.Equal("error stream reset by remote", outcomes.Last());
 
         var conn = host.ConnectionsTo(js.PeerId).Single();
         Assert.True(await host.PingAsync(conn).WaitAsync(Timeout) > TimeSpan.Zero);
-        await Eventually(() => Task.FromResult(conn.StreamCount == 0));
+        await Poll.UntilAsync(() => conn.StreamCount == 0);
     }
 
     [Fact]
@@ -160,20 +160,9 @@ public class JsInteropTests
         var outbound = nodes.Where(n => n.Index % 2 == 1).Select(n => (Task)host.DialAsync(n.Address));
         await Task.WhenAll(inbound.Concat(outbound)).WaitAsync(Timeout);
 
-        await Eventually(() => Task.FromResult(host.Connections.Count == Count));
+        await Poll.UntilAsync(() => host.Connections.Count == Count);
         Assert.Equal(nodes.Select(n => n.Peer).ToHashSet(), host.Connections.Select(c => c.RemotePeer).ToHashSet());
         var rtts = await Task.WhenAll(host.Connections.Select(c => host.PingAsync(c))).WaitAsync(Timeout);
         Assert.All(rtts, r => Assert.True(r > TimeSpan.Zero));
-    }
-
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

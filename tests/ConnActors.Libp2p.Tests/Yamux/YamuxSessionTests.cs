@@ -18,7 +18,7 @@ public class YamuxSessionTests
         await remote.WriteAsync("answer"u8.ToArray());
         await remote.CloseWriteAsync();
         Assert.Equal("answer"u8.ToArray(), await Hosts.ReadAllAsync(local).WaitAsync(Timeout));
-        await WaitUntil(() => pair.Client.StreamCount == 0 && pair.Server.StreamCount == 0);
+        await Poll.UntilAsync(() => pair.Client.StreamCount == 0 && pair.Server.StreamCount == 0);
         await Assert.ThrowsAsync<YamuxException>(async () => await local.WriteAsync(new byte[1]));
     }
 
@@ -32,7 +32,7 @@ public class YamuxSessionTests
         var e = await Assert.ThrowsAsync<YamuxException>(() => pendingRead.WaitAsync(Timeout));
         Assert.Equal("stream reset by remote", e.Message);
         await Assert.ThrowsAsync<YamuxException>(async () => await local.WriteAsync(new byte[1]));
-        await WaitUntil(() => pair.Client.StreamCount == 0 && pair.Server.StreamCount == 0);
+        await Poll.UntilAsync(() => pair.Client.StreamCount == 0 && pair.Server.StreamCount == 0);
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public class YamuxSessionTests
         var payload = Hosts.RandomBytes(window * 4);
         var write = local.WriteAsync(payload).AsTask();
 
-        await WaitUntil(() => remote.BytesRead == window);
+        await Poll.UntilAsync(() => remote.BytesRead == window);
         Assert.False(write.IsCompleted);
         Assert.Equal(window, remote.BytesRead);
 
@@ -93,15 +93,5 @@ public class YamuxSessionTests
         await Assert.ThrowsAsync<YamuxException>(() => pair.Client.OpenStreamAsync(CancellationToken.None));
         second.Reset();
         await pair.Client.OpenStreamAsync(CancellationToken.None);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(20);
-        }
     }
 }
