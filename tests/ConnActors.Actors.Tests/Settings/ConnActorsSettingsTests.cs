@@ -1,0 +1,58 @@
+using Akka.Configuration;
+using ConnActors.Actors.Configuration;
+using ConnActors.Policy;
+using ConnActors.Policy.Limits;
+
+namespace ConnActors.Actors.Tests.Settings;
+
+public class ConnActorsSettingsTests
+{
+    private static ConnActorsSettings Read(string hocon) => ConnActorsSettings.FromConfig(ConfigurationFactory.ParseString(hocon));
+
+    [Fact]
+    public void Embedded_defaults_give_a_desktop_node_on_loopback()
+    {
+        var settings = Read("");
+        Assert.Equal(ResourceProfile.Desktop, settings.Profile);
+        Assert.Equal(ResourceProfiles.For(ResourceProfile.Desktop), settings.Policy.Limits);
+        Assert.Equal("/ip4/127.0.0.1/tcp/4001", Assert.Single(settings.Libp2p.Listen).ToString());
+        Assert.Equal(["system", "dht", "pubsub", "app"], settings.Quotas.Select(q => q.Name));
+        Assert.True(settings.Bye.Enabled);
+    }
+
+    [Fact]
+    public void A_hard_cap_of_its_own_rederives_the_watermarks()
+    {
+        var limits = Read("connactors.limits.hard-cap = 1000").Policy.Limits;
+        Assert.Equal((1000, 850, 700), (limits.HardCap, limits.HighWater, limits.LowWater));
+        Assert.Equal(900, Read("connactors.limits { hard-cap = 1000, high-water = 900 }").Policy.Limits.HighWater);
+    }
+
+    [Fact]
+    public void Friends_are_parsed_from_multiaddrs()
+    {
+        var peer = Libp2p.Identity.PrivateKey.Generate().PeerId;
+        var settings = Read($"connactors.friends = [\"/ip4/127.0.0.1/tcp/4002/p2p/{peer}\"]");
+        Assert.Equal(peer, Assert.Single(settings.Friends).PeerId);
+    }
+
+    [Theory]
+    [InlineData("connactors.limits.hard-cap = -5", "connactors.limits.hard-cap")]
+    [InlineData("connactors.limits.high-water = 5000", "connactors.limits.high-water")]
+    [InlineData("connactors.limits.low-water = lots", "connactors.limits.low-water")]
+    [InlineData("connactors.profile = huge", "connactors.profile")]
+    [InlineData("connactors.quotas.dht { reserved = \"90%\", maximum = \"95%\" }", "connactors.quotas.pubsub.reserved")]
+    [InlineData("connactors.quotas.app.reserved = \"-3\"", "connactors.quotas.app.reserved")]
+    [InlineData("connactors.quotas.app.protocols = [\"/ipfs/kad/1.0.0\"]", "connactors.quotas.app.protocols")]
+    [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.friends")]
+    [InlineData("connactors.friends = [\"not-a-multiaddr\"]", "connactors.friends")]
+    [InlineData("connactors.libp2p.listen = [\"/ip4/300.0.0.1/tcp/1\"]", "connactors.libp2p.listen")]
+    [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
+    [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
+    [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.politeness.friend-reconnect.factor")]
+    public void Invalid_values_fail_naming_the_key(string hocon, string key)
+    {
+        var error = Assert.Throws<PolicyConfigurationException>(() => Read(hocon));
+        Assert.Equal(key, error.Key);
+    }
+}
