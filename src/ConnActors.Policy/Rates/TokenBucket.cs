@@ -40,8 +40,9 @@ public struct TokenBucket
     public bool TryTake(long nowMs, double tokens = 1)
     {
         Refill(nowMs);
-        if (_tokens < tokens) return false;
-        _tokens -= tokens;
+        // The tolerance absorbs rounding in the refill, so a take at MillisecondsUntilToken succeeds.
+        if (_tokens < tokens - 1e-9) return false;
+        _tokens = Math.Max(0, _tokens - tokens);
         return true;
     }
 
@@ -49,7 +50,7 @@ public struct TokenBucket
     public long MillisecondsUntilToken(long nowMs)
     {
         Refill(nowMs);
-        if (_tokens >= 1) return 0;
+        if (_tokens >= 1 - 1e-9) return 0;
         if (RatePerSecond <= 0) return long.MaxValue;
         return (long)Math.Ceiling((1 - _tokens) * 1000.0 / RatePerSecond);
     }

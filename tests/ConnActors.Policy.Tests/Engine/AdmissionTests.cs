@@ -176,3 +176,23 @@ public class ByeEnforcementTests
         Assert.True(engine.AdmitInbound(peer, Addresses.V4(9), 1_000).Admitted);
     }
 }
+
+public class TokenBucketTests
+{
+    [Fact]
+    public void A_take_succeeds_exactly_when_the_bucket_says_a_token_is_due()
+    {
+        var random = new DeterministicRandom(11);
+        for (int round = 0; round < 1_000; round++)
+        {
+            double rate = random.NextDouble(0.01, 50);
+            var bucket = new ConnActors.Policy.Rates.TokenBucket(rate, 1 + random.Next(5), 0);
+            long now = random.Next(1_000);
+            while (bucket.TryTake(now)) { }
+            long wait = bucket.MillisecondsUntilToken(now);
+            Assert.True(wait > 0);
+            Assert.False(bucket.TryTake(now + wait - 1), $"rate {rate}: token available before the announced {wait} ms");
+            Assert.True(bucket.TryTake(now + wait), $"rate {rate}: no token at the announced {wait} ms");
+        }
+    }
+}
