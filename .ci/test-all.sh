@@ -21,10 +21,11 @@ log=$(mktemp)
 set +e
 dotnet test ConnActors.sln -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-set -e
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+# The runner's per-project summaries ("Passed: N", "Failed: N", "Skipped: N"), added up.
+count() { { grep -oE "^ +$1: +[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
