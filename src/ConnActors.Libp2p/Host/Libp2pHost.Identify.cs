@@ -74,6 +74,25 @@ public sealed partial class Libp2pHost
         return merged;
     }
 
+    private void PushToAllConnections()
+    {
+        foreach (var connection in _connections.Values) _ = PushQuietlyAsync(connection);
+    }
+
+    private async Task PushQuietlyAsync(Libp2pConnection connection)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_options.StreamNegotiationTimeout * 2);
+            await PushIdentifyAsync(connection, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            // The peer may not support push, or the connection is closing; identify is best effort.
+        }
+    }
+
     private async Task IdentifyQuietlyAsync(Libp2pConnection connection)
     {
         try

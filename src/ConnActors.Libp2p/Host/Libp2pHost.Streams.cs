@@ -11,10 +11,22 @@ public sealed partial class Libp2pHost
     /// <summary>Protocols with a handler, as identify announces them.</summary>
     public IReadOnlyList<string> Protocols => _handlers.Keys.Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Serves <paramref name="protocol"/> on inbound streams; the handler owns the stream until it returns.</summary>
-    public void SetStreamHandler(string protocol, Func<StreamContext, Task> handler) => _handlers[protocol] = handler;
+    /// <summary>
+    /// Serves <paramref name="protocol"/> on inbound streams; the handler owns the stream until it returns.
+    /// A new protocol is announced to connected peers with an identify push.
+    /// </summary>
+    public void SetStreamHandler(string protocol, Func<StreamContext, Task> handler)
+    {
+        var added = !_handlers.ContainsKey(protocol);
+        _handlers[protocol] = handler;
+        if (added) PushToAllConnections();
+    }
 
-    public void RemoveStreamHandler(string protocol) => _handlers.TryRemove(protocol, out _);
+    /// <summary>Stops serving <paramref name="protocol"/> and tells connected peers (identify push).</summary>
+    public void RemoveStreamHandler(string protocol)
+    {
+        if (_handlers.TryRemove(protocol, out _)) PushToAllConnections();
+    }
 
     /// <summary>Opens a stream and negotiates the first of <paramref name="protocols"/> the remote supports.</summary>
     /// <exception cref="IOException">The connection is closed, or no protocol is supported (the stream is reset).</exception>

@@ -66,8 +66,8 @@ public class JsInteropTests
         await conn.Identified.WaitAsync(Timeout);
         await js.RunAsync("peerInfo", new { peer = host.PeerId.ToString() });
 
+        // Adding a protocol pushes identify to connected peers.
         host.SetStreamHandler("/connactors/new/1.0.0", _ => Task.CompletedTask);
-        await host.PushIdentifyAsync(conn).WaitAsync(Timeout);
         await Poll.UntilAsync(async () =>
         {
             var info = await js.RunAsync("peerInfo", new { peer = host.PeerId.ToString() });
