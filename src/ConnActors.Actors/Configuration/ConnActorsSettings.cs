@@ -68,7 +68,12 @@ public sealed record ConnActorsSettings
         var policy = new PolicySettings
         {
             Limits = limits,
-            Trim = new TrimSettings { GracePeriodMs = (long)regulation.GracePeriod.TotalMilliseconds },
+            Trim = new TrimSettings
+            {
+                GracePeriodMs = (long)regulation.GracePeriod.TotalMilliseconds,
+                MemoryLimitBytes = regulation.MemoryLimitBytes,
+                EmergencyTargetFraction = regulation.EmergencyTarget,
+            },
         };
         var politeness = new PolitenessSettings
         {

@@ -14,7 +14,7 @@ public sealed partial class ConnectionManager
     private void Regulate(bool checkMemory)
     {
         long now = Now;
-        if (checkMemory && _settings.Regulation.MemoryLimitBytes > 0 && Environment.WorkingSet > _settings.Regulation.MemoryLimitBytes)
+        if (checkMemory && _policy.IsUnderMemoryPressure(Environment.WorkingSet))
         {
             EmergencyTrim(now);
             return;
@@ -30,10 +30,9 @@ public sealed partial class ConnectionManager
 
     private void EmergencyTrim(long now)
     {
-        int target = (int)(_settings.Policy.Limits.LowWater * _settings.Regulation.EmergencyTarget);
+        _policy.PlanEmergencyTrim(now, _plan);
         _log.Warning("memory pressure: working set {0} MB over {1} MB; emergency trim to {2} connections",
-            Environment.WorkingSet >> 20, _settings.Regulation.MemoryLimitBytes >> 20, target);
-        _policy.PlanEmergencyTrim(now, target, _plan);
+            Environment.WorkingSet >> 20, _settings.Policy.Trim.MemoryLimitBytes >> 20, _plan.Target);
         CarryOut(_plan, ByeReason.MemoryPressure);
     }
 
@@ -71,15 +70,13 @@ public sealed partial class ConnectionManager
         int wanted = _settings.Bye.MaxAlternatives;
         if (wanted == 0 || !_settings.Bye.Enabled) return [];
         var victims = plan.Victims.Select(v => v.Peer).ToHashSet();
-        long now = Now;
-        return _listenAddresses
-            .Where(pair => !victims.Contains(pair.Key) && pair.Value.Count > 0 && _keys.TryGetPeer(pair.Key, out _))
-            .Select(pair => (Address: pair.Value[0], Key: pair.Key, Score: _policy.ScoreOf(pair.Key, now)))
-            .OrderByDescending(x => x.Score)
-            .Take(wanted)
-            .Select(x => x.Address.PeerId is null ? x.Address.WithPeerId(_keys.PeerOf(x.Key)) : x.Address)
+        return _policy.BestConnectedPeers(Now, wanted,
+                peer => !victims.Contains(peer) && _listenAddresses.TryGetValue(peer, out var a) && a.Count > 0 && _keys.TryGetPeer(peer, out _))
+            .Select(peer => WithPeerId(_listenAddresses[peer][0], peer))
             .ToList();
     }
+
+    private Multiaddr WithPeerId(Multiaddr address, PeerKey peer) => address.PeerId is null ? address.WithPeerId(_keys.PeerOf(peer)) : address;
 
     private void LogRefusalsIfChanged()
     {

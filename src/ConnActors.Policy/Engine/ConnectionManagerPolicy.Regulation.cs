@@ -48,6 +48,31 @@ public sealed partial class ConnectionManagerPolicy
         foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
     }
 
+    /// <summary>True when <paramref name="workingSetBytes"/> is over the configured memory limit.</summary>
+    public bool IsUnderMemoryPressure(long workingSetBytes) =>
+        Settings.Trim.MemoryLimitBytes > 0 && workingSetBytes > Settings.Trim.MemoryLimitBytes;
+
+    /// <summary>Plans an emergency round down to the configured share of low water.</summary>
+    public void PlanEmergencyTrim(long nowMs, TrimPlan plan) =>
+        PlanEmergencyTrim(nowMs, (int)(Limits.LowWater * Settings.Trim.EmergencyTargetFraction), plan);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> connected peers, best score first, that <paramref name="eligible"/>
+    /// accepts and that are not being closed: the peers to recommend in a bye (allocates; per round only).
+    /// </summary>
+    public IReadOnlyList<PeerKey> BestConnectedPeers(long nowMs, int count, Func<PeerKey, bool> eligible)
+    {
+        var best = new List<(double Score, PeerKey Peer)>();
+        foreach (ref var entry in _peers.Tracked)
+        {
+            var peer = new PeerKey(entry.Key);
+            if (!entry.IsConnected || entry.IsClosing || !eligible(peer)) continue;
+            best.Add((_scorer.Score(peer, in entry, nowMs), peer));
+        }
+        best.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Peer.Value.CompareTo(b.Peer.Value));
+        return best.Take(count).Select(b => b.Peer).ToList();
+    }
+
     /// <inheritdoc />
     public void PlanEmergencyTrim(long nowMs, int target, TrimPlan plan)
     {

@@ -18,6 +18,12 @@ public sealed record TrimSettings
     /// <summary>Delay before the follow-up round when a round was capped by smoothing.</summary>
     public long FollowUpDelayMs { get; init; } = 1_000;
 
+    /// <summary>Working-set size (bytes) above which the node is under memory pressure; 0 turns the check off.</summary>
+    public long MemoryLimitBytes { get; init; }
+
+    /// <summary>An emergency trim closes down to this share of low water.</summary>
+    public double EmergencyTargetFraction { get; init; } = 0.5;
+
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public TrimSettings Validate(int hardCap)
     {
@@ -26,6 +32,9 @@ public sealed record TrimSettings
             throw new PolicyConfigurationException("trim.grace-max-count", $"must be in [0, limits.hard-cap = {hardCap}], was {g}");
         if (MaxClosesPerRound is { } m && m < 1)
             throw new PolicyConfigurationException("trim.max-closes-per-round", $"must be at least 1, was {m}");
+        if (MemoryLimitBytes < 0) throw new PolicyConfigurationException("regulation.memory-limit-mb", $"must be >= 0, was {MemoryLimitBytes} bytes");
+        if (EmergencyTargetFraction is < 0 or > 1 || double.IsNaN(EmergencyTargetFraction))
+            throw new PolicyConfigurationException("regulation.emergency-target", $"must be in [0, 1], was {EmergencyTargetFraction}");
         if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("trim.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
         return this;
     }

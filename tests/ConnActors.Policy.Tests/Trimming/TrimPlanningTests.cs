@@ -178,3 +178,36 @@ public class TrimPlanningTests
         }
     }
 }
+
+public class MemoryPressureAndAlternativesTests
+{
+    [Fact]
+    public void Memory_pressure_is_judged_against_the_limit_and_trims_to_the_configured_share_of_low_water()
+    {
+        var engine = new ConnActors.Policy.Engine.ConnectionManagerPolicy(Engines.Small().Settings with
+        {
+            Trim = new TrimSettings { GracePeriodMs = 0, MemoryLimitBytes = 1_000, EmergencyTargetFraction = 0.5 },
+        });
+        engine.ConnectInbound(0, 30, 0);
+        Assert.False(engine.IsUnderMemoryPressure(1_000));
+        Assert.True(engine.IsUnderMemoryPressure(1_001));
+        var plan = new TrimPlan();
+        engine.PlanEmergencyTrim(1, plan);
+        Assert.Equal(engine.Settings.Limits.LowWater / 2, plan.Target);
+        Assert.Equal(30 - plan.Target, plan.ConnectionsClosed);
+    }
+
+    [Fact]
+    public void A_limit_of_zero_turns_the_check_off() =>
+        Assert.False(Engines.Small().IsUnderMemoryPressure(long.MaxValue));
+
+    [Fact]
+    public void Alternatives_are_the_best_scored_eligible_connected_peers()
+    {
+        var engine = Engines.Small();
+        engine.ConnectInbound(0, 6, 0);
+        for (int i = 0; i < 6; i++) engine.RecordSignal(new PeerKey(i), ConnActors.Policy.Scoring.UsefulnessSignal.SuccessfulQuery, i, 0);
+        var best = engine.BestConnectedPeers(0, 3, peer => peer.Value != 5);
+        Assert.Equal([4, 3, 2], best.Select(p => p.Value));
+    }
+}
