@@ -38,4 +38,32 @@ public sealed record HostOptions
     public string AgentVersion { get; init; } = "connactors/0.1.0";
 
     public string ProtocolVersion { get; init; } = "ipfs/0.1.0";
+
+    /// <summary>Checks every bound; the message names the offending option.</summary>
+    /// <exception cref="ArgumentException">A bound is out of range.</exception>
+    public void Validate()
+    {
+        Positive(DialTimeout, nameof(DialTimeout));
+        Positive(HandshakeTimeout, nameof(HandshakeTimeout));
+        Positive(IdleBeforeHandshakeTimeout, nameof(IdleBeforeHandshakeTimeout));
+        Positive(StreamNegotiationTimeout, nameof(StreamNegotiationTimeout));
+        AtLeast(MaxPendingInboundHandshakes, 1, nameof(MaxPendingInboundHandshakes));
+        // The spec fixes 256 KiB as the initial window both sides assume; above 16 MiB one stream could pin that much memory.
+        if (Yamux.InitialWindow is < 256 * 1024 or > 16 * 1024 * 1024)
+            throw new ArgumentException($"Yamux.InitialWindow must be between 256 KiB (the spec's minimum) and 16 MiB, not {Yamux.InitialWindow}");
+        AtLeast(Yamux.MaxInboundStreams, 1, "Yamux.MaxInboundStreams");
+        AtLeast(Yamux.MaxOutboundStreams, 1, "Yamux.MaxOutboundStreams");
+        AtLeast(Yamux.MaxRefusedStreams, 0, "Yamux.MaxRefusedStreams");
+        AtLeast(Yamux.MaxDataFrame, 1024, "Yamux.MaxDataFrame");
+    }
+
+    private static void Positive(TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero) throw new ArgumentException($"{name} must be positive, not {value}");
+    }
+
+    private static void AtLeast(int value, int minimum, string name)
+    {
+        if (value < minimum) throw new ArgumentException($"{name} must be at least {minimum}, not {value}");
+    }
 }

@@ -37,9 +37,10 @@ public sealed partial class Libp2pHost : IAsyncDisposable
     /// <summary>Inbound connections accepted but not yet established.</summary>
     public int PendingInboundHandshakes => Volatile.Read(ref _pendingInbound);
 
-    /// <exception cref="ArgumentException">A listen address that is not /ip4|ip6/.../tcp/port.</exception>
+    /// <exception cref="ArgumentException">An option out of range, or a listen address that is not /ip4|ip6/.../tcp/port.</exception>
     public static Task<Libp2pHost> StartAsync(HostOptions options)
     {
+        options.Validate();
         var host = new Libp2pHost(options);
         try
         {

@@ -57,4 +57,40 @@ public class HostDialAndAccountingTests
         var conn = await good.DialAsync(Hosts.AddressOf(host)).WaitAsync(Hosts.Timeout);
         Assert.True(await good.PingAsync(conn).WaitAsync(Hosts.Timeout) > TimeSpan.Zero);
     }
+
+    [Theory]
+    [InlineData("HandshakeTimeout")]
+    [InlineData("MaxPendingInboundHandshakes")]
+    [InlineData("Yamux.InitialWindow")]
+    [InlineData("Yamux.MaxInboundStreams")]
+    public async Task Out_of_range_options_are_refused_at_start_naming_the_option(string option)
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Hosts.StartAsync(configure: o => option switch
+        {
+            "HandshakeTimeout" => o with { HandshakeTimeout = TimeSpan.Zero },
+            "MaxPendingInboundHandshakes" => o with { MaxPendingInboundHandshakes = 0 },
+            "Yamux.InitialWindow" => o with { Yamux = o.Yamux with { InitialWindow = 1024 } },
+            _ => o with { Yamux = o.Yamux with { MaxInboundStreams = 0 } },
+        }));
+        Assert.StartsWith(option + " must be", e.Message);
+    }
+
+    [Fact]
+    public async Task Identity_from_a_key_file_survives_a_restart()
+    {
+        var dir = Directory.CreateTempSubdirectory("connactors-host-key-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "identity.key");
+            PeerId first;
+            await using (var host = await Hosts.StartAsync(configure: o => o with { Identity = KeyFile.LoadOrCreate(path) }))
+                first = host.PeerId;
+            await using var again = await Hosts.StartAsync(configure: o => o with { Identity = KeyFile.LoadOrCreate(path) });
+            Assert.Equal(first, again.PeerId);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
