@@ -49,7 +49,7 @@ public sealed record HostOptions
         Positive(StreamNegotiationTimeout, nameof(StreamNegotiationTimeout));
         AtLeast(MaxPendingInboundHandshakes, 1, nameof(MaxPendingInboundHandshakes));
         // The spec fixes 256 KiB as the initial window both sides assume; above 16 MiB one stream could pin that much memory.
-        if (Yamux.InitialWindow is < 256 * 1024 or > 16 * 1024 * 1024)
+        if (Yamux.InitialWindow is < YamuxOptions.SpecInitialWindow or > 16 * 1024 * 1024)
             throw new ArgumentException($"Yamux.InitialWindow must be between 256 KiB (the spec's minimum) and 16 MiB, not {Yamux.InitialWindow}");
         AtLeast(Yamux.MaxInboundStreams, 1, "Yamux.MaxInboundStreams");
         AtLeast(Yamux.MaxOutboundStreams, 1, "Yamux.MaxOutboundStreams");

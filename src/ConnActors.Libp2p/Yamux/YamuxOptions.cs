@@ -5,8 +5,11 @@ public sealed record YamuxOptions
 {
     public const string ProtocolId = "/yamux/1.0.0";
 
-    /// <summary>Initial receive window of every stream (the spec's 256 KiB).</summary>
-    public int InitialWindow { get; init; } = 256 * 1024;
+    /// <summary>The window both sides assume for a new stream (yamux spec).</summary>
+    public const int SpecInitialWindow = 256 * 1024;
+
+    /// <summary>Receive window of every stream; more than the spec's 256 KiB is granted with the SYN/ACK window update.</summary>
+    public int InitialWindow { get; init; } = SpecInitialWindow;
 
     /// <summary>Most concurrent streams the remote may open on one connection; more are reset.</summary>
     public int MaxInboundStreams { get; init; } = 256;

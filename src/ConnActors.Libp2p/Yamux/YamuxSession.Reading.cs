@@ -101,11 +101,11 @@ public sealed partial class YamuxSession
             return null;
         }
         Interlocked.Increment(ref _inbound);
-        var initialSend = Options.InitialWindow + (h.Type == YamuxFrameType.WindowUpdate ? h.Length : 0L);
-        var stream = new YamuxStream(this, h.StreamId, inbound: true, Options.InitialWindow, initialSend);
+        // A window update delta on the SYN is added by the caller like any other window update.
+        var stream = new YamuxStream(this, h.StreamId, inbound: true, Options.InitialWindow, YamuxOptions.SpecInitialWindow);
         _streams[h.StreamId] = stream;
         // The ACK is queued before the handler can write on the stream.
-        var ack = SendControlAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, h.StreamId, 0);
+        var ack = SendControlAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, h.StreamId, ExtraWindow);
         _ = Task.Run(async () =>
         {
             await ack.ConfigureAwait(false);

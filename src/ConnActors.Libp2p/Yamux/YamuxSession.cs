@@ -50,6 +50,9 @@ public sealed partial class YamuxSession : IAsyncDisposable
 
     public int StreamCount => _streams.Count;
 
+    /// <summary>What this side grants beyond the spec's initial window, announced on SYN and ACK.</summary>
+    private uint ExtraWindow => (uint)(Options.InitialWindow - YamuxOptions.SpecInitialWindow);
+
     private Action<YamuxStream>? StreamClosed { get; }
 
     /// <summary>Starts the read loop; call once.</summary>
@@ -65,9 +68,9 @@ public sealed partial class YamuxSession : IAsyncDisposable
             throw new YamuxException($"more than {Options.MaxOutboundStreams} outbound streams");
         }
         var id = Interlocked.Add(ref _nextStreamId, 2) - 2;
-        var stream = new YamuxStream(this, id, inbound: false, Options.InitialWindow, Options.InitialWindow);
+        var stream = new YamuxStream(this, id, inbound: false, Options.InitialWindow, YamuxOptions.SpecInitialWindow);
         _streams[id] = stream;
-        await SendControlAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, id, 0, ct).ConfigureAwait(false);
+        await SendControlAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, id, ExtraWindow, ct).ConfigureAwait(false);
         return stream;
     }
 

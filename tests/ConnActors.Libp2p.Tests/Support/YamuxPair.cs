@@ -8,11 +8,11 @@ public sealed class YamuxPair : IAsyncDisposable
 {
     private readonly TcpPair _tcp;
 
-    private YamuxPair(TcpPair tcp, YamuxOptions options)
+    private YamuxPair(TcpPair tcp, YamuxOptions client, YamuxOptions server)
     {
         _tcp = tcp;
-        Client = new YamuxSession(tcp.Dialer.Stream, true, options, s => ClientInbound.Writer.WriteAsync(s).AsTask());
-        Server = new YamuxSession(tcp.Listener.Stream, false, options, s => ServerInbound.Writer.WriteAsync(s).AsTask());
+        Client = new YamuxSession(tcp.Dialer.Stream, true, client, s => ClientInbound.Writer.WriteAsync(s).AsTask());
+        Server = new YamuxSession(tcp.Listener.Stream, false, server, s => ServerInbound.Writer.WriteAsync(s).AsTask());
         Client.Start();
         Server.Start();
     }
@@ -25,7 +25,8 @@ public sealed class YamuxPair : IAsyncDisposable
 
     public Channel<YamuxStream> ServerInbound { get; } = Channel.CreateUnbounded<YamuxStream>();
 
-    public static async Task<YamuxPair> StartAsync(YamuxOptions? options = null) => new(await TcpPair.ConnectAsync(), options ?? new YamuxOptions());
+    public static async Task<YamuxPair> StartAsync(YamuxOptions? options = null, YamuxOptions? server = null) =>
+        new(await TcpPair.ConnectAsync(), options ?? new YamuxOptions(), server ?? options ?? new YamuxOptions());
 
     public async Task<(YamuxStream Local, YamuxStream Remote)> OpenAsync()
     {

@@ -54,6 +54,29 @@ public class YamuxSessionTests
         Assert.Equal(payload, received);
     }
 
+    [Theory]
+    [InlineData(1024 * 1024, 256 * 1024)]
+    [InlineData(256 * 1024, 1024 * 1024)]
+    public async Task A_larger_window_is_granted_on_open_and_on_accept_and_never_assumed(int clientWindow, int serverWindow)
+    {
+        await using var pair = await YamuxPair.StartAsync(new YamuxOptions { InitialWindow = clientWindow }, new YamuxOptions { InitialWindow = serverWindow });
+        var (local, remote) = await pair.OpenAsync();
+        var payload = Hosts.RandomBytes(2 * 1024 * 1024);
+        var toServer = local.WriteAsync(payload).AsTask();
+        var toClient = remote.WriteAsync(payload).AsTask();
+
+        // Each writer stops exactly at the window its reader granted.
+        await Poll.UntilAsync(() => remote.BytesRead == serverWindow && local.BytesRead == clientWindow);
+        Assert.False(toServer.IsCompleted);
+        Assert.False(toClient.IsCompleted);
+
+        var atServer = new byte[payload.Length];
+        var atClient = new byte[payload.Length];
+        await Task.WhenAll(remote.ReadExactlyAsync(atServer).AsTask(), local.ReadExactlyAsync(atClient).AsTask(), toServer, toClient).WaitAsync(Timeout);
+        Assert.Equal(payload, atServer);
+        Assert.Equal(payload, atClient);
+    }
+
     [Fact]
     public async Task Ping_round_trips_and_goaway_ends_the_remote_session_with_its_reason()
     {
