@@ -49,6 +49,9 @@ public sealed class Libp2pConnection
 
     public int StreamCount => Session.StreamCount;
 
+    /// <summary>A snapshot of the open streams (each knows its <see cref="YamuxStream.Protocol"/> once negotiated).</summary>
+    public IReadOnlyList<YamuxStream> Streams => Session.Streams;
+
     /// <summary>Stream payload bytes read, summed over closed streams.</summary>
     public long BytesRead => Interlocked.Read(ref _bytesRead);
 
@@ -82,7 +85,8 @@ public sealed class Libp2pConnection
 
     internal void MarkClosed(string reason)
     {
-        _identified.TrySetException(new IOException("connection closed before identify: " + reason));
+        // Observed at once so a connection nobody asked about raises no UnobservedTaskException.
+        if (_identified.TrySetException(new IOException("connection closed before identify: " + reason))) _ = _identified.Task.Exception;
         _closed.TrySetResult(reason);
     }
 

@@ -50,6 +50,9 @@ public sealed partial class YamuxSession : IAsyncDisposable
 
     public int StreamCount => _streams.Count;
 
+    /// <summary>A snapshot of the open streams.</summary>
+    public IReadOnlyList<YamuxStream> Streams => _streams.Values.ToList();
+
     /// <summary>What this side grants beyond the spec's initial window, announced on SYN and ACK.</summary>
     private uint ExtraWindow => (uint)(Options.InitialWindow - YamuxOptions.SpecInitialWindow);
 

@@ -25,6 +25,9 @@ public class HostTests
         Assert.Equal(conn.LocalAddress, info.ObservedAddress);
 
         Assert.True(await a.PingAsync(conn).WaitAsync(Hosts.Timeout) > TimeSpan.Zero);
+        var open = await a.NewStreamAsync(conn, [Hosts.EchoProtocol]).WaitAsync(Hosts.Timeout);
+        Assert.Contains(conn.Streams, s => s.Protocol == Hosts.EchoProtocol && !s.IsInbound);
+        open.Reset();
         var payload = Hosts.RandomBytes(3 * 1024 * 1024 + 17);
         Assert.Equal(payload, await Hosts.EchoAsync(a, conn, payload));
 

@@ -57,6 +57,20 @@ public class JsInteropTests
     }
 
     [Fact]
+    public async Task Js_dials_csharp_over_ipv6_and_echoes()
+    {
+        await using var js = await PeerProcess.StartJsAsync();
+        await using var host = await Hosts.StartAsync(listen: "/ip6/::1/tcp/0");
+        var target = Hosts.AddressOf(host).ToString();
+        Assert.StartsWith("/ip6/::1/tcp/", target);
+        var dialed = await js.RunAsync("dial", new { addr = target });
+        Assert.StartsWith("/ip6/::1/tcp/", dialed["remoteAddr"]!.GetValue<string>());
+        var reply = await js.RunAsync("echo", new { addr = target, streams = 3, size = 100_000 });
+        Assert.Equal(300_000, reply["bytes"]!.GetValue<int>());
+        Assert.Equal("/ip6/::1", host.ConnectionsTo(js.PeerId).Single().RemoteAddress.Components[0].ToString());
+    }
+
+    [Fact]
     public async Task Identify_push_travels_both_ways()
     {
         var observer = new RecordingObserver();
