@@ -1,0 +1,69 @@
+using ConnActors.Node.Tests.Support;
+
+namespace ConnActors.Node.Tests;
+
+/// <summary>Invalid configuration or arguments stop the node at start with a non-zero exit code and a message naming what is wrong.</summary>
+public sealed class BadStartTests
+{
+    [Theory]
+    [InlineData("connactors.limits.hard-cap = -5", "connactors.limits.hard-cap")]
+    [InlineData("connactors.quotas.dht { reserved = \"90%\", maximum = \"95%\" }", "connactors.quotas.")]
+    [InlineData("connactors.quotas.dht.reserved = \"90%\"", "connactors.quotas.dht.reserved")]
+    [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/not-a-port/p2p/12D3KooWKSSLhCRnFRnGND4YDFk8jhGbzvTLKNwbtqr2c57QdJev\"]", "connactors.friends")]
+    [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/4001\"]", "connactors.friends")]
+    [InlineData("connactors.http.listen = \"ftp://127.0.0.1:21\"", "connactors.http.listen")]
+    [InlineData("connactors.http.enabled = maybe", "connactors.http.enabled")]
+    [InlineData("connactors.persistence.provider = oracle", "connactors.persistence.provider")]
+    public async Task Invalid_hocon_value_fails_at_start_naming_the_key(string overrideConf, string key)
+    {
+        using var directories = new NodeDirectories(overrideConf);
+        // No --http here: command-line options win over override.conf.
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0");
+
+        int exitCode = await node.WaitForExitAsync(NodeProcess.ExitTimeout);
+
+        Assert.True(exitCode != 0, $"the node accepted '{overrideConf}'\n{node.Output}");
+        Assert.Contains(key, node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_profile_fails_at_start_naming_the_key()
+    {
+        using var directories = new NodeDirectories();
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--profile", "huge");
+
+        int exitCode = await node.WaitForExitAsync(NodeProcess.ExitTimeout);
+
+        Assert.True(exitCode != 0, $"the node accepted profile 'huge'\n{node.Output}");
+        Assert.Contains("connactors.profile", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Http_address_in_use_fails_at_start_naming_the_key()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        using var directories = new NodeDirectories();
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", $"http://127.0.0.1:{port}");
+
+        int exitCode = await node.WaitForExitAsync(NodeProcess.StartTimeout);
+
+        Assert.True(exitCode != 0, $"the node started on a taken port\n{node.Output}");
+        Assert.Contains("connactors.http.listen", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "x")]
+    [InlineData("--listen")]
+    [InlineData("stray")]
+    public async Task Bad_argument_prints_usage_and_fails(params string[] args)
+    {
+        using var node = NodeProcess.Start(args);
+
+        int exitCode = await node.WaitForExitAsync(NodeProcess.ExitTimeout);
+
+        Assert.True(exitCode != 0, $"the node accepted '{string.Join(' ', args)}'\n{node.Output}");
+        Assert.Contains("usage: ConnActors.Node", node.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace ConnActors.Node.Tests.Support;
+
+/// <summary>The node's HTTP management API as the tests call it: JSON in, status code and JSON out.</summary>
+internal sealed class ManagementApi(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public Task<ApiAnswer> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
+
+    public Task<ApiAnswer> PostAsync(string path, object? body = null) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) });
+
+    public Task<ApiAnswer> PostRawAsync(string path, string body) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
+
+    public Task<ApiAnswer> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
+
+    /// <summary>GET <paramref name="path"/>, which must answer 200.</summary>
+    public async Task<JsonNode> GetOkAsync(string path)
+    {
+        var answer = await GetAsync(path);
+        answer.Expect(HttpStatusCode.OK);
+        return answer.Json!;
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request)
+    {
+        using (request)
+        {
+            using var response = await _http.SendAsync(request);
+            string text = await response.Content.ReadAsStringAsync();
+            return new ApiAnswer(request.Method + " " + request.RequestUri, response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.Location);
+        }
+    }
+}
+
+/// <summary>One answer of the API.</summary>
+internal sealed record ApiAnswer(string Request, HttpStatusCode Status, JsonNode? Json, Uri? Location)
+{
+    public void Expect(HttpStatusCode status) =>
+        Assert.True(Status == status, $"{Request}: expected {(int)status} {status}, got {(int)Status} {Status}: {Json?.ToJsonString()}");
+
+    /// <summary>The <c>error</c> of a 400 answer.</summary>
+    public string BadRequestError()
+    {
+        Expect(HttpStatusCode.BadRequest);
+        return Json?["error"]?.GetValue<string>() ?? throw new Xunit.Sdk.XunitException($"{Request}: a 400 without an error field: {Json?.ToJsonString()}");
+    }
+}
