@@ -76,6 +76,66 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Truncated_noise_frame_after_the_handshake()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using (var raw = await RawPeer.ConnectAsync(host))
+        {
+            await raw.UpToYamuxAsync();
+            await observer.WaitForAsync($"opened Inbound {raw.Identity.PeerId}", Wait);
+            await raw.SendAsync([0x03, 0xe8, .. Hosts.RandomBytes(100)]);
+            raw.Tcp.CloseGracefully();
+            AssertReason("connection ended inside a noise frame (100 of 1000 bytes)", await observer.WaitForAsync($"closed {raw.Identity.PeerId}", Wait));
+        }
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Forged_noise_frame_after_the_handshake()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectAsync(host);
+        await raw.UpToYamuxAsync();
+        await observer.WaitForAsync($"opened Inbound {raw.Identity.PeerId}", Wait);
+        await raw.SendAsync([0, 64, .. Hosts.RandomBytes(64)]);
+        AssertReason("noise frame failed authentication", await observer.WaitForAsync($"closed {raw.Identity.PeerId}", Wait));
+        await raw.WaitClosedByRemoteAsync(Wait);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
+    public async Task Good_peers_are_served_while_many_bad_ones_attack_at_once()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        var attackers = new List<RawPeer>();
+        try
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                var raw = await RawPeer.ConnectAsync(host);
+                attackers.Add(raw);
+                // A third say nothing, a third send garbage, a third stall inside multistream.
+                if (i % 3 == 1) await raw.SendAsync(Hosts.RandomBytes(300));
+                if (i % 3 == 2) await raw.SendAsync([.. Encoding.Varint.Encode(500), .. "/multi"u8.ToArray()]);
+            }
+            await using var good = await Hosts.StartAsync();
+            var conns = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => good.DialAsync(Hosts.AddressOf(host)))).WaitAsync(Wait);
+            var echoes = await Task.WhenAll(conns.Select(c => Hosts.EchoAsync(good, c, "fine"u8.ToArray())));
+            Assert.All(echoes, e => Assert.Equal("fine"u8.ToArray(), e));
+            await Poll.UntilAsync(() => observer.Events.Count(e => e.StartsWith("failed Inbound", StringComparison.Ordinal)) == 30);
+            Assert.Equal(0, host.PendingInboundHandshakes);
+            Assert.Equal(5, host.Connections.Count);
+        }
+        finally
+        {
+            foreach (var raw in attackers) await raw.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Bad_identity_signature()
     {
         var (host, observer) = await StartAsync();
