@@ -12,7 +12,8 @@ public sealed partial class Libp2pHost
     public IReadOnlyList<string> Protocols => _handlers.Keys.Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
-    /// Serves <paramref name="protocol"/> on inbound streams; the handler owns the stream until it returns.
+    /// Serves <paramref name="protocol"/> on inbound streams; the handler owns the stream until it returns,
+    /// after which the stream is closed for reading and half-closed for writing.
     /// A new protocol is announced to connected peers with an identify push.
     /// </summary>
     public void SetStreamHandler(string protocol, Func<StreamContext, Task> handler)
@@ -74,6 +75,8 @@ public sealed partial class Libp2pHost
             stream.Protocol = protocol;
             _options.Observer.StreamOpened(connection, stream);
             await handler(new StreamContext(connection, stream, protocol, _stopping.Token)).ConfigureAwait(false);
+            // The handler is done with the stream: nothing more is buffered for it, whatever the remote sends.
+            stream.CloseRead();
             await stream.CloseWriteAsync().ConfigureAwait(false);
         }
         catch (Exception e)

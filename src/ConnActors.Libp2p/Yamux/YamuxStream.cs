@@ -21,6 +21,7 @@ public sealed class YamuxStream : AsyncDuplexStream
     private int _consumedSinceUpdate;
     private bool _localFin;
     private bool _remoteFin;
+    private bool _readClosed;
     private string? _failure;
     private bool _removed;
     private long _bytesRead;
@@ -86,7 +87,7 @@ public sealed class YamuxStream : AsyncDuplexStream
                     wait = Task.CompletedTask;
                 }
                 else if (_failure is not null) throw new YamuxException(_failure);
-                else if (_remoteFin) return 0;
+                else if (_remoteFin || _readClosed) return 0;
                 else
                 {
                     _readWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -148,6 +149,32 @@ public sealed class YamuxStream : AsyncDuplexStream
         if (both) _session.Remove(this);
     }
 
+    /// <summary>
+    /// Stops reading: buffered and later data is dropped without granting more window, so a remote that
+    /// keeps sending stalls instead of filling this side's memory.
+    /// </summary>
+    public void CloseRead()
+    {
+        TaskCompletionSource? waiter;
+        lock (_sync)
+        {
+            _readClosed = true;
+            while (_received.Count > 0) ArrayPool<byte>.Shared.Return(_received.Dequeue().Buffer);
+            _headOffset = 0;
+            (waiter, _readWaiter) = (_readWaiter, null);
+        }
+        waiter?.TrySetResult();
+    }
+
+    /// <summary>Bytes received and not yet read.</summary>
+    internal int BufferedBytes
+    {
+        get
+        {
+            lock (_sync) return _received.Sum(r => r.Length) - _headOffset;
+        }
+    }
+
     /// <summary>Aborts the stream in both directions and tells the remote (RST).</summary>
     public void Reset()
     {
@@ -167,7 +194,7 @@ public sealed class YamuxStream : AsyncDuplexStream
             if (length > _receiveWindow) return false;
             _receiveWindow -= length;
             _bytesRead += length;
-            if (_failure is not null || _remoteFin)
+            if (_failure is not null || _remoteFin || _readClosed)
             {
                 ArrayPool<byte>.Shared.Return(rented);
                 return true;

@@ -36,6 +36,25 @@ public class YamuxSessionTests
     }
 
     [Fact]
+    public async Task After_close_read_nothing_is_buffered_and_the_writer_stalls_at_the_window()
+    {
+        await using var pair = await YamuxPair.StartAsync();
+        var (local, remote) = await pair.OpenAsync();
+        await local.WriteAsync(Hosts.RandomBytes(1000));
+        await Poll.UntilAsync(() => remote.BufferedBytes == 1000);
+        remote.CloseRead();
+        Assert.Equal(0, remote.BufferedBytes);
+        Assert.Equal(0, await remote.ReadAsync(new byte[10]));
+
+        var window = new YamuxOptions().InitialWindow;
+        var flood = local.WriteAsync(Hosts.RandomBytes(window * 2)).AsTask();
+        await Poll.UntilAsync(() => remote.BytesRead == window);
+        Assert.Equal(0, remote.BufferedBytes);
+        Assert.False(flood.IsCompleted);
+        local.Reset();
+    }
+
+    [Fact]
     public async Task A_writer_is_held_at_the_window_until_the_reader_consumes()
     {
         await using var pair = await YamuxPair.StartAsync();
