@@ -79,7 +79,13 @@ public sealed class TcpListenerHandle : IAsyncDisposable
             }
             catch (OperationCanceledException) { return; }
             catch (ObjectDisposedException) { return; }
-            catch (SocketException) { continue; }
+            catch (SocketException)
+            {
+                // E.g. out of file descriptors: back off instead of spinning on a failing accept.
+                try { await Task.Delay(50, _stop.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+                continue;
+            }
             TcpConnection connection;
             try { connection = new TcpConnection(accepted); }
             catch (SocketException) { accepted.Dispose(); continue; }
