@@ -114,7 +114,7 @@ internal sealed partial class Simulation
     {
         if (_s.LookupsPerNodeHour > 0)
         {
-            RunLookup(node, _nodes.DhtId[node]);
+            RunLookup(node, _nodes.DhtId[node], measured: false);
             _queue.Schedule(_now + (long)ExponentialMs(_s.LookupsPerNodeHour), EventKind.LookupStart, node, session);
         }
         for (int i = 0; i < _s.DiscoveryDials; i++)

@@ -41,13 +41,15 @@ internal sealed partial class Simulation
     private void LookupEvent(int node, int session)
     {
         if (!_nodes.Online[node] || _nodes.SessionNumber[node] != session) return;
-        RunLookup(node, _random.NextUInt64());
+        RunLookup(node, _random.NextUInt64(), measured: true);
         _queue.Schedule(_now + Math.Max(1, (long)ExponentialMs(_s.LookupsPerNodeHour)), EventKind.LookupStart, node, session);
     }
 
-    private void RunLookup(int node, ulong target)
+    // A node's self-lookup on joining (its bootstrap) loads the network like any other but is left out
+    // of the lookup statistics, which describe lookups of random keys as RFM17 measured them.
+    private void RunLookup(int node, ulong target, bool measured)
     {
-        Metrics.Lookups++;
+        if (measured) Metrics.Lookups++;
         int slot = _freeLookups.Count > 0 ? _freeLookups.Pop() : NewLookupSlot();
         var lookup = _lookups[slot];
         lookup.Node = node;
@@ -90,12 +92,12 @@ internal sealed partial class Simulation
         }
 
         int best = BestAnswered();
-        if (best >= 0)
+        if (measured && best >= 0)
         {
             Metrics.LookupHops.Add(_candDepth[best]);
             if (_candNode[best] == _dht.ClosestOnline(target, _nodes.Online)) Metrics.LookupSuccesses++;
         }
-        Metrics.LookupLatencyMs.Add(latencyMs);
+        if (measured) Metrics.LookupLatencyMs.Add(latencyMs);
         lookup.Node = node;
         _queue.Schedule(_now + Math.Max(1, (long)latencyMs), EventKind.BurstEnd, slot);
     }

@@ -19,7 +19,7 @@ public class ScenarioTests
         var settings = SimTestRuns.Small(scenario);
         var (sim, summary) = SimTestRuns.Run(settings, policy);
         Assert.Empty(sim.FindInconsistencies());
-        Assert.Equal(21, sim.Metrics.Samples.Count);
+        Assert.Equal(16, sim.Metrics.Samples.Count);
         Assert.True(summary.Events > 1_000);
         if (settings.LookupsPerNodeHour > 0)
         {
@@ -36,7 +36,7 @@ public class ScenarioTests
     [InlineData("flash-crowd")]
     public void V2_never_passes_the_hard_cap_while_none_does_under_pressure(string scenario)
     {
-        var settings = SimTestRuns.Small(scenario);
+        var settings = SimTestRuns.Small(scenario, nodes: 1_000, minutes: 20);
         var (_, v2) = SimTestRuns.Run(settings, "v2");
         var (_, none) = SimTestRuns.Run(settings, "none");
         Assert.Equal(0, v2.MaxShareAtHardCap);
@@ -47,7 +47,7 @@ public class ScenarioTests
     [Fact]
     public void Bye_removes_redials_inside_the_backoff_window()
     {
-        var settings = SimTestRuns.Small("router-killing");
+        var settings = SimTestRuns.Small("router-killing", nodes: 1_000, minutes: 20);
         var (withBye, v2) = SimTestRuns.Run(settings, "v2");
         var (_, noBye) = SimTestRuns.Run(settings, "v2-no-bye");
         Assert.Equal(0, v2.PolitenessViolations);

@@ -7,7 +7,7 @@ namespace ConnActors.Sim.Tests;
 /// <summary>Small, quick runs of the named scenarios.</summary>
 internal static class SimTestRuns
 {
-    public static ScenarioSettings Small(string scenario, int nodes = 1_000, double minutes = 20) =>
+    public static ScenarioSettings Small(string scenario, int nodes = 700, double minutes = 15) =>
         (ScenarioCatalog.Find(scenario) ?? throw new ArgumentException(scenario)) with
         {
             Nodes = nodes,

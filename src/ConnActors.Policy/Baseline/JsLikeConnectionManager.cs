@@ -10,8 +10,10 @@ namespace ConnActors.Policy.Baseline;
 /// (<see cref="MaxConnections"/>) and no low water. Inbound connections are refused at the ceiling;
 /// outbound dials are never refused, so the count can pass it. Whenever the count is over the ceiling
 /// the pruner sorts every peer by tag value, then open streams, then direction (inbound first), then age
-/// (newest first), and closes peers until the count is back at the ceiling, skipping friends (as js skips
-/// allow-listed peers) and peers with open streams, which may leave the count above the ceiling.
+/// (newest first), and closes peers until the count is back at the ceiling, skipping friends (peers
+/// tagged KEEP_ALIVE) and peers with open streams, which may leave the count above the ceiling. Friends
+/// get no reserved room: at the ceiling their inbound connections are refused like any other (only
+/// js-libp2p's address allow list bypasses the ceiling, and friends are peers, not addresses).
 /// Pure: time is an argument. Not thread-safe.
 /// </summary>
 public sealed class JsLikeConnectionManager : IConnectionPolicy
@@ -46,11 +48,11 @@ public sealed class JsLikeConnectionManager : IConnectionPolicy
     /// <inheritdoc />
     public long WorkUnits => _work;
 
-    /// <summary>Refuses an inbound connection when the count is at the ceiling (friends excepted); otherwise counts it.</summary>
+    /// <summary>Refuses an inbound connection when the count is at the ceiling; otherwise counts it.</summary>
     public AdmissionVerdict AdmitInbound(PeerKey peer, in RemoteAddress address, long nowMs)
     {
         _work++;
-        if (_connections >= MaxConnections && !_friends.Contains(peer.Value)) return AdmissionVerdict.Refuse(RefusalReason.HardCap);
+        if (_connections >= MaxConnections) return AdmissionVerdict.Refuse(RefusalReason.HardCap);
         Connected(peer, inbound: true, nowMs);
         return AdmissionVerdict.Admit;
     }
@@ -83,7 +85,7 @@ public sealed class JsLikeConnectionManager : IConnectionPolicy
         if (entry.Inbound + entry.Outbound == 0) _peers.Remove(peer.Value);
     }
 
-    /// <summary>Friends are never pruned and bypass the inbound ceiling, as js-libp2p's allow list.</summary>
+    /// <summary>Marks a peer as a friend (js-libp2p's KEEP_ALIVE tag): never pruned, but not exempt from the inbound ceiling.</summary>
     public void SetFriend(PeerKey peer, bool isFriend, long nowMs)
     {
         if (isFriend) _friends.Add(peer.Value); else _friends.Remove(peer.Value);

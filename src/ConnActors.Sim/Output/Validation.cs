@@ -63,10 +63,16 @@ internal static class Validation
         md.AppendLine("| session length | input CDF | simulated CDF | difference |");
         md.AppendLine("|---:|---:|---:|---:|");
         foreach (var (minutes, input, simulated) in r.Sessions)
-            md.AppendLine(string.Create(ci, $"| {minutes:0} min | {input:0.000} | {simulated:0.000} | {simulated - input:+0.000;-0.000} |"));
+            md.AppendLine(string.Create(ci, $"| {minutes:0} min | {input:0.000} | {simulated:0.000} | {Signed(simulated - input)} |"));
         md.AppendLine();
         if (plots) md.AppendLine("![session length CDF](validation-sessions.png)").AppendLine();
         return md.ToString();
+    }
+
+    private static string Signed(double value)
+    {
+        double rounded = Math.Round(value, 3);
+        return (rounded > 0 ? "+" : rounded < 0 ? "-" : "±") + Math.Abs(rounded).ToString("0.000", CultureInfo.InvariantCulture);
     }
 
     public static void WriteFiles(string outDir, Result r, bool plots)

@@ -57,9 +57,9 @@ internal static class ScenarioCatalog
         new()
         {
             Name = "fleet-backbone",
-            Description = "20 gateways and cluster nodes, all friends, restart once per 20 min (30 s down) while every client visits a gateway 20 times per hour.",
+            Description = "20 gateways and cluster nodes, all friends, restart once per 20 min (30 s down) while every client visits a gateway 120 times per hour.",
             FleetSize = 20,
-            GatewayVisitsPerNodeHour = 20,
+            GatewayVisitsPerNodeHour = 120,
             LookupsPerNodeHour = 6,
         },
         new()

@@ -57,7 +57,8 @@ public class JsLikeTests
         js.PlanTrim(10, plan);
         Assert.Empty(plan.Victims);
         Assert.Equal(4, js.Connections);
-        Assert.True(js.AdmitInbound(P(1), Address, 11).Admitted);
+        // A friend has no reserved room: at the ceiling its inbound connection is refused too.
+        Assert.Equal(RefusalReason.HardCap, js.AdmitInbound(P(1), Address, 11).Reason);
     }
 
     [Fact]
