@@ -49,7 +49,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         {
             await app.StartAsync(cancel);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync();
             throw new PolicyConfigurationException(HttpSettings.ListenKey, $"cannot listen on {settings.ListenUrl}: {e.Message}");
