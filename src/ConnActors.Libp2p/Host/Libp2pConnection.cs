@@ -52,11 +52,11 @@ public sealed class Libp2pConnection
     /// <summary>A snapshot of the open streams (each knows its <see cref="YamuxStream.Protocol"/> once negotiated).</summary>
     public IReadOnlyList<YamuxStream> Streams => Session.Streams;
 
-    /// <summary>Stream payload bytes read, summed over closed streams.</summary>
-    public long BytesRead => Interlocked.Read(ref _bytesRead);
+    /// <summary>Stream payload bytes received so far, over closed and open streams.</summary>
+    public long BytesRead => Interlocked.Read(ref _bytesRead) + Session.Streams.Sum(s => s.BytesRead);
 
-    /// <summary>Stream payload bytes written, summed over closed streams.</summary>
-    public long BytesWritten => Interlocked.Read(ref _bytesWritten);
+    /// <summary>Stream payload bytes sent so far, over closed and open streams.</summary>
+    public long BytesWritten => Interlocked.Read(ref _bytesWritten) + Session.Streams.Sum(s => s.BytesWritten);
 
     /// <summary>What the remote told us through identify, once it has.</summary>
     public IdentifyInfo? RemoteIdentify => Volatile.Read(ref _remoteIdentify);

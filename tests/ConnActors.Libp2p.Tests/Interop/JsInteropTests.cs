@@ -28,6 +28,10 @@ public class JsInteropTests
         Assert.Equal(conn.LocalAddress, info.ObservedAddress!.WithoutPeerId());
         Assert.True(js.PeerId.Matches(info.PublicKey!));
         Assert.StartsWith("js-libp2p", info.AgentVersion);
+        Assert.True(conn.BytesRead > 0 && conn.BytesWritten > 0);
+
+        await host.CloseConnectionAsync(conn, "bye from C#").WaitAsync(Timeout);
+        await Poll.UntilAsync(async () => (await js.RunAsync("connections"))["peers"]!.AsArray().Count == 0);
     }
 
     [Fact]
