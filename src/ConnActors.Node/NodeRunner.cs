@@ -27,7 +27,8 @@ internal static class NodeRunner
             var node = await ConnActorsNode.StartAsync(system, settings, identity, SystemClock.Instance, peerStore);
             foreach (var address in node.Host.ListenAddresses)
                 system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
-            var management = http.Enabled ? await ManagementServer.StartAsync(http, node.Manager, stop) : null;
+            // Not cancelled by a stop signal: a signal during start is seen by the wait below, which stops politely.
+            var management = http.Enabled ? await ManagementServer.StartAsync(http, node.Manager, CancellationToken.None) : null;
             foreach (var address in management?.Addresses ?? [])
                 system.Log.Info("http management API listening on {0}", address);
 

@@ -12,7 +12,9 @@ public sealed class BadStartTests
     [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/not-a-port/p2p/12D3KooWKSSLhCRnFRnGND4YDFk8jhGbzvTLKNwbtqr2c57QdJev\"]", "connactors.friends")]
     [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/4001\"]", "connactors.friends")]
     [InlineData("connactors.http.listen = \"ftp://127.0.0.1:21\"", "connactors.http.listen")]
+    [InlineData("connactors.http.listen = \"http://example.com:5080\"", "connactors.http.listen")]
     [InlineData("connactors.http.enabled = maybe", "connactors.http.enabled")]
+    [InlineData("connactors.http.ask-timeout = -1s", "connactors.http.ask-timeout")]
     [InlineData("connactors.persistence.provider = oracle", "connactors.persistence.provider")]
     public async Task Invalid_hocon_value_fails_at_start_naming_the_key(string overrideConf, string key)
     {
