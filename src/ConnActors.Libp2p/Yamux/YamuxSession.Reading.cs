@@ -48,6 +48,11 @@ public sealed partial class YamuxSession
         {
             Terminate(_stop.IsCancellationRequested ? "session closed" : "connection failed: " + e.Message);
         }
+        catch (Exception e)
+        {
+            // Never leave a session half alive: whatever went wrong ends this connection only.
+            Terminate($"internal error: {e.GetType().Name}: {e.Message}");
+        }
     }
 
     private async Task OnStreamFrameAsync(YamuxHeader h)
@@ -117,9 +122,20 @@ public sealed partial class YamuxSession
     private void OnPing(YamuxHeader h)
     {
         if (h.Flags.HasFlag(YamuxFlags.Syn))
-            _ = SendControlAsync(YamuxFrameType.Ping, YamuxFlags.Ack, 0, h.Length);
+        {
+            // A peer that pings without reading our answers would queue them without bound.
+            if (Interlocked.Increment(ref _unsentPingAcks) > MaxUnsentPingAcks)
+                throw new YamuxException($"ping flood: more than {MaxUnsentPingAcks} answers waiting to be sent");
+            _ = AnswerPingAsync(h.Length);
+        }
         else if (h.Flags.HasFlag(YamuxFlags.Ack) && _pings.TryRemove(h.Length, out var ping))
             ping.Done.TrySetResult(Stopwatch.GetElapsedTime(ping.Started));
+    }
+
+    private async Task AnswerPingAsync(uint opaque)
+    {
+        try { await SendControlAsync(YamuxFrameType.Ping, YamuxFlags.Ack, 0, opaque).ConfigureAwait(false); }
+        finally { Interlocked.Decrement(ref _unsentPingAcks); }
     }
 
     private async Task DiscardAsync(uint length)

@@ -11,6 +11,7 @@ namespace ConnActors.Libp2p.Yamux;
 public sealed partial class YamuxSession : IAsyncDisposable
 {
     private const uint MaxDiscardLength = 16 * 1024 * 1024;
+    private const int MaxUnsentPingAcks = 64;
 
     private readonly Stream _secure;
     private readonly bool _isClient;
@@ -25,6 +26,7 @@ public sealed partial class YamuxSession : IAsyncDisposable
     private int _inbound;
     private int _outbound;
     private int _refused;
+    private int _unsentPingAcks;
     private volatile bool _goingAway;
     private string? _closingReason;
 

@@ -239,6 +239,20 @@ public class BadInputTests
     }
 
     [Fact]
+    public async Task Yamux_ping_flood_from_a_peer_that_never_reads_the_answers()
+    {
+        var (host, observer) = await StartAsync();
+        await using var _ = host;
+        await using var raw = await RawPeer.ConnectWithSmallReceiveBufferAsync(host);
+        await raw.UpToYamuxAsync();
+        var closed = observer.WaitForAsync($"closed {raw.Identity.PeerId}", Wait);
+        for (uint i = 0; i < 200_000 && !closed.IsCompleted; i++)
+            await raw.SendFrameAsync(0, YamuxFrameType.Ping, YamuxFlags.Syn, 0, i);
+        AssertReason("yamux protocol error: ping flood", await closed);
+        await AssertStillServesAsync(host);
+    }
+
+    [Fact]
     public async Task Yamux_stream_flood_past_the_maximum()
     {
         var (host, observer) = await StartAsync();

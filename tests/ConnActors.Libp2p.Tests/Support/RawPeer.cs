@@ -20,6 +20,18 @@ public sealed class RawPeer : IAsyncDisposable
     public static async Task<RawPeer> ConnectAsync(Libp2pHost host) =>
         new(await TcpTransport.DialAsync(host.ListenAddresses[0].ToTcpEndPoint()!, TimeSpan.FromSeconds(5), CancellationToken.None));
 
+    /// <summary>A peer with a tiny receive buffer, so the host's answers back up when it stops reading.</summary>
+    public static async Task<RawPeer> ConnectWithSmallReceiveBufferAsync(Libp2pHost host)
+    {
+        var endPoint = host.ListenAddresses[0].ToTcpEndPoint()!;
+        var socket = new System.Net.Sockets.Socket(endPoint.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp)
+        {
+            ReceiveBufferSize = 4096,
+        };
+        await socket.ConnectAsync(endPoint);
+        return new RawPeer(new TcpConnection(socket));
+    }
+
     public Task SendAsync(byte[] bytes) => Tcp.Stream.WriteAsync(bytes).AsTask();
 
     public Task SelectAsync(string protocol) => MultistreamSelect.SelectAsync(Tcp.Stream, [protocol], CancellationToken.None);
