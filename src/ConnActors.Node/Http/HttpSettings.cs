@@ -8,14 +8,11 @@ namespace ConnActors.Node.Http;
 /// The management API's settings, <c>connactors.http { enabled, listen, ask-timeout }</c>; defaults in
 /// hocon/connactors.conf. Invalid values are a <see cref="PolicyConfigurationException"/> naming the key.
 /// </summary>
-internal sealed record HttpSettings(bool Enabled, IPAddress? Address, int Port, TimeSpan AskTimeout)
+internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Address, int Port, TimeSpan AskTimeout)
 {
     public const string EnabledKey = "connactors.http.enabled";
     public const string ListenKey = "connactors.http.listen";
     public const string AskTimeoutKey = "connactors.http.ask-timeout";
-
-    /// <summary>The URL the API was configured with, e.g. <c>http://127.0.0.1:5080</c> (port 0: any free port).</summary>
-    public string ListenUrl => $"http://{(Address is null ? "localhost" : Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address.ToString())}:{Port}";
 
     public static HttpSettings FromConfig(Config config)
     {
@@ -25,17 +22,17 @@ internal sealed record HttpSettings(bool Enabled, IPAddress? Address, int Port, 
             "off" or "false" or "no" => false,
             _ => throw new FormatException("must be on or off"),
         });
-        var (address, port) = Read(config, ListenKey, "http://127.0.0.1:5080", ParseListen);
+        var (listen, address, port) = Read(config, ListenKey, "http://127.0.0.1:5080", ParseListen);
         var askTimeout = Read(config, AskTimeoutKey, "10s", text =>
         {
             var value = ConfigurationFactory.ParseString($"t = {text}").GetTimeSpan("t", null, allowInfinite: false);
             return value > TimeSpan.Zero ? value : throw new FormatException("must be a positive duration, e.g. 10s");
         });
-        return new HttpSettings(enabled, address, port, askTimeout);
+        return new HttpSettings(enabled, listen, address, port, askTimeout);
     }
 
     // Kestrel is given an IP address and port, or "localhost" (both loopback interfaces); nothing else.
-    private static (IPAddress? Address, int Port) ParseListen(string text)
+    private static (string Text, IPAddress? Address, int Port) ParseListen(string text)
     {
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
             throw new FormatException($"'{text}' is not an http:// URL, e.g. \"http://127.0.0.1:5080\"");
@@ -46,11 +43,11 @@ internal sealed record HttpSettings(bool Enabled, IPAddress? Address, int Port, 
         if (uri.IsLoopback && uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
         {
             if (uri.Port == 0) throw new FormatException("port 0 needs an IP address, e.g. \"http://127.0.0.1:0\"");
-            return (null, uri.Port);
+            return (text, null, uri.Port);
         }
         if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
             throw new FormatException($"'{uri.Host}' is neither an IP address nor localhost");
-        return (address, uri.Port);
+        return (text, address, uri.Port);
     }
 
     private static T Read<T>(Config config, string key, string fallback, Func<string, T> parse)

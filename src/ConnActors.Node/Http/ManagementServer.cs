@@ -52,7 +52,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync();
-            throw new PolicyConfigurationException(HttpSettings.ListenKey, $"cannot listen on {settings.ListenUrl}: {e.Message}");
+            throw new PolicyConfigurationException(HttpSettings.ListenKey, $"cannot listen on {settings.Listen}: {e.Message}");
         }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
         return new ManagementServer(app, addresses);
