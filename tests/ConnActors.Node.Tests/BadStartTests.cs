@@ -7,7 +7,7 @@ public sealed class BadStartTests
 {
     [Theory]
     [InlineData("connactors.limits.hard-cap = -5", "connactors.limits.hard-cap")]
-    [InlineData("connactors.quotas.dht { reserved = \"90%\", maximum = \"95%\" }", "connactors.quotas.")]
+    [InlineData("connactors.quotas.dht { reserved = \"90%\", maximum = \"95%\" }", "connactors.quotas.pubsub.reserved")] // 90% + pubsub's 15% > the cap
     [InlineData("connactors.quotas.dht.reserved = \"90%\"", "connactors.quotas.dht.reserved")]
     [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/not-a-port/p2p/12D3KooWKSSLhCRnFRnGND4YDFk8jhGbzvTLKNwbtqr2c57QdJev\"]", "connactors.friends")]
     [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/4001\"]", "connactors.friends")]
