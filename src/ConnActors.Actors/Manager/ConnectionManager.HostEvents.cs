@@ -75,7 +75,9 @@ public sealed partial class ConnectionManager
             }
         }
         _connections[connection.Id] = new RegisteredConnection(key, connection.RemotePeer, direction, address);
-        PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
+        var actor = PeerActorFor(key, connection.RemotePeer);
+        actor.Tell(new PeerConnectionAdded(connection));
+        if (_pendingTrims.TryGetValue(key, out var trim)) actor.Tell(trim);
         if (connection.RemoteIdentify is { } info) Self.Tell(new HostIdentified(connection, info));
         Regulate(checkMemory: false);
     }
@@ -84,6 +86,7 @@ public sealed partial class ConnectionManager
     {
         if (!_connections.Remove(connection.Id, out var c)) return;
         _policy.ConnectionClosed(c.Key, c.Direction, c.Address, Now);
+        ForgetTrimIfGone(c.Key);
         _peerActors.GetValueOrDefault(c.Key)?.Tell(new PeerConnectionRemoved(connection.Id, reason));
     }
 
@@ -91,7 +94,11 @@ public sealed partial class ConnectionManager
     {
         if (failed.Direction != ConnectionDirection.Inbound) return;
         if (!_pendingInbound.Remove(failed.Remote.ToString(), out var pending)) return;
-        if (pending.Key is { } key) _policy.ConnectionClosed(key, Policy.Admission.ConnectionDirection.Inbound, pending.Address, Now);
+        if (pending.Key is { } key)
+        {
+            _policy.ConnectionClosed(key, Policy.Admission.ConnectionDirection.Inbound, pending.Address, Now);
+            ForgetTrimIfGone(key);
+        }
         else _policy.AbortInboundHandshake(pending.Address);
     }
 

@@ -46,7 +46,7 @@ public sealed partial class ConnectionManager
             if (!_keys.TryGetPeer(victim.Peer, out var peer) || peer is null) continue;
             var bye = new ByeMessage(byeReason, _settings.Bye.Backoff, alternatives, victim.Reason.ToString());
             if (_settings.Bye.Enabled) _policy.RecordByeSent(victim.Peer, Now + (long)_settings.Bye.Backoff.TotalMilliseconds, Now);
-            PeerActorFor(victim.Peer, peer).Tell(new TrimPeer(victim.Reason, _settings.Bye.Enabled ? bye : bye with { Alternatives = [] }));
+            Trim(victim.Peer, new TrimPeer(victim.Reason, _settings.Bye.Enabled ? bye : bye with { Alternatives = [] }));
         }
         _log.Info("regulation ({0}): {1} -> {2} connections, closing {3} peer(s) [{4}]{5}",
             plan.Trigger, plan.CountBefore, plan.CountBefore - plan.ConnectionsClosed, plan.Victims.Count,
@@ -54,12 +54,26 @@ public sealed partial class ConnectionManager
             plan.FollowUpAtMs is { } at ? $", follow-up in {at - Now} ms" : "");
     }
 
+    // A victim's connection may have passed the peer gate (counted by the policy) without being open
+    // yet; the trim is kept until the peer has no connection left, so a connection that opens later is
+    // closed too.
+    private void Trim(PeerKey key, TrimPeer trim)
+    {
+        _pendingTrims[key] = trim;
+        if (_peerActors.TryGetValue(key, out var actor)) actor.Tell(trim);
+    }
+
+    private void ForgetTrimIfGone(PeerKey key)
+    {
+        if (_policy.View(key, Now) is not { } view || view.Inbound + view.Outbound == 0) _pendingTrims.Remove(key);
+    }
+
     private void Reclaim(PeerKey victim)
     {
         _trims[nameof(TrimReason.QuotaReclaim)] = _trims.GetValueOrDefault(nameof(TrimReason.QuotaReclaim)) + 1;
         if (!_keys.TryGetPeer(victim, out var peer) || peer is null) return;
         var bye = new ByeMessage(ByeReason.QuotaReclaim, _settings.Bye.Backoff, [], "quota reclaim");
-        PeerActorFor(victim, peer).Tell(new TrimPeer(TrimReason.QuotaReclaim, bye));
+        Trim(victim, new TrimPeer(TrimReason.QuotaReclaim, bye));
         foreach (var supervisor in _supervisors.Values) supervisor.Tell(new SlotReclaimed(peer));
     }
 

@@ -39,6 +39,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     private readonly Dictionary<PeerKey, IReadOnlyList<Multiaddr>> _listenAddresses = new();
     private readonly Dictionary<PeerKey, IReadOnlyList<Multiaddr>> _friends = new();
     private readonly Dictionary<PeerKey, long> _byeObligations = new();
+    private readonly Dictionary<PeerKey, Peers.TrimPeer> _pendingTrims = new();
     private readonly Dictionary<string, SubsystemId> _subsystemOfProtocol = new(StringComparer.Ordinal);
     private readonly Dictionary<SubsystemId, IActorRef> _supervisors = new();
     private readonly Dictionary<string, long> _refusals = new(StringComparer.Ordinal);
