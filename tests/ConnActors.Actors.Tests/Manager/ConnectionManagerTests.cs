@@ -21,6 +21,7 @@ public class ConnectionManagerTests : Akka.TestKit.Xunit2.TestKit
         b.Manager.Tell(new DialPeer(a.Host.PeerId, [NodeFixture.AddressOf(a)]));
 
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(a)).Counts.Inbound == 1, TimeSpan.FromSeconds(10), "A sees B inbound");
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(b)).Counts.Outbound == 1, TimeSpan.FromSeconds(10), "B sees A outbound");
         var statusB = await NodeFixture.StatusAsync(b);
         Assert.Equal(1, statusB.Counts.Outbound);
         Assert.Equal(a.Host.PeerId.ToString(), Assert.Single(statusB.Peers).PeerId);
