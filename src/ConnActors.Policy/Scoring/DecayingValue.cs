@@ -14,7 +14,8 @@ public struct DecayingValue
     {
         if (_value == 0) return 0;
         long elapsed = nowMs - _lastUpdateMs;
-        return elapsed <= 0 ? _value : _value * Math.Pow(2, -elapsed / halfLifeMs);
+        // 2^(-t/h) as e^(-t·ln2/h): Exp is markedly cheaper than Pow on the trim path.
+        return elapsed <= 0 ? _value : _value * Math.Exp(elapsed * (-Math.Log(2) / halfLifeMs));
     }
 
     /// <summary>Adds <paramref name="amount"/> at <paramref name="nowMs"/> (decaying what was there first).</summary>

@@ -11,11 +11,15 @@ internal sealed class PeerScorer
 {
     private readonly ScoreSettings _settings;
     private readonly PenaltyLedger _penalties;
+    private readonly double _minimum;
+    private readonly double _maximum;
 
     public PeerScorer(ScoreSettings settings, PenaltyLedger penalties)
     {
         _settings = settings;
         _penalties = penalties;
+        _minimum = settings.Minimum;
+        _maximum = settings.Maximum;
     }
 
     public ScoreSettings Settings => _settings;
@@ -31,7 +35,7 @@ internal sealed class PeerScorer
         }
         score += _settings.OverlapWeight * entry.Overlap;
         if (entry.Outbound > 0) score += _settings.OutboundBonus;
-        score -= _penalties.PenaltyOf(peer, nowMs);
-        return Math.Clamp(score, _settings.Minimum, _settings.Maximum);
+        if (_penalties.Count != 0) score -= _penalties.PenaltyOf(peer, nowMs);
+        return Math.Clamp(score, _minimum, _maximum);
     }
 }

@@ -23,6 +23,7 @@ internal sealed class TrimPlanner
     private readonly int _maxClosesPerRound;
     private readonly bool _burstModel;
     private readonly double _classSpan;
+    private readonly double _scoreMinimum;
     // Scratch space grows on the first rounds and is then reused; a node that never trims holds none.
     private Candidate[] _candidates = [];
     private GraceEntry[] _inGrace = [];
@@ -38,6 +39,7 @@ internal sealed class TrimPlanner
         _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
         _burstModel = features.BurstModel;
         _classSpan = scorer.Settings.Maximum - scorer.Settings.Minimum + 1;
+        _scoreMinimum = scorer.Settings.Minimum;
     }
 
     public int MaxClosesPerRound => _maxClosesPerRound;
@@ -195,7 +197,7 @@ internal sealed class TrimPlanner
         double score = _scorer.Score(new PeerKey(entry.Key), in entry, nowMs);
         return new Candidate
         {
-            Order = cls * _classSpan + (score - _scorer.Settings.Minimum),
+            Order = cls * _classSpan + (score - _scoreMinimum),
             Peer = entry.Key,
             Slot = slot,
             Score = score,
