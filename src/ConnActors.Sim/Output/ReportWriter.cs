@@ -23,7 +23,7 @@ internal static class ReportWriter
         md.AppendLine(command);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine("Model and assumptions: [docs/simulator.md](../simulator.md). Every figure below comes from the CSV files next to this report.");
+        md.AppendLine("Model, assumptions and a reading of the results: [docs/simulator.md](../simulator.md). Every figure below comes from the CSV files next to this report.");
         md.AppendLine("Wall times vary with machine load and are listed in summary.csv only.");
         md.AppendLine();
         md.AppendLine("## Best policy per metric");
