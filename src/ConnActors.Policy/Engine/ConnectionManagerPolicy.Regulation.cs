@@ -16,7 +16,11 @@ public sealed partial class ConnectionManagerPolicy
     public RegulationTrigger CheckRegulation(long nowMs)
     {
         int count = EffectiveConnections;
-        if (_followUpAtMs <= nowMs && count > Limits.LowWater) return RegulationTrigger.FollowUp;
+        if (_followUpAtMs <= nowMs)
+        {
+            if (count > Limits.LowWater) return RegulationTrigger.FollowUp;
+            _followUpAtMs = long.MaxValue; // reached low water some other way: nothing left to follow up
+        }
         int expected = _arrivals.ExpectedArrivals(nowMs);
         if (count >= Limits.HighWater)
         {

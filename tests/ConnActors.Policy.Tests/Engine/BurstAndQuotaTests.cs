@@ -152,3 +152,25 @@ public class AblationTests
         Assert.Equal(10 * 100 * 5, eager.WorkUnits - eagerBefore);
     }
 }
+
+public class FollowUpTests
+{
+    [Fact]
+    public void A_follow_up_no_longer_needed_is_cleared()
+    {
+        var engine = Engines.Small(hardCap: 400, trim: new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 10 });
+        engine.ConnectInbound(0, engine.Settings.Limits.HighWater, 0);
+        var plan = new TrimPlan();
+        engine.PlanTrim(600_000, plan);
+        Assert.NotNull(plan.FollowUpAtMs);
+        engine.CarryOut(plan, 600_000);
+        // The rest leave by themselves: low water is reached without the follow-up.
+        for (int i = 0; i < engine.Settings.Limits.HighWater; i++)
+        {
+            if (engine.Connections <= engine.Settings.Limits.LowWater) break;
+            if (engine.View(new PeerKey(i), 600_000) is { Inbound: 1 }) engine.ConnectionClosed(new PeerKey(i), ConnActors.Policy.Admission.ConnectionDirection.Inbound, Addresses.V4(i), 600_000);
+        }
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(plan.FollowUpAtMs!.Value + 1));
+        Assert.Equal(long.MaxValue, engine.FollowUpAtMs);
+    }
+}
