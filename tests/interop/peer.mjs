@@ -25,7 +25,9 @@ const nodes = []
 
 function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
 
-async function startNode () {
+const OPEN_CONNECTION_MANAGER = { maxConnections: 20000, inboundConnectionThreshold: 100000, maxIncomingPendingConnections: 20000 }
+
+async function startNode (connectionManager = OPEN_CONNECTION_MANAGER) {
   const node = await createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
@@ -33,7 +35,7 @@ async function startNode () {
     streamMuxers: [yamux()],
     services: { identify: identify(), identifyPush: identifyPush(), ping: ping() },
     connectionGater: { denyDialMultiaddr: async () => false },
-    connectionManager: { maxConnections: 20000, inboundConnectionThreshold: 100000, maxIncomingPendingConnections: 20000 }
+    connectionManager
   })
   await node.handle(ECHO, async (stream) => {
     try {
@@ -99,6 +101,38 @@ async function peerInfo (node, peer) {
   throw new Error('peer never identified')
 }
 
+// Storm support: lightweight dialing nodes (no listener) and bulk dials; startCapped is a listener with a connection cap.
+async function startDialer () {
+  const node = await createLibp2p({
+    addresses: { listen: [] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify(), ping: ping() },
+    connectionGater: { denyDialMultiaddr: async () => false }
+  })
+  nodes.push(node)
+  return nodes.length - 1
+}
+
+async function dialMany (msg) {
+  const targets = Array.from({ length: msg.count }, (_, i) => nodes[msg.first + i])
+  let next = 0
+  let succeeded = 0
+  const errors = {}
+  async function worker () {
+    while (next < targets.length) {
+      const node = targets[next++]
+      try { await node.dial(multiaddr(msg.addr), { signal: AbortSignal.timeout(msg.timeoutMs ?? 10000) }); succeeded++ } catch (e) {
+        const key = String(e?.name ?? 'Error')
+        errors[key] = (errors[key] ?? 0) + 1
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(msg.concurrency ?? 100, targets.length) }, worker))
+  return { succeeded, failed: targets.length - succeeded, errors }
+}
+
 const commands = {
   async start (msg) { const n = []; for (let i = 0; i < (msg.count ?? 1); i++) n.push(await startNode()); return { nodes: n } },
   async dial (msg, node) { const c = await node.dial(multiaddr(msg.addr)); return { peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString() } },
@@ -126,6 +160,14 @@ const commands = {
   async hangup (msg, node) { await node.hangUp(peerIdFromString(msg.peer)); return {} },
   async connections (msg, node) { return { peers: node.getConnections().map(c => c.remotePeer.toString()) } },
   async connectionCount (msg, node) { return { count: node.getConnections().length } },
+  async startDialers (msg) { const first = nodes.length; for (let i = 0; i < msg.count; i++) await startDialer(); return { first, count: msg.count } },
+  async startCapped (msg) { return await startNode({ maxConnections: msg.maxConnections, maxIncomingPendingConnections: 64 }) },
+  async dialMany (msg) { return await dialMany(msg) },
+  async connectionCountMany (msg) {
+    let count = 0
+    for (let i = 0; i < msg.count; i++) count += nodes[msg.first + i].getConnections().length
+    return { count }
+  },
   async gc () { if (globalThis.gc) globalThis.gc(); return { collected: Boolean(globalThis.gc) } },
   async exit () { await Promise.all(nodes.map(n => n.stop())); setTimeout(() => process.exit(0), 10); return {} }
 }
