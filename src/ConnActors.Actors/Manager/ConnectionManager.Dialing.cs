@@ -2,11 +2,16 @@ using Akka.Actor;
 using ConnActors.Actors.Dialing;
 using ConnActors.Actors.Host;
 using ConnActors.Actors.Peers;
+using ConnActors.Policy;
 
 namespace ConnActors.Actors.Manager;
 
 public sealed partial class ConnectionManager
 {
+    // Outbound connections that consumed a pending dial when they were registered; the dial's own result,
+    // arriving later, must then not release that dial a second time.
+    private readonly HashSet<long> _dialConsumers = new();
+
     private void ReceiveDialing()
     {
         Receive<DialPeer>(m =>
@@ -16,6 +21,13 @@ public sealed partial class ConnectionManager
         });
         Receive<RequestDialAdmission>(OnDialAdmission);
         Receive<DialFinished>(OnDialFinished);
+    }
+
+    private void ReleasePendingDial(PeerKey key)
+    {
+        if (!_pendingDials.TryGetValue(key, out int dials)) return;
+        if (dials == 1) _pendingDials.Remove(key); else _pendingDials[key] = dials - 1;
+        _policy.CompleteOutbound(key, success: false, Now);
     }
 
     private void OnDialAdmission(RequestDialAdmission request)
@@ -35,16 +47,20 @@ public sealed partial class ConnectionManager
     {
         if (finished.Connection is { } connection)
         {
+            if (_dialConsumers.Remove(connection.Id)) return; // the host's event registered it first
+            if (_connections.ContainsKey(connection.Id))
+            {
+                // The host handed back a connection it already had: the dial opened nothing, so its slot goes back.
+                ReleasePendingDial(finished.Key);
+                return;
+            }
             Register(connection);
+            _dialConsumers.Remove(connection.Id);
             return;
         }
         bool admitted = !(finished.Failure?.StartsWith("refused:", StringComparison.Ordinal) ?? false)
             && finished.Failure is not ("no address to dial" or "dial queue full");
-        if (admitted && _pendingDials.TryGetValue(finished.Key, out int dials))
-        {
-            if (dials == 1) _pendingDials.Remove(finished.Key); else _pendingDials[finished.Key] = dials - 1;
-            _policy.CompleteOutbound(finished.Key, success: false, Now);
-        }
+        if (admitted) ReleasePendingDial(finished.Key);
         if (_peerActors.TryGetValue(finished.Key, out var actor)) actor.Tell(new PeerDialFailed(finished.Failure ?? "failed"));
     }
 }

@@ -63,6 +63,7 @@ public sealed partial class ConnectionManager
         {
             if (dials == 1) _pendingDials.Remove(key); else _pendingDials[key] = dials - 1;
             _policy.CompleteOutbound(key, success: true, Now);
+            _dialConsumers.Add(connection.Id);
         }
         else
         {
@@ -84,6 +85,7 @@ public sealed partial class ConnectionManager
 
     private void OnClosed(Libp2pConnection connection, string reason)
     {
+        _dialConsumers.Remove(connection.Id);
         if (!_connections.Remove(connection.Id, out var c)) return;
         _policy.ConnectionClosed(c.Key, c.Direction, c.Address, Now);
         ForgetTrimIfGone(c.Key);

@@ -29,6 +29,22 @@ public class ConnectionManagerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Dialing_a_peer_already_connected_gives_the_dial_slot_back()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var a = await nodes.StartAsync(NodeSettings.From());
+        var b = await nodes.StartAsync(NodeSettings.From());
+        b.Manager.Tell(new DialPeer(a.Host.PeerId, [NodeFixture.AddressOf(a)]));
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(b)).Counts.Outbound == 1, TimeSpan.FromSeconds(10), "B connected");
+        await Task.Delay(200); // past the dial queue's in-flight accounting of the first dial
+
+        b.Manager.Tell(new DialPeer(a.Host.PeerId, [NodeFixture.AddressOf(a)]));
+        await Eventually.HoldsAsync(async () => (await DialQueueStatusAsync(b)).InFlight == 0 && (await NodeFixture.StatusAsync(b)).Counts.PendingOutbound == 0,
+            TimeSpan.FromSeconds(10), "the second dial finished and released its slot");
+        Assert.Equal(1, (await NodeFixture.StatusAsync(b)).Counts.Outbound);
+    }
+
+    [Fact]
     public async Task Over_high_water_the_manager_trims_to_low_water_with_a_bye_and_the_trimmed_peer_does_not_redial()
     {
         await using var nodes = new NodeFixture(Sys);
