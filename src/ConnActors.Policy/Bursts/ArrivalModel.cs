@@ -54,10 +54,13 @@ public sealed class ArrivalModel
     public int ExpectedArrivals(long nowMs) =>
         (int)Math.Ceiling(LongRatePerSecond(nowMs) * _settings.HeadroomHorizonMs / 1000.0);
 
-    /// <summary>True when the short-run rate is a spike against the long-run one.</summary>
+    /// <summary>
+    /// True when the short-run INBOUND rate is a spike against its long-run rate. Outbound arrivals are
+    /// our own dials: trimming to make room for them would close the peers we just chose.
+    /// </summary>
     public bool IsSpike(long nowMs)
     {
-        double shortRate = ShortRatePerSecond(nowMs);
-        return shortRate >= _settings.SpikeMinimumPerSecond && shortRate >= _settings.SpikeFactor * LongRatePerSecond(nowMs);
+        double shortRate = _inboundShort.PerSecond(nowMs);
+        return shortRate >= _settings.SpikeMinimumPerSecond && shortRate >= _settings.SpikeFactor * _inboundLong.PerSecond(nowMs);
     }
 }

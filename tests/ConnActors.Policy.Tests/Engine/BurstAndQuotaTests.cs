@@ -174,3 +174,16 @@ public class FollowUpTests
         Assert.Equal(long.MaxValue, engine.FollowUpAtMs);
     }
 }
+
+public class SpikeTests
+{
+    [Fact]
+    public void Our_own_dials_are_not_a_spike_that_trims_them()
+    {
+        var engine = Engines.Small(hardCap: 100);
+        engine.ConnectInbound(0, engine.Settings.Limits.HighWater - 25, 0);
+        for (int i = 0; i < 20; i++) Assert.True(engine.AdmitOutbound(new PeerKey(1_000 + i), Addresses.V4(1_000 + i), 600_000).Admitted);
+        Assert.False(engine.Arrivals.IsSpike(600_000));
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(600_000));
+    }
+}
