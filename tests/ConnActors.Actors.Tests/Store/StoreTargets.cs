@@ -3,6 +3,8 @@ using Akka.Configuration;
 using Npgsql;
 using Xunit.Sdk;
 
+using ConnActors.Tests.Shared;
+
 namespace ConnActors.Actors.Tests.Store;
 
 /// <summary>A real database the peer store runs on in a test, as a <c>connactors.persistence</c> section.</summary>
@@ -82,49 +84,6 @@ internal sealed class PostgreSqlTarget : StoreTarget
             using var command = new NpgsqlCommand($"DELETE FROM {table} WHERE persistence_id = ANY(@ids)", connection);
             command.Parameters.AddWithValue("ids", _persistenceIds.ToArray());
             command.ExecuteNonQuery();
-        }
-    }
-}
-
-/// <summary>Where the PostgreSQL tests find their server, and whether it answers.</summary>
-internal static class PostgreSqlServer
-{
-    public const string ConnectionStringVariable = "CONNACTORS_TEST_POSTGRES";
-    public const string SkipVariable = "CONNACTORS_SKIP_POSTGRES";
-    public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=connactors;Password=connactors;Database=connactors";
-
-    private static readonly Lazy<string?> Probe = new(ProbeServer);
-
-    public static string ConnectionString =>
-        Environment.GetEnvironmentVariable(ConnectionStringVariable) is { Length: > 0 } configured ? configured : DefaultConnectionString;
-
-    /// <summary>Why the server cannot be used, or null when it answers.</summary>
-    public static string? Unreachable => Probe.Value;
-
-    public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    public static bool SkipRequested => Environment.GetEnvironmentVariable(SkipVariable) == "1";
-
-    public static string FailureMessage(string reason) =>
-        $"PostgreSQL is unreachable at '{Redacted}' ({reason}). Run `bash .ci/prerequisites.d/postgresql.sh` to install and start it, " +
-        $"point {ConnectionStringVariable} at a server" + (UnderCi ? " (CI=true: the PostgreSQL tests never skip)." : $", or set {SkipVariable}=1 to skip these tests.");
-
-    private static string Redacted => new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString;
-
-    private static string? ProbeServer()
-    {
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 5 };
-            using var connection = new NpgsqlConnection(builder.ConnectionString);
-            connection.Open();
-            using var command = new NpgsqlCommand("SELECT 1", connection);
-            command.ExecuteScalar();
-            return null;
-        }
-        catch (Exception e) when (e is NpgsqlException or ArgumentException or InvalidOperationException or TimeoutException)
-        {
-            return e.Message;
         }
     }
 }

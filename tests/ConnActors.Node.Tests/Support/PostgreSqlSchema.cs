@@ -1,4 +1,5 @@
 using Npgsql;
+using ConnActors.Tests.Shared;
 
 namespace ConnActors.Node.Tests.Support;
 

@@ -1,11 +1,9 @@
 using Npgsql;
 
-namespace ConnActors.Node.Tests.Support;
+namespace ConnActors.Tests.Shared;
 
-/// <summary>
-/// The PostgreSQL server the node's PostgreSQL tests use (<c>bash .ci/prerequisites.d/postgresql.sh</c> installs and
-/// starts it). Unreachable fails the test, except outside CI when CONNACTORS_SKIP_POSTGRES=1 asks to skip it.
-/// </summary>
+// Linked into every test project that needs the PostgreSQL server (.ci/prerequisites.d/postgresql.sh starts it).
+/// <summary>Where the PostgreSQL tests find their server, and whether it answers.</summary>
 internal static class PostgreSqlServer
 {
     public const string ConnectionStringVariable = "CONNACTORS_TEST_POSTGRES";
@@ -34,7 +32,8 @@ internal static class PostgreSqlServer
     {
         try
         {
-            using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 5 }.ConnectionString);
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 5 };
+            using var connection = new NpgsqlConnection(builder.ConnectionString);
             connection.Open();
             using var command = new NpgsqlCommand("SELECT 1", connection);
             command.ExecuteScalar();
@@ -44,16 +43,5 @@ internal static class PostgreSqlServer
         {
             return e.Message;
         }
-    }
-}
-
-/// <summary>A fact on the PostgreSQL server: skipped only when it is unreachable, CONNACTORS_SKIP_POSTGRES=1 and not under CI.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-internal sealed class PostgreSqlFactAttribute : FactAttribute
-{
-    public PostgreSqlFactAttribute()
-    {
-        if (!PostgreSqlServer.UnderCi && PostgreSqlServer.SkipRequested && PostgreSqlServer.Unreachable is { } reason)
-            Skip = $"PostgreSQL unreachable ({reason}); skipped because {PostgreSqlServer.SkipVariable}=1";
     }
 }
