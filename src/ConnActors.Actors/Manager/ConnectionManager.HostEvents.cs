@@ -29,7 +29,7 @@ public sealed partial class ConnectionManager
         {
             if (!_connections.TryGetValue(m.Connection.Id, out var c)) return;
             _listenAddresses[c.Key] = m.Info.ListenAddresses;
-            _policy.SetOverlap(c.Key, ProtocolOverlap(m.Info.Protocols));
+            _policy.SetOverlap(c.Key, ProtocolOverlap.Of(_ourProtocols, m.Info.Protocols));
             _peerActors.GetValueOrDefault(c.Key)?.Tell(new PeerIdentified(m.Info));
         });
         Receive<RemoteByeReceived>(OnRemoteBye);
@@ -102,16 +102,5 @@ public sealed partial class ConnectionManager
             ForgetTrimIfGone(key);
         }
         else _policy.AbortInboundHandshake(pending.Address);
-    }
-
-    private double ProtocolOverlap(IReadOnlyList<string> theirs)
-    {
-        if (theirs.Count == 0 || _subsystemOfProtocol.Count == 0) return 0;
-        int shared = 0;
-        foreach (var protocol in theirs)
-        {
-            if (_subsystemOfProtocol.ContainsKey(protocol)) shared++;
-        }
-        return (double)shared / _subsystemOfProtocol.Count;
     }
 }

@@ -41,6 +41,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     private readonly Dictionary<PeerKey, long> _byeObligations = new();
     private readonly Dictionary<PeerKey, Peers.TrimPeer> _pendingTrims = new();
     private readonly Dictionary<string, SubsystemId> _subsystemOfProtocol = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ourProtocols = new(StringComparer.Ordinal);
     private readonly Dictionary<SubsystemId, IActorRef> _supervisors = new();
     private readonly Dictionary<string, long> _refusals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _trims = new(StringComparer.Ordinal);
@@ -131,7 +132,11 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
                     _policy.Quotas.AcceptCounterProposal(enrollment.Id);
                     break;
             }
-            foreach (var protocol in quota.Protocols) _subsystemOfProtocol[protocol] = enrollment.Id;
+            foreach (var protocol in quota.Protocols)
+            {
+                _subsystemOfProtocol[protocol] = enrollment.Id;
+                _ourProtocols.Add(protocol);
+            }
             _supervisors[enrollment.Id] = Context.ActorOf(QuotaSupervisor.Props(quota.Name, enrollment.Id, Self), $"quota-{quota.Name}");
         }
     }

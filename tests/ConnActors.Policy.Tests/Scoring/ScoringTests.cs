@@ -71,3 +71,15 @@ public class ScoringTests
         Assert.Equal(key, Assert.Throws<PolicyConfigurationException>(() => settings.Validate()).Key);
     }
 }
+
+public class ProtocolOverlapTests
+{
+    [Fact]
+    public void Overlap_is_the_share_of_our_protocols_the_peer_speaks()
+    {
+        var ours = new HashSet<string> { "/ipfs/kad/1.0.0", "/meshsub/1.1.0", "/echo/1.0.0", "/ipfs/id/1.0.0" };
+        Assert.Equal(0.5, ProtocolOverlap.Of(ours, ["/ipfs/kad/1.0.0", "/ipfs/id/1.0.0", "/x/1"]), 9);
+        Assert.Equal(0, ProtocolOverlap.Of(ours, []));
+        Assert.Equal(0, ProtocolOverlap.Of(new HashSet<string>(), ["/ipfs/kad/1.0.0"]));
+    }
+}

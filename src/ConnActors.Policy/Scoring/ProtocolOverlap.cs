@@ -1,0 +1,20 @@
+namespace ConnActors.Policy.Scoring;
+
+/// <summary>
+/// The overlap score input: the share of our subsystems' protocols that the peer also speaks, in [0, 1].
+/// Peers sharing our protocols make better overlays (pubsub topics, DHT), so they score higher.
+/// </summary>
+public static class ProtocolOverlap
+{
+    /// <summary>The share of <paramref name="ours"/> found in <paramref name="theirs"/>.</summary>
+    public static double Of<TSet>(TSet ours, IReadOnlyList<string> theirs) where TSet : IReadOnlySet<string>
+    {
+        if (theirs.Count == 0 || ours.Count == 0) return 0;
+        int shared = 0;
+        foreach (var protocol in theirs)
+        {
+            if (ours.Contains(protocol)) shared++;
+        }
+        return Math.Min(1, (double)shared / ours.Count);
+    }
+}
