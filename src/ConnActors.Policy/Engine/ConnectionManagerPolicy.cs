@@ -46,7 +46,7 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
         _quotas = new QuotaTable(settings.Limits.HardCap - settings.Limits.FriendReserve);
         _bursts = new BurstTracker(_peers);
         _arrivals = new ArrivalModel(settings.Bursts);
-        _planner = new TrimPlanner(_peers, _quotas, _scorer, settings.Trim, settings.Limits.HardCap, settings.Features);
+        _planner = new TrimPlanner(_peers, _quotas, _scorer, settings.Trim, settings.Limits, settings.Features);
     }
 
     /// <inheritdoc />

@@ -11,7 +11,9 @@ namespace ConnActors.Policy.Trimming;
 /// brings the k cheapest to the front, so a round costs O(P + k log k) instead of sorting everyone.
 /// Order: peers of finished bursts, then unassigned peers, then claimed peers, lowest score first
 /// within each class; a claimed peer is skipped when closing it would take a subsystem below its
-/// reservation.
+/// reservation, and a peer we dialed (other than for a finished burst) is skipped when closing it would
+/// take our outbound connections below the outbound reserve: the reserve keeps those slots for the
+/// connections the node chose, and trimming them would only invite inbound into their place.
 /// </summary>
 internal sealed class TrimPlanner
 {
@@ -21,6 +23,7 @@ internal sealed class TrimPlanner
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
+    private readonly int _outboundReserve;
     private readonly bool _burstModel;
     private readonly double _classSpan;
     private readonly double _scoreMinimum;
@@ -28,9 +31,13 @@ internal sealed class TrimPlanner
     private Candidate[] _candidates = [];
     private GraceEntry[] _inGrace = [];
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
+    // Outbound connections of peers not being closed, counted by the last candidate pass.
+    private int _openOutbound;
 
-    public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, int hardCap, Engine.V2Features features)
+    public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, Limits.ConnectionLimits limits, Engine.V2Features features)
     {
+        int hardCap = limits.HardCap;
+        _outboundReserve = limits.OutboundReserve;
         _peers = peers;
         _quotas = quotas;
         _scorer = scorer;
@@ -114,7 +121,9 @@ internal sealed class TrimPlanner
                 if (respectReservations)
                 {
                     if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
+                    if (c.Class != 0 && entry.Outbound > 0 && _openOutbound - entry.Outbound < _outboundReserve) continue;
                     TakeSurplus(entry.SubsystemClaims);
+                    _openOutbound -= entry.Outbound;
                 }
                 var reason = !respectReservations ? TrimReason.Emergency
                     : c.Class == 0 ? TrimReason.FinishedBurst
@@ -154,11 +163,14 @@ internal sealed class TrimPlanner
         var tracked = _peers.Tracked;
         if (_candidates.Length < tracked.Length) _candidates = new Candidate[Math.Max(tracked.Length, _candidates.Length * 2)];
         int count = 0, graceCount = 0;
+        _openOutbound = 0;
         earliestGraceEndMs = long.MaxValue;
         for (int slot = 0; slot < tracked.Length; slot++)
         {
             ref var entry = ref tracked[slot];
-            if (!entry.IsConnected || entry.IsClosing || entry.IsFriend || entry.IsProtected) continue;
+            if (!entry.IsConnected || entry.IsClosing) continue;
+            _openOutbound += entry.Outbound;
+            if (entry.IsFriend || entry.IsProtected) continue;
             if (!emergency)
             {
                 if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;

@@ -77,12 +77,13 @@ public class InboundStormTests : Akka.TestKit.Xunit2.TestKit
     private static bool FriendConnected(ManagerStatus status, ConnActorsNode friend) =>
         status.Peers.Any(p => p.PeerId == friend.Host.PeerId.ToString() && p.IsFriend && p.Inbound + p.Outbound > 0);
 
-    // Dials go straight to the host, so the manager admits them at its outbound gate (CheckOutboundPeer).
+    // Dials go through the manager's dial queue: admitted before the socket opens, within the outbound reserve.
     private static async Task AssertOutboundReserveHoldsAsync(ConnActorsNode hub, IReadOnlyList<(PeerId Peer, Multiaddr Address)> listeners)
     {
-        // Every dial is admitted at the manager's outbound gate and completes: the reserve was kept free of inbound.
-        var connections = await Task.WhenAll(listeners.Select(l => hub.Host.DialPeerAsync(l.Peer, [l.Address]).WaitAsync(TimeSpan.FromSeconds(30))));
-        Assert.Equal(listeners.Select(l => l.Peer), connections.Select(c => c.RemotePeer));
+        foreach (var (peer, address) in listeners) hub.Manager.Tell(new DialPeer(peer, [address]));
+        var wanted = listeners.Select(l => l.Peer.ToString()).ToHashSet();
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Peers.Count(p => wanted.Contains(p.PeerId) && p.Outbound > 0) == listeners.Count,
+            TimeSpan.FromSeconds(30), async () => $"every dial within the outbound reserve connected; {await DescribeAsync(hub, wanted)}");
     }
 
     private static async Task AssertPubsubReservationHoldsAsync(ConnActorsNode hub, IReadOnlyList<(PeerId Peer, Multiaddr Address)> listeners)
@@ -96,7 +97,7 @@ public class InboundStormTests : Akka.TestKit.Xunit2.TestKit
         }
         var wanted = listeners.Select(l => l.Peer.ToString()).ToHashSet();
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Peers.Count(p => wanted.Contains(p.PeerId) && p.Outbound > 0 && p.Subsystems.Contains("pubsub")) == listeners.Count,
-            TimeSpan.FromSeconds(20), $"pubsub holds its {listeners.Count} reserved peers; {await DescribeAsync(hub, wanted)}");
+            TimeSpan.FromSeconds(20), async () => $"pubsub holds its {listeners.Count} reserved peers; {await DescribeAsync(hub, wanted)}");
         Assert.True((await NodeFixture.StatusAsync(hub)).Quotas.Single(q => q.Name == "pubsub").Used >= listeners.Count);
     }
 }

@@ -172,6 +172,7 @@ internal sealed class EngineDriver
     {
         var before = Usages();
         int countBefore = _engine.EffectiveConnections;
+        int outboundBefore = OutboundConnections();
         _engine.PlanTrim(_now, _plan);
         foreach (var victim in _plan.Victims) Assert.DoesNotContain(victim.Peer.Value, _privileged);
         CloseVictims();
@@ -182,8 +183,12 @@ internal sealed class EngineDriver
         }
         foreach (var (id, used, reserved) in before)
             Assert.True(_engine.Quotas.UsageOf(id).Used >= Math.Min(used, reserved), "a trim took a subsystem below its reservation");
+        Assert.True(OutboundConnections() >= Math.Min(outboundBefore, Limits.OutboundReserve),
+            $"a trim took outbound connections from {outboundBefore} to {OutboundConnections()}, below the outbound reserve {Limits.OutboundReserve}");
         Assert.True(_engine.Connections <= Math.Max(countBefore, _engine.Connections));
     }
+
+    private int OutboundConnections() => _connections.Count(c => c.Direction == ConnectionDirection.Outbound);
 
     private void EmergencyTrim(int target)
     {

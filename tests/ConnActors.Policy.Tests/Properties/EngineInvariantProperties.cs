@@ -1,3 +1,5 @@
+using ConnActors.Policy.Scoring;
+using ConnActors.Policy.Trimming;
 using ConnActors.Policy.Quotas;
 using ConnActors.Policy.Tests.Support;
 using CsCheck;
@@ -42,6 +44,31 @@ public class EngineInvariantProperties
     // Peers in running bursts are in use and not reclaimable; when they fill the node a refusal is right.
     private static bool InActiveBurstOnly(EngineDriver driver) =>
         driver.Engine.Connections - driver.Engine.ActiveBurstConnections - driver.Engine.Closing <= 0;
+
+    [Fact]
+    public void Trim_rounds_never_take_our_dialed_peers_below_the_outbound_reserve() =>
+        Gen.Select(Gen.Int[0, 20], Gen.Int[3, 20].Array[60], Gen.Int[0, 3]).Sample((outbound, signals, extraRounds) =>
+        {
+            // Inbound peers made useful (so our fresh dials score lower) fill the node past high water.
+            var engine = Engines.Small(hardCap: 60);
+            var limits = engine.Settings.Limits;
+            int inbound = Math.Min(limits.HighWater + 5 - outbound, limits.MaxInbound - limits.FriendReserve);
+            engine.ConnectInbound(0, inbound, 0);
+            for (int i = 0; i < inbound; i++)
+                engine.RecordSignal(new PeerKey(i), UsefulnessSignal.SuccessfulQuery, signals[i % signals.Length], 0);
+            for (int i = 0; i < outbound; i++)
+                Assert.True(engine.AdmitOutbound(new PeerKey(10_000 + i), Addresses.V4(10_000 + i), 0).Admitted);
+            int outboundBefore = engine.Outbound;
+            var plan = new TrimPlan();
+            for (int round = 0; round <= extraRounds; round++)
+            {
+                long now = 1_000 + round * 60_000;
+                engine.PlanTrim(now, plan);
+                engine.CarryOut(plan, now);
+            }
+            Assert.True(engine.Outbound >= Math.Min(outboundBefore, limits.OutboundReserve),
+                $"trims took our dialed peers from {outboundBefore} to {engine.Outbound}, below the outbound reserve {limits.OutboundReserve}");
+        }, iter: 200);
 
     [Fact]
     public void An_inbound_flood_never_takes_the_outbound_reserve() =>
