@@ -1,17 +1,54 @@
 using System.Globalization;
+using BenchmarkDotNet.Running;
 using ConnActors.Actors.Bench;
 
-// dotnet run -c Release --project tests/ConnActors.Actors.Bench -- storm [cap] [processes] [nodes per process]
-switch (args.FirstOrDefault())
+const string usage = """
+    usage: ConnActors.Actors.Bench <verb>
+      storm [cap] [processes] [nodes per process]   inbound storm: ConnActors node vs js-libp2p listener, same cap
+      hold [count] [dial budget s]                  N distinct peers held by the node, the bare host and js-libp2p
+      peer-actors [count]                           managed bytes per PeerActor with count alive
+      bench [BenchmarkDotNet args]                  code benchmarks, e.g. bench --filter '*'
+      node-listen <hard cap> | host-listen          listeners driven over JSON lines (started by hold)
+    """;
+
+try
 {
-    case "storm":
-        int cap = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 200;
-        int processes = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4;
-        int nodes = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 500;
-        var runs = await StormBench.RunAsync(cap, processes, nodes, Console.Error.WriteLine);
-        Console.WriteLine(StormBench.ToMarkdown(runs));
-        return 0;
-    default:
-        Console.Error.WriteLine("usage: ConnActors.Actors.Bench storm [cap] [processes] [nodes per process]");
-        return 2;
+    switch (args.FirstOrDefault())
+    {
+        case "storm":
+            int cap = Arg(1, 200), processes = Arg(2, 4), nodes = Arg(3, 500);
+            Console.WriteLine(StormBench.ToMarkdown(await StormBench.RunAsync(cap, processes, nodes, Console.Error.WriteLine)));
+            return 0;
+        case "hold":
+            var runs = await HoldBench.RunAsync(Arg(1, 10_000), TimeSpan.FromSeconds(Arg(2, 300)), Console.Error.WriteLine);
+            Console.WriteLine(HoldBench.ToMarkdown(runs));
+            return 0;
+        case "peer-actors":
+            return await PeerActorMemory.RunAsync(Arg(1, 10_000), Console.Out);
+        case "bench":
+            BenchmarkSwitcher.FromAssembly(typeof(GateAdmissionBenchmarks).Assembly).Run(args[1..]);
+            return 0;
+        case "node-listen" when args.Length == 2:
+            await NodeListenerProgram.RunAsync(Arg(1, 0));
+            return 0;
+        case "host-listen" when args.Length == 1:
+            await ConnActors.Libp2p.Tests.Bench.ListenerProgram.RunAsync();
+            return 0;
+        default:
+            Console.Error.WriteLine(usage);
+            return 2;
+    }
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"{e.Message}\n{usage}");
+    return 2;
+}
+
+int Arg(int index, int fallback)
+{
+    if (args.Length <= index) return fallback;
+    if (!int.TryParse(args[index], NumberStyles.None, CultureInfo.InvariantCulture, out int value) || value <= 0)
+        throw new FormatException($"argument {index} must be a positive whole number, was '{args[index]}'");
+    return value;
 }

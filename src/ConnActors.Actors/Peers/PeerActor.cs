@@ -16,20 +16,23 @@ namespace ConnActors.Actors.Peers;
 /// the reconnect loop (jittered exponential, reset on success, never gives up). Carries out trims.
 /// Asks to be stopped when the peer is gone and nothing about it needs to be held in memory.
 /// </summary>
-internal sealed class PeerActor : ReceiveActor, IWithTimers
+internal sealed class PeerActor : UntypedActor, IWithTimers
 {
     private const string ReconnectTimer = "reconnect";
     private static readonly TimeSpan ByeTimeout = TimeSpan.FromSeconds(2);
 
+    // One of these per connected peer, up to 100,000 per node: the actor is an UntypedActor (a
+    // ReceiveActor builds its handler table per instance) and its logger and dictionaries are created
+    // only when first needed.
     private readonly PeerId _peer;
     private readonly PeerKey _key;
     private readonly Libp2pHost _host;
     private readonly IActorRef _manager;
     private readonly BackoffSettings _reconnect;
     private readonly IClock _clock;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<long, Libp2pConnection> _connections = new();
-    private readonly Dictionary<string, int> _streams = new(StringComparer.Ordinal);
+    private ILoggingAdapter? _log;
+    private Dictionary<long, Libp2pConnection>? _connections;
+    private Dictionary<string, int>? _streams;
     private FriendReconnectSchedule? _friend;
     private IReadOnlyList<Multiaddr> _friendAddresses = [];
     private bool _speaksBye;
@@ -43,26 +46,41 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         _manager = manager;
         _reconnect = reconnect;
         _clock = clock;
+    }
 
-        Receive<PeerConnectionAdded>(m => OnConnectionAdded(m.Connection));
-        Receive<PeerConnectionRemoved>(m => OnConnectionRemoved(m.ConnectionId, m.Reason));
-        Receive<PeerStreamOpened>(m => _streams[m.Protocol] = _streams.GetValueOrDefault(m.Protocol) + 1);
-        Receive<PeerStreamClosed>(m => OnStreamClosed(m.Protocol));
-        Receive<PeerIdentified>(m => _speaksBye = m.Info.Protocols.Contains(ByeCodec.ProtocolId));
-        Receive<TrimPeer>(m => Close(m.Bye, m.Reason.ToString()));
-        Receive<CloseWithBye>(m =>
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
+    private int ConnectionCount => _connections?.Count ?? 0;
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
         {
-            _friend = null; // a node that says bye to everyone is going away: no reconnects
-            Timers.Cancel(ReconnectTimer);
-            Close(m.Bye, m.Reason);
-        });
-        Receive<TrimCompleted>(_ => { });
-        Receive<BecomeFriend>(m => OnBecomeFriend(m.Addresses));
-        Receive<StopBeingFriend>(_ => OnStopBeingFriend());
-        Receive<PeerDialFailed>(m => OnDialFailed(m.Reason));
-        Receive<ReconnectDue>(_ => OnReconnectDue());
-        Receive<GetPeerActorState>(_ => Sender.Tell(new PeerActorState(
-            _connections.Count, new Dictionary<string, int>(_streams), _friend is not null, _speaksBye, _friend?.ConsecutiveFailures ?? 0, _closing)));
+            case PeerConnectionAdded m: OnConnectionAdded(m.Connection); break;
+            case PeerConnectionRemoved m: OnConnectionRemoved(m.ConnectionId, m.Reason); break;
+            case PeerStreamOpened m:
+                _streams ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                _streams[m.Protocol] = _streams.GetValueOrDefault(m.Protocol) + 1;
+                break;
+            case PeerStreamClosed m: OnStreamClosed(m.Protocol); break;
+            case PeerIdentified m: _speaksBye = m.Info.Protocols.Contains(ByeCodec.ProtocolId); break;
+            case TrimPeer m: Close(m.Bye, m.Reason.ToString()); break;
+            case CloseWithBye m:
+                _friend = null; // a node that says bye to everyone is going away: no reconnects
+                Timers.Cancel(ReconnectTimer);
+                Close(m.Bye, m.Reason);
+                break;
+            case TrimCompleted: break;
+            case BecomeFriend m: OnBecomeFriend(m.Addresses); break;
+            case StopBeingFriend: OnStopBeingFriend(); break;
+            case PeerDialFailed m: OnDialFailed(m.Reason); break;
+            case ReconnectDue: OnReconnectDue(); break;
+            case GetPeerActorState:
+                Sender.Tell(new PeerActorState(ConnectionCount, new Dictionary<string, int>(_streams ?? []), _friend is not null, _speaksBye,
+                    _friend?.ConsecutiveFailures ?? 0, _closing));
+                break;
+            default: Unhandled(message); break;
+        }
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -72,6 +90,7 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private void OnConnectionAdded(Libp2pConnection connection)
     {
+        _connections ??= new Dictionary<long, Libp2pConnection>();
         _connections[connection.Id] = connection;
         _closing = false;
         if (_friend is not null)
@@ -83,13 +102,13 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private void OnConnectionRemoved(long id, string reason)
     {
-        if (!_connections.Remove(id)) return;
+        if (_connections is null || !_connections.Remove(id)) return;
         if (_connections.Count > 0) return;
-        _streams.Clear();
+        _streams?.Clear();
         if (_friend is not null)
         {
             long next = _friend.RecordDisconnected(_clock.NowMs);
-            _log.Info("friend {0} disconnected ({1}); reconnecting in {2} ms", _peer, reason, next - _clock.NowMs);
+            Log.Info("friend {0} disconnected ({1}); reconnecting in {2} ms", _peer, reason, next - _clock.NowMs);
             ScheduleReconnect(next);
             return;
         }
@@ -98,16 +117,16 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
 
     private void OnStreamClosed(string? protocol)
     {
-        if (protocol is null || !_streams.TryGetValue(protocol, out int count)) return;
+        if (protocol is null || _streams is null || !_streams.TryGetValue(protocol, out int count)) return;
         if (count <= 1) _streams.Remove(protocol); else _streams[protocol] = count - 1;
     }
 
     private void Close(ByeMessage bye, string reason)
     {
-        if (_connections.Count == 0 || _closing) return;
+        if (_connections is not { Count: > 0 } || _closing) return;
         _closing = true;
         var connections = _connections.Values.ToList();
-        _log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, reason);
+        Log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, reason);
         CloseAsync(_host, connections, bye, reason)
             .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);
     }
@@ -138,33 +157,35 @@ internal sealed class PeerActor : ReceiveActor, IWithTimers
         if (_friend is null)
         {
             _friend = new FriendReconnectSchedule(_reconnect, new DeterministicRandom((ulong)_clock.NowMs ^ (ulong)_key.Value));
-            if (_connections.Count > 0) _friend.RecordConnected();
+            if (ConnectionCount > 0) _friend.RecordConnected();
         }
-        if (_connections.Count == 0) ScheduleReconnect(_friend.NextAttemptMs(_clock.NowMs));
+        if (ConnectionCount == 0) ScheduleReconnect(_friend.NextAttemptMs(_clock.NowMs));
     }
 
     private void OnStopBeingFriend()
     {
         _friend = null;
         Timers.Cancel(ReconnectTimer);
-        if (_connections.Count == 0) _manager.Tell(new PeerIdle(_key));
+        if (ConnectionCount == 0) _manager.Tell(new PeerIdle(_key));
     }
 
     private void OnDialFailed(string reason)
     {
         if (_friend is null)
         {
-            if (_connections.Count == 0) _manager.Tell(new PeerIdle(_key));
+            if (ConnectionCount == 0) _manager.Tell(new PeerIdle(_key));
             return;
         }
+        // A dial that was already under way when the friend connected by other means: nothing failed.
+        if (ConnectionCount > 0) return;
         long next = _friend.RecordFailure(_clock.NowMs);
-        _log.Info("reconnect to friend {0} failed ({1}); next attempt in {2} ms (failure {3})", _peer, reason, next - _clock.NowMs, _friend.ConsecutiveFailures);
+        Log.Info("reconnect to friend {0} failed ({1}); next attempt in {2} ms (failure {3})", _peer, reason, next - _clock.NowMs, _friend.ConsecutiveFailures);
         ScheduleReconnect(next);
     }
 
     private void OnReconnectDue()
     {
-        if (_friend is null || _connections.Count > 0) return;
+        if (_friend is null || ConnectionCount > 0) return;
         _manager.Tell(new DialPeer(_peer, _friendAddresses, DialPriority.Friend));
     }
 

@@ -162,6 +162,22 @@ public sealed class PeerActorSpec : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_failed_dial_of_a_friend_that_is_connected_counts_no_failure_and_schedules_no_dial()
+    {
+        await using var listener = await StartHostAsync(listen: true);
+        await using var dialer = await StartHostAsync(listen: false);
+        var connection = await DialAsync(dialer, listener);
+        var peer = Spawn(listener.PeerId, dialer);
+        peer.Tell(new PeerConnectionAdded(connection));
+        peer.Tell(new BecomeFriend([listener.ListenAddresses[0]]));
+
+        peer.Tell(new PeerDialFailed("a dial started before the connection came in"));
+
+        Assert.Equal(0, (await StateAsync(peer)).ReconnectFailures);
+        _manager.ExpectNoMsg(TimeSpan.FromMilliseconds(2 * Reconnect.InitialMs));
+    }
+
+    [Fact]
     public async Task A_trim_closes_the_real_connection_and_the_remote_sees_it_closed()
     {
         await using var listener = await StartHostAsync(listen: true);

@@ -26,7 +26,7 @@ internal static class HostBenchmark
     {
         var listeners = new (string Name, Func<Task<PeerProcess>> Start)[]
         {
-            ("ConnActors.Libp2p (C#)", PeerProcess.StartCsharpListenerAsync),
+            ("ConnActors.Libp2p (C#)", () => PeerProcess.StartCsharpListenerAsync()),
             ("js-libp2p 3.3", () => PeerProcess.StartJsAsync(exposeGc: true)),
         };
         var results = new List<BenchResult>();

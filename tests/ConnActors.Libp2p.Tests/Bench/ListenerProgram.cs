@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using ConnActors.Libp2p.Host;
 
 namespace ConnActors.Libp2p.Tests.Bench;
@@ -16,41 +15,11 @@ internal static class ListenerProgram
             HandshakeTimeout = TimeSpan.FromSeconds(60),
             IdleBeforeHandshakeTimeout = TimeSpan.FromSeconds(60),
         });
-        Write(new JsonObject
+        await JsonLineListener.ServeAsync(host.PeerId, host.ListenAddresses, (command, reply) =>
         {
-            ["event"] = "ready",
-            ["peerId"] = host.PeerId.ToString(),
-            ["addrs"] = new JsonArray(host.ListenAddresses.Select(a => JsonValue.Create(a.WithPeerId(host.PeerId).ToString())).ToArray<JsonNode?>()),
+            if (command != "connectionCount") return Task.FromResult(false);
+            reply["count"] = host.Connections.Count;
+            return Task.FromResult(true);
         });
-        while (await Console.In.ReadLineAsync() is { } line)
-        {
-            var msg = JsonNode.Parse(line)!.AsObject();
-            var reply = new JsonObject { ["id"] = msg["id"]!.GetValue<int>(), ["ok"] = true };
-            switch (msg["cmd"]!.GetValue<string>())
-            {
-                case "gc":
-                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-                    GC.WaitForPendingFinalizers();
-                    reply["collected"] = true;
-                    break;
-                case "connectionCount":
-                    reply["count"] = host.Connections.Count;
-                    break;
-                case "exit":
-                    Write(reply);
-                    return;
-                default:
-                    reply["ok"] = false;
-                    reply["error"] = "unknown command";
-                    break;
-            }
-            Write(reply);
-        }
-    }
-
-    private static void Write(JsonObject obj)
-    {
-        lock (Console.Out) Console.Out.WriteLine(obj.ToJsonString());
-        Console.Out.Flush();
     }
 }

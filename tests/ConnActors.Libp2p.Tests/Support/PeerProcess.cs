@@ -44,9 +44,12 @@ public sealed class PeerProcess : IAsyncDisposable
     public static Task<PeerProcess> StartJsAsync(bool exposeGc = false) =>
         StartAsync("node", exposeGc ? "--expose-gc peer.mjs" : "peer.mjs", InteropDirectory());
 
-    /// <summary>This assembly's C# listener (see Bench/BenchProgram).</summary>
-    public static Task<PeerProcess> StartCsharpListenerAsync() =>
-        StartAsync("dotnet", $"exec \"{typeof(PeerProcess).Assembly.Location}\" listen", AppContext.BaseDirectory);
+    /// <summary>
+    /// This assembly run as a program with <paramref name="verb"/>: by default the C# listener of
+    /// Bench/BenchProgram; assemblies that link this file choose their own listener verbs.
+    /// </summary>
+    public static Task<PeerProcess> StartCsharpListenerAsync(string verb = "listen") =>
+        StartAsync("dotnet", $"exec \"{typeof(PeerProcess).Assembly.Location}\" {verb}", AppContext.BaseDirectory);
 
     private static async Task<PeerProcess> StartAsync(string fileName, string arguments, string workingDirectory)
     {
