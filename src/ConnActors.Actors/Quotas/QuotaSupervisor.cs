@@ -40,8 +40,9 @@ internal sealed class QuotaSupervisor : ReceiveActor
         });
         Receive<LockPeer>(m => Forward(m));
         Receive<ReportUseful>(m => Forward(m));
-        Receive<SlotReclaimed>(m => _held.Remove(m.Peer));
-        Receive<StreamClaimed>(m => _held.Add(m.Peer));
+        // Statements, not expressions: a handler returning bool tells Akka whether the message was handled.
+        Receive<SlotReclaimed>(m => { _held.Remove(m.Peer); });
+        Receive<StreamClaimed>(m => { _held.Add(m.Peer); });
         Receive<GetHeldPeers>(_ => Sender.Tell(_held.ToList()));
     }
 

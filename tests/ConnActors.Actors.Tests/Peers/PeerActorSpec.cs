@@ -1,10 +1,12 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit;
 using ConnActors.Actors.Bye;
 using ConnActors.Actors.Manager;
 using ConnActors.Actors.Peers;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Protocols;
 using ConnActors.Policy;
 using ConnActors.Policy.Politeness;
 using ConnActors.Policy.Trimming;
@@ -25,6 +27,22 @@ public sealed class PeerActorSpec : Akka.TestKit.Xunit2.TestKit
     public PeerActorSpec(ITestOutputHelper output) : base("akka.loglevel = INFO", output)
     {
         _manager = CreateTestProbe("manager");
+    }
+
+    [Fact]
+    public async Task Identify_tells_whether_the_peer_speaks_bye_and_is_handled_either_way()
+    {
+        await using var host = await StartHostAsync(listen: false);
+        var peer = Spawn(PrivateKey.Generate().PeerId, host);
+        var unhandled = CreateTestProbe();
+        Sys.EventStream.Subscribe(unhandled.Ref, typeof(UnhandledMessage));
+
+        peer.Tell(new PeerIdentified(new IdentifyInfo { Protocols = ["/ipfs/id/1.0.0", ByeCodec.ProtocolId] }));
+        Assert.True((await StateAsync(peer)).SpeaksBye);
+        peer.Tell(new PeerIdentified(new IdentifyInfo { Protocols = ["/ipfs/id/1.0.0"] }));
+        Assert.False((await StateAsync(peer)).SpeaksBye);
+
+        unhandled.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.TestKit;
 using ConnActors.Actors.Quotas;
 using ConnActors.Policy.Quotas;
@@ -91,6 +92,22 @@ public sealed class QuotaSupervisorSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal([peer], await HeldAsync());
         _manager.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public async Task Claims_and_reclaims_are_handled_whether_or_not_the_peer_is_held_already()
+    {
+        var unhandled = CreateTestProbe();
+        Sys.EventStream.Subscribe(unhandled.Ref, typeof(UnhandledMessage));
+        var peer = PrivateKey.Generate().PeerId;
+
+        _supervisor.Tell(new StreamClaimed(peer));
+        _supervisor.Tell(new StreamClaimed(peer));
+        _supervisor.Tell(new SlotReclaimed(peer));
+        _supervisor.Tell(new SlotReclaimed(peer));
+
+        Assert.Empty(await HeldAsync());
+        unhandled.ExpectNoMsg(Quiet);
     }
 
     [Fact]
