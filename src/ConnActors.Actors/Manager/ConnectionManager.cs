@@ -137,7 +137,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
                 _subsystemOfProtocol[protocol] = enrollment.Id;
                 _ourProtocols.Add(protocol);
             }
-            _supervisors[enrollment.Id] = Context.ActorOf(QuotaSupervisor.Props(quota.Name, enrollment.Id, Self), $"quota-{quota.Name}");
+            _supervisors[enrollment.Id] = Context.ActorOf(QuotaSupervisor.Props(quota.Name, enrollment.Id, Self, _settings.Policy.Scoring, _clock), $"quota-{quota.Name}");
         }
     }
 

@@ -7,11 +7,18 @@ namespace ConnActors.Actors.Quotas;
 
 // The API a subsystem uses, sent to its QuotaSupervisor.
 
-/// <summary>The subsystem needs a connection slot on <paramref name="Peer"/>; answered with <see cref="SlotReply"/>.</summary>
-public sealed record RequestSlot(PeerId Peer) : IConnActorsMessage;
+/// <summary>
+/// The subsystem needs a connection slot on <paramref name="Peer"/>; answered with <see cref="SlotReply"/>.
+/// With <paramref name="ReplaceLeastUseful"/>, a subsystem at its maximum gives up the peer it holds that
+/// its own reports rate least useful, and the slot goes to <paramref name="Peer"/>.
+/// </summary>
+public sealed record RequestSlot(PeerId Peer, bool ReplaceLeastUseful = false) : IConnActorsMessage;
 
-/// <summary>The answer to <see cref="RequestSlot"/>; when granted without a connection, dial the peer through the manager.</summary>
-public sealed record SlotReply(PeerId Peer, SlotOutcome Outcome) : IConnActorsMessage
+/// <summary>
+/// The answer to <see cref="RequestSlot"/>; when granted without a connection, dial the peer through the
+/// manager. <paramref name="Replaced"/>: the peer the subsystem gave up for this request (its slot is released).
+/// </summary>
+public sealed record SlotReply(PeerId Peer, SlotOutcome Outcome, PeerId? Replaced = null) : IConnActorsMessage
 {
     /// <summary>True when the slot is the subsystem's.</summary>
     public bool Granted => Outcome is SlotOutcome.Granted or SlotOutcome.Borrowed or SlotOutcome.GrantedAfterReclaim;
@@ -44,6 +51,19 @@ public sealed record ReportUseful(PeerId Peer, UsefulnessSignal Signal, double A
 
 /// <summary>The manager closed a peer this subsystem held, to give a slot back to a subsystem below its reservation.</summary>
 public sealed record SlotReclaimed(PeerId Peer) : IConnActorsMessage;
+
+/// <summary>Asks for the subsystem's peers ranked by its own scorer; answered with <see cref="SubsystemPeers"/>.</summary>
+public sealed record GetSubsystemPeers : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static GetSubsystemPeers Instance { get; } = new();
+}
+
+/// <summary>The peers a subsystem holds, least useful to it first.</summary>
+public sealed record SubsystemPeers(IReadOnlyList<SubsystemPeer> Peers) : IConnActorsMessage;
+
+/// <summary>A held peer and its usefulness to the subsystem (from the subsystem's own reports, decayed).</summary>
+public sealed record SubsystemPeer(PeerId Peer, double Usefulness) : IConnActorsMessage;
 
 // Between a QuotaSupervisor and the manager, which owns the policy.
 

@@ -27,15 +27,22 @@ internal sealed class PeerScorer
     public double Score(PeerKey peer, in PeerEntry entry, long nowMs)
     {
         double score = Math.Clamp(entry.TagSum, -_settings.TagLimit, _settings.TagLimit);
-        var weights = _settings.Signals;
-        for (int i = 0; i < weights.Length; i++)
-        {
-            double value = entry.Signals[i].ValueAt(nowMs, weights[i].HalfLifeMs);
-            if (value > 0) score += weights[i].Weight * (1 - Math.Exp(-value / weights[i].Saturation));
-        }
+        score += Usefulness(_settings.Signals, in entry.Signals, nowMs);
         score += _settings.OverlapWeight * entry.Overlap;
         if (entry.Outbound > 0) score += _settings.OutboundBonus;
         if (_penalties.Count != 0) score -= _penalties.PenaltyOf(peer, nowMs);
         return Math.Clamp(score, _minimum, _maximum);
+    }
+
+    /// <summary>Σ over signals of weight · (1 − e^(−value/saturation)), each value decayed to <paramref name="nowMs"/>.</summary>
+    internal static double Usefulness(SignalWeight[] weights, in SignalValues signals, long nowMs)
+    {
+        double sum = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double value = signals[i].ValueAt(nowMs, weights[i].HalfLifeMs);
+            if (value > 0) sum += weights[i].Weight * (1 - Math.Exp(-value / weights[i].Saturation));
+        }
+        return sum;
     }
 }

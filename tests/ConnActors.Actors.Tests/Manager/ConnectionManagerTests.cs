@@ -3,6 +3,7 @@ using ConnActors.Actors.Manager;
 using ConnActors.Actors.Quotas;
 using ConnActors.Actors.Tests.Support;
 using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Scoring;
 
 namespace ConnActors.Actors.Tests.Manager;
 
@@ -116,6 +117,28 @@ public class ConnectionManagerTests : Akka.TestKit.Xunit2.TestKit
         a.Manager.Tell(new DialPeer(b.Host.PeerId, [NodeFixture.AddressOf(b)]));
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(a)).Peers.Any(p => p.Subsystems.Contains("dht")), TimeSpan.FromSeconds(10), "dht claim visible");
         Assert.Equal(1, (await NodeFixture.StatusAsync(a)).Quotas.Single(q => q.Name == "dht").Used);
+    }
+
+    [Fact]
+    public async Task A_subsystem_at_its_maximum_replaces_its_least_useful_peer_when_it_asks_to()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var a = await nodes.StartAsync(NodeSettings.From("connactors.quotas.app { reserved = \"0\", maximum = \"2\" }"));
+        var app = (await a.Manager.Ask<SubsystemRef>(new GetSubsystem("app"), TimeSpan.FromSeconds(5))).Supervisor!;
+        var useful = PrivateKey.Generate().PeerId;
+        var idle = PrivateKey.Generate().PeerId;
+        var newcomer = PrivateKey.Generate().PeerId;
+        foreach (var peer in new[] { useful, idle }) Assert.True((await app.Ask<SlotReply>(new RequestSlot(peer), TimeSpan.FromSeconds(5))).Granted);
+        app.Tell(new ReportUseful(useful, UsefulnessSignal.SuccessfulQuery, 2));
+
+        Assert.Equal(SlotOutcome.DeniedAtMaximum, (await app.Ask<SlotReply>(new RequestSlot(newcomer), TimeSpan.FromSeconds(5))).Outcome);
+        var replacing = await app.Ask<SlotReply>(new RequestSlot(newcomer, ReplaceLeastUseful: true), TimeSpan.FromSeconds(5));
+
+        Assert.True(replacing.Granted, $"{replacing.Outcome}");
+        Assert.Equal(idle, replacing.Replaced);
+        Assert.Equal(2, (await NodeFixture.StatusAsync(a)).Quotas.Single(q => q.Name == "app").Used);
+        var held = (await app.Ask<SubsystemPeers>(GetSubsystemPeers.Instance, TimeSpan.FromSeconds(5))).Peers.Select(p => p.Peer);
+        Assert.Equal(new HashSet<PeerId> { useful, newcomer }, held.ToHashSet());
     }
 
     private static Task<Actors.Dialing.DialQueueStatus> DialQueueStatusAsync(Actors.Host.ConnActorsNode node) =>

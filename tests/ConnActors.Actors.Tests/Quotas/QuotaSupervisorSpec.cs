@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.TestKit;
 using ConnActors.Actors.Quotas;
+using ConnActors.Actors.Time;
 using ConnActors.Policy.Quotas;
 using ConnActors.Policy.Scoring;
 
@@ -20,7 +21,7 @@ public sealed class QuotaSupervisorSpec : Akka.TestKit.Xunit2.TestKit
     {
         _manager = CreateTestProbe("manager");
         _subsystem = CreateTestProbe("subsystem");
-        _supervisor = Sys.ActorOf(QuotaSupervisor.Props("dht", Dht, _manager.Ref));
+        _supervisor = Sys.ActorOf(QuotaSupervisor.Props("dht", Dht, _manager.Ref, ScoreSettings.Default, SystemClock.Instance));
     }
 
     [Fact]
@@ -108,6 +109,61 @@ public sealed class QuotaSupervisorSpec : Akka.TestKit.Xunit2.TestKit
 
         Assert.Empty(await HeldAsync());
         unhandled.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public async Task At_its_maximum_a_replacing_request_gives_up_the_least_useful_peer_and_asks_again()
+    {
+        var useful = PeerAnswered(SlotOutcome.Granted);
+        var idle = PeerAnswered(SlotOutcome.Granted);
+        _subsystem.Send(_supervisor, new ReportUseful(useful, UsefulnessSignal.SuccessfulQuery, 3));
+        _manager.ExpectMsg<SubsystemRequest>();
+        var newcomer = PrivateKey.Generate().PeerId;
+
+        _subsystem.Send(_supervisor, new RequestSlot(newcomer, ReplaceLeastUseful: true));
+        var first = _manager.ExpectMsg<SubsystemRequest>();
+        _supervisor.Tell(new SubsystemReply(new SlotReply(newcomer, SlotOutcome.DeniedAtMaximum), first.ReplyTo), _manager.Ref);
+
+        Assert.Equal(new ReleaseSlot(idle), _manager.ExpectMsg<SubsystemRequest>().Request);
+        var again = _manager.ExpectMsg<SubsystemRequest>();
+        Assert.Equal(new RequestSlot(newcomer), again.Request);
+        _subsystem.ExpectNoMsg(Quiet);
+        _supervisor.Tell(new SubsystemReply(new SlotReply(newcomer, SlotOutcome.Granted), again.ReplyTo), _manager.Ref);
+
+        Assert.Equal(new SlotReply(newcomer, SlotOutcome.Granted, Replaced: idle), _subsystem.ExpectMsg<SlotReply>());
+        Assert.Equal(new HashSet<PeerId> { useful, newcomer }, (await HeldAsync()).ToHashSet());
+    }
+
+    [Fact]
+    public void At_its_maximum_a_plain_request_is_denied_and_nothing_is_given_up()
+    {
+        PeerAnswered(SlotOutcome.Granted);
+        var newcomer = PrivateKey.Generate().PeerId;
+
+        var forwarded = RequestSlot(newcomer);
+        _supervisor.Tell(new SubsystemReply(new SlotReply(newcomer, SlotOutcome.DeniedAtMaximum), forwarded.ReplyTo), _manager.Ref);
+
+        Assert.Equal(new SlotReply(newcomer, SlotOutcome.DeniedAtMaximum), _subsystem.ExpectMsg<SlotReply>());
+        _manager.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public async Task The_subsystems_peers_are_ranked_by_its_own_reports_least_useful_first()
+    {
+        var busy = PeerAnswered(SlotOutcome.Granted);
+        var quiet = PeerAnswered(SlotOutcome.Granted);
+        var unheld = PrivateKey.Generate().PeerId;
+        foreach (var peer in new[] { busy, unheld })
+        {
+            _subsystem.Send(_supervisor, new ReportUseful(peer, UsefulnessSignal.FirstDelivery, 4));
+            _manager.ExpectMsg<SubsystemRequest>();
+        }
+
+        var ranked = (await _supervisor.Ask<SubsystemPeers>(GetSubsystemPeers.Instance, TimeSpan.FromSeconds(5))).Peers;
+
+        Assert.Equal([quiet, busy], ranked.Select(p => p.Peer));
+        Assert.Equal(0, ranked[0].Usefulness);
+        Assert.True(ranked[1].Usefulness > 0);
     }
 
     [Fact]
