@@ -73,6 +73,7 @@ public sealed record ConnActorsSettings
                 GracePeriodMs = (long)regulation.GracePeriod.TotalMilliseconds,
                 MemoryLimitBytes = regulation.MemoryLimitBytes,
                 EmergencyTargetFraction = regulation.EmergencyTarget,
+                FailedDialShare = regulation.FailedDialShare,
             },
         };
         var politeness = new PolitenessSettings

@@ -93,6 +93,7 @@ public sealed partial class ConnectionManagerPolicy
             Established(peer, ConnectionDirection.Outbound, nowMs);
             return;
         }
+        _failedDials.Record(nowMs);
         ReleaseIfGone(peer, ref entry, nowMs);
     }
 

@@ -11,7 +11,8 @@ public sealed partial class ConnectionManagerPolicy
     /// What regulation is due. High water starts a round unless the excess is made only of connections
     /// of running bursts and the predicted arrivals still fit below the hard cap: those connections are
     /// in use and will be first to go when their burst ends, so trimming now would only cause redials.
-    /// An arrival spike starts a round early when the predicted arrivals would cross high water.
+    /// An arrival spike starts a round early when the predicted arrivals would cross high water, and a
+    /// high rate of failed dials starts one above low water (<see cref="TrimSettings.FailedDialShare"/>).
     /// </summary>
     public RegulationTrigger CheckRegulation(long nowMs)
     {
@@ -31,8 +32,16 @@ public sealed partial class ConnectionManagerPolicy
         }
         if (Settings.Features.BurstModel && count > Limits.LowWater && _arrivals.IsSpike(nowMs) && count + expected >= Limits.HighWater)
             return RegulationTrigger.ArrivalSpike;
+        if (count > Limits.LowWater && Settings.Trim.FailedDialShare > 0
+            && _failedDials.PerSecond(nowMs) >= Settings.Trim.FailedDialShare * Limits.DialRatePerSecond)
+            return RegulationTrigger.FailedDials;
         return RegulationTrigger.None;
     }
+
+    /// <summary>Failed outbound dials per second, averaged over a minute.</summary>
+    public double FailedDialsPerSecond(long nowMs) => _failedDials.PerSecond(nowMs);
+
+    private Rates.EwmaRate _failedDials = new(60_000);
 
     /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
     public long FollowUpAtMs => _followUpAtMs;

@@ -31,7 +31,7 @@ internal sealed class TrimPlanner
     private Candidate[] _candidates = [];
     private GraceEntry[] _inGrace = [];
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
-    // Outbound connections of peers not being closed, counted by the last candidate pass.
+    // Outbound connections of ordinary peers not being closed, counted by the last candidate pass.
     private int _openOutbound;
 
     public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, Limits.ConnectionLimits limits, Engine.V2Features features)
@@ -168,9 +168,9 @@ internal sealed class TrimPlanner
         for (int slot = 0; slot < tracked.Length; slot++)
         {
             ref var entry = ref tracked[slot];
-            if (!entry.IsConnected || entry.IsClosing) continue;
+            // Friends and protected peers have their own reserve and are never trimmed: they do not fill the outbound one.
+            if (!entry.IsConnected || entry.IsClosing || entry.IsFriend || entry.IsProtected) continue;
             _openOutbound += entry.Outbound;
-            if (entry.IsFriend || entry.IsProtected) continue;
             if (!emergency)
             {
                 if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;

@@ -36,4 +36,10 @@ public enum RegulationTrigger : byte
 
     /// <summary>Memory pressure.</summary>
     Emergency,
+
+    /// <summary>
+    /// Dials fail at a high rate (a share of the dial-rate cap, one-minute average): the home router's
+    /// NAT table or the network is overloaded, and fewer connections relieve it.
+    /// </summary>
+    FailedDials,
 }

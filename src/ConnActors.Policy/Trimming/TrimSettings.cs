@@ -24,6 +24,12 @@ public sealed record TrimSettings
     /// <summary>An emergency trim closes down to this share of low water.</summary>
     public double EmergencyTargetFraction { get; init; } = 0.5;
 
+    /// <summary>
+    /// A round starts (above low water) when failed dials per second, averaged over a minute, reach this
+    /// share of <c>limits.dial-rate</c>; 0 turns the trigger off.
+    /// </summary>
+    public double FailedDialShare { get; init; } = 0.5;
+
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public TrimSettings Validate(int hardCap)
     {
@@ -35,6 +41,8 @@ public sealed record TrimSettings
         if (MemoryLimitBytes < 0) throw new PolicyConfigurationException("regulation.memory-limit-mb", $"must be >= 0, was {MemoryLimitBytes} bytes");
         if (EmergencyTargetFraction is < 0 or > 1 || double.IsNaN(EmergencyTargetFraction))
             throw new PolicyConfigurationException("regulation.emergency-target", $"must be in [0, 1], was {EmergencyTargetFraction}");
+        if (FailedDialShare is < 0 or > 1 || double.IsNaN(FailedDialShare))
+            throw new PolicyConfigurationException("regulation.failed-dial-share", $"must be in [0, 1] (0 = off), was {FailedDialShare}");
         if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("trim.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
         return this;
     }

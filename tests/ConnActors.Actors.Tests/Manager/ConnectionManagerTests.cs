@@ -55,7 +55,7 @@ public class ConnectionManagerTests : Akka.TestKit.Xunit2.TestKit
         foreach (var client in clients) client.Manager.Tell(new DialPeer(hub.Host.PeerId, [NodeFixture.AddressOf(hub)]));
 
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).TrimsByReason.Values.Sum() > 0, TimeSpan.FromSeconds(20),
-            $"a trim round; {System.Text.Json.JsonSerializer.Serialize(await NodeFixture.StatusAsync(hub))} client: {System.Text.Json.JsonSerializer.Serialize(await NodeFixture.StatusAsync(clients[0]))} {System.Text.Json.JsonSerializer.Serialize(await DialQueueStatusAsync(clients[0]))}");
+            async () => $"a trim round; {System.Text.Json.JsonSerializer.Serialize(await NodeFixture.StatusAsync(hub))} client: {System.Text.Json.JsonSerializer.Serialize(await NodeFixture.StatusAsync(clients[0]))} {System.Text.Json.JsonSerializer.Serialize(await DialQueueStatusAsync(clients[0]))}");
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Counts.Connections <= 13, TimeSpan.FromSeconds(10), "trimmed below high water");
         var status = await NodeFixture.StatusAsync(hub);
         Assert.True(status.Counts.Connections >= status.Counts.LowWater, $"{status.Counts.Connections} below low water");

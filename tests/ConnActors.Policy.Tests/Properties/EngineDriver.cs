@@ -188,7 +188,8 @@ internal sealed class EngineDriver
         Assert.True(_engine.Connections <= Math.Max(countBefore, _engine.Connections));
     }
 
-    private int OutboundConnections() => _connections.Count(c => c.Direction == ConnectionDirection.Outbound);
+    // Friends and protected peers have their own reserve: the outbound reserve is about ordinary peers.
+    private int OutboundConnections() => _connections.Count(c => c.Direction == ConnectionDirection.Outbound && !_privileged.Contains(c.Peer.Value));
 
     private void EmergencyTrim(int target)
     {
