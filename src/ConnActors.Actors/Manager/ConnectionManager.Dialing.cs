@@ -11,6 +11,9 @@ public sealed partial class ConnectionManager
     // Outbound connections that consumed a pending dial when they were registered; the dial's own result,
     // arriving later, must then not release that dial a second time.
     private readonly HashSet<long> _dialConsumers = new();
+    // Dials made directly on the host (not through the queue) admitted at the outbound peer gate: no
+    // DialFinished will come for them, so a failure reported by the host releases their slot.
+    private readonly Dictionary<PeerKey, int> _directDials = new();
 
     private void ReceiveDialing()
     {
@@ -21,6 +24,15 @@ public sealed partial class ConnectionManager
         });
         Receive<RequestDialAdmission>(OnDialAdmission);
         Receive<DialFinished>(OnDialFinished);
+    }
+
+    private void CountDirectDial(PeerKey key) => _directDials[key] = _directDials.GetValueOrDefault(key) + 1;
+
+    private bool TakeDirectDial(PeerKey key)
+    {
+        if (!_directDials.TryGetValue(key, out int dials)) return false;
+        if (dials == 1) _directDials.Remove(key); else _directDials[key] = dials - 1;
+        return true;
     }
 
     private void ReleasePendingDial(PeerKey key)

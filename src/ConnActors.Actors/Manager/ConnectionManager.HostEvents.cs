@@ -64,6 +64,7 @@ public sealed partial class ConnectionManager
             if (dials == 1) _pendingDials.Remove(key); else _pendingDials[key] = dials - 1;
             _policy.CompleteOutbound(key, success: true, Now);
             _dialConsumers.Add(connection.Id);
+            TakeDirectDial(key);
         }
         else
         {
@@ -94,7 +95,12 @@ public sealed partial class ConnectionManager
 
     private void OnFailed(HostConnectionFailed failed)
     {
-        if (failed.Direction != ConnectionDirection.Inbound) return;
+        if (failed.Direction == ConnectionDirection.Outbound)
+        {
+            // Only a direct dial that passed the outbound peer gate holds a slot; queue dials end with DialFinished.
+            if (failed.Remote.PeerId is { } peer && _keys.TryGetKey(peer, out var dialed) && TakeDirectDial(dialed)) ReleasePendingDial(dialed);
+            return;
+        }
         if (!_pendingInbound.Remove(failed.Remote.ToString(), out var pending)) return;
         if (pending.Key is { } key)
         {
