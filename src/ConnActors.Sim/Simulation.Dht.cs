@@ -128,7 +128,7 @@ internal sealed partial class Simulation
                 Metrics.DhtStarvations++;
                 return 0;
             }
-            if (slot.Victim != default && slot.Outcome == Policy.Quotas.SlotOutcome.GrantedAfterReclaim && _links.Connected(node, slot.Victim.Value))
+            if (slot.HasVictim && _links.Connected(node, slot.Victim.Value))
             {
                 Close(node, slot.Victim.Value, CloseReason.Reclaim);
                 Metrics.ReclaimCloses++;

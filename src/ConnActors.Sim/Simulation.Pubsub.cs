@@ -138,7 +138,7 @@ internal sealed partial class Simulation
             Metrics.PubsubStarvations++;
             return false;
         }
-        if (decision.Outcome == Policy.Quotas.SlotOutcome.GrantedAfterReclaim && _links.Connected(node, decision.Victim.Value))
+        if (decision.HasVictim && _links.Connected(node, decision.Victim.Value))
         {
             Close(node, decision.Victim.Value, CloseReason.Reclaim);
             Metrics.ReclaimCloses++;

@@ -74,7 +74,7 @@ public sealed partial class ConnectionManager
             CountRefusal($"Stream{decision.Outcome}");
             return GateDecision.Refuse($"{check.Protocol}: {decision.Outcome}");
         }
-        if (decision.Outcome == SlotOutcome.GrantedAfterReclaim) Reclaim(decision.Victim);
+        if (decision.HasVictim) Reclaim(decision.Victim);
         _supervisors[subsystem].Tell(new StreamClaimed(check.Peer));
         return GateDecision.Allow;
     }

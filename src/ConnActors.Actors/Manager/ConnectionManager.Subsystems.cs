@@ -21,7 +21,7 @@ public sealed partial class ConnectionManager
             {
                 var key = _keys.KeyFor(slot.Peer);
                 var decision = _policy.RequestSlot(request.Subsystem, key, now);
-                if (decision.Outcome == SlotOutcome.GrantedAfterReclaim) Reclaim(decision.Victim);
+                if (decision.HasVictim) Reclaim(decision.Victim);
                 reply = new SlotReply(slot.Peer, decision.Outcome);
                 break;
             }

@@ -10,9 +10,10 @@ public sealed partial class ConnectionManagerPolicy
 
     /// <summary>
     /// A subsystem asks for a slot on <paramref name="peer"/>. A connected peer costs no connection;
-    /// otherwise the node must have room (or, for a subsystem below its reservation, a borrowed slot is
-    /// reclaimed: the decision names the victim, already marked as closing). A granted slot is claimed
-    /// at once; when the peer later goes away its claims are released.
+    /// otherwise the node must have room, or a victim is named (already marked as closing): for a
+    /// subsystem below its reservation, a peer held only by subsystems above theirs (a reclaim); for one
+    /// above, an unassigned peer — a subsystem's need outranks a connection no subsystem uses. A granted
+    /// slot is claimed at once; when the peer later goes away its claims are released.
     /// </summary>
     public SlotDecision RequestSlot(SubsystemId subsystem, PeerKey peer, long nowMs)
     {
@@ -25,18 +26,23 @@ public sealed partial class ConnectionManagerPolicy
         bool room = Occupancy < Limits.HardCap
             && (privileged || OrdinaryOccupancy < OrdinaryCap);
         var outcome = _quotas.Decide(subsystem, needsNewConnection: !connected, roomForNewConnection: room);
-        PeerKey victim = default;
+        PeerKey? victim = null;
         if (outcome == SlotOutcome.GrantedAfterReclaim)
         {
-            if (_planner.ReclaimVictim(nowMs) is not { } chosen) return new SlotDecision(SlotOutcome.DeniedNoCapacity);
-            victim = chosen;
-            MarkClosing(victim);
+            victim = _planner.ReclaimVictim(nowMs);
+            if (victim is null) return new SlotDecision(SlotOutcome.DeniedNoCapacity);
+        }
+        else if (outcome == SlotOutcome.DeniedNoCapacity && _planner.UnassignedVictim(nowMs) is { } unassigned)
+        {
+            outcome = SlotOutcome.Borrowed;
+            victim = unassigned;
         }
         if (outcome is SlotOutcome.DeniedAtMaximum or SlotOutcome.DeniedNoCapacity) return new SlotDecision(outcome);
+        if (victim is { } v) MarkClosing(v);
         ref var claimed = ref _peers.Track(peer);
         claimed.SubsystemClaims |= subsystem.Bit;
         _quotas.Claim(subsystem);
-        return new SlotDecision(outcome, victim);
+        return new SlotDecision(outcome, victim ?? default, victim is not null);
     }
 
     /// <summary>The subsystem no longer needs <paramref name="peer"/>.</summary>

@@ -6,7 +6,11 @@ public enum SlotOutcome : byte
     /// <summary>Granted within the subsystem's reservation.</summary>
     Granted,
 
-    /// <summary>Granted from unreserved (or idle reserved) capacity; it may be reclaimed later.</summary>
+    /// <summary>
+    /// Granted from unreserved (or idle reserved) capacity; it may be reclaimed later. When the node is
+    /// full, <see cref="SlotDecision.Victim"/> (<see cref="SlotDecision.HasVictim"/>) is an unassigned
+    /// peer — one no subsystem claims — that the caller closes first.
+    /// </summary>
     Borrowed,
 
     /// <summary>Granted within the reservation, but the node is full: the caller must first close
@@ -16,12 +20,12 @@ public enum SlotOutcome : byte
     /// <summary>Refused: the subsystem already holds its maximum.</summary>
     DeniedAtMaximum,
 
-    /// <summary>Refused: no capacity left and nothing the subsystem may reclaim.</summary>
+    /// <summary>Refused: no capacity left, nothing the subsystem may reclaim and no unassigned peer to evict.</summary>
     DeniedNoCapacity,
 }
 
-/// <summary>A slot decision, with the peer to close when a reclaim is required.</summary>
-public readonly record struct SlotDecision(SlotOutcome Outcome, PeerKey Victim = default)
+/// <summary>A slot decision, with the peer to close first when <paramref name="HasVictim"/> (a reclaim or an eviction).</summary>
+public readonly record struct SlotDecision(SlotOutcome Outcome, PeerKey Victim = default, bool HasVictim = false)
 {
     /// <summary>True when the slot is the subsystem's now (after closing the victim, if any).</summary>
     public bool IsGranted => Outcome <= SlotOutcome.GrantedAfterReclaim;

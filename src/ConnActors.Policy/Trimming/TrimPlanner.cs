@@ -98,6 +98,25 @@ internal sealed class TrimPlanner
         return best is { } b ? new PeerKey(b.Peer) : null;
     }
 
+    /// <summary>
+    /// The cheapest peer no subsystem claims (a finished burst's or an unassigned one), never one that
+    /// would take our dialed peers below the outbound reserve: room for a subsystem when the node is full.
+    /// </summary>
+    public PeerKey? UnassignedVictim(long nowMs)
+    {
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
+        Candidate? best = null;
+        for (int i = 0; i < candidateCount; i++)
+        {
+            var c = _candidates[i];
+            if (c.Class == 2) continue;
+            int outbound = _peers.At(c.Slot).Outbound;
+            if (c.Class != 0 && outbound > 0 && _openOutbound - outbound < _outboundReserve) continue;
+            if (best is null || c.CompareTo(best.Value) < 0) best = c;
+        }
+        return best is { } b ? new PeerKey(b.Peer) : null;
+    }
+
     private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
     {
         var candidates = _candidates.AsSpan(0, candidateCount);

@@ -77,10 +77,10 @@ public class BurstAndQuotaTests
         var pubsub = engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(6), QuotaAmount.Slots(10))).Id;
         for (int i = 0; i < ordinaryCap; i++)
         {
-            if (i < ordinaryCap - 1) Assert.True(engine.RequestSlot(dht, new PeerKey(i), 0).IsGranted); // the last one stays unassigned
+            Assert.True(engine.RequestSlot(i < ordinaryCap - 1 ? dht : pubsub, new PeerKey(i), 0).IsGranted);
             Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 0).Admitted);
         }
-        Assert.Equal(SlotOutcome.DeniedNoCapacity, engine.RequestSlot(dht, new PeerKey(999), 1).Outcome);
+        Assert.Equal(SlotOutcome.DeniedNoCapacity, engine.RequestSlot(dht, new PeerKey(999), 1).Outcome); // no peer is unassigned
 
         var reclaim = engine.RequestSlot(pubsub, new PeerKey(100), 1);
         Assert.Equal(SlotOutcome.GrantedAfterReclaim, reclaim.Outcome);
@@ -88,7 +88,38 @@ public class BurstAndQuotaTests
         Assert.True(engine.View(reclaim.Victim, 1)!.IsClosing);
         engine.ConnectionClosed(reclaim.Victim, ConnectionDirection.Outbound, Addresses.V4(reclaim.Victim.Value), 1);
         Assert.True(engine.AdmitOutbound(new PeerKey(100), Addresses.V4(100), 1).Admitted);
-        Assert.Equal(1, engine.Quotas.UsageOf(pubsub).Used);
+        Assert.Equal(2, engine.Quotas.UsageOf(pubsub).Used);
+    }
+
+    [Fact]
+    public void A_subsystem_above_its_reservation_evicts_an_unassigned_peer_when_the_node_is_full()
+    {
+        var engine = Engines.Small(hardCap: 40, trim: new TrimSettings { GracePeriodMs = 0 });
+        var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(2), QuotaAmount.Share(1))).Id;
+        var app = engine.Enroll(new QuotaRequest("app", QuotaAmount.Slots(0), QuotaAmount.Slots(10))).Id;
+        var ordinaryCap = engine.Settings.Limits.HardCap - engine.Settings.Limits.FriendReserve;
+        const int unassigned = 3;
+        for (int i = 0; i < ordinaryCap; i++)
+        {
+            if (i >= unassigned) Assert.True(engine.RequestSlot(dht, new PeerKey(i), 0).IsGranted);
+            Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 0).Admitted);
+        }
+        engine.RecordSignal(new PeerKey(0), Policy.Scoring.UsefulnessSignal.StreamOpened, 5, 0);
+
+        for (int request = 0; request < unassigned; request++)
+        {
+            var peer = new PeerKey(1_000 + request);
+            var decision = engine.RequestSlot(dht, peer, 1);
+            Assert.Equal(SlotOutcome.Borrowed, decision.Outcome);
+            Assert.True(decision.HasVictim);
+            Assert.InRange(decision.Victim.Value, 0, unassigned - 1);
+            Assert.True(engine.View(decision.Victim, 1)!.IsClosing);
+            engine.ConnectionClosed(decision.Victim, ConnectionDirection.Outbound, Addresses.V4(decision.Victim.Value), 1);
+            Assert.True(engine.AdmitOutbound(peer, Addresses.V4(1_000 + request), 1).Admitted);
+            if (request < unassigned - 1) Assert.NotEqual(0, decision.Victim.Value); // the useful unassigned peer goes last
+        }
+
+        Assert.Equal(SlotOutcome.DeniedNoCapacity, engine.RequestSlot(app, new PeerKey(2_000), 1).Outcome); // nothing unassigned is left
     }
 
     [Fact]

@@ -139,10 +139,14 @@ internal sealed class EngineDriver
     {
         var usage = _engine.Quotas.UsageOf(subsystem);
         var before = Usages();
+        var victimClaims = default(uint);
         var decision = _engine.RequestSlot(subsystem, peer, _now);
-        if (decision.Outcome == SlotOutcome.GrantedAfterReclaim)
+        if (decision.HasVictim) victimClaims = _engine.View(decision.Victim, _now)!.SubsystemClaims;
+        if (decision.HasVictim && decision.Outcome == SlotOutcome.Borrowed)
+            Assert.True(victimClaims == 0, "a borrowing subsystem may evict only a peer no subsystem claims");
+        if (decision.HasVictim)
         {
-            Assert.True(usage.Used < usage.Reserved, "only a subsystem below its reservation may reclaim");
+            Assert.True(decision.Outcome == SlotOutcome.Borrowed || usage.Used < usage.Reserved, "only a subsystem below its reservation may reclaim");
             Assert.DoesNotContain(decision.Victim.Value, _privileged);
             CloseAll(decision.Victim);
             foreach (var (id, used, reserved) in before)
