@@ -71,6 +71,38 @@ public class EngineInvariantProperties
         }, iter: 200);
 
     [Fact]
+    public void On_a_full_node_a_subsystem_above_its_reservation_evicts_an_unassigned_peer_whenever_one_may_go() =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 4], Gen.Int[0, 20].Array[34]).Sample((unassignedInbound, unassignedOutbound, usefulness) =>
+        {
+            // Hard cap 40: 34 inbound and 4 outbound (exactly the outbound reserve) fill the ordinary slots.
+            // Inbound peers are made useful, so an unassigned outbound peer is often the cheapest.
+            var engine = Engines.Small(hardCap: 40);
+            var limits = engine.Settings.Limits;
+            var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(2), QuotaAmount.Share(1))).Id;
+            var app = engine.Enroll(new QuotaRequest("app", QuotaAmount.Slots(0), QuotaAmount.Slots(10))).Id;
+            int inbound = limits.MaxInbound - limits.FriendReserve;
+            engine.ConnectInbound(0, inbound, 0);
+            for (int i = 0; i < inbound; i++) engine.RecordSignal(new PeerKey(i), UsefulnessSignal.SuccessfulQuery, usefulness[i % usefulness.Length], 0);
+            for (int i = inbound; i < inbound + limits.OutboundReserve; i++)
+                Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 0).Admitted);
+            bool Unassigned(int i) => i < unassignedInbound || (i >= inbound && i < inbound + unassignedOutbound);
+            for (int i = 0; i < inbound + limits.OutboundReserve; i++)
+                if (!Unassigned(i)) Assert.True(engine.RequestSlot(dht, new PeerKey(i), 0).IsGranted);
+
+            var decision = engine.RequestSlot(app, new PeerKey(10_000), 1);
+
+            // Our dialed peers sit exactly at the outbound reserve, so only an unassigned inbound peer may go.
+            if (unassignedInbound == 0)
+            {
+                Assert.Equal(SlotOutcome.DeniedNoCapacity, decision.Outcome);
+                return;
+            }
+            Assert.Equal(SlotOutcome.Borrowed, decision.Outcome);
+            Assert.True(decision.HasVictim);
+            Assert.InRange(decision.Victim.Value, 0, unassignedInbound - 1);
+        }, iter: 300);
+
+    [Fact]
     public void An_inbound_flood_never_takes_the_outbound_reserve() =>
         Gen.Select(Gen.Int[0, 100_000].Array[1, 2_000], Gen.Int[1, 3]).Sample((flood, modes) =>
         {
