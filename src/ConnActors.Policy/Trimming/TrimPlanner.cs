@@ -110,8 +110,7 @@ internal sealed class TrimPlanner
         {
             var c = _candidates[i];
             if (c.Class == 2) continue;
-            int outbound = _peers.At(c.Slot).Outbound;
-            if (c.Class != 0 && outbound > 0 && _openOutbound - outbound < _outboundReserve) continue;
+            if (WouldBreachOutboundReserve(c.Class, _peers.At(c.Slot).Outbound)) continue;
             if (best is null || c.CompareTo(best.Value) < 0) best = c;
         }
         return best is { } b ? new PeerKey(b.Peer) : null;
@@ -140,7 +139,7 @@ internal sealed class TrimPlanner
                 if (respectReservations)
                 {
                     if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
-                    if (c.Class != 0 && entry.Outbound > 0 && _openOutbound - entry.Outbound < _outboundReserve) continue;
+                    if (WouldBreachOutboundReserve(c.Class, entry.Outbound)) continue;
                     TakeSurplus(entry.SubsystemClaims);
                     _openOutbound -= entry.Outbound;
                 }
@@ -155,6 +154,10 @@ internal sealed class TrimPlanner
         }
         return closed;
     }
+
+    // Our dialed peers (a finished burst's aside) stay at or above the outbound reserve.
+    private bool WouldBreachOutboundReserve(byte candidateClass, int outbound) =>
+        candidateClass != 0 && outbound > 0 && _openOutbound - outbound < _outboundReserve;
 
     private bool ReleasesOnlySurplus(uint claims)
     {
