@@ -50,6 +50,18 @@ public sealed class HttpApiTests(ServingNode node) : IClassFixture<ServingNode>
     }
 
     [Fact]
+    public async Task A_subsystems_peers_are_listed_and_an_unknown_subsystem_is_not_found()
+    {
+        var dht = await Api.GetOkAsync("/api/subsystems/dht/peers");
+        Assert.Equal("dht", dht["name"]!.GetValue<string>());
+        Assert.Empty(dht["peers"]!.AsArray()); // this node holds no DHT peers
+
+        var unknown = await Api.GetAsync("/api/subsystems/nope/peers");
+        unknown.Expect(HttpStatusCode.NotFound);
+        Assert.Contains("'nope'", unknown.Json?["error"]?.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_health_and_trim_answer()
     {
         var status = await Api.GetOkAsync("/api/status");

@@ -43,6 +43,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapFriendEndpoints(client);
         api.MapPeerEndpoints(client);
         api.MapRegulationEndpoints(client);
+        api.MapSubsystemEndpoints(client);
         app.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
 
         try

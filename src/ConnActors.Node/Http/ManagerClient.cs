@@ -6,11 +6,15 @@ namespace ConnActors.Node.Http;
 /// <summary>Asks the connection manager on behalf of a request (never blocking) and turns failures into error answers.</summary>
 internal sealed class ManagerClient(IActorRef manager, TimeSpan timeout)
 {
-    public async Task<(ManagerStatus? Status, IResult? Error)> StatusAsync(CancellationToken cancel)
+    public Task<(ManagerStatus? Status, IResult? Error)> StatusAsync(CancellationToken cancel) =>
+        AskAsync<ManagerStatus>(GetManagerStatus.Instance, cancel);
+
+    /// <summary>Asks the manager (or <paramref name="target"/>, one of its children) a question.</summary>
+    public async Task<(T? Answer, IResult? Error)> AskAsync<T>(object question, CancellationToken cancel, IActorRef? target = null) where T : class
     {
         try
         {
-            return (await manager.Ask<ManagerStatus>(GetManagerStatus.Instance, timeout, cancel), null);
+            return (await (target ?? manager).Ask<T>(question, timeout, cancel), null);
         }
         catch (Exception e) when (ErrorFor(e) is { } error)
         {
