@@ -2,6 +2,7 @@ using Akka.Actor;
 using ConnActors.Actors.Dialing;
 using ConnActors.Actors.Host;
 using ConnActors.Actors.Peers;
+using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
 
 namespace ConnActors.Actors.Manager;
@@ -11,9 +12,10 @@ public sealed partial class ConnectionManager
     // Outbound connections that consumed a pending dial when they were registered; the dial's own result,
     // arriving later, must then not release that dial a second time.
     private readonly HashSet<long> _dialConsumers = new();
-    // Dials made directly on the host (not through the queue) admitted at the outbound peer gate: no
-    // DialFinished will come for them, so a failure reported by the host releases their slot.
-    private readonly Dictionary<PeerKey, int> _directDials = new();
+    // Dials made directly on the host (not through the queue) admitted at the outbound peer gate, by
+    // transport address and peer: no DialFinished will come for them, so a failure the host reports
+    // (for the address it dialed, with or without /p2p) releases their slot.
+    private readonly Dictionary<(string Address, PeerKey Key), int> _directDials = new();
 
     private void ReceiveDialing()
     {
@@ -26,13 +28,33 @@ public sealed partial class ConnectionManager
         Receive<DialFinished>(OnDialFinished);
     }
 
-    private void CountDirectDial(PeerKey key) => _directDials[key] = _directDials.GetValueOrDefault(key) + 1;
+    private static string TransportOf(Multiaddr address) => address.WithoutPeerId().ToString();
 
-    private bool TakeDirectDial(PeerKey key)
+    private void CountDirectDial(Multiaddr remote, PeerKey key)
     {
-        if (!_directDials.TryGetValue(key, out int dials)) return false;
-        if (dials == 1) _directDials.Remove(key); else _directDials[key] = dials - 1;
+        var dial = (TransportOf(remote), key);
+        _directDials[dial] = _directDials.GetValueOrDefault(dial) + 1;
+    }
+
+    private bool TakeDirectDial(Multiaddr remote, PeerKey key)
+    {
+        var dial = (TransportOf(remote), key);
+        if (!_directDials.TryGetValue(dial, out int dials)) return false;
+        if (dials == 1) _directDials.Remove(dial); else _directDials[dial] = dials - 1;
         return true;
+    }
+
+    // A failed dial to an address without /p2p: the peer is whoever we admitted at that address.
+    private PeerKey? TakeDirectDialTo(Multiaddr remote)
+    {
+        string address = TransportOf(remote);
+        foreach (var dial in _directDials.Keys)
+        {
+            if (dial.Address != address) continue;
+            TakeDirectDial(remote, dial.Key);
+            return dial.Key;
+        }
+        return null;
     }
 
     private void ReleasePendingDial(PeerKey key)

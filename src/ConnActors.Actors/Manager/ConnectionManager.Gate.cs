@@ -60,7 +60,7 @@ public sealed partial class ConnectionManager
             return GateDecision.Refuse(verdict.Reason.ToString());
         }
         _pendingDials[key] = _pendingDials.GetValueOrDefault(key) + 1;
-        CountDirectDial(key);
+        CountDirectDial(check.Remote, key);
         return GateDecision.Allow;
     }
 

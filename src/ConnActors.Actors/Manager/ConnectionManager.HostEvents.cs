@@ -64,7 +64,7 @@ public sealed partial class ConnectionManager
             if (dials == 1) _pendingDials.Remove(key); else _pendingDials[key] = dials - 1;
             _policy.CompleteOutbound(key, success: true, Now);
             _dialConsumers.Add(connection.Id);
-            TakeDirectDial(key);
+            TakeDirectDial(connection.RemoteAddress, key);
         }
         else
         {
@@ -98,7 +98,10 @@ public sealed partial class ConnectionManager
         if (failed.Direction == ConnectionDirection.Outbound)
         {
             // Only a direct dial that passed the outbound peer gate holds a slot; queue dials end with DialFinished.
-            if (failed.Remote.PeerId is { } peer && _keys.TryGetKey(peer, out var dialed) && TakeDirectDial(dialed)) ReleasePendingDial(dialed);
+            Policy.PeerKey? dialed = failed.Remote.PeerId is { } peer
+                ? (_keys.TryGetKey(peer, out var peerKey) && TakeDirectDial(failed.Remote, peerKey) ? peerKey : null)
+                : TakeDirectDialTo(failed.Remote);
+            if (dialed is { } released) ReleasePendingDial(released);
             return;
         }
         if (!_pendingInbound.Remove(failed.Remote.ToString(), out var pending)) return;

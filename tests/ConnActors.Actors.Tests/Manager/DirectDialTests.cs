@@ -25,6 +25,7 @@ public class DirectDialTests : Akka.TestKit.Xunit2.TestKit
         for (int i = 0; i < 3; i++)
         {
             await Assert.ThrowsAsync<HandshakeFailedException>(() => node.Host.DialPeerAsync(refuser.PeerId, [refuser.ListenAddresses[0]]));
+            await Assert.ThrowsAsync<HandshakeFailedException>(() => node.Host.DialAsync(refuser.ListenAddresses[0])); // no /p2p in the address
         }
 
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(node)).Counts.PendingOutbound == 0, TimeSpan.FromSeconds(10),
