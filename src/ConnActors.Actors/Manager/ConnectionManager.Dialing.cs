@@ -44,14 +44,18 @@ public sealed partial class ConnectionManager
         return true;
     }
 
-    // A failed dial to an address without /p2p: the peer is whoever we admitted at that address.
-    private PeerKey? TakeDirectDialTo(Multiaddr remote)
+    // The direct dial a failure reported for <paramref name="remote"/> belongs to: by address and peer
+    // when the address names one (by peer alone if the host dialed a name the gate saw resolved),
+    // otherwise whoever we admitted at that address.
+    private PeerKey? TakeFailedDirectDial(Multiaddr remote, PeerKey? peer)
     {
+        if (peer is { } key && TakeDirectDial(remote, key)) return key;
         string address = TransportOf(remote);
         foreach (var dial in _directDials.Keys)
         {
-            if (dial.Address != address) continue;
-            TakeDirectDial(remote, dial.Key);
+            if (peer is { } p ? dial.Key != p : dial.Address != address) continue;
+            int dials = _directDials[dial];
+            if (dials == 1) _directDials.Remove(dial); else _directDials[dial] = dials - 1;
             return dial.Key;
         }
         return null;

@@ -98,10 +98,13 @@ public sealed partial class ConnectionManager
         if (failed.Direction == ConnectionDirection.Outbound)
         {
             // Only a direct dial that passed the outbound peer gate holds a slot; queue dials end with DialFinished.
-            Policy.PeerKey? dialed = failed.Remote.PeerId is { } peer
-                ? (_keys.TryGetKey(peer, out var peerKey) && TakeDirectDial(failed.Remote, peerKey) ? peerKey : null)
-                : TakeDirectDialTo(failed.Remote);
-            if (dialed is { } released) ReleasePendingDial(released);
+            Policy.PeerKey? named = null;
+            if (failed.Remote.PeerId is { } peer)
+            {
+                if (!_keys.TryGetKey(peer, out var dialedKey)) return; // never admitted: it holds no slot
+                named = dialedKey;
+            }
+            if (TakeFailedDirectDial(failed.Remote, named) is { } released) ReleasePendingDial(released);
             return;
         }
         if (!_pendingInbound.Remove(failed.Remote.ToString(), out var pending)) return;
