@@ -54,7 +54,7 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
     {
         if (dial.Addresses.Count == 0)
         {
-            _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, "no address to dial"));
+            _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, "no address to dial", Admitted: false));
             return;
         }
         _targets[dial.Key] = (dial.Peer, dial.Addresses);
@@ -62,7 +62,7 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
         if (result == EnqueueResult.QueueFull)
         {
             _targets.Remove(dial.Key);
-            _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, "dial queue full"));
+            _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, "dial queue full", Admitted: false));
             return;
         }
         PumpQueue();
@@ -87,7 +87,7 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
         if (!admission.Admitted)
         {
             Finish(admission.Key, success: false);
-            _manager.Tell(new DialFinished(admission.Key, target.Peer, null, $"refused: {admission.Reason}"));
+            _manager.Tell(new DialFinished(admission.Key, target.Peer, null, $"refused: {admission.Reason}", Admitted: false));
             return;
         }
         var key = admission.Key;
@@ -107,7 +107,7 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
             _log.Debug("dial to {0} failed ({1}); no redial before {2} ms from now", target.Peer, result.Failure, until - now);
         }
         Finish(result.Key, result.Connection is not null);
-        _manager.Tell(new DialFinished(result.Key, target.Peer, result.Connection, result.Failure));
+        _manager.Tell(new DialFinished(result.Key, target.Peer, result.Connection, result.Failure, Admitted: true));
     }
 
     private void Finish(PeerKey key, bool success)

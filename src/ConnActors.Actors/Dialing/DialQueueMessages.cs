@@ -21,8 +21,11 @@ internal sealed record RequestDialAdmission(PeerKey Key, PeerId Peer, Multiaddr 
 /// <summary>The manager's answer to <see cref="RequestDialAdmission"/>.</summary>
 internal sealed record DialAdmission(PeerKey Key, bool Admitted, string? Reason);
 
-/// <summary>A dial the manager admitted finished (dial queue to manager).</summary>
-internal sealed record DialFinished(PeerKey Key, PeerId Peer, Libp2pConnection? Connection, string? Failure);
+/// <summary>
+/// A queued dial ended (dial queue to manager): <paramref name="Admitted"/> when the manager had admitted
+/// it (its slot is then released on failure), otherwise it never got that far.
+/// </summary>
+internal sealed record DialFinished(PeerKey Key, PeerId Peer, Libp2pConnection? Connection, string? Failure, bool Admitted);
 
 /// <summary>Asks the dial queue for its counters; answered with <see cref="DialQueueStatus"/>.</summary>
 internal sealed record GetDialQueueStatus

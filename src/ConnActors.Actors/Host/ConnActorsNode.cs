@@ -40,8 +40,7 @@ public sealed class ConnActorsNode : IAsyncDisposable
             DialTimeout = settings.Libp2p.DialTimeout,
             HandshakeTimeout = settings.Libp2p.HandshakeTimeout,
             IdleBeforeHandshakeTimeout = settings.Libp2p.IdleBeforeHandshakeTimeout,
-            // The policy caps pending handshakes; the host's own cap is only a backstop above it.
-            MaxPendingInboundHandshakes = Math.Max(settings.Policy.Limits.MaxPendingHandshakes * 2, 16),
+            MaxPendingInboundHandshakes = settings.Policy.Limits.HostPendingHandshakeBackstop,
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));

@@ -96,9 +96,7 @@ public sealed partial class ConnectionManager
             _dialConsumers.Remove(connection.Id);
             return;
         }
-        bool admitted = !(finished.Failure?.StartsWith("refused:", StringComparison.Ordinal) ?? false)
-            && finished.Failure is not ("no address to dial" or "dial queue full");
-        if (admitted) ReleasePendingDial(finished.Key);
+        if (finished.Admitted) ReleasePendingDial(finished.Key);
         if (_peerActors.TryGetValue(finished.Key, out var actor)) actor.Tell(new PeerDialFailed(finished.Failure ?? "failed"));
     }
 }

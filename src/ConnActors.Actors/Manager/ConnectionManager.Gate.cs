@@ -8,6 +8,9 @@ namespace ConnActors.Actors.Manager;
 
 public sealed partial class ConnectionManager
 {
+    // The IPs of the friends' addresses, rebuilt when friends change rather than parsed on every inbound attempt.
+    private readonly HashSet<Policy.Admission.RemoteAddress> _friendIps = new();
+
     private void ReceiveGateQuestions()
     {
         Receive<CheckInboundAddress>(m => Sender.Tell(OnCheckInboundAddress(m)));
@@ -19,7 +22,7 @@ public sealed partial class ConnectionManager
     private GateDecision OnCheckInboundAddress(CheckInboundAddress check)
     {
         var address = Addresses.ToRemoteAddress(check.Remote);
-        var verdict = _policy.CheckInboundAddress(address, Now, privilegedAddress: IsFriendAddress(check.Remote));
+        var verdict = _policy.CheckInboundAddress(address, Now, privilegedAddress: _friendIps.Contains(address));
         if (!verdict.Admitted)
         {
             CountRefusal(verdict.Reason);
@@ -79,17 +82,12 @@ public sealed partial class ConnectionManager
         return GateDecision.Allow;
     }
 
-    private bool IsFriendAddress(Libp2p.Multiaddress.Multiaddr remote)
+    private void RebuildFriendIps()
     {
-        if (_friends.Count == 0) return false;
-        var ip = Addresses.ToRemoteAddress(remote);
+        _friendIps.Clear();
         foreach (var addresses in _friends.Values)
         {
-            foreach (var address in addresses)
-            {
-                if (Addresses.ToRemoteAddress(address) == ip) return true;
-            }
+            foreach (var address in addresses) _friendIps.Add(Addresses.ToRemoteAddress(address));
         }
-        return false;
     }
 }

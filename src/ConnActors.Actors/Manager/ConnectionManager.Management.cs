@@ -26,6 +26,7 @@ public sealed partial class ConnectionManager
         {
             if (_keys.TryGetKey(m.Peer, out var key) && _friends.Remove(key))
             {
+                RebuildFriendIps();
                 _policy.SetFriend(key, false, Now);
                 _peerActors.GetValueOrDefault(key)?.Tell(StopBeingFriend.Instance);
             }
@@ -78,6 +79,7 @@ public sealed partial class ConnectionManager
         var key = _keys.KeyFor(peer);
         var addresses = _friends.TryGetValue(key, out var known) ? known.Append(address).Distinct().ToList() : new List<Multiaddr> { address };
         _friends[key] = addresses;
+        RebuildFriendIps();
         _policy.SetFriend(key, true, Now);
         PeerActorFor(key, peer).Tell(new BecomeFriend(addresses));
     }

@@ -100,11 +100,8 @@ internal sealed class QuotaSupervisor : ReceiveActor
         reply.ReplyTo.Ref.Tell(answer);
     }
 
-    private PeerId? LeastUsefulOtherThan(PeerId peer)
-    {
-        var ranked = _scorer.Rank(_held.Where(p => !p.Equals(peer)), _clock.NowMs);
-        return ranked.Count > 0 ? ranked[0].Peer : null;
-    }
+    private PeerId? LeastUsefulOtherThan(PeerId peer) =>
+        _scorer.TryLeastUseful(_held.Where(p => !p.Equals(peer)), _clock.NowMs, out var least) ? least : null;
 
     private void Forget(PeerId peer)
     {

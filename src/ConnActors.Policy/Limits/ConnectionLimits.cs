@@ -41,6 +41,12 @@ public sealed record ConnectionLimits
     public int MaxInbound => HardCap - OutboundReserve;
 
     /// <summary>
+    /// The libp2p host's own cap on pending inbound handshakes: only a backstop above
+    /// <see cref="MaxPendingHandshakes"/>, which the policy enforces at the address gate.
+    /// </summary>
+    public int HostPendingHandshakeBackstop => Math.Max(MaxPendingHandshakes * 2, 16);
+
+    /// <summary>
     /// Limits derived from a hard cap alone: high water at 85%, low water at 70%, outbound reserve 10%,
     /// friend reserve 5% (at least one each where the cap allows), pending handshakes 1/8 of the cap.
     /// </summary>

@@ -38,6 +38,21 @@ public sealed class SubsystemScorer<TPeer> where TPeer : notnull
     /// <summary>Forgets a peer the subsystem no longer holds.</summary>
     public void Forget(TPeer peer) => _signals.Remove(peer);
 
+    /// <summary>The least useful of <paramref name="peers"/> (the first one on ties); false when there is none.</summary>
+    public bool TryLeastUseful(IEnumerable<TPeer> peers, long nowMs, out TPeer least)
+    {
+        least = default!;
+        double lowest = double.PositiveInfinity;
+        bool found = false;
+        foreach (var peer in peers)
+        {
+            double score = Score(peer, nowMs);
+            if (found && score >= lowest) continue;
+            (least, lowest, found) = (peer, score, true);
+        }
+        return found;
+    }
+
     /// <summary>
     /// <paramref name="peers"/> with their scores, least useful first; ties keep the given order
     /// (allocates; for queries and replacements, not for hot paths).

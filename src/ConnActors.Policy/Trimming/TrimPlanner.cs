@@ -86,31 +86,26 @@ internal sealed class TrimPlanner
     /// <summary>The cheapest peer whose every claim is by a subsystem above its reservation (for a reclaim).</summary>
     public PeerKey? ReclaimVictim(long nowMs)
     {
-        int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
-        Candidate? best = null;
-        for (int i = 0; i < candidateCount; i++)
-        {
-            var c = _candidates[i];
-            if (!ReleasesOnlySurplus(_peers.At(c.Slot).SubsystemClaims)) continue;
-            if (best is null || c.CompareTo(best.Value) < 0) best = c;
-        }
-        return best is { } b ? new PeerKey(b.Peer) : null;
+        return Cheapest(nowMs, static (planner, c) => planner.ReleasesOnlySurplus(planner._peers.At(c.Slot).SubsystemClaims));
     }
 
     /// <summary>
     /// The cheapest peer no subsystem claims (a finished burst's or an unassigned one), never one that
     /// would take our dialed peers below the outbound reserve: room for a subsystem when the node is full.
     /// </summary>
-    public PeerKey? UnassignedVictim(long nowMs)
+    public PeerKey? UnassignedVictim(long nowMs) =>
+        Cheapest(nowMs, static (planner, c) => c.Class != 2 && !planner.WouldBreachOutboundReserve(c.Class, planner._peers.At(c.Slot).Outbound));
+
+    // One candidate pass and a minimum: a single victim needs no selection.
+    private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, Candidate, bool> eligible)
     {
         int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
         Candidate? best = null;
         for (int i = 0; i < candidateCount; i++)
         {
             var c = _candidates[i];
-            if (c.Class == 2) continue;
-            if (WouldBreachOutboundReserve(c.Class, _peers.At(c.Slot).Outbound)) continue;
+            if (!eligible(this, c)) continue;
             if (best is null || c.CompareTo(best.Value) < 0) best = c;
         }
         return best is { } b ? new PeerKey(b.Peer) : null;

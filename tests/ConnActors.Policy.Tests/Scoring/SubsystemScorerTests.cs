@@ -47,6 +47,19 @@ public class SubsystemScorerTests
     }
 
     [Fact]
+    public void The_least_useful_peer_is_the_first_of_the_ranking()
+    {
+        var scorer = new SubsystemScorer<string>(Settings);
+        scorer.Record("busy", UsefulnessSignal.SuccessfulQuery, 5, 0);
+        string[] peers = ["busy", "idle-1", "idle-2"];
+
+        Assert.True(scorer.TryLeastUseful(peers, 0, out var least));
+        Assert.Equal(scorer.Rank(peers, 0)[0].Peer, least);
+        Assert.Equal("idle-1", least);
+        Assert.False(scorer.TryLeastUseful([], 0, out _));
+    }
+
+    [Fact]
     public void A_forgotten_peer_starts_again_from_zero()
     {
         var scorer = new SubsystemScorer<string>(Settings);
