@@ -20,4 +20,10 @@ public sealed class PolicyConfigurationException : Exception
 
     /// <summary>Why the value was rejected.</summary>
     public string Reason { get; }
+
+    /// <summary>Throws for <paramref name="key"/> with <paramref name="reason"/> unless <paramref name="condition"/> holds.</summary>
+    public static void Require(bool condition, string key, string reason)
+    {
+        if (!condition) throw new PolicyConfigurationException(key, reason);
+    }
 }

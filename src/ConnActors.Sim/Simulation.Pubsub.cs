@@ -114,7 +114,7 @@ internal sealed partial class Simulation
         _meshCount[node]--;
         // go's BasicConnMgr forgets a peer's tags with its last connection; untagging would only
         // create a temporary entry there. v2 and js-like keep tags apart from connections.
-        if (_engines[node] is { } engine and not Policy.Baseline.BasicConnectionManager) engine.SetTag(new PeerKey(peer), MeshTag, 0, _now);
+        if (_engines[node] is { } engine and not Baselines.BasicConnectionManager) engine.SetTag(new PeerKey(peer), MeshTag, 0, _now);
         ReleasePubsubSlot(node, peer);
         if (_nodes.Online[node] && _meshCount[node] < DLow)
             _queue.Schedule(_now + HeartbeatMs, EventKind.MeshRepair, node, _nodes.SessionNumber[node]);

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ConnActors.Policy;
 using ConnActors.Policy.Admission;
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 

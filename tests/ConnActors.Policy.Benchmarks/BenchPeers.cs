@@ -1,6 +1,6 @@
 using ConnActors.Policy;
 using ConnActors.Policy.Admission;
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 using ConnActors.Policy.Scoring;

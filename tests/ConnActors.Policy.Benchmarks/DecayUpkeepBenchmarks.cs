@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using ConnActors.Policy;
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 
 namespace ConnActors.Policy.Benchmarks;

@@ -24,9 +24,9 @@ public static class AutoScale
     /// <summary>The hard cap for a machine with <paramref name="memoryBytes"/> and <paramref name="fileDescriptors"/>.</summary>
     public static int HardCapFor(long memoryBytes, long fileDescriptors, long budgetPerConnectionBytes = DefaultBudgetPerConnectionBytes)
     {
-        ConnectionLimits.Require(memoryBytes > 0, "limits.autoscale.memory", $"must be positive, was {memoryBytes}");
-        ConnectionLimits.Require(fileDescriptors > 0, "limits.autoscale.file-descriptors", $"must be positive, was {fileDescriptors}");
-        ConnectionLimits.Require(budgetPerConnectionBytes > 0, "limits.autoscale.budget-per-connection", $"must be positive, was {budgetPerConnectionBytes}");
+        PolicyConfigurationException.Require(memoryBytes > 0, "limits.autoscale.memory", $"must be positive, was {memoryBytes}");
+        PolicyConfigurationException.Require(fileDescriptors > 0, "limits.autoscale.file-descriptors", $"must be positive, was {fileDescriptors}");
+        PolicyConfigurationException.Require(budgetPerConnectionBytes > 0, "limits.autoscale.budget-per-connection", $"must be positive, was {budgetPerConnectionBytes}");
         long byFds = fileDescriptors / 2;
         long byMemory = memoryBytes / 8 / budgetPerConnectionBytes;
         return (int)Math.Clamp(Math.Min(byFds, byMemory), MinimumCap, MaximumCap);

@@ -71,30 +71,25 @@ public sealed record ConnectionLimits
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first incoherent setting.</summary>
     public ConnectionLimits Validate()
     {
-        Require(HardCap >= 8, "limits.hard-cap", $"must be at least 8, was {HardCap}");
-        Require(HighWater > 0 && HighWater < HardCap, "limits.high-water",
+        PolicyConfigurationException.Require(HardCap >= 8, "limits.hard-cap", $"must be at least 8, was {HardCap}");
+        PolicyConfigurationException.Require(HighWater > 0 && HighWater < HardCap, "limits.high-water",
             $"must be above 0 and below limits.hard-cap ({HardCap}), was {HighWater}");
-        Require(LowWater > 0 && LowWater < HighWater, "limits.low-water",
+        PolicyConfigurationException.Require(LowWater > 0 && LowWater < HighWater, "limits.low-water",
             $"must be above 0 and below limits.high-water ({HighWater}), was {LowWater}");
-        Require(OutboundReserve >= 0 && OutboundReserve < HardCap, "limits.outbound-reserve",
+        PolicyConfigurationException.Require(OutboundReserve >= 0 && OutboundReserve < HardCap, "limits.outbound-reserve",
             $"must be in [0, limits.hard-cap) = [0, {HardCap}), was {OutboundReserve}");
-        Require(FriendReserve >= 0 && FriendReserve < HardCap, "limits.friend-reserve",
+        PolicyConfigurationException.Require(FriendReserve >= 0 && FriendReserve < HardCap, "limits.friend-reserve",
             $"must be in [0, limits.hard-cap) = [0, {HardCap}), was {FriendReserve}");
-        Require(OutboundReserve + FriendReserve < HardCap, "limits.friend-reserve",
+        PolicyConfigurationException.Require(OutboundReserve + FriendReserve < HardCap, "limits.friend-reserve",
             $"limits.outbound-reserve ({OutboundReserve}) + limits.friend-reserve ({FriendReserve}) must leave room below limits.hard-cap ({HardCap})");
-        Require(MaxPerPeer >= 1 && MaxPerPeer <= HardCap, "limits.max-per-peer",
+        PolicyConfigurationException.Require(MaxPerPeer >= 1 && MaxPerPeer <= HardCap, "limits.max-per-peer",
             $"must be in [1, limits.hard-cap], was {MaxPerPeer}");
-        Require(MaxPendingHandshakes >= 1 && MaxPendingHandshakes <= HardCap, "limits.max-pending-handshakes",
+        PolicyConfigurationException.Require(MaxPendingHandshakes >= 1 && MaxPendingHandshakes <= HardCap, "limits.max-pending-handshakes",
             $"must be in [1, limits.hard-cap], was {MaxPendingHandshakes}");
-        Require(DialConcurrency >= 1, "limits.dial-concurrency", $"must be at least 1, was {DialConcurrency}");
-        Require(DialRatePerSecond > 0 && double.IsFinite(DialRatePerSecond), "limits.dial-rate",
+        PolicyConfigurationException.Require(DialConcurrency >= 1, "limits.dial-concurrency", $"must be at least 1, was {DialConcurrency}");
+        PolicyConfigurationException.Require(DialRatePerSecond > 0 && double.IsFinite(DialRatePerSecond), "limits.dial-rate",
             $"must be a positive number of dials per second, was {DialRatePerSecond}");
         Subnets.Validate();
         return this;
-    }
-
-    internal static void Require(bool condition, string key, string reason)
-    {
-        if (!condition) throw new PolicyConfigurationException(key, reason);
     }
 }

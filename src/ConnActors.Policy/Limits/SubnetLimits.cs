@@ -31,13 +31,13 @@ public sealed record SubnetLimits
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
-        ConnectionLimits.Require(MaxPerIPv4 >= 1, "limits.subnets.max-per-ipv4", $"must be at least 1, was {MaxPerIPv4}");
-        ConnectionLimits.Require(MaxPerIPv6Slash56 >= 1, "limits.subnets.max-per-ipv6-56", $"must be at least 1, was {MaxPerIPv6Slash56}");
-        ConnectionLimits.Require(MaxPerIPv6Slash48 >= MaxPerIPv6Slash56, "limits.subnets.max-per-ipv6-48",
+        PolicyConfigurationException.Require(MaxPerIPv4 >= 1, "limits.subnets.max-per-ipv4", $"must be at least 1, was {MaxPerIPv4}");
+        PolicyConfigurationException.Require(MaxPerIPv6Slash56 >= 1, "limits.subnets.max-per-ipv6-56", $"must be at least 1, was {MaxPerIPv6Slash56}");
+        PolicyConfigurationException.Require(MaxPerIPv6Slash48 >= MaxPerIPv6Slash56, "limits.subnets.max-per-ipv6-48",
             $"must be at least limits.subnets.max-per-ipv6-56 ({MaxPerIPv6Slash56}), was {MaxPerIPv6Slash48}");
-        ConnectionLimits.Require(InboundRatePerSecond > 0 && double.IsFinite(InboundRatePerSecond), "limits.subnets.inbound-rate",
+        PolicyConfigurationException.Require(InboundRatePerSecond > 0 && double.IsFinite(InboundRatePerSecond), "limits.subnets.inbound-rate",
             $"must be a positive number per second, was {InboundRatePerSecond}");
-        ConnectionLimits.Require(InboundBurst >= 1 && double.IsFinite(InboundBurst), "limits.subnets.inbound-burst",
+        PolicyConfigurationException.Require(InboundBurst >= 1 && double.IsFinite(InboundBurst), "limits.subnets.inbound-burst",
             $"must be at least 1, was {InboundBurst}");
     }
 }

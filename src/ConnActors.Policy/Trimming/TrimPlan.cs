@@ -21,7 +21,7 @@ public sealed class TrimPlan
     public int CountBefore { get; internal set; }
 
     /// <summary>The count this round aims for.</summary>
-    public int Target { get; internal set; }
+    public int Target { get; set; }
 
     /// <summary>Connections the victims hold.</summary>
     public int ConnectionsClosed { get; internal set; }
@@ -30,9 +30,10 @@ public sealed class TrimPlan
     public long? FollowUpAtMs { get; internal set; }
 
     /// <summary>Candidates considered (for metrics: policy work).</summary>
-    public int CandidatesConsidered { get; internal set; }
+    public int CandidatesConsidered { get; set; }
 
-    internal void Reset(RegulationTrigger trigger, int countBefore, int target)
+    /// <summary>Empties the plan for a new round.</summary>
+    public void Reset(RegulationTrigger trigger, int countBefore, int target)
     {
         _victims.Clear();
         Trigger = trigger;
@@ -43,7 +44,8 @@ public sealed class TrimPlan
         CandidatesConsidered = 0;
     }
 
-    internal void Add(TrimVictim victim)
+    /// <summary>Adds a victim (in closing order).</summary>
+    public void Add(TrimVictim victim)
     {
         _victims.Add(victim);
         ConnectionsClosed += victim.Connections;

@@ -1,4 +1,4 @@
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 using ConnActors.Policy.Quotas;

@@ -1,3 +1,4 @@
+using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 

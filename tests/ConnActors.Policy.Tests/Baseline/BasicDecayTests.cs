@@ -1,5 +1,5 @@
 using ConnActors.Policy;
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 
 namespace ConnActors.Policy.Tests.Baseline;
 

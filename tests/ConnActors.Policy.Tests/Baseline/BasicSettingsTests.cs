@@ -1,5 +1,5 @@
 using ConnActors.Policy;
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 

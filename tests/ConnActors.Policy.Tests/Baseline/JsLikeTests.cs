@@ -1,5 +1,5 @@
 using ConnActors.Policy.Admission;
-using ConnActors.Policy.Baseline;
+using ConnActors.Baselines;
 using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Policy.Tests.Baseline;

@@ -1,6 +1,7 @@
-using ConnActors.Policy.Baseline;
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
 
-namespace ConnActors.Policy.Engine;
+namespace ConnActors.Baselines;
 
 /// <summary>
 /// Builds the connection manager that configuration selects, as Kubo's <c>Swarm.ConnMgr.Type</c> does.

@@ -1,9 +1,10 @@
-using ConnActors.Policy.Admission;
+using ConnActors.Policy;
 using ConnActors.Policy.Engine;
+using ConnActors.Policy.Admission;
 using ConnActors.Policy.Scoring;
 using ConnActors.Policy.Trimming;
 
-namespace ConnActors.Policy.Baseline;
+namespace ConnActors.Baselines;
 
 /// <summary>
 /// A re-implementation of js-libp2p's connection manager, a comparison baseline: one ceiling

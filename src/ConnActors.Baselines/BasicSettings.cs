@@ -1,6 +1,8 @@
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 
-namespace ConnActors.Policy.Baseline;
+namespace ConnActors.Baselines;
 
 /// <summary>
 /// Settings of <see cref="BasicConnectionManager"/>, named as go-libp2p's BasicConnMgr names them.
@@ -39,11 +41,11 @@ public sealed record BasicSettings
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public BasicSettings Validate()
     {
-        ConnectionLimits.Require(LowWater >= 1, "basic.low-water", $"must be at least 1, was {LowWater}");
-        ConnectionLimits.Require(HighWater > LowWater, "basic.high-water", $"must be above basic.low-water ({LowWater}), was {HighWater}");
-        ConnectionLimits.Require(GracePeriodMs >= 0, "basic.grace-period", $"must be >= 0, was {GracePeriodMs} ms");
-        ConnectionLimits.Require(SilencePeriodMs >= 1, "basic.silence-period", $"must be at least 1 ms, was {SilencePeriodMs} ms");
-        ConnectionLimits.Require(DecayResolutionMs >= 1, "basic.decay-resolution", $"must be at least 1 ms, was {DecayResolutionMs} ms");
+        PolicyConfigurationException.Require(LowWater >= 1, "basic.low-water", $"must be at least 1, was {LowWater}");
+        PolicyConfigurationException.Require(HighWater > LowWater, "basic.high-water", $"must be above basic.low-water ({LowWater}), was {HighWater}");
+        PolicyConfigurationException.Require(GracePeriodMs >= 0, "basic.grace-period", $"must be >= 0, was {GracePeriodMs} ms");
+        PolicyConfigurationException.Require(SilencePeriodMs >= 1, "basic.silence-period", $"must be at least 1 ms, was {SilencePeriodMs} ms");
+        PolicyConfigurationException.Require(DecayResolutionMs >= 1, "basic.decay-resolution", $"must be at least 1 ms, was {DecayResolutionMs} ms");
         return this;
     }
 }

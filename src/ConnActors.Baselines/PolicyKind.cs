@@ -1,4 +1,6 @@
-namespace ConnActors.Policy.Engine;
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
+namespace ConnActors.Baselines;
 
 /// <summary>Which connection manager decides (as Kubo's <c>Swarm.ConnMgr.Type</c> selects one).</summary>
 public enum PolicyKind

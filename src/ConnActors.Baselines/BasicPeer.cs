@@ -1,4 +1,6 @@
-namespace ConnActors.Policy.Baseline;
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
+namespace ConnActors.Baselines;
 
 /// <summary>
 /// One entry of the basic manager (go's peerInfo): its connections, tags and decaying tags, cached tag

@@ -1,4 +1,6 @@
-namespace ConnActors.Policy.Baseline;
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
+namespace ConnActors.Baselines;
 
 /// <summary>
 /// go's SortByValueAndStreams: temporary entries first, then lower tag value, then peers without

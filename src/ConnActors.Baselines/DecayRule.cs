@@ -1,4 +1,6 @@
-namespace ConnActors.Policy.Baseline;
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
+namespace ConnActors.Baselines;
 
 /// <summary>How a decaying tag's value shrinks at each of its decay intervals (go-libp2p's DecayFn).</summary>
 public enum DecayKind : byte

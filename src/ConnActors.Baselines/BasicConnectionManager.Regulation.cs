@@ -1,6 +1,8 @@
+using ConnActors.Policy;
+using ConnActors.Policy.Engine;
 using ConnActors.Policy.Trimming;
 
-namespace ConnActors.Policy.Baseline;
+namespace ConnActors.Baselines;
 
 public sealed partial class BasicConnectionManager
 {

@@ -1,8 +1,9 @@
-using ConnActors.Policy.Admission;
+using ConnActors.Policy;
 using ConnActors.Policy.Engine;
+using ConnActors.Policy.Admission;
 using ConnActors.Policy.Scoring;
 
-namespace ConnActors.Policy.Baseline;
+namespace ConnActors.Baselines;
 
 /// <summary>
 /// A re-implementation of go-libp2p's BasicConnMgr, the comparison baseline for v2: no admission
