@@ -1,62 +1,66 @@
 using System.Diagnostics;
 using ConnActors.Policy;
-using ConnActors.Policy.Engine;
-using ConnActors.Policy.Politeness;
-using ConnActors.Policy.Trimming;
+using ConnActors.Sim.Churn;
+using ConnActors.Sim.Connections;
+using ConnActors.Sim.Crowd;
+using ConnActors.Sim.Dht;
 using ConnActors.Sim.Events;
+using ConnActors.Sim.Fleet;
 using ConnActors.Sim.Metrics;
 using ConnActors.Sim.Model;
 using ConnActors.Sim.Policies;
+using ConnActors.Sim.Pubsub;
+using ConnActors.Sim.Sampling;
 using ConnActors.Sim.Scenarios;
+using ConnActors.Sim.World;
 
 namespace ConnActors.Sim;
 
 /// <summary>
 /// One run: one scenario, one policy variant, one seed. Single-threaded and deterministic; every
 /// random choice comes from a <see cref="DeterministicRandom"/> or a <see cref="StableHash"/> of the seed.
+/// This class only wires the concerns together and dispatches events to them; each concern (churn,
+/// DHT, pubsub, fleet, crowd, connections, sampling) keeps its own state in its own folder.
 /// </summary>
-internal sealed partial class Simulation
+internal sealed class Simulation
 {
-    private readonly ScenarioSettings _s;
-    private readonly ulong _seed;
-    private readonly NodePolicies _policies;
-    private readonly NodeTable _nodes;
-    private readonly RouterTable _routers;
-    private readonly Adjacency _links;
-    private readonly DhtIndex _dht;
-    private readonly EventQueue _queue = new();
-    private readonly IConnectionPolicy?[] _engines;
-    private readonly DialBackoffTable?[] _byeTables;
-    private readonly long[] _checkAtMs;
-    private readonly DeterministicRandom _random;
-    private readonly TrimPlan _plan = new();
-    private readonly List<int> _toRegulate = new();
-    private readonly bool[] _queuedForRegulation;
-    private long _now;
+    private readonly SimContext _ctx;
+    private readonly NodeEngines _engines;
+    private readonly Connector _connector;
+    private readonly Regulator _regulator;
+    private readonly ChurnModel _churn;
+    private readonly DhtLookups _dht;
+    private readonly GossipMesh _pubsub;
+    private readonly FleetModel _fleet;
+    private readonly FlashCrowd _crowd;
+    private readonly Sampler _sampler;
     private long _events;
 
     public Simulation(ScenarioSettings scenario, PolicyVariant variant, ulong seed)
     {
-        _s = scenario;
-        _seed = seed;
-        _policies = new NodePolicies(variant);
-        (_nodes, _routers) = NetworkBuilder.Build(scenario, seed);
-        _links = new Adjacency(scenario.Nodes);
-        _dht = new DhtIndex(_nodes, seed);
-        _engines = new IConnectionPolicy?[scenario.Nodes];
-        _byeTables = new DialBackoffTable?[scenario.Nodes];
-        _checkAtMs = new long[scenario.Nodes];
-        Array.Fill(_checkAtMs, long.MaxValue);
-        _queuedForRegulation = new bool[scenario.Nodes];
-        _random = new DeterministicRandom(seed ^ 0x5EED_0F_5111UL);
-        _sessions = new SessionDistribution(scenario.ChurnScale);
-        InitPubsub();
-        InitFleet();
+        _ctx = new SimContext(scenario, seed);
+        _engines = new NodeEngines(_ctx, variant);
+        _connector = new Connector(_ctx, _engines);
+        _regulator = new Regulator(_ctx, _engines, _connector);
+        _connector.Changed = _regulator.Queue;
+        _dht = new DhtLookups(_ctx, _engines, _connector, _regulator);
+        _pubsub = new GossipMesh(_ctx, _engines, _connector);
+        _fleet = new FleetModel(_ctx, _engines, _connector);
+        _crowd = new FlashCrowd(_ctx, _connector);
+        _churn = new ChurnModel(_ctx, _connector, _engines, _regulator, _fleet, _crowd.IsTarget);
+        _sampler = new Sampler(_ctx, _engines);
+        // Order matters for repeatability: it is the order of the work (and random draws) on a join and a close.
+        _churn.Notify(_dht);
+        _churn.Notify(_churn);
+        _churn.Notify(_pubsub);
+        _churn.Notify(_fleet);
+        _connector.Observe(_pubsub);
+        _connector.Observe(_fleet);
     }
 
-    public SimMetrics Metrics { get; } = new();
+    public SimMetrics Metrics => _ctx.Metrics;
 
-    public PolicyVariant Variant => _policies.Variant;
+    public PolicyVariant Variant => _engines.Variant;
 
     public long Events => _events;
 
@@ -64,49 +68,66 @@ internal sealed partial class Simulation
     public RunSummary Run(Action<double>? progress = null)
     {
         var wall = Stopwatch.StartNew();
-        ScheduleChurn();
-        ScheduleWorkloads();
-        for (long t = 0; t <= _s.DurationMs; t += _s.SampleEveryMs) _queue.Schedule(t, EventKind.Sample);
+        var s = _ctx.Scenario;
+        var queue = _ctx.Queue;
+        _churn.Schedule();
+        queue.Schedule(300_000, EventKind.PurgeTrimHistory);
+        _pubsub.SchedulePublishing();
+        _fleet.ScheduleSampling();
+        _crowd.Schedule();
+        for (long t = 0; t <= s.DurationMs; t += s.SampleEveryMs) queue.Schedule(t, EventKind.Sample);
         long nextProgress = 0;
-        while (_queue.TryPeekTime(out long time) && time <= _s.DurationMs)
+        while (queue.TryPeekTime(out long time) && time <= s.DurationMs)
         {
-            var e = _queue.Dequeue();
-            _now = e.TimeMs;
+            var e = queue.Dequeue();
+            _ctx.Now = e.TimeMs;
             _events++;
             Dispatch(in e);
-            FlushRegulation();
-            if (progress is not null && _now >= nextProgress)
+            _regulator.Flush();
+            if (progress is not null && _ctx.Now >= nextProgress)
             {
-                progress(_now / (double)_s.DurationMs);
-                nextProgress = _now + _s.DurationMs / 100;
+                progress(_ctx.Now / (double)s.DurationMs);
+                nextProgress = _ctx.Now + s.DurationMs / 100;
             }
         }
-        _now = _s.DurationMs;
-        FinishSessions();
+        _ctx.Now = s.DurationMs;
+        _churn.FinishSessions();
         progress?.Invoke(1);
-        return Summarize(wall.Elapsed.TotalSeconds);
+        return _sampler.Summarize(wall.Elapsed.TotalSeconds, _events);
     }
 
     private void Dispatch(in SimEvent e)
     {
         switch (e.Kind)
         {
-            case EventKind.NodeUp: NodeUp(e.A, e.B); break;
-            case EventKind.NodeDown: NodeDown(e.A, e.B); break;
-            case EventKind.LookupStart: LookupEvent(e.A, e.B); break;
-            case EventKind.BurstEnd: EndLookup(e.A); break;
-            case EventKind.MeshRepair: MeshRepair(e.A, e.B); break;
-            case EventKind.Publish: Publish(e.A); break;
-            case EventKind.RegulationCheck: RegulationDue(e.A); break;
-            case EventKind.RouterRelease: _routers.Release(e.A); break;
-            case EventKind.FriendRetry: FriendRetry(e.A); break;
-            case EventKind.CrowdDial: CrowdDial(e.A, e.B); break;
-            case EventKind.GatewayVisit: GatewayVisit(e.A, e.B); break;
-            case EventKind.Sample: Sample(); break;
-            case EventKind.Housekeeping: Housekeeping(e.A); break;
+            case EventKind.NodeUp: _churn.NodeUp(e.A, e.B); break;
+            case EventKind.NodeDown: _churn.NodeDown(e.A, e.B); break;
+            case EventKind.MassDeparture: _churn.MassDeparture(); break;
+            case EventKind.LookupStart: _dht.Start(e.A, e.B); break;
+            case EventKind.BurstEnd: _dht.End(e.A); break;
+            case EventKind.MeshRepair: _pubsub.Repair(e.A, e.B); break;
+            case EventKind.Publish: _pubsub.Publish(e.A); break;
+            case EventKind.RegulationCheck: _regulator.Due(e.A); break;
+            case EventKind.RouterRelease: _ctx.Routers.Release(e.A); break;
+            case EventKind.PurgeTrimHistory: PurgeTrimHistory(); break;
+            case EventKind.FriendRetry: _fleet.Retry(e.A); break;
+            case EventKind.FriendSample: _fleet.SampleFriends(); break;
+            case EventKind.GatewayVisit: _fleet.GatewayVisit(e.A, e.B); break;
+            case EventKind.CrowdDial: _crowd.Dial(e.A, e.B); break;
+            case EventKind.Sample: _sampler.Sample(); break;
             default: throw new InvalidOperationException($"unknown event {e.Kind}");
         }
     }
 
-    private double ExponentialMs(double perHour) => -Math.Log(1 - _random.NextDouble()) * 3_600_000 / perHour;
+    private void PurgeTrimHistory()
+    {
+        _connector.Trims.Purge(_ctx.Now, Connector.ByeBackoffMs);
+        _ctx.Queue.Schedule(_ctx.Now + 300_000, EventKind.PurgeTrimHistory);
+    }
+
+    /// <summary>Mismatches between the simulator's links and routers and the policies' own counts (empty when consistent).</summary>
+    public IReadOnlyList<string> FindInconsistencies() => ConsistencyCheck.Find(_ctx, _engines, _pubsub);
+
+    /// <summary>Reachable nodes online now (the DHT servers).</summary>
+    public int OnlineServers() => _sampler.OnlineServers();
 }

@@ -1,5 +1,6 @@
 using ConnActors.Sim.Metrics;
 using ConnActors.Sim.Model;
+using ConnActors.Sim.Dht;
 using ConnActors.Sim.Scenarios;
 
 namespace ConnActors.Sim.Tests;

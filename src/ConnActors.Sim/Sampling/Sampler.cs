@@ -1,29 +1,45 @@
 using System.Diagnostics;
 using ConnActors.Sim.Metrics;
 using ConnActors.Sim.Policies;
+using ConnActors.Sim.World;
 
-namespace ConnActors.Sim;
+namespace ConnActors.Sim.Sampling;
 
-internal sealed partial class Simulation
+/// <summary>
+/// Takes the time series (connections against limits and router occupancy, once per sample period)
+/// and, at the end, the run's summary.
+/// </summary>
+internal sealed class Sampler
 {
+    private readonly SimContext _ctx;
+    private readonly NodeEngines _engines;
     private long _lastSampleMs;
     private int _lastOnline;
 
-    /// <summary>Records connections against limits and router occupancy now.</summary>
-    private void Sample()
+    public Sampler(SimContext ctx, NodeEngines engines)
     {
+        _ctx = ctx;
+        _engines = engines;
+    }
+
+    /// <summary>A <see cref="Events.EventKind.Sample"/> event.</summary>
+    public void Sample()
+    {
+        var nodes = _ctx.Nodes;
+        var routers = _ctx.Routers;
+        var m = _ctx.Metrics;
         int online = 0;
         long connections = 0;
         double loadSum = 0, loadMax = 0;
         int overHigh = 0, atCap = 0;
         var load = new Histogram(0.01, 1_000);
-        for (int node = 0; node < _nodes.Count; node++)
+        for (int node = 0; node < nodes.Count; node++)
         {
-            if (!_nodes.Online[node]) continue;
+            if (!nodes.Online[node]) continue;
             online++;
-            int degree = _links.Degree(node);
+            int degree = _ctx.Links.Degree(node);
             connections += degree;
-            var limits = NodePolicies.LimitsOf(_nodes.Profile[node]);
+            var limits = NodePolicies.LimitsOf(nodes.Profile[node]);
             double ratio = degree / (double)limits.HighWater;
             loadSum += ratio;
             loadMax = Math.Max(loadMax, ratio);
@@ -34,34 +50,34 @@ internal sealed partial class Simulation
         var occupancy = new Histogram(0.005, 400);
         double occupancySum = 0;
         int over90 = 0;
-        for (int r = 0; r < _routers.Count; r++)
+        for (int r = 0; r < routers.Count; r++)
         {
-            double ratio = _routers.Used(r) / (double)_routers.Capacity(r);
+            double ratio = routers.Used(r) / (double)routers.Capacity(r);
             occupancy.Add(ratio);
             occupancySum += ratio;
             if (ratio > 0.9) over90++;
         }
-        Metrics.OnlineNodeMinutes += _lastOnline * (_now - _lastSampleMs) / 60_000.0;
-        _lastSampleMs = _now;
+        m.OnlineNodeMinutes += _lastOnline * (_ctx.Now - _lastSampleMs) / 60_000.0;
+        _lastSampleMs = _ctx.Now;
         _lastOnline = online;
-        int routers = Math.Max(1, _routers.Count);
-        Metrics.Samples.Add(new SampleRow(
-            _now, online, connections / 2, online == 0 ? 0 : connections / (double)online,
+        int routerCount = Math.Max(1, routers.Count);
+        m.Samples.Add(new SampleRow(
+            _ctx.Now, online, connections / 2, online == 0 ? 0 : connections / (double)online,
             online == 0 ? 0 : loadSum / online, load.Quantile(0.99), loadMax, online == 0 ? 0 : overHigh / (double)online,
-            online == 0 ? 0 : atCap / (double)online, occupancySum / routers, occupancy.Quantile(0.99), over90 / (double)routers,
-            Metrics.RouterOverflows, Metrics.Opens, Metrics.Closes, Metrics.Trims, Metrics.PolitenessViolations,
-            Metrics.Starvations, Metrics.FriendUptime));
+            online == 0 ? 0 : atCap / (double)online, occupancySum / routerCount, occupancy.Quantile(0.99), over90 / (double)routerCount,
+            m.RouterOverflows, m.Opens, m.Closes, m.Trims, m.PolitenessViolations,
+            m.Starvations, m.FriendUptime));
     }
 
-    private RunSummary Summarize(double wallSeconds)
+    /// <summary>The run's summary row.</summary>
+    public RunSummary Summarize(double wallSeconds, long events)
     {
-        var m = Metrics;
-        long work = m.WorkUnitsOfRetiredEngines;
-        foreach (var engine in _engines) if (engine is not null) work += engine.WorkUnits;
+        var m = _ctx.Metrics;
+        var s = _ctx.Scenario;
         double nodeMinutes = Math.Max(1e-9, m.OnlineNodeMinutes);
         var rows = m.Samples;
         return new RunSummary(
-            _s.Name, Variant.Name, _s.Nodes, _seed, _s.DurationMs / 60_000.0, wallSeconds, _events,
+            s.Name, _engines.Variant.Name, s.Nodes, _ctx.Seed, s.DurationMs / 60_000.0, wallSeconds, events,
             Process.GetCurrentProcess().PeakWorkingSet64,
             rows.Count == 0 ? double.NaN : rows.Average(r => r.MeanLoadOfHighWater),
             rows.Count == 0 ? double.NaN : rows.Max(r => r.P99LoadOfHighWater),
@@ -76,14 +92,15 @@ internal sealed partial class Simulation
             m.DeliveryLatencyMs.Quantile(0.5), m.DeliveryLatencyMs.Quantile(0.99),
             (m.Opens + m.Closes) / nodeMinutes, m.Trims, m.PolitenessViolations, m.DhtStarvations, m.PubsubStarvations,
             m.FriendUptime, m.CrowdDials == 0 ? double.NaN : m.CrowdAdmitted / (double)m.CrowdDials,
-            work / nodeMinutes, m.Lookups, m.Messages);
+            _engines.TotalWork() / nodeMinutes, m.Lookups, m.Messages);
     }
 
     /// <summary>Reachable nodes online now (the DHT servers).</summary>
     public int OnlineServers()
     {
+        var nodes = _ctx.Nodes;
         int count = 0;
-        for (int node = 0; node < _nodes.Count; node++) if (_nodes.Online[node] && !_nodes.Unreachable[node]) count++;
+        for (int node = 0; node < nodes.Count; node++) if (nodes.Online[node] && !nodes.Unreachable[node]) count++;
         return count;
     }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
+using ConnActors.Sim.Model;
 
-namespace ConnActors.Sim.Model;
+namespace ConnActors.Sim.Dht;
 
 /// <summary>
 /// The Kademlia keyspace of the DHT servers (reachable nodes), sorted by 64-bit ID. Routing tables are

@@ -1,0 +1,210 @@
+using ConnActors.Policy;
+using ConnActors.Policy.Bursts;
+using ConnActors.Policy.Scoring;
+using ConnActors.Sim.Churn;
+using ConnActors.Sim.Connections;
+using ConnActors.Sim.Events;
+using ConnActors.Sim.Model;
+using ConnActors.Sim.Policies;
+using ConnActors.Sim.World;
+
+namespace ConnActors.Sim.Dht;
+
+/// <summary>
+/// Kademlia lookups. A lookup runs in rounds: it queries the alpha closest candidates not yet asked;
+/// each answer adds the answerer's k closest known peers. It stops when the <c>Resiliency</c> closest
+/// candidates have all answered (go-libp2p) or nothing is left to ask. Every query needs a connection,
+/// so lookups are the bursts of short-lived dials the policies must absorb. All of a lookup's dials are
+/// admitted at its start time (the policies see time advance between events only); its burst ends,
+/// and its query streams close, after its simulated latency.
+/// </summary>
+internal sealed class DhtLookups : INodeLifecycle
+{
+    private const int MaxRounds = 24;
+    private readonly SimContext _ctx;
+    private readonly NodeEngines _engines;
+    private readonly Connector _connector;
+    private readonly Regulator _regulator;
+    private readonly LookupCandidates _candidates = new();
+    private readonly List<LookupInFlight> _lookups = new();
+    private readonly Stack<int> _freeLookups = new();
+
+    public DhtLookups(SimContext ctx, NodeEngines engines, Connector connector, Regulator regulator)
+    {
+        _ctx = ctx;
+        _engines = engines;
+        _connector = connector;
+        _regulator = regulator;
+        Index = new DhtIndex(ctx.Nodes, ctx.Seed);
+    }
+
+    public DhtIndex Index { get; }
+
+    private sealed class LookupInFlight
+    {
+        public int Node;
+        public int Session;
+        public BurstId Burst;
+        public bool HasBurst;
+        public readonly List<int> Peers = new();
+    }
+
+    /// <summary>A joining node looks itself up (its bootstrap) and starts its stream of lookups.</summary>
+    public void NodeJoined(int node, int session)
+    {
+        double rate = _ctx.Scenario.LookupsPerNodeHour;
+        if (rate <= 0) return;
+        Run(node, _ctx.Nodes.DhtId[node], measured: false);
+        _ctx.Queue.Schedule(_ctx.Now + (long)_ctx.ExponentialMs(rate), EventKind.LookupStart, node, session);
+    }
+
+    public void NodeLeft(int node)
+    {
+    }
+
+    /// <summary>A <see cref="EventKind.LookupStart"/> event: a lookup of a random key, and the next one scheduled.</summary>
+    public void Start(int node, int session)
+    {
+        if (!_ctx.IsCurrent(node, session)) return;
+        Run(node, _ctx.Random.NextUInt64(), measured: true);
+        _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)_ctx.ExponentialMs(_ctx.Scenario.LookupsPerNodeHour)), EventKind.LookupStart, node, session);
+    }
+
+    // A node's self-lookup on joining (its bootstrap) loads the network like any other but is left out
+    // of the lookup statistics, which describe lookups of random keys as RFM17 measured them.
+    private void Run(int node, ulong target, bool measured)
+    {
+        var s = _ctx.Scenario;
+        var nodes = _ctx.Nodes;
+        var metrics = _ctx.Metrics;
+        if (measured) metrics.Lookups++;
+        int slot = _freeLookups.Count > 0 ? _freeLookups.Pop() : NewLookupSlot();
+        var lookup = _lookups[slot];
+        lookup.Node = node;
+        lookup.Session = nodes.SessionNumber[node];
+        lookup.Peers.Clear();
+        var v2 = _engines.V2(node);
+        lookup.HasBurst = v2 is not null;
+        if (v2 is not null) lookup.Burst = v2.BeginBurst();
+
+        var candidates = _candidates;
+        candidates.Clear();
+        Span<int> known = stackalloc int[s.BucketSize];
+        int n = Index.ClosestKnown(node, nodes.DhtId[node], target, nodes.Online, known);
+        for (int i = 0; i < n; i++) candidates.Add(known[i], nodes.DhtId[known[i]] ^ target, depth: 1);
+
+        double latencyMs = 0;
+        for (int round = 0; round < MaxRounds && !candidates.Converged(s.Resiliency); round++)
+        {
+            double slowestOk = 0, slowestFailed = 0;
+            bool anyOk = false;
+            for (int asked = 0; asked < s.Alpha; asked++)
+            {
+                int c = candidates.NextFresh();
+                if (c < 0) break;
+                int peer = candidates.NodeAt(c);
+                double cost = Query(node, peer, lookup, out bool ok);
+                if (!ok)
+                {
+                    candidates.MarkFailed(c);
+                    slowestFailed = Math.Max(slowestFailed, cost);
+                    continue;
+                }
+                candidates.MarkAnswered(c);
+                anyOk = true;
+                slowestOk = Math.Max(slowestOk, cost);
+                int depth = candidates.DepthAt(c);
+                n = Index.ClosestKnown(peer, nodes.DhtId[peer], target, nodes.Online, known);
+                for (int i = 0; i < n; i++) if (known[i] != node) candidates.Add(known[i], nodes.DhtId[known[i]] ^ target, depth + 1);
+            }
+            latencyMs += anyOk ? slowestOk : slowestFailed;
+        }
+
+        int best = candidates.BestAnswered();
+        if (measured && best >= 0)
+        {
+            metrics.LookupHops.Add(candidates.DepthAt(best));
+            if (candidates.NodeAt(best) == Index.ClosestOnline(target, nodes.Online)) metrics.LookupSuccesses++;
+        }
+        if (measured) metrics.LookupLatencyMs.Add(latencyMs);
+        _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)latencyMs), EventKind.BurstEnd, slot);
+    }
+
+    private int NewLookupSlot()
+    {
+        _lookups.Add(new LookupInFlight());
+        return _lookups.Count - 1;
+    }
+
+    /// <summary>One query: slot, dial (if not connected), answer. Returns its duration.</summary>
+    private double Query(int node, int peer, LookupInFlight lookup, out bool ok)
+    {
+        ok = false;
+        var nodes = _ctx.Nodes;
+        var metrics = _ctx.Metrics;
+        long now = _ctx.Now;
+        double rtt = nodes.RttMs(node, peer);
+        if (!nodes.Online[peer])
+        {
+            // A stale routing-table entry: the dial times out (and holds a router entry meanwhile).
+            _connector.Connect(node, peer);
+            return _ctx.Scenario.DialTimeoutMs;
+        }
+        bool connected = _ctx.Links.Connected(node, peer);
+        if (_engines.QuotasOn && _engines.V2(node) is { } v2)
+        {
+            var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            if (!slot.IsGranted)
+            {
+                metrics.DhtStarvations++;
+                return 0;
+            }
+            if (slot.HasVictim && _ctx.Links.Connected(node, slot.Victim.Value))
+            {
+                _connector.Close(node, slot.Victim.Value, CloseReason.Reclaim);
+                metrics.ReclaimCloses++;
+            }
+        }
+        var outcome = _connector.Connect(node, peer);
+        if (!Connector.IsUp(outcome))
+        {
+            if (_engines.QuotasOn) _engines.ExistingV2(node)?.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            if (outcome is DialOutcome.LocalRefused) metrics.DhtStarvations++;
+            return outcome is DialOutcome.LocalRouterFull or DialOutcome.RemoteRouterFull ? _ctx.Scenario.DialTimeoutMs
+                : outcome == DialOutcome.SkippedForBye ? 0 : rtt;
+        }
+        ok = true;
+        int i = _ctx.Links.IndexOf(node, peer);
+        _ctx.Links.FlagsAt(node, i) |= LinkFlags.InQuery;
+        StreamCounts.Update(_engines, _ctx.Links, node, peer);
+        lookup.Peers.Add(peer);
+        var engine = _engines.Of(node);
+        if (lookup.HasBurst && engine is Policy.Engine.ConnectionManagerPolicy burstOwner) burstOwner.Enlist(lookup.Burst, new PeerKey(peer));
+        engine.RecordSignal(new PeerKey(peer), UsefulnessSignal.SuccessfulQuery, 1, now);
+        // A new connection costs TCP + Noise + multistream (about two round trips) before the query's own.
+        return (connected ? 1 : 3) * rtt;
+    }
+
+    /// <summary>A <see cref="EventKind.BurstEnd"/> event: the lookup's query streams close and its burst ends.</summary>
+    public void End(int slot)
+    {
+        var lookup = _lookups[slot];
+        _freeLookups.Push(slot);
+        int node = lookup.Node;
+        if (!_ctx.IsCurrent(node, lookup.Session)) return;
+        var v2 = _engines.ExistingV2(node);
+        long now = _ctx.Now;
+        foreach (int peer in lookup.Peers)
+        {
+            int i = _ctx.Links.IndexOf(node, peer);
+            if (i >= 0)
+            {
+                _ctx.Links.FlagsAt(node, i) &= ~LinkFlags.InQuery;
+                StreamCounts.Update(_engines, _ctx.Links, node, peer);
+            }
+            if (_engines.QuotasOn && v2 is not null) v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+        }
+        if (lookup.HasBurst && v2 is not null) v2.EndBurst(lookup.Burst, now);
+        _regulator.Queue(node);
+    }
+}
