@@ -46,7 +46,7 @@ internal sealed class Simulation
         _dht = new DhtLookups(_ctx, _engines, _connector, _regulator);
         _pubsub = new GossipMesh(_ctx, _engines, _connector);
         _fleet = new FleetModel(_ctx, _engines, _connector);
-        _crowd = new FlashCrowd(_ctx, _connector);
+        _crowd = new FlashCrowd(_ctx, _engines, _connector);
         _churn = new ChurnModel(_ctx, _connector, _engines, _regulator, _fleet, _crowd.IsTarget);
         _sampler = new Sampler(_ctx, _engines);
         // Order matters for repeatability: it is the order of the work (and random draws) on a join and a close.
@@ -56,6 +56,7 @@ internal sealed class Simulation
         _churn.Notify(_fleet);
         _connector.Observe(_pubsub);
         _connector.Observe(_fleet);
+        _connector.Observe(new TrimImpact(_ctx, _dht));
     }
 
     public SimMetrics Metrics => _ctx.Metrics;
@@ -121,7 +122,7 @@ internal sealed class Simulation
 
     private void PurgeTrimHistory()
     {
-        _connector.Trims.Purge(_ctx.Now, Connector.ByeBackoffMs);
+        _connector.Trims.Purge(_ctx.Now, Connector.RedialWindowMs);
         _ctx.Queue.Schedule(_ctx.Now + 300_000, EventKind.PurgeTrimHistory);
     }
 

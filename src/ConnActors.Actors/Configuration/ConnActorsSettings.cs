@@ -75,6 +75,12 @@ public sealed record ConnActorsSettings
                 EmergencyTargetFraction = regulation.EmergencyTarget,
                 FailedDialShare = regulation.FailedDialShare,
             },
+            Bye = new ByeBackoffSettings
+            {
+                BackoffMs = reader.Milliseconds("bye.backoff"),
+                ActivePeerBackoffMs = reader.Milliseconds("bye.active-peer-backoff"),
+                ActiveWindowMs = reader.Milliseconds("bye.active-window"),
+            },
         };
         var politeness = new PolitenessSettings
         {

@@ -16,7 +16,7 @@ public sealed partial class ConnectionManager
         Receive<HostStreamOpened>(m =>
         {
             if (!_connections.TryGetValue(m.Connection.Id, out var c)) return;
-            _policy.RecordSignal(c.Key, UsefulnessSignal.StreamOpened, 1, Now);
+            if (!_upkeepProtocols.Contains(m.Protocol)) _policy.RecordSignal(c.Key, UsefulnessSignal.StreamOpened, 1, Now);
             _peerActors.GetValueOrDefault(c.Key)?.Tell(new PeerStreamOpened(m.Protocol));
         });
         Receive<HostStreamClosed>(m =>

@@ -44,8 +44,9 @@ public sealed partial class ConnectionManager
         {
             _trims[victim.Reason.ToString()] = _trims.GetValueOrDefault(victim.Reason.ToString()) + 1;
             if (!_keys.TryGetPeer(victim.Peer, out var peer) || peer is null) continue;
-            var bye = new ByeMessage(byeReason, _settings.Bye.Backoff, alternatives, victim.Reason.ToString());
-            if (_settings.Bye.Enabled) _policy.RecordByeSent(victim.Peer, Now + (long)_settings.Bye.Backoff.TotalMilliseconds, Now);
+            long backoffMs = _policy.ByeBackoffMs(victim.Peer, Now);
+            var bye = new ByeMessage(byeReason, TimeSpan.FromMilliseconds(backoffMs), alternatives, victim.Reason.ToString());
+            if (_settings.Bye.Enabled) _policy.RecordByeSent(victim.Peer, Now + backoffMs, Now);
             Trim(victim.Peer, new TrimPeer(victim.Reason, _settings.Bye.Enabled ? bye : bye with { Alternatives = [] }));
         }
         _log.Info("regulation ({0}): {1} -> {2} connections, closing {3} peer(s) [{4}]{5}",

@@ -42,6 +42,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     private readonly Dictionary<PeerKey, Peers.TrimPeer> _pendingTrims = new();
     private readonly Dictionary<string, SubsystemId> _subsystemOfProtocol = new(StringComparer.Ordinal);
     private readonly HashSet<string> _ourProtocols = new(StringComparer.Ordinal);
+    // The "system" subsystem's protocols (identify, ping, bye): the node's own upkeep, not a use of the peer.
+    private readonly HashSet<string> _upkeepProtocols = new(StringComparer.Ordinal);
     private readonly Dictionary<SubsystemId, IActorRef> _supervisors = new();
     private readonly Dictionary<string, long> _refusals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _trims = new(StringComparer.Ordinal);
@@ -136,6 +138,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
             {
                 _subsystemOfProtocol[protocol] = enrollment.Id;
                 _ourProtocols.Add(protocol);
+                if (quota.Name == "system") _upkeepProtocols.Add(protocol);
             }
             _supervisors[enrollment.Id] = Context.ActorOf(QuotaSupervisor.Props(quota.Name, enrollment.Id, Self, _settings.Policy.Scoring, _clock), $"quota-{quota.Name}");
         }

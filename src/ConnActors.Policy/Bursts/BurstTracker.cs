@@ -4,58 +4,67 @@ namespace ConnActors.Policy.Bursts;
 
 /// <summary>
 /// Bursts as in the connection manager v2 draft: peers enlist while a burst (a DHT query) runs and are
-/// in use meanwhile; when it ends, peers no longer in any burst are marked finished and become first
-/// to prune. Member lists are pooled so a steady stream of queries allocates nothing.
+/// in use meanwhile. A burst remembers when it began, so that when it ends the connections it opened
+/// itself can be told from the ones that were there before. Member lists are pooled so a steady stream
+/// of queries allocates nothing.
 /// </summary>
 internal sealed class BurstTracker
 {
     private readonly PeerTable _peers;
-    private readonly Dictionary<int, List<int>> _members = new();
-    private readonly Stack<List<int>> _pool = new();
+    private readonly Dictionary<int, Burst> _bursts = new();
+    private readonly Stack<Burst> _pool = new();
     private int _nextId;
 
     public BurstTracker(PeerTable peers) => _peers = peers;
 
-    public int ActiveCount => _members.Count;
+    public int ActiveCount => _bursts.Count;
 
-    public BurstId Begin()
+    /// <summary>Begins a burst at <paramref name="nowMs"/> (long.MinValue: start unknown, so no connection counts as opened by it).</summary>
+    public BurstId Begin(long nowMs = long.MinValue)
     {
         int id = _nextId++;
-        _members.Add(id, _pool.Count > 0 ? _pool.Pop() : new List<int>(32));
+        var burst = _pool.Count > 0 ? _pool.Pop() : new Burst();
+        burst.StartMs = nowMs;
+        _bursts.Add(id, burst);
         return new BurstId(id);
     }
 
     /// <summary>Enlists <paramref name="peer"/>; returns false if it already was in this burst.</summary>
     public bool Enlist(BurstId burst, PeerKey peer)
     {
-        var members = MembersOf(burst);
+        var members = Get(burst).Members;
         if (members.Contains(peer.Value)) return false;
         members.Add(peer.Value);
         _peers.Track(peer).ActiveBursts++;
         return true;
     }
 
-    /// <summary>Ends the burst; calls <paramref name="onFinished"/> for each peer that left its last burst.</summary>
-    public void End(BurstId burst, long nowMs, Action<PeerKey, long>? onFinished = null)
+    /// <summary>
+    /// Ends the burst; calls <paramref name="onFinished"/> (peer, now, the burst's start) for each peer
+    /// that left its last burst.
+    /// </summary>
+    public void End(BurstId id, long nowMs, Action<PeerKey, long, long>? onFinished = null)
     {
-        var members = MembersOf(burst);
-        _members.Remove(burst.Value);
-        foreach (int id in members)
+        var burst = Get(id);
+        _bursts.Remove(id.Value);
+        foreach (int member in burst.Members)
         {
-            ref var entry = ref _peers.Get(new PeerKey(id));
+            ref var entry = ref _peers.Get(new PeerKey(member));
             if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.ActiveBursts == 0) continue;
-            if (--entry.ActiveBursts == 0)
-            {
-                entry.FinishedBurst = true;
-                onFinished?.Invoke(new PeerKey(id), nowMs);
-            }
+            if (--entry.ActiveBursts == 0) onFinished?.Invoke(new PeerKey(member), nowMs, burst.StartMs);
         }
-        members.Clear();
-        _pool.Push(members);
+        burst.Members.Clear();
+        _pool.Push(burst);
     }
 
-    public bool IsActive(BurstId burst) => _members.ContainsKey(burst.Value);
+    public bool IsActive(BurstId burst) => _bursts.ContainsKey(burst.Value);
 
-    private List<int> MembersOf(BurstId burst) =>
-        _members.TryGetValue(burst.Value, out var members) ? members : throw new ArgumentException($"burst {burst.Value} is not active", nameof(burst));
+    private Burst Get(BurstId burst) =>
+        _bursts.TryGetValue(burst.Value, out var b) ? b : throw new ArgumentException($"burst {burst.Value} is not active", nameof(burst));
+
+    private sealed class Burst
+    {
+        public readonly List<int> Members = new(32);
+        public long StartMs;
+    }
 }

@@ -66,12 +66,12 @@ public sealed partial class ConnectionManagerPolicy
         if (entry.ActiveBursts == 1) _activeBurstConnections += entry.Connections;
     }
 
-    /// <summary>Ends a burst: peers left in no other burst become first to prune.</summary>
+    /// <summary>Ends a burst: peers left in no other burst are ordinary peers again (see also <see cref="EndBurst(BurstId, long, ICollection{PeerKey})"/>).</summary>
     public void EndBurst(BurstId burst, long nowMs) => _bursts.End(burst, nowMs, _onBurstFinished ??= OnBurstFinished);
 
-    private Action<PeerKey, long>? _onBurstFinished;
+    private Action<PeerKey, long, long>? _onBurstFinished;
 
-    private void OnBurstFinished(PeerKey peer, long nowMs)
+    private void OnBurstFinished(PeerKey peer, long nowMs, long burstStartMs)
     {
         ref var entry = ref _peers.Get(peer);
         _activeBurstConnections -= entry.Connections;

@@ -20,6 +20,9 @@ public sealed record PolicySettings
     /// <summary>Regulation rounds.</summary>
     public TrimSettings Trim { get; init; } = TrimSettings.Default;
 
+    /// <summary>The backoff a bye asks of a trimmed peer.</summary>
+    public Politeness.ByeBackoffSettings Bye { get; init; } = Politeness.ByeBackoffSettings.Default;
+
     /// <summary>Which v2 design choices are on (all, except in ablation studies).</summary>
     public V2Features Features { get; init; } = V2Features.All;
 
@@ -33,6 +36,7 @@ public sealed record PolicySettings
         Scoring.Validate();
         Bursts.Validate();
         Trim.Validate(Limits.HardCap);
+        Bye.Validate();
         return this;
     }
 }

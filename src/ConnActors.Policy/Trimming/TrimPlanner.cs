@@ -9,11 +9,13 @@ namespace ConnActors.Policy.Trimming;
 /// list (friends, protected, locked, in-use burst members and peers in grace are left out; grace is
 /// bounded by time and by count), scores are read lazily for candidates only, and a partial selection
 /// brings the k cheapest to the front, so a round costs O(P + k log k) instead of sorting everyone.
-/// Order: peers of finished bursts, then unassigned peers, then claimed peers, lowest score first
-/// within each class; a claimed peer is skipped when closing it would take a subsystem below its
-/// reservation, and a peer we dialed (other than for a finished burst) is skipped when closing it would
-/// take our outbound connections below the outbound reserve: the reserve keeps those slots for the
-/// connections the node chose, and trimming them would only invite inbound into their place.
+/// Order: unassigned peers, then claimed peers, lowest score first within each class (a finished burst's
+/// peers are ordinary candidates: the ones it opened and nothing else uses are released when it ends,
+/// see <see cref="Engine.ConnectionManagerPolicy.EndBurst(Bursts.BurstId, long, ICollection{PeerKey})"/>);
+/// a claimed peer is skipped when closing it would take a subsystem below its reservation, and a peer we
+/// dialed is skipped when closing it would take our outbound connections below the outbound reserve: the
+/// reserve keeps those slots for the connections the node chose, and trimming them would only invite
+/// inbound into their place.
 /// </summary>
 internal sealed class TrimPlanner
 {
@@ -23,6 +25,7 @@ internal sealed class TrimPlanner
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
+    private const byte Unassigned = 0, Claimed = 1;
     private readonly int _outboundReserve;
     private readonly bool _burstModel;
     private readonly double _classSpan;
@@ -95,7 +98,7 @@ internal sealed class TrimPlanner
     /// would take our dialed peers below the outbound reserve: room for a subsystem when the node is full.
     /// </summary>
     public PeerKey? UnassignedVictim(long nowMs) =>
-        Cheapest(nowMs, static (planner, c) => c.Class != 2 && !planner.WouldBreachOutboundReserve(c.Class, planner._peers.At(c.Slot).Outbound));
+        Cheapest(nowMs, static (planner, c) => c.Class == Unassigned && !planner.WouldBreachOutboundReserve(planner._peers.At(c.Slot).Outbound));
 
     // One candidate pass and a minimum: a single victim needs no selection.
     private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, Candidate, bool> eligible)
@@ -134,13 +137,12 @@ internal sealed class TrimPlanner
                 if (respectReservations)
                 {
                     if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
-                    if (WouldBreachOutboundReserve(c.Class, entry.Outbound)) continue;
+                    if (WouldBreachOutboundReserve(entry.Outbound)) continue;
                     TakeSurplus(entry.SubsystemClaims);
                     _openOutbound -= entry.Outbound;
                 }
                 var reason = !respectReservations ? TrimReason.Emergency
-                    : c.Class == 0 ? TrimReason.FinishedBurst
-                    : c.Class == 1 ? TrimReason.Unassigned
+                    : c.Class == Unassigned ? TrimReason.Unassigned
                     : TrimReason.LowScore;
                 plan.Add(new TrimVictim(new PeerKey(c.Peer), reason, entry.Connections, c.Score));
                 closed += entry.Connections;
@@ -150,9 +152,8 @@ internal sealed class TrimPlanner
         return closed;
     }
 
-    // Our dialed peers (a finished burst's aside) stay at or above the outbound reserve.
-    private bool WouldBreachOutboundReserve(byte candidateClass, int outbound) =>
-        candidateClass != 0 && outbound > 0 && _openOutbound - outbound < _outboundReserve;
+    // Our dialed peers stay at or above the outbound reserve.
+    private bool WouldBreachOutboundReserve(int outbound) => outbound > 0 && _openOutbound - outbound < _outboundReserve;
 
     private bool ReleasesOnlySurplus(uint claims)
     {
@@ -222,7 +223,7 @@ internal sealed class TrimPlanner
 
     private Candidate MakeCandidate(int slot, in PeerEntry entry, long nowMs)
     {
-        byte cls = entry.SubsystemClaims != 0 ? (byte)2 : _burstModel && entry.FinishedBurst ? (byte)0 : (byte)1;
+        byte cls = entry.SubsystemClaims != 0 ? Claimed : Unassigned;
         double score = _scorer.Score(new PeerKey(entry.Key), in entry, nowMs);
         return new Candidate
         {

@@ -3,7 +3,7 @@ namespace ConnActors.Policy.Trimming;
 /// <summary>Why a peer was chosen to be closed.</summary>
 public enum TrimReason : byte
 {
-    /// <summary>Its burst (a DHT query) ended and nothing else claims it.</summary>
+    /// <summary>The burst (a DHT query) that opened it ended and nothing else uses it: released with the burst.</summary>
     FinishedBurst,
 
     /// <summary>No subsystem claims it.</summary>

@@ -1,5 +1,6 @@
 using ConnActors.Policy;
 using ConnActors.Policy.Admission;
+using ConnActors.Policy.Engine;
 using ConnActors.Sim.Events;
 using ConnActors.Sim.Model;
 using ConnActors.Sim.Policies;
@@ -14,8 +15,8 @@ namespace ConnActors.Sim.Connections;
 /// </summary>
 internal sealed class Connector
 {
-    /// <summary>How long a bye asks the trimmed peer not to redial (gossipsub's PRUNE backoff, 1 min); also the politeness window measured for every policy.</summary>
-    public const long ByeBackoffMs = 60_000;
+    /// <summary>Dials between a pair within this long after a policy closed its connection count as redials (1 min, gossipsub's PRUNE backoff).</summary>
+    public const long RedialWindowMs = 60_000;
 
     private readonly SimContext _ctx;
     private readonly NodeEngines _engines;
@@ -31,6 +32,9 @@ internal sealed class Connector
 
     /// <summary>Nodes whose connections changed during the current event (regulation runs for them next).</summary>
     public Action<int>? Changed { get; set; }
+
+    /// <summary>Called for each new connection (dialer, listener).</summary>
+    public Action<int, int>? Opened { get; set; }
 
     public void Observe(ILinkObserver observer) => _observers.Add(observer);
 
@@ -49,8 +53,61 @@ internal sealed class Connector
             metrics.DialsSkippedForBye++;
             return DialOutcome.SkippedForBye;
         }
-        if (Trims.TrimmedWithin(b, a, now, ByeBackoffMs)) metrics.PolitenessViolations++;
+        if (Trims.ClosedBy(b, a, now, RedialWindowMs) is { } closedByB)
+        {
+            metrics.RedialsByClosedPeer++;
+            if (closedByB.Violated(now, RedialWindowMs)) metrics.PolitenessViolations++;
+        }
+        else if (Trims.ClosedBy(a, b, now, RedialWindowMs) is not null) metrics.RedialsByCloser++;
 
+        var outcome = _engines.V2(a) is { } v2 ? DialThroughV2(v2, a, b) : DialThrough(_engines.Of(a), a, b);
+        if (outcome != DialOutcome.Connected) return outcome;
+        _ctx.Links.Add(a, b, LinkFlags.Outbound);
+        _ctx.Links.Add(b, a, LinkFlags.None);
+        metrics.Opens++;
+        Opened?.Invoke(a, b);
+        Changed?.Invoke(a);
+        Changed?.Invoke(b);
+        return DialOutcome.Connected;
+    }
+
+    // The dialer's policy admits the dial first (a refused dial never leaves the node), then the dial
+    // passes both routers and the remote's policy; v2 hears how its dial ended (a failure feeds its
+    // failed-dial rate), the others only see established connections.
+    private DialOutcome DialThroughV2(ConnectionManagerPolicy v2, int a, int b)
+    {
+        var nodes = _ctx.Nodes;
+        long now = _ctx.Now;
+        var peer = new PeerKey(b);
+        if (!v2.BeginOutbound(peer, nodes.Address(b), now).Admitted)
+        {
+            _ctx.Metrics.LocalRefusals++;
+            return DialOutcome.LocalRefused;
+        }
+        var outcome = Reach(a, b);
+        v2.CompleteOutbound(peer, success: outcome == DialOutcome.Connected, now);
+        return outcome;
+    }
+
+    private DialOutcome DialThrough(IConnectionPolicy policy, int a, int b)
+    {
+        var nodes = _ctx.Nodes;
+        long now = _ctx.Now;
+        if (!policy.AdmitOutbound(new PeerKey(b), nodes.Address(b), now).Admitted)
+        {
+            _ctx.Metrics.LocalRefusals++;
+            return DialOutcome.LocalRefused;
+        }
+        var outcome = Reach(a, b);
+        if (outcome != DialOutcome.Connected) policy.ConnectionClosed(new PeerKey(b), ConnectionDirection.Outbound, nodes.Address(b), now);
+        return outcome;
+    }
+
+    // The dial's way out through the dialer's router, to the remote, through its router and its policy.
+    private DialOutcome Reach(int a, int b)
+    {
+        var nodes = _ctx.Nodes;
+        var metrics = _ctx.Metrics;
         int routerA = nodes.Router[a], routerB = nodes.Router[b];
         if (routerA >= 0 && !_ctx.Routers.TryTake(routerA))
         {
@@ -63,33 +120,19 @@ internal sealed class Connector
             Linger(routerA);
             return DialOutcome.Offline;
         }
-        var ea = _engines.Of(a);
-        if (!ea.AdmitOutbound(new PeerKey(b), nodes.Address(b), now).Admitted)
-        {
-            metrics.LocalRefusals++;
-            if (routerA >= 0) _ctx.Routers.Release(routerA);
-            return DialOutcome.LocalRefused;
-        }
         if (routerB >= 0 && !_ctx.Routers.TryTake(routerB))
         {
             metrics.RouterOverflows++;
-            ea.ConnectionClosed(new PeerKey(b), ConnectionDirection.Outbound, nodes.Address(b), now);
             Linger(routerA);
             return DialOutcome.RemoteRouterFull;
         }
-        if (!_engines.Of(b).AdmitInbound(new PeerKey(a), nodes.Address(a), now).Admitted)
+        if (!_engines.Of(b).AdmitInbound(new PeerKey(a), nodes.Address(a), _ctx.Now).Admitted)
         {
             metrics.RemoteRefusals++;
-            ea.ConnectionClosed(new PeerKey(b), ConnectionDirection.Outbound, nodes.Address(b), now);
             Linger(routerA);
             Linger(routerB);
             return DialOutcome.RemoteRefused;
         }
-        _ctx.Links.Add(a, b, LinkFlags.Outbound);
-        _ctx.Links.Add(b, a, LinkFlags.None);
-        metrics.Opens++;
-        Changed?.Invoke(a);
-        Changed?.Invoke(b);
         return DialOutcome.Connected;
     }
 
@@ -100,8 +143,8 @@ internal sealed class Connector
         var nodes = _ctx.Nodes;
         int ia = links.IndexOf(a, b);
         if (ia < 0) return;
-        var flagsA = links.RemoveAt(a, ia);
-        var flagsB = links.RemoveAt(b, links.IndexOf(b, a));
+        var flagsA = links.RemoveAt(a, ia, out long usefulToA);
+        var flagsB = links.RemoveAt(b, links.IndexOf(b, a), out long usefulToB);
         var dirA = (flagsA & LinkFlags.Outbound) != 0 ? ConnectionDirection.Outbound : ConnectionDirection.Inbound;
         var dirB = dirA == ConnectionDirection.Outbound ? ConnectionDirection.Inbound : ConnectionDirection.Outbound;
         _engines.Existing(a)?.ConnectionClosed(new PeerKey(b), dirA, nodes.Address(b), _ctx.Now);
@@ -110,7 +153,26 @@ internal sealed class Connector
         Linger(nodes.Router[b]);
         _ctx.Metrics.Closes++;
         if (reason == CloseReason.Churn) _ctx.Metrics.ChurnCloses++;
-        foreach (var observer in _observers) observer.LinkClosed(a, b, flagsA, flagsB, reason);
+        var closed = new ClosedLink(a, b, flagsA, flagsB, usefulToA, usefulToB, reason);
+        foreach (var observer in _observers) observer.LinkClosed(in closed);
+    }
+
+    /// <summary>
+    /// <paramref name="node"/>'s connection manager closes its connection to <paramref name="peer"/>
+    /// (a trim, a reclaim or a release): remembered for the redial count and, for a trim or reclaim
+    /// under a policy that says bye, the peer is asked to back off.
+    /// </summary>
+    public void CloseByPolicy(int node, int peer, CloseReason reason)
+    {
+        if (reason == CloseReason.Churn) throw new ArgumentException("churn is not a policy's choice", nameof(reason));
+        long now = _ctx.Now;
+        // A released connection was done with: nothing to back off from. The backoff is decided while the
+        // policy still knows the peer.
+        long? backoffMs = reason == CloseReason.Released || !_engines.Variant.SendsBye ? null
+            : _engines.ExistingV2(node)?.ByeBackoffMs(new PeerKey(peer), now);
+        Close(node, peer, reason);
+        Trims.Record(node, peer, now, trim: reason != CloseReason.Released, byeBackoffMs: backoffMs);
+        if (backoffMs > 0) _engines.ByeTable(peer).RecordRemoteBye(new PeerKey(node), backoffMs.Value, now);
     }
 
     /// <summary>Closes every connection of <paramref name="node"/> (it goes offline).</summary>

@@ -24,11 +24,24 @@ internal enum CloseReason : byte
 
     /// <summary>A subsystem's slot request named it as the victim.</summary>
     Reclaim,
+
+    /// <summary>v2 released it with the end of the burst (DHT lookup) that opened it and alone used it.</summary>
+    Released,
+}
+
+/// <summary>
+/// A connection that just closed, as each end saw it: its flags and when the other end was last
+/// useful to it (-1: never). For <see cref="CloseReason.Trim"/> and <see cref="CloseReason.Reclaim"/>,
+/// <see cref="A"/> is the node whose policy closed it.
+/// </summary>
+internal readonly record struct ClosedLink(int A, int B, Model.LinkFlags FlagsA, Model.LinkFlags FlagsB, long UsefulToAAtMs, long UsefulToBAtMs, CloseReason Reason)
+{
+    /// <summary>The connection manager of <see cref="A"/> chose to close it (not churn).</summary>
+    public bool ByPolicy => Reason is CloseReason.Trim or CloseReason.Reclaim;
 }
 
 /// <summary>Told about every connection that closes, after it is gone from both ends.</summary>
 internal interface ILinkObserver
 {
-    /// <summary><paramref name="flagsA"/> and <paramref name="flagsB"/> are each end's flags before the close.</summary>
-    void LinkClosed(int a, int b, Model.LinkFlags flagsA, Model.LinkFlags flagsB, CloseReason reason);
+    void LinkClosed(in ClosedLink link);
 }

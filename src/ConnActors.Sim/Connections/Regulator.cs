@@ -1,5 +1,4 @@
 using ConnActors.Baselines;
-using ConnActors.Policy;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Trimming;
 using ConnActors.Sim.Events;
@@ -33,9 +32,6 @@ internal sealed class Regulator
         _checkAtMs = new long[ctx.Nodes.Count];
         Array.Fill(_checkAtMs, long.MaxValue);
     }
-
-    /// <summary>Called for each victim after it is closed: (trimming node, trimmed peer).</summary>
-    public Action<int, int>? Trimmed { get; set; }
 
     /// <summary>Regulation runs for <paramref name="node"/> after the current event.</summary>
     public void Queue(int node)
@@ -80,11 +76,8 @@ internal sealed class Regulator
             {
                 int peer = victim.Peer.Value;
                 if (!_ctx.Links.Connected(node, peer)) throw new InvalidOperationException($"node {node} planned to trim {peer}, which it is not connected to");
-                _connector.Close(node, peer, CloseReason.Trim);
+                _connector.CloseByPolicy(node, peer, CloseReason.Trim);
                 _ctx.Metrics.Trims++;
-                _connector.Trims.Record(node, peer, now);
-                if (_engines.Variant.SendsBye) _engines.ByeTable(peer).RecordRemoteBye(new PeerKey(node), Connector.ByeBackoffMs, now);
-                Trimmed?.Invoke(node, peer);
             }
         }
         ScheduleNextCheck(node, engine);

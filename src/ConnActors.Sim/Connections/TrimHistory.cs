@@ -1,27 +1,39 @@
 namespace ConnActors.Sim.Connections;
 
 /// <summary>
-/// When each pair was last trimmed, kept for <see cref="Connector.ByeBackoffMs"/>, so that a dial
-/// inside that window after a trim can be counted whatever the policy.
+/// When each pair was last closed by a policy (trim, reclaim or release) and what backoff its bye asked
+/// for, kept for <see cref="Connector.RedialWindowMs"/> or the backoff, whichever is longer, so that
+/// dials after a close can be counted whatever the policy.
 /// </summary>
 internal sealed class TrimHistory
 {
-    private readonly Dictionary<long, long> _trimmedAtMs = new();
+    private readonly Dictionary<long, ClosedPair> _closedAt = new();
 
-    /// <summary><paramref name="trimmer"/> closed its connection to <paramref name="trimmed"/> at <paramref name="nowMs"/>.</summary>
-    public void Record(int trimmer, int trimmed, long nowMs) => _trimmedAtMs[PairKey(trimmer, trimmed)] = nowMs;
+    /// <summary><paramref name="closer"/> closed its connection to <paramref name="closed"/>; <paramref name="trim"/> is false for a release.</summary>
+    public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs) =>
+        _closedAt[PairKey(closer, closed)] = new ClosedPair(nowMs, trim, byeBackoffMs);
 
-    /// <summary>True when <paramref name="trimmer"/> trimmed <paramref name="trimmed"/> less than <paramref name="windowMs"/> ago.</summary>
-    public bool TrimmedWithin(int trimmer, int trimmed, long nowMs, long windowMs) =>
-        _trimmedAtMs.TryGetValue(PairKey(trimmer, trimmed), out long at) && nowMs - at < windowMs;
+    /// <summary>The last close of the pair by <paramref name="closer"/>, if it is still within <paramref name="windowMs"/> or its bye's backoff.</summary>
+    public ClosedPair? ClosedBy(int closer, int closed, long nowMs, long windowMs) =>
+        _closedAt.TryGetValue(PairKey(closer, closed), out var e) && nowMs - e.AtMs < Math.Max(windowMs, e.ByeBackoffMs ?? 0) ? e : null;
 
-    /// <summary>Forgets trims older than <paramref name="windowMs"/>.</summary>
+    /// <summary>Forgets closes older than <paramref name="windowMs"/> and their bye's backoff.</summary>
     public void Purge(long nowMs, long windowMs)
     {
         var expired = new List<long>();
-        foreach (var pair in _trimmedAtMs) if (nowMs - pair.Value >= windowMs) expired.Add(pair.Key);
-        foreach (long key in expired) _trimmedAtMs.Remove(key);
+        foreach (var pair in _closedAt) if (nowMs - pair.Value.AtMs >= Math.Max(windowMs, pair.Value.ByeBackoffMs ?? 0)) expired.Add(pair.Key);
+        foreach (long key in expired) _closedAt.Remove(key);
     }
 
     private static long PairKey(int from, int to) => ((long)from << 32) | (uint)to;
+}
+
+/// <summary>A policy's close of a pair's connection: when, whether it was a trim (or reclaim), and the backoff its bye asked for (null: no bye).</summary>
+internal readonly record struct ClosedPair(long AtMs, bool Trim, long? ByeBackoffMs)
+{
+    /// <summary>
+    /// A dial by the closed peer now breaks the politeness asked of it: inside its bye's backoff, or,
+    /// for a trim without a bye, inside <paramref name="windowMs"/> (what a bye would have asked).
+    /// </summary>
+    public bool Violated(long nowMs, long windowMs) => Trim && nowMs - AtMs < (ByeBackoffMs ?? windowMs);
 }

@@ -14,11 +14,13 @@ internal sealed class FlashCrowd
 {
     private readonly SimContext _ctx;
     private readonly Connector _connector;
+    private readonly Policies.NodeEngines _engines;
     private readonly HashSet<int> _targets;
 
-    public FlashCrowd(SimContext ctx, Connector connector)
+    public FlashCrowd(SimContext ctx, Policies.NodeEngines engines, Connector connector)
     {
         _ctx = ctx;
+        _engines = engines;
         _connector = connector;
         var s = ctx.Scenario;
         int targets = s.FlashShare > 0 ? Math.Max(1, (int)Math.Round(s.FlashTargetsPer10k * s.Nodes / 10_000)) : 0;
@@ -47,6 +49,8 @@ internal sealed class FlashCrowd
     {
         if (!_ctx.Nodes.Online[node]) return;
         _ctx.Metrics.CrowdDials++;
-        if (Connector.IsUp(_connector.Connect(node, target))) _ctx.Metrics.CrowdAdmitted++;
+        if (!Connector.IsUp(_connector.Connect(node, target))) return;
+        _ctx.Metrics.CrowdAdmitted++;
+        AppExchange.Served(_ctx, _engines, node, target);
     }
 }

@@ -50,6 +50,30 @@ internal sealed class DhtIndex
         return ClosestInRange(self, target, lo, hi, online, result);
     }
 
+    /// <summary>
+    /// True when <paramref name="peer"/> is a server in <paramref name="self"/>'s routing table now: its
+    /// bucket (the IDs sharing cpl(self, peer) + 1 leading bits with the peer) is known in full when it
+    /// has at most k members, else holds the k members <see cref="ClosestKnown"/> samples.
+    /// </summary>
+    public bool InRoutingTable(int self, ulong selfId, int peer, ulong peerId, bool[] online, int k)
+    {
+        if (peer == self || selfId == peerId) return false;
+        int bits = Math.Min(64, BitOperations.LeadingZeroCount(selfId ^ peerId) + 1);
+        var (lo, hi) = Range(peerId, bits);
+        if (hi - lo <= k) return Array.BinarySearch(_ids, lo, hi - lo, peerId) >= 0;
+        for (int slot = 0; slot < k; slot++)
+        {
+            int pick = -1;
+            for (int attempt = 0; attempt < RefreshTries; attempt++)
+            {
+                pick = lo + (int)(StableHash.Of(_seed, self * 65L + bits, slot, attempt) % (ulong)(hi - lo));
+                if (online[_nodeOf[pick]]) break;
+            }
+            if (_nodeOf[pick] == peer) return true;
+        }
+        return false;
+    }
+
     private int Sample(int self, int bucket, int lo, int hi, bool[] online, Span<int> result)
     {
         int n = 0;

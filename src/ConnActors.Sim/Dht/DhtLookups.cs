@@ -21,6 +21,8 @@ namespace ConnActors.Sim.Dht;
 internal sealed class DhtLookups : INodeLifecycle
 {
     private const int MaxRounds = 24;
+    // go-libp2p-kad-dht tags the peers of its routing table "kbucket" with value 5 in the connection manager.
+    private const int KbucketTag = 2, KbucketTagValue = 5;
     private readonly SimContext _ctx;
     private readonly NodeEngines _engines;
     private readonly Connector _connector;
@@ -28,6 +30,7 @@ internal sealed class DhtLookups : INodeLifecycle
     private readonly LookupCandidates _candidates = new();
     private readonly List<LookupInFlight> _lookups = new();
     private readonly Stack<int> _freeLookups = new();
+    private readonly List<PeerKey> _released = new();
 
     public DhtLookups(SimContext ctx, NodeEngines engines, Connector connector, Regulator regulator)
     {
@@ -36,6 +39,32 @@ internal sealed class DhtLookups : INodeLifecycle
         _connector = connector;
         _regulator = regulator;
         Index = new DhtIndex(ctx.Nodes, ctx.Seed);
+        if (ctx.Scenario.LookupsPerNodeHour > 0)
+        {
+            if (engines.Variant.Family == PolicyFamily.Basic) connector.Opened += TagRoutingTablePeers;
+            else if (engines.QuotasOn) connector.Opened += ClaimRoutingTablePeers;
+        }
+    }
+
+    /// <summary>True when <paramref name="peer"/> is a DHT server in <paramref name="self"/>'s routing table now.</summary>
+    public bool InRoutingTable(int self, int peer)
+    {
+        var nodes = _ctx.Nodes;
+        return !nodes.Unreachable[peer] && Index.InRoutingTable(self, nodes.DhtId[self], peer, nodes.DhtId[peer], nodes.Online, _ctx.Scenario.BucketSize);
+    }
+
+    // The v2 DHT holds a "dht-routing" slot on each connected routing-table peer while it has room in that
+    // quota; the claim goes with the connection.
+    private void ClaimRoutingTablePeers(int a, int b)
+    {
+        if (InRoutingTable(a, b)) _engines.V2(a)?.RequestSlot(SimSubsystems.DhtRouting, new PeerKey(b), _ctx.Now);
+        if (InRoutingTable(b, a)) _engines.V2(b)?.RequestSlot(SimSubsystems.DhtRouting, new PeerKey(a), _ctx.Now);
+    }
+
+    private void TagRoutingTablePeers(int a, int b)
+    {
+        if (InRoutingTable(a, b)) _engines.Of(a).SetTag(new PeerKey(b), KbucketTag, KbucketTagValue, _ctx.Now);
+        if (InRoutingTable(b, a)) _engines.Of(b).SetTag(new PeerKey(a), KbucketTag, KbucketTagValue, _ctx.Now);
     }
 
     public DhtIndex Index { get; }
@@ -85,7 +114,7 @@ internal sealed class DhtLookups : INodeLifecycle
         lookup.Peers.Clear();
         var v2 = _engines.V2(node);
         lookup.HasBurst = v2 is not null;
-        if (v2 is not null) lookup.Burst = v2.BeginBurst();
+        if (v2 is not null) lookup.Burst = v2.BeginBurst(_ctx.Now);
 
         var candidates = _candidates;
         candidates.Clear();
@@ -161,7 +190,7 @@ internal sealed class DhtLookups : INodeLifecycle
             }
             if (slot.HasVictim && _ctx.Links.Connected(node, slot.Victim.Value))
             {
-                _connector.Close(node, slot.Victim.Value, CloseReason.Reclaim);
+                _connector.CloseByPolicy(node, slot.Victim.Value, CloseReason.Reclaim);
                 metrics.ReclaimCloses++;
             }
         }
@@ -176,10 +205,13 @@ internal sealed class DhtLookups : INodeLifecycle
         ok = true;
         int i = _ctx.Links.IndexOf(node, peer);
         _ctx.Links.FlagsAt(node, i) |= LinkFlags.InQuery;
+        _ctx.Links.MarkUseful(node, i, now);
+        metrics.UsefulMessages++;
         StreamCounts.Update(_engines, _ctx.Links, node, peer);
         lookup.Peers.Add(peer);
         var engine = _engines.Of(node);
         if (lookup.HasBurst && engine is Policy.Engine.ConnectionManagerPolicy burstOwner) burstOwner.Enlist(lookup.Burst, new PeerKey(peer));
+        StreamSignals.Opened(_engines, node, peer, now);
         engine.RecordSignal(new PeerKey(peer), UsefulnessSignal.SuccessfulQuery, 1, now);
         // A new connection costs TCP + Noise + multistream (about two round trips) before the query's own.
         return (connected ? 1 : 3) * rtt;
@@ -204,7 +236,17 @@ internal sealed class DhtLookups : INodeLifecycle
             }
             if (_engines.QuotasOn && v2 is not null) v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
         }
-        if (lookup.HasBurst && v2 is not null) v2.EndBurst(lookup.Burst, now);
+        if (lookup.HasBurst && v2 is not null)
+        {
+            _released.Clear();
+            v2.EndBurst(lookup.Burst, now, _released);
+            foreach (var peer in _released)
+            {
+                if (!_ctx.Links.Connected(node, peer.Value)) throw new InvalidOperationException($"node {node} released {peer.Value}, which it is not connected to");
+                _connector.CloseByPolicy(node, peer.Value, CloseReason.Released);
+                _ctx.Metrics.BurstReleases++;
+            }
+        }
         _regulator.Queue(node);
     }
 }

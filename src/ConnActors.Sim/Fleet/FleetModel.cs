@@ -95,8 +95,9 @@ internal sealed class FleetModel : INodeLifecycle, ILinkObserver
     {
     }
 
-    public void LinkClosed(int a, int b, LinkFlags flagsA, LinkFlags flagsB, CloseReason reason)
+    public void LinkClosed(in ClosedLink link)
     {
+        int a = link.A, b = link.B;
         if (!_ctx.Nodes.IsFleet[a] || !_ctx.Nodes.IsFleet[b]) return;
         var pair = _pairs[PairKey(Math.Min(a, b), Math.Max(a, b))];
         ScheduleRetry(pair, pair.Schedule.RecordDisconnected(_ctx.Now));
@@ -149,7 +150,8 @@ internal sealed class FleetModel : INodeLifecycle, ILinkObserver
     public void GatewayVisit(int node, int session)
     {
         if (!_ctx.IsCurrent(node, session) || _members.Length == 0) return;
-        _connector.Connect(node, _members[_ctx.Random.Next(_members.Length)]);
+        int gateway = _members[_ctx.Random.Next(_members.Length)];
+        if (Connector.IsUp(_connector.Connect(node, gateway))) AppExchange.Served(_ctx, _engines, node, gateway);
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)_ctx.ExponentialMs(_ctx.Scenario.GatewayVisitsPerNodeHour)), EventKind.GatewayVisit, node, session);
     }
 

@@ -8,13 +8,17 @@ internal sealed record RunSummary(
     double LookupSuccess, double HopsP50, double HopsP90, double HopsP99, double LookupMsP50, double LookupMsP90, double LookupMsP99,
     double DeliveryRatio, double DeliveryMsP50, double DeliveryMsP99,
     double ChurnPerNodeMinute, long Trims, long PolitenessViolations, long DhtStarvations, long PubsubStarvations,
-    double FriendUptime, double CrowdAdmittedShare, double WorkPerNodeMinute, long Lookups, long Messages)
+    double FriendUptime, double CrowdAdmittedShare, double WorkPerNodeMinute, long Lookups, long Messages,
+    long PolicyCloses, long UsefulPeerTrims, long TrimsOfUsefulToPeer, double MeshLinksTrimmedPerNodeHour,
+    double RoutingTableTrimsPerNodeHour, long RedialsAfterTrim, double OpensPerUsefulMessage, double RoutersOverflowedShare, long BurstReleases)
 {
     public static string Header =>
         "scenario,policy,nodes,seed,simulated_min,wall_s,events,peak_working_set_mb,mean_load_of_high_water,max_p99_load_of_high_water,max_load_of_high_water," +
         "max_share_at_hard_cap,max_p99_router_occupancy,router_overflows,lookup_success,hops_p50,hops_p90,hops_p99," +
         "lookup_ms_p50,lookup_ms_p90,lookup_ms_p99,delivery_ratio,delivery_ms_p50,delivery_ms_p99,churn_per_node_min," +
-        "trims,politeness_violations,dht_starvations,pubsub_starvations,friend_uptime,crowd_admitted_share,work_per_node_min,lookups,messages";
+        "trims,politeness_violations,dht_starvations,pubsub_starvations,friend_uptime,crowd_admitted_share,work_per_node_min,lookups,messages," +
+        "policy_closes,useful_peer_trims,trims_of_useful_to_peer,mesh_links_trimmed_per_node_hour,routing_table_trims_per_node_hour," +
+        "redials_after_trim,opens_per_useful_message,routers_overflowed_share,burst_releases";
 
     public string ToCsv() => string.Join(',',
         Scenario, Policy, Nodes, Seed, Csv.Num(SimulatedMinutes), Csv.Num(WallSeconds), Events, Csv.Num(PeakWorkingSetBytes / 1048576.0),
@@ -22,7 +26,9 @@ internal sealed record RunSummary(
         RouterOverflows, Csv.Num(LookupSuccess), Csv.Num(HopsP50), Csv.Num(HopsP90), Csv.Num(HopsP99), Csv.Num(LookupMsP50),
         Csv.Num(LookupMsP90), Csv.Num(LookupMsP99), Csv.Num(DeliveryRatio), Csv.Num(DeliveryMsP50), Csv.Num(DeliveryMsP99),
         Csv.Num(ChurnPerNodeMinute), Trims, PolitenessViolations, DhtStarvations, PubsubStarvations, Csv.Num(FriendUptime),
-        Csv.Num(CrowdAdmittedShare), Csv.Num(WorkPerNodeMinute), Lookups, Messages);
+        Csv.Num(CrowdAdmittedShare), Csv.Num(WorkPerNodeMinute), Lookups, Messages,
+        PolicyCloses, UsefulPeerTrims, TrimsOfUsefulToPeer, Csv.Num(MeshLinksTrimmedPerNodeHour),
+        Csv.Num(RoutingTableTrimsPerNodeHour), RedialsAfterTrim, Csv.Num(OpensPerUsefulMessage), Csv.Num(RoutersOverflowedShare), BurstReleases);
 
     /// <summary>The summary row without wall time and memory, which vary between machines and runs.</summary>
     public RunSummary WithoutMachineFigures() => this with { WallSeconds = 0, PeakWorkingSetBytes = 0 };

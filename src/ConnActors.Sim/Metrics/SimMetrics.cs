@@ -5,7 +5,27 @@ internal sealed class SimMetrics
 {
     public long Opens, Closes, ChurnCloses, Trims, ReclaimCloses;
     public long LocalRefusals, RemoteRefusals, DialsToOffline, RouterOverflows;
-    public long PolitenessViolations, DialsSkippedForBye;
+    /// <summary>Dials by a trimmed (or reclaimed) peer to the node that closed it, within the bye window.</summary>
+    public long PolitenessViolations;
+    /// <summary>Dials by a peer a policy closed (trim, reclaim or release) to the closing node within the bye window.</summary>
+    public long RedialsByClosedPeer;
+    /// <summary>Dials by a node to a peer its policy closed within the bye window.</summary>
+    public long RedialsByCloser;
+    public long DialsSkippedForBye;
+    /// <summary>Connections closed by a policy: trims and reclaims.</summary>
+    public long PolicyCloses;
+    /// <summary>Connections v2 released when the burst that opened them ended.</summary>
+    public long BurstReleases;
+    /// <summary>Policy closes of a peer that was useful to the closing node within the usefulness window.</summary>
+    public long UsefulPeerTrims;
+    /// <summary>Policy closes of a connection on which the closing node had been useful to the peer within the window.</summary>
+    public long TrimsOfUsefulToPeer;
+    /// <summary>Gossipsub mesh links lost to policy closes.</summary>
+    public long MeshLinksTrimmed;
+    /// <summary>Ends of policy-closed connections whose other end was in their DHT routing table.</summary>
+    public long RoutingTableTrims;
+    /// <summary>Useful deliveries: DHT answers, first pubsub deliveries, content fetched from a gateway or crowd target.</summary>
+    public long UsefulMessages;
     public long DhtStarvations, PubsubStarvations;
     public long Lookups, LookupSuccesses;
     public long Messages, Deliveries, ExpectedDeliveries;
@@ -21,6 +41,9 @@ internal sealed class SimMetrics
     public List<SampleRow> Samples { get; } = new();
 
     public long Starvations => DhtStarvations + PubsubStarvations;
+
+    /// <summary>Dials within the bye window after a policy closed the pair's connection, in either direction.</summary>
+    public long RedialsAfterTrim => RedialsByClosedPeer + RedialsByCloser;
 
     public double FriendUptime => FriendSamples == 0 ? double.NaN : FriendConnectedSamples / (double)FriendSamples;
 }

@@ -8,6 +8,7 @@ internal sealed class RouterTable
 {
     private int[] _capacity = new int[16];
     private int[] _used = new int[16];
+    private bool[] _overflowed = new bool[16];
 
     public int Count { get; private set; }
 
@@ -17,6 +18,7 @@ internal sealed class RouterTable
         {
             Array.Resize(ref _capacity, Count * 2);
             Array.Resize(ref _used, Count * 2);
+            Array.Resize(ref _overflowed, Count * 2);
         }
         _capacity[Count] = capacity;
         return Count++;
@@ -26,10 +28,18 @@ internal sealed class RouterTable
 
     public int Used(int router) => _used[router];
 
+    /// <summary>Routers whose table was full at least once when a new entry was needed.</summary>
+    public int OverflowedCount { get; private set; }
+
     /// <summary>Takes an entry; false (an overflow) when the table is full.</summary>
     public bool TryTake(int router)
     {
-        if (_used[router] >= _capacity[router]) return false;
+        if (_used[router] >= _capacity[router])
+        {
+            if (!_overflowed[router]) OverflowedCount++;
+            _overflowed[router] = true;
+            return false;
+        }
         _used[router]++;
         return true;
     }

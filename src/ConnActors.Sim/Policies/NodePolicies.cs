@@ -18,6 +18,12 @@ internal sealed class NodePolicies
     /// <summary>Subsystem slots the simulated pubsub enrolls for: 10% reserved, up to 30%.</summary>
     public static readonly QuotaRequest PubsubQuota = new("pubsub", QuotaAmount.Share(0.10), QuotaAmount.Share(0.30));
 
+    /// <summary>
+    /// The DHT's hold on connected routing-table peers (v2's counterpart of go-libp2p-kad-dht's "kbucket"
+    /// tag): 5% reserved, up to 25%. Apart from the per-query "dht" slots, which a lookup releases when it ends.
+    /// </summary>
+    public static readonly QuotaRequest DhtRoutingQuota = new("dht-routing", QuotaAmount.Share(0.05), QuotaAmount.Share(0.50));
+
     private readonly PolicyVariant _variant;
     private readonly PolicySettings[] _settings;
 
@@ -52,6 +58,7 @@ internal sealed class NodePolicies
                 {
                     Require(engine.Enroll(DhtQuota), SimSubsystems.Dht);
                     Require(engine.Enroll(PubsubQuota), SimSubsystems.Pubsub);
+                    Require(engine.Enroll(DhtRoutingQuota), SimSubsystems.DhtRouting);
                 }
                 return engine;
         }
@@ -69,4 +76,5 @@ internal static class SimSubsystems
 {
     public static readonly SubsystemId Dht = new(0);
     public static readonly SubsystemId Pubsub = new(1);
+    public static readonly SubsystemId DhtRouting = new(2);
 }

@@ -1,5 +1,7 @@
 using ConnActors.Baselines;
 using ConnActors.Policy;
+using ConnActors.Policy.Engine;
+using ConnActors.Policy.Scoring;
 using ConnActors.Sim.Churn;
 using ConnActors.Sim.Connections;
 using ConnActors.Sim.Events;
@@ -23,6 +25,9 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
     private const long HeartbeatMs = 1_000;
     private const long MeshRetryMs = 10_000;
     private const int MeshTag = 1, MeshTagValue = 20;
+    // go-libp2p-pubsub's delivery tag: +1 per first delivery, at most 15, minus 1 every 10 minutes.
+    private const long DeliveryTagDecayMs = 600_000;
+    private const int DeliveryTagCap = 15;
     private readonly SimContext _ctx;
     private readonly NodeEngines _engines;
     private readonly Connector _connector;
@@ -31,6 +36,8 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
     private readonly int[] _topicOnline;
     private readonly double[] _arrivalMs = [];
     private readonly int[] _arrivalStamp = [];
+    private readonly int[] _arrivalFrom = [];
+    private DecayingTagId? _deliveryTag;
     private readonly PriorityQueue<int, double> _frontier = new();
     private int _messageStamp;
 
@@ -50,6 +57,18 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         _topicMembers = members.Select(m => m.ToArray()).ToArray();
         _arrivalMs = new double[nodes.Count];
         _arrivalStamp = new int[nodes.Count];
+        _arrivalFrom = new int[nodes.Count];
+        engines.Configure += RegisterDeliveryTag;
+    }
+
+    // go-libp2p-pubsub registers a decaying "pubsub-deliveries:<topic>" tag with the connection manager.
+    private void RegisterDeliveryTag(int node, IConnectionPolicy engine)
+    {
+        int topic = _ctx.Nodes.Topic[node];
+        if (topic < 0 || engine is not BasicConnectionManager basic) return;
+        var id = basic.RegisterDecayingTag($"pubsub-deliveries:{topic}", DeliveryTagDecayMs, DecayRule.Fixed(1), BumpRule.SumBounded(0, DeliveryTagCap));
+        if (_deliveryTag is { } known && known != id) throw new InvalidOperationException("every basic engine registers the delivery tag first");
+        _deliveryTag = id;
     }
 
     /// <summary>Mesh peers of <paramref name="node"/>.</summary>
@@ -125,6 +144,7 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         }
         SetMesh(node, peer, true);
         SetMesh(peer, node, true);
+        StreamSignals.Opened(_engines, node, peer, _ctx.Now);
     }
 
     private void Prune(int node, int peer)
@@ -136,11 +156,11 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         if (_meshCount[peer] < DLow) _ctx.Queue.Schedule(_ctx.Now + HeartbeatMs, EventKind.MeshRepair, peer, _ctx.Nodes.SessionNumber[peer]);
     }
 
-    public void LinkClosed(int a, int b, LinkFlags flagsA, LinkFlags flagsB, CloseReason reason)
+    public void LinkClosed(in ClosedLink link)
     {
-        if ((flagsA & LinkFlags.Mesh) == 0) return;
-        SideLost(a, b);
-        SideLost(b, a);
+        if ((link.FlagsA & LinkFlags.Mesh) == 0) return;
+        SideLost(link.A, link.B);
+        SideLost(link.B, link.A);
     }
 
     private void SideLost(int node, int peer)
@@ -175,7 +195,7 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         }
         if (decision.HasVictim && _ctx.Links.Connected(node, decision.Victim.Value))
         {
-            _connector.Close(node, decision.Victim.Value, CloseReason.Reclaim);
+            _connector.CloseByPolicy(node, decision.Victim.Value, CloseReason.Reclaim);
             _ctx.Metrics.ReclaimCloses++;
         }
         return true;
@@ -215,6 +235,7 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
             {
                 metrics.Deliveries++;
                 metrics.DeliveryLatencyMs.Add(at);
+                FirstDelivery(node, _arrivalFrom[node]);
             }
             var neighbours = links.Neighbours(node);
             for (int i = 0; i < neighbours.Length; i++)
@@ -225,8 +246,27 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
                 if (_arrivalStamp[next] == stamp && _arrivalMs[next] <= arrival) continue;
                 _arrivalStamp[next] = stamp;
                 _arrivalMs[next] = arrival;
+                _arrivalFrom[next] = node;
                 _frontier.Enqueue(next, arrival);
             }
+        }
+    }
+
+    // The mesh peer that delivered a message first was useful; gossipsub tells the connection manager
+    // (v2: a first-delivery signal; go's BasicConnMgr: a bump of the decaying delivery tag).
+    private void FirstDelivery(int node, int from)
+    {
+        int i = _ctx.Links.IndexOf(node, from);
+        if (i >= 0) _ctx.Links.MarkUseful(node, i, _ctx.Now);
+        _ctx.Metrics.UsefulMessages++;
+        switch (_engines.Existing(node))
+        {
+            case ConnectionManagerPolicy v2:
+                v2.RecordSignal(new PeerKey(from), UsefulnessSignal.FirstDelivery, 1, _ctx.Now);
+                break;
+            case BasicConnectionManager basic when _deliveryTag is { } tag:
+                basic.BumpDecayingTag(new PeerKey(from), tag, 1, _ctx.Now);
+                break;
         }
     }
 }

@@ -66,7 +66,8 @@ internal sealed class Sampler
             online == 0 ? 0 : loadSum / online, load.Quantile(0.99), loadMax, online == 0 ? 0 : overHigh / (double)online,
             online == 0 ? 0 : atCap / (double)online, occupancySum / routerCount, occupancy.Quantile(0.99), over90 / (double)routerCount,
             m.RouterOverflows, m.Opens, m.Closes, m.Trims, m.PolitenessViolations,
-            m.Starvations, m.FriendUptime));
+            m.Starvations, m.FriendUptime,
+            m.PolicyCloses, m.UsefulPeerTrims, m.MeshLinksTrimmed, m.RoutingTableTrims, m.RedialsAfterTrim, m.UsefulMessages));
     }
 
     /// <summary>The run's summary row.</summary>
@@ -92,7 +93,11 @@ internal sealed class Sampler
             m.DeliveryLatencyMs.Quantile(0.5), m.DeliveryLatencyMs.Quantile(0.99),
             (m.Opens + m.Closes) / nodeMinutes, m.Trims, m.PolitenessViolations, m.DhtStarvations, m.PubsubStarvations,
             m.FriendUptime, m.CrowdDials == 0 ? double.NaN : m.CrowdAdmitted / (double)m.CrowdDials,
-            _engines.TotalWork() / nodeMinutes, m.Lookups, m.Messages);
+            _engines.TotalWork() / nodeMinutes, m.Lookups, m.Messages,
+            m.PolicyCloses, m.UsefulPeerTrims, m.TrimsOfUsefulToPeer, m.MeshLinksTrimmed * 60 / nodeMinutes,
+            m.RoutingTableTrims * 60 / nodeMinutes, m.RedialsAfterTrim,
+            m.UsefulMessages == 0 ? double.NaN : m.Opens / (double)m.UsefulMessages,
+            _ctx.Routers.Count == 0 ? double.NaN : _ctx.Routers.OverflowedCount / (double)_ctx.Routers.Count, m.BurstReleases);
     }
 
     /// <summary>Reachable nodes online now (the DHT servers).</summary>

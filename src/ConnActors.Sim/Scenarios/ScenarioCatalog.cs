@@ -8,30 +8,34 @@ internal static class ScenarioCatalog
         new()
         {
             Name = "router-killing",
-            Description = "Homes behind small shared routers; each node dials 50 discovered peers on joining; DHT at 30 lookups/h with alpha 10.",
+            Description = "Homes behind small routers (256 to 16,384 entries, one node per home); each node dials 50 discovered peers on joining and runs 60 lookups/h with alpha 10.",
             UnreachableShare = 0.6,
             DesktopShareOfReachable = 0.75,
-            RouterSizes = [(1_024, 0.5), (4_096, 0.3), (7_168, 0.2)],
-            SharedRouterShare = 0.5,
+            RouterSizes = [(256, 0.1), (512, 0.2), (1_024, 0.4), (4_096, 0.2), (16_384, 0.1)],
+            SharedRouterShare = 0,
             DiscoveryDials = 50,
-            LookupsPerNodeHour = 30,
-            Alpha = 10,
-        },
-        new()
-        {
-            Name = "dht-heavy",
-            Description = "Every node provides and finds content: 60 lookups/h with go-libp2p's alpha 10.",
             LookupsPerNodeHour = 60,
             Alpha = 10,
         },
         new()
         {
+            Name = "dht-heavy",
+            Description = "Every node provides and finds content (60 lookups/h with go-libp2p's alpha 10) while half the nodes keep gossipsub meshes in one of 20 topics (6 messages/min per topic): DHT bursts and long-lived meshes on the same nodes, near high water.",
+            LookupsPerNodeHour = 60,
+            Alpha = 10,
+            Topics = 20,
+            SubscribeShare = 0.5,
+            MessagesPerTopicMinute = 6,
+        },
+        new()
+        {
             Name = "pubsub-overlay",
-            Description = "80% of nodes in one of 20 gossipsub topics (6 messages/min per topic) while the DHT runs 30 lookups/h per node.",
+            Description = "80% of nodes in one of 20 gossipsub topics (6 messages/min per topic) while the DHT runs 30 lookups/h per node with alpha 10.",
             Topics = 20,
             SubscribeShare = 0.8,
             MessagesPerTopicMinute = 6,
             LookupsPerNodeHour = 30,
+            Alpha = 10,
         },
         new()
         {

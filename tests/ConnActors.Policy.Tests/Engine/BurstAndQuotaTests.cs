@@ -1,5 +1,6 @@
 using ConnActors.Policy.Admission;
 using ConnActors.Policy.Bursts;
+using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
 using ConnActors.Policy.Tests.Support;
 using ConnActors.Policy.Trimming;
@@ -9,27 +10,50 @@ namespace ConnActors.Policy.Tests.Engine;
 public class BurstAndQuotaTests
 {
     [Fact]
-    public void A_burst_over_high_water_is_absorbed_then_pruned_first_when_it_ends()
+    public void A_burst_over_high_water_is_absorbed_then_releases_the_connections_it_opened()
     {
         var engine = Engines.Small(hardCap: 100);
         var limits = engine.Settings.Limits;
         engine.ConnectInbound(0, limits.HighWater - 5, 0);
-        var burst = engine.BeginBurst();
+        var burst = engine.BeginBurst(600_000);
+        engine.Enlist(burst, new PeerKey(0));                                        // connected before the burst
         for (int i = 0; i < 10; i++)
         {
             var peer = new PeerKey(1_000 + i);
             engine.Enlist(burst, peer);
             Assert.True(engine.AdmitOutbound(peer, Addresses.V4(1_000 + i), 600_000).Admitted);
         }
+        engine.SetTag(new PeerKey(1_009), tag: 1, value: 20, 600_000);                 // now a mesh peer too
         Assert.True(engine.Connections >= limits.HighWater);
-        Assert.Equal(10, engine.ActiveBurstConnections);
+        Assert.Equal(11, engine.ActiveBurstConnections);
         Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(600_100)); // in use: no trim, no redial
 
-        engine.EndBurst(burst, 600_300);
-        Assert.Equal(RegulationTrigger.HighWater, engine.CheckRegulation(600_300));
-        var plan = new TrimPlan();
-        engine.PlanTrim(600_300, plan);
-        Assert.All(plan.Victims.Take(10), v => Assert.Equal(TrimReason.FinishedBurst, v.Reason));
+        var released = new List<PeerKey>();
+        engine.EndBurst(burst, 600_300, released);
+        Assert.Equal(Enumerable.Range(1_000, 9).Select(i => new PeerKey(i)), released.OrderBy(p => p.Value));
+        Assert.Equal(9, engine.Closing);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(600_300));
+    }
+
+    [Fact]
+    public void A_burst_releases_nothing_at_or_below_low_water_or_without_the_burst_model()
+    {
+        foreach (bool burstModel in new[] { true, false })
+        {
+            var engine = new ConnectionManagerPolicy(Engines.Small(hardCap: 100).Settings with { Features = V2Features.All with { BurstModel = burstModel } });
+            var limits = engine.Settings.Limits;
+            int before = burstModel ? limits.LowWater - 10 : limits.HighWater - 5;
+            engine.ConnectInbound(0, before, 0);
+            var burst = engine.BeginBurst(1_000);
+            for (int i = 0; i < 10; i++)
+            {
+                engine.Enlist(burst, new PeerKey(1_000 + i));
+                engine.AdmitOutbound(new PeerKey(1_000 + i), Addresses.V4(1_000 + i), 1_000);
+            }
+            var released = new List<PeerKey>();
+            engine.EndBurst(burst, 2_000, released);
+            Assert.Empty(released);
+        }
     }
 
     [Fact]

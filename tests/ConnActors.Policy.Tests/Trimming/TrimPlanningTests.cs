@@ -41,7 +41,7 @@ public class TrimPlanningTests
     }
 
     [Fact]
-    public void Finished_bursts_go_first_then_unassigned_then_lowest_scores()
+    public void Unassigned_go_first_then_claimed_each_lowest_score_first_and_a_finished_burst_is_ordinary()
     {
         var engine = Engines.Small(hardCap: 40, trim: new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 100 });
         var limits = engine.Settings.Limits;
@@ -49,18 +49,20 @@ public class TrimPlanningTests
         engine.ConnectInbound(0, limits.HighWater, 0);
         for (int i = 0; i < 20; i++) engine.RequestSlot(app, new PeerKey(i), 0);        // 0..19 claimed
         for (int i = 0; i < 20; i++) engine.RecordSignal(new PeerKey(i), UsefulnessSignal.SuccessfulQuery, i, 0);
+        for (int i = 20; i < limits.HighWater; i++) engine.RecordSignal(new PeerKey(i), UsefulnessSignal.FirstDelivery, i, 0);
         var burst = engine.BeginBurst();
         for (int i = 30; i < 34; i++) engine.Enlist(burst, new PeerKey(i));
-        engine.EndBurst(burst, 0);                                                      // 30..33 finished burst
+        engine.EndBurst(burst, 0);                                                      // 30..33 were in a burst
 
         var plan = new TrimPlan();
         engine.PlanTrim(1, plan);
-        var victims = plan.Victims.Select(v => v.Peer.Value).ToList();
-        Assert.Equal(limits.HighWater - limits.LowWater, victims.Count);
-        Assert.All(victims.Take(4), v => Assert.InRange(v, 30, 33));
-        Assert.All(plan.Victims.Take(4), v => Assert.Equal(TrimReason.FinishedBurst, v.Reason));
-        int unassigned = limits.HighWater - 20 - 4;
-        Assert.All(plan.Victims.Skip(4).Take(Math.Min(unassigned, victims.Count - 4)), v => Assert.Equal(TrimReason.Unassigned, v.Reason));
+        Assert.Equal(limits.HighWater - limits.LowWater, plan.Victims.Count);
+        int unassigned = limits.HighWater - 20;
+        var first = plan.Victims.Take(Math.Min(unassigned, plan.Victims.Count)).ToList();
+        Assert.All(first, v => Assert.Equal(TrimReason.Unassigned, v.Reason));
+        // Unassigned peers by score, fewest first deliveries first: a finished burst's peers have no head start.
+        Assert.Equal(first.Select(v => v.Peer.Value).Order(), first.Select(v => v.Peer.Value));
+        Assert.DoesNotContain(plan.Victims, v => v.Reason == TrimReason.FinishedBurst);
         var lowScore = plan.Victims.Where(v => v.Reason == TrimReason.LowScore).Select(v => v.Peer.Value).ToList();
         Assert.Equal(lowScore.OrderBy(p => p), lowScore);      // claimed peers go lowest score (fewest queries) first
     }

@@ -1,0 +1,39 @@
+using ConnActors.Policy.Bursts;
+
+namespace ConnActors.Policy.Engine;
+
+public sealed partial class ConnectionManagerPolicy
+{
+    /// <summary>Begins a burst at <paramref name="nowMs"/>, so that its end can release the connections it opened.</summary>
+    public BurstId BeginBurst(long nowMs) => _bursts.Begin(nowMs);
+
+    /// <summary>
+    /// Ends a burst and names in <paramref name="release"/> the connections it opened and nothing else
+    /// uses: peers that leave their last burst, were first connected after the burst began, hold no
+    /// subsystem slot and no tag, and are neither friends, protected nor locked. They are marked as
+    /// closing; the caller closes them (a query's short-lived connection ends with the query, instead of
+    /// lingering until a trim has to choose it over a peer that is still useful). With the burst model
+    /// switched off nothing is released.
+    /// </summary>
+    public void EndBurst(BurstId burst, long nowMs, ICollection<PeerKey> release)
+    {
+        _releasing = Settings.Features.BurstModel && EffectiveConnections > Limits.LowWater ? release : null;
+        _bursts.End(burst, nowMs, _onBurstFinishedReleasing ??= OnBurstFinishedReleasing);
+        _releasing = null;
+    }
+
+    private ICollection<PeerKey>? _releasing;
+    private Action<PeerKey, long, long>? _onBurstFinishedReleasing;
+
+    private void OnBurstFinishedReleasing(PeerKey peer, long nowMs, long burstStartMs)
+    {
+        OnBurstFinished(peer, nowMs, burstStartMs);
+        ref var entry = ref _peers.Get(peer);
+        if (_releasing is null || System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return;
+        bool openedByBurst = entry.IsConnected && entry.ConnectedSinceMs >= burstStartMs;
+        bool unused = entry.SubsystemClaims == 0 && entry.TagSum == 0 && !IsPrivileged(in entry) && entry.LockedUntilMs <= nowMs;
+        if (!openedByBurst || !unused || entry.IsClosing) return;
+        MarkClosing(peer);
+        _releasing.Add(peer);
+    }
+}
