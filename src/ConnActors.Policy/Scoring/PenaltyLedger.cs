@@ -41,6 +41,14 @@ public sealed class PenaltyLedger
     /// <summary>True when the peer's penalty bars it from being admitted.</summary>
     public bool IsBarred(PeerKey peer, long nowMs) => _entries.Count != 0 && PenaltyOf(peer, nowMs) >= _settings.PenaltyBarThreshold;
 
+    /// <summary>The peer's penalty as persisted, when one is still retained at <paramref name="nowMs"/>.</summary>
+    public RetainedPenalty? Retained(PeerKey peer, long nowMs)
+    {
+        if (!_entries.TryGetValue(peer.Value, out var entry) || entry.RetainUntilMs <= nowMs) return null;
+        var (value, last) = entry.Value.Raw;
+        return new RetainedPenalty(peer, value, last, entry.RetainUntilMs);
+    }
+
     /// <summary>The penalties still retained at <paramref name="nowMs"/>, for persistence.</summary>
     public IEnumerable<RetainedPenalty> Snapshot(long nowMs)
     {
