@@ -74,11 +74,26 @@ public class ConfigurationVocabularyTests
     [Fact]
     public void Every_shipped_configuration_file_is_well_formed()
     {
-        var hocon = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "hocon");
+        var hocon = Path.Combine(RepositoryRoot, "hocon");
         foreach (var file in Directory.EnumerateFiles(hocon, "*.conf", SearchOption.AllDirectories)) HoconSyntax.Check(File.ReadAllText(file), file);
         using var reference = typeof(ReferenceConfig).Assembly.GetManifestResourceStream("ConnActors.Actors.reference.conf")!;
         HoconSyntax.Check(new StreamReader(reference).ReadToEnd(), "reference.conf");
     }
+
+    [Fact]
+    public void The_configuration_page_lists_every_key_and_no_key_that_does_not_exist()
+    {
+        var page = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "configuration.md"));
+        var listed = System.Text.RegularExpressions.Regex.Matches(page, @"`(connactors\.[a-z0-9.<>\-]+)`").Select(m => m.Groups[1].Value).ToHashSet();
+        var keys = KnownKeys.Leaves(ReferenceConfig.Default)
+            .Select(k => System.Text.RegularExpressions.Regex.Replace(k, @"^connactors\.quotas\.[^.]+\.", "connactors.quotas.<name>."))
+            .Select(k => System.Text.RegularExpressions.Regex.Replace(k, @"^connactors\.scoring\.signals\.[^.]+\.", "connactors.scoring.signals.<signal>."))
+            .ToHashSet();
+        Assert.Empty(keys.Except(listed));
+        Assert.Empty(listed.Where(k => !k.StartsWith("connactors.http", StringComparison.Ordinal)).Except(keys));
+    }
+
+    private static string RepositoryRoot => Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..");
 
     private static PolicyConfigurationException? Validate(string hocon)
     {
