@@ -31,8 +31,8 @@ public sealed partial class ConnectionManagerPolicy
         ref var entry = ref _peers.Get(peer);
         if (_releasing is null || System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return;
         bool openedByBurst = entry.IsConnected && entry.ConnectedSinceMs >= burstStartMs;
-        bool unused = entry.SubsystemClaims == 0 && entry.TagSum == 0 && !IsPrivileged(in entry) && entry.LockedUntilMs <= nowMs;
-        if (!openedByBurst || !unused || entry.IsClosing) return;
+        bool unused = entry.SubsystemClaims == 0 && entry.TagSum == 0 && !entry.IsPrivileged && entry.LockedUntilMs <= nowMs;
+        if (!openedByBurst || !unused || entry.ClosingConnections > 0) return;
         MarkClosing(peer);
         _releasing.Add(peer);
     }

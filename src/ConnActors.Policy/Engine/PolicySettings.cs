@@ -23,6 +23,9 @@ public sealed record PolicySettings
     /// <summary>The backoff a bye asks of a trimmed peer.</summary>
     public Politeness.ByeBackoffSettings Bye { get; init; } = Politeness.ByeBackoffSettings.Default;
 
+    /// <summary>How long peers without a connection are remembered, and how many at most.</summary>
+    public Peers.PeerRecordSettings Peers { get; init; } = ConnActors.Policy.Peers.PeerRecordSettings.Default;
+
     /// <summary>Which v2 design choices are on (all, except in ablation studies).</summary>
     public V2Features Features { get; init; } = V2Features.All;
 
@@ -37,6 +40,7 @@ public sealed record PolicySettings
         Bursts.Validate();
         Trim.Validate(Limits.HardCap);
         Bye.Validate();
+        Peers.Validate(Limits.HardCap);
         return this;
     }
 }
