@@ -20,6 +20,8 @@ public static class Program
         {
             case "demo" when args.Length == 1:
                 return DemoRunner.Run(Console.Out);
+            case "trimprobe":
+                return TrimProbe.Run(Console.Out);
             case "memory" when args.Length == 1:
                 return IndexMemory.Run(Console.Out);
             case "retention" when args.Length <= 2:

@@ -43,6 +43,9 @@ public sealed partial class ConnectionManagerPolicy
 
     private Rates.EwmaRate _failedDials = new(60_000);
 
+    /// <summary>Candidates whose exact score the last round evaluated (the rest were ruled out by their cached score bounds).</summary>
+    public int LastExactScores => _planner.ExactScores;
+
     /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
     public long FollowUpAtMs => _followUpAtMs;
 

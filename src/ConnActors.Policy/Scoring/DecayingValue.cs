@@ -13,10 +13,13 @@ public struct DecayingValue
     public readonly double ValueAt(long nowMs, double halfLifeMs)
     {
         if (_value == 0) return 0;
-        long elapsed = nowMs - _lastUpdateMs;
-        // 2^(-t/h) as e^(-t·ln2/h): Exp is markedly cheaper than Pow on the trim path.
-        return elapsed <= 0 ? _value : _value * Math.Exp(elapsed * (-Math.Log(2) / halfLifeMs));
+        return _value * Factor(nowMs - _lastUpdateMs, halfLifeMs);
     }
+
+    /// <summary>The decay after <paramref name="elapsedMs"/> (1 when not positive).</summary>
+    internal static double Factor(long elapsedMs, double halfLifeMs) =>
+        // 2^(-t/h) as e^(-t·ln2/h): Exp is markedly cheaper than Pow on the trim path.
+        elapsedMs <= 0 ? 1 : Math.Exp(elapsedMs * (-Math.Log(2) / halfLifeMs));
 
     /// <summary>Adds <paramref name="amount"/> at <paramref name="nowMs"/> (decaying what was there first).</summary>
     public void Add(double amount, long nowMs, double halfLifeMs)

@@ -1,13 +1,21 @@
 namespace ConnActors.Policy.Trimming;
 
-/// <summary>A trim candidate: its order (lower goes first), peer key and slot in the peer table.</summary>
+/// <summary>
+/// A trim candidate: its order (lower goes first; NaN until scored exactly), the bounds of that order,
+/// the cheap part of its score, and its peer key and slot in the peer table.
+/// </summary>
 internal struct Candidate : IComparable<Candidate>
 {
     public double Order;
+    public double Low;
+    public double High;
+    public double Static;
+    public double Score;
     public int Peer;
     public int Slot;
-    public double Score;
     public byte Class;
+
+    public readonly bool IsExact => !double.IsNaN(Order);
 
     public readonly int CompareTo(Candidate other)
     {

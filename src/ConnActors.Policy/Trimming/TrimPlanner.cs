@@ -7,8 +7,13 @@ namespace ConnActors.Policy.Trimming;
 /// <summary>
 /// Chooses the peers a regulation round closes. One pass over the tracked peers builds the candidate
 /// list (friends, protected, locked, in-use burst members and peers in grace are left out; grace is
-/// bounded by time and by count), scores are read lazily for candidates only, and a partial selection
-/// brings the k cheapest to the front, so a round costs O(P + k log k) instead of sorting everyone.
+/// bounded by time and by count) with each candidate's score bounded, not evaluated: the cheap part of
+/// a score is computed, its usefulness terms come from <see cref="ScoreCache"/> as an interval. The k-th
+/// lowest upper bound is a threshold no candidate whose lower bound lies above it can get under, so only
+/// the candidates that can be among the k cheapest are scored exactly, and a partial selection brings
+/// the k cheapest to the front: a round costs one pass plus O(k log k) plus the exact scores near the
+/// threshold, instead of a score per peer or a sort of everyone. The result is the same as scoring
+/// everyone (a test compares them).
 /// Order: unassigned peers, then claimed peers, lowest score first within each class (a finished burst's
 /// peers are ordinary candidates: the ones it opened and nothing else uses are released when it ends,
 /// see <see cref="Engine.ConnectionManagerPolicy.EndBurst(Bursts.BurstId, long, ICollection{PeerKey})"/>);
@@ -19,23 +24,37 @@ namespace ConnActors.Policy.Trimming;
 /// </summary>
 internal sealed class TrimPlanner
 {
+    private const byte Unassigned = 0, Claimed = 1;
+    private const int HistogramBuckets = 4_096;
     private readonly PeerTable _peers;
     private readonly QuotaTable _quotas;
     private readonly PeerScorer _scorer;
+    private readonly ScoreCache _cache;
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
-    private const byte Unassigned = 0, Claimed = 1;
     private readonly int _outboundReserve;
     private readonly bool _burstModel;
     private readonly double _classSpan;
-    private readonly double _scoreMinimum;
     // Scratch space grows on the first rounds and is then reused; a node that never trims holds none.
+    // The candidate pass writes only compact bounds; full candidates are built for those scored.
+    private int[] _slots = [];
+    private int[] _keys = [];
+    private byte[] _classes = [];
+    private double[] _lows = [];
+    private double[] _highs = [];
+    private double[] _statics = [];
+    private double[] _usefulness = [];
+    private readonly int[] _histogram = new int[HistogramBuckets];
     private Candidate[] _candidates = [];
     private GraceEntry[] _inGrace = [];
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
     // Outbound connections of ordinary peers not being closed, counted by the last candidate pass.
     private int _openOutbound;
+    private long _nowMs;
+    // The last round's threshold: a candidate whose lower bound is below it is scored during the pass,
+    // while its entry is at hand (most of those the threshold keeps), not in a second visit.
+    private double _expectedThreshold = double.MaxValue;
 
     public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, Limits.ConnectionLimits limits, Engine.V2Features features)
     {
@@ -44,15 +63,18 @@ internal sealed class TrimPlanner
         _peers = peers;
         _quotas = quotas;
         _scorer = scorer;
+        _cache = new ScoreCache(scorer);
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
         _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
         _burstModel = features.BurstModel;
-        _classSpan = scorer.Settings.Maximum - scorer.Settings.Minimum + 1;
-        _scoreMinimum = scorer.Settings.Minimum;
+        _classSpan = scorer.Maximum - scorer.Minimum + 1;
     }
 
     public int MaxClosesPerRound => _maxClosesPerRound;
+
+    /// <summary>Candidates whose exact score the last round (or victim search) evaluated.</summary>
+    public int ExactScores { get; private set; }
 
     /// <summary>Plans a normal round that brings <paramref name="count"/> down toward <paramref name="target"/>.</summary>
     public void Plan(TrimPlan plan, RegulationTrigger trigger, int count, int target, long nowMs)
@@ -94,21 +116,29 @@ internal sealed class TrimPlanner
     }
 
     /// <summary>
-    /// The cheapest peer no subsystem claims (a finished burst's or an unassigned one), never one that
-    /// would take our dialed peers below the outbound reserve: room for a subsystem when the node is full.
+    /// The cheapest peer no subsystem claims, never one that would take our dialed peers below the
+    /// outbound reserve: room for a subsystem when the node is full.
     /// </summary>
     public PeerKey? UnassignedVictim(long nowMs) =>
         Cheapest(nowMs, static (planner, c) => c.Class == Unassigned && !planner.WouldBreachOutboundReserve(planner._peers.At(c.Slot).Outbound));
 
-    // One candidate pass and a minimum: a single victim needs no selection.
+    // One candidate pass and a minimum: the lowest upper bound among the eligible is the threshold, and
+    // only the eligible whose lower bound reaches down to it are scored.
     private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, Candidate, bool> eligible)
     {
         int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
+        double threshold = double.MaxValue;
+        for (int i = 0; i < candidateCount; i++)
+        {
+            if (_highs[i] < threshold && eligible(this, Bounded(i))) threshold = _highs[i];
+        }
         Candidate? best = null;
         for (int i = 0; i < candidateCount; i++)
         {
-            var c = _candidates[i];
+            if (_lows[i] > threshold) continue;
+            var c = Bounded(i);
             if (!eligible(this, c)) continue;
+            MakeExact(ref c);
             if (best is null || c.CompareTo(best.Value) < 0) best = c;
         }
         return best is { } b ? new PeerKey(b.Peer) : null;
@@ -116,14 +146,17 @@ internal sealed class TrimPlanner
 
     private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
     {
-        var candidates = _candidates.AsSpan(0, candidateCount);
+        if (_candidates.Length < candidateCount) _candidates = new Candidate[Math.Max(candidateCount, _candidates.Length * 2)];
         int closed = 0;
         int start = 0;
-        // Select in batches: the first batch is the k cheapest; reservations may skip some, then the
-        // next batch is selected from the rest. Each batch costs O(remaining + batch log batch).
-        while (closed < connectionsToClose && start < candidates.Length)
+        // The first batch is the k cheapest, found among the candidates their bounds cannot rule out;
+        // reservations may skip some, then (rarely) every other candidate is scored and the next batch
+        // selected from the rest. Each batch costs O(remaining + batch log batch).
+        int built = BuildThoseThatCanBeCheapest(candidateCount, Math.Min(candidateCount, Math.Max(8, connectionsToClose)));
+        while (closed < connectionsToClose && start < candidateCount)
         {
-            var rest = candidates[start..];
+            if (start > 0 && built < candidateCount) built = BuildTheRest(candidateCount, built);
+            var rest = _candidates.AsSpan(start, built - start);
             int batch = Math.Min(rest.Length, Math.Max(8, connectionsToClose - closed));
             Selection.SmallestToFront(rest, batch);
             rest[..batch].Sort();
@@ -152,6 +185,66 @@ internal sealed class TrimPlanner
         return closed;
     }
 
+    /// <summary>
+    /// Builds and scores the candidates that can be among the <paramref name="k"/> cheapest; returns how
+    /// many. At least k candidates have an order at most any threshold at or above the k-th lowest upper
+    /// bound, so a candidate whose lower bound exceeds it cannot be among them. A built candidate's slot
+    /// entry is set to -1 so that <see cref="BuildTheRest"/> skips it.
+    /// </summary>
+    private int BuildThoseThatCanBeCheapest(int count, int k)
+    {
+        double threshold = k < count ? KthLowestHighAtMost(count, k) : double.MaxValue;
+        _expectedThreshold = threshold;
+        int built = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (_lows[i] > threshold) continue;
+            Build(i, built++);
+        }
+        return built;
+    }
+
+    // A threshold at least the k-th lowest upper bound: a histogram of the upper bounds finds the bucket
+    // holding the k-th, and the threshold is the highest upper bound up to that bucket (two linear passes).
+    private double KthLowestHighAtMost(int count, int k)
+    {
+        double scale = HistogramBuckets / (2 * _classSpan);
+        Array.Clear(_histogram);
+        for (int i = 0; i < count; i++) _histogram[Bucket(_highs[i], scale)]++;
+        int bucket = 0;
+        for (int seen = 0; bucket < HistogramBuckets; bucket++)
+        {
+            seen += _histogram[bucket];
+            if (seen >= k) break;
+        }
+        double threshold = double.MinValue;
+        for (int i = 0; i < count; i++)
+        {
+            if (Bucket(_highs[i], scale) <= bucket) threshold = Math.Max(threshold, _highs[i]);
+        }
+        return threshold;
+    }
+
+    private static int Bucket(double order, double scale) => Math.Clamp((int)(order * scale), 0, HistogramBuckets - 1);
+
+    // Scores every candidate not built yet, after the ones that are.
+    private int BuildTheRest(int count, int built)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (_slots[i] >= 0) Build(i, built++);
+        }
+        return built;
+    }
+
+    private void Build(int i, int at)
+    {
+        var c = Bounded(i);
+        MakeExact(ref c);
+        _candidates[at] = c;
+        _slots[i] = -1;
+    }
+
     // Our dialed peers stay at or above the outbound reserve.
     private bool WouldBreachOutboundReserve(int outbound) => outbound > 0 && _openOutbound - outbound < _outboundReserve;
 
@@ -178,8 +271,21 @@ internal sealed class TrimPlanner
 
     private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs)
     {
+        _nowMs = nowMs;
+        ExactScores = 0;
         var tracked = _peers.Tracked;
-        if (_candidates.Length < tracked.Length) _candidates = new Candidate[Math.Max(tracked.Length, _candidates.Length * 2)];
+        if (_slots.Length < tracked.Length)
+        {
+            int size = Math.Max(tracked.Length, _slots.Length * 2);
+            _slots = new int[size];
+            _keys = new int[size];
+            _classes = new byte[size];
+            _lows = new double[size];
+            _highs = new double[size];
+            _statics = new double[size];
+            _usefulness = new double[size];
+        }
+        _cache.BeginRound(nowMs, tracked.Length);
         int count = 0, graceCount = 0;
         _openOutbound = 0;
         earliestGraceEndMs = long.MaxValue;
@@ -199,7 +305,7 @@ internal sealed class TrimPlanner
                     continue;
                 }
             }
-            _candidates[count++] = MakeCandidate(slot, in entry, nowMs);
+            Bound(count++, slot, in entry, nowMs);
         }
 
         // Grace is bounded by count: only the newest GraceMaxCount connections keep it, so a flood of
@@ -209,7 +315,7 @@ internal sealed class TrimPlanner
             var graced = _inGrace.AsSpan(0, graceCount);
             int overflow = graceCount - _graceMaxCount;
             Selection.SmallestToFront(graced, overflow);
-            foreach (var g in graced[..overflow]) _candidates[count++] = MakeCandidate(g.Slot, in _peers.At(g.Slot), nowMs);
+            foreach (var g in graced[..overflow]) Bound(count++, g.Slot, in _peers.At(g.Slot), nowMs);
             graced = graced[overflow..];
             graceCount = graced.Length;
             for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + _settings.GracePeriodMs);
@@ -221,19 +327,63 @@ internal sealed class TrimPlanner
         return count;
     }
 
-    private Candidate MakeCandidate(int slot, in PeerEntry entry, long nowMs)
+    // Candidate i's order: bounded from the score cache when its entry holds, else evaluated (and cached).
+    private void Bound(int i, int slot, in PeerEntry entry, long nowMs)
     {
         byte cls = entry.SubsystemClaims != 0 ? Claimed : Unassigned;
-        double score = _scorer.Score(new PeerKey(entry.Key), in entry, nowMs);
-        return new Candidate
+        double statics = _scorer.Static(new PeerKey(entry.Key), in entry, nowMs);
+        _slots[i] = slot;
+        _keys[i] = entry.Key;
+        _classes[i] = cls;
+        _statics[i] = statics;
+        if (_cache.TryBound(slot, in entry, out double low, out double high))
         {
-            Order = cls * _classSpan + (score - _scoreMinimum),
-            Peer = entry.Key,
-            Slot = slot,
-            Score = score,
-            Class = cls,
-        };
+            double lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
+            if (lowOrder > _expectedThreshold)
+            {
+                _usefulness[i] = double.NaN;
+                _lows[i] = lowOrder;
+                _highs[i] = OrderOf(cls, _scorer.Clamp(statics + high));
+                return;
+            }
+        }
+        double usefulness = _cache.Evaluate(slot, in entry);
+        ExactScores++;
+        _usefulness[i] = usefulness;
+        _lows[i] = _highs[i] = OrderOf(cls, _scorer.Clamp(statics + usefulness));
     }
+
+    // The full candidate i of the last pass; its order is NaN until evaluated.
+    private Candidate Bounded(int i)
+    {
+        var c = new Candidate
+        {
+            Peer = _keys[i],
+            Slot = _slots[i],
+            Class = _classes[i],
+            Static = _statics[i],
+            Low = _lows[i],
+            High = _highs[i],
+            Order = double.NaN,
+        };
+        if (!double.IsNaN(_usefulness[i])) Complete(ref c, _usefulness[i]);
+        return c;
+    }
+
+    private void MakeExact(ref Candidate c)
+    {
+        if (c.IsExact) return;
+        Complete(ref c, _cache.Evaluate(c.Slot, in _peers.At(c.Slot)));
+        ExactScores++;
+    }
+
+    private void Complete(ref Candidate c, double usefulness)
+    {
+        c.Score = _scorer.Clamp(c.Static + usefulness);
+        c.Order = c.Low = c.High = OrderOf(c.Class, c.Score);
+    }
+
+    private double OrderOf(byte cls, double score) => cls * _classSpan + (score - _scorer.Minimum);
 
     private readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IComparable<GraceEntry>
     {
