@@ -55,6 +55,7 @@ internal static class PolicySettingsReader
             MaxPerIPv6Slash48 = reader.Int("limits.subnets.max-per-ipv6-48"),
             InboundRatePerSecond = reader.Double("limits.subnets.inbound-rate"),
             InboundBurst = reader.Double("limits.subnets.inbound-burst"),
+            IntervalAboveHighWaterMs = reader.Milliseconds("limits.subnets.interval-above-high-water"),
             ExemptLoopback = reader.Bool("limits.subnets.exempt-loopback"),
         };
         // A hard cap of its own re-derives everything that follows from it, unless also set below.
@@ -69,6 +70,7 @@ internal static class PolicySettingsReader
             MaxPendingHandshakes = reader.IntOrProfile("limits.max-pending-handshakes", limits.MaxPendingHandshakes),
             DialConcurrency = reader.IntOrProfile("limits.dial-concurrency", limits.DialConcurrency),
             DialRatePerSecond = reader.DoubleOrProfile("limits.dial-rate", limits.DialRatePerSecond),
+            InboundRateAboveHighWater = reader.DoubleOrProfile("limits.inbound-rate-above-high-water", limits.InboundRateAboveHighWater),
         };
     }
 

@@ -41,6 +41,12 @@ public enum RefusalReason : byte
 
     /// <summary>No capacity is left for the subsystem asking and it has no reservation to reclaim.</summary>
     QuotaExhausted,
+
+    /// <summary>At or above high water, inbound arrives faster than <c>limits.inbound-rate-above-high-water</c>.</summary>
+    InboundRateAboveHighWater,
+
+    /// <summary>At or above high water, the subnet already had a connection within <c>limits.subnets.interval-above-high-water</c>.</summary>
+    SubnetRateAboveHighWater,
 }
 
 /// <summary>The result of an admission check: admitted, or refused with a reason.</summary>

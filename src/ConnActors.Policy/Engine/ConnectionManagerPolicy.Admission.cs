@@ -7,7 +7,7 @@ public sealed partial class ConnectionManagerPolicy
 {
     /// <summary>
     /// The address gate, before any handshake work: hard cap, inbound share, pending handshakes, subnet
-    /// caps and subnet rate. On admission the attempt holds a pending slot until
+    /// caps, subnet rate and, at or above high water, the above-high-water rates. On admission the attempt holds a pending slot until
     /// <see cref="CompleteInboundHandshake"/> or <see cref="AbortInboundHandshake"/>.
     /// An unknown address may not reach into the friend reserve; <paramref name="privilegedAddress"/>
     /// is true when the address is known to belong to a friend or protected peer.
@@ -23,6 +23,8 @@ public sealed partial class ConnectionManagerPolicy
         var subnet = _subnets.CheckCounts(in address);
         if (subnet != RefusalReason.None) return AdmissionVerdict.Refuse(subnet);
         if (!_subnets.TryTakeInboundToken(in address, nowMs)) return AdmissionVerdict.Refuse(RefusalReason.SubnetRate);
+        var aboveHighWater = CheckAboveHighWater(in address, nowMs, privilegedAddress);
+        if (aboveHighWater != RefusalReason.None) return AdmissionVerdict.Refuse(aboveHighWater);
         _pendingInbound++;
         _subnets.Add(in address);
         return AdmissionVerdict.Admit;

@@ -22,6 +22,13 @@ public sealed record V2Features
     /// </summary>
     public bool LazyScoring { get; init; } = true;
 
+    /// <summary>
+    /// Inbound rate caps at or above high water (<see cref="Limits.ConnectionLimits.InboundRateAboveHighWater"/>,
+    /// <see cref="Limits.SubnetLimits.IntervalAboveHighWaterMs"/>). Off: a full node admits unknown inbound
+    /// up to its caps and trims it afterwards.
+    /// </summary>
+    public bool InboundRateCapAboveHighWater { get; init; } = true;
+
     /// <summary>Smoothed rounds (at most MaxClosesPerRound per round, follow-ups). Off: one round trims to low water.</summary>
     public bool SmoothedTrims { get; init; } = true;
 }

@@ -37,6 +37,12 @@ public sealed record ConnectionLimits
     /// <summary>Most new dials started per second (token bucket rate; burst = <see cref="DialConcurrency"/>).</summary>
     public required double DialRatePerSecond { get; init; }
 
+    /// <summary>
+    /// At or above high water, new inbound connections admitted per second (and burst): about what smoothed
+    /// trims can make room for; 0 turns the cap off. Friends and protected peers are not counted.
+    /// </summary>
+    public double InboundRateAboveHighWater { get; init; }
+
     /// <summary>Most inbound connections at once: the hard cap less the outbound reserve.</summary>
     public int MaxInbound => HardCap - OutboundReserve;
 
@@ -65,6 +71,7 @@ public sealed record ConnectionLimits
             Subnets = subnets ?? SubnetLimits.Default,
             DialConcurrency = Math.Clamp(hardCap / 8, 4, 512),
             DialRatePerSecond = Math.Clamp(hardCap / 16.0, 2, 256),
+            InboundRateAboveHighWater = Math.Max(4, hardCap / 20),
         };
     }
 
@@ -89,6 +96,8 @@ public sealed record ConnectionLimits
         PolicyConfigurationException.Require(DialConcurrency >= 1, "limits.dial-concurrency", $"must be at least 1, was {DialConcurrency}");
         PolicyConfigurationException.Require(DialRatePerSecond > 0 && double.IsFinite(DialRatePerSecond), "limits.dial-rate",
             $"must be a positive number of dials per second, was {DialRatePerSecond}");
+        PolicyConfigurationException.Require(InboundRateAboveHighWater >= 0 && double.IsFinite(InboundRateAboveHighWater), "limits.inbound-rate-above-high-water",
+            $"must be a number of connections per second, 0 for off, was {InboundRateAboveHighWater}");
         Subnets.Validate();
         return this;
     }

@@ -25,12 +25,20 @@ public sealed record SubnetLimits
     /// <summary>Burst of inbound attempts from one IPv4 /32 or IPv6 /56 after a quiet period.</summary>
     public double InboundBurst { get; init; } = 16;
 
+    /// <summary>
+    /// At or above high water, one IPv4 /32 or IPv6 /56 gets at most one new inbound connection per this
+    /// many milliseconds (0 turns the check off).
+    /// </summary>
+    public long IntervalAboveHighWaterMs { get; init; } = 10_000;
+
     /// <summary>Addresses on loopback bypass subnet caps and rates (a node's own tooling, tests).</summary>
     public bool ExemptLoopback { get; init; } = true;
 
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
+        PolicyConfigurationException.Require(IntervalAboveHighWaterMs is >= 0 and <= 3_600_000, "limits.subnets.interval-above-high-water",
+            $"must be between 0 (off) and 1 hour, was {IntervalAboveHighWaterMs} ms");
         PolicyConfigurationException.Require(MaxPerIPv4 >= 1, "limits.subnets.max-per-ipv4", $"must be at least 1, was {MaxPerIPv4}");
         PolicyConfigurationException.Require(MaxPerIPv6Slash56 >= 1, "limits.subnets.max-per-ipv6-56", $"must be at least 1, was {MaxPerIPv6Slash56}");
         PolicyConfigurationException.Require(MaxPerIPv6Slash48 >= MaxPerIPv6Slash56, "limits.subnets.max-per-ipv6-48",

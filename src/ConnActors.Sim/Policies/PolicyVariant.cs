@@ -28,6 +28,7 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
         new("v2-no-lazy", PolicyFamily.V2, V2Features.All with { LazyScoring = false }, true, true, "v2 scoring every peer each minute (eager)"),
         new("v2-no-burst", PolicyFamily.V2, V2Features.All with { BurstModel = false }, true, true, "v2 without the burst model"),
         new("v2-no-bye", PolicyFamily.V2, V2Features.All, true, false, "v2 without bye/backoff hints"),
+        new("v2-no-ratecap", PolicyFamily.V2, V2Features.All with { InboundRateCapAboveHighWater = false }, true, true, "v2 admitting unknown inbound above high water up to its caps (trimmed later)"),
         new("v2-no-smooth", PolicyFamily.V2, V2Features.All with { SmoothedTrims = false }, true, true, "v2 trimming to low water in one round"),
     ];
 

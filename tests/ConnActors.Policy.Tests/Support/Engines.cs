@@ -6,11 +6,21 @@ namespace ConnActors.Policy.Tests.Support;
 
 internal static class Engines
 {
-    /// <summary>A small engine (hard cap 40) with generous subnet limits so tests choose what they exercise.</summary>
+    /// <summary>Subnet limits no test meets unless it means to.</summary>
+    public static SubnetLimits Generous { get; } = new()
+    {
+        MaxPerIPv4 = 1_000, MaxPerIPv6Slash56 = 1_000, MaxPerIPv6Slash48 = 1_000, InboundBurst = 1_000, InboundRatePerSecond = 1_000,
+        IntervalAboveHighWaterMs = 0,
+    };
+
+    /// <summary>
+    /// A small engine (hard cap 40) with generous subnet limits and no above-high-water rate caps (tests
+    /// fill engines in an instant), so tests choose what they exercise.
+    /// </summary>
     public static ConnectionManagerPolicy Small(int hardCap = 40, TrimSettings? trim = null, SubnetLimits? subnets = null, ConnActors.Policy.Peers.PeerRecordSettings? records = null)
     {
-        var limits = ConnectionLimits.DerivedFrom(hardCap, subnets ?? new SubnetLimits { MaxPerIPv4 = 1_000, MaxPerIPv6Slash56 = 1_000, MaxPerIPv6Slash48 = 1_000, InboundBurst = 1_000, InboundRatePerSecond = 1_000 })
-            with { MaxPendingHandshakes = hardCap };
+        var limits = ConnectionLimits.DerivedFrom(hardCap, subnets ?? Generous)
+            with { MaxPendingHandshakes = hardCap, InboundRateAboveHighWater = 0 };
         return new ConnectionManagerPolicy(new PolicySettings
         {
             Limits = limits,
