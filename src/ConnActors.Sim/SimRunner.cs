@@ -29,7 +29,7 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             }
             all.AddRange(runs);
             results.Add((scenario, runs));
-            if (options.Plots) PlotScenario(scenario.Name, series);
+            if (options.Plots) PlotScenario(scenario, series);
         }
         CsvFiles.WriteSummary(Path.Combine(options.OutDirectory, "summary.csv"), all);
         string? validation = null;
@@ -39,18 +39,16 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             Validation.WriteFiles(options.OutDirectory, result, options.Plots);
             validation = Validation.Markdown(result, options.Plots);
         }
-        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots);
+        var scale = options.ScaleSummary is { } path
+            ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(RunSummary.FromCsv).ToList()
+            : null;
+        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots, scale);
         stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")}");
         return all;
     }
 
     private Action<double>? Progress(string label) => options.Progress ? new ProgressBar(label, stderr).Report : null;
 
-    private void PlotScenario(string name, IReadOnlyList<(string, IReadOnlyList<SampleRow>)> series)
-    {
-        Plots.TimeSeries(Path.Combine(options.OutDirectory, $"{name}-load.png"), $"{name}: p99 connections / high water",
-            "p99 of connections / high water", series, r => r.P99LoadOfHighWater);
-        Plots.TimeSeries(Path.Combine(options.OutDirectory, $"{name}-routers.png"), $"{name}: p99 router table occupancy",
-            "p99 occupancy (entries / capacity)", series, r => r.P99RouterOccupancy);
-    }
+    private void PlotScenario(ScenarioSettings scenario, IReadOnlyList<(string, IReadOnlyList<SampleRow>)> series) =>
+        TimePlots.Draw(options.OutDirectory, scenario, series);
 }

@@ -13,8 +13,8 @@ internal sealed class SubnetTable
     private readonly Dictionary<ulong, int> _ipv4Counts = new();
     private readonly Dictionary<ulong, int> _ipv6Slash56Counts = new();
     private readonly Dictionary<ulong, int> _ipv6Slash48Counts = new();
-    private readonly Dictionary<ulong, TokenBucket> _ipv4Buckets = new();
-    private readonly Dictionary<ulong, TokenBucket> _ipv6Buckets = new();
+    private readonly Dictionary<ulong, CompactBucket> _ipv4Buckets = new();
+    private readonly Dictionary<ulong, CompactBucket> _ipv6Buckets = new();
     private int _operationsSinceCleanup;
 
     public SubnetTable(SubnetLimits limits) => _limits = limits;
@@ -43,8 +43,8 @@ internal sealed class SubnetTable
         var buckets = address.IsIPv6 ? _ipv6Buckets : _ipv4Buckets;
         ulong key = address.IsIPv6 ? address.IPv6Slash56Key : address.IPv4Key;
         ref var bucket = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(buckets, key, out bool exists);
-        if (!exists) bucket = new TokenBucket(_limits.InboundRatePerSecond, _limits.InboundBurst, nowMs);
-        return bucket.TryTake(nowMs);
+        if (!exists) bucket = CompactBucket.Full(_limits.InboundBurst, nowMs);
+        return bucket.TryTake(_limits.InboundRatePerSecond, _limits.InboundBurst, nowMs);
     }
 
     public void Add(in RemoteAddress address)
@@ -91,11 +91,11 @@ internal sealed class SubnetTable
         DropFull(_ipv6Buckets, nowMs);
     }
 
-    private static void DropFull(Dictionary<ulong, TokenBucket> buckets, long nowMs)
+    private void DropFull(Dictionary<ulong, CompactBucket> buckets, long nowMs)
     {
         foreach (var (key, bucket) in buckets)
         {
-            if (bucket.IsFull(nowMs)) buckets.Remove(key);
+            if (bucket.IsFull(_limits.InboundRatePerSecond, _limits.InboundBurst, nowMs)) buckets.Remove(key);
         }
     }
 }

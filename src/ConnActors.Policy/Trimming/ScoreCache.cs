@@ -18,7 +18,7 @@ namespace ConnActors.Policy.Trimming;
 /// </summary>
 internal sealed class ScoreCache
 {
-    private const int Rounds = 256;
+    private const int Rounds = 64;
     // Margins that absorb float storage and the rounding of the decay evaluation (far above both).
     private const double Up = 1 + 1e-6, Down = 1 - 1e-6;
     private static readonly int SignalCount = Enum.GetValues<UsefulnessSignal>().Length;
@@ -29,9 +29,10 @@ internal sealed class ScoreCache
     private int[] _keys = [];
     private int[] _rounds = [];
     private float[] _values = [];
-    private readonly long[] _roundAtMs = new long[Rounds];
-    private readonly double[] _decay;
-    private readonly int[] _decayOfRound = new int[Rounds];
+    // Allocated with the first round: a node that never trims holds none of it.
+    private long[] _roundAtMs = [];
+    private double[] _decay = [];
+    private int[] _decayOfRound = [];
     private readonly double[] _scratch;
     private int _round = -1;
     private long _nowMs;
@@ -44,14 +45,19 @@ internal sealed class ScoreCache
         _groups = halfLives.Length;
         _groupOf = signals.Select(s => Array.IndexOf(halfLives, s.HalfLifeMs)).ToArray();
         _ln2PerHalfLife = halfLives.Select(h => Math.Log(2) / h).ToArray();
-        _decay = new double[Rounds * _groups];
         _scratch = new double[_groups];
-        Array.Fill(_decayOfRound, -1);
     }
 
     /// <summary>Starts a round at <paramref name="nowMs"/> over slots 0..<paramref name="slots"/>-1.</summary>
     public void BeginRound(long nowMs, int slots)
     {
+        if (_roundAtMs.Length == 0)
+        {
+            _roundAtMs = new long[Rounds];
+            _decay = new double[Rounds * _groups];
+            _decayOfRound = new int[Rounds];
+            Array.Fill(_decayOfRound, -1);
+        }
         _round++;
         _nowMs = nowMs;
         _roundAtMs[_round % Rounds] = nowMs;

@@ -25,7 +25,7 @@ namespace ConnActors.Policy.Trimming;
 internal sealed class TrimPlanner
 {
     private const byte Unassigned = 0, Claimed = 1;
-    private const int HistogramBuckets = 4_096;
+    private const int HistogramBuckets = TrimScratch.HistogramBuckets;
     private readonly PeerTable _peers;
     private readonly QuotaTable _quotas;
     private readonly PeerScorer _scorer;
@@ -36,18 +36,8 @@ internal sealed class TrimPlanner
     private readonly int _outboundReserve;
     private readonly bool _burstModel;
     private readonly double _classSpan;
-    // Scratch space grows on the first rounds and is then reused; a node that never trims holds none.
-    // The candidate pass writes only compact bounds; full candidates are built for those scored.
-    private int[] _slots = [];
-    private int[] _keys = [];
-    private byte[] _classes = [];
-    private double[] _lows = [];
-    private double[] _highs = [];
-    private double[] _statics = [];
-    private double[] _usefulness = [];
-    private readonly int[] _histogram = new int[HistogramBuckets];
-    private Candidate[] _candidates = [];
-    private GraceEntry[] _inGrace = [];
+    // The scratch space of the round in progress (one per thread, shared by every planner on it).
+    private TrimScratch _s = null!;
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
     // Outbound connections of ordinary peers not being closed, counted by the last candidate pass.
     private int _openOutbound;
@@ -130,12 +120,12 @@ internal sealed class TrimPlanner
         double threshold = double.MaxValue;
         for (int i = 0; i < candidateCount; i++)
         {
-            if (_highs[i] < threshold && eligible(this, Bounded(i))) threshold = _highs[i];
+            if (_s.Highs[i] < threshold && eligible(this, Bounded(i))) threshold = _s.Highs[i];
         }
         Candidate? best = null;
         for (int i = 0; i < candidateCount; i++)
         {
-            if (_lows[i] > threshold) continue;
+            if (_s.Lows[i] > threshold) continue;
             var c = Bounded(i);
             if (!eligible(this, c)) continue;
             MakeExact(ref c);
@@ -146,7 +136,6 @@ internal sealed class TrimPlanner
 
     private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
     {
-        if (_candidates.Length < candidateCount) _candidates = new Candidate[Math.Max(candidateCount, _candidates.Length * 2)];
         int closed = 0;
         int start = 0;
         // The first batch is the k cheapest, found among the candidates their bounds cannot rule out;
@@ -156,7 +145,7 @@ internal sealed class TrimPlanner
         while (closed < connectionsToClose && start < candidateCount)
         {
             if (start > 0 && built < candidateCount) built = BuildTheRest(candidateCount, built);
-            var rest = _candidates.AsSpan(start, built - start);
+            var rest = _s.Candidates.AsSpan(start, built - start);
             int batch = Math.Min(rest.Length, Math.Max(8, connectionsToClose - closed));
             Selection.SmallestToFront(rest, batch);
             rest[..batch].Sort();
@@ -198,7 +187,7 @@ internal sealed class TrimPlanner
         int built = 0;
         for (int i = 0; i < count; i++)
         {
-            if (_lows[i] > threshold) continue;
+            if (_s.Lows[i] > threshold) continue;
             Build(i, built++);
         }
         return built;
@@ -209,18 +198,18 @@ internal sealed class TrimPlanner
     private double KthLowestHighAtMost(int count, int k)
     {
         double scale = HistogramBuckets / (2 * _classSpan);
-        Array.Clear(_histogram);
-        for (int i = 0; i < count; i++) _histogram[Bucket(_highs[i], scale)]++;
+        Array.Clear(_s.Histogram);
+        for (int i = 0; i < count; i++) _s.Histogram[Bucket(_s.Highs[i], scale)]++;
         int bucket = 0;
         for (int seen = 0; bucket < HistogramBuckets; bucket++)
         {
-            seen += _histogram[bucket];
+            seen += _s.Histogram[bucket];
             if (seen >= k) break;
         }
         double threshold = double.MinValue;
         for (int i = 0; i < count; i++)
         {
-            if (Bucket(_highs[i], scale) <= bucket) threshold = Math.Max(threshold, _highs[i]);
+            if (Bucket(_s.Highs[i], scale) <= bucket) threshold = Math.Max(threshold, _s.Highs[i]);
         }
         return threshold;
     }
@@ -232,7 +221,7 @@ internal sealed class TrimPlanner
     {
         for (int i = 0; i < count; i++)
         {
-            if (_slots[i] >= 0) Build(i, built++);
+            if (_s.Slots[i] >= 0) Build(i, built++);
         }
         return built;
     }
@@ -241,8 +230,8 @@ internal sealed class TrimPlanner
     {
         var c = Bounded(i);
         MakeExact(ref c);
-        _candidates[at] = c;
-        _slots[i] = -1;
+        _s.Candidates[at] = c;
+        _s.Slots[i] = -1;
     }
 
     // Our dialed peers stay at or above the outbound reserve.
@@ -274,17 +263,7 @@ internal sealed class TrimPlanner
         _nowMs = nowMs;
         ExactScores = 0;
         var tracked = _peers.Tracked;
-        if (_slots.Length < tracked.Length)
-        {
-            int size = Math.Max(tracked.Length, _slots.Length * 2);
-            _slots = new int[size];
-            _keys = new int[size];
-            _classes = new byte[size];
-            _lows = new double[size];
-            _highs = new double[size];
-            _statics = new double[size];
-            _usefulness = new double[size];
-        }
+        _s = TrimScratch.Reserve(tracked.Length);
         _cache.BeginRound(nowMs, tracked.Length);
         int count = 0, graceCount = 0;
         _openOutbound = 0;
@@ -300,8 +279,8 @@ internal sealed class TrimPlanner
                 if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;
                 if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
                 {
-                    if (graceCount == _inGrace.Length) Array.Resize(ref _inGrace, Math.Max(16, _inGrace.Length * 2));
-                    _inGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, slot);
+                    if (graceCount == _s.InGrace.Length) _s.GrowGrace();
+                    _s.InGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, slot);
                     continue;
                 }
             }
@@ -312,7 +291,7 @@ internal sealed class TrimPlanner
         // new connections cannot make everything untrimmable.
         if (graceCount > _graceMaxCount)
         {
-            var graced = _inGrace.AsSpan(0, graceCount);
+            var graced = _s.InGrace.AsSpan(0, graceCount);
             int overflow = graceCount - _graceMaxCount;
             Selection.SmallestToFront(graced, overflow);
             foreach (var g in graced[..overflow]) Bound(count++, g.Slot, in _peers.At(g.Slot), nowMs);
@@ -322,7 +301,7 @@ internal sealed class TrimPlanner
         }
         else
         {
-            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _inGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
+            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
         }
         return count;
     }
@@ -332,25 +311,25 @@ internal sealed class TrimPlanner
     {
         byte cls = entry.SubsystemClaims != 0 ? Claimed : Unassigned;
         double statics = _scorer.Static(new PeerKey(entry.Key), in entry, nowMs);
-        _slots[i] = slot;
-        _keys[i] = entry.Key;
-        _classes[i] = cls;
-        _statics[i] = statics;
+        _s.Slots[i] = slot;
+        _s.Keys[i] = entry.Key;
+        _s.Classes[i] = cls;
+        _s.Statics[i] = statics;
         if (_cache.TryBound(slot, in entry, out double low, out double high))
         {
             double lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
             if (lowOrder > _expectedThreshold)
             {
-                _usefulness[i] = double.NaN;
-                _lows[i] = lowOrder;
-                _highs[i] = OrderOf(cls, _scorer.Clamp(statics + high));
+                _s.Usefulness[i] = double.NaN;
+                _s.Lows[i] = lowOrder;
+                _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + high));
                 return;
             }
         }
         double usefulness = _cache.Evaluate(slot, in entry);
         ExactScores++;
-        _usefulness[i] = usefulness;
-        _lows[i] = _highs[i] = OrderOf(cls, _scorer.Clamp(statics + usefulness));
+        _s.Usefulness[i] = usefulness;
+        _s.Lows[i] = _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + usefulness));
     }
 
     // The full candidate i of the last pass; its order is NaN until evaluated.
@@ -358,15 +337,15 @@ internal sealed class TrimPlanner
     {
         var c = new Candidate
         {
-            Peer = _keys[i],
-            Slot = _slots[i],
-            Class = _classes[i],
-            Static = _statics[i],
-            Low = _lows[i],
-            High = _highs[i],
+            Peer = _s.Keys[i],
+            Slot = _s.Slots[i],
+            Class = _s.Classes[i],
+            Static = _s.Statics[i],
+            Low = _s.Lows[i],
+            High = _s.Highs[i],
             Order = double.NaN,
         };
-        if (!double.IsNaN(_usefulness[i])) Complete(ref c, _usefulness[i]);
+        if (!double.IsNaN(_s.Usefulness[i])) Complete(ref c, _s.Usefulness[i]);
         return c;
     }
 
@@ -384,13 +363,4 @@ internal sealed class TrimPlanner
     }
 
     private double OrderOf(byte cls, double score) => cls * _classSpan + (score - _scorer.Minimum);
-
-    private readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IComparable<GraceEntry>
-    {
-        public int CompareTo(GraceEntry other)
-        {
-            int byTime = ConnectedSinceMs.CompareTo(other.ConnectedSinceMs);
-            return byTime != 0 ? byTime : Slot.CompareTo(other.Slot);
-        }
-    }
 }

@@ -7,11 +7,11 @@ namespace ConnActors.Sim.Cli;
 /// <summary>Parsed command line; <see cref="Parse"/> throws <see cref="UsageException"/> on anything wrong.</summary>
 internal sealed record CliOptions(
     IReadOnlyList<ScenarioSettings> Scenarios, IReadOnlyList<PolicyVariant> Policies, int? Nodes, ulong Seed,
-    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots)
+    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null)
 {
     public const string Usage = """
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
-                              [--minutes <m>] [--validate] [--no-plots] [--quiet]
+                              [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv>]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
                       scale, validate-hops, validate-churn, or all (the six comparison scenarios)
@@ -24,11 +24,13 @@ internal sealed record CliOptions(
           --validate  also run the validations (hop counts at ~15k DHT servers, session lengths)
           --no-plots  skip the PNG plots
           --quiet     no progress bar
+          --scale-summary  a summary.csv of runs made apart (the 1M-node runs) to add to the report's
+                      "what v2 buys you" table
         """;
 
     public static CliOptions Parse(IReadOnlyList<string> args)
     {
-        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null;
+        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null;
         bool progress = true, validate = false, plots = true;
         for (int i = 0; i < args.Count; i++)
         {
@@ -44,6 +46,7 @@ internal sealed record CliOptions(
                 case "--quiet": progress = false; break;
                 case "--validate": validate = true; break;
                 case "--no-plots": plots = false; break;
+                case "--scale-summary": scaleSummary = Value(args, ref i); break;
                 default: throw new UsageException($"unknown argument '{arg}'");
             }
         }
@@ -63,7 +66,8 @@ internal sealed record CliOptions(
         double? m = minutes is null ? null
             : double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && d <= 100_000
                 ? d : throw new UsageException($"--minutes must be a positive number, was '{minutes}'");
-        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots);
+        if (scaleSummary is not null && !File.Exists(scaleSummary)) throw new UsageException($"--scale-summary: no file '{scaleSummary}'");
+        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary);
     }
 
     /// <summary>A scenario with the command line's overrides applied.</summary>

@@ -42,8 +42,7 @@ internal sealed class SimMetrics
 
     public long Starvations => DhtStarvations + PubsubStarvations;
 
-    /// <summary>Dials within the bye window after a policy closed the pair's connection, in either direction.</summary>
-    public long RedialsAfterTrim => RedialsByClosedPeer + RedialsByCloser;
+
 
     public double FriendUptime => FriendSamples == 0 ? double.NaN : FriendConnectedSamples / (double)FriendSamples;
 }

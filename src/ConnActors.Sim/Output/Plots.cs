@@ -8,20 +8,20 @@ internal static class Plots
 {
     private const int Width = 900, Height = 420;
 
-    /// <summary>One line per policy of a time-series column.</summary>
-    public static void TimeSeries(string path, string title, string yLabel,
-        IReadOnlyList<(string Policy, IReadOnlyList<SampleRow> Rows)> runs, Func<SampleRow, double> value)
+    /// <summary>One line per policy of (simulated minute, value) points.</summary>
+    public static void TimeSeries(string path, string title, string yLabel, IReadOnlyList<(string Policy, IReadOnlyList<(double Minute, double Value)> Points)> runs)
     {
         var plot = new Plot();
-        foreach (var (policy, rows) in runs)
+        foreach (var (policy, points) in runs)
         {
-            var xs = rows.Select(r => r.TimeMs / 60_000.0).ToArray();
-            var ys = rows.Select(value).Select(v => double.IsFinite(v) ? v : 0).ToArray();
+            var xs = points.Select(p => p.Minute).ToArray();
+            var ys = points.Select(p => double.IsFinite(p.Value) ? p.Value : 0).ToArray();
             var line = plot.Add.Scatter(xs, ys);
             line.LegendText = policy;
             line.MarkerSize = 0;
-            line.LineWidth = policy.StartsWith("v2", StringComparison.Ordinal) && policy != "v2" ? 1 : 2;
-            if (policy != "v2" && policy.StartsWith("v2", StringComparison.Ordinal)) line.LinePattern = LinePattern.Dashed;
+            bool ablation = policy.StartsWith("v2-", StringComparison.Ordinal);
+            line.LineWidth = ablation ? 1 : 2;
+            if (ablation) line.LinePattern = LinePattern.Dashed;
         }
         plot.Title(title);
         plot.XLabel("simulated minutes");

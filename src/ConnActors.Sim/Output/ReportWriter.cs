@@ -12,7 +12,7 @@ internal static class ReportWriter
     private const double NotableChange = 0.10;
 
     public static void Write(string path, string command, IReadOnlyList<(ScenarioSettings Scenario, IReadOnlyList<RunSummary> Runs)> results,
-        string? validationMarkdown, bool plots)
+        string? validationMarkdown, bool plots, IReadOnlyList<RunSummary>? scale = null)
     {
         var md = new StringBuilder();
         md.AppendLine("# ConnActors.Sim: connection-management designs side by side");
@@ -26,6 +26,8 @@ internal static class ReportWriter
         md.AppendLine("Model, assumptions and a reading of the results: [docs/simulator.md](../simulator.md). Every figure below comes from the CSV files next to this report.");
         md.AppendLine("Wall times vary with machine load and are listed in summary.csv only.");
         md.AppendLine();
+        V2Gains.Write(md, results.Select(r => (r.Scenario.Name, r.Runs)).ToList(),
+            (scale ?? []).GroupBy(r => r.Scenario).Select(g => (g.Key, (IReadOnlyList<RunSummary>)g.ToList())).ToList());
         md.AppendLine("## Best policy per metric");
         md.AppendLine();
         md.Append("| metric |");
@@ -64,10 +66,11 @@ internal static class ReportWriter
         md.AppendLine();
         if (plots)
         {
-            md.AppendLine($"![p99 connection load]({scenario.Name}-load.png)");
-            md.AppendLine();
-            md.AppendLine($"![p99 router occupancy]({scenario.Name}-routers.png)");
-            md.AppendLine();
+            foreach (var (file, caption) in TimePlots.Captions(scenario))
+            {
+                md.AppendLine($"![{caption}]({scenario.Name}-{file}.png)");
+                md.AppendLine();
+            }
         }
         var changes = AblationChanges(runs).ToList();
         if (changes.Count > 0)

@@ -67,7 +67,7 @@ internal sealed class Sampler
             online == 0 ? 0 : atCap / (double)online, occupancySum / routerCount, occupancy.Quantile(0.99), over90 / (double)routerCount,
             m.RouterOverflows, m.Opens, m.Closes, m.Trims, m.PolitenessViolations,
             m.Starvations, m.FriendUptime,
-            m.PolicyCloses, m.UsefulPeerTrims, m.MeshLinksTrimmed, m.RoutingTableTrims, m.RedialsAfterTrim, m.UsefulMessages));
+            m.PolicyCloses, m.UsefulPeerTrims, m.MeshLinksTrimmed, m.RoutingTableTrims, m.RedialsByClosedPeer, m.UsefulMessages));
     }
 
     /// <summary>The run's summary row.</summary>
@@ -95,7 +95,7 @@ internal sealed class Sampler
             m.FriendUptime, m.CrowdDials == 0 ? double.NaN : m.CrowdAdmitted / (double)m.CrowdDials,
             _engines.TotalWork() / nodeMinutes, m.Lookups, m.Messages,
             m.PolicyCloses, m.UsefulPeerTrims, m.TrimsOfUsefulToPeer, m.MeshLinksTrimmed * 60 / nodeMinutes,
-            m.RoutingTableTrims * 60 / nodeMinutes, m.RedialsAfterTrim,
+            m.RoutingTableTrims * 60 / nodeMinutes, m.RedialsByClosedPeer, m.RedialsByCloser,
             m.UsefulMessages == 0 ? double.NaN : m.Opens / (double)m.UsefulMessages,
             _ctx.Routers.Count == 0 ? double.NaN : _ctx.Routers.OverflowedCount / (double)_ctx.Routers.Count, m.BurstReleases);
     }

@@ -1,0 +1,56 @@
+namespace ConnActors.Policy.Trimming;
+
+/// <summary>
+/// The scratch space of a trim round: the compact candidate arrays, the built candidates, the peers in
+/// grace and the threshold histogram. A round never starts inside another on the same thread, so one
+/// instance per thread serves every planner there (a simulated network holds a planner per node, and
+/// scratch per planner would cost as much as the peers it plans for).
+/// </summary>
+internal sealed class TrimScratch
+{
+    public const int HistogramBuckets = 4_096;
+
+    [ThreadStatic] private static TrimScratch? _current;
+
+    public int[] Slots = [];
+    public int[] Keys = [];
+    public byte[] Classes = [];
+    public double[] Lows = [];
+    public double[] Highs = [];
+    public double[] Statics = [];
+    public double[] Usefulness = [];
+    public Candidate[] Candidates = [];
+    public GraceEntry[] InGrace = [];
+    public readonly int[] Histogram = new int[HistogramBuckets];
+
+    /// <summary>This thread's scratch, with room for <paramref name="candidates"/> candidates.</summary>
+    public static TrimScratch Reserve(int candidates)
+    {
+        var s = _current ??= new TrimScratch();
+        if (s.Slots.Length < candidates)
+        {
+            int size = Math.Max(candidates, s.Slots.Length * 2);
+            s.Slots = new int[size];
+            s.Keys = new int[size];
+            s.Classes = new byte[size];
+            s.Lows = new double[size];
+            s.Highs = new double[size];
+            s.Statics = new double[size];
+            s.Usefulness = new double[size];
+            s.Candidates = new Candidate[size];
+        }
+        return s;
+    }
+
+    public void GrowGrace() => Array.Resize(ref InGrace, Math.Max(16, InGrace.Length * 2));
+}
+
+/// <summary>A candidate in grace: when it connected and its slot.</summary>
+internal readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IComparable<GraceEntry>
+{
+    public int CompareTo(GraceEntry other)
+    {
+        int byTime = ConnectedSinceMs.CompareTo(other.ConnectedSinceMs);
+        return byTime != 0 ? byTime : Slot.CompareTo(other.Slot);
+    }
+}
