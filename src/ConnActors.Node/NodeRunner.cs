@@ -28,9 +28,10 @@ internal static class NodeRunner
             foreach (var address in node.Host.ListenAddresses)
                 system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
             // Not cancelled by a stop signal: a signal during start is seen by the wait below, which stops politely.
-            var management = http.Enabled ? await ManagementServer.StartAsync(http, node.Manager, CancellationToken.None) : null;
+            var management = http.Enabled ? await ManagementServer.StartAsync(http, new ManagementContext(system, node.Manager, settings.DataDirectory), CancellationToken.None) : null;
             foreach (var address in management?.Addresses ?? [])
                 system.Log.Info("http management API listening on {0}", address);
+            if (management is not null) system.Log.Info("http management API token {0} {1} (mode 0600)", management.Token.Created ? "written to" : "read from", management.Token.Path);
 
             try
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Actor;
 using Microsoft.AspNetCore.Hosting;
+using ConnActors.Node.Http.Security;
 using ConnActors.Policy;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,18 +13,23 @@ internal sealed class ManagementServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ManagementServer(WebApplication app, IReadOnlyList<string> addresses)
+    private ManagementServer(WebApplication app, IReadOnlyList<string> addresses, ApiToken token)
     {
         _app = app;
         Addresses = addresses;
+        Token = token;
     }
+
+    /// <summary>The API token (its file is logged at start).</summary>
+    public ApiToken Token { get; }
 
     /// <summary>Where the API is served, e.g. <c>http://127.0.0.1:5080</c>.</summary>
     public IReadOnlyList<string> Addresses { get; }
 
     /// <summary>Starts serving; a listen address that cannot be bound is a <see cref="PolicyConfigurationException"/> naming the key.</summary>
-    public static async Task<ManagementServer> StartAsync(HttpSettings settings, IActorRef manager, CancellationToken cancel)
+    public static async Task<ManagementServer> StartAsync(HttpSettings settings, ManagementContext node, CancellationToken cancel)
     {
+        var token = ApiToken.LoadOrCreate(node.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -37,7 +43,8 @@ internal sealed class ManagementServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var client = new ManagerClient(manager, settings.AskTimeout);
+        app.UseRequestGuard(new RequestRules(token, requireTokenForReads: !settings.IsLoopback, settings.AllowedHosts));
+        var client = new ManagerClient(node.Manager, settings.AskTimeout);
         var api = app.MapGroup("/api");
         api.MapStatusEndpoints(client);
         api.MapFriendEndpoints(client);
@@ -56,7 +63,7 @@ internal sealed class ManagementServer : IAsyncDisposable
             throw new PolicyConfigurationException(HttpSettings.ListenKey, $"cannot listen on {settings.Listen}: {e.Message}");
         }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        return new ManagementServer(app, addresses);
+        return new ManagementServer(app, addresses, token);
     }
 
     public async ValueTask DisposeAsync()

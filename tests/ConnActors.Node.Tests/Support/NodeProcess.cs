@@ -49,14 +49,18 @@ internal sealed partial class NodeProcess : IDisposable
     }
 
     /// <summary>Starts a node on loopback (any free ports) over <paramref name="config"/> and waits until its management API serves.</summary>
-    public static async Task<(NodeProcess Node, Uri Api)> StartServingAsync(NodeDirectories config)
+    /// <remarks>
+    /// With <paramref name="httpListen"/> on a wildcard address (<c>http://0.0.0.0:0</c>) the API is reached, and
+    /// returned, at 127.0.0.1 on the port it took.
+    /// </remarks>
+    public static async Task<(NodeProcess Node, Uri Api)> StartServingAsync(NodeDirectories config, string httpListen = "http://127.0.0.1:0")
     {
-        var node = Start("--config-dir", config.ConfigDir, "--data-dir", config.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "http://127.0.0.1:0");
+        var node = Start("--config-dir", config.ConfigDir, "--data-dir", config.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", httpListen);
         try
         {
             await node.WaitForStdoutAsync(Libp2pListening(), StartTimeout);
             var match = await node.WaitForStdoutAsync(HttpListening(), StartTimeout);
-            return (node, new Uri(match.Groups["url"].Value));
+            return (node, new Uri($"http://127.0.0.1:{match.Groups["port"].Value}"));
         }
         catch
         {
@@ -137,6 +141,6 @@ internal sealed partial class NodeProcess : IDisposable
     [GeneratedRegex(@"\] listening on /ip4/127\.0\.0\.1/tcp/\d+/p2p/")]
     private static partial Regex Libp2pListening();
 
-    [GeneratedRegex(@"http management API listening on (?<url>http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"http management API listening on http://(127\.0\.0\.1|0\.0\.0\.0|\[::\]):(?<port>\d+)")]
     private static partial Regex HttpListening();
 }
