@@ -28,9 +28,10 @@ internal sealed record DialAdmission(PeerKey Key, bool Admitted, string? Reason)
 internal sealed record DialFinished(PeerKey Key, PeerId Peer, Libp2pConnection? Connection, string? Failure, bool Admitted);
 
 /// <summary>Asks the dial queue for its counters; answered with <see cref="DialQueueStatus"/>.</summary>
-internal sealed record GetDialQueueStatus
+public sealed record GetDialQueueStatus
 {
     public static GetDialQueueStatus Instance { get; } = new();
 }
 
-internal sealed record DialQueueStatus(int Queued, int Parked, int InFlight, int ByeObligations);
+/// <summary>The dial queue's counters: dials waiting to start, parked until a backoff ends, in flight, and remotes' bye obligations in force.</summary>
+public sealed record DialQueueStatus(int Queued, int Parked, int InFlight, int ByeObligations);

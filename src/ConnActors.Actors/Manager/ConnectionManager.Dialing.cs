@@ -73,7 +73,7 @@ public sealed partial class ConnectionManager
         var verdict = _policy.BeginOutbound(request.Key, Addresses.ToRemoteAddress(request.Address), Now);
         if (!verdict.Admitted)
         {
-            CountRefusal($"Dial{verdict.Reason}");
+            CountRefusal($"Dial{verdict.Reason}", request.Address, request.Peer);
             Sender.Tell(new DialAdmission(request.Key, false, verdict.Reason.ToString()));
             return;
         }

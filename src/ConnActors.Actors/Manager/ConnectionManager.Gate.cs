@@ -25,7 +25,7 @@ public sealed partial class ConnectionManager
         var verdict = _policy.CheckInboundAddress(address, Now, privilegedAddress: _friendIps.Contains(address));
         if (!verdict.Admitted)
         {
-            CountRefusal(verdict.Reason);
+            CountRefusal(verdict.Reason, check.Remote);
             return GateDecision.Refuse(verdict.Reason.ToString());
         }
         _pendingInbound[check.Remote.ToString()] = new PendingInbound(address, null);
@@ -42,7 +42,7 @@ public sealed partial class ConnectionManager
         if (!verdict.Admitted)
         {
             _pendingInbound.Remove(remote);
-            CountRefusal(verdict.Reason);
+            CountRefusal(verdict.Reason, check.Remote, check.Peer);
             if (verdict.Reason == Policy.Admission.RefusalReason.Backoff) PersistPenalty(key, check.Peer);
             return GateDecision.Refuse(verdict.Reason.ToString());
         }
@@ -59,7 +59,7 @@ public sealed partial class ConnectionManager
         var verdict = _policy.BeginOutbound(key, Addresses.ToRemoteAddress(check.Remote), Now);
         if (!verdict.Admitted)
         {
-            CountRefusal(verdict.Reason);
+            CountRefusal(verdict.Reason, check.Remote, check.Peer);
             return GateDecision.Refuse(verdict.Reason.ToString());
         }
         _pendingDials[key] = _pendingDials.GetValueOrDefault(key) + 1;
@@ -74,7 +74,7 @@ public sealed partial class ConnectionManager
         var decision = _policy.RequestSlot(subsystem, key, Now);
         if (!decision.IsGranted)
         {
-            CountRefusal($"Stream{decision.Outcome}");
+            CountRefusal($"Stream{decision.Outcome}", peer: check.Peer);
             return GateDecision.Refuse($"{check.Protocol}: {decision.Outcome}");
         }
         if (decision.HasVictim) Reclaim(decision.Victim);

@@ -53,7 +53,7 @@ public sealed partial class ConnectionManager
                 var verdict = _policy.AdmitInbound(key, address, Now);
                 if (!verdict.Admitted)
                 {
-                    CountRefusal(verdict.Reason);
+                    CountRefusal(verdict.Reason, connection.RemoteAddress, connection.RemotePeer);
                     _ = Host.CloseConnectionAsync(connection, $"refused: {verdict.Reason}");
                     return;
                 }
@@ -71,12 +71,13 @@ public sealed partial class ConnectionManager
             var verdict = _policy.AdmitOutbound(key, address, Now);
             if (!verdict.Admitted)
             {
-                CountRefusal(verdict.Reason);
+                CountRefusal(verdict.Reason, connection.RemoteAddress, connection.RemotePeer);
                 _ = Host.CloseConnectionAsync(connection, $"refused: {verdict.Reason}");
                 return;
             }
         }
         _connections[connection.Id] = new RegisteredConnection(key, connection.RemotePeer, direction, address);
+        Context.System.EventStream.Publish(new ConnectionAdmitted(connection.RemotePeer.ToString(), DirectionName(direction), connection.RemoteAddress.ToString()));
         var actor = PeerActorFor(key, connection.RemotePeer);
         actor.Tell(new PeerConnectionAdded(connection));
         if (_pendingTrims.TryGetValue(key, out var trim)) actor.Tell(trim);
@@ -89,9 +90,13 @@ public sealed partial class ConnectionManager
         _dialConsumers.Remove(connection.Id);
         if (!_connections.Remove(connection.Id, out var c)) return;
         _policy.ConnectionClosed(c.Key, c.Direction, c.Address, Now);
+        Context.System.EventStream.Publish(new ConnectionClosed(c.Peer.ToString(), DirectionName(c.Direction), reason));
         ForgetTrimIfGone(c.Key);
         _peerActors.GetValueOrDefault(c.Key)?.Tell(new PeerConnectionRemoved(connection.Id, reason));
     }
+
+    private static string DirectionName(Policy.Admission.ConnectionDirection direction) =>
+        direction == Policy.Admission.ConnectionDirection.Inbound ? "inbound" : "outbound";
 
     private void OnFailed(HostConnectionFailed failed)
     {

@@ -44,6 +44,7 @@ public sealed partial class ConnectionManager
         {
             _trims[victim.Reason.ToString()] = _trims.GetValueOrDefault(victim.Reason.ToString()) + 1;
             if (!_keys.TryGetPeer(victim.Peer, out var peer) || peer is null) continue;
+            Context.System.EventStream.Publish(new PeerTrimmed(peer.ToString(), victim.Reason.ToString()));
             var bye = new ByeMessage(byeReason, _settings.Bye.Backoff, alternatives, victim.Reason.ToString());
             if (_settings.Bye.Enabled) _policy.RecordByeSent(victim.Peer, Now + (long)_settings.Bye.Backoff.TotalMilliseconds, Now);
             Trim(victim.Peer, new TrimPeer(victim.Reason, _settings.Bye.Enabled ? bye : bye with { Alternatives = [] }));
@@ -72,6 +73,7 @@ public sealed partial class ConnectionManager
     {
         _trims[nameof(TrimReason.QuotaReclaim)] = _trims.GetValueOrDefault(nameof(TrimReason.QuotaReclaim)) + 1;
         if (!_keys.TryGetPeer(victim, out var peer) || peer is null) return;
+        Context.System.EventStream.Publish(new PeerTrimmed(peer.ToString(), nameof(TrimReason.QuotaReclaim)));
         var bye = new ByeMessage(ByeReason.QuotaReclaim, _settings.Bye.Backoff, [], "quota reclaim");
         Trim(victim, new TrimPeer(TrimReason.QuotaReclaim, bye));
         foreach (var supervisor in _supervisors.Values) supervisor.Tell(new SlotReclaimed(peer));

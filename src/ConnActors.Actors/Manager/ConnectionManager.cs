@@ -176,9 +176,13 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         if (_keys.TryGetPeer(key, out var peer) && peer is not null) _keys.Release(peer);
     }
 
-    private void CountRefusal(RefusalReason reason) => CountRefusal(reason.ToString());
+    private void CountRefusal(RefusalReason reason, Multiaddr? remote = null, PeerId? peer = null) => CountRefusal(reason.ToString(), remote, peer);
 
-    private void CountRefusal(string reason) => _refusals[reason] = _refusals.GetValueOrDefault(reason) + 1;
+    private void CountRefusal(string reason, Multiaddr? remote = null, PeerId? peer = null)
+    {
+        _refusals[reason] = _refusals.GetValueOrDefault(reason) + 1;
+        Context.System.EventStream.Publish(new AdmissionRefused(reason, remote?.ToString(), peer?.ToString()));
+    }
 
     private sealed record PendingInbound(RemoteAddress Address, PeerKey? Key);
 

@@ -67,7 +67,7 @@ internal sealed class ManagementApi(Uri baseAddress, string? token = null) : IDi
         {
             using var response = await _http.SendAsync(request);
             string text = await response.Content.ReadAsStringAsync();
-            return new ApiAnswer(request.Method + " " + request.RequestUri, response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.Location);
+            return new ApiAnswer(request.Method + " " + request.RequestUri, response.StatusCode, ParseJson(text), response.Headers.Location);
         }
     }
 }
