@@ -51,6 +51,14 @@ public sealed class MetricsEndpointTests
             f => Assert.True(f.Type is "GAUGE" or "COUNTER", $"{f.Name} is {f.Type}"));
         Assert.Contains(after.Families.Keys, name => name.StartsWith("process_", StringComparison.Ordinal));
         _ = (kept, trimmed, refused);
+
+        // The shipped Grafana dashboard asks only for metrics the node serves.
+        var dashboard = JsonNode.Parse(File.ReadAllText(RepositoryFolder.Of("docs", "grafana", "connactors-node.json")))!;
+        var queried = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray())
+            .SelectMany(t => System.Text.RegularExpressions.Regex.Matches(t!["expr"]!.GetValue<string>(), "connactors_[a-z_]+").Select(m => m.Value))
+            .ToHashSet();
+        Assert.NotEmpty(queried);
+        Assert.All(queried, name => Assert.True(after.Families.ContainsKey(name), $"the Grafana dashboard queries {name}, which the node does not serve"));
     }
 
     [Fact]
