@@ -26,7 +26,7 @@ internal sealed class TailPalette : IPalette
             {
                 if (item.EventType == "ready")
                 {
-                    if (!context.Json) await Console.Error.WriteLineAsync($"following {context.Node.Node} (Ctrl+C to stop)");
+                    await Console.Error.WriteLineAsync($"following {context.Node.Node} (Ctrl+C to stop)");
                     continue;
                 }
                 var live = JsonNode.Parse(item.Data)!;

@@ -136,7 +136,7 @@ internal sealed partial class NodeProcess : IDisposable
     private static string NodeDll => Path.Combine(AppContext.BaseDirectory, "ConnActors.Node.dll");
 
     // The SDK tells test hosts which dotnet runs them; the node runs on the same one.
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     [GeneratedRegex(@"\] listening on /ip4/127\.0\.0\.1/tcp/\d+/p2p/")]
     private static partial Regex Libp2pListening();
