@@ -58,6 +58,8 @@ internal sealed class ManagementServer : IAsyncDisposable
 
         var app = builder.Build();
         app.UseRequestGuard(new RequestRules(token, requireTokenForReads: !settings.IsLoopback, settings.AllowedHosts));
+        app.UseDashboard();
+        app.UseRouting(); // after the static files, so that the JSON fallback below does not shadow them
         metrics.CollectFrom(app.Services.GetServices<IMetricsSource>());
         var api = app.MapGroup("/api");
         api.MapStatusEndpoints(client);

@@ -36,6 +36,14 @@ internal sealed class LivePeers : IAsyncDisposable
         await host.DialAsync(Multiaddr.Parse(node), cancel.Token);
     }
 
+    /// <summary>Stops host <paramref name="index"/> (its connections close).</summary>
+    public async Task DisposeHostAsync(int index)
+    {
+        var host = _hosts[index];
+        _hosts.RemoveAt(index);
+        await host.DisposeAsync();
+    }
+
     /// <summary>The address of <paramref name="host"/> with its /p2p/ id, as a friend address.</summary>
     public static string AddressOf(Libp2pHost host) => $"{host.ListenAddresses[0]}/p2p/{host.PeerId}";
 
