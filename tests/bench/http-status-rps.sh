@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Requests per second of GET /api/status on a real node process, before the API security rules (the node
-# built from BEFORE_REF) and after them (this work tree), measured with wrk in the same run, interleaved:
+# Requests per second of GET /api/status on a real node process, and the node's CPU time per request (from
+# /proc/<pid>/stat, which other processes' load disturbs far less than throughput), before the API security
+# rules (the node built from BEFORE_REF) and after them (this work tree), with wrk in the same run, interleaved:
 #   before            node of BEFORE_REF, loopback, no rules at all
 #   after-loopback    this node on 127.0.0.1: Host and Origin checked, reads need no token
 #   after-token       this node on 0.0.0.0 (reached at 127.0.0.1): every request carries and is checked for the token
@@ -30,8 +31,9 @@ dotnet build src/ConnActors.Node -c Release -o "$work/after" >"$work/build-after
 
 # Starts the node in $1 with --http $2, waits for its API and sets $node_pid and $port.
 start_node() {
-  local dir=$1 http=$2 log="$work/node.log" data
+  local dir=$1 http=$2 log data
   data=$(mktemp -d -p "$work")
+  log="$data.log" # a new file each time: an old log's port must never be read
   (cd "$dir" && exec dotnet ConnActors.Node.dll --data-dir "$data" --listen /ip4/127.0.0.1/tcp/0 --http "$http") >"$log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 300); do
@@ -47,36 +49,49 @@ stop_node() {
   kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""
 }
 
-# Runs wrk against the started node; prints requests/s. $1: extra header or "".
+# CPU time (user + system, in clock ticks) the node process has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$node_pid/stat"; }
+
+# Runs wrk against the started node; prints "requests/s cpu-us-per-request". $1: extra header or "".
 measure() {
   local header=$1 args=(-t1 -c"$connections" --timeout 5s)
   [ -n "$header" ] && args+=(-H "$header")
   wrk "${args[@]}" -d2s "http://127.0.0.1:$port/api/status" >/dev/null # warm-up
-  local out
-  out=$(wrk "${args[@]}" -d"${seconds}s" "http://127.0.0.1:$port/api/status")
-  if grep -q "Non-2xx" <<<"$out"; then echo "$out" >&2; echo "non-2xx answers: the run is invalid" >&2; exit 1; fi
-  awk '/Requests\/sec/ {print $2}' <<<"$out"
+  local out cpu_before cpu_after requests
+  cpu_before=$(cpu_ticks)
+  out=$(wrk "${args[@]}" -d"${seconds}s" "http://127.0.0.1:$port/api/status" 2>&1)
+  cpu_after=$(cpu_ticks)
+  if grep -qE "Non-2xx|Socket errors|unable to connect" <<<"$out"; then echo "$out" >&2; echo "errors or non-2xx answers: the run is invalid" >&2; exit 1; fi
+  requests=$(grep -oE '^ *[0-9]+ requests in' <<<"$out" | grep -oE '[0-9]+')
+  awk -v rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")" -v ticks=$((cpu_after - cpu_before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+    'BEGIN {printf "%s %.1f\n", rps, ticks / hz * 1e6 / n}'
 }
 
-declare -A results
+declare -A rps cpu
+record() { local r; read -r r c <<<"$2"; rps[$1]+="$r "; cpu[$1]+="$c "; }
+echo "load at start: $(uptime | sed 's/.*load average: //')"
 for round in $(seq 1 "$rounds"); do
   start_node "$work/before" http://127.0.0.1:0
-  results[before]+="$(measure "") "
+  record before "$(measure "")"
   stop_node
   start_node "$work/after" http://127.0.0.1:0
-  results[after-loopback]+="$(measure "") "
+  record after-loopback "$(measure "")"
   stop_node
   start_node "$work/after" http://0.0.0.0:0
-  results[after-token]+="$(measure "Authorization: Bearer $(cat "$token_file")") "
+  record after-token "$(measure "Authorization: Bearer $(cat "$token_file")")"
   stop_node
   echo "round $round done" >&2
 done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-before=$(median <<<"${results[before]}")
-echo "load: $(uptime | sed 's/.*load average: //')"
-echo "wrk -t1 -c$connections -d${seconds}s GET /api/status, $rounds interleaved rounds, median requests/s (each round's figures):"
+echo "load at end: $(uptime | sed 's/.*load average: //')"
+echo "wrk -t1 -c$connections -d${seconds}s GET /api/status, $rounds interleaved rounds; medians, each round's figures in brackets:"
+rps_before=$(median <<<"${rps[before]}")
+cpu_before=$(median <<<"${cpu[before]}")
+printf '%-16s %12s %10s %22s %10s\n' variant "requests/s" ratio "node CPU us/request" ratio
 for variant in before after-loopback after-token; do
-  m=$(median <<<"${results[$variant]}")
-  printf '%-16s %10s  (%s) ratio to before %.2f\n' "$variant" "$m" "${results[$variant]% }" "$(awk -v a="$m" -v b="$before" 'BEGIN {print a/b}')"
+  r=$(median <<<"${rps[$variant]}")
+  c=$(median <<<"${cpu[$variant]}")
+  printf '%-16s %12s %10.2f %22s %10.2f   [%s] [%s]\n' "$variant" "$r" "$(awk -v a="$r" -v b="$rps_before" 'BEGIN {print a/b}')" \
+    "$c" "$(awk -v a="$c" -v b="$cpu_before" 'BEGIN {print a/b}')" "${rps[$variant]% }" "${cpu[$variant]% }"
 done

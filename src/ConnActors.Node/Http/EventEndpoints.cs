@@ -16,36 +16,55 @@ internal static class EventEndpoints
 
     public static void MapEventEndpoints(this IEndpointRouteBuilder api, ManagerClient manager, LiveFeed feed)
     {
-        api.MapGet("/events", (string? types, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancel) =>
+        // Streams end with the request or when the server stops (else a stop would wait for every open dashboard and tail).
+        api.MapGet("/events", (string? types, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken request) =>
         {
             var wanted = types?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
             if (wanted?.Except(LiveEvent.Types).ToList() is { Count: > 0 } unknown)
                 return ApiError.BadRequest($"'types' has unknown event types {string.Join(", ", unknown)}; known: {string.Join(", ", LiveEvent.Types)}");
-            return TypedResults.ServerSentEvents(Events(feed, wanted, json.Value.SerializerOptions, cancel));
+            return TypedResults.ServerSentEvents(Events(feed, wanted, json.Value.SerializerOptions, request, lifetime.ApplicationStopping));
         });
-        api.MapGet("/status/stream", (IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken cancel) =>
-            TypedResults.ServerSentEvents(Statuses(manager, json.Value.SerializerOptions, cancel)));
+        api.MapGet("/status/stream", (IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IHostApplicationLifetime lifetime, CancellationToken request) =>
+            TypedResults.ServerSentEvents(Statuses(manager, json.Value.SerializerOptions, request, lifetime.ApplicationStopping)));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, HashSet<string>? wanted, JsonSerializerOptions options, [EnumeratorCancellation] CancellationToken cancel)
+    private static async IAsyncEnumerable<SseItem<string>> Events(LiveFeed feed, HashSet<string>? wanted, JsonSerializerOptions options,
+        CancellationToken request, CancellationToken stopping, [EnumeratorCancellation] CancellationToken enumeration = default)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(request, stopping, enumeration);
+        using var subscription = feed.Subscribe();
         yield return new SseItem<string>("{}", "ready"); // the subscription is in place: what happens from now on is sent
-        await foreach (var live in feed.SubscribeAsync(cancel))
+        await foreach (var live in subscription.ReadAllAsync(linked.Token))
         {
             if (wanted is null || wanted.Contains(live.Type) || live.Type == LiveEvent.Lost) yield return new SseItem<string>(live.ToJson(options), live.Type);
         }
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Statuses(ManagerClient manager, JsonSerializerOptions options, [EnumeratorCancellation] CancellationToken cancel)
+    private static async IAsyncEnumerable<SseItem<string>> Statuses(ManagerClient manager, JsonSerializerOptions options,
+        CancellationToken request, CancellationToken stopping, [EnumeratorCancellation] CancellationToken enumeration = default)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(request, stopping, enumeration);
         using var timer = new PeriodicTimer(StatusInterval);
         do
         {
-            var (status, _) = await manager.StatusAsync(cancel);
+            var (status, _) = await manager.StatusAsync(linked.Token);
+            if (linked.IsCancellationRequested) yield break;
             yield return status is null
                 ? new SseItem<string>(JsonSerializer.Serialize(new ApiError("the connection manager does not answer"), options), "error")
                 : new SseItem<string>(JsonSerializer.Serialize(status, options), "status");
         }
-        while (await timer.WaitForNextTickAsync(cancel));
+        while (await NextTickAsync(timer, linked.Token));
+    }
+
+    private static async Task<bool> NextTickAsync(PeriodicTimer timer, CancellationToken cancel)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

@@ -23,26 +23,52 @@ internal sealed class LiveFeed : IManagerEventSink
         foreach (var subscriber in _subscribers.Keys) subscriber.Offer(live);
     }
 
-    /// <summary>The events from now on, until <paramref name="cancel"/> (the client leaving).</summary>
-    public async IAsyncEnumerable<LiveEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancel)
+    /// <summary>Subscribes now: every event from this moment on is kept for the subscription until it is read or disposed.</summary>
+    public Subscription Subscribe()
     {
         var subscriber = new Subscriber();
         _subscribers[subscriber] = 0;
-        try
+        return new Subscription(subscriber, () => _subscribers.TryRemove(subscriber, out _));
+    }
+
+    /// <summary>One client's events; dispose to unsubscribe.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly Subscriber _subscriber;
+        private readonly Action _unsubscribe;
+
+        internal Subscription(Subscriber subscriber, Action unsubscribe)
         {
-            while (await subscriber.Reader.WaitToReadAsync(cancel))
+            _subscriber = subscriber;
+            _unsubscribe = unsubscribe;
+        }
+
+        /// <summary>The events as they come, ending quietly when <paramref name="cancel"/> fires.</summary>
+        public async IAsyncEnumerable<LiveEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancel)
+        {
+            while (await WaitAsync(cancel))
             {
-                if (subscriber.TakeLost() is > 0 and var lost) yield return new LiveEvent(LiveEvent.Lost, DateTimeOffset.UtcNow, new EventsLost(lost));
-                while (subscriber.Reader.TryRead(out var live)) yield return live;
+                if (_subscriber.TakeLost() is > 0 and var lost) yield return new LiveEvent(LiveEvent.Lost, DateTimeOffset.UtcNow, new EventsLost(lost));
+                while (_subscriber.Reader.TryRead(out var live)) yield return live;
             }
         }
-        finally
+
+        public void Dispose() => _unsubscribe();
+
+        private async Task<bool> WaitAsync(CancellationToken cancel)
         {
-            _subscribers.TryRemove(subscriber, out _);
+            try
+            {
+                return await _subscriber.Reader.WaitToReadAsync(cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
         }
     }
 
-    private sealed class Subscriber
+    internal sealed class Subscriber
     {
         private readonly Channel<LiveEvent> _channel = Channel.CreateBounded<LiveEvent>(new BoundedChannelOptions(BufferPerClient)
         {

@@ -35,6 +35,23 @@ public sealed class ConnctlTailTests
         Assert.Equal(0, await json.WaitForExitAsync(ConnctlProcess.RunTimeout));
     }
 
+    [Fact]
+    public async Task Open_streams_do_not_hold_up_a_stopping_node_and_tail_ends_with_it()
+    {
+        await using var node = await StartedNode.StartAsync();
+        using var tail = ConnctlProcess.Start(["tail", "--node", node.Url]);
+        await tail.WaitForStderrAsync("following", SeenTimeout);
+        using var status = new HttpClient();
+        using var statusStream = await status.GetStreamAsync($"{node.Url}/api/status/stream"); // as the dashboard holds one
+
+        var stopping = System.Diagnostics.Stopwatch.StartNew();
+        node.Process.Signal(PosixSignalNumber.Terminate);
+
+        Assert.Equal(0, await node.Process.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(15), $"the node took {stopping.Elapsed} to stop with two event streams open");
+        Assert.Equal(0, await tail.WaitForExitAsync(ConnctlProcess.RunTimeout));
+    }
+
     private static bool Seen(IEnumerable<string> lines, string type) => lines.Any(l => l.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal));
 
     private static string Type(System.Text.Json.Nodes.JsonNode e) => e["type"]!.GetValue<string>();

@@ -11,11 +11,12 @@ namespace ConnActors.Node.Tests.Dashboard;
 public sealed class DashboardTests(ChromiumBrowser chromium) : IClassFixture<ChromiumBrowser>
 {
     private static readonly float Timeout = 30_000;
+    private readonly List<string> _scriptErrors = [];
 
     [Fact]
     public async Task Counts_follow_peers_as_they_connect_and_the_table_sorts()
     {
-        await using var node = await NodeUnderTest.StartAsync();
+        await using var node = await StartedNode.StartAsync();
         var page = await OpenAsync(node.Url);
         await Expect(page, "connections", "0");
 
@@ -48,12 +49,13 @@ public sealed class DashboardTests(ChromiumBrowser chromium) : IClassFixture<Chr
         await Expect(page, "refused-total", "(1 since start");
         await Assertions.Expect(page.Locator("#events li[data-type=refused]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
         await SaveScreenshotAsync(page);
+        Assert.Empty(_scriptErrors);
     }
 
     [Fact]
     public async Task Friend_is_added_and_removed_through_the_page_with_the_token_from_the_link()
     {
-        await using var node = await NodeUnderTest.StartAsync();
+        await using var node = await StartedNode.StartAsync();
         var friend = await node.Peers.StartAsync();
         var page = await OpenAsync($"{node.Url}/#token={Uri.EscapeDataString(node.Token)}");
         Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal); // moved out of the address bar
@@ -71,12 +73,13 @@ public sealed class DashboardTests(ChromiumBrowser chromium) : IClassFixture<Chr
         await entry.Locator("button.remove").ClickAsync();
         await Assertions.Expect(entry).ToHaveCountAsync(0, new() { Timeout = Timeout });
         Assert.False((await node.Api.GetOkAsync($"/api/peers/{friend.PeerId}"))["isFriend"]!.GetValue<bool>());
+        Assert.Empty(_scriptErrors);
     }
 
     [Fact]
     public async Task Without_the_right_token_the_page_changes_nothing()
     {
-        await using var node = await NodeUnderTest.StartAsync();
+        await using var node = await StartedNode.StartAsync();
         var (peer, address) = TestPeers.UnreachableFriend();
         var page = await OpenAsync(node.Url);
 
@@ -91,14 +94,14 @@ public sealed class DashboardTests(ChromiumBrowser chromium) : IClassFixture<Chr
 
         var peers = (await node.Api.GetOkAsync("/api/peers")).AsArray();
         Assert.DoesNotContain(peers, p => p!["peerId"]!.GetValue<string>() == peer);
+        Assert.Empty(_scriptErrors);
     }
 
     private async Task<IPage> OpenAsync(string url)
     {
         var context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1400, Height = 1000 } });
         var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
+        page.PageError += (_, error) => _scriptErrors.Add(error);
         await page.GotoAsync(url, new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByTestId("live")).ToHaveTextAsync("live", new() { Timeout = Timeout });
         return page;
@@ -114,47 +117,5 @@ public sealed class DashboardTests(ChromiumBrowser chromium) : IClassFixture<Chr
             ? Path.GetFullPath(wanted, RepositoryFolder.Root)
             : Path.Combine(AppContext.BaseDirectory, "dashboard.png");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
-    }
-
-    /// <summary>A node process on loopback with live libp2p peers to connect to it.</summary>
-    private sealed class NodeUnderTest : IAsyncDisposable
-    {
-        private readonly NodeDirectories _directories;
-        private readonly NodeProcess _process;
-
-        private NodeUnderTest(NodeDirectories directories, NodeProcess process, ManagementApi api, string libp2pAddress)
-        {
-            _directories = directories;
-            _process = process;
-            Api = api;
-            Libp2pAddress = libp2pAddress;
-        }
-
-        public ManagementApi Api { get; }
-
-        public LivePeers Peers { get; } = new();
-
-        public string Libp2pAddress { get; }
-
-        public string Url => Api.BaseAddress.ToString().TrimEnd('/');
-
-        public string Token => _directories.Token;
-
-        public static async Task<NodeUnderTest> StartAsync()
-        {
-            var directories = new NodeDirectories();
-            var (process, uri) = await NodeProcess.StartServingAsync(directories);
-            var api = new ManagementApi(uri, directories.Token);
-            var status = await api.GetOkAsync("/api/status");
-            return new NodeUnderTest(directories, process, api, $"{status["listenAddresses"]![0]!.GetValue<string>()}/p2p/{status["peerId"]!.GetValue<string>()}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Peers.DisposeAsync();
-            Api.Dispose();
-            _process.Dispose();
-            _directories.Dispose();
-        }
     }
 }

@@ -18,57 +18,37 @@ internal sealed class PressuredNode : IAsyncDisposable
 
     private static readonly TimeSpan StoryTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly NodeDirectories _directories;
-    private readonly List<IDisposable> _disposables = [];
-    private readonly LivePeers _peers = new();
+    private readonly StartedNode _node;
+    private readonly List<IDisposable> _friendNode = [];
 
-    private PressuredNode(NodeDirectories directories, NodeProcess process, ManagementApi api, string libp2pAddress)
-    {
-        _directories = directories;
-        Process = process;
-        Api = api;
-        Libp2pAddress = libp2pAddress;
-    }
+    private PressuredNode(StartedNode node) => _node = node;
 
-    public NodeProcess Process { get; }
+    public NodeProcess Process => _node.Process;
 
-    public ManagementApi Api { get; }
+    public ManagementApi Api => _node.Api;
 
-    public string Libp2pAddress { get; }
-
-    public string Token => _directories.Token;
-
-    public NodeDirectories Directories => _directories;
-
-    public static async Task<PressuredNode> StartAsync()
-    {
-        var directories = new NodeDirectories(Override);
-        var (process, uri) = await NodeProcess.StartServingAsync(directories);
-        var api = new ManagementApi(uri, directories.Token);
-        var status = await api.GetOkAsync("/api/status");
-        string address = $"{status["listenAddresses"]![0]!.GetValue<string>()}/p2p/{status["peerId"]!.GetValue<string>()}";
-        return new PressuredNode(directories, process, api, address);
-    }
+    public static async Task<PressuredNode> StartAsync() => new(await StartedNode.StartAsync(Override));
 
     /// <summary>The story; returns the peer ids of the protected host, the trimmed node and the refused host.</summary>
     public async Task<(string Kept, string Trimmed, string Refused)> RunStoryAsync()
     {
-        var kept = await _peers.StartAsync();
+        var peers = _node.Peers;
+        var kept = await peers.StartAsync();
         (await Api.PostAsync($"/api/peers/{kept.PeerId}/protect", new { tag = "test" })).Expect(HttpStatusCode.OK);
-        await _peers.DialFromAsync(kept, Libp2pAddress);
+        await peers.DialFromAsync(kept, _node.Libp2pAddress);
         await WaitForAsync(s => s["counts"]!["connections"]!.GetValue<int>() == 1, "the protected host connected");
 
-        var friendDirectories = new NodeDirectories($"connactors.friends = [\"{Libp2pAddress}\"]\n");
-        _disposables.Add(friendDirectories);
+        var friendDirectories = new NodeDirectories($"connactors.friends = [\"{_node.Libp2pAddress}\"]\n");
+        _friendNode.Add(friendDirectories);
         var (friend, friendUri) = await NodeProcess.StartServingAsync(friendDirectories);
-        _disposables.Add(friend);
+        _friendNode.Add(friend);
         using var friendApi = new ManagementApi(friendUri);
         string trimmed = (await friendApi.GetOkAsync("/api/status"))["peerId"]!.GetValue<string>();
         await WaitForAsync(s => s["trimsByReason"]!.AsObject().Count > 0 && s["counts"]!["connections"]!.GetValue<int>() == 1, "the friend node connected and was trimmed");
 
-        var refused = await _peers.StartAsync();
+        var refused = await peers.StartAsync();
         (await Api.PostAsync($"/api/peers/{refused.PeerId}/penalty", new { amount = 500 })).Expect(HttpStatusCode.OK);
-        await Assert.ThrowsAnyAsync<Exception>(() => _peers.DialFromAsync(refused, Libp2pAddress));
+        await Assert.ThrowsAnyAsync<Exception>(() => peers.DialFromAsync(refused, _node.Libp2pAddress));
         await WaitForAsync(s => s["refusalsByReason"]!.AsObject().Count > 0, "the penalized host was refused");
         return (kept.PeerId.ToString(), trimmed, refused.PeerId.ToString());
     }
@@ -90,10 +70,7 @@ internal sealed class PressuredNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _peers.DisposeAsync();
-        Api.Dispose();
-        Process.Dispose();
-        foreach (var disposable in Enumerable.Reverse(_disposables)) disposable.Dispose();
-        _directories.Dispose();
+        foreach (var disposable in Enumerable.Reverse(_friendNode)) disposable.Dispose();
+        await _node.DisposeAsync();
     }
 }
