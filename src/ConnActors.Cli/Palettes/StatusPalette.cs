@@ -29,7 +29,7 @@ internal sealed class StatusPalette : IPalette
             Count("hardCap").ToString(), Count("outboundReserve").ToString(), Count("friendReserve").ToString());
         console.Write(table);
         var peers = status["peers"]!.AsArray();
-        console.MarkupLineInterpolated($"peers {peers.Count} (friends {peers.Count(p => p!["isFriend"]!.GetValue<bool>())}, protected {peers.Count(p => p!["isProtected"]!.GetValue<bool>())}), active bursts {status["activeBursts"]}, dials in flight {status["queuedDials"]}");
+        console.MarkupLineInterpolated($"peers {peers.Count} (friends {peers.Count(p => p!["isFriend"]!.GetValue<bool>())}, protected {peers.Count(p => p!["isProtected"]!.GetValue<bool>())}), active bursts {status["activeBursts"]}, dials queued or in flight {status["queuedDials"]}");
         console.MarkupLineInterpolated($"refused: {Totals(status["refusalsByReason"]!)}");
         console.MarkupLineInterpolated($"trimmed: {Totals(status["trimsByReason"]!)}");
     }

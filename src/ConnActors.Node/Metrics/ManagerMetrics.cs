@@ -1,4 +1,3 @@
-using ConnActors.Actors.Dialing;
 using ConnActors.Actors.Manager;
 using ConnActors.Node.Http;
 using Prometheus;
