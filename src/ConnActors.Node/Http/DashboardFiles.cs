@@ -1,3 +1,4 @@
+using ConnActors.Node.Http.Security;
 using Microsoft.Extensions.FileProviders;
 
 namespace ConnActors.Node.Http;
@@ -18,8 +19,8 @@ internal static class DashboardFiles
     {
         if (!Directory.Exists(Root)) throw new DirectoryNotFoundException($"the dashboard's files are missing: {Root}");
         var files = new PhysicalFileProvider(Root);
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-        app.UseStaticFiles(new StaticFileOptions
+        // Only outside /api and /metrics: API requests must not pay for a file lookup each.
+        app.UseWhen(context => !RequestGuard.IsApiPath(context.Request.Path), dashboard => dashboard.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files }).UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
             OnPrepareResponse = file =>
@@ -27,6 +28,6 @@ internal static class DashboardFiles
                 file.Context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 file.Context.Response.Headers.CacheControl = "no-cache";
             },
-        });
+        }));
     }
 }

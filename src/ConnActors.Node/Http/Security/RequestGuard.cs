@@ -20,7 +20,7 @@ internal static class RequestGuard
                 request.ContentType,
                 context.Connection.LocalIpAddress,
                 context.Connection.LocalPort,
-                IsStaticFile(request.Path)));
+                !IsApiPath(request.Path)));
             if (refusal is null)
             {
                 await next(context);
@@ -31,7 +31,7 @@ internal static class RequestGuard
         });
     }
 
-    // The dashboard's files are the same on every node and hold no data; everything under /api and /metrics does.
-    private static bool IsStaticFile(PathString path) =>
-        !path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && !path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Under /api or /metrics: data. Anything else is the dashboard's files, the same on every node and holding none.</summary>
+    public static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase);
 }
