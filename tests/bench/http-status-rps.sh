@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 
 rounds=${1:-3}
 seconds=${2:-10}
-before_ref=${BEFORE_REF:-3c845ee}
+before_ref=${BEFORE_REF:-f674e9e} # main just before this work was merged: the same node without the rules
 connections=${CONNECTIONS:-16}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 
@@ -34,6 +34,7 @@ start_node() {
   local dir=$1 http=$2 log data
   data=$(mktemp -d -p "$work")
   log="$data.log" # a new file each time: an old log's port must never be read
+  : >"$log"
   (cd "$dir" && exec dotnet ConnActors.Node.dll --data-dir "$data" --listen /ip4/127.0.0.1/tcp/0 --http "$http") >"$log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 300); do
