@@ -37,7 +37,15 @@ internal sealed class ManagementServer : IAsyncDisposable
     /// <summary>Starts serving; a listen address that cannot be bound is a <see cref="PolicyConfigurationException"/> naming the key.</summary>
     public static async Task<ManagementServer> StartAsync(HttpSettings settings, ManagementContext node, CancellationToken cancel)
     {
-        var token = ApiToken.LoadOrCreate(node.DataDirectory);
+        ApiToken token;
+        try
+        {
+            token = ApiToken.LoadOrCreate(node.DataDirectory);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyConfigurationException("connactors.data-dir", $"the API token: {e.Message}");
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
