@@ -14,7 +14,8 @@ public sealed record ConnectionAdmitted(string PeerId, string Direction, string 
 
 /// <summary>
 /// An admission (inbound address or peer, outbound dial, inbound stream) was refused for <paramref name="Reason"/>
-/// (the same names as <see cref="ManagerStatus.RefusalsByReason"/>); the remote address and peer when known.
+/// (the names of <see cref="ManagerStatus.RefusalsByReason"/>, except that a refused stream names its protocol and
+/// outcome); the remote address and peer when known.
 /// </summary>
 public sealed record AdmissionRefused(string Reason, string? RemoteAddress, string? PeerId) : IManagerEvent;
 
