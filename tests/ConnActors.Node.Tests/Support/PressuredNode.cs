@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace ConnActors.Node.Tests.Support;
 
 /// <summary>
-/// A node under test with tight limits (high water 2, no grace period) and a story that makes it do everything an
+/// A node under test with tight limits (high water 2, a 3 s grace period) and a story that makes it do everything an
 /// operator watches, deterministically, with real peers: a protected libp2p host connects (admitted), a second node
 /// that has it as a friend connects and pushes it to high water, so the one unprotected peer, that node, is trimmed
 /// with a bye it understands; a penalized host's dial is refused.
@@ -13,9 +13,11 @@ internal sealed class PressuredNode : IAsyncDisposable
 {
     public const string Override = """
         connactors.limits { hard-cap = 8, high-water = 2, low-water = 1, outbound-reserve = 0, friend-reserve = 0 }
-        connactors.regulation.grace-period = 0s
+        connactors.regulation.grace-period = 3s
         """;
 
+    // The grace period lets the trimmed node's connection open and finish identify before it becomes a
+    // candidate, so that it is closed with a bye: a connection chosen before it opened is aborted without one.
     private static readonly TimeSpan StoryTimeout = TimeSpan.FromSeconds(60);
 
     private readonly StartedNode _node;
