@@ -67,6 +67,27 @@ public sealed class HarnessFormationTests(ITestOutputHelper output)
         await harness.WaitConvergedAsync(Bound, ["gateway-1", "cluster-1"]);
     }
 
+    [Fact]
+    public async Task A_node_whose_hocon_does_not_parse_is_named_in_the_error()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ClusterHarness.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = [NodeSpec.Gateway(1), NodeSpec.Cluster(1, "akka.cluster { roles = [")],
+            Log = output.WriteLine,
+        }));
+        Assert.Contains("the HOCON of node cluster-1 does not parse", error.Message);
+    }
+
+    [Fact]
+    public async Task Two_nodes_with_one_name_are_refused()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ClusterHarness.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = [NodeSpec.Cluster(1), NodeSpec.Cluster(1)],
+        }));
+        Assert.Contains("two nodes are named 'cluster-1'", error.Message);
+    }
+
     private static IEnumerable<string> RolesOf(ClusterHarness harness, ClusterNode observer, string subject) =>
         observer.Cluster.State.Members.Single(m => m.Address.Equals(harness[subject].Address)).Roles;
 }

@@ -55,6 +55,23 @@ public sealed class HarnessSerializationTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(again, probe.ExpectMsg<Pong>(Bound).Ping);
     }
 
+    [Fact]
+    public async Task Akka_s_own_messages_still_cross_the_wire_with_no_fallback_serializer()
+    {
+        await using var harness = await StartAsync();
+        var (gateway, probe, echo) = await GatewayProbeAndRemoteEchoAsync(harness);
+
+        // A failure reply (Status.Failure with an exception) to an Ask across nodes.
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => echo.Ask<Pong>(new FailPlease("refused on purpose"), Bound));
+        Assert.Equal("refused on purpose", failed.Message);
+
+        // Remote death watch and a PoisonPill sent across.
+        probe.Watch(echo);
+        probe.Send(echo, PoisonPill.Instance);
+        probe.ExpectTerminated(echo, Bound);
+        Assert.True(gateway.IsAlive);
+    }
+
     private async Task<(ClusterNode Gateway, TestProbe Probe, IActorRef Echo)> GatewayProbeAndRemoteEchoAsync(ClusterHarness harness)
     {
         var gateway = harness["gateway-1"];

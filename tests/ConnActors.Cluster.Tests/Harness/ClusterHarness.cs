@@ -50,6 +50,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         if (options.Seed is not null && options.Nodes.All(n => n.Name != options.Seed))
             throw new ArgumentException($"the seed '{options.Seed}' is not one of the nodes", nameof(options));
 
+        foreach (var spec in options.Nodes) NodeConfig.For(spec, options); // every node's HOCON checked before any node starts
         var harness = new ClusterHarness(options);
         try
         {

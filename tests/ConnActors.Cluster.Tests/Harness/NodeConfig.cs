@@ -36,6 +36,8 @@ internal static class NodeConfig
         if (string.IsNullOrWhiteSpace(hocon)) return null;
         try
         {
+            // Akka's parser accepts some mistakes silently (an unclosed bracket); the project's check does not.
+            HoconSyntax.Check(hocon, what);
             return ConfigurationFactory.ParseString(hocon);
         }
         catch (Exception e)

@@ -12,10 +12,13 @@ public sealed record Pong(Ping Ping, string RepliedBy, string Serializer) : ICon
 /// <summary>The echo's answer to anything else it receives: the type's name.</summary>
 public sealed record Received(string Type) : IConnActorsMessage;
 
+/// <summary>Asks the echo to answer with a <see cref="Status.Failure"/> carrying an exception with <paramref name="Reason"/>.</summary>
+public sealed record FailPlease(string Reason) : IConnActorsMessage;
+
 /// <summary>Not a project message: no marker interface, so no serializer is bound to it.</summary>
 public sealed record NotAMessage(string Text);
 
-/// <summary>Answers a <see cref="Ping"/> with a <see cref="Pong"/> naming its node, anything else with <see cref="Received"/>.</summary>
+/// <summary>Answers a <see cref="Ping"/> with a <see cref="Pong"/> naming its node, <see cref="FailPlease"/> with a failure, anything else with <see cref="Received"/>.</summary>
 public sealed class EchoActor : ReceiveActor
 {
     public const string Name = "echo";
@@ -23,6 +26,7 @@ public sealed class EchoActor : ReceiveActor
     public EchoActor(string node)
     {
         Receive<Ping>(ping => Sender.Tell(new Pong(ping, node, Context.System.Serialization.FindSerializerFor(ping).GetType().Name)));
+        Receive<FailPlease>(fail => Sender.Tell(new Status.Failure(new InvalidOperationException(fail.Reason))));
         ReceiveAny(message => Sender.Tell(new Received(message.GetType().Name)));
     }
 
