@@ -34,6 +34,22 @@ public sealed partial class ClusterHarness : IAsyncDisposable
         _nodes.FirstOrDefault(n => n.Name == name)
         ?? throw new ArgumentException($"no node named '{name}' (nodes: {string.Join(", ", _nodes.Select(n => n.Name))})", nameof(name));
 
+    /// <summary>
+    /// What the configuration implies between a crash (or a partition) and the split-brain resolver's decision,
+    /// with no allowance for a loaded machine: the failure detector's acceptable-heartbeat-pause and one
+    /// heartbeat-interval, then stable-after. Removal follows within a gossip round or two.
+    /// </summary>
+    public TimeSpan DowningTime
+    {
+        get
+        {
+            var config = _nodes[0].System.Settings.Config;
+            return config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause")
+                + config.GetTimeSpan("akka.cluster.failure-detector.heartbeat-interval")
+                + config.GetTimeSpan("akka.cluster.split-brain-resolver.stable-after");
+        }
+    }
+
     /// <summary>Time since the harness started, as its log lines show it.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
