@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster;
 using CurrentClusterState = Akka.Cluster.ClusterEvent.CurrentClusterState;
 
@@ -35,7 +36,7 @@ public sealed partial class ClusterHarness
     public async Task WaitForUnreachableAsync(string observer, string subject, TimeSpan timeout)
     {
         var address = this[subject].Address;
-        await WaitUntilAsync(observer, $"sees {subject} unreachable", s => s.Unreachable.Any(m => m.Address.Equals(address)), timeout);
+        await WaitUntilAsync(observer, $"sees {subject} unreachable", s => IsUnreachable(s, address), timeout);
         Log($"{observer} sees {subject} unreachable");
     }
 
@@ -44,7 +45,7 @@ public sealed partial class ClusterHarness
     {
         var address = this[subject].Address;
         await WaitUntilAsync(observer, $"sees {subject} reachable",
-            s => s.Members.Any(m => m.Address.Equals(address)) && s.Unreachable.All(m => !m.Address.Equals(address)), timeout);
+            s => IsMember(s, address) && !IsUnreachable(s, address), timeout);
         Log($"{observer} sees {subject} reachable");
     }
 
@@ -53,7 +54,7 @@ public sealed partial class ClusterHarness
     {
         var address = this[subject].Address;
         await WaitUntilAsync(observer, $"sees {subject} removed",
-            s => s.Members.All(m => !m.Address.Equals(address)) && s.Unreachable.All(m => !m.Address.Equals(address)), timeout);
+            s => !IsMember(s, address) && !IsUnreachable(s, address), timeout);
         Log($"{observer} sees {subject} removed");
     }
 
@@ -62,7 +63,7 @@ public sealed partial class ClusterHarness
     {
         var address = this[subject].Address;
         return BarrierAsync($"all see {subject} unreachable",
-            node => node.Name == subject || node.Cluster.State.Unreachable.Any(m => m.Address.Equals(address)), timeout);
+            node => node.Name == subject || IsUnreachable(node.Cluster.State, address), timeout);
     }
 
     /// <summary>Waits until every other live node no longer has <paramref name="subject"/> among its members (a barrier).</summary>
@@ -70,8 +71,7 @@ public sealed partial class ClusterHarness
     {
         var address = this[subject].Address;
         return BarrierAsync($"all see {subject} removed",
-            node => node.Name == subject
-                || (node.Cluster.State.Members.All(m => !m.Address.Equals(address)) && node.Cluster.State.Unreachable.All(m => !m.Address.Equals(address))),
+            node => node.Name == subject || (!IsMember(node.Cluster.State, address) && !IsUnreachable(node.Cluster.State, address)),
             timeout);
     }
 
@@ -97,8 +97,12 @@ public sealed partial class ClusterHarness
             sameEverywhere: true);
     }
 
+    private static bool IsMember(CurrentClusterState state, Address address) => state.Members.Any(m => m.Address.Equals(address));
+
+    private static bool IsUnreachable(CurrentClusterState state, Address address) => state.Unreachable.Any(m => m.Address.Equals(address));
+
     /// <summary>The leader's name when <paramref name="state"/> is converged on <paramref name="expected"/>, otherwise null.</summary>
-    private string? ConvergedLeader(CurrentClusterState state, HashSet<Akka.Actor.Address> expected) =>
+    private string? ConvergedLeader(CurrentClusterState state, HashSet<Address> expected) =>
         state.Unreachable.IsEmpty
         && state.Members.Count == expected.Count
         && state.Members.All(m => m.Status == MemberStatus.Up && expected.Contains(m.Address))
