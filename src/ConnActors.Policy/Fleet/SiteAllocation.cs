@@ -11,6 +11,8 @@ namespace ConnActors.Policy.Fleet;
 /// <item>The rest of the budget is shared max-min fairly by demand above the base (water-filling:
 /// smallest unmet demand first, each step an equal share of what is left), then single leftover slots
 /// go, in address order, to members whose demand is still unmet.</item>
+/// <item>When every demand is met, what is left is spread evenly (up to each member's maximum), so idle
+/// members keep headroom for a burst; a member that needs more gets it back at the next split.</item>
 /// </list>
 /// Invariant: the caps add up to at most the budget, and no member gets more than its maximum.
 /// </summary>
@@ -63,6 +65,21 @@ public static class SiteAllocation
             if (caps[i] >= Math.Min(ordered[i].Demand, ordered[i].MaxCap)) continue;
             caps[i]++;
             left--;
+        }
+
+        // Every demand is met: what is left is spread evenly, so each member can absorb a burst at once.
+        while (left > 0)
+        {
+            var open = Enumerable.Range(0, ordered.Length).Where(i => caps[i] > 0 && caps[i] < ordered[i].MaxCap).ToList();
+            if (open.Count == 0) break;
+            int share = Math.Max(1, left / open.Count);
+            foreach (int i in open)
+            {
+                int granted = Math.Min(Math.Min(share, left), ordered[i].MaxCap - caps[i]);
+                caps[i] += granted;
+                left -= granted;
+                if (left == 0) break;
+            }
         }
 
         var result = new Dictionary<string, int>(ordered.Length, StringComparer.Ordinal);

@@ -64,6 +64,7 @@ public class SiteAllocationTests
     {
         var split = SiteAllocation.Allocate(300, [new SiteMember("busy", 1_000, 16, 0, 1_000), new SiteMember("idle", 20, 16, 0, 1_000), new SiteMember("idle2", 30, 16, 4, 1_000)]);
         Assert.Equal(new Dictionary<string, int> { ["busy"] = 250, ["idle"] = 20, ["idle2"] = 30 }, split.Caps);
+        Assert.Equal(new Dictionary<string, int> { ["busy"] = 650, ["idle"] = 170, ["idle2"] = 180 }, SiteAllocation.Allocate(1_000, [new SiteMember("busy", 500, 16, 0, 1_000), new SiteMember("idle", 20, 16, 0, 1_000), new SiteMember("idle2", 30, 16, 4, 1_000)]).Caps);
     }
 
     [Fact]
