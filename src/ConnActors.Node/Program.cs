@@ -18,6 +18,12 @@ HttpSettings http;
 try
 {
     config = NodeConfiguration.Load(options);
+    foreach (var unknown in NodeConfiguration.UnknownKeys)
+    {
+        string hint = unknown.DidYouMean is { } known ? $" (did you mean {known}?)" : "";
+        if (options.StrictConfig) throw new PolicyConfigurationException(unknown.Key, $"is not a known key{hint}");
+        Console.Error.WriteLine($"warning: unknown key {unknown.Key}{hint}; it has no effect");
+    }
     settings = ConnActorsSettings.FromConfig(config);
     http = HttpSettings.FromConfig(config);
 }
