@@ -79,6 +79,17 @@ public sealed class HarnessFormationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_role_the_product_does_not_know_is_refused_naming_the_key()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => ClusterHarness.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = [NodeSpec.Gateway(1), NodeSpec.OfRole("edge", 1)],
+        }));
+        Assert.Contains("connactors.cluster.roles", error.Message);
+        Assert.Contains("unknown role 'edge'", error.Message);
+    }
+
+    [Fact]
     public async Task Two_nodes_with_one_name_are_refused()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ClusterHarness.StartAsync(new ClusterHarnessOptions

@@ -14,7 +14,7 @@ namespace ConnActors.Cluster.Tests.Harness;
 public sealed partial class ClusterHarness : IAsyncDisposable
 {
     /// <summary>The ActorSystem name of every node (members of one cluster share it).</summary>
-    public const string SystemName = "connactors";
+    public const string SystemName = ConnActors.Actors.Cluster.ClusterSettings.SystemName;
 
     private readonly ClusterHarnessOptions _options;
     private readonly List<ClusterNode> _nodes = [];

@@ -1,12 +1,15 @@
 using Akka.Configuration;
+using ConnActors.Actors.Cluster;
 using ConnActors.Actors.Configuration;
 
 namespace ConnActors.Cluster.Tests.Harness;
 
 /// <summary>
-/// The configuration of one harness node, layered (highest first): the node's own HOCON, the harness's
-/// common HOCON, what the harness generates for the node (roles, stable-after), harness.conf, ConnActors'
-/// reference.conf.
+/// The configuration of one harness node. The node's cluster HOCON is the product's: ConnActors'
+/// <see cref="ClusterConfig"/> derives it from <c>connactors.cluster</c> (roles, split-brain resolver,
+/// heartbeat pause, remoting host and port), as the node does. Under it, harness.conf adds only what a test
+/// needs (the throttler adapter, fast gossip, no fallback serializer); over it, the node's own HOCON and the
+/// harness's common HOCON win over everything.
 /// </summary>
 internal static class NodeConfig
 {
@@ -17,19 +20,17 @@ internal static class NodeConfig
         var roles = string.Join(", ", node.Roles.Select(Quote));
         var generated = ConfigurationFactory.ParseString(
             $"""
-            akka.cluster.roles = [{roles}]
-            akka.cluster.split-brain-resolver.stable-after = {(long)options.StableAfter.TotalMilliseconds}ms
+            connactors.cluster.roles = [{roles}]
+            connactors.cluster.stable-after = {(long)options.StableAfter.TotalMilliseconds}ms
             """);
-        Config?[] layers =
-        [
-            Parse(node.Hocon, $"the HOCON of node {node.Name}"),
-            Parse(options.Hocon, "the harness's common HOCON"),
-            generated,
-            HarnessDefaults.Value,
-            ReferenceConfig.Default,
-        ];
-        return layers.OfType<Config>().Aggregate((config, fallback) => config.WithFallback(fallback));
+        var own = Layer(Parse(node.Hocon, $"the HOCON of node {node.Name}"), Parse(options.Hocon, "the harness's common HOCON"));
+        var settings = Layer(own, generated, HarnessDefaults.Value, ReferenceConfig.Default)!;
+        return Layer(own, ClusterConfig.Apply(settings))!;
     }
+
+    /// <summary>The layers present, the first winning.</summary>
+    private static Config? Layer(params Config?[] layers) =>
+        layers.OfType<Config>().Aggregate((Config?)null, (config, fallback) => config is null ? fallback : config.WithFallback(fallback));
 
     private static Config? Parse(string? hocon, string what)
     {
