@@ -30,9 +30,13 @@ public sealed class ConnActorsNode : IAsyncDisposable
     /// <summary>The libp2p host.</summary>
     public Libp2pHost Host { get; }
 
-    /// <summary>Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>.</summary>
+    /// <summary>
+    /// Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>; when
+    /// <c>connactors.cluster.enabled</c>, the fleet actors too, joining the cluster unless <paramref name="joinCluster"/> is false.
+    /// </summary>
     public static async Task<ConnActorsNode> StartAsync(
-        ActorSystem system, ConnActorsSettings settings, PrivateKey identity, IClock? clock = null, IActorRef? peerStore = null, string name = "connection-manager")
+        ActorSystem system, ConnActorsSettings settings, PrivateKey identity, IClock? clock = null, IActorRef? peerStore = null, string name = "connection-manager",
+        bool joinCluster = true)
     {
         var manager = system.ActorOf(ConnectionManager.Props(settings, clock ?? SystemClock.Instance, peerStore), name);
         var options = new HostOptions
@@ -49,7 +53,7 @@ public sealed class ConnActorsNode : IAsyncDisposable
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
         await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout).ConfigureAwait(false);
-        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance) : null;
+        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance, joinCluster) : null;
         return new ConnActorsNode(manager, host, negotiator);
     }
 

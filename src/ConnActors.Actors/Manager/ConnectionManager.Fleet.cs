@@ -16,10 +16,15 @@ public sealed partial class ConnectionManager
         {
             _negotiator = m.Negotiator;
             _ledger.JoinFleet(_settings.Cluster.Handoff, _settings.Cluster.Dedup);
+            // Penalties recorded here before (restored from the peer store) are the fleet's too.
+            foreach (var (peer, penalty) in _ledger.RetainedPenalties(Now))
+                m.Negotiator.Tell(new PublishPenalty(peer, penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs));
         });
         Receive<SetHardCap>(m =>
         {
+            int before = _ledger.HardCap;
             int applied = _ledger.SetShare(m.Cap, Now);
+            if (applied != before) Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
             Perform();
             Sender.Tell(new HardCapApplied(applied));
         });

@@ -27,3 +27,9 @@ public sealed record ByeSent(string PeerId, string Reason, int Alternatives) : I
 
 /// <summary>A registered connection of <paramref name="PeerId"/> closed, for <paramref name="Reason"/>.</summary>
 public sealed record ConnectionClosed(string PeerId, string Direction, string Reason) : IManagerEvent;
+
+/// <summary>
+/// The node's hard cap changed to <paramref name="HardCap"/>: its share of its site's budget (0: no share), at
+/// <paramref name="Timestamp"/> (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>, when the change took effect).
+/// </summary>
+public sealed record HardCapChanged(int HardCap, long Timestamp) : IManagerEvent;
