@@ -40,8 +40,8 @@ public class BadInputTests
         await raw.SelectAsync(NoiseHandshake.ProtocolId);
         await raw.SendAsync([0, 32, .. Hosts.RandomBytes(32)]);
         var m2 = new byte[2];
-        await raw.Tcp.Stream.ReadExactlyAsync(m2);
-        await raw.Tcp.Stream.ReadExactlyAsync(new byte[(m2[0] << 8) | m2[1]]);
+        await raw.ReadExactlyAsync(m2);
+        await raw.ReadExactlyAsync(new byte[(m2[0] << 8) | m2[1]]);
         await raw.SendAsync([0, 200, .. Hosts.RandomBytes(200)]);
         AssertReason("noise handshake failed: noise handshake message failed authentication", await observer.WaitForAsync("failed Inbound", Wait));
         await AssertStillServesAsync(host);

@@ -78,7 +78,8 @@ internal sealed partial class NodeProcess : IDisposable
             }
             if (_process.HasExited)
             {
-                await _process.WaitForExitAsync(); // the last lines are read
+                try { await _process.WaitForExitAsync(cancel.Token); } // the last lines are read
+                catch (OperationCanceledException) { throw new TimeoutException($"the node exited ({_process.ExitCode}) but its output did not end within {timeout.TotalSeconds}s\n{Output}"); }
                 if (_stdout.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success) is { } late) return late;
                 throw new Xunit.Sdk.XunitException($"the node exited ({_process.ExitCode}) before printing /{pattern}/\n{Output}");
             }
