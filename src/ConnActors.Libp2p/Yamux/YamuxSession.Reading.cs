@@ -124,8 +124,8 @@ public sealed partial class YamuxSession
         if (h.Flags.HasFlag(YamuxFlags.Syn))
         {
             // A peer that pings without reading our answers would queue them without bound.
-            if (Interlocked.Increment(ref _unsentPingAcks) > MaxUnsentPingAcks)
-                throw new YamuxException($"ping flood: more than {MaxUnsentPingAcks} answers waiting to be sent");
+            if (Interlocked.Increment(ref _unsentPingAcks) > Options.MaxUnsentPingAnswers)
+                throw new YamuxException($"ping flood: more than {Options.MaxUnsentPingAnswers} answers waiting to be sent");
             _ = AnswerPingAsync(h.Length);
         }
         else if (h.Flags.HasFlag(YamuxFlags.Ack) && _pings.TryRemove(h.Length, out var ping))
