@@ -48,6 +48,16 @@ internal sealed class HoconReader
 
     public int IntOrProfile(string path, int profileValue) => IsSet(path) ? Int(path) : profileValue;
 
+    /// <summary>The value, or null when it is "profile" (derived by the policy).</summary>
+    public int? IntOrNull(string path) => IsSet(path) ? Int(path) : null;
+
+    public TimeSpan PositiveDuration(string path)
+    {
+        var value = Duration(path);
+        if (value <= TimeSpan.Zero) throw new PolicyConfigurationException(Key(path), $"must be positive, was {value}");
+        return value;
+    }
+
     public double DoubleOrProfile(string path, double profileValue) => IsSet(path) ? Double(path) : profileValue;
 
     public TimeSpan Duration(string path)

@@ -6,19 +6,19 @@ using ConnActors.Libp2p.Protocols;
 
 namespace ConnActors.Actors.Manager;
 
-// Gate questions from the libp2p host's I/O paths; each is answered with a GateDecision.
+// Gate questions from the libp2p host's I/O paths; each names its attempt and is answered with a GateDecision.
 
-/// <summary>May an inbound connection from <paramref name="Remote"/> start its handshake?</summary>
-internal sealed record CheckInboundAddress(Multiaddr Remote);
+/// <summary>May the inbound attempt <paramref name="Id"/> from <paramref name="Remote"/> start its handshake?</summary>
+internal sealed record CheckInboundAddress(ConnectionId Id, Multiaddr Remote);
 
-/// <summary>The inbound connection from <paramref name="Remote"/> authenticated as <paramref name="Peer"/>: admit it?</summary>
-internal sealed record CheckInboundPeer(PeerId Peer, Multiaddr Remote);
+/// <summary>The inbound attempt <paramref name="Id"/> authenticated as <paramref name="Peer"/>: admit it?</summary>
+internal sealed record CheckInboundPeer(ConnectionId Id, PeerId Peer, Multiaddr Remote);
 
-/// <summary>An outbound connection authenticated <paramref name="Peer"/>: admit it (dials not made through the queue)?</summary>
-internal sealed record CheckOutboundPeer(PeerId Peer, Multiaddr Remote);
+/// <summary>The outbound attempt <paramref name="Id"/> authenticated <paramref name="Peer"/>: admit it (a dial not made through the queue)?</summary>
+internal sealed record CheckOutboundPeer(ConnectionId Id, PeerId Peer, Multiaddr Remote);
 
-/// <summary>An inbound stream of <paramref name="Protocol"/> on a connection of <paramref name="Peer"/>: does its subsystem have a slot?</summary>
-internal sealed record CheckInboundStream(PeerId Peer, string Protocol);
+/// <summary>An inbound stream of <paramref name="Protocol"/> on connection <paramref name="Id"/>: does its subsystem have a slot?</summary>
+internal sealed record CheckInboundStream(ConnectionId Id, string Protocol);
 
 // Events forwarded from the host.
 
@@ -26,7 +26,7 @@ internal sealed record HostConnectionOpened(Libp2pConnection Connection);
 
 internal sealed record HostConnectionClosed(Libp2pConnection Connection, string Reason);
 
-internal sealed record HostConnectionFailed(Multiaddr Remote, ConnectionDirection Direction, string Reason);
+internal sealed record HostConnectionFailed(ConnectionId Id, string Reason);
 
 internal sealed record HostStreamOpened(Libp2pConnection Connection, string Protocol);
 
@@ -36,6 +36,9 @@ internal sealed record HostIdentified(Libp2pConnection Connection, IdentifyInfo 
 
 /// <summary>A remote peer said bye on <c>/connactors/bye/1.0.0</c>.</summary>
 internal sealed record RemoteByeReceived(PeerId Peer, Bye.ByeMessage Bye);
+
+/// <summary>A dial the manager started as attempt <paramref name="Id"/> returned: with a connection's id, or a failure.</summary>
+internal sealed record DialReturned(ConnectionId Id, ConnectionId? Connection, string? Failure);
 
 // Commands and queries (from management, subsystems and the node).
 
@@ -52,6 +55,9 @@ public enum DialPriority : byte
     Friend = 224,
 }
 
+/// <summary>Gives the started host to the manager (answered with a <see cref="CommandAck"/> once it serves).</summary>
+public sealed record AttachHost(Libp2pHost Host);
+
 /// <summary>Dial <paramref name="Peer"/> at one of <paramref name="Addresses"/> through the dial queue.</summary>
 public sealed record DialPeer(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, DialPriority Priority = DialPriority.Normal) : IConnActorsMessage;
 
@@ -60,6 +66,15 @@ public sealed record AddFriend(Multiaddr Address) : IConnActorsMessage;
 
 /// <summary>The peer is no longer a friend.</summary>
 public sealed record RemoveFriend(PeerId Peer) : IConnActorsMessage;
+
+/// <summary>Protects a peer from trims under a named tag (any number of tags per peer); persisted.</summary>
+public sealed record ProtectPeer(PeerId Peer, string Tag) : IConnActorsMessage;
+
+/// <summary>Removes a named protection; persisted.</summary>
+public sealed record UnprotectPeer(PeerId Peer, string Tag) : IConnActorsMessage;
+
+/// <summary>Penalizes a peer (operator action, misbehaviour); remembered after it disconnects and persisted.</summary>
+public sealed record PenalizePeer(PeerId Peer, double Amount) : IConnActorsMessage;
 
 /// <summary>Acknowledges a command once it has taken effect (and, where it must survive restarts, was persisted).</summary>
 public sealed record CommandAck(string What) : IConnActorsMessage;
@@ -70,6 +85,22 @@ public sealed record GetManagerStatus : IConnActorsMessage
     /// <summary>The one instance.</summary>
     public static GetManagerStatus Instance { get; } = new();
 }
+
+/// <summary>Asks for the dial queue's counters; answered with <see cref="DialQueueStatus"/>.</summary>
+public sealed record GetDialQueueStatus : IConnActorsMessage
+{
+    /// <summary>The one instance.</summary>
+    public static GetDialQueueStatus Instance { get; } = new();
+}
+
+/// <summary>Dials waiting, parked in a backoff window, in flight, and the bye obligations in force.</summary>
+public sealed record DialQueueStatus(int Queued, int Parked, int InFlight, int ByeObligations) : IConnActorsMessage;
+
+/// <summary>Asks for the supervisor of a subsystem; answered with <see cref="SubsystemRef"/>.</summary>
+public sealed record GetSubsystem(string Name);
+
+/// <summary>The supervisor of subsystem <paramref name="Name"/>, or null when none is enrolled under that name.</summary>
+public sealed record SubsystemRef(string Name, Akka.Actor.IActorRef? Supervisor);
 
 /// <summary>Run a regulation round now (management's "trim").</summary>
 public sealed record TrimNow : IConnActorsMessage

@@ -31,7 +31,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private readonly BackoffSettings _reconnect;
     private readonly IClock _clock;
     private ILoggingAdapter? _log;
-    private Dictionary<long, Libp2pConnection>? _connections;
+    private Dictionary<ConnectionId, Libp2pConnection>? _connections;
     private Dictionary<string, int>? _streams;
     private FriendReconnectSchedule? _friend;
     private IReadOnlyList<Multiaddr> _friendAddresses = [];
@@ -64,11 +64,11 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
                 break;
             case PeerStreamClosed m: OnStreamClosed(m.Protocol); break;
             case PeerIdentified m: _speaksBye = m.Info.Protocols.Contains(ByeCodec.ProtocolId); break;
-            case TrimPeer m: Close(m.Bye, m.Reason.ToString()); break;
+            case TrimPeer m: Close(m.Bye, m.Reason, m.Ids); break;
             case CloseWithBye m:
                 _friend = null; // a node that says bye to everyone is going away: no reconnects
                 Timers.Cancel(ReconnectTimer);
-                Close(m.Bye, m.Reason);
+                Close(m.Bye, m.Reason, null);
                 break;
             case TrimCompleted: break;
             case BecomeFriend m: OnBecomeFriend(m.Addresses); break;
@@ -90,7 +90,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnConnectionAdded(Libp2pConnection connection)
     {
-        _connections ??= new Dictionary<long, Libp2pConnection>();
+        _connections ??= new Dictionary<ConnectionId, Libp2pConnection>();
         _connections[connection.Id] = connection;
         _closing = false;
         if (_friend is not null)
@@ -100,7 +100,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
     }
 
-    private void OnConnectionRemoved(long id, string reason)
+    private void OnConnectionRemoved(ConnectionId id, string reason)
     {
         if (_connections is null || !_connections.Remove(id)) return;
         if (_connections.Count > 0) return;
@@ -121,11 +121,15 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         if (count <= 1) _streams.Remove(protocol); else _streams[protocol] = count - 1;
     }
 
-    private void Close(ByeMessage bye, string reason)
+    // Closes the connections named (every one when null); one that opened after the decision is not among them.
+    private void Close(ByeMessage bye, string reason, IReadOnlyList<ConnectionId>? ids)
     {
-        if (_connections is not { Count: > 0 } || _closing) return;
+        if (_connections is not { Count: > 0 }) return;
+        var connections = ids is null
+            ? _connections.Values.ToList()
+            : ids.Select(id => _connections.GetValueOrDefault(id)).OfType<Libp2pConnection>().ToList();
+        if (connections.Count == 0) return;
         _closing = true;
-        var connections = _connections.Values.ToList();
         Log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, reason);
         CloseAsync(_host, connections, bye, reason)
             .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);

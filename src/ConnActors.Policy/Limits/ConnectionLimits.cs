@@ -56,8 +56,8 @@ public sealed record ConnectionLimits
         return new ConnectionLimits
         {
             HardCap = hardCap,
-            HighWater = Math.Max(2, hardCap * 85 / 100),
-            LowWater = Math.Max(1, hardCap * 70 / 100),
+            HighWater = (int)Math.Max(2, hardCap * 85L / 100),
+            LowWater = (int)Math.Max(1, hardCap * 70L / 100),
             OutboundReserve = Math.Max(1, hardCap / 10),
             FriendReserve = Math.Max(1, hardCap / 20),
             MaxPerPeer = hardCap >= 1000 ? 8 : 4,

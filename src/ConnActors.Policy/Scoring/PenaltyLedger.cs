@@ -23,6 +23,7 @@ public sealed class PenaltyLedger
         if (!(amount > 0)) throw new ArgumentOutOfRangeException(nameof(amount), "a penalty is positive");
         MaybeCleanup(nowMs);
         ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_entries, peer.Value, out _);
+        _peak = Math.Max(_peak, _entries.Count);
         double current = entry.Value.ValueAt(nowMs, _settings.PenaltyHalfLifeMs);
         double added = Math.Min(amount, _settings.PenaltyLimit - current);
         entry.Value.Add(Math.Max(0, added), nowMs, _settings.PenaltyHalfLifeMs);
@@ -40,6 +41,14 @@ public sealed class PenaltyLedger
     /// <summary>True when the peer's penalty bars it from being admitted.</summary>
     public bool IsBarred(PeerKey peer, long nowMs) => _entries.Count != 0 && PenaltyOf(peer, nowMs) >= _settings.PenaltyBarThreshold;
 
+    /// <summary>The peer's penalty as persisted, when one is still retained at <paramref name="nowMs"/>.</summary>
+    public RetainedPenalty? Retained(PeerKey peer, long nowMs)
+    {
+        if (!_entries.TryGetValue(peer.Value, out var entry) || entry.RetainUntilMs <= nowMs) return null;
+        var (value, last) = entry.Value.Raw;
+        return new RetainedPenalty(peer, value, last, entry.RetainUntilMs);
+    }
+
     /// <summary>The penalties still retained at <paramref name="nowMs"/>, for persistence.</summary>
     public IEnumerable<RetainedPenalty> Snapshot(long nowMs)
     {
@@ -50,6 +59,19 @@ public sealed class PenaltyLedger
             yield return new RetainedPenalty(new PeerKey(peer), value, last, entry.RetainUntilMs);
         }
     }
+
+    /// <summary>Forgets the peer's penalty (its record is dropped).</summary>
+    public void Forget(PeerKey peer)
+    {
+        if (!_entries.Remove(peer.Value)) return;
+        if (_peak > 1024 && _entries.Count < _peak / 4)
+        {
+            _entries.TrimExcess();
+            _peak = _entries.Count;
+        }
+    }
+
+    private int _peak;
 
     /// <summary>Restores a persisted penalty.</summary>
     public void Restore(RetainedPenalty penalty) =>

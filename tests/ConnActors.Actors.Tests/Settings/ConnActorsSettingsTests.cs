@@ -54,7 +54,7 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]
     [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
-    [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.politeness.friend-reconnect.factor")]
+    [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.friend-reconnect.factor")]
     public void Invalid_values_fail_naming_the_key(string hocon, string key)
     {
         var error = Assert.Throws<PolicyConfigurationException>(() => Read(hocon));
