@@ -67,14 +67,6 @@ internal sealed class HoconReader
         return value;
     }
 
-    /// <summary>A duration that must be above zero (a timeout of zero would fail everything at once).</summary>
-    public TimeSpan PositiveDuration(string path)
-    {
-        var value = Duration(path);
-        if (value == TimeSpan.Zero) throw new PolicyConfigurationException(Key(path), "must be above zero");
-        return value;
-    }
-
     public long Milliseconds(string path) => (long)Duration(path).TotalMilliseconds;
 
     public IReadOnlyList<string> Strings(string path) => Read(path, p => _config.GetStringList(p))?.ToList() ?? [];
