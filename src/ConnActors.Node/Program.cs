@@ -33,16 +33,15 @@ catch (FileNotFoundException e)
 }
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+// Both through PosixSignalRegistration: Console.CancelKeyPress could lose Ctrl+C (SIGINT) to the
+// management API's own console lifetime, which registers SIGINT the same way.
+void Stop(PosixSignalContext context)
 {
     context.Cancel = true;
     stop.Cancel();
-});
+}
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 try
 {

@@ -46,7 +46,9 @@ public sealed class ConnActorsNode : IAsyncDisposable
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
-        await manager.Ask<CommandAck>(new AttachHost(host), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        // The manager answers once it has restored the peer store, which on a loaded machine with
+        // PostgreSQL took more than 10 s; a start that fails for that is worse than a slow one.
+        await manager.Ask<CommandAck>(new AttachHost(host), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         return new ConnActorsNode(manager, host);
     }
 
