@@ -43,6 +43,9 @@ public sealed record ConnActorsSettings
     /// <summary>The polite bye.</summary>
     public required ByeSettings Bye { get; init; }
 
+    /// <summary>The node's place in a fleet (off for a standalone node).</summary>
+    public ConnActors.Actors.Cluster.ClusterSettings Cluster { get; init; } = new();
+
     /// <summary>How long an operator command waits for the peer store to acknowledge its change.</summary>
     public TimeSpan PersistTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -80,6 +83,7 @@ public sealed record ConnActorsSettings
             Friends = reader.Multiaddrs("friends", requirePeerId: true),
             Regulation = RegulationSettings.Read(reader),
             Bye = ByeSettings.Read(reader),
+            Cluster = ConnActors.Actors.Cluster.ClusterSettings.Read(reader),
         };
         return settings;
     }

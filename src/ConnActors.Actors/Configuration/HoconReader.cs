@@ -28,6 +28,9 @@ internal sealed class HoconReader
         return value;
     }
 
+    /// <summary>The string as written, possibly empty.</summary>
+    public string Raw(string path) => Read(path, p => _config.GetString(p)) ?? "";
+
     public int Int(string path)
     {
         string text = String(path);

@@ -15,11 +15,15 @@ namespace ConnActors.Actors.Host;
 /// </summary>
 public sealed class ConnActorsNode : IAsyncDisposable
 {
-    private ConnActorsNode(IActorRef manager, Libp2pHost host)
+    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? negotiator)
     {
         Manager = manager;
         Host = host;
+        Negotiator = negotiator;
     }
+
+    /// <summary>The node's Negotiator when it is a member of a fleet (<c>connactors.cluster.enabled</c>), else null.</summary>
+    public IActorRef? Negotiator { get; }
 
     /// <summary>The connection manager actor.</summary>
     public IActorRef Manager { get; }
@@ -46,10 +50,9 @@ public sealed class ConnActorsNode : IAsyncDisposable
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
-        // The manager answers once it has restored the peer store, which on a loaded machine with
-        // PostgreSQL took more than 10 s; a start that fails for that is worse than a slow one.
-        await manager.Ask<CommandAck>(new AttachHost(host), TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        return new ConnActorsNode(manager, host);
+        await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout).ConfigureAwait(false);
+        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance) : null;
+        return new ConnActorsNode(manager, host, negotiator);
     }
 
     /// <summary>Stops the host (its connections close) and the manager.</summary>

@@ -21,6 +21,12 @@ internal sealed partial class ConnectionLedger
             DialNotStarted(key, "no address to dial", nowMs);
             return;
         }
+        if (HeldElsewhere(peer, priority))
+        {
+            _counters.Refused("DialHeldByFleet");
+            DialNotStarted(key, "held by another member of the fleet", nowMs);
+            return;
+        }
         var result = _dials.Enqueue(key, peer, addresses, priority, nowMs);
         if (result == EnqueueResult.QueueFull) DialNotStarted(key, "dial queue full", nowMs);
         // AlreadyDialing: the dial in flight reports for both.
@@ -34,6 +40,13 @@ internal sealed partial class ConnectionLedger
     {
         while (_dials.TryNext(nowMs, out var key, out var target))
         {
+            if (_suspended)
+            {
+                _dials.Refused(key, nowMs);
+                _counters.RefusedWithoutShare();
+                DialNotStarted(key, $"refused: {LedgerCounters.NoSiteShare}", nowMs);
+                continue;
+            }
             var address = Addresses.ToRemoteAddress(target.Addresses[0]);
             var verdict = _policy.BeginOutbound(key, address, nowMs);
             if (!verdict.Admitted)

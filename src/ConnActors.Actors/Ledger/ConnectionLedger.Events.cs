@@ -40,6 +40,7 @@ internal sealed partial class ConnectionLedger
             _effects.Add(new AbortConnection(id, "trimmed before it opened"));
             return null;
         }
+        if (direction == PolicyDirection.Inbound) SteerDuplicate(record.Key, peer, nowMs);
         return record.Key;
     }
 

@@ -37,6 +37,13 @@ internal sealed partial class ConnectionLedger
         foreach (var victim in _plan.Victims)
         {
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
+            if (!emergency && HandoffTarget(victim.Connections) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
+            {
+                // Handed to a member with room: the bye names it first, and it dials the peer.
+                _effects.Add(new HandOff(peer, _peers.DialableAddress(victim.Peer) is { } dialable ? [dialable] : [], target));
+                Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
+                continue;
+            }
             Close(victim.Peer, victim.Reason, byeReason, alternatives, nowMs);
         }
         _effects.Add(new RegulationRan(new TrimPlanSummary(_plan.Trigger, _plan.CountBefore, _plan.ConnectionsClosed, byReason,

@@ -47,3 +47,9 @@ internal sealed record RegulationRan(TrimPlanSummary Summary) : LedgerEffect;
 
 /// <summary>What a regulation round did, for the log.</summary>
 internal sealed record TrimPlanSummary(RegulationTrigger Trigger, int CountBefore, int Closed, IReadOnlyDictionary<TrimReason, int> Victims, long? FollowUpInMs, bool Emergency);
+
+/// <summary>Offer the trimmed peer to <paramref name="Target"/>, a fleet member with room, which dials it at <paramref name="Addresses"/>.</summary>
+internal sealed record HandOff(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, FleetTarget Target) : LedgerEffect;
+
+/// <summary>A penalty recorded here, for the rest of the fleet to honour.</summary>
+internal sealed record SharePenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs) : LedgerEffect;

@@ -114,6 +114,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     private void Start(Action whenReady)
     {
         Timers.StartPeriodicTimer(RegulationTimer, RegulationTick.Instance, _settings.Regulation.Interval);
+        // A member of a site with a budget admits nothing until the site gives it a share.
+        if (_settings.Cluster is { Enabled: true, SiteBudget: > 0 }) _ledger.SetShare(0, Now);
         foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
         if (_peerStore is null)
         {
@@ -195,6 +197,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<PeerIdle>(m => StopPeerActorIfIdle(m.Key));
         Receive<PeerStoreAck>(_ => { }); // acks of fire-and-forget records (bye obligations, penalties)
         ReceiveManagement();
+        ReceiveFleet();
     }
 
     private void Supervise(QuotaDefinition quota)
@@ -221,6 +224,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         if (_ledger.Opened(connection.Id, connection.RemotePeer, direction, connection.RemoteAddress, Now) is { } key)
         {
             PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
+            FleetDialEnded(connection.RemotePeer, connected: true, null);
             if (connection.RemoteIdentify is { } info) Self.Tell(new HostIdentified(connection, info));
         }
         Perform();

@@ -122,3 +122,44 @@ public sealed record MemoryPressure : IConnActorsMessage
     /// <summary>The one instance.</summary>
     public static MemoryPressure Instance { get; } = new();
 }
+
+// Between the manager and its node's Negotiator (the fleet).
+
+/// <summary>The node's Negotiator: handoffs and penalties are passed to it.</summary>
+internal sealed record AttachNegotiator(Akka.Actor.IActorRef Negotiator);
+
+/// <summary>Take <paramref name="Cap"/> as the node's share of its site's budget; answered with <see cref="HardCapApplied"/>.</summary>
+internal sealed record SetHardCap(int Cap);
+
+/// <summary>The hard cap in force after a <see cref="SetHardCap"/> (0: no share).</summary>
+internal sealed record HardCapApplied(int Cap);
+
+/// <summary>Asks for the node's load as the fleet sees it; answered with <see cref="LoadSample"/>.</summary>
+internal sealed record GetLoadSample
+{
+    public static GetLoadSample Instance { get; } = new();
+}
+
+/// <summary>The node's load, with the identity other members friend it by.</summary>
+internal sealed record LoadSample(Ledger.FleetLoadSample Load, string PeerId, IReadOnlyList<string> ListenAddresses);
+
+/// <summary>A friend of the fleet (another member, a fleet-wide friend this member holds): added or dropped; never persisted.</summary>
+internal sealed record FleetFriend(Multiaddr Address, bool Add);
+
+/// <summary>What the fleet holds and who has room, for deduplication and handoffs.</summary>
+internal sealed record UpdateFleetView(Ledger.FleetView View);
+
+/// <summary>A penalty another member recorded.</summary>
+internal sealed record MergeSharedPenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs);
+
+/// <summary>Manager to Negotiator: offer a trimmed peer to a member with room.</summary>
+internal sealed record OfferHandoff(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, Ledger.FleetTarget Target);
+
+/// <summary>Manager to Negotiator: a penalty recorded here, for the fleet.</summary>
+internal sealed record PublishPenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs);
+
+/// <summary>Dial <paramref name="Peer"/> for the fleet (a handoff) and tell <paramref name="ReplyTo"/> with <see cref="FleetDialResult"/>.</summary>
+internal sealed record DialForFleet(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, Akka.Actor.IActorRef ReplyTo);
+
+/// <summary>Whether a <see cref="DialForFleet"/> ended connected.</summary>
+internal sealed record FleetDialResult(PeerId Peer, bool Connected, string? Reason);
