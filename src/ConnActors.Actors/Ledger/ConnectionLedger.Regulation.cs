@@ -61,16 +61,17 @@ internal sealed partial class ConnectionLedger
     {
         _counters.Trimmed(reason);
         if (!_peers.TryGetPeer(key, out var peer)) return;
+        var bye = _settings.Bye;
+        if (bye.Enabled) _policy.RecordByeSent(key, nowMs + (long)bye.Backoff.TotalMilliseconds, nowMs);
+        var message = new ByeMessage(byeReason, bye.Backoff, bye.Enabled ? alternatives : [], reason.ToString());
         var ids = new List<ConnectionId>();
         foreach (var record in _connections.Of(key))
         {
             if (!record.CountedEstablished || record.Closing) continue;
             record.Closing = true;
+            record.ClosingBye = message;
             if (record.Stage == ConnectionStage.Live) ids.Add(record.Id);
         }
-        var bye = _settings.Bye;
-        if (bye.Enabled) _policy.RecordByeSent(key, nowMs + (long)bye.Backoff.TotalMilliseconds, nowMs);
-        var message = new ByeMessage(byeReason, bye.Backoff, bye.Enabled ? alternatives : [], reason.ToString());
         if (ids.Count > 0) _effects.Add(new ByeAndClose(key, peer, ids, message, reason.ToString()));
     }
 
