@@ -10,8 +10,8 @@ namespace ConnActors.Node.Tests.Support;
 /// </summary>
 internal sealed partial class NodeProcess : IDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
-    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
