@@ -6,6 +6,7 @@ const string usage = """
     usage: ConnActors.Actors.Bench <verb>
       storm [cap] [processes] [nodes per process]   inbound storm: ConnActors node vs js-libp2p listener, same cap
       hold [count] [dial budget s]                  N distinct peers held by the node, the bare host and js-libp2p
+      slowloris [attackers] [attempts]              honest js pings during a slowloris from many loopback addresses: node vs js-libp2p
       peer-actors [count]                           managed bytes per PeerActor with count alive
       store-retention [penalties]                   the peer store's memory and database while penalties churn through and expire
       bench [BenchmarkDotNet args]                  code benchmarks, e.g. bench --filter '*'
@@ -23,6 +24,9 @@ try
         case "hold":
             var runs = await HoldBench.RunAsync(Arg(1, 10_000), TimeSpan.FromSeconds(Arg(2, 300)), Console.Error.WriteLine);
             Console.WriteLine(HoldBench.ToMarkdown(runs));
+            return 0;
+        case "slowloris":
+            Console.WriteLine(SlowlorisBench.ToMarkdown(await SlowlorisBench.RunAsync(Arg(1, 300), Arg(2, 10), Console.Error.WriteLine)));
             return 0;
         case "peer-actors":
             return await PeerActorMemory.RunAsync(Arg(1, 10_000), Console.Out);

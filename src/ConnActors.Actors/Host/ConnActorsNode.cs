@@ -5,6 +5,7 @@ using ConnActors.Actors.Manager;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Yamux;
 
 namespace ConnActors.Actors.Host;
 
@@ -48,6 +49,7 @@ public sealed class ConnActorsNode : IAsyncDisposable
             DialTimeout = settings.Libp2p.DialTimeout,
             HandshakeTimeout = settings.Libp2p.HandshakeTimeout,
             IdleBeforeHandshakeTimeout = settings.Libp2p.IdleBeforeHandshakeTimeout,
+            Yamux = new YamuxOptions { WriteTimeout = settings.Libp2p.WriteTimeout },
             MaxPendingInboundHandshakes = settings.Policy.Limits.HostPendingHandshakeBackstop,
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);

@@ -18,6 +18,8 @@ public class ConnActorsSettingsTests
         Assert.Equal("/ip4/127.0.0.1/tcp/4001", Assert.Single(settings.Libp2p.Listen).ToString());
         Assert.Equal(["system", "dht", "pubsub", "app"], settings.Quotas.Select(q => q.Name));
         Assert.True(settings.Bye.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.Libp2p.WriteTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), Read("connactors.libp2p.write-timeout = 3s").Libp2p.WriteTimeout);
     }
 
     [Fact]
@@ -47,6 +49,8 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.friends")]
     [InlineData("connactors.friends = [\"not-a-multiaddr\"]", "connactors.friends")]
     [InlineData("connactors.libp2p.listen = [\"/ip4/300.0.0.1/tcp/1\"]", "connactors.libp2p.listen")]
+    [InlineData("connactors.libp2p.write-timeout = 0s", "connactors.libp2p.write-timeout")]
+    [InlineData("connactors.libp2p.handshake-timeout = -1s", "connactors.libp2p.handshake-timeout")]
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]
     [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
