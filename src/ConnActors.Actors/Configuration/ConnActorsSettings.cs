@@ -45,6 +45,9 @@ public sealed record ConnActorsSettings
     /// <summary>The polite bye.</summary>
     public required ByeSettings Bye { get; init; }
 
+    /// <summary>The Kad-DHT service.</summary>
+    public required Dht.DhtSettings Dht { get; init; }
+
     /// <summary>Reads and validates the settings from a full configuration (reference defaults are added behind it).</summary>
     public static ConnActorsSettings FromConfig(Config config)
     {
@@ -74,6 +77,7 @@ public sealed record ConnActorsSettings
                 MemoryLimitBytes = regulation.MemoryLimitBytes,
                 EmergencyTargetFraction = regulation.EmergencyTarget,
                 FailedDialShare = regulation.FailedDialShare,
+                BurstLingerMs = (long)regulation.BurstLinger.TotalMilliseconds,
             },
         };
         var politeness = new PolitenessSettings
@@ -88,6 +92,7 @@ public sealed record ConnActorsSettings
             DialQueue = DialQueueSettings.Default.WithCapsOf(limits) with { MaxLength = reader.Int("dial.max-queue") },
             DialBackoff = DialBackoffSettings.Default with { RemoteByeCeilingMs = reader.Milliseconds("bye.honour-ceiling") },
         };
+        var quotas = QuotaDefinition.ReadAll(reader, limits);
         var settings = new ConnActorsSettings
         {
             Profile = profile,
@@ -95,10 +100,11 @@ public sealed record ConnActorsSettings
             Policy = WithPrefix(() => policy.Validate()),
             Politeness = WithPrefix(() => politeness.Validate()),
             Libp2p = Libp2pSettings.Read(reader),
-            Quotas = QuotaDefinition.ReadAll(reader, limits),
+            Quotas = quotas,
             Friends = reader.Multiaddrs("friends", requirePeerId: true),
             Regulation = regulation,
             Bye = ByeSettings.Read(reader),
+            Dht = ConnActors.Actors.Dht.DhtSettings.Read(reader, profile, limits, quotas),
         };
         return settings;
     }

@@ -3,7 +3,7 @@ using ConnActors.Policy;
 namespace ConnActors.Actors.Configuration;
 
 /// <summary>When regulation rounds run and how memory pressure is handled.</summary>
-public sealed record RegulationSettings(TimeSpan Interval, TimeSpan GracePeriod, long MemoryLimitBytes, double EmergencyTarget, double FailedDialShare)
+public sealed record RegulationSettings(TimeSpan Interval, TimeSpan GracePeriod, long MemoryLimitBytes, double EmergencyTarget, double FailedDialShare, TimeSpan BurstLinger)
 {
     internal static RegulationSettings Read(HoconReader reader)
     {
@@ -12,6 +12,6 @@ public sealed record RegulationSettings(TimeSpan Interval, TimeSpan GracePeriod,
         // Ranges are checked once, by the policy's TrimSettings.
         long memoryMb = reader.Int("regulation.memory-limit-mb");
         return new RegulationSettings(interval, reader.Duration("regulation.grace-period"), memoryMb * 1024L * 1024L,
-            reader.Double("regulation.emergency-target"), reader.Double("regulation.failed-dial-share"));
+            reader.Double("regulation.emergency-target"), reader.Double("regulation.failed-dial-share"), reader.Duration("regulation.burst-linger"));
     }
 }

@@ -27,6 +27,7 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
     private readonly DialBackoffTable _backoff;
     private readonly Dictionary<PeerKey, (PeerId Peer, IReadOnlyList<Multiaddr> Addresses)> _targets = new();
     private readonly HashSet<PeerKey> _awaitingAdmission = new();
+    private readonly Dictionary<PeerKey, List<IActorRef>> _requesters = new();
 
     public DialQueueActor(Libp2pHost host, IActorRef manager, PolitenessSettings settings, IClock clock)
     {
@@ -54,18 +55,37 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
     {
         if (dial.Addresses.Count == 0)
         {
-            _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, "no address to dial", Admitted: false));
+            Refuse(dial, "no address to dial");
+            return;
+        }
+        long now = _clock.NowMs;
+        var address = Addresses.ToAddressKey(dial.Addresses[0]);
+        if (dial.NowOrNever && _backoff.EarliestDialMs(dial.Key, address, now) is var earliest && earliest > now)
+        {
+            Refuse(dial, $"in backoff for {earliest - now} ms");
             return;
         }
         _targets[dial.Key] = (dial.Peer, dial.Addresses);
-        var result = _queue.Enqueue(new DialRequest(dial.Key, Addresses.ToAddressKey(dial.Addresses[0]), (byte)dial.Priority, 0), _clock.NowMs);
+        var result = _queue.Enqueue(new DialRequest(dial.Key, address, (byte)dial.Priority, 0), now);
         if (result == EnqueueResult.QueueFull)
         {
             _targets.Remove(dial.Key);
-            _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, "dial queue full", Admitted: false));
+            Refuse(dial, "dial queue full");
             return;
         }
+        if (dial.ReplyTo is { } requester)
+        {
+            if (!_requesters.TryGetValue(dial.Key, out var list)) _requesters[dial.Key] = list = new List<IActorRef>(1);
+            list.Add(requester);
+        }
         PumpQueue();
+    }
+
+    // A dial that never got as far as the queue: the manager never admitted it, so it holds nothing.
+    private void Refuse(QueueDial dial, string reason)
+    {
+        _manager.Tell(new DialFinished(dial.Key, dial.Peer, null, reason, Admitted: false));
+        dial.ReplyTo?.Tell(new DialOutcome(dial.Peer, null, reason));
     }
 
     private void PumpQueue()
@@ -87,7 +107,7 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
         if (!admission.Admitted)
         {
             Finish(admission.Key, success: false);
-            _manager.Tell(new DialFinished(admission.Key, target.Peer, null, $"refused: {admission.Reason}", Admitted: false));
+            Report(new DialFinished(admission.Key, target.Peer, null, $"refused: {admission.Reason}", Admitted: false));
             return;
         }
         var key = admission.Key;
@@ -107,7 +127,15 @@ internal sealed class DialQueueActor : ReceiveActor, IWithTimers
             _log.Debug("dial to {0} failed ({1}); no redial before {2} ms from now", target.Peer, result.Failure, until - now);
         }
         Finish(result.Key, result.Connection is not null);
-        _manager.Tell(new DialFinished(result.Key, target.Peer, result.Connection, result.Failure, Admitted: true));
+        Report(new DialFinished(result.Key, target.Peer, result.Connection, result.Failure, Admitted: true));
+    }
+
+    private void Report(DialFinished finished)
+    {
+        _manager.Tell(finished);
+        if (!_requesters.Remove(finished.Key, out var requesters)) return;
+        var outcome = new DialOutcome(finished.Peer, finished.Connection, finished.Failure);
+        foreach (var requester in requesters) requester.Tell(outcome);
     }
 
     private void Finish(PeerKey key, bool success)

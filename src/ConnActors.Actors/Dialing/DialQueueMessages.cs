@@ -1,3 +1,4 @@
+using Akka.Actor;
 using ConnActors.Actors.Manager;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
@@ -6,8 +7,23 @@ using ConnActors.Policy;
 
 namespace ConnActors.Actors.Dialing;
 
-/// <summary>Queue a dial (manager to dial queue).</summary>
-internal sealed record QueueDial(PeerKey Key, PeerId Peer, IReadOnlyList<Multiaddr> Addresses, DialPriority Priority);
+/// <summary>
+/// Queue a dial (manager to dial queue). <paramref name="ReplyTo"/>, when set, is told the
+/// <see cref="DialOutcome"/>; with <paramref name="NowOrNever"/> a peer inside a backoff window is refused
+/// at once instead of being parked until the window ends.
+/// </summary>
+internal sealed record QueueDial(PeerKey Key, PeerId Peer, IReadOnlyList<Multiaddr> Addresses, DialPriority Priority,
+    IActorRef? ReplyTo = null, bool NowOrNever = false);
+
+/// <summary>
+/// Dial <paramref name="Peer"/> for a short query (a DHT lookup), answered with <see cref="DialOutcome"/>.
+/// Unlike <see cref="DialPeer"/> it is never parked: a peer inside a dial backoff or bye window is refused
+/// at once, since a query is worth a dial now or not at all.
+/// </summary>
+internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addresses);
+
+/// <summary>How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not.</summary>
+internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure);
 
 /// <summary>A remote asked us not to redial before <paramref name="BackoffMs"/> from now (manager to dial queue).</summary>
 internal sealed record HonourRemoteBye(PeerKey Key, long BackoffMs);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ConnActors.Actors.Bye;
 using ConnActors.Actors.Configuration;
+using ConnActors.Actors.Dht;
 using ConnActors.Actors.Manager;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
@@ -14,10 +15,11 @@ namespace ConnActors.Actors.Host;
 /// </summary>
 public sealed class ConnActorsNode : IAsyncDisposable
 {
-    private ConnActorsNode(IActorRef manager, Libp2pHost host)
+    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? dht)
     {
         Manager = manager;
         Host = host;
+        Dht = dht;
     }
 
     /// <summary>The connection manager actor.</summary>
@@ -25,6 +27,9 @@ public sealed class ConnActorsNode : IAsyncDisposable
 
     /// <summary>The libp2p host.</summary>
     public Libp2pHost Host { get; }
+
+    /// <summary>The Kad-DHT service (null when <c>connactors.dht.enabled = off</c>).</summary>
+    public IActorRef? Dht { get; }
 
     /// <summary>Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>.</summary>
     public static async Task<ConnActorsNode> StartAsync(
@@ -45,12 +50,16 @@ public sealed class ConnActorsNode : IAsyncDisposable
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
         await manager.Ask<CommandAck>(new AttachHost(host), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        return new ConnActorsNode(manager, host);
+        var dht = settings.Dht is { Enabled: true, Subsystem: { } subsystem }
+            ? system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht")
+            : null;
+        return new ConnActorsNode(manager, host, dht);
     }
 
     /// <summary>Stops the host (its connections close) and the manager.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Dht is not null) await Dht.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
         await Manager.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }

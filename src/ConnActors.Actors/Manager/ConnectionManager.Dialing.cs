@@ -24,6 +24,7 @@ public sealed partial class ConnectionManager
             var key = _keys.KeyFor(m.Peer);
             _dialQueue.Tell(new QueueDial(key, m.Peer, m.Addresses, m.Priority));
         });
+        Receive<DialForQuery>(m => _dialQueue.Tell(new QueueDial(_keys.KeyFor(m.Peer), m.Peer, m.Addresses, DialPriority.Normal, Sender, NowOrNever: true)));
         Receive<RequestDialAdmission>(OnDialAdmission);
         Receive<DialFinished>(OnDialFinished);
     }

@@ -17,6 +17,7 @@ internal struct PeerEntry
     public uint SubsystemClaims;
     public int ActiveBursts;
     public bool FinishedBurst;
+    public long BurstFinishedMs;
     public int TagSum;
     public float Overlap;
     public bool IsFriend;

@@ -16,7 +16,7 @@ public class ConnActorsSettingsTests
         Assert.Equal(ResourceProfile.Desktop, settings.Profile);
         Assert.Equal(ResourceProfiles.For(ResourceProfile.Desktop), settings.Policy.Limits);
         Assert.Equal("/ip4/127.0.0.1/tcp/4001", Assert.Single(settings.Libp2p.Listen).ToString());
-        Assert.Equal(["system", "dht", "pubsub", "app"], settings.Quotas.Select(q => q.Name));
+        Assert.Equal(["dht", "pubsub", "app"], settings.Quotas.Select(q => q.Name));
         Assert.True(settings.Bye.Enabled);
     }
 
