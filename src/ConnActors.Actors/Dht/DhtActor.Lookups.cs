@@ -284,8 +284,9 @@ internal sealed partial class DhtActor
     {
         if (!_running.Remove(run.Id)) return;
         Timers.Cancel(TimerKey(run.Id));
-        if (run.BurstId is { } burst) _supervisor.Tell(new EndBurst(burst), Self);
+        // Slots go back before the burst ends, so its peers are unclaimed when they become first to prune.
         foreach (var peer in run.Claimed.Where(p => !run.InFlight.Contains(p))) UnclaimForLookup(peer);
+        if (run.BurstId is { } burst) _supervisor.Tell(new EndBurst(burst), Self);
         // The peers whose answers named the closest ones led to the result.
         foreach (var introducer in run.Lookup.ClosestAnswered(_settings.K).Select(p => run.Lookup.IntroducerOf(p.Id)).OfType<PeerId>().Distinct())
             Useful(introducer);
