@@ -17,7 +17,7 @@ public sealed partial class BasicConnectionManager
     public void Protect(PeerKey peer, int tag) => SetProtectionBits(peer, ProtectionBit(tag), true);
 
     /// <summary>Removes one protection tag; returns true if the peer is still protected by another (or is a friend).</summary>
-    /// <remarks><paramref name="nowMs"/> is unused; it keeps the signature of <see cref="ConnectionManagerPolicy.Unprotect"/>.</remarks>
+    /// <remarks><paramref name="nowMs"/> is unused; it keeps the shape of the other policy calls.</remarks>
     public bool Unprotect(PeerKey peer, int tag, long nowMs)
     {
         SetProtectionBits(peer, ProtectionBit(tag), false);

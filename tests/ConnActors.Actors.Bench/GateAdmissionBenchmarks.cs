@@ -48,6 +48,8 @@ public class GateAdmissionBenchmarks
         _peers = Enumerable.Range(0, Concurrency * 16).Select(_ => PrivateKey.Generate().PeerId).ToArray();
     }
 
+    private long _nextId;
+
     [GlobalCleanup]
     public void Cleanup()
     {
@@ -64,11 +66,13 @@ public class GateAdmissionBenchmarks
         var remote = _remotes[task];
         for (int i = 0; i < AdmissionsPerInvoke / Concurrency + (task < AdmissionsPerInvoke % Concurrency ? 1 : 0); i++)
         {
-            var address = await _gate.BeforeHandshakeAsync(remote, ConnectionDirection.Inbound);
+            // Ids far above the host's own, so that no benchmark attempt is taken for a real one.
+            var id = new ConnectionId((1L << 40) + Interlocked.Increment(ref _nextId));
+            var address = await _gate.BeforeHandshakeAsync(id, remote, ConnectionDirection.Inbound);
             if (!address.Allowed) throw new InvalidOperationException($"address gate refused: {address.Reason}");
-            var peer = await _gate.AfterSecurityAsync(_peers[task * 16 + i % 16], remote, ConnectionDirection.Inbound);
+            var peer = await _gate.AfterSecurityAsync(id, _peers[task * 16 + i % 16], remote, ConnectionDirection.Inbound);
             if (!peer.Allowed) throw new InvalidOperationException($"peer gate refused: {peer.Reason}");
-            _events.ConnectionFailed(remote, ConnectionDirection.Inbound, "benchmark: handshake dropped");
+            _events.ConnectionFailed(id, remote, ConnectionDirection.Inbound, "benchmark: handshake dropped");
         }
     }
 }

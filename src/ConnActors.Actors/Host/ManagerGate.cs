@@ -22,10 +22,10 @@ internal sealed class ManagerGate : IConnectionGate
         _timeout = timeout;
     }
 
-    public ValueTask<GateDecision> BeforeHandshakeAsync(Multiaddr remote, ConnectionDirection direction) =>
+    public ValueTask<GateDecision> BeforeHandshakeAsync(ConnectionId id, Multiaddr remote, ConnectionDirection direction) =>
         direction == ConnectionDirection.Outbound ? ValueTask.FromResult(GateDecision.Allow) : Ask(new CheckInboundAddress(remote));
 
-    public ValueTask<GateDecision> AfterSecurityAsync(PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
+    public ValueTask<GateDecision> AfterSecurityAsync(ConnectionId id, PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
         Ask(direction == ConnectionDirection.Inbound ? new CheckInboundPeer(peer, remote) : new CheckOutboundPeer(peer, remote));
 
     public ValueTask<GateDecision> InboundStreamAsync(Libp2pConnection connection, string protocol) =>

@@ -11,7 +11,7 @@ public sealed partial class ConnectionManager
 {
     // Outbound connections that consumed a pending dial when they were registered; the dial's own result,
     // arriving later, must then not release that dial a second time.
-    private readonly HashSet<long> _dialConsumers = new();
+    private readonly HashSet<Libp2p.Host.ConnectionId> _dialConsumers = new();
     // Dials made directly on the host (not through the queue) admitted at the outbound peer gate, by
     // transport address and peer: no DialFinished will come for them, so a failure the host reports
     // (for the address it dialed, with or without /p2p) releases their slot.

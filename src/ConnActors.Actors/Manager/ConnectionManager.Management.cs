@@ -32,9 +32,9 @@ public sealed partial class ConnectionManager
             }
         }, $"friend {m.Peer} removed"));
         Receive<ProtectPeer>(m => PersistThen(new Store.Protect(m.Peer.ToString(), m.Tag),
-            () => _policy.Protect(_keys.KeyFor(m.Peer), ProtectionBit(m.Tag)), $"{m.Peer} protected ({m.Tag})"));
+            () => SetProtection(_keys.KeyFor(m.Peer), m.Tag, true), $"{m.Peer} protected ({m.Tag})"));
         Receive<UnprotectPeer>(m => PersistThen(new Store.Unprotect(m.Peer.ToString(), m.Tag),
-            () => _policy.Unprotect(_keys.KeyFor(m.Peer), ProtectionBit(m.Tag), Now), $"{m.Peer} unprotected ({m.Tag})"));
+            () => SetProtection(_keys.KeyFor(m.Peer), m.Tag, false), $"{m.Peer} unprotected ({m.Tag})"));
         Receive<PenalizePeer>(m =>
         {
             if (!(m.Amount > 0) || !double.IsFinite(m.Amount))

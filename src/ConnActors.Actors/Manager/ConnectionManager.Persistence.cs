@@ -11,7 +11,7 @@ namespace ConnActors.Actors.Manager;
 
 public sealed partial class ConnectionManager
 {
-    private readonly Dictionary<string, int> _protectionTags = new(StringComparer.Ordinal);
+    private readonly Dictionary<PeerKey, HashSet<string>> _protections = new();
 
     private void LoadingPeerStore(IActorRef attachedBy)
     {
@@ -35,7 +35,7 @@ public sealed partial class ConnectionManager
         }
         foreach (var protection in state.Protections)
         {
-            if (PeerId.TryParse(protection.PeerId, out var peer)) _policy.Protect(_keys.KeyFor(peer!), ProtectionBit(protection.Tag));
+            if (PeerId.TryParse(protection.PeerId, out var peer)) SetProtection(_keys.KeyFor(peer!), protection.Tag, true);
         }
         foreach (var obligation in state.ByeObligations.Values)
         {
@@ -47,19 +47,19 @@ public sealed partial class ConnectionManager
         foreach (var penalty in state.Penalties.Values)
         {
             if (PeerId.TryParse(penalty.PeerId, out var peer))
-                _policy.Penalties.Restore(new RetainedPenalty(_keys.KeyFor(peer!), penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs));
+                _policy.RestorePenalty(new RetainedPenalty(_keys.KeyFor(peer!), penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs), now);
         }
         _log.Info("peer store restored: {0} friend(s), {1} protection(s), {2} bye obligation(s), {3} penalty(ies)",
             state.Friends.Count, state.Protections.Count, state.ByeObligations.Count, state.Penalties.Count);
     }
 
-    // Protection tags are names in the store and bits in the policy; the first 32 distinct names get a bit each.
-    private int ProtectionBit(string tag)
+    // Any number of named protections per peer; the policy only needs to know whether any holds.
+    private void SetProtection(PeerKey key, string tag, bool on)
     {
-        if (_protectionTags.TryGetValue(tag, out int bit)) return bit;
-        bit = Math.Min(_protectionTags.Count, 31);
-        _protectionTags[tag] = bit;
-        return bit;
+        if (!_protections.TryGetValue(key, out var tags)) _protections[key] = tags = new HashSet<string>(StringComparer.Ordinal);
+        if (on) tags.Add(tag); else tags.Remove(tag);
+        if (tags.Count == 0) _protections.Remove(key);
+        _policy.SetProtected(key, tags.Count > 0, Now);
     }
 
     /// <summary>Persists a change, then runs <paramref name="apply"/> and acknowledges to the asker.</summary>

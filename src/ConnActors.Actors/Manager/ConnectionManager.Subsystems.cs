@@ -42,7 +42,7 @@ public sealed partial class ConnectionManager
                 _policy.EndBurst(burst.Burst, now);
                 break;
             case LockPeer lockPeer:
-                _policy.Lock(_keys.KeyFor(lockPeer.Peer), now + (long)lockPeer.Duration.TotalMilliseconds);
+                _policy.Lock(_keys.KeyFor(lockPeer.Peer), now + (long)lockPeer.Duration.TotalMilliseconds, now);
                 break;
             case ReportUseful useful when _keys.TryGetKey(useful.Peer, out var key):
                 _policy.RecordSignal(key, useful.Signal, useful.Amount, now);

@@ -33,7 +33,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     private readonly PeerKeys _keys = new();
     private readonly TrimPlan _plan = new();
     private readonly Dictionary<string, PendingInbound> _pendingInbound = new(StringComparer.Ordinal);
-    private readonly Dictionary<long, RegisteredConnection> _connections = new();
+    private readonly Dictionary<ConnectionId, RegisteredConnection> _connections = new();
     private readonly Dictionary<PeerKey, int> _pendingDials = new();
     private readonly Dictionary<PeerKey, IActorRef> _peerActors = new();
     private readonly Dictionary<PeerKey, IReadOnlyList<Multiaddr>> _listenAddresses = new();

@@ -31,7 +31,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
     private readonly BackoffSettings _reconnect;
     private readonly IClock _clock;
     private ILoggingAdapter? _log;
-    private Dictionary<long, Libp2pConnection>? _connections;
+    private Dictionary<ConnectionId, Libp2pConnection>? _connections;
     private Dictionary<string, int>? _streams;
     private FriendReconnectSchedule? _friend;
     private IReadOnlyList<Multiaddr> _friendAddresses = [];
@@ -90,7 +90,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
 
     private void OnConnectionAdded(Libp2pConnection connection)
     {
-        _connections ??= new Dictionary<long, Libp2pConnection>();
+        _connections ??= new Dictionary<ConnectionId, Libp2pConnection>();
         _connections[connection.Id] = connection;
         _closing = false;
         if (_friend is not null)
@@ -100,7 +100,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         }
     }
 
-    private void OnConnectionRemoved(long id, string reason)
+    private void OnConnectionRemoved(ConnectionId id, string reason)
     {
         if (_connections is null || !_connections.Remove(id)) return;
         if (_connections.Count > 0) return;

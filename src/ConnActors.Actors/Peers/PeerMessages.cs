@@ -9,7 +9,7 @@ namespace ConnActors.Actors.Peers;
 
 internal sealed record PeerConnectionAdded(Libp2pConnection Connection);
 
-internal sealed record PeerConnectionRemoved(long ConnectionId, string Reason);
+internal sealed record PeerConnectionRemoved(ConnectionId ConnectionId, string Reason);
 
 internal sealed record PeerStreamOpened(string Protocol);
 

@@ -12,9 +12,9 @@ internal sealed class ConnectionUpgrader(HostOptions options)
     private readonly NoiseStaticKey _staticKey = NoiseStaticKey.Create(options.Identity);
 
     /// <exception cref="HandshakeFailedException">With the stage and reason.</exception>
-    public async Task<NoiseSecureStream> UpgradeAsync(TcpConnection tcp, ConnectionDirection direction, PeerId? expected, CancellationToken stopping)
+    public async Task<NoiseSecureStream> UpgradeAsync(TcpConnection tcp, ConnectionId id, ConnectionDirection direction, PeerId? expected, CancellationToken cancel)
     {
-        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         handshake.CancelAfter(options.HandshakeTimeout);
         var ct = handshake.Token;
         var outbound = direction == ConnectionDirection.Outbound;
@@ -41,7 +41,7 @@ internal sealed class ConnectionUpgrader(HostOptions options)
             try
             {
                 stage = "gate after security";
-                var decision = await options.Gate.AfterSecurityAsync(secure.RemotePeer, tcp.RemoteAddress, direction).ConfigureAwait(false);
+                var decision = await options.Gate.AfterSecurityAsync(id, secure.RemotePeer, tcp.RemoteAddress, direction).ConfigureAwait(false);
                 if (!decision.Allowed) throw new HandshakeFailedException($"refused after security: {decision.Reason}");
                 stage = "muxer negotiation (multistream)";
                 await NegotiateAsync(secure, outbound, YamuxOptions.ProtocolId, ct).ConfigureAwait(false);
@@ -54,13 +54,13 @@ internal sealed class ConnectionUpgrader(HostOptions options)
             }
         }
         catch (HandshakeFailedException) { throw; }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
             throw new HandshakeFailedException($"handshake timed out after {options.HandshakeTimeout.TotalSeconds:0.###} s during {stage}");
         }
         catch (OperationCanceledException e)
         {
-            throw new HandshakeFailedException("host is stopping", e);
+            throw new HandshakeFailedException("cancelled (host stopping, attempt aborted or dial cancelled)", e);
         }
         catch (Exception e) when (e is IOException or FormatException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {

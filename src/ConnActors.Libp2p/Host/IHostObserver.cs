@@ -16,8 +16,11 @@ public interface IHostObserver
     /// <summary>An established connection ended; totals of bytes are on the connection.</summary>
     void ConnectionClosed(Libp2pConnection connection, string reason) { }
 
-    /// <summary>A connection attempt ended before it was established: refused by a hook, timed out, or bad input.</summary>
-    void ConnectionFailed(Multiaddr remote, ConnectionDirection direction, string reason) { }
+    /// <summary>
+    /// A connection attempt ended before it was established: refused by a hook, timed out, aborted, or bad
+    /// input. Reported once per attempt (an outbound attempt over several addresses: once, when the last failed).
+    /// </summary>
+    void ConnectionFailed(ConnectionId id, Multiaddr remote, ConnectionDirection direction, string reason) { }
 
     void StreamOpened(Libp2pConnection connection, YamuxStream stream) { }
 

@@ -16,7 +16,7 @@ public sealed class Libp2pConnection
     private long _bytesWritten;
     private IdentifyInfo? _remoteIdentify;
 
-    internal Libp2pConnection(long id, TcpConnection tcp, NoiseSecureStream secure, ConnectionDirection direction,
+    internal Libp2pConnection(ConnectionId id, TcpConnection tcp, NoiseSecureStream secure, ConnectionDirection direction,
         YamuxOptions yamux, Func<Libp2pConnection, YamuxStream, Task> onInbound, Action<Libp2pConnection, YamuxStream> onStreamClosed)
     {
         Id = id;
@@ -35,7 +35,8 @@ public sealed class Libp2pConnection
             });
     }
 
-    public long Id { get; }
+    /// <summary>The id of the attempt that established this connection (the one the gates and events named).</summary>
+    public ConnectionId Id { get; }
 
     public PeerId RemotePeer { get; }
 
@@ -90,5 +91,5 @@ public sealed class Libp2pConnection
         _closed.TrySetResult(reason);
     }
 
-    public override string ToString() => $"#{Id} {Direction} {RemotePeer} at {RemoteAddress}";
+    public override string ToString() => $"{Id} {Direction} {RemotePeer} at {RemoteAddress}";
 }

@@ -15,7 +15,8 @@ public sealed partial class Libp2pHost : IAsyncDisposable
     private readonly HostOptions _options;
     private readonly ConnectionUpgrader _upgrader;
     private readonly List<TcpListenerHandle> _listeners = [];
-    private readonly ConcurrentDictionary<long, Libp2pConnection> _connections = new();
+    private readonly ConcurrentDictionary<ConnectionId, Libp2pConnection> _connections = new();
+    private readonly ConcurrentDictionary<ConnectionId, PendingAttempt> _attempts = new();
     private readonly CancellationTokenSource _stopping = new();
     private long _nextConnectionId;
     private int _pendingInbound;
@@ -58,15 +59,93 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         return Task.FromResult(host);
     }
 
+    /// <summary>A fresh id for an outbound attempt, so that its admission can be recorded before the dial starts.</summary>
+    public ConnectionId NewConnectionId() => new(Interlocked.Increment(ref _nextConnectionId));
+
     /// <summary>Dials an address; a trailing /p2p/id must be proven by the remote's Noise handshake.</summary>
-    /// <exception cref="HandshakeFailedException">Refused by the gate, unreachable, timed out or failed.</exception>
-    public async Task<Libp2pConnection> DialAsync(Multiaddr address, CancellationToken ct = default)
+    /// <exception cref="HandshakeFailedException">Refused by the gate, unreachable, timed out, aborted or failed.</exception>
+    public Task<Libp2pConnection> DialAsync(Multiaddr address, CancellationToken ct = default) => DialAsync(address, NewConnectionId(), ct);
+
+    /// <summary>Dials an address as the attempt <paramref name="id"/> (from <see cref="NewConnectionId"/>).</summary>
+    /// <exception cref="HandshakeFailedException">Refused by the gate, unreachable, timed out, aborted or failed.</exception>
+    public async Task<Libp2pConnection> DialAsync(Multiaddr address, ConnectionId id, CancellationToken ct = default)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _stopping.Token);
+        try
+        {
+            return await DialAttemptAsync(address, id, ct).ConfigureAwait(false);
+        }
+        catch (HandshakeFailedException e)
+        {
+            _options.Observer.ConnectionFailed(id, address, ConnectionDirection.Outbound, e.Reason);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Returns an open connection to <paramref name="peer"/>, or dials its addresses in order as one attempt
+    /// (<paramref name="id"/>, or a fresh one): the gates see that id for every address tried, and a failure is
+    /// reported once, when every address failed. A connection already open is returned as it is (its own id).
+    /// </summary>
+    /// <exception cref="HandshakeFailedException">Every address failed; the reasons are joined.</exception>
+    public async Task<Libp2pConnection> DialPeerAsync(PeerId peer, IEnumerable<Multiaddr> addresses, ConnectionId? id = null, CancellationToken ct = default)
+    {
+        var existing = ConnectionsTo(peer).FirstOrDefault();
+        if (existing is not null) return existing;
+        var attempt = id ?? NewConnectionId();
+        var reasons = new List<string>();
+        Multiaddr? last = null;
+        foreach (var address in addresses)
+        {
+            last = address.WithPeerId(peer);
+            try { return await DialAttemptAsync(last, attempt, ct).ConfigureAwait(false); }
+            catch (HandshakeFailedException e) { reasons.Add($"{address}: {e.Reason}"); }
+        }
+        var reason = reasons.Count == 0 ? $"no address to dial {peer}" : string.Join("; ", reasons);
+        _options.Observer.ConnectionFailed(attempt, last ?? Multiaddr.Parse($"/p2p/{peer}"), ConnectionDirection.Outbound, reason);
+        throw new HandshakeFailedException(reason);
+    }
+
+    public IEnumerable<Libp2pConnection> ConnectionsTo(PeerId peer) => _connections.Values.Where(c => c.RemotePeer.Equals(peer));
+
+    /// <summary>The open connection <paramref name="id"/>, or null.</summary>
+    public Libp2pConnection? Connection(ConnectionId id) => _connections.GetValueOrDefault(id);
+
+    /// <summary>Closes a connection (GoAway, then TCP close); completes when it is released.</summary>
+    public async Task CloseConnectionAsync(Libp2pConnection connection, string reason)
+    {
+        await connection.Session.CloseAsync(reason).ConfigureAwait(false);
+        await connection.Closed.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Ends the attempt or connection <paramref name="id"/>: an attempt still in its handshake is aborted (its
+    /// socket closed, <see cref="IHostObserver.ConnectionFailed"/> reported with <paramref name="reason"/>), an
+    /// established connection is closed. False when the host holds nothing under that id.
+    /// </summary>
+    public bool Abort(ConnectionId id, string reason)
+    {
+        if (_attempts.TryGetValue(id, out var attempt))
+        {
+            attempt.Abort(reason);
+            return true;
+        }
+        if (_connections.TryGetValue(id, out var connection))
+        {
+            _ = CloseConnectionAsync(connection, reason);
+            return true;
+        }
+        return false;
+    }
+
+    private async Task<Libp2pConnection> DialAttemptAsync(Multiaddr address, ConnectionId id, CancellationToken ct)
+    {
+        using var attempt = new PendingAttempt(_stopping.Token);
+        if (!_attempts.TryAdd(id, attempt)) throw new InvalidOperationException($"attempt {id} is already dialing");
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, attempt.Token);
         TcpConnection? tcp = null;
         try
         {
-            var decision = await _options.Gate.BeforeHandshakeAsync(address, ConnectionDirection.Outbound).ConfigureAwait(false);
+            var decision = await _options.Gate.BeforeHandshakeAsync(id, address, ConnectionDirection.Outbound).ConfigureAwait(false);
             if (!decision.Allowed) throw new HandshakeFailedException($"refused before dial: {decision.Reason}");
             var endPoint = await ResolveAsync(address, linked.Token).ConfigureAwait(false);
             try
@@ -77,80 +156,66 @@ public sealed partial class Libp2pHost : IAsyncDisposable
             {
                 throw new HandshakeFailedException($"dial {address} failed: {e.Message}", e);
             }
-            var secure = await _upgrader.UpgradeAsync(tcp, ConnectionDirection.Outbound, address.PeerId, linked.Token).ConfigureAwait(false);
-            return Establish(tcp, secure, ConnectionDirection.Outbound);
+            var secure = await _upgrader.UpgradeAsync(tcp, id, ConnectionDirection.Outbound, address.PeerId, linked.Token).ConfigureAwait(false);
+            return Establish(id, tcp, secure, ConnectionDirection.Outbound);
         }
-        catch (HandshakeFailedException e)
+        catch (Exception e) when (attempt.AbortReason is { } reason && e is HandshakeFailedException or OperationCanceledException)
         {
             tcp?.Abort();
-            _options.Observer.ConnectionFailed(address, ConnectionDirection.Outbound, e.Reason);
-            throw;
+            throw new HandshakeFailedException($"aborted: {reason}", e);
         }
         catch
         {
             tcp?.Abort();
             throw;
         }
-    }
-
-    /// <summary>Returns an open connection to <paramref name="peer"/>, or dials its addresses in order.</summary>
-    /// <exception cref="HandshakeFailedException">Every address failed; the reasons are joined.</exception>
-    public async Task<Libp2pConnection> DialPeerAsync(PeerId peer, IEnumerable<Multiaddr> addresses, CancellationToken ct = default)
-    {
-        var existing = ConnectionsTo(peer).FirstOrDefault();
-        if (existing is not null) return existing;
-        var reasons = new List<string>();
-        foreach (var address in addresses)
+        finally
         {
-            try { return await DialAsync(address.WithPeerId(peer), ct).ConfigureAwait(false); }
-            catch (HandshakeFailedException e) { reasons.Add($"{address}: {e.Reason}"); }
+            _attempts.TryRemove(id, out _);
         }
-        throw new HandshakeFailedException(reasons.Count == 0 ? $"no address to dial {peer}" : string.Join("; ", reasons));
-    }
-
-    public IEnumerable<Libp2pConnection> ConnectionsTo(PeerId peer) => _connections.Values.Where(c => c.RemotePeer.Equals(peer));
-
-    /// <summary>Closes a connection (GoAway, then TCP close); completes when it is released.</summary>
-    public async Task CloseConnectionAsync(Libp2pConnection connection, string reason)
-    {
-        await connection.Session.CloseAsync(reason).ConfigureAwait(false);
-        await connection.Closed.ConfigureAwait(false);
     }
 
     private async Task AcceptAsync(TcpConnection tcp)
     {
         var remote = tcp.RemoteAddress;
+        var id = NewConnectionId();
         if (Interlocked.Increment(ref _pendingInbound) > _options.MaxPendingInboundHandshakes)
         {
             Interlocked.Decrement(ref _pendingInbound);
             tcp.Abort();
-            _options.Observer.ConnectionFailed(remote, ConnectionDirection.Inbound, $"more than {_options.MaxPendingInboundHandshakes} pending inbound handshakes");
+            _options.Observer.ConnectionFailed(id, remote, ConnectionDirection.Inbound, $"more than {_options.MaxPendingInboundHandshakes} pending inbound handshakes");
             return;
         }
+        var attempt = new PendingAttempt(_stopping.Token);
+        _attempts[id] = attempt;
         Noise.NoiseSecureStream secure;
         try
         {
-            var decision = await _options.Gate.BeforeHandshakeAsync(remote, ConnectionDirection.Inbound).ConfigureAwait(false);
+            var decision = await _options.Gate.BeforeHandshakeAsync(id, remote, ConnectionDirection.Inbound).ConfigureAwait(false);
             if (!decision.Allowed) throw new HandshakeFailedException($"refused before handshake: {decision.Reason}");
-            secure = await _upgrader.UpgradeAsync(tcp, ConnectionDirection.Inbound, null, _stopping.Token).ConfigureAwait(false);
+            secure = await _upgrader.UpgradeAsync(tcp, id, ConnectionDirection.Inbound, null, attempt.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             tcp.Abort();
-            var reason = e is HandshakeFailedException failed ? failed.Reason : $"internal error during the handshake: {e.GetType().Name}: {e.Message}";
-            _options.Observer.ConnectionFailed(remote, ConnectionDirection.Inbound, reason);
+            var reason = attempt.AbortReason is { } aborted ? $"aborted: {aborted}"
+                : e is HandshakeFailedException failed ? failed.Reason
+                : $"internal error during the handshake: {e.GetType().Name}: {e.Message}";
+            _options.Observer.ConnectionFailed(id, remote, ConnectionDirection.Inbound, reason);
             return;
         }
         finally
         {
+            _attempts.TryRemove(id, out _);
+            attempt.Dispose();
             Interlocked.Decrement(ref _pendingInbound);
         }
-        Establish(tcp, secure, ConnectionDirection.Inbound);
+        Establish(id, tcp, secure, ConnectionDirection.Inbound);
     }
 
-    private Libp2pConnection Establish(TcpConnection tcp, Noise.NoiseSecureStream secure, ConnectionDirection direction)
+    private Libp2pConnection Establish(ConnectionId id, TcpConnection tcp, Noise.NoiseSecureStream secure, ConnectionDirection direction)
     {
-        var connection = new Libp2pConnection(Interlocked.Increment(ref _nextConnectionId), tcp, secure, direction,
+        var connection = new Libp2pConnection(id, tcp, secure, direction,
             _options.Yamux, OnInboundStreamAsync, (c, s) => _options.Observer.StreamClosed(c, s));
         _connections[connection.Id] = connection;
         connection.Session.Start();

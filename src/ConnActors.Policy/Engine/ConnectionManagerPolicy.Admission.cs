@@ -31,11 +31,16 @@ public sealed partial class ConnectionManagerPolicy
     /// <summary>
     /// The peer gate, after the security handshake: penalties, per-peer cap and the reserves. On
     /// admission the pending slot becomes an established inbound connection; on refusal it is released.
+    /// Without a pending handshake (a report the caller should not make) the address gate is asked first.
     /// </summary>
     public AdmissionVerdict CompleteInboundHandshake(PeerKey peer, in RemoteAddress address, long nowMs)
     {
         _work++;
-        if (_pendingInbound <= 0) throw new InvalidOperationException("no inbound handshake is pending");
+        if (_pendingInbound <= 0)
+        {
+            _ignoredReports++;
+            return AdmitInbound(peer, in address, nowMs);
+        }
         _pendingInbound--;
         var verdict = CheckPeerForInbound(peer, nowMs);
         if (!verdict.Admitted)
@@ -47,10 +52,14 @@ public sealed partial class ConnectionManagerPolicy
         return verdict;
     }
 
-    /// <summary>An inbound attempt that passed the address gate failed its handshake.</summary>
+    /// <summary>An inbound attempt that passed the address gate failed its handshake (ignored when none is pending).</summary>
     public void AbortInboundHandshake(in RemoteAddress address)
     {
-        if (_pendingInbound <= 0) throw new InvalidOperationException("no inbound handshake is pending");
+        if (_pendingInbound <= 0)
+        {
+            _ignoredReports++;
+            return;
+        }
         _pendingInbound--;
         _subnets.Remove(in address);
     }
@@ -74,17 +83,21 @@ public sealed partial class ConnectionManagerPolicy
 
         ref var tracked = ref _peers.Track(peer);
         tracked.PendingOutbound++;
+        tracked.ExpiresAtMs = long.MaxValue;
         _pendingOutbound++;
         if (!privileged) _ordinaryPendingOutbound++;
         return AdmissionVerdict.Admit;
     }
 
-    /// <summary>A dial admitted by <see cref="BeginOutbound"/> finished: established or failed.</summary>
+    /// <summary>A dial admitted by <see cref="BeginOutbound"/> finished: established or failed (ignored when none is pending).</summary>
     public void CompleteOutbound(PeerKey peer, bool success, long nowMs)
     {
         ref var entry = ref _peers.Get(peer);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.PendingOutbound == 0)
-            throw new InvalidOperationException($"no dial to {peer} is pending");
+        {
+            _ignoredReports++;
+            return;
+        }
         entry.PendingOutbound--;
         _pendingOutbound--;
         if (!IsPrivileged(in entry)) _ordinaryPendingOutbound--;
@@ -112,15 +125,34 @@ public sealed partial class ConnectionManagerPolicy
         return verdict;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// A connection ended. For callers that close a chosen peer's connections together (the simulator) it
+    /// counts as one of those chosen to close while any is left; callers that know which connection it was
+    /// use the overload with <c>wasClosing</c>.
+    /// </summary>
     public void ConnectionClosed(PeerKey peer, ConnectionDirection direction, in RemoteAddress address, long nowMs)
     {
         ref var entry = ref _peers.Get(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) throw new InvalidOperationException($"{peer} has no connection");
+        bool wasClosing = !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.ClosingConnections > 0;
+        ConnectionClosed(peer, direction, in address, nowMs, wasClosing);
+    }
+
+    /// <summary>
+    /// A connection ended; <paramref name="wasClosing"/> when it was one a trim or reclaim chose to close.
+    /// A report for a connection the policy does not hold is ignored and counted (<see cref="IgnoredReports"/>).
+    /// </summary>
+    public void ConnectionClosed(PeerKey peer, ConnectionDirection direction, in RemoteAddress address, long nowMs, bool wasClosing)
+    {
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)
+            || (direction == ConnectionDirection.Inbound ? entry.Inbound : entry.Outbound) == 0)
+        {
+            _ignoredReports++;
+            return;
+        }
         bool privileged = IsPrivileged(in entry);
         if (direction == ConnectionDirection.Inbound)
         {
-            if (entry.Inbound == 0) throw new InvalidOperationException($"{peer} has no inbound connection");
             entry.Inbound--;
             _inbound--;
             if (!privileged) _ordinaryInbound--;
@@ -128,12 +160,15 @@ public sealed partial class ConnectionManagerPolicy
         }
         else
         {
-            if (entry.Outbound == 0) throw new InvalidOperationException($"{peer} has no outbound connection");
             entry.Outbound--;
             _outbound--;
         }
         if (!privileged) _ordinaryConnections--;
-        if (entry.IsClosing) _closingConnections--;
+        if (wasClosing && entry.ClosingConnections > 0)
+        {
+            entry.ClosingConnections--;
+            _closingConnections--;
+        }
         if (entry.ActiveBursts > 0) _activeBurstConnections--;
         ReleaseIfGone(peer, ref entry, nowMs);
     }
@@ -163,6 +198,7 @@ public sealed partial class ConnectionManagerPolicy
     {
         ref var entry = ref _peers.Track(peer);
         if (!entry.IsConnected) entry.ConnectedSinceMs = nowMs;
+        entry.ExpiresAtMs = long.MaxValue;
         bool privileged = IsPrivileged(in entry);
         if (direction == ConnectionDirection.Inbound)
         {
@@ -176,23 +212,26 @@ public sealed partial class ConnectionManagerPolicy
             _outbound++;
         }
         if (!privileged) _ordinaryConnections++;
-        if (entry.IsClosing) _closingConnections++;
         if (entry.ActiveBursts > 0) _activeBurstConnections++;
         _arrivals.RecordArrival(direction, nowMs);
     }
 
-    // A peer with no connection and no dial left gives its subsystem slots back and leaves the index
-    // unless something about it must be remembered.
+    // A peer with no connection and no dial left gives its subsystem slots back and is dropped or given
+    // its expiry (PeerTable.Settle).
     private void ReleaseIfGone(PeerKey peer, ref PeerEntry entry, long nowMs)
     {
         if (entry.IsConnected || entry.PendingOutbound > 0) return;
+        if (entry.ClosingConnections != 0)
+        {
+            _closingConnections -= entry.ClosingConnections;
+            entry.ClosingConnections = 0;
+        }
         if (entry.SubsystemClaims != 0)
         {
             _quotas.ReleaseAll(entry.SubsystemClaims);
             entry.SubsystemClaims = 0;
         }
-        entry.IsClosing = false;
         entry.FinishedBurst = false;
-        _peers.ForgetIfIdle(peer, nowMs);
+        _peers.Settle(peer, nowMs);
     }
 }

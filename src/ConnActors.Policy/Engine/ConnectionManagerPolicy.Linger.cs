@@ -51,7 +51,7 @@ public sealed partial class ConnectionManagerPolicy
         ref var entry = ref _peers.Get(peer);
         return !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)
             && entry.FinishedBurst && entry.BurstFinishedMs == finishedMs && entry.ActiveBursts == 0
-            && entry.SubsystemClaims == 0 && entry.IsConnected && !entry.IsClosing
+            && entry.SubsystemClaims == 0 && entry.OpenConnections > 0
             && !entry.IsFriend && !entry.IsProtected && entry.LockedUntilMs <= nowMs;
     }
 }

@@ -4,6 +4,12 @@ namespace ConnActors.Policy.Engine;
 
 public sealed partial class ConnectionManagerPolicy
 {
+    /// <summary>
+    /// False when another friend or protected peer would not fit: privileged records are never dropped, so
+    /// at most <c>peers.max-records</c> less the hard cap of them are held (connected peers always fit).
+    /// </summary>
+    public bool CanHoldAnotherPrivilegedPeer => _privilegedPeers < _peers.MaxRecords - Limits.HardCap;
+
     /// <inheritdoc />
     public void SetFriend(PeerKey peer, bool isFriend, long nowMs)
     {
@@ -11,42 +17,38 @@ public sealed partial class ConnectionManagerPolicy
         bool was = IsPrivileged(in entry);
         entry.IsFriend = isFriend;
         ShiftPrivilege(in entry, was);
-        if (!isFriend) _peers.ForgetIfIdle(peer, nowMs);
+        _peers.Settle(peer, nowMs);
     }
 
-    /// <summary>Protects the peer under <paramref name="tag"/> (0..31): never trimmed while any tag holds.</summary>
-    public void Protect(PeerKey peer, int tag)
+    /// <summary>Protects the peer (never trimmed) or lifts its protection; the names of protections are the caller's.</summary>
+    public void SetProtected(PeerKey peer, bool isProtected, long nowMs)
     {
-        if ((uint)tag >= 32) throw new ArgumentOutOfRangeException(nameof(tag), "protection tags are 0..31");
         ref var entry = ref _peers.Track(peer);
         bool was = IsPrivileged(in entry);
-        entry.ProtectionTags |= 1u << tag;
+        entry.IsProtected = isProtected;
         ShiftPrivilege(in entry, was);
-    }
-
-    /// <summary>Removes one protection tag; returns true if the peer is still protected by another.</summary>
-    public bool Unprotect(PeerKey peer, int tag, long nowMs)
-    {
-        if ((uint)tag >= 32) throw new ArgumentOutOfRangeException(nameof(tag), "protection tags are 0..31");
-        ref var entry = ref _peers.Get(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return false;
-        bool was = IsPrivileged(in entry);
-        entry.ProtectionTags &= ~(1u << tag);
-        ShiftPrivilege(in entry, was);
-        bool still = entry.IsProtected;
-        _peers.ForgetIfIdle(peer, nowMs);
-        return still;
+        _peers.Settle(peer, nowMs);
     }
 
     /// <inheritdoc />
     public void SetTag(PeerKey peer, int tag, int value, long nowMs)
     {
         ref var entry = ref _peers.Track(peer);
-        var key = (peer.Value, tag);
-        _tags.TryGetValue(key, out int old);
-        if (value == 0) _tags.Remove(key); else _tags[key] = value;
+        ref var slot = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_tags, peer.Value, out _);
+        var tags = slot ??= new List<(int Tag, int Value)>(2);
+        int old = 0;
+        int at = tags.Count - 1;
+        while (at >= 0 && tags[at].Tag != tag) at--;
+        if (at >= 0)
+        {
+            old = tags[at].Value;
+            if (value == 0) tags.RemoveAt(at); else tags[at] = (tag, value);
+        }
+        else if (value != 0) tags.Add((tag, value));
+        if (tags.Count == 0) _tags.Remove(peer.Value);
         entry.TagSum += value - old;
-        if (entry.TagSum == 0) _peers.ForgetIfIdle(peer, nowMs);
+        entry.HasTags = tags.Count > 0;
+        _peers.Settle(peer, nowMs);
     }
 
     /// <inheritdoc />
@@ -67,14 +69,27 @@ public sealed partial class ConnectionManagerPolicy
         entry.Overlap = (float)Math.Clamp(overlap, 0, 1);
     }
 
-    /// <summary>Penalizes the peer (misbehaviour, bye violation); remembered after it disconnects.</summary>
-    public void Penalize(PeerKey peer, double amount, long nowMs) => _penalties.Penalize(peer, amount, nowMs);
+    /// <summary>Penalizes the peer (misbehaviour, bye violation); remembered after it disconnects, for the retention time.</summary>
+    public void Penalize(PeerKey peer, double amount, long nowMs)
+    {
+        _penalties.Penalize(peer, amount, nowMs);
+        Retain(peer, nowMs + Settings.Scoring.PenaltyRetentionMs, nowMs);
+    }
+
+    /// <summary>Restores a persisted penalty (the peer's record is kept until the penalty's retention ends).</summary>
+    public void RestorePenalty(RetainedPenalty penalty, long nowMs)
+    {
+        if (penalty.RetainUntilMs <= nowMs) return;
+        _penalties.Restore(penalty);
+        Retain(penalty.Peer, penalty.RetainUntilMs, nowMs);
+    }
 
     /// <summary>Locks the peer against trims until <paramref name="untilMs"/> (a stream lock protects its connection).</summary>
-    public void Lock(PeerKey peer, long untilMs)
+    public void Lock(PeerKey peer, long untilMs, long nowMs)
     {
         ref var entry = ref _peers.Track(peer);
         entry.LockedUntilMs = Math.Max(entry.LockedUntilMs, untilMs);
+        _peers.Settle(peer, nowMs);
     }
 
     /// <summary>Revokes a lock early (the manager needs the slot).</summary>
@@ -83,6 +98,16 @@ public sealed partial class ConnectionManagerPolicy
         ref var entry = ref _peers.Get(peer);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return;
         entry.LockedUntilMs = 0;
-        _peers.ForgetIfIdle(peer, nowMs);
+        _peers.Settle(peer, nowMs);
+    }
+
+    /// <summary>Drops the records of idle peers whose time is up (run on every regulation tick).</summary>
+    public int ExpireRecords(long nowMs) => _peers.ExpireDue(nowMs);
+
+    private void Retain(PeerKey peer, long untilMs, long nowMs)
+    {
+        ref var entry = ref _peers.Track(peer);
+        entry.RetainUntilMs = Math.Max(entry.RetainUntilMs, untilMs);
+        _peers.Settle(peer, nowMs);
     }
 }

@@ -80,7 +80,7 @@ public sealed partial class ConnectionManagerPolicy
         foreach (ref var entry in _peers.Tracked)
         {
             var peer = new PeerKey(entry.Key);
-            if (!entry.IsConnected || entry.IsClosing || !eligible(peer)) continue;
+            if (entry.OpenConnections == 0 || !eligible(peer)) continue;
             best.Add((_scorer.Score(peer, in entry, nowMs), peer));
         }
         best.Sort((a, b) => b.Score != a.Score ? b.Score.CompareTo(a.Score) : a.Peer.Value.CompareTo(b.Peer.Value));
@@ -97,11 +97,13 @@ public sealed partial class ConnectionManagerPolicy
     }
 
     /// <summary>
-    /// v2 needs no periodic upkeep: decay is evaluated lazily. Only with lazy scoring switched off (an
-    /// ablation) does it walk every tracked peer once per minute, as an eager design would.
+    /// Drops the records whose time is up (from a heap: only those are touched). Decay needs no upkeep: it
+    /// is evaluated lazily. Only with lazy scoring switched off (an ablation) does it walk every tracked
+    /// peer once per minute, as an eager design would.
     /// </summary>
     public void Tick(long nowMs)
     {
+        _peers.ExpireDue(nowMs);
         if (Settings.Features.LazyScoring || nowMs < _nextEagerSweepMs) return;
         _nextEagerSweepMs = nowMs + 60_000;
         var tracked = _peers.Tracked;
@@ -116,11 +118,12 @@ public sealed partial class ConnectionManagerPolicy
     // Keeps the eager sweep's score reads observable so the work it models is really done.
     private double _eagerScoreSink;
 
+    // Every connection the peer holds now is chosen to close; one established later is not.
     private void MarkClosing(PeerKey peer)
     {
         ref var entry = ref _peers.Get(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.IsClosing) return;
-        entry.IsClosing = true;
-        _closingConnections += entry.Connections;
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return;
+        _closingConnections += entry.OpenConnections;
+        entry.ClosingConnections = entry.Connections;
     }
 }

@@ -20,7 +20,7 @@ namespace ConnActors.Policy.Engine;
 /// </summary>
 public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
 {
-    private readonly PeerTable _peers = new();
+    private readonly PeerTable _peers;
     private readonly SubnetTable _subnets;
     private readonly PenaltyLedger _penalties;
     private readonly PeerScorer _scorer;
@@ -28,11 +28,13 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     private readonly BurstTracker _bursts;
     private readonly ArrivalModel _arrivals;
     private readonly TrimPlanner _planner;
-    private readonly Dictionary<(int Peer, int Tag), int> _tags = new();
+    private readonly Dictionary<int, List<(int Tag, int Value)>> _tags = new();
 
     private int _inbound, _outbound, _pendingInbound, _pendingOutbound;
     private int _ordinaryInbound, _ordinaryConnections, _ordinaryPendingOutbound;
     private int _closingConnections, _activeBurstConnections;
+    private int _privilegedPeers;
+    private long _ignoredReports;
     private long _followUpAtMs = long.MaxValue;
     private long _work;
 
@@ -40,6 +42,7 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     public ConnectionManagerPolicy(PolicySettings settings)
     {
         Settings = settings.Validate();
+        _peers = new PeerTable(settings.Peers, settings.Peers.MaxRecordsFor(settings.Limits.HardCap)) { Forgetting = OnForgetting };
         _subnets = new SubnetTable(settings.Limits.Subnets);
         _penalties = new PenaltyLedger(settings.Scoring);
         _scorer = new PeerScorer(settings.Scoring, _penalties);
@@ -78,8 +81,23 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     /// <summary>Connections already chosen by a trim plan and not yet closed.</summary>
     public int Closing => _closingConnections;
 
-    /// <summary>Peers in the index.</summary>
+    /// <summary>Peers in the index (connected, dialing, privileged, or remembered for a while).</summary>
     public int TrackedPeers => _peers.TrackedCount;
+
+    /// <summary>Friends and protected peers in the index.</summary>
+    public int PrivilegedPeers => _privilegedPeers;
+
+    /// <summary>Records dropped at the bound before they expired, and records dropped when they expired.</summary>
+    public (long Evicted, long Expired) DroppedRecords => (_peers.Evicted, _peers.Expired);
+
+    /// <summary>
+    /// Reports the policy ignored because they named nothing it holds (a close of an unknown connection, a
+    /// dial result without a pending dial): on a real network late and duplicate reports are normal.
+    /// </summary>
+    public long IgnoredReports => _ignoredReports;
+
+    /// <summary>Called with the key of every peer the policy forgets, so that its owner can forget it too.</summary>
+    public Action<PeerKey>? PeerForgotten { get; set; }
 
     /// <summary>Index bytes per tracked peer (for the memory target).</summary>
     public static int IndexBytesPerPeer => PeerTable.BytesPerPeer;
@@ -110,7 +128,7 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
         ref var e = ref _peers.Get(peer);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref e)) return null;
         return new PeerView(peer, e.Inbound, e.Outbound, e.IsFriend, e.IsProtected, e.SubsystemClaims,
-            e.ActiveBursts > 0, e.LockedUntilMs > nowMs, e.IsClosing, e.ConnectedSinceMs, _scorer.Score(peer, in e, nowMs));
+            e.ActiveBursts > 0, e.LockedUntilMs > nowMs, e.ClosingConnections, e.ConnectedSinceMs, _scorer.Score(peer, in e, nowMs));
     }
 
     /// <summary>Every tracked peer (for management views; allocates).</summary>
@@ -124,21 +142,37 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
         }
     }
 
-    private static bool IsPrivileged(in PeerEntry entry) => entry.IsFriend || entry.IsProtected;
+    private static bool IsPrivileged(in PeerEntry entry) => entry.IsPrivileged;
 
     // Flags that move a peer between "ordinary" and "privileged" shift its connections between counters.
     private void ShiftPrivilege(in PeerEntry entry, bool wasPrivileged)
     {
         bool isPrivileged = IsPrivileged(in entry);
         if (wasPrivileged == isPrivileged) return;
+        _privilegedPeers += isPrivileged ? 1 : -1;
         int sign = isPrivileged ? -1 : 1;
         _ordinaryInbound += sign * entry.Inbound;
         _ordinaryConnections += sign * entry.Connections;
         _ordinaryPendingOutbound += sign * entry.PendingOutbound;
+    }
+
+    // A record is dropped: nothing keyed by it may outlive it, or a later record of the same key would inherit it.
+    private void OnForgetting(int key)
+    {
+        var peer = new PeerKey(key);
+        ref var entry = ref _peers.Get(peer);
+        if (entry.SubsystemClaims != 0) _quotas.ReleaseAll(entry.SubsystemClaims);
+        _penalties.Forget(peer);
+        _tags.Remove(key);
+        PeerForgotten?.Invoke(peer);
     }
 }
 
 /// <summary>What the engine knows about one peer, for management views and tests.</summary>
 public sealed record PeerView(
     PeerKey Peer, int Inbound, int Outbound, bool IsFriend, bool IsProtected, uint SubsystemClaims,
-    bool InActiveBurst, bool IsLocked, bool IsClosing, long ConnectedSinceMs, double Score);
+    bool InActiveBurst, bool IsLocked, int ClosingConnections, long ConnectedSinceMs, double Score)
+{
+    /// <summary>True when a trim or reclaim chose every connection of the peer to close.</summary>
+    public bool IsClosing => ClosingConnections > 0 && ClosingConnections >= Inbound + Outbound;
+}

@@ -20,6 +20,9 @@ public sealed record PolicySettings
     /// <summary>Regulation rounds.</summary>
     public TrimSettings Trim { get; init; } = TrimSettings.Default;
 
+    /// <summary>How long peers without a connection are remembered, and how many at most.</summary>
+    public Peers.PeerRecordSettings Peers { get; init; } = ConnActors.Policy.Peers.PeerRecordSettings.Default;
+
     /// <summary>Which v2 design choices are on (all, except in ablation studies).</summary>
     public V2Features Features { get; init; } = V2Features.All;
 
@@ -33,6 +36,7 @@ public sealed record PolicySettings
         Scoring.Validate();
         Bursts.Validate();
         Trim.Validate(Limits.HardCap);
+        Peers.Validate(Limits.HardCap);
         return this;
     }
 }

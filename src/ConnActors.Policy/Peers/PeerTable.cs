@@ -7,22 +7,43 @@ namespace ConnActors.Policy.Peers;
 /// The tracked peers, stored densely in one array (slots 0..Count-1) with a key-to-slot map, so a
 /// trim round walks exactly the tracked peers and memory follows their number, whatever the range of
 /// the keys (a simulated node of a 1M-node network holds only its own neighbours).
-/// A peer is tracked while it has a connection, a pending dial, or a reason to be remembered
-/// (friend, protection, lock, tag, running burst).
+/// <para>
+/// A record lives while the peer is in use (connection, dial, running burst) or privileged (friend,
+/// protected). Once idle it is dropped at once when there is nothing to remember, otherwise when it
+/// expires (<see cref="PeerRecordSettings"/>); at <see cref="MaxRecords"/> the idle record that would
+/// expire soonest makes room for a new one. Records in use and privileged records are never dropped.
+/// </para>
 /// </summary>
 internal sealed class PeerTable
 {
     private PeerEntry[] _entries;
     private int _count;
     private readonly Dictionary<int, int> _slotOf;
+    // Idle records by expiry time; an entry whose time no longer matches its record's is stale and skipped.
+    private readonly PriorityQueue<int, long> _expiries = new();
+    private readonly long _idleExpiryMs;
+    private int _expiriesHighWater;
 
-    public PeerTable(int initialCapacity = 8)
+    public PeerTable(PeerRecordSettings? settings = null, int maxRecords = int.MaxValue, int initialCapacity = 8)
     {
+        _idleExpiryMs = (settings ?? PeerRecordSettings.Default).IdleExpiryMs;
+        MaxRecords = maxRecords;
         _entries = new PeerEntry[Math.Max(4, initialCapacity)];
         _slotOf = new Dictionary<int, int>(Math.Max(4, initialCapacity));
     }
 
+    /// <summary>Called with a record's key just before it is dropped, so that the owner drops what it keeps for it.</summary>
+    public Action<int>? Forgetting { get; set; }
+
+    public int MaxRecords { get; }
+
     public int TrackedCount => _count;
+
+    /// <summary>Records dropped at the bound before they expired.</summary>
+    public long Evicted { get; private set; }
+
+    /// <summary>Records dropped when they expired.</summary>
+    public long Expired { get; private set; }
 
     /// <summary>Bytes the index holds per tracked peer: the entry plus its map entry (key, slot, hash, next, bucket).</summary>
     public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 5 * sizeof(int);
@@ -30,9 +51,10 @@ internal sealed class PeerTable
     /// <summary>The tracked entries; a slot index is only stable until the next Track or Forget.</summary>
     public Span<PeerEntry> Tracked => _entries.AsSpan(0, _count);
 
-    /// <summary>The entry of <paramref name="peer"/>, tracking it if it was not.</summary>
+    /// <summary>The entry of <paramref name="peer"/>, tracking it if it was not (making room at the bound).</summary>
     public ref PeerEntry Track(PeerKey peer)
     {
+        if (_count >= MaxRecords && !_slotOf.ContainsKey(peer.Value)) EvictOne();
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, peer.Value, out bool exists);
         if (exists) return ref _entries[slot];
         if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
@@ -40,6 +62,7 @@ internal sealed class PeerTable
         ref var entry = ref _entries[slot];
         entry = default;
         entry.Key = peer.Value;
+        entry.ExpiresAtMs = long.MaxValue;
         return ref entry;
     }
 
@@ -55,14 +78,71 @@ internal sealed class PeerTable
 
     public bool IsTracked(PeerKey peer) => _slotOf.ContainsKey(peer.Value);
 
-    /// <summary>Forgets the peer when nothing about it needs remembering.</summary>
-    public void ForgetIfIdle(PeerKey peer, long nowMs)
+    /// <summary>
+    /// After a change to <paramref name="peer"/>: a record in use or privileged stays; an idle one is dropped
+    /// now when it holds nothing to remember, otherwise it is given its expiry.
+    /// </summary>
+    public void Settle(PeerKey peer, long nowMs)
     {
         if (!_slotOf.TryGetValue(peer.Value, out int slot)) return;
         ref var entry = ref _entries[slot];
-        if (entry.IsConnected || entry.PendingOutbound > 0 || entry.IsFriend || entry.IsProtected || entry.TagSum != 0
-            || entry.ActiveBursts > 0 || entry.LockedUntilMs > nowMs) return;
-        _slotOf.Remove(peer.Value);
+        if (!entry.IsIdle || entry.IsPrivileged)
+        {
+            entry.ExpiresAtMs = long.MaxValue;
+            return;
+        }
+        bool remember = entry.HasTags || entry.SubsystemClaims != 0 || entry.LockedUntilMs > nowMs || entry.RetainUntilMs > nowMs;
+        if (!remember)
+        {
+            Forget(slot);
+            return;
+        }
+        long expiresAt = Math.Max(nowMs + _idleExpiryMs, entry.RetainUntilMs);
+        if (entry.ExpiresAtMs == expiresAt) return;
+        entry.ExpiresAtMs = expiresAt;
+        _expiries.Enqueue(entry.Key, expiresAt);
+        _expiriesHighWater = Math.Max(_expiriesHighWater, _expiries.Count);
+    }
+
+    /// <summary>Drops every idle record whose expiry is at or before <paramref name="nowMs"/>; returns how many.</summary>
+    public int ExpireDue(long nowMs)
+    {
+        int dropped = 0;
+        while (_expiries.TryPeek(out int key, out long at) && at <= nowMs)
+        {
+            _expiries.Dequeue();
+            if (TryDrop(key, at)) dropped++;
+        }
+        Expired += dropped;
+        ShrinkExpiries();
+        return dropped;
+    }
+
+    private void EvictOne()
+    {
+        while (_expiries.TryDequeue(out int key, out long at))
+        {
+            if (!TryDrop(key, at)) continue;
+            Evicted++;
+            return;
+        }
+    }
+
+    // Drops the record of a heap entry unless the entry is stale (record gone, in use, privileged, or given another expiry since).
+    private bool TryDrop(int key, long at)
+    {
+        if (!_slotOf.TryGetValue(key, out int slot)) return false;
+        ref var entry = ref _entries[slot];
+        if (entry.ExpiresAtMs != at || !entry.IsIdle || entry.IsPrivileged) return false;
+        Forget(slot);
+        return true;
+    }
+
+    private void Forget(int slot)
+    {
+        int key = _entries[slot].Key;
+        Forgetting?.Invoke(key);
+        _slotOf.Remove(key);
         int last = --_count;
         if (slot != last)
         {
@@ -70,7 +150,18 @@ internal sealed class PeerTable
             _slotOf[_entries[slot].Key] = slot;
         }
         _entries[last] = default;
-        // Give memory back when a burst of peers has gone (keeps idle simulated nodes small).
-        if (_entries.Length > 64 && _count < _entries.Length / 4) Array.Resize(ref _entries, _entries.Length / 2);
+        // Give memory back when a crowd of peers has gone (keeps idle simulated nodes small).
+        if (_entries.Length > 64 && _count < _entries.Length / 4)
+        {
+            Array.Resize(ref _entries, _entries.Length / 2);
+            _slotOf.TrimExcess();
+        }
+    }
+
+    private void ShrinkExpiries()
+    {
+        if (_expiriesHighWater <= 1024 || _expiries.Count >= _expiriesHighWater / 4) return;
+        _expiries.TrimExcess();
+        _expiriesHighWater = _expiries.Count;
     }
 }

@@ -23,6 +23,7 @@ public sealed class PenaltyLedger
         if (!(amount > 0)) throw new ArgumentOutOfRangeException(nameof(amount), "a penalty is positive");
         MaybeCleanup(nowMs);
         ref var entry = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_entries, peer.Value, out _);
+        _peak = Math.Max(_peak, _entries.Count);
         double current = entry.Value.ValueAt(nowMs, _settings.PenaltyHalfLifeMs);
         double added = Math.Min(amount, _settings.PenaltyLimit - current);
         entry.Value.Add(Math.Max(0, added), nowMs, _settings.PenaltyHalfLifeMs);
@@ -50,6 +51,19 @@ public sealed class PenaltyLedger
             yield return new RetainedPenalty(new PeerKey(peer), value, last, entry.RetainUntilMs);
         }
     }
+
+    /// <summary>Forgets the peer's penalty (its record is dropped).</summary>
+    public void Forget(PeerKey peer)
+    {
+        if (!_entries.Remove(peer.Value)) return;
+        if (_peak > 1024 && _entries.Count < _peak / 4)
+        {
+            _entries.TrimExcess();
+            _peak = _entries.Count;
+        }
+    }
+
+    private int _peak;
 
     /// <summary>Restores a persisted penalty.</summary>
     public void Restore(RetainedPenalty penalty) =>

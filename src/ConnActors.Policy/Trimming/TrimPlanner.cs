@@ -130,7 +130,7 @@ internal sealed class TrimPlanner
                 ref var entry = ref _peers.At(c.Slot);
                 // A peer holding several connections is skipped if closing it would undershoot the
                 // target (low water): a cheaper-to-close peer further down may fit.
-                if (respectReservations && closed + entry.Connections > connectionsToClose) continue;
+                if (respectReservations && closed + entry.OpenConnections > connectionsToClose) continue;
                 if (respectReservations)
                 {
                     if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
@@ -142,8 +142,8 @@ internal sealed class TrimPlanner
                     : c.Class == 0 ? TrimReason.FinishedBurst
                     : c.Class == 1 ? TrimReason.Unassigned
                     : TrimReason.LowScore;
-                plan.Add(new TrimVictim(new PeerKey(c.Peer), reason, entry.Connections, c.Score));
-                closed += entry.Connections;
+                plan.Add(new TrimVictim(new PeerKey(c.Peer), reason, entry.OpenConnections, c.Score));
+                closed += entry.OpenConnections;
             }
             start += batch;
         }
@@ -186,7 +186,7 @@ internal sealed class TrimPlanner
         {
             ref var entry = ref tracked[slot];
             // Friends and protected peers have their own reserve and are never trimmed: they do not fill the outbound one.
-            if (!entry.IsConnected || entry.IsClosing || entry.IsFriend || entry.IsProtected) continue;
+            if (entry.OpenConnections == 0 || entry.IsPrivileged) continue;
             _openOutbound += entry.Outbound;
             if (!emergency)
             {

@@ -48,7 +48,7 @@ public class DirectDialTests : Akka.TestKit.Xunit2.TestKit
 
     private sealed class RefuseAfterSecurity : IConnectionGate
     {
-        public ValueTask<GateDecision> AfterSecurityAsync(PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
+        public ValueTask<GateDecision> AfterSecurityAsync(ConnectionId id, PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
             ValueTask.FromResult(GateDecision.Refuse("test: refused after security"));
     }
 }

@@ -86,10 +86,10 @@ public class HostTests
         public volatile bool RefuseAddress;
         public volatile bool RefusePeer;
 
-        public ValueTask<GateDecision> BeforeHandshakeAsync(Multiaddr remote, ConnectionDirection direction) =>
+        public ValueTask<GateDecision> BeforeHandshakeAsync(ConnectionId id, Multiaddr remote, ConnectionDirection direction) =>
             ValueTask.FromResult(RefuseAddress ? GateDecision.Refuse("address banned") : GateDecision.Allow);
 
-        public ValueTask<GateDecision> AfterSecurityAsync(PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
+        public ValueTask<GateDecision> AfterSecurityAsync(ConnectionId id, PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
             ValueTask.FromResult(RefusePeer ? GateDecision.Refuse($"peer {peer} not welcome") : GateDecision.Allow);
 
         public ValueTask<GateDecision> InboundStreamAsync(Libp2pConnection connection, string protocol) =>

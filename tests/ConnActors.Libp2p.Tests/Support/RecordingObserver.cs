@@ -14,11 +14,11 @@ public sealed class RecordingObserver : IHostObserver
 
     public IReadOnlyList<string> Events => _events.ToList();
 
-    public void ConnectionOpened(Libp2pConnection c) => Add($"opened {c.Direction} {c.RemotePeer}");
+    public void ConnectionOpened(Libp2pConnection c) => Add($"opened {c.Direction} {c.RemotePeer} id={c.Id}");
 
-    public void ConnectionClosed(Libp2pConnection c, string reason) => Add($"closed {c.RemotePeer}: {reason}");
+    public void ConnectionClosed(Libp2pConnection c, string reason) => Add($"closed {c.RemotePeer} id={c.Id}: {reason}");
 
-    public void ConnectionFailed(Multiaddr remote, ConnectionDirection d, string reason) => Add($"failed {d} {remote}: {reason}");
+    public void ConnectionFailed(ConnectionId id, Multiaddr remote, ConnectionDirection d, string reason) => Add($"failed {d} {remote} id={id}: {reason}");
 
     public void StreamOpened(Libp2pConnection c, YamuxStream s) => Add($"stream opened {s.Protocol}");
 

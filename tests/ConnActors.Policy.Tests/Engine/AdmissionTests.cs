@@ -116,7 +116,7 @@ public class AdmissionTests
         engine.ConnectInbound(5, 1, 0);
         engine.Penalize(peer, 150, 0);
         engine.ConnectionClosed(peer, ConnectionDirection.Inbound, Addresses.V4(5), 0);
-        Assert.Null(engine.View(peer, 0));
+        Assert.Equal(0, engine.View(peer, 0)!.Inbound); // the record is kept for its penalty
         Assert.Equal(RefusalReason.Denied, engine.AdmitInbound(peer, Addresses.V4(5), 1_000).Reason);
         Assert.Equal(0, engine.PendingInbound);
         // After two half-lives (1 h each) the penalty (150 -> 37.5) no longer bars the peer.
@@ -124,12 +124,23 @@ public class AdmissionTests
     }
 
     [Fact]
-    public void Closing_a_connection_that_does_not_exist_is_a_caller_bug()
+    public void Reports_about_nothing_the_policy_holds_are_ignored_and_counted_never_thrown()
     {
         var engine = Engines.Small();
-        Assert.Throws<InvalidOperationException>(() => engine.ConnectionClosed(new PeerKey(1), ConnectionDirection.Inbound, Addresses.V4(1), 0));
-        Assert.Throws<InvalidOperationException>(() => engine.AbortInboundHandshake(Addresses.V4(1)));
-        Assert.Throws<InvalidOperationException>(() => engine.CompleteOutbound(new PeerKey(1), true, 0));
+        engine.AdmitInbound(new PeerKey(2), Addresses.V4(2), 0);
+
+        engine.ConnectionClosed(new PeerKey(1), ConnectionDirection.Inbound, Addresses.V4(1), 0);
+        engine.ConnectionClosed(new PeerKey(2), ConnectionDirection.Outbound, Addresses.V4(2), 0);
+        engine.AbortInboundHandshake(Addresses.V4(1));
+        engine.CompleteOutbound(new PeerKey(1), true, 0);
+
+        Assert.Equal(4, engine.IgnoredReports);
+        Assert.Equal(1, engine.Connections);
+        Assert.Equal(0, engine.PendingInbound + engine.PendingOutbound);
+        engine.ConnectionClosed(new PeerKey(2), ConnectionDirection.Inbound, Addresses.V4(2), 0);
+        engine.ConnectionClosed(new PeerKey(2), ConnectionDirection.Inbound, Addresses.V4(2), 0);
+        Assert.Equal(0, engine.Connections);
+        Assert.Equal(5, engine.IgnoredReports);
     }
 
     [Fact]

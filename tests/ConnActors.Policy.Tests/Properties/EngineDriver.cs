@@ -95,11 +95,11 @@ internal sealed class EngineDriver
                 break;
             case 6: // protection toggles
                 if (!_allowPrivilegeAndLocks) break;
-                if (_protected.Add(peerId)) _engine.Protect(peer, op.B % 32);
+                if (_protected.Add(peerId)) _engine.SetProtected(peer, true, _now);
                 else
                 {
                     _protected.Remove(peerId);
-                    for (int tag = 0; tag < 32; tag++) _engine.Unprotect(peer, tag, _now);
+                    _engine.SetProtected(peer, false, _now);
                 }
                 UpdatePrivilege(peerId);
                 break;
@@ -126,7 +126,7 @@ internal sealed class EngineDriver
                 EmergencyTrim(op.B % (Limits.HardCap + 1));
                 break;
             case 12:
-                if (_allowPrivilegeAndLocks && op.A % 3 == 0) _engine.Lock(peer, _now + op.B * 10);
+                if (_allowPrivilegeAndLocks && op.A % 3 == 0) _engine.Lock(peer, _now + op.B * 10, _now);
                 _now += op.B * 20;
                 break;
             default:

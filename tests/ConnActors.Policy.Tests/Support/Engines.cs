@@ -7,11 +7,16 @@ namespace ConnActors.Policy.Tests.Support;
 internal static class Engines
 {
     /// <summary>A small engine (hard cap 40) with generous subnet limits so tests choose what they exercise.</summary>
-    public static ConnectionManagerPolicy Small(int hardCap = 40, TrimSettings? trim = null, SubnetLimits? subnets = null)
+    public static ConnectionManagerPolicy Small(int hardCap = 40, TrimSettings? trim = null, SubnetLimits? subnets = null, ConnActors.Policy.Peers.PeerRecordSettings? records = null)
     {
         var limits = ConnectionLimits.DerivedFrom(hardCap, subnets ?? new SubnetLimits { MaxPerIPv4 = 1_000, MaxPerIPv6Slash56 = 1_000, MaxPerIPv6Slash48 = 1_000, InboundBurst = 1_000, InboundRatePerSecond = 1_000 })
             with { MaxPendingHandshakes = hardCap };
-        return new ConnectionManagerPolicy(new PolicySettings { Limits = limits, Trim = trim ?? new TrimSettings { GracePeriodMs = 0 } });
+        return new ConnectionManagerPolicy(new PolicySettings
+        {
+            Limits = limits,
+            Trim = trim ?? new TrimSettings { GracePeriodMs = 0 },
+            Peers = records ?? ConnActors.Policy.Peers.PeerRecordSettings.Default,
+        });
     }
 
     /// <summary>Connects <paramref name="count"/> inbound peers with keys starting at <paramref name="first"/>.</summary>

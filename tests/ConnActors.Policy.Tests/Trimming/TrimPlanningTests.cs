@@ -73,8 +73,8 @@ public class TrimPlanningTests
         engine.SetFriend(new PeerKey(500), true, 0);
         engine.SetFriend(new PeerKey(501), true, 0);
         engine.ConnectInbound(500, 2, 0);
-        engine.Protect(new PeerKey(0), tag: 3);
-        engine.Lock(new PeerKey(1), untilMs: 60_000);
+        engine.SetProtected(new PeerKey(0), true, 0);
+        engine.Lock(new PeerKey(1), untilMs: 60_000, nowMs: 0);
         var plan = new TrimPlan();
         engine.PlanTrim(10, plan);
         Assert.NotEmpty(plan.Victims);
@@ -86,7 +86,7 @@ public class TrimPlanningTests
     {
         var engine = Engines.Small(hardCap: 40);
         engine.ConnectInbound(0, engine.Settings.Limits.HighWater, 0);
-        for (int i = 0; i < engine.Settings.Limits.HighWater; i++) engine.Lock(new PeerKey(i), 60_000);
+        for (int i = 0; i < engine.Settings.Limits.HighWater; i++) engine.Lock(new PeerKey(i), 60_000, 0);
         var plan = new TrimPlan();
         engine.PlanTrim(10, plan);
         Assert.Empty(plan.Victims);
@@ -139,8 +139,8 @@ public class TrimPlanningTests
         var engine = Engines.Small(hardCap: 40, trim: new TrimSettings { GracePeriodMs = 60_000 });
         engine.ConnectInbound(0, 20, 0);
         engine.SetFriend(new PeerKey(3), true, 0);
-        engine.Protect(new PeerKey(4), 0);
-        engine.Lock(new PeerKey(5), 60_000);
+        engine.SetProtected(new PeerKey(4), true, 0);
+        engine.Lock(new PeerKey(5), 60_000, 0);
         var plan = new TrimPlan();
         engine.PlanEmergencyTrim(1, target: 0, plan);
         Assert.Equal(18, plan.Victims.Count);
