@@ -44,6 +44,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapPeerEndpoints(client);
         api.MapRegulationEndpoints(client);
         api.MapSubsystemEndpoints(client);
+        api.MapDhtEndpoints(client);
         app.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
 
         try
