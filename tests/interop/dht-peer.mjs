@@ -16,13 +16,21 @@ const { multiaddr } = await import('@multiformats/multiaddr')
 const { peerIdFromString } = await import('@libp2p/peer-id')
 const { CID } = await import('multiformats/cid')
 const Digest = await import('multiformats/hashes/digest')
-const { randomBytes } = await import('node:crypto')
+const { randomBytes, createHash } = await import('node:crypto')
 const readline = await import('node:readline')
 
 const RAW = 0x55
 const HOLD = '/connactors/bench/hold/1.0.0'
 const nodes = []
 const held = new Map() // node index -> streams kept open to long-lived peers
+const tallies = [] // node index -> connection counters of the benchmark
+
+// The first node's options from the command line: --max-connections=N --client (the benchmark's node).
+const firstOptions = {}
+for (const arg of process.argv.slice(2)) {
+  if (arg.startsWith('--max-connections=')) firstOptions.maxConnections = Number(arg.split('=')[1])
+  if (arg === '--client') firstOptions.clientMode = true
+}
 
 function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
 
@@ -47,7 +55,27 @@ async function startNode (opts = {}) {
   // Long-lived "pubsub-like" links of the benchmark: the remote side keeps the stream open.
   await node.handle(HOLD, async (stream) => { try { for await (const _ of stream) { } } catch { } }, { maxInboundStreams: 1024 })
   nodes.push(node)
+  tallies.push(track(node))
   return { node: index, peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
+}
+
+// Connections opened (outbound and inbound), the peak count, and which long-lived peers ever dropped.
+function track (node) {
+  const t = { opened: 0, outbound: 0, peak: 0, lostHeld: new Set(), held: new Set() }
+  node.addEventListener('connection:open', (e) => {
+    t.opened++
+    if (e.detail.direction === 'outbound') t.outbound++
+    t.peak = Math.max(t.peak, node.getConnections().length)
+  })
+  node.addEventListener('peer:disconnect', (e) => { if (t.held.has(e.detail.toString())) t.lostHeld.add(e.detail.toString()) })
+  return t
+}
+
+function kadKey (bytes) { return createHash('sha256').update(bytes).digest() }
+
+function closer (target, a, b) {
+  for (let i = 0; i < 32; i++) { const x = a[i] ^ target[i], y = b[i] ^ target[i]; if (x !== y) return x - y }
+  return 0
 }
 
 function cidOf (hex) { return CID.createV1(RAW, Digest.decode(Buffer.from(hex, 'hex'))) }
@@ -80,6 +108,21 @@ const commands = {
     }))
     return { connected, errors: errors.slice(0, 5) }
   },
+  // Each node of [first, first+count) looks itself up, which fills its routing table (js looks itself up at
+  // start, before a bootstrap made by connectMany, and then only every 5 minutes).
+  async selfLookupMany (msg) {
+    let next = msg.first
+    let failed = 0
+    const deadline = AbortSignal.timeout(45000) // answers within the driver's command timeout
+    async function worker () {
+      while (next < msg.first + msg.count && !deadline.aborted) {
+        const node = nodes[next++]
+        try { await run(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.any([deadline, timeout(20000)]) })) } catch { failed++ }
+      }
+    }
+    await Promise.all(Array.from({ length: msg.concurrency ?? 8 }, worker))
+    return { failed }
+  },
   async routingTableSize (msg, node) { return { size: node.services.dht.routingTable.size } },
   async routingTableSizes (msg) { return { sizes: nodes.slice(msg.first, msg.first + msg.count).map(n => n.services.dht?.routingTable.size ?? 0) } },
   async provide (msg, node) { const t = await run(node.services.dht.provide(cidOf(msg.key), { signal: timeout(msg.timeoutMs) })); return t },
@@ -100,22 +143,41 @@ const commands = {
     })
     return { ...t, addrs: found ?? [] }
   },
+  // getClosestPeers with hops counted as ConnActors counts them: a peer queried before anyone named it
+  // is hop 1, a peer named in a hop-h answer is hop h+1; the lookup's hops are the closest final peer's.
   async closest (msg, node) {
     const key = msg.key ? Buffer.from(msg.key, 'hex') : randomBytes(34)
-    const peers = []
+    const target = kadKey(key)
+    const hops = new Map()
+    const final = []
+    const tally = tallies[msg.node ?? 0]
+    const outboundBefore = tally.outbound
     const started = performance.now()
     const t = await run(node.services.dht.getClosestPeers(key, { signal: timeout(msg.timeoutMs) }), (e) => {
-      if (e.name === 'FINAL_PEER') peers.push(e.peer.id.toString())
+      if (e.name === 'SEND_QUERY' && !hops.has(e.to.toString())) hops.set(e.to.toString(), 1)
+      if (e.name === 'PEER_RESPONSE') {
+        const h = hops.get(e.from.toString()) ?? 1
+        for (const p of e.closer) if (!hops.has(p.id.toString())) hops.set(p.id.toString(), h + 1)
+      }
+      if (e.name === 'FINAL_PEER') final.push(e.peer.id)
       return false
     })
-    return { ...t, ms: performance.now() - started, peers }
+    final.sort((a, b) => closer(target, kadKey(a.toMultihash().bytes), kadKey(b.toMultihash().bytes)))
+    const best = final.length > 0 ? (hops.get(final[0].toString()) ?? 1) : 0
+    return { ...t, ms: performance.now() - started, peers: final.map(p => p.toString()), hops: best, opened: tally.outbound - outboundBefore }
+  },
+  async tally (msg, node) {
+    const t = tallies[msg.node ?? 0]
+    return { opened: t.opened, outbound: t.outbound, peak: t.peak, connections: node.getConnections().length, lostHeld: [...t.lostHeld] }
   },
   // Keeps a stream open to each address and tags the peer as a mesh peer would be (gossipsub tags mesh peers).
   async hold (msg, node) {
     const streams = held.get(msg.node ?? 0) ?? []
     for (const addr of msg.addrs) {
+      const peer = peerIdFromString(addr.split('/p2p/').pop())
       const stream = await node.dialProtocol(multiaddr(addr), HOLD, { signal: timeout(10000) })
-      await node.peerStore.merge(stream.remotePeer ?? peerIdFromString(multiaddr(addr).getPeerId()), { tags: { 'pubsub-mesh': { value: 100 } } })
+      await node.peerStore.merge(peer, { tags: { 'pubsub-mesh': { value: 100 } } })
+      tallies[msg.node ?? 0].held.add(peer.toString())
       streams.push(stream)
     }
     held.set(msg.node ?? 0, streams)
@@ -126,7 +188,7 @@ const commands = {
   async exit () { await Promise.all(nodes.map(n => n.stop())); setTimeout(() => process.exit(0), 10); return {} }
 }
 
-const first = await startNode()
+const first = await startNode(firstOptions)
 out({ event: 'ready', ...first })
 
 const rl = readline.createInterface({ input: process.stdin })

@@ -17,6 +17,11 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
     /// <summary>The first node of each process: every node dialled them.</summary>
     public IReadOnlyList<JsDhtNode> Bootstrap => _nodes.Where(n => n.Index == 0).ToList();
 
+    public int ProcessCount => _processes.Count;
+
+    /// <summary>The ids of the js processes (for CPU and memory readings).</summary>
+    public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToList();
+
     public static async Task<JsDhtSwarm> StartAsync(int processes, int nodesPerProcess)
     {
         var swarm = new JsDhtSwarm();
@@ -35,6 +40,12 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
             }
             var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
             await Task.WhenAll(swarm._processes.Select(p => p.RunAsync("connectMany", new { first = 0, count = nodesPerProcess, addrs = bootstrap })));
+            // In chunks, so each command answers well within the driver's command timeout.
+            await Task.WhenAll(swarm._processes.Select(async p =>
+            {
+                for (int first = 0; first < nodesPerProcess; first += 8)
+                    await p.RunAsync("selfLookupMany", new { first, count = Math.Min(8, nodesPerProcess - first) });
+            }));
             return swarm;
         }
         catch
@@ -56,7 +67,7 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
             if (smallest >= size) return;
             await Task.Delay(200);
         }
-        Assert.Fail($"js routing tables did not reach {size} peers within {timeout} (smallest {smallest})");
+        throw new TimeoutException($"js routing tables did not reach {size} peers within {timeout} (smallest {smallest})");
     }
 
     public async ValueTask DisposeAsync()
