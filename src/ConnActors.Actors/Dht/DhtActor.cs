@@ -38,6 +38,10 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
     private readonly Dictionary<string, byte[]> _provided = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _badInput = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _refused = new(StringComparer.Ordinal);
+    // Routing-table peers holding a dht slot, those asked for one, and the running lookups' claims per peer.
+    private readonly HashSet<PeerId> _routingHeld = new();
+    private readonly HashSet<PeerId> _routingAsked = new();
+    private readonly Dictionary<PeerId, int> _lookupClaims = new();
     private IActorRef _supervisor = ActorRefs.Nobody;
     private long _requestsServed;
 
@@ -143,10 +147,6 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
         _log.Debug("dht: {0} left the routing table (no answer){1}", peer, promoted is null ? "" : $"; {promoted.Id} takes its place");
         UpdateRoutingSlots();
     }
-
-    private readonly HashSet<PeerId> _routingHeld = new();
-    private readonly HashSet<PeerId> _routingAsked = new();
-    private readonly Dictionary<PeerId, int> _lookupClaims = new();
 
     // The RoutingSlots table peers closest to us that are connected keep a dht slot; the others give theirs back.
     private void UpdateRoutingSlots()
