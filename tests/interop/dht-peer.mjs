@@ -98,14 +98,20 @@ async function run (events, onEvent) {
 const commands = {
   async start (msg) { const n = []; for (let i = 0; i < (msg.count ?? 1); i++) n.push(await startNode(msg)); return { nodes: n } },
   async dial (msg, node) { const c = await node.dial(multiaddr(msg.addr), { signal: timeout(msg.timeoutMs) }); return { peer: c.remotePeer.toString() } },
-  // Each node of [first, first+count) dials the given addresses (a bootstrap).
+  // Each node of [first, first+count) dials the given addresses (a bootstrap), a few dials at a time and
+  // answering within the driver's command timeout (nodes not reached are filled by selfLookupMany later).
   async connectMany (msg) {
     let connected = 0; const errors = []
-    await Promise.all(Array.from({ length: msg.count }, async (_, i) => {
-      for (const addr of msg.addrs) {
-        try { await nodes[msg.first + i].dial(multiaddr(addr), { signal: timeout(10000) }); connected++ } catch (e) { errors.push(String(e?.message ?? e)) }
+    const jobs = []
+    for (let i = 0; i < msg.count; i++) for (const addr of msg.addrs) jobs.push([nodes[msg.first + i], addr])
+    const deadline = AbortSignal.timeout(45000)
+    async function worker () {
+      while (jobs.length > 0 && !deadline.aborted) {
+        const [node, addr] = jobs.shift()
+        try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(20000)]) }); connected++ } catch (e) { errors.push(String(e?.message ?? e)) }
       }
-    }))
+    }
+    await Promise.all(Array.from({ length: msg.concurrency ?? 16 }, worker))
     return { connected, errors: errors.slice(0, 5) }
   },
   // Each node of [first, first+count) looks itself up, which fills its routing table (js looks itself up at
@@ -117,6 +123,7 @@ const commands = {
     async function worker () {
       while (next < msg.first + msg.count && !deadline.aborted) {
         const node = nodes[next++]
+        if (msg.below != null && node.services.dht.routingTable.size >= msg.below) continue
         try { await run(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.any([deadline, timeout(20000)]) })) } catch { failed++ }
       }
     }

@@ -40,12 +40,7 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
             }
             var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
             await Task.WhenAll(swarm._processes.Select(p => p.RunAsync("connectMany", new { first = 0, count = nodesPerProcess, addrs = bootstrap })));
-            // In chunks, so each command answers well within the driver's command timeout.
-            await Task.WhenAll(swarm._processes.Select(async p =>
-            {
-                for (int first = 0; first < nodesPerProcess; first += 8)
-                    await p.RunAsync("selfLookupMany", new { first, count = Math.Min(8, nodesPerProcess - first) });
-            }));
+            await swarm.SelfLookupsAsync(below: null);
             return swarm;
         }
         catch
@@ -55,7 +50,10 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every node's routing table holds at least <paramref name="size"/> peers.</summary>
+    /// <summary>
+    /// Waits until every node's routing table holds at least <paramref name="size"/> peers; the nodes still
+    /// below it look themselves up again (js does so only every 5 minutes).
+    /// </summary>
     public async Task WaitForRoutingTablesAsync(int size, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -65,10 +63,19 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
             var replies = await Task.WhenAll(_processes.Select(p => p.RunAsync("routingTableSizes", new { first = 0, count = _nodes.Count(n => n.Process == p) })));
             smallest = replies.SelectMany(r => r["sizes"]!.AsArray().Select(s => s!.GetValue<int>())).Min();
             if (smallest >= size) return;
-            await Task.Delay(200);
+            await SelfLookupsAsync(below: size);
         }
         throw new TimeoutException($"js routing tables did not reach {size} peers within {timeout} (smallest {smallest})");
     }
+
+    // Each node (or each whose table is below a size) looks itself up, in chunks so that each command
+    // answers within the driver's command timeout.
+    private Task SelfLookupsAsync(int? below) => Task.WhenAll(_processes.Select(async p =>
+    {
+        int count = _nodes.Count(n => n.Process == p);
+        for (int first = 0; first < count; first += 8)
+            await p.RunAsync("selfLookupMany", new { first, count = Math.Min(8, count - first), below });
+    }));
 
     public async ValueTask DisposeAsync()
     {
