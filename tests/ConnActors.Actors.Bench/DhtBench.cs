@@ -24,7 +24,7 @@ internal static class DhtBench
         var watch = Stopwatch.StartNew();
         await using var swarm = await JsDhtSwarm.StartAsync(processes, servers / processes);
         log($"{swarm.Nodes.Count} js DHT servers in {processes} processes started in {watch.Elapsed.TotalSeconds:0} s");
-        await swarm.WaitForRoutingTablesAsync(size: Math.Min(15, servers / 2), TimeSpan.FromMinutes(10));
+        await swarm.WaitForRoutingTablesAsync(size: Math.Min(10, servers / 2), TimeSpan.FromMinutes(15));
         log($"js routing tables filled after {watch.Elapsed.TotalSeconds:0} s");
         await using var longLived = await PeerProcess.StartJsAsync(script: "dht-peer.mjs");
         var heldReply = await longLived.RunAsync("start", new { count = 9, dht = false });

@@ -124,6 +124,10 @@ const commands = {
       while (next < msg.first + msg.count && !deadline.aborted) {
         const node = nodes[next++]
         if (msg.below != null && node.services.dht.routingTable.size >= msg.below) continue
+        // A node whose bootstrap dials failed (a loaded machine) knows nobody to ask: it dials again first.
+        if (node.services.dht.routingTable.size === 0) {
+          for (const addr of msg.addrs ?? []) { try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(20000)]) }) } catch { } }
+        }
         try { await run(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.any([deadline, timeout(20000)]) })) } catch { failed++ }
       }
     }

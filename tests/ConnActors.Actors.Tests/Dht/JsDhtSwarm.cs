@@ -74,7 +74,7 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
     {
         int count = _nodes.Count(n => n.Process == p);
         for (int first = 0; first < count; first += 8)
-            await p.RunAsync("selfLookupMany", new { first, count = Math.Min(8, count - first), below });
+            await p.RunAsync("selfLookupMany", new { first, count = Math.Min(8, count - first), below, addrs = Bootstrap.Select(b => b.Address.ToString()).ToArray() });
     }));
 
     public async ValueTask DisposeAsync()
