@@ -7,6 +7,7 @@ const string usage = """
       storm [cap] [processes] [nodes per process]   inbound storm: ConnActors node vs js-libp2p listener, same cap
       hold [count] [dial budget s]                  N distinct peers held by the node, the bare host and js-libp2p
       peer-actors [count]                           managed bytes per PeerActor with count alive
+      store-retention [penalties]                   the peer store's memory and database while penalties churn through and expire
       bench [BenchmarkDotNet args]                  code benchmarks, e.g. bench --filter '*'
       dht [servers] [lookups] [provides] [cap]      Kad-DHT side by side: ConnActors node vs js-libp2p node in a js DHT swarm
       node-listen <hard cap> | host-listen          listeners driven over JSON lines (started by hold)
@@ -27,6 +28,8 @@ try
             return 0;
         case "peer-actors":
             return await PeerActorMemory.RunAsync(Arg(1, 10_000), Console.Out);
+        case "store-retention":
+            return await StoreRetention.RunAsync(Arg(1, 100_000), Console.Out);
         case "bench":
             BenchmarkSwitcher.FromAssembly(typeof(GateAdmissionBenchmarks).Assembly).Run(args[1..]);
             return 0;

@@ -11,6 +11,7 @@ public static class Program
           demo                      replay a scripted desktop scenario through v2 and basic, side by side
           bench [BenchmarkDotNet]   run the benchmarks, e.g.  bench --filter '*'
           memory                    bytes retained per tracked peer at 100,000 peers
+          retention [peers]         retained memory while distinct peers churn through, and after their records expire (default 1,000,000)
         """;
 
     public static int Main(string[] args)
@@ -21,6 +22,8 @@ public static class Program
                 return DemoRunner.Run(Console.Out);
             case "memory" when args.Length == 1:
                 return IndexMemory.Run(Console.Out);
+            case "retention" when args.Length <= 2:
+                return PeerRetention.Run(Console.Out, args.Length == 2 && int.TryParse(args[1], out int peers) && peers > 0 ? peers : 1_000_000);
             case "bench":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;

@@ -4,8 +4,6 @@ using ConnActors.Policy;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 using ConnActors.Policy.Politeness;
-using ConnActors.Policy.Quotas;
-using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Actors.Configuration;
 
@@ -48,6 +46,15 @@ public sealed record ConnActorsSettings
     /// <summary>The Kad-DHT service.</summary>
     public required Dht.DhtSettings Dht { get; init; }
 
+    /// <summary>The node's place in a fleet (off for a standalone node).</summary>
+    public ConnActors.Actors.Cluster.ClusterSettings Cluster { get; init; } = new();
+
+    /// <summary>How long an operator command waits for the peer store to acknowledge its change.</summary>
+    public TimeSpan PersistTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long start-up waits for the manager to attach the host and load the peer store.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Reads and validates the settings from a full configuration (reference defaults are added behind it).</summary>
     public static ConnActorsSettings FromConfig(Config config)
     {
@@ -65,67 +72,25 @@ public sealed record ConnActorsSettings
             profile = ResourceProfiles.Parse(profileName, $"{Root}.profile");
             limits = ResourceProfiles.For(profile.Value);
         }
-        limits = ReadLimitOverrides(reader, limits);
-        var regulation = RegulationSettings.Read(reader);
-
-        var policy = new PolicySettings
-        {
-            Limits = limits,
-            Trim = new TrimSettings
-            {
-                GracePeriodMs = (long)regulation.GracePeriod.TotalMilliseconds,
-                MemoryLimitBytes = regulation.MemoryLimitBytes,
-                EmergencyTargetFraction = regulation.EmergencyTarget,
-                FailedDialShare = regulation.FailedDialShare,
-                BurstLingerMs = (long)regulation.BurstLinger.TotalMilliseconds,
-            },
-        };
-        var politeness = new PolitenessSettings
-        {
-            FriendReconnect = new BackoffSettings
-            {
-                InitialMs = reader.Milliseconds("friend-reconnect.initial"),
-                Factor = reader.Double("friend-reconnect.factor"),
-                Jitter = reader.Double("friend-reconnect.jitter"),
-                CapMs = reader.Milliseconds("friend-reconnect.cap"),
-            },
-            DialQueue = DialQueueSettings.Default.WithCapsOf(limits) with { MaxLength = reader.Int("dial.max-queue") },
-            DialBackoff = DialBackoffSettings.Default with { RemoteByeCeilingMs = reader.Milliseconds("bye.honour-ceiling") },
-        };
+        limits = WithPrefix(() => PolicySettingsReader.ReadLimitOverrides(reader, limits).Validate());
         var quotas = QuotaDefinition.ReadAll(reader, limits);
         var settings = new ConnActorsSettings
         {
             Profile = profile,
             DataDirectory = reader.String("data-dir"),
-            Policy = WithPrefix(() => policy.Validate()),
-            Politeness = WithPrefix(() => politeness.Validate()),
+            StartupTimeout = reader.PositiveDuration("startup-timeout"),
+            PersistTimeout = reader.PositiveDuration("persistence.write-timeout"),
+            Policy = WithPrefix(() => PolicySettingsReader.Read(reader, limits).Validate()),
+            Politeness = WithPrefix(() => PolicySettingsReader.ReadPoliteness(reader, limits).Validate()),
             Libp2p = Libp2pSettings.Read(reader),
             Quotas = quotas,
             Friends = reader.Multiaddrs("friends", requirePeerId: true),
-            Regulation = regulation,
+            Regulation = RegulationSettings.Read(reader),
             Bye = ByeSettings.Read(reader),
             Dht = ConnActors.Actors.Dht.DhtSettings.Read(reader, profile, limits, quotas),
+            Cluster = ConnActors.Actors.Cluster.ClusterSettings.Read(reader),
         };
         return settings;
-    }
-
-    private static ConnectionLimits ReadLimitOverrides(HoconReader reader, ConnectionLimits limits)
-    {
-        // A hard cap of its own re-derives everything that follows from it, unless also set below.
-        if (reader.IsSet("limits.hard-cap"))
-            limits = WithPrefix(() => ConnectionLimits.DerivedFrom(reader.Int("limits.hard-cap"), limits.Subnets));
-        limits = limits with
-        {
-            HighWater = reader.IntOrProfile("limits.high-water", limits.HighWater),
-            LowWater = reader.IntOrProfile("limits.low-water", limits.LowWater),
-            OutboundReserve = reader.IntOrProfile("limits.outbound-reserve", limits.OutboundReserve),
-            FriendReserve = reader.IntOrProfile("limits.friend-reserve", limits.FriendReserve),
-            MaxPerPeer = reader.IntOrProfile("limits.max-per-peer", limits.MaxPerPeer),
-            MaxPendingHandshakes = reader.IntOrProfile("limits.max-pending-handshakes", limits.MaxPendingHandshakes),
-            DialConcurrency = reader.IntOrProfile("limits.dial-concurrency", limits.DialConcurrency),
-            DialRatePerSecond = reader.DoubleOrProfile("limits.dial-rate", limits.DialRatePerSecond),
-        };
-        return WithPrefix(() => limits.Validate());
     }
 
     // Policy errors name keys relative to the connactors section; operators see the full path.

@@ -28,6 +28,9 @@ internal sealed class HoconReader
         return value;
     }
 
+    /// <summary>The string as written, possibly empty.</summary>
+    public string Raw(string path) => Read(path, p => _config.GetString(p)) ?? "";
+
     public int Int(string path)
     {
         string text = String(path);
@@ -47,6 +50,16 @@ internal sealed class HoconReader
     public bool Bool(string path) => Read(path, p => _config.GetBoolean(p));
 
     public int IntOrProfile(string path, int profileValue) => IsSet(path) ? Int(path) : profileValue;
+
+    /// <summary>The value, or null when it is "profile" (derived by the policy).</summary>
+    public int? IntOrNull(string path) => IsSet(path) ? Int(path) : null;
+
+    public TimeSpan PositiveDuration(string path)
+    {
+        var value = Duration(path);
+        if (value <= TimeSpan.Zero) throw new PolicyConfigurationException(Key(path), $"must be positive, was {value}");
+        return value;
+    }
 
     public double DoubleOrProfile(string path, double profileValue) => IsSet(path) ? Double(path) : profileValue;
 

@@ -20,12 +20,18 @@ public sealed record QuotaDefinition(string Name, QuotaAmount Reserved, QuotaAmo
             var reserved = QuotaAmount.Parse(section.String("reserved"), section.Key("reserved"));
             var maximum = QuotaAmount.Parse(section.String("maximum"), section.Key("maximum"));
             if (reserved.Resolve(capacity) > maximum.Resolve(capacity))
-                throw new PolicyConfigurationException(section.Key("reserved"), $"{reserved} is more than maximum {maximum}");
+                throw new PolicyConfigurationException(section.Key("reserved"), $"{reserved} is more than {section.Key("maximum")} ({maximum})");
             reservedTotal += reserved.Resolve(capacity);
             if (reservedTotal > capacity)
                 throw new PolicyConfigurationException(section.Key("reserved"),
                     $"reservations add up to {reservedTotal} slots, over the {capacity} the limits allow (hard cap less friend reserve)");
             var protocols = section.Strings("protocols");
+            foreach (var protocol in protocols)
+            {
+                // multistream-select protocol ids are paths: "/name/version", one line.
+                if (protocol.Length is 0 or > 256 || protocol[0] != '/' || protocol.Any(char.IsWhiteSpace))
+                    throw new PolicyConfigurationException(section.Key("protocols"), $"'{protocol}' is not a protocol id like /name/1.0.0");
+            }
             foreach (var protocol in protocols)
             {
                 if (!owners.TryAdd(protocol, name))

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ConnActors.Actors.Dialing;
+using ConnActors.Actors.Manager;
 using ConnActors.Actors.Quotas;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Kad;

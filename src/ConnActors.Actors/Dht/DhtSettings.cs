@@ -83,7 +83,7 @@ public sealed record DhtSettings
         bool enabled = r.Bool("enabled");
         string? subsystem = quotas.FirstOrDefault(q => q.Protocols.Contains(KadProtocol.Id))?.Name;
         if (enabled && subsystem is null)
-            throw new PolicyConfigurationException(connactors.Key("quotas"),
+            throw new PolicyConfigurationException(connactors.Key(quotas.Any(q => q.Name == "dht") ? "quotas.dht.protocols" : "quotas"),
                 $"no subsystem lists {KadProtocol.Id} in its protocols; the DHT needs one (or set {r.Key("enabled")} = off)");
         int k = AtLeast(r, "k", 1, 256);
         int alpha = AtLeast(r, "alpha", 1, 64);

@@ -15,12 +15,16 @@ namespace ConnActors.Actors.Host;
 /// </summary>
 public sealed class ConnActorsNode : IAsyncDisposable
 {
-    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? dht)
+    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? negotiator, IActorRef? dht)
     {
         Manager = manager;
         Host = host;
+        Negotiator = negotiator;
         Dht = dht;
     }
+
+    /// <summary>The node's Negotiator when it is a member of a fleet (<c>connactors.cluster.enabled</c>), else null.</summary>
+    public IActorRef? Negotiator { get; }
 
     /// <summary>The connection manager actor.</summary>
     public IActorRef Manager { get; }
@@ -49,11 +53,12 @@ public sealed class ConnActorsNode : IAsyncDisposable
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
-        await manager.Ask<CommandAck>(new AttachHost(host), TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout).ConfigureAwait(false);
+        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance) : null;
         var dht = settings.Dht is { Enabled: true, Subsystem: { } subsystem }
             ? system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht")
             : null;
-        return new ConnActorsNode(manager, host, dht);
+        return new ConnActorsNode(manager, host, negotiator, dht);
     }
 
     /// <summary>Stops the host (its connections close) and the manager.</summary>

@@ -18,7 +18,7 @@ internal sealed class HostEventForwarder : IHostObserver
 
     public void ConnectionClosed(Libp2pConnection connection, string reason) => _manager.Tell(new HostConnectionClosed(connection, reason));
 
-    public void ConnectionFailed(ConnectionId id, Multiaddr remote, ConnectionDirection direction, string reason) => _manager.Tell(new HostConnectionFailed(remote, direction, reason));
+    public void ConnectionFailed(ConnectionId id, Multiaddr remote, ConnectionDirection direction, string reason) => _manager.Tell(new HostConnectionFailed(id, reason));
 
     public void StreamOpened(Libp2pConnection connection, YamuxStream stream)
     {

@@ -23,13 +23,13 @@ internal sealed class ManagerGate : IConnectionGate
     }
 
     public ValueTask<GateDecision> BeforeHandshakeAsync(ConnectionId id, Multiaddr remote, ConnectionDirection direction) =>
-        direction == ConnectionDirection.Outbound ? ValueTask.FromResult(GateDecision.Allow) : Ask(new CheckInboundAddress(remote));
+        direction == ConnectionDirection.Outbound ? ValueTask.FromResult(GateDecision.Allow) : Ask(new CheckInboundAddress(id, remote));
 
     public ValueTask<GateDecision> AfterSecurityAsync(ConnectionId id, PeerId peer, Multiaddr remote, ConnectionDirection direction) =>
-        Ask(direction == ConnectionDirection.Inbound ? new CheckInboundPeer(peer, remote) : new CheckOutboundPeer(peer, remote));
+        Ask(direction == ConnectionDirection.Inbound ? new CheckInboundPeer(id, peer, remote) : new CheckOutboundPeer(id, peer, remote));
 
     public ValueTask<GateDecision> InboundStreamAsync(Libp2pConnection connection, string protocol) =>
-        Ask(new CheckInboundStream(connection.RemotePeer, protocol));
+        Ask(new CheckInboundStream(connection.Id, protocol));
 
     private async ValueTask<GateDecision> Ask(object question)
     {

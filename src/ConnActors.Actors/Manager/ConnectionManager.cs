@@ -1,65 +1,57 @@
 using Akka.Actor;
 using Akka.Event;
 using ConnActors.Actors.Configuration;
-using ConnActors.Actors.Dialing;
+using ConnActors.Actors.Host;
+using ConnActors.Actors.Ledger;
 using ConnActors.Actors.Peers;
 using ConnActors.Actors.Quotas;
+using ConnActors.Actors.Store;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
-using ConnActors.Libp2p.Identity;
-using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
-using ConnActors.Policy.Admission;
-using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
-using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Actors.Manager;
 
 /// <summary>
-/// One per node. Owns the policy engine and carries out its decisions on the libp2p host: answers the
-/// host's gates (address, peer, stream) before resources are spent, keeps a PeerActor per connected or
-/// friend peer, a QuotaSupervisor per subsystem and the dial queue, and runs regulation rounds.
-/// Waits for <see cref="AttachHost"/> (the host is started with this actor as its gate) before serving.
+/// One per node: a router between messages, the <see cref="ConnectionLedger"/> (bookkeeping), the policy
+/// (decisions) and the host (carrying them out). Answers the host's gates, keeps a PeerActor per connected
+/// or friend peer and a QuotaSupervisor per subsystem, runs dials and regulation rounds.
+/// <para>
+/// If it throws, Akka restarts it: the new incarnation rebuilds its ledger from the host's live connections
+/// and the peer store before it serves again (supervisors are kept; peer actors are made anew). One that
+/// fails more than <see cref="MaxRestarts"/> times a minute stops, and the node stops with it.
+/// </para>
 /// </summary>
 public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWithStash
 {
+    private const int MaxRestarts = 5;
     private const string RegulationTimer = "regulation";
+    private const string DialPumpTimer = "dial-pump";
 
     private readonly ConnActorsSettings _settings;
     private readonly IClock _clock;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly ConnectionManagerPolicy _policy;
-    private readonly PeerKeys _keys = new();
-    private readonly TrimPlan _plan = new();
-    private readonly Dictionary<string, PendingInbound> _pendingInbound = new(StringComparer.Ordinal);
-    private readonly Dictionary<ConnectionId, RegisteredConnection> _connections = new();
-    private readonly Dictionary<PeerKey, int> _pendingDials = new();
-    private readonly Dictionary<PeerKey, IActorRef> _peerActors = new();
-    private readonly Dictionary<PeerKey, IReadOnlyList<Multiaddr>> _listenAddresses = new();
-    private readonly Dictionary<PeerKey, IReadOnlyList<Multiaddr>> _friends = new();
-    private readonly Dictionary<PeerKey, long> _byeObligations = new();
-    private readonly Dictionary<PeerKey, Peers.TrimPeer> _pendingTrims = new();
-    private readonly Dictionary<string, SubsystemId> _subsystemOfProtocol = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _ourProtocols = new(StringComparer.Ordinal);
-    private readonly Dictionary<SubsystemId, IActorRef> _supervisors = new();
-    private readonly Dictionary<string, long> _refusals = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, long> _trims = new(StringComparer.Ordinal);
     private readonly IActorRef? _peerStore;
-    private Libp2pHost? _host;
-    private IActorRef _dialQueue = ActorRefs.Nobody;
+    private readonly ManagerIncarnations _incarnations;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ConnectionLedger _ledger;
+    private readonly Dictionary<PeerKey, IActorRef> _peerActors = new();
+    private readonly Dictionary<SubsystemId, IActorRef> _supervisors = new();
     private long _peerActorGeneration;
     private long _refusalsLogged;
 
-    /// <summary>Creates the manager; <paramref name="peerStore"/> (optional) persists friends and obligations.</summary>
-    public ConnectionManager(ConnActorsSettings settings, IClock clock, IActorRef? peerStore)
+    /// <summary>Use <see cref="Props"/>.</summary>
+    public ConnectionManager(ConnActorsSettings settings, IClock clock, IActorRef? peerStore, ManagerIncarnations incarnations)
     {
         _settings = settings;
         _clock = clock;
         _peerStore = peerStore;
-        _policy = new ConnectionManagerPolicy(settings.Policy);
-        EnrollSubsystems();
-        WaitingForHost();
+        _incarnations = incarnations;
+        _ledger = new ConnectionLedger(settings, (ulong)clock.NowMs);
+        foreach (var quota in settings.Quotas) Supervise(quota);
+        Receive<AttachHost>(m => Attach(m.Host, Sender));
+        Receive<RecoverFromRestart>(_ => Recover(_incarnations.Host!));
+        ReceiveAny(_ => Stash.Stash());
     }
 
     /// <inheritdoc />
@@ -68,127 +60,230 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     /// <inheritdoc />
     public IStash Stash { get; set; } = null!;
 
-    /// <summary>Props of the manager.</summary>
-    public static Props Props(ConnActorsSettings settings, IClock clock, IActorRef? peerStore = null) =>
-        Akka.Actor.Props.Create(() => new ConnectionManager(settings, clock, peerStore));
+    /// <summary>Props of the manager; <paramref name="peerStore"/> (optional) persists friends, protections, obligations and penalties.</summary>
+    public static Props Props(ConnActorsSettings settings, IClock clock, IActorRef? peerStore = null)
+    {
+        var incarnations = new ManagerIncarnations();
+        return Akka.Actor.Props.Create(() => new ConnectionManager(settings, clock, peerStore, incarnations));
+    }
 
     private long Now => _clock.NowMs;
 
-    private Libp2pHost Host => _host ?? throw new InvalidOperationException("no host attached");
+    private Libp2pHost Host => _incarnations.Host!;
 
-    private void WaitingForHost()
+    // The quota supervisors outlive a restart (subsystems hold their refs); peer actors are rebuilt from the host.
+    protected override void PreRestart(Exception reason, object message)
     {
-        Receive<AttachHost>(m =>
+        foreach (var child in Context.GetChildren())
         {
-            _host = m.Host;
-            _dialQueue = Context.ActorOf(DialQueueActor.Props(m.Host, Self, _settings.Politeness, _clock), "dial-queue");
-            foreach (var friend in _settings.Friends) AddFriendLocally(friend);
-            Timers.StartPeriodicTimer(RegulationTimer, RegulationTick.Instance, _settings.Regulation.Interval);
-            var limits = _settings.Policy.Limits;
-            _log.Info($"connection manager serving {m.Host.PeerId}: hard cap {limits.HardCap}, high/low water {limits.HighWater}/{limits.LowWater}, " +
-                $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_friends.Count} configured friend(s)");
-            if (_peerStore is null)
-            {
-                StartServing(Sender);
-                return;
-            }
-            var attachedBy = Sender;
-            _peerStore.Tell(Store.GetPeerStoreState.Instance);
-            Become(() => LoadingPeerStore(attachedBy));
-        });
-        ReceiveAny(_ => Stash.Stash());
+            if (!child.Path.Name.StartsWith("quota-", StringComparison.Ordinal)) Context.Stop(child);
+        }
+        PostStop();
     }
 
-    private void StartServing(IActorRef attachedBy)
+    /// <inheritdoc />
+    protected override void PostRestart(Exception reason) => Self.Tell(RecoverFromRestart.Instance);
+
+    private void Attach(Libp2pHost host, IActorRef attachedBy)
     {
-        attachedBy.Tell(new CommandAck("host attached"));
+        _incarnations.Host = host;
+        Start(() => attachedBy.Tell(new CommandAck("host attached")));
+        var limits = _settings.Policy.Limits;
+        _log.Info($"connection manager serving {host.PeerId}: hard cap {limits.HardCap}, high/low water {limits.HighWater}/{limits.LowWater}, " +
+            $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_settings.Friends.Count} configured friend(s)");
+    }
+
+    private void Recover(Libp2pHost host)
+    {
+        if (!_incarnations.MayRestart(Now, MaxRestarts, 60_000))
+        {
+            _log.Error("connection manager failed more than {0} times within a minute; stopping (the node stops with it)", MaxRestarts);
+            Context.Stop(Self);
+            return;
+        }
+        foreach (var supervisor in _supervisors.Values) supervisor.Tell(ClaimsReset.Instance);
+        Start(() =>
+        {
+            foreach (var connection in host.Connections) Register(connection);
+            _log.Warning("connection manager restarted and rebuilt its ledger: {0} connection(s) held by the host, {1} registered",
+                host.Connections.Count, _ledger.Policy.Connections);
+        });
+    }
+
+    // Configured friends, then what the peer store holds, then serve.
+    private void Start(Action whenReady)
+    {
+        Timers.StartPeriodicTimer(RegulationTimer, RegulationTick.Instance, _settings.Regulation.Interval);
+        // A member of a site with a budget admits nothing until the site gives it a share.
+        if (_settings.Cluster is { Enabled: true, SiteBudget: > 0 }) _ledger.SetShare(0, Now);
+        foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
+        if (_peerStore is null)
+        {
+            Serve(whenReady);
+            return;
+        }
+        _peerStore.Tell(GetPeerStoreState.Instance);
+        Become(() =>
+        {
+            Receive<PeerStoreState>(state =>
+            {
+                var (friends, protections, obligations, penalties) = _ledger.Restore(state, Now);
+                _log.Info("peer store restored: {0} friend address(es), {1} protection(s), {2} bye obligation(s), {3} penalty(ies)", friends, protections, obligations, penalties);
+                Serve(whenReady);
+            });
+            ReceiveAny(_ => Stash.Stash());
+        });
+    }
+
+    private void Serve(Action whenReady)
+    {
+        Perform();
+        whenReady();
         Become(Running);
         Stash.UnstashAll();
     }
 
     private void Running()
     {
-        ReceiveGateQuestions();
-        ReceiveHostEvents();
-        ReceiveDialing();
-        ReceiveSubsystemRequests();
-        ReceiveManagement();
-        Receive<RegulationTick>(_ => Regulate(checkMemory: true));
-        Receive<PeerIdle>(m => StopPeerActorIfIdle(m.Key));
-        Receive<Store.PeerStoreAck>(_ => { }); // acks of fire-and-forget records (bye obligations, penalties)
-    }
-
-    private void EnrollSubsystems()
-    {
-        foreach (var quota in _settings.Quotas)
+        Receive<CheckInboundAddress>(m => Answer(_ledger.InboundAttempt(m.Id, m.Remote, Now)));
+        Receive<CheckInboundPeer>(m => Answer(_ledger.InboundSecured(m.Id, m.Peer, m.Remote, Now)));
+        Receive<CheckOutboundPeer>(m => Answer(_ledger.OutboundSecured(m.Id, m.Peer, m.Remote, Now)));
+        Receive<CheckInboundStream>(m => Answer(_ledger.InboundStream(m.Id, m.Protocol, Now)));
+        Receive<HostConnectionOpened>(m =>
         {
-            var enrollment = _policy.Enroll(new QuotaRequest(quota.Name, quota.Reserved, quota.Maximum));
-            switch (enrollment.Outcome)
-            {
-                case EnrollmentOutcome.Rejected:
-                    throw new PolicyConfigurationException($"connactors.quotas.{quota.Name}", enrollment.Reason ?? "rejected");
-                case EnrollmentOutcome.CounterProposed:
-                    _log.Warning("subsystem {0}: {1}; accepting reserved {2}, maximum {3}", quota.Name, enrollment.Reason, enrollment.Reserved, enrollment.Maximum);
-                    _policy.Quotas.AcceptCounterProposal(enrollment.Id);
-                    break;
-            }
-            foreach (var protocol in quota.Protocols)
-            {
-                _subsystemOfProtocol[protocol] = enrollment.Id;
-                _ourProtocols.Add(protocol);
-            }
-            _supervisors[enrollment.Id] = Context.ActorOf(QuotaSupervisor.Props(quota.Name, enrollment.Id, Self, _settings.Policy.Scoring, _clock), $"quota-{quota.Name}");
-        }
+            Register(m.Connection);
+            Regulate(checkMemory: false);
+        });
+        Receive<HostConnectionClosed>(m => Tell(_ledger.Closed(m.Connection.Id, Now), new PeerConnectionRemoved(m.Connection.Id, m.Reason)));
+        Receive<HostConnectionFailed>(m =>
+        {
+            _ledger.Failed(m.Id, Now);
+            Perform();
+        });
+        Receive<HostStreamOpened>(m => Tell(_ledger.StreamOpened(m.Connection.Id, Now), new PeerStreamOpened(m.Protocol)));
+        Receive<HostStreamClosed>(m => Tell(_ledger.StreamClosed(m.Connection.Id, m.Bytes, Now), new PeerStreamClosed(m.Protocol)));
+        Receive<HostIdentified>(m => Tell(_ledger.Identified(m.Connection.Id, m.Info.ListenAddresses, m.Info.Protocols), new PeerIdentified(m.Info)));
+        Receive<RemoteByeReceived>(m =>
+        {
+            _log.Info("{0} said bye ({1}, backoff {2}); {3} alternative(s) offered", m.Peer, m.Bye.Reason, m.Bye.Backoff, m.Bye.Alternatives.Count);
+            _ledger.RemoteBye(m.Peer, m.Bye, Host.PeerId, Now);
+            PumpDials();
+        });
+        Receive<DialPeer>(m =>
+        {
+            _ledger.RequestDial(m.Peer, m.Addresses, (byte)m.Priority, Now);
+            PumpDials();
+        });
+        Receive<DialReturned>(m =>
+        {
+            _ledger.DialReturned(m.Id, m.Connection, m.Failure, Now);
+            PumpDials();
+        });
+        Receive<PumpDialsNow>(_ => PumpDials());
+        Receive<SubsystemRequest>(m =>
+        {
+            var reply = _ledger.Subsystem(m.Subsystem, m.Request, Now);
+            Perform();
+            if (reply is not null) Sender.Tell(new SubsystemReply(reply, m.ReplyTo));
+        });
+        Receive<GetSubsystem>(m => Sender.Tell(new SubsystemRef(m.Name,
+            _ledger.Policy.Quotas.Find(m.Name) is { } id && _supervisors.TryGetValue(id, out var supervisor) ? supervisor : null)));
+        Receive<RegulationTick>(_ =>
+        {
+            _ledger.Tick(Now);
+            Regulate(checkMemory: true);
+            LogRefusalsIfChanged();
+        });
+        Receive<PeerIdle>(m => StopPeerActorIfIdle(m.Key));
+        Receive<PeerStoreAck>(_ => { }); // acks of fire-and-forget records (bye obligations, penalties)
+        ReceiveManagement();
+        ReceiveFleet();
+        ReceiveQueryDials();
     }
 
-    private IActorRef PeerActorFor(PeerKey key, PeerId peer)
+    private void Supervise(QuotaDefinition quota)
+    {
+        var enrollment = _ledger.Enroll(quota);
+        if (enrollment.Outcome == EnrollmentOutcome.CounterProposed)
+            _log.Warning("subsystem {0}: {1}; accepting reserved {2}, maximum {3}", quota.Name, enrollment.Reason, enrollment.Reserved, enrollment.Maximum);
+        string name = $"quota-{quota.Name}";
+        var existing = Context.Child(name);
+        _supervisors[enrollment.Id] = existing.IsNobody()
+            ? Context.ActorOf(QuotaSupervisor.Props(quota.Name, enrollment.Id, Self, _settings.Policy.Scoring, _clock), name)
+            : existing;
+    }
+
+    private void Answer(GateDecision decision)
+    {
+        Sender.Tell(decision);
+        Perform();
+    }
+
+    private void Register(Libp2pConnection connection)
+    {
+        var direction = connection.Direction.ToPolicy();
+        if (_ledger.Opened(connection.Id, connection.RemotePeer, direction, connection.RemoteAddress, Now) is { } key)
+        {
+            PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
+            FleetDialEnded(connection.RemotePeer, connected: true, null);
+            QueryDialEnded(connection.RemotePeer, connection, null);
+            if (connection.RemoteIdentify is { } info) Self.Tell(new HostIdentified(connection, info));
+        }
+        Perform();
+    }
+
+    private void Tell(PeerKey? key, object message)
+    {
+        if (key is { } k && _peerActors.TryGetValue(k, out var actor)) actor.Tell(message);
+        Perform();
+    }
+
+    private void Regulate(bool checkMemory)
+    {
+        _ledger.Regulate(Now, checkMemory ? Environment.WorkingSet : 0);
+        Perform();
+    }
+
+    private void PumpDials()
+    {
+        _ledger.PumpDials(Host.NewConnectionId, Now);
+        Perform();
+    }
+
+    private IActorRef PeerActorFor(PeerKey key, Libp2p.Identity.PeerId peer)
     {
         if (_peerActors.TryGetValue(key, out var actor)) return actor;
-        actor = Context.ActorOf(PeerActor.Props(peer, key, Host, Self, _settings.Politeness.FriendReconnect, _clock),
-            $"peer-{peer}-{++_peerActorGeneration}");
+        actor = Context.ActorOf(PeerActor.Props(peer, key, Host, Self, _settings.Politeness.FriendReconnect, _clock), $"peer-{peer}-{++_peerActorGeneration}");
         _peerActors[key] = actor;
         return actor;
     }
 
     private void StopPeerActorIfIdle(PeerKey key)
     {
-        if (!_peerActors.TryGetValue(key, out var actor)) return;
-        if (_friends.ContainsKey(key)) return;
-        if (_policy.View(key, Now) is { } view && (view.Inbound + view.Outbound > 0)) return;
-        if (_pendingDials.ContainsKey(key)) return;
+        if (!_ledger.MayForgetActorOf(key) || !_peerActors.Remove(key, out var actor)) return;
         Context.Stop(actor);
-        _peerActors.Remove(key);
-        _listenAddresses.Remove(key);
-        ReleaseKeyIfForgotten(key);
     }
 
-    // A key may be released only when nothing keyed by it matters any more: a new key for the same
-    // peer would otherwise lose its penalty or let it dodge a bye obligation.
-    private void ReleaseKeyIfForgotten(PeerKey key)
+    private void LogRefusalsIfChanged()
     {
-        long now = Now;
-        if (_policy.View(key, now) is not null || _policy.Penalties.PenaltyOf(key, now) > 0) return;
-        if (_byeObligations.TryGetValue(key, out long notBefore))
-        {
-            if (notBefore > now) return;
-            _byeObligations.Remove(key);
-        }
-        if (_keys.TryGetPeer(key, out var peer) && peer is not null) _keys.Release(peer);
+        var counters = _ledger.Counters;
+        if (counters.TotalRefusals == _refusalsLogged) return;
+        _refusalsLogged = counters.TotalRefusals;
+        _log.Info("admissions refused so far: {0}", string.Join(", ", counters.Refusals.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")));
     }
-
-    private void CountRefusal(RefusalReason reason) => CountRefusal(reason.ToString());
-
-    private void CountRefusal(string reason) => _refusals[reason] = _refusals.GetValueOrDefault(reason) + 1;
-
-    private sealed record PendingInbound(RemoteAddress Address, PeerKey? Key);
-
-    private sealed record RegisteredConnection(PeerKey Key, PeerId Peer, Policy.Admission.ConnectionDirection Direction, RemoteAddress Address);
 
     private sealed record RegulationTick
     {
         public static RegulationTick Instance { get; } = new();
     }
-}
 
-/// <summary>Gives the started host to the manager (answered with a <see cref="CommandAck"/>).</summary>
-public sealed record AttachHost(Libp2pHost Host);
+    private sealed record PumpDialsNow
+    {
+        public static PumpDialsNow Instance { get; } = new();
+    }
+
+    private sealed record RecoverFromRestart
+    {
+        public static RecoverFromRestart Instance { get; } = new();
+    }
+}

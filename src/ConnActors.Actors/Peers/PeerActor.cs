@@ -64,11 +64,11 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
                 break;
             case PeerStreamClosed m: OnStreamClosed(m.Protocol); break;
             case PeerIdentified m: _speaksBye = m.Info.Protocols.Contains(ByeCodec.ProtocolId); break;
-            case TrimPeer m: Close(m.Bye, m.Reason.ToString()); break;
+            case TrimPeer m: Close(m.Bye, m.Reason, m.Ids); break;
             case CloseWithBye m:
                 _friend = null; // a node that says bye to everyone is going away: no reconnects
                 Timers.Cancel(ReconnectTimer);
-                Close(m.Bye, m.Reason);
+                Close(m.Bye, m.Reason, null);
                 break;
             case TrimCompleted: break;
             case BecomeFriend m: OnBecomeFriend(m.Addresses); break;
@@ -121,11 +121,15 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         if (count <= 1) _streams.Remove(protocol); else _streams[protocol] = count - 1;
     }
 
-    private void Close(ByeMessage bye, string reason)
+    // Closes the connections named (every one when null); one that opened after the decision is not among them.
+    private void Close(ByeMessage bye, string reason, IReadOnlyList<ConnectionId>? ids)
     {
-        if (_connections is not { Count: > 0 } || _closing) return;
+        if (_connections is not { Count: > 0 }) return;
+        var connections = ids is null
+            ? _connections.Values.ToList()
+            : ids.Select(id => _connections.GetValueOrDefault(id)).OfType<Libp2pConnection>().ToList();
+        if (connections.Count == 0) return;
         _closing = true;
-        var connections = _connections.Values.ToList();
         Log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, reason);
         CloseAsync(_host, connections, bye, reason)
             .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);

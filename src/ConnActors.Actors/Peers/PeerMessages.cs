@@ -17,8 +17,8 @@ internal sealed record PeerStreamClosed(string? Protocol);
 
 internal sealed record PeerIdentified(IdentifyInfo Info);
 
-/// <summary>Close every connection of the peer, saying bye first when the remote speaks it.</summary>
-internal sealed record TrimPeer(TrimReason Reason, ByeMessage Bye);
+/// <summary>Close the connections <paramref name="Ids"/> of the peer, saying bye first when the remote speaks it.</summary>
+internal sealed record TrimPeer(IReadOnlyList<ConnectionId> Ids, ByeMessage Bye, string Reason);
 
 /// <summary>The peer is (now) a friend, reachable at <paramref name="Addresses"/>.</summary>
 internal sealed record BecomeFriend(IReadOnlyList<Multiaddr> Addresses);

@@ -63,6 +63,10 @@ internal sealed class QuotaSupervisor : ReceiveActor
         Receive<SlotReclaimed>(m => { Forget(m.Peer); });
         Receive<StreamClaimed>(m => { _held.Add(m.Peer); });
         Receive<GetHeldPeers>(_ => Sender.Tell(_held.ToList()));
+        Receive<ClaimsReset>(_ =>
+        {
+            foreach (var peer in _held.ToList()) Forget(peer);
+        });
         Receive<GetSubsystemPeers>(_ => Sender.Tell(new SubsystemPeers(
             _scorer.Rank(_held, _clock.NowMs).Select(r => new SubsystemPeer(r.Peer, r.Score)).ToList())));
     }
@@ -112,6 +116,12 @@ internal sealed class QuotaSupervisor : ReceiveActor
 
 /// <summary>An inbound stream of the subsystem's protocol claimed a slot on <paramref name="Peer"/> (manager to supervisor).</summary>
 internal sealed record StreamClaimed(PeerId Peer);
+
+/// <summary>The manager restarted and holds no claims any more: the supervisor forgets the peers it held.</summary>
+internal sealed record ClaimsReset
+{
+    public static ClaimsReset Instance { get; } = new();
+}
 
 /// <summary>Asks a supervisor which peers its subsystem holds.</summary>
 internal sealed record GetHeldPeers

@@ -117,8 +117,10 @@ public sealed class PeerStoreActor : ReceivePersistentActor
         {
             _state = _state.Apply(persisted);
             Sender.Tell(new PeerStoreAck(LastSequenceNr));
-            if (LastSequenceNr % _settings.SnapshotEvery == 0)
-                SaveSnapshot(_state.WithoutExpired(_clock.NowMs).ToSnapshot());
+            if (LastSequenceNr % _settings.SnapshotEvery != 0) return;
+            // Expired obligations and penalties leave memory here, and the journal with the events the snapshot replaces.
+            _state = _state.WithoutExpired(_clock.NowMs);
+            SaveSnapshot(_state.ToSnapshot());
         });
     }
 }

@@ -11,21 +11,21 @@ internal static class PeerStoreDecisions
     {
         switch (command)
         {
-            case AddFriend c:
+            case SaveFriend c:
                 RequireText(c.PeerId, nameof(c.PeerId));
                 if (c.Multiaddrs is null) throw new ArgumentException("Multiaddrs must not be null", nameof(command));
                 foreach (var address in c.Multiaddrs) RequireText(address, nameof(c.Multiaddrs));
                 return state.Friends.TryGetValue(c.PeerId, out var friend) && friend.Multiaddrs.SequenceEqual(c.Multiaddrs)
                     ? null
                     : new FriendAdded(c.PeerId, c.Multiaddrs.ToArray());
-            case RemoveFriend c:
+            case DeleteFriend c:
                 RequireText(c.PeerId, nameof(c.PeerId));
                 return state.Friends.ContainsKey(c.PeerId) ? new FriendRemoved(c.PeerId) : null;
-            case Protect c:
+            case SaveProtection c:
                 RequireText(c.PeerId, nameof(c.PeerId));
                 RequireText(c.Tag, nameof(c.Tag));
                 return state.IsProtected(c.PeerId, c.Tag) ? null : new PeerProtected(c.PeerId, c.Tag);
-            case Unprotect c:
+            case DeleteProtection c:
                 RequireText(c.PeerId, nameof(c.PeerId));
                 RequireText(c.Tag, nameof(c.Tag));
                 return state.IsProtected(c.PeerId, c.Tag) ? new PeerUnprotected(c.PeerId, c.Tag) : null;

@@ -6,16 +6,16 @@ namespace ConnActors.Actors.Store;
 public interface IPeerStoreCommand : IConnActorsMessage;
 
 /// <summary>Makes <paramref name="PeerId"/> a friend reachable at <paramref name="Multiaddrs"/> (replacing any addresses known before).</summary>
-public sealed record AddFriend(string PeerId, IReadOnlyList<string> Multiaddrs) : IPeerStoreCommand;
+public sealed record SaveFriend(string PeerId, IReadOnlyList<string> Multiaddrs) : IPeerStoreCommand;
 
 /// <summary>Forgets the friend <paramref name="PeerId"/>.</summary>
-public sealed record RemoveFriend(string PeerId) : IPeerStoreCommand;
+public sealed record DeleteFriend(string PeerId) : IPeerStoreCommand;
 
 /// <summary>Protects <paramref name="PeerId"/> from trims under <paramref name="Tag"/> (a peer may carry several tags).</summary>
-public sealed record Protect(string PeerId, string Tag) : IPeerStoreCommand;
+public sealed record SaveProtection(string PeerId, string Tag) : IPeerStoreCommand;
 
 /// <summary>Removes the protection <paramref name="Tag"/> of <paramref name="PeerId"/>.</summary>
-public sealed record Unprotect(string PeerId, string Tag) : IPeerStoreCommand;
+public sealed record DeleteProtection(string PeerId, string Tag) : IPeerStoreCommand;
 
 /// <summary>
 /// The remote <paramref name="PeerId"/> asked us (in a bye) not to redial it before <paramref name="NotBeforeMs"/>

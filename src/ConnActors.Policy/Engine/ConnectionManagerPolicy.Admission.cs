@@ -90,7 +90,14 @@ public sealed partial class ConnectionManagerPolicy
     }
 
     /// <summary>A dial admitted by <see cref="BeginOutbound"/> finished: established or failed (ignored when none is pending).</summary>
-    public void CompleteOutbound(PeerKey peer, bool success, long nowMs)
+    public void CompleteOutbound(PeerKey peer, bool success, long nowMs) => EndOutbound(peer, success ? DialEnd.Established : DialEnd.Failed, nowMs);
+
+    /// <summary>A dial admitted by <see cref="BeginOutbound"/> opened nothing new and did not fail (the host already had a connection): its slot goes back.</summary>
+    public void CancelOutbound(PeerKey peer, long nowMs) => EndOutbound(peer, DialEnd.Cancelled, nowMs);
+
+    private enum DialEnd : byte { Established, Failed, Cancelled }
+
+    private void EndOutbound(PeerKey peer, DialEnd end, long nowMs)
     {
         ref var entry = ref _peers.Get(peer);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.PendingOutbound == 0)
@@ -101,12 +108,12 @@ public sealed partial class ConnectionManagerPolicy
         entry.PendingOutbound--;
         _pendingOutbound--;
         if (!IsPrivileged(in entry)) _ordinaryPendingOutbound--;
-        if (success)
+        if (end == DialEnd.Established)
         {
             Established(peer, ConnectionDirection.Outbound, nowMs);
             return;
         }
-        _failedDials.Record(nowMs);
+        if (end == DialEnd.Failed) _failedDials.Record(nowMs);
         ReleaseIfGone(peer, ref entry, nowMs);
     }
 

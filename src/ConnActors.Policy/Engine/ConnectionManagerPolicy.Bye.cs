@@ -13,7 +13,7 @@ public sealed partial class ConnectionManagerPolicy
     {
         ref var entry = ref _peers.Track(peer);
         entry.ByeSentUntilMs = Math.Max(entry.ByeSentUntilMs, untilMs);
-        Retain(peer, untilMs, nowMs);
+        RetainRecord(peer, untilMs, nowMs);
     }
 
     /// <summary>True (and the peer penalized) when <paramref name="peer"/> is back inside the backoff our bye asked for.</summary>

@@ -73,7 +73,7 @@ public sealed partial class ConnectionManagerPolicy
     public void Penalize(PeerKey peer, double amount, long nowMs)
     {
         _penalties.Penalize(peer, amount, nowMs);
-        Retain(peer, nowMs + Settings.Scoring.PenaltyRetentionMs, nowMs);
+        RetainRecord(peer, nowMs + Settings.Scoring.PenaltyRetentionMs, nowMs);
     }
 
     /// <summary>Restores a persisted penalty (the peer's record is kept until the penalty's retention ends).</summary>
@@ -81,7 +81,15 @@ public sealed partial class ConnectionManagerPolicy
     {
         if (penalty.RetainUntilMs <= nowMs) return;
         _penalties.Restore(penalty);
-        Retain(penalty.Peer, penalty.RetainUntilMs, nowMs);
+        RetainRecord(penalty.Peer, penalty.RetainUntilMs, nowMs);
+    }
+
+    /// <summary>A penalty recorded by another member: taken when it weighs more now than the peer's own.</summary>
+    public bool MergePenalty(RetainedPenalty penalty, long nowMs)
+    {
+        if (!_penalties.Merge(penalty, nowMs)) return false;
+        RetainRecord(penalty.Peer, penalty.RetainUntilMs, nowMs);
+        return true;
     }
 
     /// <summary>Locks the peer against trims until <paramref name="untilMs"/> (a stream lock protects its connection).</summary>
@@ -101,10 +109,16 @@ public sealed partial class ConnectionManagerPolicy
         _peers.Settle(peer, nowMs);
     }
 
+    /// <summary>True while the policy keeps a record of <paramref name="peer"/>.</summary>
+    public bool Remembers(PeerKey peer) => _peers.IsTracked(peer);
+
     /// <summary>Drops the records of idle peers whose time is up (run on every regulation tick).</summary>
     public int ExpireRecords(long nowMs) => _peers.ExpireDue(nowMs);
 
-    private void Retain(PeerKey peer, long untilMs, long nowMs)
+    /// <summary>Keeps the peer's record at least until <paramref name="untilMs"/> (a bye obligation the owner keys by it).</summary>
+    public void Retain(PeerKey peer, long untilMs, long nowMs) => RetainRecord(peer, untilMs, nowMs);
+
+    private void RetainRecord(PeerKey peer, long untilMs, long nowMs)
     {
         ref var entry = ref _peers.Track(peer);
         entry.RetainUntilMs = Math.Max(entry.RetainUntilMs, untilMs);

@@ -56,8 +56,8 @@ public sealed record ConnectionLimits
         return new ConnectionLimits
         {
             HardCap = hardCap,
-            HighWater = Math.Max(2, hardCap * 85 / 100),
-            LowWater = Math.Max(1, hardCap * 70 / 100),
+            HighWater = (int)Math.Max(2, hardCap * 85L / 100),
+            LowWater = (int)Math.Max(1, hardCap * 70L / 100),
             OutboundReserve = Math.Max(1, hardCap / 10),
             FriendReserve = Math.Max(1, hardCap / 20),
             MaxPerPeer = hardCap >= 1000 ? 8 : 4,
@@ -66,6 +66,31 @@ public sealed record ConnectionLimits
             DialConcurrency = Math.Clamp(hardCap / 8, 4, 512),
             DialRatePerSecond = Math.Clamp(hardCap / 16.0, 2, 256),
         };
+    }
+
+    /// <summary>
+    /// These limits for another hard cap (a node's share of a site budget): watermarks and reserves keep
+    /// their proportions of the cap, pending handshakes and dial caps scale with it, per-peer and subnet
+    /// limits stay. At least 8 (the smallest valid cap).
+    /// </summary>
+    public ConnectionLimits ScaledTo(int hardCap)
+    {
+        hardCap = Math.Max(8, hardCap);
+        if (hardCap == HardCap) return this;
+        int Scale(int value, int minimum) => (int)Math.Max(minimum, (long)value * hardCap / HardCap);
+        var scaled = this with
+        {
+            HardCap = hardCap,
+            HighWater = Math.Min(hardCap - 1, Scale(HighWater, 2)),
+            OutboundReserve = Scale(OutboundReserve, OutboundReserve > 0 ? 1 : 0),
+            FriendReserve = Scale(FriendReserve, FriendReserve > 0 ? 1 : 0),
+            MaxPerPeer = Math.Min(MaxPerPeer, hardCap),
+            MaxPendingHandshakes = Math.Min(hardCap, Scale(MaxPendingHandshakes, 1)),
+            DialConcurrency = Scale(DialConcurrency, 1),
+        };
+        scaled = scaled with { LowWater = Math.Min(scaled.HighWater - 1, Scale(LowWater, 1)) };
+        if (scaled.OutboundReserve + scaled.FriendReserve >= hardCap) scaled = scaled with { OutboundReserve = 1, FriendReserve = 1 };
+        return scaled.Validate();
     }
 
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first incoherent setting.</summary>

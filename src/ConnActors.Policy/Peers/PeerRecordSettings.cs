@@ -18,8 +18,8 @@ public sealed record PeerRecordSettings
     /// <summary>Most records at once; null means <see cref="DefaultMaxRecordsFor"/> the hard cap.</summary>
     public int? MaxRecords { get; init; }
 
-    /// <summary>16 records per hard-cap slot, at least 4,096 and at most 2,000,000.</summary>
-    public static int DefaultMaxRecordsFor(int hardCap) => (int)Math.Clamp(16L * hardCap, 4_096, 2_000_000);
+    /// <summary>16 records per hard-cap slot, at least 4,096 and at most 2,000,000 (never below twice the hard cap).</summary>
+    public static int DefaultMaxRecordsFor(int hardCap) => (int)Math.Min(int.MaxValue, Math.Max(2L * hardCap, Math.Clamp(16L * hardCap, 4_096, 2_000_000)));
 
     /// <summary>The bound for a node with <paramref name="hardCap"/>.</summary>
     public int MaxRecordsFor(int hardCap) => MaxRecords ?? DefaultMaxRecordsFor(hardCap);

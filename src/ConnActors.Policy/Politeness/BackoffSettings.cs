@@ -55,7 +55,7 @@ public sealed record BackoffSettings
 
     /// <summary>
     /// Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting, spelled
-    /// <paramref name="keyPrefix"/> + "." + suffix (for example <c>politeness.dial-backoff.cap</c>).
+    /// <paramref name="keyPrefix"/> + "." + suffix (for example <c>dial.backoff.cap</c>).
     /// </summary>
     public BackoffSettings Validate(string keyPrefix)
     {

@@ -6,18 +6,18 @@ public sealed record DialBackoffSettings
     /// <summary>Defaults.</summary>
     public static DialBackoffSettings Default { get; } = new();
 
-    /// <summary>Curve applied after consecutive dial failures, per peer and per address (<c>politeness.dial-backoff.*</c>).</summary>
+    /// <summary>Curve applied after consecutive dial failures, per peer and per address (<c>dial.backoff.*</c>).</summary>
     public BackoffSettings Backoff { get; init; } = BackoffSettings.DialDefault;
 
     /// <summary>
     /// Failure history is forgotten when this long has passed after a backoff window ended without a
     /// new failure, so the next failure starts again from the initial delay
-    /// (<c>politeness.dial-backoff.forget-after</c>). Default 5 min.
+    /// (<c>dial.forget-after</c>). Default 5 min.
     /// </summary>
     public long ForgetAfterMs { get; init; } = 5 * 60_000;
 
     /// <summary>
-    /// The longest backoff hint from a remote bye that is honoured (<c>politeness.remote-bye.max-honoured</c>).
+    /// The longest backoff hint from a remote bye that is honoured (<c>bye.honour-ceiling</c>).
     /// Longer hints are shortened to this. Default 1 h.
     /// </summary>
     /// <remarks>
@@ -32,11 +32,11 @@ public sealed record DialBackoffSettings
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public DialBackoffSettings Validate()
     {
-        Backoff.Validate("politeness.dial-backoff");
+        Backoff.Validate("dial.backoff");
         if (ForgetAfterMs < 0)
-            throw new PolicyConfigurationException("politeness.dial-backoff.forget-after", $"must be >= 0, was {ForgetAfterMs} ms");
+            throw new PolicyConfigurationException("dial.forget-after", $"must be >= 0, was {ForgetAfterMs} ms");
         if (RemoteByeCeilingMs < 0)
-            throw new PolicyConfigurationException("politeness.remote-bye.max-honoured", $"must be >= 0, was {RemoteByeCeilingMs} ms");
+            throw new PolicyConfigurationException("bye.honour-ceiling", $"must be >= 0, was {RemoteByeCeilingMs} ms");
         return this;
     }
 }

@@ -89,6 +89,9 @@ public sealed class DialBackoffTable
         if (end > nowMs) Oblige(obligation.Peer, end, nowMs);
     }
 
+    /// <summary>The end of the bye obligation in force for <paramref name="peer"/> (at or before <paramref name="nowMs"/> when none).</summary>
+    public long ByeObligationOf(PeerKey peer, long nowMs) => _peers.Get(peer, nowMs).ByeNotBeforeMs;
+
     /// <summary>The bye obligations still in force at <paramref name="nowMs"/>, as a snapshot to persist.</summary>
     public IReadOnlyList<ByeObligation> ByeObligations(long nowMs)
     {

@@ -43,9 +43,9 @@ public sealed record DialQueueSettings
     public DialQueueSettings Validate()
     {
         if (MaxLength < 1)
-            throw new PolicyConfigurationException("politeness.dial-queue.max-length", $"must be at least 1, was {MaxLength}");
+            throw new PolicyConfigurationException("dial.max-queue", $"must be at least 1, was {MaxLength}");
         if (AgingIntervalMs < 1 || AgingIntervalMs > MaxAgingIntervalMs)
-            throw new PolicyConfigurationException("politeness.dial-queue.aging-interval",
+            throw new PolicyConfigurationException("dial.aging-interval",
                 $"must be in [1, {MaxAgingIntervalMs}] ms (without aging a low-priority dial can starve), was {AgingIntervalMs} ms");
         if (MaxInFlight < 1)
             throw new PolicyConfigurationException("limits.dial-concurrency", $"must be at least 1, was {MaxInFlight}");

@@ -17,7 +17,7 @@ public sealed class FriendReconnectSchedule
     /// <summary>Creates the schedule of a friend not yet connected: the first attempt is due at once.</summary>
     public FriendReconnectSchedule(BackoffSettings settings, DeterministicRandom random)
     {
-        _curve = new ExponentialBackoff(settings.Validate("politeness.friend-reconnect"));
+        _curve = new ExponentialBackoff(settings.Validate("friend-reconnect"));
         _random = random;
         _nextAttemptMs = long.MinValue;
     }

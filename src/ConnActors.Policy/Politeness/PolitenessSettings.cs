@@ -1,6 +1,6 @@
 namespace ConnActors.Policy.Politeness;
 
-/// <summary>All politeness settings (<c>politeness.*</c>, plus the dial caps of <c>limits.*</c>).</summary>
+/// <summary>All politeness settings (<c>dial.*</c>, <c>friend-reconnect.*</c>, <c>bye.honour-ceiling</c>, plus the dial caps of <c>limits.*</c>).</summary>
 public sealed record PolitenessSettings
 {
     /// <summary>Defaults.</summary>
@@ -9,7 +9,7 @@ public sealed record PolitenessSettings
     /// <summary>Dial failure backoff and remote bye obligations.</summary>
     public DialBackoffSettings DialBackoff { get; init; } = DialBackoffSettings.Default;
 
-    /// <summary>Friend reconnect curve (<c>politeness.friend-reconnect.*</c>).</summary>
+    /// <summary>Friend reconnect curve (<c>friend-reconnect.*</c>).</summary>
     public BackoffSettings FriendReconnect { get; init; } = BackoffSettings.FriendReconnectDefault;
 
     /// <summary>Dial queue ordering and caps.</summary>
@@ -19,7 +19,7 @@ public sealed record PolitenessSettings
     public PolitenessSettings Validate()
     {
         DialBackoff.Validate();
-        FriendReconnect.Validate("politeness.friend-reconnect");
+        FriendReconnect.Validate("friend-reconnect");
         DialQueue.Validate();
         return this;
     }

@@ -41,6 +41,14 @@ public sealed class PenaltyLedger
     /// <summary>True when the peer's penalty bars it from being admitted.</summary>
     public bool IsBarred(PeerKey peer, long nowMs) => _entries.Count != 0 && PenaltyOf(peer, nowMs) >= _settings.PenaltyBarThreshold;
 
+    /// <summary>The peer's penalty as persisted, when one is still retained at <paramref name="nowMs"/>.</summary>
+    public RetainedPenalty? Retained(PeerKey peer, long nowMs)
+    {
+        if (!_entries.TryGetValue(peer.Value, out var entry) || entry.RetainUntilMs <= nowMs) return null;
+        var (value, last) = entry.Value.Raw;
+        return new RetainedPenalty(peer, value, last, entry.RetainUntilMs);
+    }
+
     /// <summary>The penalties still retained at <paramref name="nowMs"/>, for persistence.</summary>
     public IEnumerable<RetainedPenalty> Snapshot(long nowMs)
     {
@@ -64,6 +72,19 @@ public sealed class PenaltyLedger
     }
 
     private int _peak;
+
+    /// <summary>
+    /// Takes <paramref name="penalty"/> (from another member of the fleet) when it weighs more now than the
+    /// peer's own; returns whether it did.
+    /// </summary>
+    public bool Merge(RetainedPenalty penalty, long nowMs)
+    {
+        if (penalty.RetainUntilMs <= nowMs) return false;
+        double theirs = DecayingValue.FromRaw(penalty.Value, penalty.LastUpdateMs).ValueAt(nowMs, _settings.PenaltyHalfLifeMs);
+        if (theirs <= PenaltyOf(penalty.Peer, nowMs)) return false;
+        Restore(penalty);
+        return true;
+    }
 
     /// <summary>Restores a persisted penalty.</summary>
     public void Restore(RetainedPenalty penalty) =>

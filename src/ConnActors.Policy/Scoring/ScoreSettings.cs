@@ -57,6 +57,16 @@ public sealed record ScoreSettings
         }
     }
 
+    /// <summary>The configuration name of a signal: <c>StreamOpened</c> is <c>streams-opened</c>, and so on.</summary>
+    public static string SignalKey(UsefulnessSignal signal) => signal switch
+    {
+        UsefulnessSignal.StreamOpened => "streams-opened",
+        UsefulnessSignal.BytesTransferred => "bytes-transferred",
+        UsefulnessSignal.SuccessfulQuery => "successful-queries",
+        UsefulnessSignal.FirstDelivery => "first-deliveries",
+        _ => throw new ArgumentOutOfRangeException(nameof(signal)),
+    };
+
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public ScoreSettings Validate()
     {
@@ -64,7 +74,7 @@ public sealed record ScoreSettings
             throw new PolicyConfigurationException("scoring.signals", $"expected one weight per signal ({Enum.GetValues<UsefulnessSignal>().Length}), got {Signals.Length}");
         for (int i = 0; i < Signals.Length; i++)
         {
-            string name = ((UsefulnessSignal)i).ToString();
+            string name = SignalKey((UsefulnessSignal)i);
             var s = Signals[i];
             if (!(s.Weight >= 0 && double.IsFinite(s.Weight))) throw new PolicyConfigurationException($"scoring.signals.{name}.weight", $"must be a finite number >= 0, was {s.Weight}");
             if (!(s.HalfLifeMs > 0)) throw new PolicyConfigurationException($"scoring.signals.{name}.half-life", $"must be positive, was {s.HalfLifeMs} ms");

@@ -39,18 +39,18 @@ public sealed record TrimSettings
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public TrimSettings Validate(int hardCap)
     {
-        if (GracePeriodMs < 0) throw new PolicyConfigurationException("trim.grace-period", $"must be >= 0, was {GracePeriodMs} ms");
+        if (GracePeriodMs < 0) throw new PolicyConfigurationException("regulation.grace-period", $"must be >= 0, was {GracePeriodMs} ms");
         if (GraceMaxCount is { } g && (g < 0 || g > hardCap))
-            throw new PolicyConfigurationException("trim.grace-max-count", $"must be in [0, limits.hard-cap = {hardCap}], was {g}");
+            throw new PolicyConfigurationException("regulation.grace-max-count", $"must be in [0, limits.hard-cap = {hardCap}], was {g}");
         if (MaxClosesPerRound is { } m && m < 1)
-            throw new PolicyConfigurationException("trim.max-closes-per-round", $"must be at least 1, was {m}");
+            throw new PolicyConfigurationException("regulation.max-closes-per-round", $"must be at least 1, was {m}");
         if (MemoryLimitBytes < 0) throw new PolicyConfigurationException("regulation.memory-limit-mb", $"must be >= 0, was {MemoryLimitBytes} bytes");
         if (EmergencyTargetFraction is < 0 or > 1 || double.IsNaN(EmergencyTargetFraction))
             throw new PolicyConfigurationException("regulation.emergency-target", $"must be in [0, 1], was {EmergencyTargetFraction}");
         if (FailedDialShare is < 0 or > 1 || double.IsNaN(FailedDialShare))
             throw new PolicyConfigurationException("regulation.failed-dial-share", $"must be in [0, 1] (0 = off), was {FailedDialShare}");
         if (BurstLingerMs < 0) throw new PolicyConfigurationException("regulation.burst-linger", $"must be >= 0 (0 = off), was {BurstLingerMs} ms");
-        if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("trim.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
+        if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("regulation.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
         return this;
     }
 

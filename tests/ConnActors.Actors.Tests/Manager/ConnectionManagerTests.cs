@@ -141,6 +141,6 @@ public class ConnectionManagerTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new HashSet<PeerId> { useful, newcomer }, held.ToHashSet());
     }
 
-    private static Task<Actors.Dialing.DialQueueStatus> DialQueueStatusAsync(Actors.Host.ConnActorsNode node) =>
-        node.Manager.Ask<Actors.Dialing.DialQueueStatus>(Actors.Dialing.GetDialQueueStatus.Instance, TimeSpan.FromSeconds(5));
+    private static Task<DialQueueStatus> DialQueueStatusAsync(Actors.Host.ConnActorsNode node) =>
+        node.Manager.Ask<DialQueueStatus>(GetDialQueueStatus.Instance, TimeSpan.FromSeconds(5));
 }

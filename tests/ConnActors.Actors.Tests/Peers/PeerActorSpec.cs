@@ -206,11 +206,29 @@ public sealed class PeerActorSpec : Akka.TestKit.Xunit2.TestKit
         await Support.Eventually.HoldsAsync(() => Task.FromResult(listener.ConnectionsTo(dialer.PeerId).Any()), Generous, "the listener sees the connection");
         var remoteSide = listener.ConnectionsTo(dialer.PeerId).Single();
 
-        peer.Tell(new TrimPeer(TrimReason.LowScore, new ByeMessage(ByeReason.Trimmed, TimeSpan.FromSeconds(30), [])));
+        peer.Tell(new TrimPeer([connection.Id], new ByeMessage(ByeReason.Trimmed, TimeSpan.FromSeconds(30), []), "LowScore"));
 
         await remoteSide.Closed.WaitAsync(TimeSpan.FromSeconds(15));
         await connection.Closed.WaitAsync(TimeSpan.FromSeconds(15));
         Assert.True((await StateAsync(peer)).Closing);
+    }
+
+    [Fact]
+    public async Task A_trim_closes_only_the_connections_it_names_and_one_opened_since_stays()
+    {
+        await using var listener = await StartHostAsync(listen: true);
+        await using var dialer = await StartHostAsync(listen: false);
+        var chosen = await DialAsync(dialer, listener);
+        var later = await DialAsync(dialer, listener);
+        var peer = Spawn(listener.PeerId, dialer);
+        peer.Tell(new PeerConnectionAdded(chosen));
+        peer.Tell(new PeerConnectionAdded(later));
+
+        peer.Tell(new TrimPeer([chosen.Id], new ByeMessage(ByeReason.Trimmed, TimeSpan.FromSeconds(30), []), "LowScore"));
+
+        await chosen.Closed.WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.False(later.IsClosed);
+        Assert.True(await dialer.PingAsync(later).WaitAsync(TimeSpan.FromSeconds(15)) > TimeSpan.Zero);
     }
 
     private IActorRef Spawn(PeerId remote, Libp2pHost host) =>

@@ -61,7 +61,7 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]
     [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
-    [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.politeness.friend-reconnect.factor")]
+    [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.friend-reconnect.factor")]
     [InlineData("connactors.regulation.burst-linger = -1s", "connactors.regulation.burst-linger")]
     [InlineData("connactors.dht.alpha = 0", "connactors.dht.alpha")]
     [InlineData("connactors.dht.mode = sometimes", "connactors.dht.mode")]
@@ -70,7 +70,7 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.dht.request-timeout = 0s", "connactors.dht.request-timeout")]
     [InlineData("connactors.dht.routing-slots = many", "connactors.dht.routing-slots")]
     [InlineData("connactors.dht.bad-input-penalty = 0", "connactors.dht.bad-input-penalty")]
-    [InlineData("connactors.quotas.dht.protocols = []", "connactors.quotas")]
+    [InlineData("connactors.quotas.dht.protocols = []", "connactors.quotas.dht.protocols")]
     public void Invalid_values_fail_naming_the_key(string hocon, string key)
     {
         var error = Assert.Throws<PolicyConfigurationException>(() => Read(hocon));

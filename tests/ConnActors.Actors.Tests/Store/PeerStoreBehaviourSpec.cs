@@ -43,16 +43,16 @@ public sealed class PeerStoreBehaviourSpec : IDisposable
     [Fact]
     public void A_command_that_changes_nothing_is_acknowledged_without_a_new_event()
     {
-        var added = _node.Send(new AddFriend(Alice, ["/ip4/10.0.0.1/tcp/4001"]));
-        var protectedOnce = _node.Send(new Protect(Alice, "friend"));
+        var added = _node.Send(new SaveFriend(Alice, ["/ip4/10.0.0.1/tcp/4001"]));
+        var protectedOnce = _node.Send(new SaveProtection(Alice, "friend"));
 
-        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new AddFriend(Alice, ["/ip4/10.0.0.1/tcp/4001"])).SequenceNr);
-        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new Protect(Alice, "friend")).SequenceNr);
-        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new Unprotect(Alice, "other")).SequenceNr);
-        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new RemoveFriend("12D3KooWNobody")).SequenceNr);
+        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new SaveFriend(Alice, ["/ip4/10.0.0.1/tcp/4001"])).SequenceNr);
+        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new SaveProtection(Alice, "friend")).SequenceNr);
+        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new DeleteProtection(Alice, "other")).SequenceNr);
+        Assert.Equal(protectedOnce.SequenceNr, _node.Send(new DeleteFriend("12D3KooWNobody")).SequenceNr);
         Assert.Equal(protectedOnce.SequenceNr, _node.Send(new RecordByeObligation(Alice, _clock.NowMs)).SequenceNr);
         Assert.Equal(protectedOnce.SequenceNr, _node.Send(new RecordPenalty(Alice, 3, _clock.NowMs, _clock.NowMs)).SequenceNr);
-        Assert.Equal(added.SequenceNr + 2, _node.Send(new AddFriend(Alice, ["/ip4/10.0.0.2/tcp/4001"])).SequenceNr);
+        Assert.Equal(added.SequenceNr + 2, _node.Send(new SaveFriend(Alice, ["/ip4/10.0.0.2/tcp/4001"])).SequenceNr);
         Assert.Equal(["/ip4/10.0.0.2/tcp/4001"], _node.State().Friends[Alice].Multiaddrs);
     }
 
@@ -63,7 +63,7 @@ public sealed class PeerStoreBehaviourSpec : IDisposable
     {
         foreach (IPeerStoreCommand command in new IPeerStoreCommand[]
                  {
-                     new AddFriend(peerId, []), new RemoveFriend(peerId), new Protect(peerId, "t"),
+                     new SaveFriend(peerId, []), new DeleteFriend(peerId), new SaveProtection(peerId, "t"),
                      new RecordByeObligation(peerId, long.MaxValue), new RecordPenalty(peerId, 1, 0, long.MaxValue),
                  })
         {
@@ -73,13 +73,13 @@ public sealed class PeerStoreBehaviourSpec : IDisposable
         }
         _node.Store.Tell(new RecordPenalty(Alice, double.NaN, 0, long.MaxValue), _node.Kit.TestActor);
         Assert.Contains("finite", _node.Kit.ExpectMsg<Status.Failure>(PeerStoreNode.Timeout).Cause.Message);
-        Assert.Equal(0, _node.Send(new RemoveFriend(Alice)).SequenceNr);
+        Assert.Equal(0, _node.Send(new DeleteFriend(Alice)).SequenceNr);
     }
 
     [Fact]
     public void A_command_whose_event_cannot_be_persisted_is_never_acknowledged()
     {
-        _node.Send(new Protect(Alice, "friend"));
+        _node.Send(new SaveProtection(Alice, "friend"));
         using (var connection = new SqliteConnection($"Data Source={_target.DatabaseFile}"))
         {
             connection.Open();
@@ -88,7 +88,7 @@ public sealed class PeerStoreBehaviourSpec : IDisposable
         }
         _node.Kit.Watch(_node.Store);
 
-        _node.Store.Tell(new AddFriend(Alice, ["/ip4/10.0.0.1/tcp/4001"]), _node.Kit.TestActor);
+        _node.Store.Tell(new SaveFriend(Alice, ["/ip4/10.0.0.1/tcp/4001"]), _node.Kit.TestActor);
 
         // The journal failure stops the store; the next message must be that, not an acknowledgement.
         _node.Kit.ExpectTerminated(_node.Store, PeerStoreNode.Timeout);

@@ -23,12 +23,12 @@ public sealed class PeerStorePersistenceSpec
         using var node = PeerStoreNode.Start(target, _persistenceId, _clock, _output);
         IPeerStoreCommand[] commands =
         [
-            new AddFriend(Alice, ["/ip4/10.0.0.1/tcp/4001/p2p/" + Alice]),
-            new Protect(Bob, "relay"),
+            new SaveFriend(Alice, ["/ip4/10.0.0.1/tcp/4001/p2p/" + Alice]),
+            new SaveProtection(Bob, "relay"),
             new RecordByeObligation(Carol, _clock.NowMs + 60_000),
             new RecordPenalty(Carol, 12.5, _clock.NowMs, _clock.NowMs + 3_600_000),
-            new Unprotect(Bob, "relay"),
-            new RemoveFriend(Alice),
+            new DeleteProtection(Bob, "relay"),
+            new DeleteFriend(Alice),
         ];
 
         var acks = commands.Select(node.Send).ToList();
@@ -49,12 +49,12 @@ public sealed class PeerStorePersistenceSpec
         var penaltyEnd = _clock.NowMs + 3_600_000;
         using (var first = PeerStoreNode.Start(target, _persistenceId, _clock, _output))
         {
-            first.Send(new AddFriend(Alice, ["/ip4/10.0.0.1/tcp/4001/p2p/" + Alice, "/dns4/alice.example/tcp/4001/p2p/" + Alice]));
-            first.Send(new AddFriend(Bob, ["/ip4/10.0.0.2/tcp/4001/p2p/" + Bob]));
-            first.Send(new RemoveFriend(Bob));
-            first.Send(new Protect(Carol, "dht"));
-            first.Send(new Protect(Carol, "app"));
-            first.Send(new Unprotect(Carol, "dht"));
+            first.Send(new SaveFriend(Alice, ["/ip4/10.0.0.1/tcp/4001/p2p/" + Alice, "/dns4/alice.example/tcp/4001/p2p/" + Alice]));
+            first.Send(new SaveFriend(Bob, ["/ip4/10.0.0.2/tcp/4001/p2p/" + Bob]));
+            first.Send(new DeleteFriend(Bob));
+            first.Send(new SaveProtection(Carol, "dht"));
+            first.Send(new SaveProtection(Carol, "app"));
+            first.Send(new DeleteProtection(Carol, "dht"));
             first.Send(new RecordByeObligation(Bob, obligationEnd));
             first.Send(new RecordPenalty(Carol, -40.25, _clock.NowMs, penaltyEnd));
         }
@@ -67,7 +67,7 @@ public sealed class PeerStorePersistenceSpec
         Assert.Equal([new StoredProtection(Carol, "app")], state.Protections);
         Assert.Equal([new StoredByeObligation(Bob, obligationEnd)], state.ByeObligations.Values);
         Assert.Equal([new StoredPenalty(Carol, -40.25, _clock.NowMs, penaltyEnd)], state.Penalties.Values);
-        Assert.Equal(9, second.Send(new Protect(Alice, "friend")).SequenceNr);
+        Assert.Equal(9, second.Send(new SaveProtection(Alice, "friend")).SequenceNr);
     }
 
     [Theory, SqliteStore, PostgreSqlStore]
@@ -101,14 +101,14 @@ public sealed class PeerStorePersistenceSpec
         using var target = StoreTarget.Create(targetName);
         using (var first = PeerStoreNode.Start(target, _persistenceId, _clock, _output, snapshotEvery: 3))
         {
-            first.Send(new AddFriend(Alice, ["/ip4/10.0.0.1/tcp/4001/p2p/" + Alice]));
-            first.Send(new Protect(Alice, "friend"));
+            first.Send(new SaveFriend(Alice, ["/ip4/10.0.0.1/tcp/4001/p2p/" + Alice]));
+            first.Send(new SaveProtection(Alice, "friend"));
             first.Send(new RecordByeObligation(Bob, _clock.NowMs + 1_000));
             first.Send(new RecordPenalty(Carol, 3, _clock.NowMs, _clock.NowMs + 600_000));
-            first.Send(new Protect(Bob, "relay"));
+            first.Send(new SaveProtection(Bob, "relay"));
             _clock.Advance(TimeSpan.FromSeconds(2));
-            first.Send(new AddFriend(Carol, ["/ip4/10.0.0.3/tcp/4001/p2p/" + Carol]));
-            first.Send(new Protect(Carol, "friend"));
+            first.Send(new SaveFriend(Carol, ["/ip4/10.0.0.3/tcp/4001/p2p/" + Carol]));
+            first.Send(new SaveProtection(Carol, "friend"));
 
             await first.Kit.AwaitAssertAsync(async () =>
             {
@@ -131,6 +131,6 @@ public sealed class PeerStorePersistenceSpec
             state.Protections.OrderBy(p => p.PeerId, StringComparer.Ordinal));
         Assert.Empty(state.ByeObligations);
         Assert.Equal([Carol], state.Penalties.Keys);
-        Assert.Equal(8, second.Send(new Unprotect(Bob, "relay")).SequenceNr);
+        Assert.Equal(8, second.Send(new DeleteProtection(Bob, "relay")).SequenceNr);
     }
 }

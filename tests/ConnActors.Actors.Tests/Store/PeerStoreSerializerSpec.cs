@@ -107,7 +107,7 @@ public sealed class PeerStoreSerializerSpec : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Types_outside_the_peer_store_are_refused()
     {
-        Assert.Throws<ArgumentException>(() => _serializer.Manifest(new AddFriend(Peer, [])));
+        Assert.Throws<ArgumentException>(() => _serializer.Manifest(new SaveFriend(Peer, [])));
         Assert.Throws<ArgumentException>(() => _serializer.ToBinary("text"));
     }
 }

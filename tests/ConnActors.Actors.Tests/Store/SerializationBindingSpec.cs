@@ -19,7 +19,7 @@ public sealed class SerializationBindingSpec : Akka.TestKit.Xunit2.TestKit
 
     [Theory]
     [InlineData(typeof(SomeMarkerMessage))]
-    [InlineData(typeof(AddFriend))]
+    [InlineData(typeof(SaveFriend))]
     [InlineData(typeof(GetPeerStoreState))]
     [InlineData(typeof(PeerStoreState))]
     [InlineData(typeof(PeerStoreAck))]

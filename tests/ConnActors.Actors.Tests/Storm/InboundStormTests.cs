@@ -68,7 +68,7 @@ public class InboundStormTests : Akka.TestKit.Xunit2.TestKit
     private static async Task<string> DescribeAsync(ConnActorsNode hub, IReadOnlySet<string> wanted)
     {
         var status = await NodeFixture.StatusAsync(hub);
-        var queue = await hub.Manager.Ask<Actors.Dialing.DialQueueStatus>(Actors.Dialing.GetDialQueueStatus.Instance, TimeSpan.FromSeconds(5));
+        var queue = await hub.Manager.Ask<DialQueueStatus>(GetDialQueueStatus.Instance, TimeSpan.FromSeconds(5));
         var peers = string.Join("; ", status.Peers.Where(p => wanted.Contains(p.PeerId)));
         int hostConnections = hub.Host.Connections.Count(c => wanted.Contains(c.RemotePeer.ToString()));
         return $"{status.Counts}; host connections to them {hostConnections}; queue {queue}; refusals {string.Join(", ", status.RefusalsByReason)}; wanted peers: {peers}";

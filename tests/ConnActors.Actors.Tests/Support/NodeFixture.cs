@@ -16,9 +16,9 @@ internal sealed class NodeFixture : IAsyncDisposable
 
     public NodeFixture(ActorSystem system) => _system = system;
 
-    public async Task<ConnActorsNode> StartAsync(ConnActorsSettings settings, PrivateKey? identity = null)
+    public async Task<ConnActorsNode> StartAsync(ConnActorsSettings settings, PrivateKey? identity = null, Actors.Time.IClock? clock = null)
     {
-        var node = await ConnActorsNode.StartAsync(_system, settings, identity ?? PrivateKey.Generate(), name: $"manager-{++_count}");
+        var node = await ConnActorsNode.StartAsync(_system, settings, identity ?? PrivateKey.Generate(), clock, name: $"manager-{++_count}");
         _nodes.Add(node);
         return node;
     }

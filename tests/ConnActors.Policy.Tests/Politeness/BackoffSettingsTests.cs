@@ -8,29 +8,29 @@ public class BackoffSettingsTests
     [Fact]
     public void Presets_are_valid()
     {
-        BackoffSettings.DialDefault.Validate("politeness.dial-backoff");
-        BackoffSettings.GoLibp2pDial.Validate("politeness.dial-backoff");
-        BackoffSettings.FriendReconnectDefault.Validate("politeness.friend-reconnect");
+        BackoffSettings.DialDefault.Validate("dial.backoff");
+        BackoffSettings.GoLibp2pDial.Validate("dial.backoff");
+        BackoffSettings.FriendReconnectDefault.Validate("friend-reconnect");
         PolitenessSettings.Default.Validate();
     }
 
     public static TheoryData<string, BackoffSettings> InvalidCurves => new()
     {
-        { "politeness.dial-backoff.initial", new BackoffSettings { InitialMs = 0 } },
-        { "politeness.dial-backoff.factor", new BackoffSettings { Factor = 0.9 } },
-        { "politeness.dial-backoff.factor", new BackoffSettings { Factor = double.PositiveInfinity } },
-        { "politeness.dial-backoff.quadratic-step", new BackoffSettings { QuadraticStepMs = -1 } },
-        { "politeness.dial-backoff.cap", new BackoffSettings { InitialMs = 10_000, CapMs = 9_999 } },
-        { "politeness.dial-backoff.jitter", new BackoffSettings { Jitter = 1 } },
-        { "politeness.dial-backoff.jitter", new BackoffSettings { Jitter = -0.1 } },
-        { "politeness.dial-backoff.jitter", new BackoffSettings { Jitter = double.NaN } },
+        { "dial.backoff.initial", new BackoffSettings { InitialMs = 0 } },
+        { "dial.backoff.factor", new BackoffSettings { Factor = 0.9 } },
+        { "dial.backoff.factor", new BackoffSettings { Factor = double.PositiveInfinity } },
+        { "dial.backoff.quadratic-step", new BackoffSettings { QuadraticStepMs = -1 } },
+        { "dial.backoff.cap", new BackoffSettings { InitialMs = 10_000, CapMs = 9_999 } },
+        { "dial.backoff.jitter", new BackoffSettings { Jitter = 1 } },
+        { "dial.backoff.jitter", new BackoffSettings { Jitter = -0.1 } },
+        { "dial.backoff.jitter", new BackoffSettings { Jitter = double.NaN } },
     };
 
     [Theory]
     [MemberData(nameof(InvalidCurves))]
     public void Invalid_curve_is_rejected_naming_its_key(string key, BackoffSettings settings)
     {
-        var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate("politeness.dial-backoff"));
+        var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate("dial.backoff"));
         Assert.Equal(key, error.Key);
     }
 
@@ -39,18 +39,18 @@ public class BackoffSettingsTests
     {
         var settings = PolitenessSettings.Default with { FriendReconnect = new BackoffSettings { Factor = 0.5 } };
         var error = Assert.Throws<PolicyConfigurationException>(() => settings.Validate());
-        Assert.Equal("politeness.friend-reconnect.factor", error.Key);
+        Assert.Equal("friend-reconnect.factor", error.Key);
         Assert.Throws<PolicyConfigurationException>(() => new FriendReconnectSchedule(settings.FriendReconnect, new DeterministicRandom(1)));
     }
 
     public static TheoryData<string, PolitenessSettings> InvalidPoliteness => new()
     {
-        { "politeness.dial-backoff.cap", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { Backoff = new BackoffSettings { CapMs = 1 } } } },
-        { "politeness.dial-backoff.forget-after", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { ForgetAfterMs = -1 } } },
-        { "politeness.remote-bye.max-honoured", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { RemoteByeCeilingMs = -1 } } },
-        { "politeness.dial-queue.max-length", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { MaxLength = 0 } } },
-        { "politeness.dial-queue.aging-interval", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { AgingIntervalMs = 0 } } },
-        { "politeness.dial-queue.aging-interval", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { AgingIntervalMs = DialQueueSettings.MaxAgingIntervalMs + 1 } } },
+        { "dial.backoff.cap", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { Backoff = new BackoffSettings { CapMs = 1 } } } },
+        { "dial.forget-after", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { ForgetAfterMs = -1 } } },
+        { "bye.honour-ceiling", PolitenessSettings.Default with { DialBackoff = new DialBackoffSettings { RemoteByeCeilingMs = -1 } } },
+        { "dial.max-queue", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { MaxLength = 0 } } },
+        { "dial.aging-interval", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { AgingIntervalMs = 0 } } },
+        { "dial.aging-interval", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { AgingIntervalMs = DialQueueSettings.MaxAgingIntervalMs + 1 } } },
         { "limits.dial-concurrency", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { MaxInFlight = 0 } } },
         { "limits.dial-rate", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { DialRatePerSecond = 0 } } },
         { "limits.dial-rate", PolitenessSettings.Default with { DialQueue = new DialQueueSettings { DialRatePerSecond = double.NaN } } },

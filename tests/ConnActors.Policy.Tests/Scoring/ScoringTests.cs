@@ -62,7 +62,7 @@ public class ScoringTests
 
     [Theory]
     [InlineData("scoring.penalty-bar-threshold")]
-    [InlineData("scoring.signals.SuccessfulQuery.half-life")]
+    [InlineData("scoring.signals.successful-queries.half-life")]
     public void Invalid_scoring_settings_name_the_key(string key)
     {
         var settings = key == "scoring.penalty-bar-threshold"

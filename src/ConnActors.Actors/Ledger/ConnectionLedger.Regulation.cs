@@ -1,0 +1,89 @@
+using ConnActors.Actors.Bye;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy;
+using ConnActors.Policy.Trimming;
+
+namespace ConnActors.Actors.Ledger;
+
+// Regulation rounds: the policy plans, the ledger marks exactly the connections each victim holds now as
+// closing (one that opens later is not among them) and leaves a bye-and-close for each victim.
+internal sealed partial class ConnectionLedger
+{
+    /// <summary>Runs a round if one is due (an emergency round when <paramref name="workingSetBytes"/> is over the memory limit).</summary>
+    public void Regulate(long nowMs, long workingSetBytes)
+    {
+        if (_policy.IsUnderMemoryPressure(workingSetBytes))
+        {
+            EmergencyTrim(nowMs);
+            return;
+        }
+        _policy.PlanTrim(nowMs, _plan);
+        CarryOut(ByeReason.Trimmed, emergency: false, nowMs);
+    }
+
+    /// <summary>Trims down to the emergency target now (friends and protected peers stay).</summary>
+    public void EmergencyTrim(long nowMs)
+    {
+        _policy.PlanEmergencyTrim(nowMs, _plan);
+        CarryOut(ByeReason.MemoryPressure, emergency: true, nowMs);
+    }
+
+    private void CarryOut(ByeReason byeReason, bool emergency, long nowMs)
+    {
+        if (_plan.Victims.Count == 0) return;
+        var alternatives = Alternatives(nowMs);
+        var byReason = new Dictionary<TrimReason, int>();
+        foreach (var victim in _plan.Victims)
+        {
+            byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
+            if (!emergency && HandoffTarget(victim.Connections) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
+            {
+                // Handed to a member with room: the bye names it first, and it dials the peer.
+                _effects.Add(new HandOff(peer, _peers.DialableAddress(victim.Peer) is { } dialable ? [dialable] : [], target));
+                Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
+                continue;
+            }
+            Close(victim.Peer, victim.Reason, byeReason, alternatives, nowMs);
+        }
+        _effects.Add(new RegulationRan(new TrimPlanSummary(_plan.Trigger, _plan.CountBefore, _plan.ConnectionsClosed, byReason,
+            _plan.FollowUpAtMs is { } at ? at - nowMs : null, emergency)));
+    }
+
+    // A subsystem below its reservation takes the slot of a peer held only by subsystems above theirs.
+    private void Reclaim(PeerKey victim, long nowMs)
+    {
+        Close(victim, TrimReason.QuotaReclaim, ByeReason.QuotaReclaim, [], nowMs);
+        if (_peers.TryGetPeer(victim, out var peer)) _effects.Add(new SlotTakenBack(peer));
+    }
+
+    private void Close(PeerKey key, TrimReason reason, ByeReason byeReason, IReadOnlyList<Multiaddr> alternatives, long nowMs)
+    {
+        _counters.Trimmed(reason);
+        if (!_peers.TryGetPeer(key, out var peer)) return;
+        var bye = _settings.Bye;
+        if (bye.Enabled) _policy.RecordByeSent(key, nowMs + (long)bye.Backoff.TotalMilliseconds, nowMs);
+        var message = new ByeMessage(byeReason, bye.Backoff, bye.Enabled ? alternatives : [], reason.ToString());
+        var ids = new List<ConnectionId>();
+        foreach (var record in _connections.Of(key))
+        {
+            if (!record.CountedEstablished || record.Closing) continue;
+            record.Closing = true;
+            record.ClosingBye = message;
+            if (record.Stage == ConnectionStage.Live) ids.Add(record.Id);
+        }
+        if (ids.Count > 0) _effects.Add(new ByeAndClose(key, peer, ids, message, reason.ToString()));
+    }
+
+    // Peers a trimmed peer may turn to instead: our best-scored connected peers that announced a listen
+    // address, never one being closed in the same round.
+    private IReadOnlyList<Multiaddr> Alternatives(long nowMs)
+    {
+        int wanted = _settings.Bye.MaxAlternatives;
+        if (wanted == 0 || !_settings.Bye.Enabled) return [];
+        var victims = new HashSet<PeerKey>(_plan.Victims.Select(v => v.Peer));
+        return _policy.BestConnectedPeers(nowMs, wanted, peer => !victims.Contains(peer) && _peers.DialableAddress(peer) is not null)
+            .Select(peer => _peers.DialableAddress(peer)!)
+            .ToList();
+    }
+}

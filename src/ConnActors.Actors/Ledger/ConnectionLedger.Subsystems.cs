@@ -1,0 +1,50 @@
+using ConnActors.Actors.Quotas;
+using ConnActors.Policy.Bursts;
+using ConnActors.Policy.Quotas;
+
+namespace ConnActors.Actors.Ledger;
+
+// Requests of a subsystem (through its QuotaSupervisor): slots, bursts, locks and usefulness reports.
+internal sealed partial class ConnectionLedger
+{
+    private readonly Dictionary<int, (SubsystemId Owner, BurstId Burst)> _bursts = new();
+    private int _nextBurst;
+
+    /// <summary>Carries out <paramref name="request"/> of <paramref name="subsystem"/>; returns the reply, if the request has one.</summary>
+    public object? Subsystem(SubsystemId subsystem, object request, long nowMs)
+    {
+        switch (request)
+        {
+            case RequestSlot slot:
+            {
+                var key = _peers.KeyFor(slot.Peer);
+                var decision = _policy.RequestSlot(subsystem, key, nowMs);
+                if (decision.HasVictim) Reclaim(decision.Victim, nowMs);
+                if (!decision.IsGranted) ReleaseIfForgotten(key);
+                return new SlotReply(slot.Peer, decision.Outcome);
+            }
+            case ReleaseSlot release when _peers.TryGetKey(release.Peer, out var key):
+                _policy.ReleaseSlot(subsystem, key, nowMs);
+                ReleaseIfForgotten(key);
+                return null;
+            case StartBurst:
+                _bursts[++_nextBurst] = (subsystem, _policy.BeginBurst());
+                return new BurstStarted(_nextBurst);
+            case EnlistInBurst enlist when _bursts.TryGetValue(enlist.BurstId, out var burst) && burst.Owner == subsystem:
+                _policy.Enlist(burst.Burst, _peers.KeyFor(enlist.Peer));
+                return null;
+            case EndBurst end when _bursts.TryGetValue(end.BurstId, out var burst) && burst.Owner == subsystem:
+                _bursts.Remove(end.BurstId);
+                _policy.EndBurst(burst.Burst, nowMs);
+                return null;
+            case LockPeer lockPeer:
+                _policy.Lock(_peers.KeyFor(lockPeer.Peer), nowMs + (long)lockPeer.Duration.TotalMilliseconds, nowMs);
+                return null;
+            case ReportUseful useful when _peers.TryGetKey(useful.Peer, out var key):
+                _policy.RecordSignal(key, useful.Signal, useful.Amount, nowMs);
+                return null;
+            default:
+                return null;
+        }
+    }
+}

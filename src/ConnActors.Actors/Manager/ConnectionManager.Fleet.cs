@@ -1,0 +1,63 @@
+using Akka.Actor;
+using ConnActors.Actors.Ledger;
+
+namespace ConnActors.Actors.Manager;
+
+// The manager as a member of a fleet: its Negotiator sets its share of the site budget, tells it what the
+// fleet holds and who has room, shares penalties, and carries out handoffs.
+public sealed partial class ConnectionManager
+{
+    private IActorRef? _negotiator;
+    private readonly Dictionary<Libp2p.Identity.PeerId, List<IActorRef>> _fleetDials = new();
+
+    private void ReceiveFleet()
+    {
+        Receive<AttachNegotiator>(m =>
+        {
+            _negotiator = m.Negotiator;
+            _ledger.JoinFleet(_settings.Cluster.Handoff, _settings.Cluster.Dedup);
+        });
+        Receive<SetHardCap>(m =>
+        {
+            int applied = _ledger.SetShare(m.Cap, Now);
+            Perform();
+            Sender.Tell(new HardCapApplied(applied));
+        });
+        Receive<GetLoadSample>(_ => Sender.Tell(new LoadSample(_ledger.Load(maxHeldPeers: 4_096), Host.PeerId.ToString(),
+            Host.ListenAddresses.Select(a => a.WithPeerId(Host.PeerId).ToString()).ToList())));
+        Receive<FleetFriend>(m =>
+        {
+            if (m.Add) _ledger.AddFriend(m.Address, Now, FriendOrigin.Fleet);
+            else _ledger.RemoveFriend(m.Address.PeerId!, Now, FriendOrigin.Fleet);
+            Perform();
+        });
+        Receive<UpdateFleetView>(m => _ledger.SetFleetView(m.View));
+        Receive<DialForFleet>(m =>
+        {
+            if (Host.ConnectionsTo(m.Peer).Any())
+            {
+                m.ReplyTo.Tell(new FleetDialResult(m.Peer, true, null));
+                return;
+            }
+            if (!_fleetDials.TryGetValue(m.Peer, out var waiting)) _fleetDials[m.Peer] = waiting = new List<IActorRef>(1);
+            waiting.Add(m.ReplyTo);
+            _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now);
+            PumpDials();
+        });
+        Receive<MergeSharedPenalty>(m =>
+        {
+            _ledger.MergeSharedPenalty(m.Peer, m.Value, m.LastUpdateMs, m.RetainUntilMs, Now);
+            Perform();
+        });
+    }
+
+    private void FleetDialEnded(Libp2p.Identity.PeerId peer, bool connected, string? reason)
+    {
+        if (_fleetDials.Count == 0 || !_fleetDials.Remove(peer, out var waiting)) return;
+        foreach (var replyTo in waiting) replyTo.Tell(new FleetDialResult(peer, connected, reason));
+    }
+
+    private void Perform(HandOff e) => _negotiator?.Tell(new OfferHandoff(e.Peer, e.Addresses, e.Target));
+
+    private void Perform(SharePenalty e) => _negotiator?.Tell(new PublishPenalty(e.Peer, e.Value, e.LastUpdateMs, e.RetainUntilMs));
+}

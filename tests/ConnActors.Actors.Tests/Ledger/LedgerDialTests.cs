@@ -1,0 +1,144 @@
+using ConnActors.Actors.Bye;
+using ConnActors.Actors.Ledger;
+using ConnActors.Actors.Store;
+using PolicyDirection = ConnActors.Policy.Admission.ConnectionDirection;
+
+namespace ConnActors.Actors.Tests.Ledger;
+
+/// <summary>Dials through the ledger's queue: admitted before any socket, run under their own attempt id, honouring backoffs.</summary>
+public class LedgerDialTests
+{
+    private const string FastBackoff = "connactors.dial.backoff { initial = 1500ms, cap = 6s, jitter = 0 }";
+    private static readonly Multiaddr Somewhere = Multiaddr.Parse("/ip4/10.9.9.9/tcp/4001");
+
+    [Fact]
+    public void An_admitted_dial_starts_under_a_fresh_id_and_its_connection_registers_under_that_id()
+    {
+        var f = new LedgerFixture();
+        var peer = PrivateKey.Generate().PeerId;
+        f.Ledger.RequestDial(peer, [Somewhere], 128, f.Now);
+
+        var start = Assert.Single(f.Pump());
+        Assert.Equal(peer, start.Peer);
+        Assert.Equal(1, f.Ledger.Policy.PendingOutbound);
+        Assert.True(f.Ledger.OutboundSecured(start.Id, peer, Somewhere, f.Now).Allowed);
+
+        Assert.NotNull(f.Ledger.Opened(start.Id, peer, PolicyDirection.Outbound, Somewhere, f.Now));
+        f.Ledger.DialReturned(start.Id, start.Id, null, f.Now);
+
+        Assert.Equal((0, 1), (f.Ledger.Policy.PendingOutbound, f.Ledger.Policy.Outbound));
+        Assert.Equal(0, f.Ledger.Dials.InFlight);
+    }
+
+    [Fact]
+    public void A_dial_the_policy_refuses_ends_at_once_and_starts_nothing()
+    {
+        var f = new LedgerFixture();
+        var peer = PrivateKey.Generate().PeerId;
+        f.Ledger.Penalize(peer, 150, f.Now); // barred
+        f.Ledger.RequestDial(peer, [Somewhere], 128, f.Now);
+
+        Assert.Empty(f.Pump());
+        Assert.Equal(0, f.Ledger.Policy.PendingOutbound);
+        Assert.Equal(1, f.Ledger.Counters.Refusals["DialDenied"]);
+    }
+
+    [Fact]
+    public void A_dial_with_no_address_fails_at_once()
+    {
+        var f = new LedgerFixture();
+        f.Ledger.RequestDial(PrivateKey.Generate().PeerId, [], 128, f.Now);
+        Assert.Equal("no address to dial", Assert.Single(f.TakeEffects().OfType<DialFailed>()).Reason);
+        Assert.Equal(0, f.Ledger.Dials.Queued);
+    }
+
+    [Fact]
+    public void After_a_failed_dial_the_peer_waits_in_the_queue_until_its_backoff_ends()
+    {
+        var f = new LedgerFixture(FastBackoff);
+        var peer = PrivateKey.Generate().PeerId;
+        f.Ledger.RequestDial(peer, [Somewhere], 128, f.Now);
+        var first = Assert.Single(f.Pump());
+        f.Ledger.DialReturned(first.Id, null, "connection refused", f.Now);
+        Assert.Equal("connection refused", Assert.Single(f.TakeEffects().OfType<DialFailed>()).Reason);
+        Assert.Equal(0, f.Ledger.Policy.PendingOutbound);
+
+        f.Ledger.RequestDial(peer, [Somewhere], 128, f.Now);
+        Assert.Empty(f.Pump());
+        Assert.Equal((1, 1), (f.Ledger.Dials.Queued, f.Ledger.Dials.Parked));
+        f.Now += 1_499;
+        Assert.Empty(f.Pump());
+        f.Now += 1;
+        Assert.Single(f.Pump());
+    }
+
+    [Fact]
+    public void A_peer_that_said_bye_is_not_dialed_before_its_hint_ends_and_the_one_obligation_is_persisted_clamped()
+    {
+        var f = new LedgerFixture("connactors.bye.honour-ceiling = 1h");
+        var self = PrivateKey.Generate().PeerId;
+        var peer = PrivateKey.Generate().PeerId;
+        f.Ledger.RemoteBye(peer, new ByeMessage(ByeReason.Trimmed, TimeSpan.FromDays(1), []), self, f.Now);
+
+        var persisted = Assert.Single(f.TakeEffects().OfType<Persist>()).Command;
+        Assert.Equal(new RecordByeObligation(peer.ToString(), f.Now + 3_600_000), persisted);
+        Assert.True(f.Ledger.Peers.TryGetKey(peer, out var key));
+        Assert.Equal(f.Now + 3_600_000, f.Ledger.Dials.Backoff.ByeObligationOf(key, f.Now));
+
+        f.Ledger.RequestDial(peer, [Somewhere], 224, f.Now);
+        Assert.Empty(f.Pump());
+        f.Now += 3_600_000;
+        Assert.Single(f.Pump());
+    }
+
+    [Fact]
+    public void No_more_than_the_in_flight_cap_are_handed_out_until_one_ends()
+    {
+        var f = new LedgerFixture("connactors.limits.dial-concurrency = 2");
+        for (int i = 0; i < 3; i++) f.Ledger.RequestDial(PrivateKey.Generate().PeerId, [Somewhere], 128, f.Now);
+
+        var started = f.Pump();
+        Assert.Equal(2, started.Count);
+        Assert.Equal((1, 2), (f.Ledger.Dials.Queued, f.Ledger.Dials.InFlight));
+
+        f.Ledger.Failed(started[0].Id, f.Now);
+        f.Now += 1_000; // a rate token
+        Assert.Single(f.Pump());
+        f.Ledger.DialReturned(started[0].Id, null, "late duplicate", f.Now);
+        Assert.Equal(2, f.Ledger.Dials.InFlight);
+    }
+
+    [Fact]
+    public void A_dial_answered_with_a_connection_the_host_already_had_gives_its_slot_back_without_counting_a_failure()
+    {
+        var f = new LedgerFixture();
+        var peer = PrivateKey.Generate().PeerId;
+        var existing = f.ConnectInbound(peer, 1);
+        f.Ledger.RequestDial(peer, [Somewhere], 128, f.Now);
+        var dial = Assert.Single(f.Pump());
+
+        f.Ledger.DialReturned(dial.Id, existing, null, f.Now);
+
+        Assert.Equal(0, f.Ledger.Policy.PendingOutbound);
+        Assert.Equal(1, f.Ledger.Policy.Connections);
+        Assert.Equal(0, f.Ledger.Policy.FailedDialsPerSecond(f.Now));
+        Assert.Empty(f.TakeEffects().OfType<DialFailed>());
+    }
+
+    [Fact]
+    public void A_direct_host_dial_admitted_at_the_outbound_gate_gives_its_slot_back_when_that_attempt_fails()
+    {
+        var f = new LedgerFixture();
+        var peer = PrivateKey.Generate().PeerId;
+        var id = f.NewId();
+        Assert.True(f.Ledger.OutboundSecured(id, peer, Somewhere, f.Now).Allowed);
+        Assert.Equal(1, f.Ledger.Policy.PendingOutbound);
+        Assert.True(f.Ledger.OutboundSecured(id, peer, Somewhere, f.Now).Allowed); // the attempt's second address
+
+        f.Ledger.Failed(id, f.Now);
+        f.Ledger.Failed(id, f.Now);
+
+        Assert.Equal(0, f.Ledger.Policy.PendingOutbound);
+        Assert.Equal(0, f.Ledger.Connections.Count);
+    }
+}
