@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# npm packages for the js-libp2p interop tests (real peers written by others).
-for dir in tests/interop; do
+# npm packages: js-libp2p for the interop tests (real peers written by others), a Prometheus text parser.
+for dir in tests/interop tests/metrics-parser; do
   if [ -f "$dir/package-lock.json" ]; then
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -39,9 +39,13 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
             system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
         if (node.Negotiator is not null)
             system.Log.Info("member of the fleet at {0} (roles {1}, site '{2}')", Akka.Cluster.Cluster.Get(system).SelfAddress, string.Join(", ", settings.Cluster.Roles), settings.Cluster.Site);
-        var management = startup.Http.Enabled ? await ManagementServer.StartAsync(startup.Http, node.Manager, CancellationToken.None) : null;
+        var management = startup.Http.Enabled
+            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory), CancellationToken.None)
+            : null;
         foreach (var address in management?.Addresses ?? [])
             system.Log.Info("http management API listening on {0}", address);
+        if (management is not null)
+            system.Log.Info("http management API token {0} {1} (mode 0600)", management.Token.Created ? "written to" : "read from", management.Token.Path);
 
         var shutdown = CoordinatedShutdown.Get(system);
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "connactors-management-api", async () =>

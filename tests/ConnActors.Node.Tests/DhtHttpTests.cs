@@ -18,13 +18,13 @@ public sealed class DhtHttpTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var (node, api) = await NodeProcess.StartServingAsync(_firstDirectories);
-        (_firstNode, _first) = (node, new ManagementApi(api));
+        (_firstNode, _first) = (node, new ManagementApi(api, _firstDirectories.Token));
         var status = await _first.GetOkAsync("/api/status");
         _firstPeer = status["peerId"]!.GetValue<string>();
         string address = $"{status["listenAddresses"]![0]!.GetValue<string>()}/p2p/{_firstPeer}";
         _secondDirectories = new NodeDirectories($"connactors.dht {{ mode = server, bootstrap = [\"{address}\"] }}");
         (node, api) = await NodeProcess.StartServingAsync(_secondDirectories);
-        (_secondNode, _second) = (node, new ManagementApi(api));
+        (_secondNode, _second) = (node, new ManagementApi(api, _secondDirectories.Token));
     }
 
     [Fact]
@@ -49,6 +49,15 @@ public sealed class DhtHttpTests : IAsyncLifetime
         Assert.Equal("server", table["mode"]!.GetValue<string>());
         Assert.Equal(1, table["size"]!.GetValue<int>());
         Assert.Contains(table["buckets"]!.AsArray().SelectMany(b => b!["peers"]!.AsArray()), p => p!["peerId"]!.GetValue<string>() == secondPeer);
+    }
+
+    [Fact]
+    public async Task A_dht_change_follows_the_api_rules_a_token_and_json()
+    {
+        var noToken = new ManagementApi(_first!.BaseAddress);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await noToken.PostAsync("/api/dht/provide", new { key = "1220" + new string('a', 64) })).Status);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await noToken.PostAsync("/api/dht/find-providers", new { key = "1220" + new string('a', 64) })).Status);
+        noToken.Dispose();
     }
 
     [Fact]

@@ -56,6 +56,7 @@ internal sealed partial class ConnectionLedger
             if (!verdict.Admitted)
             {
                 _counters.Refused($"Dial{LedgerCounters.NameOf(verdict.Reason)}");
+                _effects.Add(new Announce(new Manager.AdmissionRefused($"Dial{LedgerCounters.NameOf(verdict.Reason)}", target.Addresses[0].ToString(), target.Peer.ToString())));
                 _dials.Refused(key, nowMs);
                 DialNotStarted(key, $"refused: {LedgerCounters.NameOf(verdict.Reason)}", nowMs);
                 continue;

@@ -117,6 +117,7 @@ internal sealed partial class ConnectionLedger
         if (!verdict.Admitted)
         {
             CountRefusal(verdict.Reason);
+            _effects.Add(new Announce(new Manager.AdmissionRefused(LedgerCounters.NameOf(verdict.Reason), remote.ToString(), peer.ToString())));
             ReleaseIfForgotten(key);
             _effects.Add(new AbortConnection(id, $"refused: {LedgerCounters.NameOf(verdict.Reason)}"));
             return null;

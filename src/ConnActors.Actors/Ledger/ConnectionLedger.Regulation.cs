@@ -61,6 +61,7 @@ internal sealed partial class ConnectionLedger
     {
         _counters.Trimmed(reason);
         if (!_peers.TryGetPeer(key, out var peer)) return;
+        _effects.Add(new Announce(new Manager.PeerTrimmed(peer.ToString(), reason.ToString())));
         var bye = _settings.Bye;
         if (bye.Enabled) _policy.RecordByeSent(key, nowMs + (long)bye.Backoff.TotalMilliseconds, nowMs);
         var message = new ByeMessage(byeReason, bye.Backoff, bye.Enabled ? alternatives : [], reason.ToString());

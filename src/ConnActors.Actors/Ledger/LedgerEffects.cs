@@ -42,6 +42,9 @@ internal sealed record SlotTakenBack(PeerId Peer) : LedgerEffect;
 /// <summary>An inbound stream of <paramref name="Subsystem"/>'s protocol claimed a slot on <paramref name="Peer"/>.</summary>
 internal sealed record SlotClaimedByStream(SubsystemId Subsystem, PeerId Peer) : LedgerEffect;
 
+/// <summary>Tell operators' views (the EventStream) what happened.</summary>
+internal sealed record Announce(Manager.IManagerEvent Event) : LedgerEffect;
+
 /// <summary>A round of regulation ran: for the log.</summary>
 internal sealed record RegulationRan(TrimPlanSummary Summary) : LedgerEffect;
 

@@ -68,6 +68,9 @@ public sealed partial class ConnectionManager
             case SharePenalty e:
                 Perform(e);
                 break;
+            case Announce e:
+                Context.System.EventStream.Publish(e.Event);
+                break;
             case RegulationRan e:
                 var s = e.Summary;
                 _log.Info("regulation ({0}): {1} -> {2} connections, closing {3} peer(s) [{4}]{5}",

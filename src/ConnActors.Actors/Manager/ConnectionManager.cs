@@ -145,16 +145,21 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
 
     private void Running()
     {
-        Receive<CheckInboundAddress>(m => Answer(_ledger.InboundAttempt(m.Id, m.Remote, Now)));
-        Receive<CheckInboundPeer>(m => Answer(_ledger.InboundSecured(m.Id, m.Peer, m.Remote, Now)));
-        Receive<CheckOutboundPeer>(m => Answer(_ledger.OutboundSecured(m.Id, m.Peer, m.Remote, Now)));
+        Receive<CheckInboundAddress>(m => Answer(_ledger.InboundAttempt(m.Id, m.Remote, Now), m.Remote));
+        Receive<CheckInboundPeer>(m => Answer(_ledger.InboundSecured(m.Id, m.Peer, m.Remote, Now), m.Remote, m.Peer));
+        Receive<CheckOutboundPeer>(m => Answer(_ledger.OutboundSecured(m.Id, m.Peer, m.Remote, Now), m.Remote, m.Peer));
         Receive<CheckInboundStream>(m => Answer(_ledger.InboundStream(m.Id, m.Protocol, Now)));
         Receive<HostConnectionOpened>(m =>
         {
             Register(m.Connection);
             Regulate(checkMemory: false);
         });
-        Receive<HostConnectionClosed>(m => Tell(_ledger.Closed(m.Connection.Id, Now), new PeerConnectionRemoved(m.Connection.Id, m.Reason)));
+        Receive<HostConnectionClosed>(m =>
+        {
+            var key = _ledger.Closed(m.Connection.Id, Now);
+            if (key is not null) Context.System.EventStream.Publish(new ConnectionClosed(m.Connection.RemotePeer.ToString(), DirectionName(m.Connection.Direction), m.Reason));
+            Tell(key, new PeerConnectionRemoved(m.Connection.Id, m.Reason));
+        });
         Receive<HostConnectionFailed>(m =>
         {
             _ledger.Failed(m.Id, Now);
@@ -213,17 +218,21 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
             : existing;
     }
 
-    private void Answer(GateDecision decision)
+    private void Answer(GateDecision decision, Libp2p.Multiaddress.Multiaddr? remote = null, Libp2p.Identity.PeerId? peer = null)
     {
         Sender.Tell(decision);
+        if (!decision.Allowed) Context.System.EventStream.Publish(new AdmissionRefused(decision.Reason ?? "refused", remote?.ToString(), peer?.ToString()));
         Perform();
     }
+
+    private static string DirectionName(Libp2p.Host.ConnectionDirection direction) => direction == Libp2p.Host.ConnectionDirection.Inbound ? "inbound" : "outbound";
 
     private void Register(Libp2pConnection connection)
     {
         var direction = connection.Direction.ToPolicy();
         if (_ledger.Opened(connection.Id, connection.RemotePeer, direction, connection.RemoteAddress, Now) is { } key)
         {
+            Context.System.EventStream.Publish(new ConnectionAdmitted(connection.RemotePeer.ToString(), DirectionName(connection.Direction), connection.RemoteAddress.ToString()));
             PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
             FleetDialEnded(connection.RemotePeer, connected: true, null);
             QueryDialEnded(connection.RemotePeer, connection, null);
