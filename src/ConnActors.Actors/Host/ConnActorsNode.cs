@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ConnActors.Actors.Bye;
 using ConnActors.Actors.Configuration;
+using ConnActors.Actors.Dht;
 using ConnActors.Actors.Manager;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
@@ -15,11 +16,12 @@ namespace ConnActors.Actors.Host;
 /// </summary>
 public sealed class ConnActorsNode : IAsyncDisposable
 {
-    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? negotiator)
+    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? negotiator, IActorRef? dht)
     {
         Manager = manager;
         Host = host;
         Negotiator = negotiator;
+        Dht = dht;
     }
 
     /// <summary>The node's Negotiator when it is a member of a fleet (<c>connactors.cluster.enabled</c>), else null.</summary>
@@ -30,6 +32,9 @@ public sealed class ConnActorsNode : IAsyncDisposable
 
     /// <summary>The libp2p host.</summary>
     public Libp2pHost Host { get; }
+
+    /// <summary>The Kad-DHT service (null when <c>connactors.dht.enabled = off</c>).</summary>
+    public IActorRef? Dht { get; }
 
     /// <summary>
     /// Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>; when
@@ -56,12 +61,16 @@ public sealed class ConnActorsNode : IAsyncDisposable
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
         await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout).ConfigureAwait(false);
         var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance, joinCluster) : null;
-        return new ConnActorsNode(manager, host, negotiator);
+        var dht = settings.Dht is { Enabled: true, Subsystem: { } subsystem }
+            ? system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht")
+            : null;
+        return new ConnActorsNode(manager, host, negotiator, dht);
     }
 
     /// <summary>Stops the host (its connections close) and the manager.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Dht is not null) await Dht.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
         await Manager.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }

@@ -76,6 +76,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapPeerViewEndpoints(client);
         api.MapRegulationEndpoints(client);
         api.MapSubsystemEndpoints(client);
+        api.MapDhtEndpoints(client);
         api.MapEventEndpoints(client, feed);
         api.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
         app.MapMetrics("/metrics", metrics.Registry);
