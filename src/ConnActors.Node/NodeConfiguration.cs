@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using ConnActors.Actors.Cluster;
 using ConnActors.Actors.Configuration;
 using ConnActors.Policy;
 
@@ -11,6 +12,9 @@ namespace ConnActors.Node;
 /// </summary>
 internal static class NodeConfiguration
 {
+    /// <summary>The keys under connactors that the last <see cref="Load"/> found in no reference configuration.</summary>
+    public static IReadOnlyList<UnknownKey> UnknownKeys { get; private set; } = [];
+
     public static Config Load(NodeOptions options)
     {
         var layers = new List<Config>();
@@ -28,7 +32,8 @@ internal static class NodeConfiguration
             layers.Add(FromFile(profileFile, required: true));
         }
         var config = layers.Aggregate(ConfigurationFactory.Empty, (acc, layer) => acc.WithFallback(layer));
-        return PersistenceConfig.Apply(ReferenceConfig.WithDefaults(config));
+        UnknownKeys = KnownKeys.Unknown(config, ReferenceConfig.Default, NodeReference.Default);
+        return ClusterConfig.Apply(PersistenceConfig.Apply(ReferenceConfig.WithDefaults(config.WithFallback(NodeReference.Default))));
     }
 
     private static Config FromOptions(NodeOptions options)
@@ -39,6 +44,15 @@ internal static class NodeConfiguration
         if (options.Listen is { } listen) lines.Add($"connactors.libp2p.listen = [{Quote(listen)}]");
         if (options.Http is "off") lines.Add("connactors.http.enabled = off");
         else if (options.Http is { } http) lines.Add($"connactors.http {{ enabled = on, listen = {Quote(http)} }}");
+        if (options.ClusterPort is { } port)
+        {
+            lines.Add($"connactors.cluster {{ enabled = on, port = {port} }}");
+            if (options.ClusterHost is { } host) lines.Add($"connactors.cluster.hostname = {Quote(host)}");
+            if (options.Seeds.Count > 0) lines.Add($"connactors.cluster.seed-nodes = [{string.Join(", ", options.Seeds.Select(Quote))}]");
+            if (options.Roles.Count > 0) lines.Add($"connactors.cluster.roles = [{string.Join(", ", options.Roles.Select(Quote))}]");
+            if (options.Site is { } site) lines.Add($"connactors.cluster.site = {Quote(site)}");
+            if (options.SiteBudget is { } budget) lines.Add($"connactors.cluster.site-budget = {budget}");
+        }
         return ConfigurationFactory.ParseString(string.Join('\n', lines));
     }
 
@@ -49,13 +63,15 @@ internal static class NodeConfiguration
             if (required) throw new FileNotFoundException($"configuration file '{path}' is missing", path);
             return ConfigurationFactory.Empty;
         }
+        string text = File.ReadAllText(path);
+        HoconSyntax.Check(text, path);
         try
         {
-            return ConfigurationFactory.ParseString(File.ReadAllText(path));
+            return ConfigurationFactory.ParseString(text);
         }
         catch (Exception e) when (e is not IOException)
         {
-            throw new PolicyConfigurationException(path, $"is not valid HOCON: {e.Message}");
+            throw new PolicyConfigurationException(path, $"HOCON syntax error: {e.Message}");
         }
     }
 

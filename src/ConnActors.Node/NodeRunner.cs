@@ -1,9 +1,8 @@
-using Akka.Event;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
+using ConnActors.Actors.Cluster;
 using ConnActors.Actors.Configuration;
-using ConnActors.Actors.Host;
-using ConnActors.Actors.Manager;
 using ConnActors.Actors.Store;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Identity;
@@ -11,54 +10,41 @@ using ConnActors.Node.Http;
 
 namespace ConnActors.Node;
 
-/// <summary>Starts the node, serves until asked to stop, then says bye to every peer and stops cleanly.</summary>
+/// <summary>
+/// Runs the node on the generic host with Akka.Hosting: the ActorSystem (configured from the node's HOCON)
+/// and its peer store, then <see cref="NodeService"/> (the manager, the libp2p host, the fleet and the
+/// management API). Stopping runs Akka's CoordinatedShutdown: the API stops, every peer gets a bye and its
+/// connections close, the node leaves its cluster, the system terminates.
+/// </summary>
 internal static class NodeRunner
 {
-    private static readonly TimeSpan ByeBudget = TimeSpan.FromSeconds(5);
-
     public static async Task RunAsync(Config config, ConnActorsSettings settings, HttpSettings http, CancellationToken stop)
     {
         Directory.CreateDirectory(settings.DataDirectory);
         var identity = KeyFile.LoadOrCreate(Path.Combine(settings.DataDirectory, "identity.key"));
-        var system = ActorSystem.Create("connactors", config);
-        try
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders(); // Akka logs to stdout; a failure reaches Program as one line, not a stack trace
+        builder.Services.AddAkka(ClusterSettings.SystemName, akka =>
         {
-            var peerStore = system.ActorOf(PeerStoreActor.Props(SystemClock.Instance, PeerStoreSettings.FromConfig(config)), "peer-store");
-            var node = await ConnActorsNode.StartAsync(system, settings, identity, SystemClock.Instance, peerStore);
-            foreach (var address in node.Host.ListenAddresses)
-                system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
-            // Not cancelled by a stop signal: a signal during start is seen by the wait below, which stops politely.
-            var management = http.Enabled ? await ManagementServer.StartAsync(http, node.Manager, CancellationToken.None) : null;
-            foreach (var address in management?.Addresses ?? [])
-                system.Log.Info("http management API listening on {0}", address);
-
-            try
-            {
-                await Task.Delay(Timeout.Infinite, stop);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            if (management is not null) await management.DisposeAsync();
-            await SayByeAsync(node);
-            await node.DisposeAsync();
-        }
-        finally
-        {
-            await CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance);
-        }
+            akka.AddHocon(config.WithFallback(ShutdownPhases), HoconAddMode.Prepend);
+            akka.WithActors((system, registry) =>
+                registry.Register<PeerStoreActor>(system.ActorOf(PeerStoreActor.Props(SystemClock.Instance, PeerStoreSettings.FromConfig(config)), "peer-store")));
+        });
+        var startup = new NodeStartup(settings, http, identity);
+        builder.Services.AddSingleton(startup);
+        builder.Services.AddHostedService<NodeService>();
+        using var host = builder.Build();
+        await host.RunAsync(stop);
+        if (startup.Failure is { } failure) throw failure;
     }
 
-    private static async Task SayByeAsync(ConnActorsNode node)
-    {
-        await node.Manager.Ask<CommandAck>(ShutdownPolitely.Instance, ByeBudget);
-        var deadline = DateTime.UtcNow + ByeBudget;
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = await node.Manager.Ask<ManagerStatus>(GetManagerStatus.Instance, ByeBudget);
-            if (status.Counts.Connections == 0) return;
-            await Task.Delay(50);
-        }
-    }
+    // The bye-and-close task gets longer than the default 5 s phase: it waits up to 5 s for peers to go.
+    private static readonly Config ShutdownPhases = ConfigurationFactory.ParseString(
+        "akka.coordinated-shutdown.phases.service-requests-done.timeout = 10s");
+}
+
+/// <summary>What <see cref="NodeService"/> starts the node with, and why it stopped on its own if it did.</summary>
+internal sealed record NodeStartup(ConnActorsSettings Settings, HttpSettings Http, PrivateKey Identity)
+{
+    public Exception? Failure { get; set; }
 }

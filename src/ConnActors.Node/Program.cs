@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ConnActors.Actors.Configuration;
 using ConnActors.Node;
 using ConnActors.Node.Http;
@@ -18,6 +17,12 @@ HttpSettings http;
 try
 {
     config = NodeConfiguration.Load(options);
+    foreach (var unknown in NodeConfiguration.UnknownKeys)
+    {
+        string hint = unknown.DidYouMean is { } known ? $" (did you mean {known}?)" : "";
+        if (options.StrictConfig) throw new PolicyConfigurationException(unknown.Key, $"is not a known key{hint}");
+        Console.Error.WriteLine($"warning: unknown key {unknown.Key}{hint}; it has no effect");
+    }
     settings = ConnActorsSettings.FromConfig(config);
     http = HttpSettings.FromConfig(config);
 }
@@ -32,25 +37,18 @@ catch (FileNotFoundException e)
     return 1;
 }
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    stop.Cancel();
-});
-
 try
 {
-    await NodeRunner.RunAsync(config, settings, http, stop.Token);
+    await NodeRunner.RunAsync(config, settings, http, CancellationToken.None);
 }
 catch (PolicyConfigurationException e)
 {
     Console.Error.WriteLine($"configuration error: {e.Key}: {e.Reason}");
     return 1;
 }
-return 0;
+catch (StartupFailedException e)
+{
+    Console.Error.WriteLine($"start-up failed: {e.Message}");
+    return 1;
+}
+return Environment.ExitCode;

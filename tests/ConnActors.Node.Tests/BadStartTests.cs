@@ -16,6 +16,7 @@ public sealed class BadStartTests
     [InlineData("connactors.http.enabled = maybe", "connactors.http.enabled")]
     [InlineData("connactors.http.ask-timeout = -1s", "connactors.http.ask-timeout")]
     [InlineData("connactors.persistence.provider = oracle", "connactors.persistence.provider")]
+    [InlineData("connactors.http.allowed-hosts = [\"http://node1.example:5080\"]", "connactors.http.allowed-hosts")]
     public async Task Invalid_hocon_value_fails_at_start_naming_the_key(string overrideConf, string key)
     {
         using var directories = new NodeDirectories(overrideConf);
@@ -26,6 +27,19 @@ public sealed class BadStartTests
 
         Assert.True(exitCode != 0, $"the node accepted '{overrideConf}'\n{node.Output}");
         Assert.Contains(key, node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_file_without_a_token_fails_at_start_naming_it()
+    {
+        using var directories = new NodeDirectories();
+        File.WriteAllText(directories.TokenFile, "short\n");
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "http://127.0.0.1:0");
+
+        int exitCode = await node.WaitForExitAsync(NodeProcess.ExitTimeout);
+
+        Assert.True(exitCode != 0, $"the node accepted a bad token file\n{node.Output}");
+        Assert.Contains($"configuration error: connactors.data-dir: the API token: {directories.TokenFile} does not hold an API token", node.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

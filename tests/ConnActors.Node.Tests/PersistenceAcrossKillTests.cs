@@ -36,7 +36,7 @@ public sealed class PersistenceAcrossKillTests
 
         var (first, firstApi) = await NodeProcess.StartServingAsync(directories);
         using (first)
-        using (var api = new ManagementApi(firstApi))
+        using (var api = new ManagementApi(firstApi, directories.Token))
         {
             foreach (var (_, address) in friends)
                 (await api.PostAsync("/api/friends", new { address })).Expect(HttpStatusCode.Created);
@@ -47,7 +47,7 @@ public sealed class PersistenceAcrossKillTests
 
         var (second, secondApi) = await NodeProcess.StartServingAsync(directories);
         using (second)
-        using (var api = new ManagementApi(secondApi))
+        using (var api = new ManagementApi(secondApi, directories.Token))
         {
             var peers = PeersById(await api.GetOkAsync("/api/status"), second);
             foreach (var (peer, _) in friends)

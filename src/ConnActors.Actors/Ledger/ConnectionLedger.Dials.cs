@@ -12,6 +12,10 @@ namespace ConnActors.Actors.Ledger;
 // is opened, and runs under an attempt id allocated for it, so its result meets its record exactly.
 internal sealed partial class ConnectionLedger
 {
+    /// <summary>When a dial to <paramref name="peer"/> at <paramref name="address"/> may start (a backoff or bye window may push it past now).</summary>
+    public long DialBackoffUntil(PeerId peer, Multiaddr address, long nowMs) =>
+        _peers.TryGetKey(peer, out var key) ? _dials.Backoff.EarliestDialMs(key, Addresses.ToAddressKey(address), nowMs) : nowMs;
+
     /// <summary>Queues a dial to <paramref name="peer"/>; refused at once when it has no address or the queue is full.</summary>
     public void RequestDial(PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs)
     {
@@ -19,6 +23,12 @@ internal sealed partial class ConnectionLedger
         if (addresses.Count == 0)
         {
             DialNotStarted(key, "no address to dial", nowMs);
+            return;
+        }
+        if (HeldElsewhere(peer, priority))
+        {
+            _counters.Refused("DialHeldByFleet");
+            DialNotStarted(key, "held by another member of the fleet", nowMs);
             return;
         }
         var result = _dials.Enqueue(key, peer, addresses, priority, nowMs);
@@ -34,11 +44,19 @@ internal sealed partial class ConnectionLedger
     {
         while (_dials.TryNext(nowMs, out var key, out var target))
         {
+            if (_suspended)
+            {
+                _dials.Refused(key, nowMs);
+                _counters.RefusedWithoutShare();
+                DialNotStarted(key, $"refused: {LedgerCounters.NoSiteShare}", nowMs);
+                continue;
+            }
             var address = Addresses.ToRemoteAddress(target.Addresses[0]);
             var verdict = _policy.BeginOutbound(key, address, nowMs);
             if (!verdict.Admitted)
             {
                 _counters.Refused($"Dial{LedgerCounters.NameOf(verdict.Reason)}");
+                _effects.Add(new Announce(new Manager.AdmissionRefused($"Dial{LedgerCounters.NameOf(verdict.Reason)}", target.Addresses[0].ToString(), target.Peer.ToString())));
                 _dials.Refused(key, nowMs);
                 DialNotStarted(key, $"refused: {LedgerCounters.NameOf(verdict.Reason)}", nowMs);
                 continue;

@@ -14,8 +14,9 @@ internal sealed partial class ConnectionLedger
 {
     /// <summary>
     /// The attempt <paramref name="id"/> is open. Returns the peer's key when the connection is registered
-    /// (its actor should hear of it), or null when it was already registered, refused now, or chosen to close
-    /// before it opened (an <see cref="AbortConnection"/> is left in <see cref="Effects"/>).
+    /// (its actor should hear of it), or null when it was already registered or refused now (an
+    /// <see cref="AbortConnection"/> is left in <see cref="Effects"/>). One chosen to close before it opened
+    /// is registered and closed with the bye of the trim that chose it.
     /// </summary>
     public PeerKey? Opened(ConnectionId id, PeerId peer, PolicyDirection direction, Multiaddr remote, long nowMs)
     {
@@ -37,9 +38,12 @@ internal sealed partial class ConnectionLedger
         _connections.Open(record);
         if (record.Closing)
         {
-            _effects.Add(new AbortConnection(id, "trimmed before it opened"));
-            return null;
+            _effects.Add(record.ClosingBye is { } bye
+                ? new ByeAndClose(record.Key, peer, [id], bye, bye.Detail ?? "trimmed")
+                : new AbortConnection(id, "trimmed before it opened"));
+            return record.Key;
         }
+        if (direction == PolicyDirection.Inbound) SteerDuplicate(record.Key, peer, nowMs);
         return record.Key;
     }
 
@@ -113,6 +117,7 @@ internal sealed partial class ConnectionLedger
         if (!verdict.Admitted)
         {
             CountRefusal(verdict.Reason);
+            _effects.Add(new Announce(new Manager.AdmissionRefused(LedgerCounters.NameOf(verdict.Reason), remote.ToString(), peer.ToString())));
             ReleaseIfForgotten(key);
             _effects.Add(new AbortConnection(id, $"refused: {LedgerCounters.NameOf(verdict.Reason)}"));
             return null;

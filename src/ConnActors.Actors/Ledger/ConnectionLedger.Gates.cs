@@ -15,16 +15,21 @@ internal sealed partial class ConnectionLedger
     public GateDecision InboundAttempt(ConnectionId id, Multiaddr remote, long nowMs)
     {
         if (_connections.Contains(id)) return GateDecision.Allow; // asked twice: the first answer stands
+        if (_suspended) return RefuseWithoutShare();
         var address = Addresses.ToRemoteAddress(remote);
-        var verdict = _policy.CheckInboundAddress(address, nowMs, privilegedAddress: _friends.IsFriendAddress(address));
+        var privileged = _friends.IsFriendAddress(address);
+        var verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
+        if (verdict.Reason == RefusalReason.PendingHandshakes && EvictPendingHandshakeFor(address, nowMs))
+            verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
         if (!verdict.Admitted) return Refuse(verdict.Reason);
-        _connections.Add(new ConnectionRecord(id, PolicyDirection.Inbound, address) { Stage = ConnectionStage.Handshaking });
+        _connections.Add(new ConnectionRecord(id, PolicyDirection.Inbound, address) { Stage = ConnectionStage.Handshaking, StartedMs = nowMs });
         return GateDecision.Allow;
     }
 
     /// <summary>The inbound attempt <paramref name="id"/> authenticated as <paramref name="peer"/>: admit it?</summary>
     public GateDecision InboundSecured(ConnectionId id, PeerId peer, Multiaddr remote, long nowMs)
     {
+        if (_suspended) return RefuseWithoutShare();
         var key = _peers.KeyFor(peer);
         if (!_connections.TryGet(id, out var record))
         {
@@ -56,6 +61,7 @@ internal sealed partial class ConnectionLedger
     public GateDecision OutboundSecured(ConnectionId id, PeerId peer, Multiaddr remote, long nowMs)
     {
         if (_connections.Contains(id)) return GateDecision.Allow; // a queued dial, or another address of the same attempt
+        if (_suspended) return RefuseWithoutShare();
         var key = _peers.KeyFor(peer);
         var address = Addresses.ToRemoteAddress(remote);
         var verdict = _policy.BeginOutbound(key, address, nowMs);
@@ -82,6 +88,12 @@ internal sealed partial class ConnectionLedger
         return GateDecision.Allow;
     }
 
+    private GateDecision RefuseWithoutShare()
+    {
+        _counters.RefusedWithoutShare();
+        return GateDecision.Refuse(LedgerCounters.NoSiteShare);
+    }
+
     private GateDecision Refuse(RefusalReason reason)
     {
         CountRefusal(reason);
@@ -96,7 +108,8 @@ internal sealed partial class ConnectionLedger
 
     private void PersistPenaltyOf(Policy.PeerKey key, PeerId peer, long nowMs)
     {
-        if (_policy.Penalties.Retained(key, nowMs) is { } penalty)
-            _effects.Add(new Persist(new Store.RecordPenalty(peer.ToString(), penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs)));
+        if (_policy.Penalties.Retained(key, nowMs) is not { } penalty) return;
+        _effects.Add(new Persist(new Store.RecordPenalty(peer.ToString(), penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs)));
+        _effects.Add(new SharePenalty(peer, penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs));
     }
 }

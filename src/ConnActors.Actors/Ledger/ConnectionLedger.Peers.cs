@@ -28,18 +28,18 @@ internal sealed partial class ConnectionLedger
         return known.Append(address).Distinct().ToList();
     }
 
-    public void AddFriend(Multiaddr address, long nowMs)
+    public void AddFriend(Multiaddr address, long nowMs, FriendOrigin origin = FriendOrigin.Operator)
     {
         var peer = address.PeerId ?? throw new ArgumentException("a friend's address ends in /p2p/<peer id>", nameof(address));
         var key = _peers.KeyFor(peer);
-        var addresses = _friends.Add(key, address);
+        var addresses = _friends.Add(key, address, origin);
         _policy.SetFriend(key, true, nowMs);
         _effects.Add(new FriendBecame(key, peer, addresses));
     }
 
-    public void RemoveFriend(PeerId peer, long nowMs)
+    public void RemoveFriend(PeerId peer, long nowMs, FriendOrigin origin = FriendOrigin.Operator)
     {
-        if (!_peers.TryGetKey(peer, out var key) || !_friends.Remove(key)) return;
+        if (!_peers.TryGetKey(peer, out var key) || !_friends.Remove(key, origin)) return;
         _policy.SetFriend(key, false, nowMs);
         _effects.Add(new FriendDropped(key));
         ReleaseIfForgotten(key);
@@ -69,7 +69,9 @@ internal sealed partial class ConnectionLedger
     {
         var key = _peers.KeyFor(peer);
         _policy.Penalize(key, amount, nowMs);
-        return _policy.Penalties.Retained(key, nowMs) is { } p ? new RecordPenalty(peer.ToString(), p.Value, p.LastUpdateMs, p.RetainUntilMs) : null;
+        if (_policy.Penalties.Retained(key, nowMs) is not { } p) return null;
+        _effects.Add(new SharePenalty(peer, p.Value, p.LastUpdateMs, p.RetainUntilMs));
+        return new RecordPenalty(peer.ToString(), p.Value, p.LastUpdateMs, p.RetainUntilMs);
     }
 
     /// <summary>

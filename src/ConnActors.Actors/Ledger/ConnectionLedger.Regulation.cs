@@ -37,6 +37,13 @@ internal sealed partial class ConnectionLedger
         foreach (var victim in _plan.Victims)
         {
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
+            if (!emergency && HandoffTarget(victim.Connections) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
+            {
+                // Handed to a member with room: the bye names it first, and it dials the peer.
+                _effects.Add(new HandOff(peer, _peers.DialableAddress(victim.Peer) is { } dialable ? [dialable] : [], target));
+                Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
+                continue;
+            }
             Close(victim.Peer, victim.Reason, byeReason, alternatives, nowMs);
         }
         _effects.Add(new RegulationRan(new TrimPlanSummary(_plan.Trigger, _plan.CountBefore, _plan.ConnectionsClosed, byReason,
@@ -54,17 +61,19 @@ internal sealed partial class ConnectionLedger
     {
         _counters.Trimmed(reason);
         if (!_peers.TryGetPeer(key, out var peer)) return;
+        _effects.Add(new Announce(new Manager.PeerTrimmed(peer.ToString(), reason.ToString())));
+        var bye = _settings.Bye;
+        long backoffMs = _policy.ByeBackoffMs(key, nowMs);
+        if (bye.Enabled) _policy.RecordByeSent(key, nowMs + backoffMs, nowMs);
+        var message = new ByeMessage(byeReason, TimeSpan.FromMilliseconds(backoffMs), bye.Enabled ? alternatives : [], reason.ToString());
         var ids = new List<ConnectionId>();
         foreach (var record in _connections.Of(key))
         {
             if (!record.CountedEstablished || record.Closing) continue;
             record.Closing = true;
+            record.ClosingBye = message;
             if (record.Stage == ConnectionStage.Live) ids.Add(record.Id);
         }
-        var bye = _settings.Bye;
-        long backoffMs = _policy.ByeBackoffMs(key, nowMs);
-        if (bye.Enabled) _policy.RecordByeSent(key, nowMs + backoffMs, nowMs);
-        var message = new ByeMessage(byeReason, TimeSpan.FromMilliseconds(backoffMs), bye.Enabled ? alternatives : [], reason.ToString());
         if (ids.Count > 0) _effects.Add(new ByeAndClose(key, peer, ids, message, reason.ToString()));
     }
 

@@ -33,6 +33,9 @@ internal sealed class ConnectionRecord(ConnectionId id, ConnectionDirection dire
 
     public ConnectionStage Stage { get; set; }
 
+    /// <summary>When it passed its first gate (ms of the manager's clock).</summary>
+    public long StartedMs { get; init; }
+
     /// <summary>The peer, once known (always for outbound; inbound after the peer gate).</summary>
     public PeerId? Peer { get; set; }
 
@@ -40,6 +43,9 @@ internal sealed class ConnectionRecord(ConnectionId id, ConnectionDirection dire
 
     /// <summary>A trim or reclaim chose this connection to close.</summary>
     public bool Closing { get; set; }
+
+    /// <summary>The bye of the trim that chose it (said when it opens, if it was not open yet).</summary>
+    public Bye.ByeMessage? ClosingBye { get; set; }
 
     /// <summary>Counted by the policy as an established connection (admitted inbound or open).</summary>
     public bool CountedEstablished => Stage == ConnectionStage.Live || Stage == ConnectionStage.Admitted;

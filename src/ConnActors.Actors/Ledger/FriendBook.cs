@@ -5,10 +5,18 @@ using ConnActors.Policy.Admission;
 
 namespace ConnActors.Actors.Ledger;
 
+/// <summary>Who made a peer a friend: the operator (persisted) and/or the fleet (members, fleet-wide friends; not persisted).</summary>
+[Flags]
+internal enum FriendOrigin : byte
+{
+    Operator = 1,
+    Fleet = 2,
+}
+
 /// <summary>Friends and the addresses they are reached at, with the set of their IPs for the address gate.</summary>
 internal sealed class FriendBook
 {
-    private readonly Dictionary<PeerKey, IReadOnlyList<Multiaddr>> _friends = new();
+    private readonly Dictionary<PeerKey, (IReadOnlyList<Multiaddr> Addresses, FriendOrigin Origins)> _friends = new();
     private readonly HashSet<RemoteAddress> _ips = new();
 
     public int Count => _friends.Count;
@@ -19,22 +27,30 @@ internal sealed class FriendBook
 
     public bool IsFriendAddress(in RemoteAddress address) => _ips.Contains(address);
 
-    public IReadOnlyList<Multiaddr> AddressesOf(PeerKey key) => _friends.TryGetValue(key, out var addresses) ? addresses : [];
+    public IReadOnlyList<Multiaddr> AddressesOf(PeerKey key) => _friends.TryGetValue(key, out var friend) ? friend.Addresses : [];
 
-    /// <summary>Adds the friend or another address of it; returns every address known for it.</summary>
-    public IReadOnlyList<Multiaddr> Add(PeerKey key, Multiaddr address)
+    /// <summary>Adds the friend (or another address, or another origin of it); returns every address known for it.</summary>
+    public IReadOnlyList<Multiaddr> Add(PeerKey key, Multiaddr address, FriendOrigin origin = FriendOrigin.Operator)
     {
-        var addresses = _friends.TryGetValue(key, out var known) ? known.Append(address).Distinct().ToList() : [address];
-        _friends[key] = addresses;
+        var addresses = _friends.TryGetValue(key, out var known) ? known.Addresses.Append(address).Distinct().ToList() : [address];
+        _friends[key] = (addresses, known.Origins | origin);
         _ips.Add(Addresses.ToRemoteAddress(address));
         return addresses;
     }
 
-    public bool Remove(PeerKey key)
+    /// <summary>Drops one origin of the friend; true when that was the last (the peer is no longer a friend).</summary>
+    public bool Remove(PeerKey key, FriendOrigin origin = FriendOrigin.Operator)
     {
-        if (!_friends.Remove(key)) return false;
+        if (!_friends.TryGetValue(key, out var friend) || (friend.Origins & origin) == 0) return false;
+        var left = friend.Origins & ~origin;
+        if (left != 0)
+        {
+            _friends[key] = (friend.Addresses, left);
+            return false;
+        }
+        _friends.Remove(key);
         _ips.Clear();
-        foreach (var addresses in _friends.Values)
+        foreach (var (addresses, _) in _friends.Values)
         {
             foreach (var address in addresses) _ips.Add(Addresses.ToRemoteAddress(address));
         }

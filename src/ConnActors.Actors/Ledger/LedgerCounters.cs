@@ -16,10 +16,27 @@ internal sealed class LedgerCounters
 
     public long TotalRefusals { get; private set; }
 
+    /// <summary>Refusals for lack of room (what a member of a site reports as unmet demand).</summary>
+    public long CapacityRefusals { get; private set; }
+
     /// <summary>The name of a refusal reason, without allocating.</summary>
     public static string NameOf(RefusalReason reason) => RefusalNames[(int)reason];
 
-    public void Refused(RefusalReason reason) => Refused(NameOf(reason));
+    public void Refused(RefusalReason reason)
+    {
+        if (reason is RefusalReason.HardCap or RefusalReason.InboundFull or RefusalReason.FriendReserve) CapacityRefusals++;
+        Refused(NameOf(reason));
+    }
+
+    /// <summary>A refusal because the node holds no share of its site's budget.</summary>
+    public void RefusedWithoutShare()
+    {
+        CapacityRefusals++;
+        Refused(NoSiteShare);
+    }
+
+    /// <summary>The reason of a refusal by a member without a share of its site's budget.</summary>
+    public const string NoSiteShare = "NoSiteShare";
 
     public void Refused(string reason)
     {

@@ -42,8 +42,17 @@ internal sealed record SlotTakenBack(PeerId Peer) : LedgerEffect;
 /// <summary>An inbound stream of <paramref name="Subsystem"/>'s protocol claimed a slot on <paramref name="Peer"/>.</summary>
 internal sealed record SlotClaimedByStream(SubsystemId Subsystem, PeerId Peer) : LedgerEffect;
 
+/// <summary>Tell operators' views (the EventStream) what happened.</summary>
+internal sealed record Announce(Manager.IManagerEvent Event) : LedgerEffect;
+
 /// <summary>A round of regulation ran: for the log.</summary>
 internal sealed record RegulationRan(TrimPlanSummary Summary) : LedgerEffect;
 
 /// <summary>What a regulation round did, for the log.</summary>
 internal sealed record TrimPlanSummary(RegulationTrigger Trigger, int CountBefore, int Closed, IReadOnlyDictionary<TrimReason, int> Victims, long? FollowUpInMs, bool Emergency);
+
+/// <summary>Offer the trimmed peer to <paramref name="Target"/>, a fleet member with room, which dials it at <paramref name="Addresses"/>.</summary>
+internal sealed record HandOff(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, FleetTarget Target) : LedgerEffect;
+
+/// <summary>A penalty recorded here, for the rest of the fleet to honour.</summary>
+internal sealed record SharePenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs) : LedgerEffect;

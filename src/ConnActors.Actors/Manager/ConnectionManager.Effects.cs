@@ -36,8 +36,12 @@ public sealed partial class ConnectionManager
                     success: connection => new DialReturned(dialId, connection.Id, null),
                     failure: error => new DialReturned(dialId, null, error is HandshakeFailedException h ? h.Reason : error.Message));
                 break;
-            case DialFailed e when _peerActors.TryGetValue(e.Key, out var actor):
-                actor.Tell(new PeerDialFailed(e.Reason));
+            case DialFailed e:
+                if (_peerActors.TryGetValue(e.Key, out var failedFor)) failedFor.Tell(new PeerDialFailed(e.Reason));
+                if (_ledger.Peers.TryGetPeer(e.Key, out var failedPeer))
+                {
+                    QueryDialEnded(failedPeer, null, e.Reason);
+                }
                 break;
             case PumpDialsAt e:
                 Timers.StartSingleTimer(DialPumpTimer, PumpDialsNow.Instance, TimeSpan.FromMilliseconds(Math.Max(1, e.AtMs - Now)));
@@ -56,6 +60,15 @@ public sealed partial class ConnectionManager
                 break;
             case SlotClaimedByStream e:
                 _supervisors[e.Subsystem].Tell(new StreamClaimed(e.Peer));
+                break;
+            case HandOff e:
+                Perform(e);
+                break;
+            case SharePenalty e:
+                Perform(e);
+                break;
+            case Announce e:
+                Context.System.EventStream.Publish(e.Event);
                 break;
             case RegulationRan e:
                 var s = e.Summary;

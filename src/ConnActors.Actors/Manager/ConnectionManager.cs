@@ -114,6 +114,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     private void Start(Action whenReady)
     {
         Timers.StartPeriodicTimer(RegulationTimer, RegulationTick.Instance, _settings.Regulation.Interval);
+        // A member of a site with a budget admits nothing until the site gives it a share.
+        if (_settings.Cluster is { Enabled: true, SiteBudget: > 0 }) _ledger.SetShare(0, Now);
         foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
         if (_peerStore is null)
         {
@@ -143,16 +145,21 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
 
     private void Running()
     {
-        Receive<CheckInboundAddress>(m => Answer(_ledger.InboundAttempt(m.Id, m.Remote, Now)));
-        Receive<CheckInboundPeer>(m => Answer(_ledger.InboundSecured(m.Id, m.Peer, m.Remote, Now)));
-        Receive<CheckOutboundPeer>(m => Answer(_ledger.OutboundSecured(m.Id, m.Peer, m.Remote, Now)));
+        Receive<CheckInboundAddress>(m => Answer(_ledger.InboundAttempt(m.Id, m.Remote, Now), m.Remote));
+        Receive<CheckInboundPeer>(m => Answer(_ledger.InboundSecured(m.Id, m.Peer, m.Remote, Now), m.Remote, m.Peer));
+        Receive<CheckOutboundPeer>(m => Answer(_ledger.OutboundSecured(m.Id, m.Peer, m.Remote, Now), m.Remote, m.Peer));
         Receive<CheckInboundStream>(m => Answer(_ledger.InboundStream(m.Id, m.Protocol, Now)));
         Receive<HostConnectionOpened>(m =>
         {
             Register(m.Connection);
             Regulate(checkMemory: false);
         });
-        Receive<HostConnectionClosed>(m => Tell(_ledger.Closed(m.Connection.Id, Now), new PeerConnectionRemoved(m.Connection.Id, m.Reason)));
+        Receive<HostConnectionClosed>(m =>
+        {
+            var key = _ledger.Closed(m.Connection.Id, Now);
+            if (key is not null) Context.System.EventStream.Publish(new ConnectionClosed(m.Connection.RemotePeer.ToString(), DirectionName(m.Connection.Direction), m.Reason));
+            Tell(key, new PeerConnectionRemoved(m.Connection.Id, m.Reason));
+        });
         Receive<HostConnectionFailed>(m =>
         {
             _ledger.Failed(m.Id, Now);
@@ -175,6 +182,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<DialReturned>(m =>
         {
             _ledger.DialReturned(m.Id, m.Connection, m.Failure, Now);
+            // Answered with a connection the host already had: nothing opened, but whoever waits is connected.
+            if (m.Connection is { } id && id != m.Id && Host.Connection(id) is { } existing) QueryDialEnded(existing.RemotePeer, existing, null);
             PumpDials();
         });
         Receive<PumpDialsNow>(_ => PumpDials());
@@ -195,6 +204,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<PeerIdle>(m => StopPeerActorIfIdle(m.Key));
         Receive<PeerStoreAck>(_ => { }); // acks of fire-and-forget records (bye obligations, penalties)
         ReceiveManagement();
+        ReceiveFleet();
+        ReceiveQueryDials();
     }
 
     private void Supervise(QuotaDefinition quota)
@@ -209,18 +220,23 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
             : existing;
     }
 
-    private void Answer(GateDecision decision)
+    private void Answer(GateDecision decision, Libp2p.Multiaddress.Multiaddr? remote = null, Libp2p.Identity.PeerId? peer = null)
     {
         Sender.Tell(decision);
+        if (!decision.Allowed) Context.System.EventStream.Publish(new AdmissionRefused(decision.Reason ?? "refused", remote?.ToString(), peer?.ToString()));
         Perform();
     }
+
+    private static string DirectionName(Libp2p.Host.ConnectionDirection direction) => direction == Libp2p.Host.ConnectionDirection.Inbound ? "inbound" : "outbound";
 
     private void Register(Libp2pConnection connection)
     {
         var direction = connection.Direction.ToPolicy();
         if (_ledger.Opened(connection.Id, connection.RemotePeer, direction, connection.RemoteAddress, Now) is { } key)
         {
+            Context.System.EventStream.Publish(new ConnectionAdmitted(connection.RemotePeer.ToString(), DirectionName(connection.Direction), connection.RemoteAddress.ToString()));
             PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
+            QueryDialEnded(connection.RemotePeer, connection, null);
             if (connection.RemoteIdentify is { } info) Self.Tell(new HostIdentified(connection, info));
         }
         Perform();

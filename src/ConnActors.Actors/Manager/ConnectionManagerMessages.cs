@@ -122,3 +122,48 @@ public sealed record MemoryPressure : IConnActorsMessage
     /// <summary>The one instance.</summary>
     public static MemoryPressure Instance { get; } = new();
 }
+
+// Between the manager and its node's Negotiator (the fleet).
+
+/// <summary>The node's Negotiator: handoffs and penalties are passed to it.</summary>
+internal sealed record AttachNegotiator(Akka.Actor.IActorRef Negotiator);
+
+/// <summary>Take <paramref name="Cap"/> as the node's share of its site's budget; answered with <see cref="HardCapApplied"/>.</summary>
+internal sealed record SetHardCap(int Cap);
+
+/// <summary>The hard cap in force after a <see cref="SetHardCap"/> (0: no share).</summary>
+internal sealed record HardCapApplied(int Cap);
+
+/// <summary>Asks for the node's load as the fleet sees it; answered with <see cref="LoadSample"/>.</summary>
+internal sealed record GetLoadSample
+{
+    public static GetLoadSample Instance { get; } = new();
+}
+
+/// <summary>The node's load, with the identity other members friend it by.</summary>
+internal sealed record LoadSample(Ledger.FleetLoadSample Load, string PeerId, IReadOnlyList<string> ListenAddresses);
+
+/// <summary>A friend of the fleet (another member, a fleet-wide friend this member holds): added or dropped; never persisted.</summary>
+internal sealed record FleetFriend(Multiaddr Address, bool Add);
+
+/// <summary>What the fleet holds and who has room, for deduplication and handoffs.</summary>
+internal sealed record UpdateFleetView(Ledger.FleetView View);
+
+/// <summary>A penalty another member recorded.</summary>
+internal sealed record MergeSharedPenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs);
+
+/// <summary>Manager to Negotiator: offer a trimmed peer to a member with room.</summary>
+internal sealed record OfferHandoff(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, Ledger.FleetTarget Target);
+
+/// <summary>Manager to Negotiator: a penalty recorded here, for the fleet.</summary>
+internal sealed record PublishPenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs);
+
+/// <summary>
+/// Dial <paramref name="Peer"/> for a short query (a DHT lookup), answered with <see cref="DialOutcome"/>.
+/// Unlike <see cref="DialPeer"/> it is never parked: a peer inside a dial backoff or bye window is refused
+/// at once, since a query is worth a dial now or not at all.
+/// </summary>
+internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addresses);
+
+/// <summary>How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not.</summary>
+internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure);

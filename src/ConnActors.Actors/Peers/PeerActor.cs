@@ -131,13 +131,13 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
         if (connections.Count == 0) return;
         _closing = true;
         Log.Info("closing {0} connection(s) to {1}: {2}", connections.Count, _peer, reason);
-        CloseAsync(_host, connections, bye, reason)
+        CloseAsync(_host, connections, bye, reason, Context.System.EventStream, _peer.ToString())
             .PipeTo(Self, success: () => TrimCompleted.Instance, failure: e => TrimCompleted.Instance);
     }
 
     // The bye goes only to peers that speak it; a connection trimmed right after opening may not have
     // finished identify yet, so wait for it briefly rather than guess.
-    private static async Task CloseAsync(Libp2pHost host, List<Libp2pConnection> connections, ByeMessage bye, string reason)
+    private static async Task CloseAsync(Libp2pHost host, List<Libp2pConnection> connections, ByeMessage bye, string reason, Akka.Event.EventStream events, string peer)
     {
         var first = connections[0];
         if (first.RemoteIdentify is null) await Task.WhenAny(first.Identified, Task.Delay(ByeTimeout)).ConfigureAwait(false);
@@ -146,6 +146,7 @@ internal sealed class PeerActor : UntypedActor, IWithTimers
             try
             {
                 await ByeExchange.SendAsync(host, connections[0], bye, ByeTimeout).ConfigureAwait(false);
+                events.Publish(new Manager.ByeSent(peer, bye.Reason.ToString(), bye.Alternatives.Count));
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or InvalidDataException or Libp2p.Multistream.MultistreamException)
             {

@@ -5,14 +5,18 @@ using ConnActors.Policy;
 namespace ConnActors.Node.Http;
 
 /// <summary>
-/// The management API's settings, <c>connactors.http { enabled, listen, ask-timeout }</c>; defaults in
+/// The management API's settings, <c>connactors.http { enabled, listen, allowed-hosts, ask-timeout }</c>; defaults in
 /// hocon/connactors.conf. Invalid values are a <see cref="PolicyConfigurationException"/> naming the key.
 /// </summary>
-internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Address, int Port, TimeSpan AskTimeout)
+internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Address, int Port, TimeSpan AskTimeout, IReadOnlyList<string> AllowedHosts)
 {
     public const string EnabledKey = "connactors.http.enabled";
     public const string ListenKey = "connactors.http.listen";
     public const string AskTimeoutKey = "connactors.http.ask-timeout";
+    public const string AllowedHostsKey = "connactors.http.allowed-hosts";
+
+    /// <summary>Bound to a loopback address (or "localhost"): reads need no token there.</summary>
+    public bool IsLoopback => Address is null || IPAddress.IsLoopback(Address);
 
     public static HttpSettings FromConfig(Config config)
     {
@@ -28,7 +32,7 @@ internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Addr
             var value = ConfigurationFactory.ParseString($"t = {text}").GetTimeSpan("t", null, allowInfinite: false);
             return value > TimeSpan.Zero ? value : throw new FormatException("must be a positive duration, e.g. 10s");
         });
-        return new HttpSettings(enabled, listen, address, port, askTimeout);
+        return new HttpSettings(enabled, listen, address, port, askTimeout, ReadAllowedHosts(config));
     }
 
     // Kestrel is given an IP address and port, or "localhost" (both loopback interfaces); nothing else.
@@ -48,6 +52,27 @@ internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Addr
         if (!IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address))
             throw new FormatException($"'{uri.Host}' is neither an IP address nor localhost");
         return (text, address, uri.Port);
+    }
+
+    // Names (not addresses: any IP the request arrived on is accepted) under which the API may be reached besides localhost.
+    private static IReadOnlyList<string> ReadAllowedHosts(Config config)
+    {
+        if (!config.HasPath(AllowedHostsKey)) return [];
+        IList<string> hosts;
+        try
+        {
+            hosts = config.GetStringList(AllowedHostsKey);
+        }
+        catch (Exception e) when (e is ConfigurationException or InvalidCastException or FormatException)
+        {
+            throw new PolicyConfigurationException(AllowedHostsKey, $"must be a list of host names, e.g. [\"node1.example\"]: {e.Message}");
+        }
+        foreach (var host in hosts)
+        {
+            if (Uri.CheckHostName(host) != UriHostNameType.Dns)
+                throw new PolicyConfigurationException(AllowedHostsKey, $"'{host}' is not a host name (no scheme, port or path; IP addresses need no entry)");
+        }
+        return hosts.ToList();
     }
 
     private static T Read<T>(Config config, string key, string fallback, Func<string, T> parse)

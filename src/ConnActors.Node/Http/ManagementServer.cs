@@ -1,35 +1,63 @@
 using System.Text.Json;
 using Akka.Actor;
-using Microsoft.AspNetCore.Hosting;
+using ConnActors.Node.Http.Security;
+using ConnActors.Node.Live;
+using ConnActors.Node.Metrics;
 using ConnActors.Policy;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Prometheus;
 
 namespace ConnActors.Node.Http;
 
-/// <summary>The HTTP management API (Kestrel, minimal APIs under <c>/api</c>, camelCase JSON); see docs/http-api.md.</summary>
+/// <summary>
+/// The HTTP management API (Kestrel, minimal APIs under <c>/api</c>, camelCase JSON), the Prometheus metrics at
+/// <c>/metrics</c> and the dashboard at <c>/</c>, all behind the <see cref="RequestRules"/>; see docs/http-api.md.
+/// </summary>
 internal sealed class ManagementServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly IActorRef _relay;
 
-    private ManagementServer(WebApplication app, IReadOnlyList<string> addresses)
+    private ManagementServer(WebApplication app, IActorRef relay, IReadOnlyList<string> addresses, ApiToken token)
     {
         _app = app;
+        _relay = relay;
         Addresses = addresses;
+        Token = token;
     }
 
     /// <summary>Where the API is served, e.g. <c>http://127.0.0.1:5080</c>.</summary>
     public IReadOnlyList<string> Addresses { get; }
 
+    /// <summary>The API token (its file is logged at start).</summary>
+    public ApiToken Token { get; }
+
     /// <summary>Starts serving; a listen address that cannot be bound is a <see cref="PolicyConfigurationException"/> naming the key.</summary>
-    public static async Task<ManagementServer> StartAsync(HttpSettings settings, IActorRef manager, CancellationToken cancel)
+    public static async Task<ManagementServer> StartAsync(HttpSettings settings, ManagementContext node, CancellationToken cancel)
     {
+        ApiToken token;
+        try
+        {
+            token = ApiToken.LoadOrCreate(node.DataDirectory);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyConfigurationException("connactors.data-dir", $"the API token: {e.Message}");
+        }
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        var client = new ManagerClient(node.Manager, settings.AskTimeout);
+        var metrics = new NodeMetrics();
+        var feed = new LiveFeed();
+        builder.Services.AddSingleton(client);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<IMetricsSource>(new ManagerMetrics(client, metrics.Factory));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (settings.Address is { } address) kestrel.Listen(address, settings.Port);
@@ -37,31 +65,43 @@ internal sealed class ManagementServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        var client = new ManagerClient(manager, settings.AskTimeout);
+        app.UseRequestGuard(new RequestRules(token, requireTokenForReads: !settings.IsLoopback, settings.AllowedHosts));
+        app.UseDashboard();
+        app.UseRouting(); // after the static files, so that the JSON fallback below does not shadow them
+        metrics.CollectFrom(app.Services.GetServices<IMetricsSource>());
         var api = app.MapGroup("/api");
         api.MapStatusEndpoints(client);
         api.MapFriendEndpoints(client);
         api.MapPeerEndpoints(client);
+        api.MapPeerViewEndpoints(client);
         api.MapRegulationEndpoints(client);
         api.MapSubsystemEndpoints(client);
+        api.MapDhtEndpoints(client);
+        api.MapEventEndpoints(client, feed);
+        api.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
+        app.MapMetrics("/metrics", metrics.Registry);
         app.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
 
+        var relay = node.System.ActorOf(ManagerEventRelay.Props([feed, new ByeMetrics(metrics.Factory)]), "management-events");
         try
         {
             await app.StartAsync(cancel);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
+            node.System.Stop(relay);
             await app.DisposeAsync();
             throw new PolicyConfigurationException(HttpSettings.ListenKey, $"cannot listen on {settings.Listen}: {e.Message}");
         }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        return new ManagementServer(app, addresses);
+        return new ManagementServer(app, relay, addresses, token);
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Open event streams end with the host's stopping token; the relay goes last so nothing is fed to a stopped server.
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _relay.Tell(PoisonPill.Instance);
     }
 }

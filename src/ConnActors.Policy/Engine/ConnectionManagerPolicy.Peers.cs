@@ -84,6 +84,14 @@ public sealed partial class ConnectionManagerPolicy
         RetainRecord(penalty.Peer, penalty.RetainUntilMs, nowMs);
     }
 
+    /// <summary>A penalty recorded by another member: taken when it weighs more now than the peer's own.</summary>
+    public bool MergePenalty(RetainedPenalty penalty, long nowMs)
+    {
+        if (!_penalties.Merge(penalty, nowMs)) return false;
+        RetainRecord(penalty.Peer, penalty.RetainUntilMs, nowMs);
+        return true;
+    }
+
     /// <summary>Locks the peer against trims until <paramref name="untilMs"/> (a stream lock protects its connection).</summary>
     public void Lock(PeerKey peer, long untilMs, long nowMs)
     {

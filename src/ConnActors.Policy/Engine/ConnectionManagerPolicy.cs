@@ -27,7 +27,7 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     private readonly QuotaTable _quotas;
     private readonly BurstTracker _bursts;
     private readonly ArrivalModel _arrivals;
-    private readonly TrimPlanner _planner;
+    private TrimPlanner _planner;
     private readonly Dictionary<int, List<(int Tag, int Value)>> _tags = new();
 
     private int _inbound, _outbound, _pendingInbound, _pendingOutbound;
@@ -56,7 +56,23 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     public string Name => "v2";
 
     /// <summary>The validated settings.</summary>
-    public PolicySettings Settings { get; }
+    public PolicySettings Settings { get; private set; }
+
+    /// <summary>
+    /// Takes <paramref name="hardCap"/> as the node's hard cap from now on (its share of a site budget),
+    /// every other limit scaled with it (<see cref="ConnectionLimits.ScaledTo"/>) and the subsystems'
+    /// budgets resolved again. Connections above the new watermarks are trimmed by the next rounds,
+    /// smoothed as usual; admission holds to the new cap at once. The bound on peer records stays.
+    /// </summary>
+    public ConnectionLimits Resize(int hardCap)
+    {
+        var limits = Settings.Limits.ScaledTo(hardCap);
+        if (limits == Settings.Limits) return limits;
+        Settings = Settings with { Limits = limits };
+        _quotas.Resize(limits.HardCap - limits.FriendReserve);
+        _planner = new TrimPlanner(_peers, _quotas, _scorer, Settings.Trim with { GraceMaxCount = Settings.Trim.GraceMaxCount is { } g ? Math.Min(g, limits.HardCap) : null }, limits, Settings.Features);
+        return limits;
+    }
 
     private ConnectionLimits Limits => Settings.Limits;
 

@@ -48,9 +48,13 @@ public sealed record ConnectionLimits
 
     /// <summary>
     /// The libp2p host's own cap on pending inbound handshakes: only a backstop above
-    /// <see cref="MaxPendingHandshakes"/>, which the policy enforces at the address gate.
+    /// <see cref="MaxPendingHandshakes"/>, which the policy enforces at the address gate. It also counts
+    /// sockets still waiting for the gate's answer: under a reconnect flood hundreds are, and a backstop of
+    /// twice the pending cap then dropped honest newcomers at accept before the gate could give them a
+    /// slot (the slowloris test: 5 of 10 honest pings through instead of 10). Hence 256 more, a few MB of
+    /// sockets at most.
     /// </summary>
-    public int HostPendingHandshakeBackstop => Math.Max(MaxPendingHandshakes * 2, 16);
+    public int HostPendingHandshakeBackstop => Math.Max(MaxPendingHandshakes * 2, 16) + 256;
 
     /// <summary>
     /// Limits derived from a hard cap alone: high water at 85%, low water at 70%, outbound reserve 10%,
@@ -73,6 +77,31 @@ public sealed record ConnectionLimits
             DialRatePerSecond = Math.Clamp(hardCap / 16.0, 2, 256),
             InboundRateAboveHighWater = Math.Max(4, hardCap / 20),
         };
+    }
+
+    /// <summary>
+    /// These limits for another hard cap (a node's share of a site budget): watermarks and reserves keep
+    /// their proportions of the cap, pending handshakes and dial caps scale with it, per-peer and subnet
+    /// limits stay. At least 8 (the smallest valid cap).
+    /// </summary>
+    public ConnectionLimits ScaledTo(int hardCap)
+    {
+        hardCap = Math.Max(8, hardCap);
+        if (hardCap == HardCap) return this;
+        int Scale(int value, int minimum) => (int)Math.Max(minimum, (long)value * hardCap / HardCap);
+        var scaled = this with
+        {
+            HardCap = hardCap,
+            HighWater = Math.Min(hardCap - 1, Scale(HighWater, 2)),
+            OutboundReserve = Scale(OutboundReserve, OutboundReserve > 0 ? 1 : 0),
+            FriendReserve = Scale(FriendReserve, FriendReserve > 0 ? 1 : 0),
+            MaxPerPeer = Math.Min(MaxPerPeer, hardCap),
+            MaxPendingHandshakes = Math.Min(hardCap, Scale(MaxPendingHandshakes, 1)),
+            DialConcurrency = Scale(DialConcurrency, 1),
+        };
+        scaled = scaled with { LowWater = Math.Min(scaled.HighWater - 1, Scale(LowWater, 1)) };
+        if (scaled.OutboundReserve + scaled.FriendReserve >= hardCap) scaled = scaled with { OutboundReserve = 1, FriendReserve = 1 };
+        return scaled.Validate();
     }
 
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first incoherent setting.</summary>

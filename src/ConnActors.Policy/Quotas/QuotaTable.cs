@@ -22,7 +22,26 @@ public sealed class QuotaTable
     }
 
     /// <summary>Slots that reservations may add up to (the hard cap less the friend reserve).</summary>
-    public int Capacity { get; }
+    public int Capacity { get; private set; }
+
+    /// <summary>
+    /// The node's capacity changed (its share of a site budget): every subsystem's reservation and maximum
+    /// are resolved again from what it asked for, reservations shrinking in enrollment order where they
+    /// no longer fit. Claims are kept; a subsystem above its new maximum gets no more slots until it is below.
+    /// </summary>
+    public void Resize(int capacity)
+    {
+        if (capacity < 1) throw new ArgumentOutOfRangeException(nameof(capacity));
+        Capacity = capacity;
+        _reservedTotal = 0;
+        foreach (var s in _subsystems)
+        {
+            if (s is null) continue;
+            s.Maximum = Math.Max(1, Math.Min(s.Asked.Maximum.Resolve(capacity), capacity));
+            s.Reserved = Math.Min(Math.Min(s.Asked.Reserved.Resolve(capacity), s.Maximum), capacity - _reservedTotal);
+            if (s.Active) _reservedTotal += s.Reserved;
+        }
+    }
 
     /// <summary>Sum of active reservations.</summary>
     public int ReservedTotal => _reservedTotal;
@@ -43,7 +62,7 @@ public sealed class QuotaTable
         int offeredReserved = Math.Min(reserved, Capacity - _reservedTotal);
         int offeredMaximum = Math.Min(maximum, Capacity);
         bool exact = offeredReserved == reserved && offeredMaximum == maximum;
-        var subsystem = new Subsystem(request.Name, offeredReserved, Math.Max(offeredMaximum, offeredReserved), active: exact);
+        var subsystem = new Subsystem(request, offeredReserved, Math.Max(offeredMaximum, offeredReserved), active: exact);
         _subsystems[slot] = subsystem;
         if (exact) _reservedTotal += offeredReserved;
         var outcome = exact ? EnrollmentOutcome.Accepted : EnrollmentOutcome.CounterProposed;
@@ -151,11 +170,12 @@ public sealed class QuotaTable
     private static Enrollment Reject(QuotaRequest request, string reason) =>
         new(EnrollmentOutcome.Rejected, new SubsystemId(-1), request.Name, 0, 0, reason);
 
-    private sealed class Subsystem(string name, int reserved, int maximum, bool active)
+    private sealed class Subsystem(QuotaRequest asked, int reserved, int maximum, bool active)
     {
-        public string Name { get; } = name;
+        public QuotaRequest Asked { get; } = asked;
+        public string Name => Asked.Name;
         public int Reserved { get; set; } = reserved;
-        public int Maximum { get; } = maximum;
+        public int Maximum { get; set; } = maximum;
         public bool Active { get; set; } = active;
         public int Used { get; set; }
     }

@@ -73,6 +73,19 @@ public sealed class PenaltyLedger
 
     private int _peak;
 
+    /// <summary>
+    /// Takes <paramref name="penalty"/> (from another member of the fleet) when it weighs more now than the
+    /// peer's own; returns whether it did.
+    /// </summary>
+    public bool Merge(RetainedPenalty penalty, long nowMs)
+    {
+        if (penalty.RetainUntilMs <= nowMs) return false;
+        double theirs = DecayingValue.FromRaw(penalty.Value, penalty.LastUpdateMs).ValueAt(nowMs, _settings.PenaltyHalfLifeMs);
+        if (theirs <= PenaltyOf(penalty.Peer, nowMs)) return false;
+        Restore(penalty);
+        return true;
+    }
+
     /// <summary>Restores a persisted penalty.</summary>
     public void Restore(RetainedPenalty penalty) =>
         _entries[penalty.Peer.Value] = new Entry

@@ -49,7 +49,7 @@ public class LedgerLifecycleTests
     }
 
     [Fact]
-    public void A_connection_chosen_to_close_before_it_opened_is_aborted_when_it_opens()
+    public void A_connection_chosen_to_close_before_it_opened_is_closed_with_the_trims_bye_when_it_opens()
     {
         var f = new LedgerFixture(Trimmable);
         var peer = PrivateKey.Generate().PeerId;
@@ -59,9 +59,11 @@ public class LedgerLifecycleTests
         f.Ledger.EmergencyTrim(f.Now);
         Assert.Empty(f.TakeEffects().OfType<ByeAndClose>()); // nothing open to say bye on yet
 
-        Assert.Null(f.Ledger.Opened(id, peer, PolicyDirection.Inbound, LedgerFixture.Address(1), f.Now));
+        Assert.NotNull(f.Ledger.Opened(id, peer, PolicyDirection.Inbound, LedgerFixture.Address(1), f.Now));
 
-        Assert.Equal(id, Assert.Single(f.TakeEffects().OfType<AbortConnection>()).Id);
+        var bye = Assert.Single(f.TakeEffects().OfType<ByeAndClose>());
+        Assert.Equal([id], bye.Ids);
+        Assert.Equal(Actors.Bye.ByeReason.MemoryPressure, bye.Bye.Reason);
         f.Ledger.Closed(id, f.Now);
         Assert.Equal((0, 0), (f.Ledger.Policy.Connections, f.Ledger.Policy.Closing));
     }

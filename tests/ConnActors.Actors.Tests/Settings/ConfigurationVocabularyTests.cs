@@ -15,6 +15,7 @@ public class ConfigurationVocabularyTests
     {
         ["connactors.persistence.data-dir"] = "\"/proc/connactors-not-a-directory/x\"",
         ["connactors.persistence.connection-string"] = "\"Data Source=x;Not A Keyword=1\"",
+        ["connactors.cluster.site"] = "\"two words\"",
     };
 
     public static TheoryData<string> ReferenceKeys()

@@ -4,20 +4,25 @@ using System.Text.Json.Nodes;
 
 namespace ConnActors.Node.Tests.Support;
 
-/// <summary>The node's HTTP management API as the tests call it: JSON in, status code and JSON out.</summary>
-internal sealed class ManagementApi(Uri baseAddress) : IDisposable
+/// <summary>
+/// The node's HTTP management API as the tests call it, the way a well-behaved client does (the token on every
+/// request when one is given, JSON bodies on every change): JSON in, status code and JSON out.
+/// </summary>
+internal sealed class ManagementApi(Uri baseAddress, string? token = null) : IDisposable
 {
     private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public Uri BaseAddress => baseAddress;
 
     public Task<ApiAnswer> GetAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
 
     public Task<ApiAnswer> PostAsync(string path, object? body = null) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) });
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? EmptyJson() : JsonContent.Create(body) });
 
     public Task<ApiAnswer> PostRawAsync(string path, string body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
 
-    public Task<ApiAnswer> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path));
+    public Task<ApiAnswer> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path) { Content = EmptyJson() });
 
     /// <summary>GET <paramref name="path"/>, which must answer 200.</summary>
     public async Task<JsonNode> GetOkAsync(string path)
@@ -29,13 +34,40 @@ internal sealed class ManagementApi(Uri baseAddress) : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request)
+    /// <summary>Sends <paramref name="request"/> as it is: no token, no content type added.</summary>
+    public async Task<ApiAnswer> SendRawAsync(HttpRequestMessage request)
     {
         using (request)
         {
             using var response = await _http.SendAsync(request);
             string text = await response.Content.ReadAsStringAsync();
-            return new ApiAnswer(request.Method + " " + request.RequestUri, response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response.Headers.Location);
+            return new ApiAnswer(request.Method + " " + request.RequestUri, response.StatusCode, ParseJson(text), response.Headers.Location);
+        }
+    }
+
+    private static StringContent EmptyJson() => new("", System.Text.Encoding.UTF8, "application/json");
+
+    private static JsonNode? ParseJson(string text)
+    {
+        if (text.Length == 0) return null;
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    private async Task<ApiAnswer> SendAsync(HttpRequestMessage request)
+    {
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using (request)
+        {
+            using var response = await _http.SendAsync(request);
+            string text = await response.Content.ReadAsStringAsync();
+            return new ApiAnswer(request.Method + " " + request.RequestUri, response.StatusCode, ParseJson(text), response.Headers.Location);
         }
     }
 }

@@ -19,6 +19,11 @@ internal sealed class NodeDirectories : IDisposable
 
     public string DataDir => Path.Combine(_root, "data");
 
+    public string TokenFile => Path.Combine(DataDir, "api.token");
+
+    /// <summary>The API token the node wrote into the data directory at its first start.</summary>
+    public string Token => File.ReadAllText(TokenFile).Trim();
+
     public void Dispose()
     {
         try

@@ -10,8 +10,8 @@ namespace ConnActors.Node.Tests.Support;
 /// </summary>
 internal sealed partial class NodeProcess : IDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
-    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
@@ -49,14 +49,18 @@ internal sealed partial class NodeProcess : IDisposable
     }
 
     /// <summary>Starts a node on loopback (any free ports) over <paramref name="config"/> and waits until its management API serves.</summary>
-    public static async Task<(NodeProcess Node, Uri Api)> StartServingAsync(NodeDirectories config)
+    /// <remarks>
+    /// With <paramref name="httpListen"/> on a wildcard address (<c>http://0.0.0.0:0</c>) the API is reached, and
+    /// returned, at 127.0.0.1 on the port it took.
+    /// </remarks>
+    public static async Task<(NodeProcess Node, Uri Api)> StartServingAsync(NodeDirectories config, string httpListen = "http://127.0.0.1:0")
     {
-        var node = Start("--config-dir", config.ConfigDir, "--data-dir", config.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", "http://127.0.0.1:0");
+        var node = Start("--config-dir", config.ConfigDir, "--data-dir", config.DataDir, "--listen", "/ip4/127.0.0.1/tcp/0", "--http", httpListen);
         try
         {
             await node.WaitForStdoutAsync(Libp2pListening(), StartTimeout);
             var match = await node.WaitForStdoutAsync(HttpListening(), StartTimeout);
-            return (node, new Uri(match.Groups["url"].Value));
+            return (node, new Uri($"http://127.0.0.1:{match.Groups["port"].Value}"));
         }
         catch
         {
@@ -78,7 +82,8 @@ internal sealed partial class NodeProcess : IDisposable
             }
             if (_process.HasExited)
             {
-                await _process.WaitForExitAsync(); // the last lines are read
+                try { await _process.WaitForExitAsync(cancel.Token); } // the last lines are read
+                catch (OperationCanceledException) { throw new TimeoutException($"the node exited ({_process.ExitCode}) but its output did not end within {timeout.TotalSeconds}s\n{Output}"); }
                 if (_stdout.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success) is { } late) return late;
                 throw new Xunit.Sdk.XunitException($"the node exited ({_process.ExitCode}) before printing /{pattern}/\n{Output}");
             }
@@ -132,11 +137,11 @@ internal sealed partial class NodeProcess : IDisposable
     private static string NodeDll => Path.Combine(AppContext.BaseDirectory, "ConnActors.Node.dll");
 
     // The SDK tells test hosts which dotnet runs them; the node runs on the same one.
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     [GeneratedRegex(@"\] listening on /ip4/127\.0\.0\.1/tcp/\d+/p2p/")]
     private static partial Regex Libp2pListening();
 
-    [GeneratedRegex(@"http management API listening on (?<url>http://127\.0\.0\.1:\d+)")]
+    [GeneratedRegex(@"http management API listening on http://(127\.0\.0\.1|0\.0\.0\.0|\[::\]):(?<port>\d+)")]
     private static partial Regex HttpListening();
 }

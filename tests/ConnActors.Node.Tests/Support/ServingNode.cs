@@ -11,11 +11,16 @@ public sealed class ServingNode : IAsyncLifetime
 
     internal NodeProcess Process => _node ?? throw new InvalidOperationException("the node is not started");
 
+    internal NodeDirectories Directories => _directories;
+
+    /// <summary>The API token the node wrote into its data directory.</summary>
+    internal string Token => _directories.Token;
+
     public async Task InitializeAsync()
     {
         var (node, api) = await NodeProcess.StartServingAsync(_directories);
         _node = node;
-        _api = new ManagementApi(api);
+        _api = new ManagementApi(api, _directories.Token);
     }
 
     public Task DisposeAsync()

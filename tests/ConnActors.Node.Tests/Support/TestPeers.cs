@@ -16,7 +16,7 @@ internal static class TestPeers
         return (peer, $"/ip4/127.0.0.1/tcp/{ReleasedPort()}/p2p/{peer}");
     }
 
-    private static int ReleasedPort()
+    public static int ReleasedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

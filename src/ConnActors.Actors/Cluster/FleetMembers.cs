@@ -1,0 +1,69 @@
+using Akka.Actor;
+using Akka.Cluster;
+using ConnActors.Actors.Ledger;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy.Fleet;
+
+namespace ConnActors.Actors.Cluster;
+
+/// <summary>What one member knows of the fleet: members (status, roles, reachability) and their published loads.</summary>
+internal sealed class FleetMembers(string self)
+{
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
+    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
+
+    public string Self { get; } = self;
+
+    public IReadOnlyCollection<Member> All => _members.Values;
+
+    /// <summary>Members that are up (or weakly up) and reachable from here.</summary>
+    public IEnumerable<string> UpAddresses => _members.Values
+        .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && !_unreachable.Contains(m.Address.ToString()))
+        .Select(m => m.Address.ToString());
+
+    public bool IsMember(Address address) => _members.ContainsKey(address.ToString());
+
+    public bool IsReachable(string address) => !_unreachable.Contains(address);
+
+    public void Seen(Member member) => _members[member.Address.ToString()] = member;
+
+    public void Removed(Member member)
+    {
+        _members.Remove(member.Address.ToString());
+        _unreachable.Remove(member.Address.ToString());
+    }
+
+    public void Reachable(Member member, bool reachable)
+    {
+        if (reachable) _unreachable.Remove(member.Address.ToString());
+        else _unreachable.Add(member.Address.ToString());
+    }
+
+    public void Loads(IReadOnlyDictionary<string, FleetLoad> loads) => _loads = loads;
+
+    /// <summary>The loads of members that are still members (a removed member's last report is ignored).</summary>
+    public IEnumerable<FleetLoad> MemberLoads => _loads.Values.Where(l => _members.ContainsKey(l.Address));
+
+    public FleetLoad? LoadOf(string address) => _loads.GetValueOrDefault(address);
+
+    /// <summary>The peers other members keep (deduplication) and the members with room (handoff), for the ledger.</summary>
+    public FleetView View()
+    {
+        var held = new Dictionary<PeerId, Multiaddr>();
+        var targets = new List<FleetTarget>();
+        foreach (var load in MemberLoads)
+        {
+            if (load.Address == Self || !IsReachable(load.Address) || load.ListenAddresses.Count == 0) continue;
+            if (!Multiaddr.TryParse(load.ListenAddresses[0], out var address)) continue;
+            if (FleetDedup.HasRoomFor(load.Headroom, 1)) targets.Add(new FleetTarget(load.Address, address!, load.Headroom));
+            if (!FleetDedup.Keeps(load.Address, Self)) continue;
+            foreach (var text in load.HeldPeers)
+            {
+                if (PeerId.TryParse(text, out var peer) && !held.ContainsKey(peer!)) held[peer!] = address!;
+            }
+        }
+        return new FleetView(held, targets);
+    }
+}

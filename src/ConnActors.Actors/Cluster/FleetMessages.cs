@@ -1,0 +1,39 @@
+using ConnActors.Actors.Messaging;
+
+namespace ConnActors.Actors.Cluster;
+
+// Messages between members of a fleet (serialized by Hyperion, bound to IConnActorsMessage). Peer ids and
+// multiaddrs travel as text; every receiver checks that the sender is a member before acting.
+
+/// <summary>
+/// One member's load, replicated to every member (distributed data): its identity (cluster address,
+/// libp2p peer id and listen addresses, roles, site and the site's budget as it is configured), its hard
+/// cap in force and the most it can use, its demand, counts, and the peers it holds (for deduplication).
+/// </summary>
+public sealed record FleetLoad(
+    string Address, string Site, int SiteBudget, int Floor, IReadOnlyList<string> Roles, string PeerId, IReadOnlyList<string> ListenAddresses,
+    int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
+    IReadOnlyList<string> HeldPeers, long AtMs) : IConnActorsMessage
+{
+    /// <summary>Room left below high water.</summary>
+    public int Headroom => Math.Max(0, Math.Min(HardCap, HighWater) - Connections - Pending);
+}
+
+/// <summary>
+/// The site allocator to a member: take <paramref name="Cap"/> as the share of <paramref name="Site"/>. In the
+/// shrink phase of round <paramref name="Version"/> a member takes the smaller of its cap and this one; in
+/// the grow phase (sent only once every member acknowledged its shrink) it takes this one.
+/// </summary>
+public sealed record ShareProposal(long Version, string Site, int Cap, bool Shrink) : IConnActorsMessage;
+
+/// <summary>A member applied round <paramref name="Version"/>: its hard cap is now <paramref name="Cap"/>.</summary>
+public sealed record ShareApplied(long Version, string Address, int Cap) : IConnActorsMessage;
+
+/// <summary>A member that must trim offers <paramref name="PeerId"/> (reachable at <paramref name="Addresses"/>) to a member with room.</summary>
+public sealed record HandoffOffer(string PeerId, IReadOnlyList<string> Addresses, string From) : IConnActorsMessage;
+
+/// <summary>The answer to a <see cref="HandoffOffer"/>: taken (the receiver dials), and later whether the dial connected.</summary>
+public sealed record HandoffAnswer(string PeerId, bool Accepted, bool Completed, string? Reason) : IConnActorsMessage;
+
+/// <summary>A penalty recorded by member <paramref name="Origin"/>, honoured by every member until <paramref name="RetainUntilMs"/>.</summary>
+public sealed record SharedPenalty(string PeerId, double Value, long LastUpdateMs, long RetainUntilMs, string Origin) : IConnActorsMessage;

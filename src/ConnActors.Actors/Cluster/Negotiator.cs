@@ -1,0 +1,305 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.Event;
+using ConnActors.Actors.Manager;
+using ConnActors.Actors.Time;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy.Fleet;
+
+namespace ConnActors.Actors.Cluster;
+
+/// <summary>
+/// One per member of a fleet, beside its ConnectionManager. Publishes the node's load (distributed data,
+/// in memory), learns every member's, and keeps its manager told: what the fleet holds and who has room
+/// (deduplication, handoffs), penalties recorded anywhere, fleet friends (every other member, and the
+/// fleet-wide friends this member owns), and its share of the site budget (from the site allocator).
+/// Messages from anything that is not a member of the cluster are refused and logged.
+/// </summary>
+public sealed class Negotiator : ReceiveActor, IWithTimers
+{
+    /// <summary>The name every member's Negotiator runs under (/user/negotiator), so members can address each other.</summary>
+    public const string Name = "negotiator";
+
+    private const string LoadTimer = "load";
+    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = new("connactors-fleet-loads");
+    private static readonly LWWDictionaryKey<string, SharedPenalty> PenaltiesKey = new("connactors-fleet-penalties");
+
+    private readonly ClusterSettings _settings;
+    private readonly IActorRef _manager;
+    private readonly IClock _clock;
+    private readonly Akka.Cluster.Cluster _cluster;
+    private readonly IActorRef _replicator;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly FleetMembers _members;
+    private readonly NegotiatorCounters _counters = new();
+    private readonly HashSet<string> _fleetFriends = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _penaltiesSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _shareVersions = new(StringComparer.Ordinal);
+    private int _appliedCap = -1;
+
+    public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
+    {
+        _settings = settings;
+        _manager = manager;
+        _clock = clock;
+        _cluster = Akka.Cluster.Cluster.Get(Context.System);
+        _replicator = DistributedData.Get(Context.System).Replicator;
+        _members = new FleetMembers(_cluster.SelfAddress.ToString());
+
+        Receive<ClusterEvent.MemberStatusChange>(m => Changed(m.Member));
+        Receive<ClusterEvent.MemberRemoved>(m =>
+        {
+            _members.Removed(m.Member);
+            Reconcile();
+        });
+        Receive<ClusterEvent.UnreachableMember>(m =>
+        {
+            _members.Reachable(m.Member, false);
+            GiveUpShareIfCutOff();
+            Reconcile();
+        });
+        Receive<ClusterEvent.ReachableMember>(m =>
+        {
+            _members.Reachable(m.Member, true);
+            Reconcile();
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<PublishLoad>(_ => _manager.Ask<LoadSample>(GetLoadSample.Instance, settings.LoadInterval).PipeTo(Self, failure: _ => PublishLoad.Skipped));
+        Receive<LoadSample>(Publish);
+        Receive<PublishLoadSkipped>(_ => { });
+        Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
+        {
+            _members.Loads(c.Get(LoadsKey).Entries);
+            Reconcile();
+        });
+        Receive<Changed>(c => c.Key.Equals(PenaltiesKey), c => MergePenalties(c.Get(PenaltiesKey).Entries));
+        Receive<PublishPenalty>(Share);
+        Receive<OfferHandoff>(Offer);
+        Receive<HandoffOffer>(TakeOffer);
+        Receive<DialOutcome>(DialedForFleet);
+        Receive<OfferExpired>(e => DialedForFleet(new DialOutcome(e.Peer, null, "no outcome in time")));
+        Receive<HandoffAnswer>(Answered);
+        Receive<ShareProposal>(Propose);
+        Receive<ShareTaken>(t => t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, _appliedCap = t.Cap)));
+        Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
+        Receive<IUpdateResponse>(_ => { });
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ClusterSettings settings, IActorRef manager, IClock clock) =>
+        Akka.Actor.Props.Create(() => new Negotiator(settings, manager, clock));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
+        _replicator.Tell(Dsl.Subscribe(LoadsKey, Self));
+        _replicator.Tell(Dsl.Subscribe(PenaltiesKey, Self));
+        _manager.Tell(new AttachNegotiator(Self));
+        Timers.StartPeriodicTimer(LoadTimer, PublishLoad.Instance, TimeSpan.Zero, _settings.LoadInterval);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void Changed(Member member)
+    {
+        if (member.Status is MemberStatus.Removed) _members.Removed(member);
+        else _members.Seen(member);
+        Reconcile();
+    }
+
+    private void Publish(LoadSample sample)
+    {
+        var l = sample.Load;
+        _appliedCap = l.HardCap;
+        var load = new FleetLoad(_members.Self, _settings.Site, _settings.SiteBudget, _settings.Floor, _settings.Roles, sample.PeerId, sample.ListenAddresses,
+            l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs);
+        _replicator.Tell(Dsl.Update(LoadsKey, LWWDictionary<string, FleetLoad>.Empty, WriteLocal.Instance, map =>
+        {
+            // The oldest member also drops the reports of members that left, so the map follows the membership.
+            var updated = map.SetItem(_cluster, _members.Self, load);
+            if (!IsOldest()) return updated;
+            foreach (var gone in updated.Keys.Where(address => address != _members.Self && !_members.All.Any(m => m.Address.ToString() == address)).ToList())
+                updated = updated.Remove(_cluster, gone);
+            return updated;
+        }));
+        _counters.Published++;
+    }
+
+    // Everything derived from the membership and the loads: the ledger's view, and the fleet friends.
+    private void Reconcile()
+    {
+        _manager.Tell(new UpdateFleetView(_members.View()));
+        var wanted = new Dictionary<string, Multiaddr>(StringComparer.Ordinal);
+        foreach (var load in _members.MemberLoads)
+        {
+            if (load.Address == _members.Self || load.ListenAddresses.Count == 0 || !Multiaddr.TryParse(load.ListenAddresses[0], out var member)) continue;
+            wanted[member!.PeerId!.ToString()] = member;
+        }
+        var up = _members.UpAddresses.ToList();
+        foreach (var friend in _settings.FleetFriends)
+        {
+            if (FleetOwnership.OwnerOf(friend.PeerId!.ToString(), up) == _members.Self) wanted[friend.PeerId!.ToString()] = friend;
+        }
+        foreach (var (peer, address) in wanted)
+        {
+            if (_fleetFriends.Add(peer)) _manager.Tell(new FleetFriend(address, Add: true));
+        }
+        foreach (var peer in _fleetFriends.Where(p => !wanted.ContainsKey(p)).ToList())
+        {
+            _fleetFriends.Remove(peer);
+            _manager.Tell(new FleetFriend(Multiaddr.Parse($"/p2p/{peer}"), Add: false));
+        }
+    }
+
+    // A member that cannot reach a majority may be the side the resolver will down; the others may take its
+    // share once it is removed, so it lets go of its share at once (the allocator gives it back when it is
+    // reachable again).
+    private void GiveUpShareIfCutOff()
+    {
+        if (_settings.SiteBudget <= 0 || _appliedCap == 0) return;
+        var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address.ToString()).ToList();
+        int reachable = up.Count(a => a == _members.Self || _members.IsReachable(a));
+        if (reachable * 2 > up.Count) return;
+        _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", reachable, up.Count, _settings.Site);
+        _appliedCap = 0;
+        _manager.Tell(new SetHardCap(0));
+    }
+
+    private void Share(PublishPenalty p)
+    {
+        var shared = new SharedPenalty(p.Peer.ToString(), p.Value, p.LastUpdateMs, p.RetainUntilMs, _members.Self);
+        _penaltiesSeen[shared.PeerId] = shared.LastUpdateMs;
+        _replicator.Tell(Dsl.Update(PenaltiesKey, LWWDictionary<string, SharedPenalty>.Empty, new WriteAll(TimeSpan.FromSeconds(1)), map =>
+        {
+            var updated = map.SetItem(_cluster, shared.PeerId, shared);
+            // Each member drops the entries it recorded that have expired.
+            long now = _clock.NowMs;
+            foreach (var (peer, old) in updated.Entries.Where(e => e.Value.Origin == _members.Self && e.Value.RetainUntilMs <= now).ToList())
+                updated = updated.Remove(_cluster, peer);
+            return updated;
+        }));
+        _counters.PenaltiesShared++;
+    }
+
+    private void MergePenalties(IReadOnlyDictionary<string, SharedPenalty> penalties)
+    {
+        long now = _clock.NowMs;
+        foreach (var penalty in penalties.Values)
+        {
+            if (penalty.Origin == _members.Self || penalty.RetainUntilMs <= now) continue;
+            if (_penaltiesSeen.TryGetValue(penalty.PeerId, out long seen) && seen >= penalty.LastUpdateMs) continue;
+            _penaltiesSeen[penalty.PeerId] = penalty.LastUpdateMs;
+            if (!PeerId.TryParse(penalty.PeerId, out var peer)) continue;
+            _manager.Tell(new MergeSharedPenalty(peer!, penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs));
+            _counters.PenaltiesMerged++;
+        }
+        foreach (var gone in _penaltiesSeen.Keys.Where(p => !penalties.ContainsKey(p)).ToList()) _penaltiesSeen.Remove(gone);
+    }
+
+    private void Offer(OfferHandoff offer)
+    {
+        if (!ActorPath.TryParseAddress(offer.Target.Member, out var address)) return;
+        NegotiatorOf(address).Tell(new HandoffOffer(offer.Peer.ToString(), offer.Addresses.Select(a => a.ToString()).ToList(), _members.Self));
+        _counters.HandoffsOffered++;
+        _counters.Sent++;
+    }
+
+    private void TakeOffer(HandoffOffer offer)
+    {
+        if (!FromMember("handoff offer")) return;
+        var addresses = offer.Addresses.Select(a => Multiaddr.TryParse(a, out var m) ? m : null).OfType<Multiaddr>().ToList();
+        if (!PeerId.TryParse(offer.PeerId, out var peer) || addresses.Count == 0)
+        {
+            Sender.Tell(new HandoffAnswer(offer.PeerId, false, false, "no address to dial"));
+            return;
+        }
+        _pendingOffers[peer!] = Sender;
+        Sender.Tell(new HandoffAnswer(offer.PeerId, true, false, null));
+        _manager.Tell(new DialForQuery(peer!, addresses));
+        Timers.StartSingleTimer($"offer-{peer}", new OfferExpired(peer!), TimeSpan.FromSeconds(30));
+        _counters.HandoffsTaken++;
+    }
+
+    private readonly Dictionary<PeerId, IActorRef> _pendingOffers = new();
+
+    private void DialedForFleet(DialOutcome outcome)
+    {
+        if (!_pendingOffers.Remove(outcome.Peer, out var from)) return;
+        Timers.Cancel($"offer-{outcome.Peer}");
+        from.Tell(new HandoffAnswer(outcome.Peer.ToString(), true, outcome.Connection is not null, outcome.Failure));
+        _counters.Sent++;
+    }
+
+    private void Answered(HandoffAnswer answer)
+    {
+        if (!FromMember("handoff answer")) return;
+        if (answer.Completed) _counters.HandoffsCompleted++;
+        else if (answer.Accepted && answer.Reason is null) _counters.HandoffsAccepted++;
+        else _counters.HandoffsFailed++;
+    }
+
+    // The allocator's rounds: shrinks apply at once (the smaller of the two caps), grows only in their
+    // own phase, which the allocator starts once every member has acknowledged its shrink.
+    private void Propose(ShareProposal proposal)
+    {
+        if (!FromMember("share proposal")) return;
+        string allocator = Sender.Path.Address.ToString();
+        if (_shareVersions.TryGetValue(allocator, out long seen) && proposal.Version < seen) return;
+        _shareVersions.Clear();
+        _shareVersions[allocator] = proposal.Version;
+        int current = _appliedCap < 0 ? 0 : _appliedCap;
+        int cap = proposal.Shrink ? Math.Min(current, proposal.Cap) : proposal.Cap;
+        var replyTo = Sender;
+        long version = proposal.Version;
+        _manager.Ask<HardCapApplied>(new SetHardCap(cap), TimeSpan.FromSeconds(5))
+            .PipeTo(Self, success: applied => new ShareTaken(version, applied.Cap, replyTo));
+    }
+
+    private bool FromMember(string what)
+    {
+        // A message without a sender arrives from deadLetters, which looks local: it is refused like a stranger's.
+        var from = Sender.Path.Address;
+        if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters) && (from.HasLocalScope || _members.IsMember(from))) return true;
+        _log.Warning("refused a {0} from {1}: not a member of this cluster", what, Sender.Path.Address);
+        _counters.Refused++;
+        return false;
+    }
+
+    private bool IsOldest() => _cluster.State.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault()?.Address == _cluster.SelfAddress;
+
+    private ActorSelection NegotiatorOf(Address address) => Context.ActorSelection(new RootActorPath(address) / "user" / Name);
+
+    private ClusterStatus Status()
+    {
+        var state = _cluster.State;
+        var members = state.Members.Select(m =>
+        {
+            var load = _members.LoadOf(m.Address.ToString());
+            return new ClusterMemberStatus(m.Address.ToString(), m.Status.ToString(), m.Roles.OrderBy(r => r).ToList(), load?.Site ?? "",
+                load?.HardCap ?? 0, load?.Connections ?? 0, !state.Unreachable.Contains(m));
+        }).ToList();
+        var sites = _members.MemberLoads.Where(l => l.SiteBudget > 0).GroupBy(l => l.Site)
+            .Select(g => new SiteStatus(g.Key, g.Min(l => l.SiteBudget), g.ToDictionary(l => l.Address, l => l.HardCap))).ToList();
+        return new ClusterStatus(_members.Self, members, sites, _counters.Snapshot());
+    }
+
+    private sealed record PublishLoad
+    {
+        public static PublishLoad Instance { get; } = new();
+
+        public static PublishLoadSkipped Skipped { get; } = new();
+    }
+
+    private sealed record PublishLoadSkipped;
+
+    private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator);
+
+    private sealed record OfferExpired(PeerId Peer);
+}

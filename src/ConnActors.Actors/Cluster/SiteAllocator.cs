@@ -1,0 +1,149 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.DistributedData;
+using Akka.Event;
+using ConnActors.Policy.Fleet;
+
+namespace ConnActors.Actors.Cluster;
+
+/// <summary>
+/// The fleet's one site allocator (a cluster singleton on the oldest member). For every site with a budget
+/// it splits the budget between the site's members (<see cref="SiteAllocation"/>, by their published
+/// demand) and carries the split out in shrink-then-grow rounds (<see cref="SiteRound"/>), so the sum of the
+/// members' hard caps never exceeds the budget while members join, leave or crash. A new member starts with
+/// no share and gets its floor from the others first.
+/// </summary>
+public sealed class SiteAllocator : ReceiveActor, IWithTimers
+{
+    /// <summary>The singleton's name under /user.</summary>
+    public const string Name = "site-allocator";
+
+    private const string TickTimer = "tick";
+    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = new("connactors-fleet-loads");
+    private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(2);
+
+    private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, SiteRound> _rounds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _applied = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
+    private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
+    private long _version;
+    private DateTime _lastSend;
+
+    public SiteAllocator(TimeSpan interval)
+    {
+        Receive<Changed>(c => c.Key.Equals(LoadsKey), c => _loads = c.Get(LoadsKey).Entries);
+        Receive<ClusterEvent.MemberRemoved>(m => Left(m.Member.Address.ToString()));
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<ShareApplied>(OnApplied);
+        Receive<Tick>(_ => Allocate());
+        Receive<IUpdateResponse>(_ => { });
+        Timers.StartPeriodicTimer(TickTimer, Tick.Instance, interval);
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(TimeSpan interval) => Akka.Actor.Props.Create(() => new SiteAllocator(interval));
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        DistributedData.Get(Context.System).Replicator.Tell(Dsl.Subscribe(LoadsKey, Self));
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+        _log.Info("site allocator running on {0}", _cluster.SelfAddress);
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop() => _cluster.Unsubscribe(Self);
+
+    private void Allocate()
+    {
+        var present = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m.Status, StringComparer.Ordinal);
+        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && present.ContainsKey(l.Address)).GroupBy(l => l.Site))
+        {
+            if (_rounds.TryGetValue(site.Key, out var round))
+            {
+                Resend(round, site.Key);
+                continue;
+            }
+            // The budget is split between the members that are up; one that is leaving (or down, not yet
+            // removed) still holds its share until it gives it back, so the round takes it to 0 first.
+            var up = site.Where(l => present[l.Address] is MemberStatus.Up or MemberStatus.WeaklyUp).ToList();
+            int budget = site.Min(l => l.SiteBudget); // members that disagree get the smallest: never more than any of them allows
+            var split = SiteAllocation.Allocate(budget, up.Select(l => new SiteMember(l.Address, l.Demand, l.Floor, l.Friends, l.MaxCap)).ToList());
+            if (_shortfalls.GetValueOrDefault(site.Key) != split.Shortfall && split.Shortfall is not null)
+                _log.Error("site {0}: {1}", site.Key, split.Shortfall);
+            _shortfalls[site.Key] = split.Shortfall;
+            var targets = site.ToDictionary(l => l.Address, l => split.Caps.GetValueOrDefault(l.Address), StringComparer.Ordinal);
+            var current = site.ToDictionary(l => l.Address, l => _applied.TryGetValue(l.Address, out int cap) ? cap : l.HardCap, StringComparer.Ordinal);
+            if (!Worthwhile(targets, current)) continue;
+            round = new SiteRound(++_version, targets, current);
+            _rounds[site.Key] = round;
+            Send(round, site.Key);
+        }
+    }
+
+    // A new split is carried out when a member's cap would move by at least 2 slots and 5 %: demand
+    // estimates move a little all the time, and every round costs messages and trims.
+    private static bool Worthwhile(IReadOnlyDictionary<string, int> split, IReadOnlyDictionary<string, int> current) =>
+        split.Any(s => !current.TryGetValue(s.Key, out int now) || Math.Abs(s.Value - now) >= Math.Max(2, now / 20));
+
+    private void OnApplied(ShareApplied applied)
+    {
+        bool member = Sender.Path.Address.HasLocalScope || _cluster.State.Members.Any(m => m.Address == Sender.Path.Address);
+        if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || !member)
+        {
+            _log.Warning("refused a share acknowledgement from {0}: not a member of this cluster", Sender.Path.Address);
+            return;
+        }
+        _applied[applied.Address] = applied.Cap;
+        foreach (var (site, round) in _rounds.ToList())
+        {
+            if (!round.Applied(applied.Address, applied.Version)) continue;
+            Advance(site, round);
+        }
+    }
+
+    private void Left(string member)
+    {
+        _applied.Remove(member);
+        foreach (var (site, round) in _rounds.ToList())
+        {
+            if (round.Left(member)) Advance(site, round);
+        }
+    }
+
+    private void Advance(string site, SiteRound round)
+    {
+        if (round.Growing)
+        {
+            _rounds.Remove(site);
+            _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
+            return;
+        }
+        round.Grow();
+        Send(round, site);
+    }
+
+    private void Send(SiteRound round, string site)
+    {
+        _lastSend = DateTime.UtcNow;
+        foreach (var (member, cap) in round.Pending)
+        {
+            if (!ActorPath.TryParseAddress(member, out var address)) continue;
+            Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: !round.Growing));
+        }
+    }
+
+    private void Resend(SiteRound round, string site)
+    {
+        if (DateTime.UtcNow - _lastSend >= ResendAfter) Send(round, site);
+    }
+
+    private sealed record Tick
+    {
+        public static Tick Instance { get; } = new();
+    }
+}

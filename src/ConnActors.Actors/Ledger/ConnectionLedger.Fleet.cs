@@ -1,0 +1,122 @@
+using ConnActors.Actors.Bye;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy;
+using ConnActors.Policy.Fleet;
+using ConnActors.Policy.Scoring;
+using ConnActors.Policy.Trimming;
+
+namespace ConnActors.Actors.Ledger;
+
+// The ledger as one member of a fleet: its share of a site budget, handoffs of trimmed peers, fleet
+// deduplication and penalties shared with the others. Decisions are the policy's (Policy/Fleet).
+internal sealed partial class ConnectionLedger
+{
+    private FleetView _fleet = FleetView.Empty;
+    private bool _handoff;
+    private bool _dedup;
+    private bool _suspended;
+    private long _capacityRefusalsReported;
+
+    /// <summary>The hard cap in force: the node's own, its share of a site budget, or 0 while it has no share.</summary>
+    public int HardCap => _suspended ? 0 : _policy.Settings.Limits.HardCap;
+
+    /// <summary>The hard cap the node's own configuration gives it (the most it asks of a site).</summary>
+    public int OwnHardCap => _settings.Policy.Limits.HardCap;
+
+    /// <summary>Turns the fleet behaviours on (from <c>connactors.cluster.handoff</c> and <c>dedup</c>).</summary>
+    public void JoinFleet(bool handoff, bool dedup)
+    {
+        _handoff = handoff;
+        _dedup = dedup;
+    }
+
+    /// <summary>
+    /// Applies the node's share of its site's budget: below the smallest workable cap the node holds no
+    /// share and admits nothing (it keeps only friends and protected peers); otherwise the policy's limits
+    /// are scaled to it. Returns the hard cap now in force.
+    /// </summary>
+    public int SetShare(int cap, long nowMs)
+    {
+        _suspended = cap < SiteAllocation.MinimumCap;
+        if (_suspended) EmergencyTrimTo(0, nowMs);
+        else
+        {
+            _policy.Resize(cap);
+            Regulate(nowMs, 0);
+        }
+        return HardCap;
+    }
+
+    public void SetFleetView(FleetView view) => _fleet = view;
+
+    /// <summary>A penalty another member recorded; honoured here when it weighs more than the peer's own.</summary>
+    public void MergeSharedPenalty(PeerId peer, double value, long lastUpdateMs, long retainUntilMs, long nowMs)
+    {
+        var key = _peers.KeyFor(peer);
+        _policy.MergePenalty(new RetainedPenalty(key, value, lastUpdateMs, retainUntilMs), nowMs);
+        ReleaseIfForgotten(key);
+    }
+
+    /// <summary>Every penalty still retained, by peer (to share with the fleet when this member joins it).</summary>
+    public IEnumerable<(PeerId Peer, RetainedPenalty Penalty)> RetainedPenalties(long nowMs)
+    {
+        foreach (var penalty in _policy.Penalties.Snapshot(nowMs))
+        {
+            if (_peers.TryGetPeer(penalty.Peer, out var peer)) yield return (peer, penalty);
+        }
+    }
+
+    /// <summary>What this member tells the fleet about its load.</summary>
+    public FleetLoadSample Load(int maxHeldPeers)
+    {
+        var policy = _policy;
+        long refusals = _counters.CapacityRefusals - _capacityRefusalsReported;
+        _capacityRefusalsReported = _counters.CapacityRefusals;
+        var limits = policy.Settings.Limits;
+        int demand = SiteDemand.Of(policy.Occupancy, HardCap, limits.HighWater, OwnHardCap, refusals);
+        var held = new List<string>();
+        foreach (var record in _connections.All)
+        {
+            if (held.Count >= maxHeldPeers) break;
+            if (record.Stage == ConnectionStage.Live && record.Peer is { } peer) held.Add(peer.ToString());
+        }
+        return new FleetLoadSample(HardCap, OwnHardCap, demand, policy.Connections, policy.Inbound, policy.Outbound,
+            policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList());
+    }
+
+    // A dial for discovery (a bye's alternatives) is not made to a peer another member holds.
+    private bool HeldElsewhere(PeerId peer, byte priority) =>
+        _dedup && priority <= (byte)Manager.DialPriority.Background && _fleet.HeldElsewhere.ContainsKey(peer);
+
+    // An inbound duplicate of a peer another member keeps is steered there with a bye, unless it is
+    // privileged here or a subsystem here claims it.
+    private void SteerDuplicate(PeerKey key, PeerId peer, long nowMs)
+    {
+        if (!_dedup || !_fleet.HeldElsewhere.TryGetValue(peer, out var holder)) return;
+        if (_policy.View(key, nowMs) is not { IsFriend: false, IsProtected: false, SubsystemClaims: 0 }) return;
+        _counters.Refused("FleetDuplicate");
+        Close(key, TrimReason.Unassigned, ByeReason.Handoff, [holder], nowMs);
+    }
+
+    // The member a trimmed peer is handed to: the one with the most room left, if any has room.
+    private FleetTarget? HandoffTarget(int connections)
+    {
+        if (!_handoff || _fleet.Targets.Count == 0) return null;
+        var best = _fleet.Targets.MaxBy(t => t.Headroom);
+        if (best is null || best.Headroom < connections) return null;
+        _fleet = _fleet with { Targets = _fleet.Targets.Select(t => t == best ? t with { Headroom = t.Headroom - connections } : t).ToList() };
+        return best;
+    }
+
+    private void EmergencyTrimTo(int target, long nowMs)
+    {
+        _policy.PlanEmergencyTrim(nowMs, target, _plan);
+        CarryOut(ByeReason.Refused, emergency: true, nowMs);
+    }
+}
+
+/// <summary>A member's load as it reports it to the fleet.</summary>
+internal sealed record FleetLoadSample(
+    int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
+    IReadOnlyList<string> HeldPeers);

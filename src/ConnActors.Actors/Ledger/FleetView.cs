@@ -1,0 +1,17 @@
+using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Multiaddress;
+
+namespace ConnActors.Actors.Ledger;
+
+/// <summary>A fleet member that may take a trimmed peer: where to reach it and how much room it has.</summary>
+internal sealed record FleetTarget(string Member, Multiaddr Address, int Headroom);
+
+/// <summary>
+/// What the ledger needs to know of the rest of the fleet: the peers held by another member that keeps
+/// them (with that member's address, for the bye that steers a duplicate there), and the members with
+/// room for a handoff. Replaced whole each time the Negotiator learns more.
+/// </summary>
+internal sealed record FleetView(IReadOnlyDictionary<PeerId, Multiaddr> HeldElsewhere, IReadOnlyList<FleetTarget> Targets)
+{
+    public static FleetView Empty { get; } = new(new Dictionary<PeerId, Multiaddr>(), []);
+}

@@ -1,0 +1,71 @@
+using ConnActors.Policy.Limits;
+using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Tests.Support;
+using ConnActors.Policy.Trimming;
+using CsCheck;
+
+namespace ConnActors.Policy.Tests.Fleet;
+
+/// <summary>A node's hard cap changes at runtime when its share of a site budget changes.</summary>
+public class ResizeTests
+{
+    [Fact]
+    public void A_smaller_share_refuses_new_connections_at_once_and_trims_to_the_new_low_water_in_smoothed_rounds()
+    {
+        var engine = Engines.Small(hardCap: 100);
+        engine.ConnectInbound(0, 60, 0);
+
+        var limits = engine.Resize(40);
+
+        Assert.Equal(40, limits.HardCap);
+        Assert.Equal(limits, engine.Settings.Limits);
+        Assert.False(engine.AdmitInbound(new PeerKey(500), Addresses.V4(500), 1).Admitted);
+        var plan = new TrimPlan();
+        long now = 1;
+        for (int round = 0; round < 20 && engine.EffectiveConnections > limits.LowWater; round++, now += 1_000)
+        {
+            engine.PlanTrim(now, plan);
+            Assert.True(plan.Victims.Count <= 4, "rounds stay smoothed");
+            engine.CarryOut(plan, now);
+        }
+        Assert.Equal(limits.LowWater, engine.Connections);
+    }
+
+    [Fact]
+    public void A_larger_share_admits_up_to_the_new_cap()
+    {
+        var engine = Engines.Small(hardCap: 40);
+        engine.Resize(80);
+        var limits = engine.Settings.Limits;
+        engine.ConnectInbound(0, limits.MaxInbound - limits.FriendReserve, 0);
+        Assert.True(engine.Connections > 40);
+    }
+
+    [Fact]
+    public void Limits_scaled_to_any_cap_are_coherent_and_keep_their_proportions() =>
+        Gen.Select(Gen.Int[8, 20_000], Gen.Int[8, 20_000]).Sample((from, to) =>
+        {
+            var limits = ConnectionLimits.DerivedFrom(from).ScaledTo(to);
+            Assert.Equal(to, limits.HardCap);
+            limits.Validate();
+            Assert.InRange(limits.HighWater, 2, to - 1);
+            Assert.InRange(limits.LowWater, 1, limits.HighWater - 1);
+        }, iter: 2_000);
+
+    [Fact]
+    public void Subsystem_budgets_are_resolved_again_and_their_reservations_still_fit()
+    {
+        var engine = Engines.Small(hardCap: 200);
+        engine.Enroll(new QuotaRequest("dht", QuotaAmount.Share(0.3), QuotaAmount.Share(0.6)));
+        engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(50), QuotaAmount.Share(0.5)));
+
+        engine.Resize(60);
+
+        var quotas = engine.Quotas.All().ToDictionary(q => q.Name);
+        int capacity = engine.Quotas.Capacity;
+        Assert.Equal((int)(0.3 * capacity), quotas["dht"].Reserved);
+        Assert.Equal((int)(0.6 * capacity), quotas["dht"].Maximum);
+        Assert.True(quotas["dht"].Reserved + quotas["pubsub"].Reserved <= capacity);
+        Assert.Equal(quotas["pubsub"].Maximum, quotas["pubsub"].Reserved); // 50 slots asked, but no more than its maximum of half the capacity
+    }
+}
