@@ -13,23 +13,27 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
         Directory.CreateDirectory(options.OutDirectory);
         var all = new List<RunSummary>();
         var results = new List<(ScenarioSettings, IReadOnlyList<RunSummary>)>();
-        foreach (var baseScenario in options.Scenarios)
+        var scenarios = options.Scenarios.Select(options.Apply).ToList();
+        var jobs = scenarios.SelectMany((_, si) => options.Policies.Select((_, pi) => (si, pi))).ToList();
+        var done = new (RunSummary Summary, IReadOnlyList<SampleRow> Samples)[jobs.Count];
+        // Runs share nothing but the process, so they may run side by side (--parallel); results keep the
+        // command line's order, and a run's figures are the same whatever else runs beside it.
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel }, j =>
         {
-            var scenario = options.Apply(baseScenario);
-            var runs = new List<RunSummary>();
-            var series = new List<(string, IReadOnlyList<SampleRow>)>();
-            foreach (var variant in options.Policies)
-            {
-                var sim = new Simulation(scenario, variant, options.Seed);
-                var summary = sim.Run(Progress($"{scenario.Name}/{variant.Name}"));
-                CsvFiles.WriteTimeSeries(CsvFiles.TimeSeriesPath(options.OutDirectory, scenario.Name, variant.Name), sim.Metrics.Samples);
+            var (scenario, variant) = (scenarios[jobs[j].si], options.Policies[jobs[j].pi]);
+            var sim = new Simulation(scenario, variant, options.Seed);
+            var summary = sim.Run(options.Parallel == 1 ? Progress($"{scenario.Name}/{variant.Name}") : null);
+            CsvFiles.WriteTimeSeries(CsvFiles.TimeSeriesPath(options.OutDirectory, scenario.Name, variant.Name), sim.Metrics.Samples);
+            lock (done)
                 stdout.WriteLine($"{scenario.Name,-15} {variant.Name,-13} {summary.Events,12:N0} events {summary.WallSeconds,8:F1} s  peak {summary.PeakWorkingSetBytes / 1048576.0,8:N0} MB");
-                runs.Add(summary);
-                series.Add((variant.Name, sim.Metrics.Samples));
-            }
-            all.AddRange(runs);
-            results.Add((scenario, runs));
-            if (options.Plots) PlotScenario(scenario, series);
+            done[j] = (summary, sim.Metrics.Samples);
+        });
+        for (int si = 0; si < scenarios.Count; si++)
+        {
+            var runs = jobs.Select((job, j) => (job, j)).Where(x => x.job.si == si).Select(x => done[x.j]).ToList();
+            all.AddRange(runs.Select(r => r.Summary));
+            results.Add((scenarios[si], runs.Select(r => r.Summary).ToList()));
+            if (options.Plots) PlotScenario(scenarios[si], runs.Select((r, i) => (options.Policies[i].Name, r.Samples)).ToList());
         }
         CsvFiles.WriteSummary(Path.Combine(options.OutDirectory, "summary.csv"), all);
         string? validation = null;

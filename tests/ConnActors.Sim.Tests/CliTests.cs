@@ -1,3 +1,5 @@
+using ConnActors.Sim.Metrics;
+
 namespace ConnActors.Sim.Tests;
 
 public class CliTests
@@ -14,6 +16,8 @@ public class CliTests
     [InlineData("--scenario dht-heavy --out x --minutes 0")]
     [InlineData("--scenario dht-heavy --out")]
     [InlineData("--scenario dht-heavy --out x --frobnicate")]
+    [InlineData("--scenario dht-heavy --out x --parallel 0")]
+    [InlineData("--scenario dht-heavy --out x --parallel two")]
     public void Bad_arguments_print_usage_and_exit_non_zero(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -48,4 +52,30 @@ public class CliTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Runs_side_by_side_give_the_figures_of_runs_one_after_another()
+    {
+        string serial = Path.Combine(Path.GetTempPath(), "connactors-sim-" + Guid.NewGuid().ToString("N"));
+        string parallel = serial + "-parallel";
+        try
+        {
+            string[] common = ["--scenario", "all", "--nodes", "300", "--minutes", "4", "--policy", "basic,js-like,v2", "--quiet", "--no-plots"];
+            Assert.Equal(0, SimProgram.Run([.. common, "--out", serial], new StringWriter(), new StringWriter()));
+            Assert.Equal(0, SimProgram.Run([.. common, "--out", parallel, "--parallel", "4"], new StringWriter(), new StringWriter()));
+
+            Assert.Equal(Figures(serial), Figures(parallel));
+            foreach (string csv in Directory.GetFiles(serial, "*.csv", SearchOption.AllDirectories).Where(f => !f.EndsWith("summary.csv")))
+                Assert.Equal(File.ReadAllText(csv), File.ReadAllText(Path.Combine(parallel, Path.GetRelativePath(serial, csv))));
+        }
+        finally
+        {
+            foreach (string dir in new[] { serial, parallel })
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    // summary.csv without the machine's figures (wall time, peak working set), in row order.
+    private static List<RunSummary> Figures(string dir) =>
+        File.ReadLines(Path.Combine(dir, "summary.csv")).Skip(1).Select(RunSummary.FromCsv).Select(r => r.WithoutMachineFigures()).ToList();
 }

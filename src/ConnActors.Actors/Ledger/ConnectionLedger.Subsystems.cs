@@ -1,4 +1,7 @@
+using ConnActors.Actors.Bye;
 using ConnActors.Actors.Quotas;
+using ConnActors.Policy;
+using ConnActors.Policy.Trimming;
 using ConnActors.Policy.Bursts;
 using ConnActors.Policy.Quotas;
 
@@ -8,6 +11,7 @@ namespace ConnActors.Actors.Ledger;
 internal sealed partial class ConnectionLedger
 {
     private readonly Dictionary<int, (SubsystemId Owner, BurstId Burst)> _bursts = new();
+    private readonly List<PeerKey> _released = new();
     private int _nextBurst;
 
     /// <summary>Carries out <paramref name="request"/> of <paramref name="subsystem"/>; returns the reply, if the request has one.</summary>
@@ -28,14 +32,17 @@ internal sealed partial class ConnectionLedger
                 ReleaseIfForgotten(key);
                 return null;
             case StartBurst:
-                _bursts[++_nextBurst] = (subsystem, _policy.BeginBurst());
+                _bursts[++_nextBurst] = (subsystem, _policy.BeginBurst(nowMs));
                 return new BurstStarted(_nextBurst);
             case EnlistInBurst enlist when _bursts.TryGetValue(enlist.BurstId, out var burst) && burst.Owner == subsystem:
                 _policy.Enlist(burst.Burst, _peers.KeyFor(enlist.Peer));
                 return null;
             case EndBurst end when _bursts.TryGetValue(end.BurstId, out var burst) && burst.Owner == subsystem:
                 _bursts.Remove(end.BurstId);
-                _policy.EndBurst(burst.Burst, nowMs);
+                _released.Clear();
+                _policy.EndBurst(burst.Burst, nowMs, _released);
+                // The connections the burst opened and nothing else uses end with it.
+                foreach (var key in _released) Close(key, TrimReason.FinishedBurst, ByeReason.Trimmed, [], nowMs);
                 return null;
             case LockPeer lockPeer:
                 _policy.Lock(_peers.KeyFor(lockPeer.Peer), nowMs + (long)lockPeer.Duration.TotalMilliseconds, nowMs);

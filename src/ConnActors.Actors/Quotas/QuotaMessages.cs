@@ -40,7 +40,7 @@ public sealed record BurstStarted(int BurstId) : IConnActorsMessage;
 /// <summary>Enlists <paramref name="Peer"/> in a running burst: it is in use until the burst ends.</summary>
 public sealed record EnlistInBurst(int BurstId, PeerId Peer) : IConnActorsMessage;
 
-/// <summary>Ends a burst: its peers become first to prune.</summary>
+/// <summary>Ends a burst: above low water the connections it opened that nothing else uses are closed; its other peers are ordinary peers again.</summary>
 public sealed record EndBurst(int BurstId) : IConnActorsMessage;
 
 /// <summary>Locks <paramref name="Peer"/> against trims for <paramref name="Duration"/> (revocable by the manager).</summary>

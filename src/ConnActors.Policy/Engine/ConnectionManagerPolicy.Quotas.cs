@@ -55,7 +55,7 @@ public sealed partial class ConnectionManagerPolicy
         ReleaseIfGone(peer, ref entry, nowMs);
     }
 
-    /// <summary>Begins a burst (a DHT query): its peers are in use until it ends, then first to prune.</summary>
+    /// <summary>Begins a burst (a DHT query) whose start is unknown: its peers are in use until it ends (see <see cref="BeginBurst(long)"/>).</summary>
     public BurstId BeginBurst() => _bursts.Begin();
 
     /// <summary>Enlists <paramref name="peer"/> in a running burst.</summary>
@@ -76,6 +76,7 @@ public sealed partial class ConnectionManagerPolicy
         ref var entry = ref _peers.Get(peer);
         _activeBurstConnections -= entry.Connections;
         entry.BurstFinishedMs = nowMs;
+        entry.FinishedBurst = true; // marks it for regulation.burst-linger; trims treat it as any other peer
         if (!entry.IsConnected && entry.PendingOutbound == 0) _peers.Settle(peer, nowMs);
         else RememberLingering(peer, nowMs);
     }

@@ -10,7 +10,9 @@ public sealed record V2Features
     public static V2Features All { get; } = new();
 
     /// <summary>
-    /// The burst model: running bursts are absorbed above high water, finished bursts are pruned first,
+    /// The burst model: running bursts are absorbed above high water, a finished burst releases the
+    /// connections it opened that nothing else uses (above low water) and lingering ones after
+    /// regulation.burst-linger,
     /// arrival spikes start early rounds. Off: bursts are ordinary connections.
     /// </summary>
     public bool BurstModel { get; init; } = true;

@@ -7,11 +7,12 @@ namespace ConnActors.Sim.Cli;
 /// <summary>Parsed command line; <see cref="Parse"/> throws <see cref="UsageException"/> on anything wrong.</summary>
 internal sealed record CliOptions(
     IReadOnlyList<ScenarioSettings> Scenarios, IReadOnlyList<PolicyVariant> Policies, int? Nodes, ulong Seed,
-    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null)
+    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null, int Parallel = 1)
 {
     public const string Usage = """
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
                               [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv>]
+                              [--parallel <n>]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
                       scale, validate-hops, validate-churn, or all (the six comparison scenarios)
@@ -26,11 +27,13 @@ internal sealed record CliOptions(
           --quiet     no progress bar
           --scale-summary  a summary.csv of runs made apart (the 1M-node runs) to add to the report's
                       "what v2 buys you" table
+          --parallel  runs at most this many simulations at once (default 1; same figures, but wall times
+                      and the peak working set in summary.csv are then those of runs sharing the process)
         """;
 
     public static CliOptions Parse(IReadOnlyList<string> args)
     {
-        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null;
+        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null, parallel = null;
         bool progress = true, validate = false, plots = true;
         for (int i = 0; i < args.Count; i++)
         {
@@ -47,6 +50,7 @@ internal sealed record CliOptions(
                 case "--validate": validate = true; break;
                 case "--no-plots": plots = false; break;
                 case "--scale-summary": scaleSummary = Value(args, ref i); break;
+                case "--parallel": parallel = Value(args, ref i); break;
                 default: throw new UsageException($"unknown argument '{arg}'");
             }
         }
@@ -67,7 +71,8 @@ internal sealed record CliOptions(
             : double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && d <= 100_000
                 ? d : throw new UsageException($"--minutes must be a positive number, was '{minutes}'");
         if (scaleSummary is not null && !File.Exists(scaleSummary)) throw new UsageException($"--scale-summary: no file '{scaleSummary}'");
-        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary);
+        int threads = parallel is null ? 1 : ParseInt(parallel, "--parallel", 1, 64);
+        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary, threads);
     }
 
     /// <summary>A scenario with the command line's overrides applied.</summary>
