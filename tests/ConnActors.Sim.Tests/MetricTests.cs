@@ -112,6 +112,9 @@ public class MetricTests
         Assert.True(v2.UsefulPeerTrims * 2 <= basic.UsefulPeerTrims, $"v2 {v2.UsefulPeerTrims} vs basic {basic.UsefulPeerTrims}");
         Assert.True(v2.BurstReleases > 0);
         Assert.Equal(0, noBurst.BurstReleases);
+        // Released peers mostly just answered a query: useful by the metric's definition, counted apart.
+        Assert.InRange(v2.UsefulPeerReleases, 1, v2.BurstReleases);
+        Assert.Equal(0, noBurst.UsefulPeerReleases);
         Assert.Empty(v2Sim.FindInconsistencies());
         Assert.Empty(noBurstSim.FindInconsistencies());
     }

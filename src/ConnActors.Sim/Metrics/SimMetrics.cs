@@ -18,6 +18,8 @@ internal sealed class SimMetrics
     public long BurstReleases;
     /// <summary>Policy closes of a peer that was useful to the closing node within the usefulness window.</summary>
     public long UsefulPeerTrims;
+    /// <summary>Burst releases of a peer that was useful to the releasing node within the usefulness window (a query answered, mostly).</summary>
+    public long UsefulPeerReleases;
     /// <summary>Policy closes of a connection on which the closing node had been useful to the peer within the window.</summary>
     public long TrimsOfUsefulToPeer;
     /// <summary>Gossipsub mesh links lost to policy closes.</summary>

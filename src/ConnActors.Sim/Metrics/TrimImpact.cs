@@ -17,8 +17,9 @@ internal sealed class TrimImpact(SimContext ctx, DhtLookups dht) : ILinkObserver
 
     public void LinkClosed(in ClosedLink link)
     {
-        if (!link.ByPolicy) return;
         var m = ctx.Metrics;
+        if (link.Reason == CloseReason.Released && link.UsefulToAAtMs >= 0 && ctx.Now - link.UsefulToAAtMs <= UsefulWindowMs) m.UsefulPeerReleases++;
+        if (!link.ByPolicy) return;
         m.PolicyCloses++;
         if (link.UsefulToAAtMs >= 0 && ctx.Now - link.UsefulToAAtMs <= UsefulWindowMs) m.UsefulPeerTrims++;
         if (link.UsefulToBAtMs >= 0 && ctx.Now - link.UsefulToBAtMs <= UsefulWindowMs) m.TrimsOfUsefulToPeer++;

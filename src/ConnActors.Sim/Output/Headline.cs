@@ -26,6 +26,8 @@ internal sealed record Headline(string Label, Func<RunSummary, double> Value, bo
         new("policy closes (trims + reclaims)", r => r.PolicyCloses, false, "0"),
         new("released with their burst", r => r.BurstReleases, false, "0"),
         new("useful-peer trims", r => r.UsefulPeerTrims, false, "0"),
+        new("useful peers released with their burst", r => r.UsefulPeerReleases, false, "0"),
+        new("useful-peer closes (trims + releases)", r => r.UsefulPeerTrims + r.UsefulPeerReleases, false, "0"),
         new("trims of peers we were useful to", r => r.TrimsOfUsefulToPeer, false, "0"),
         new("mesh links trimmed /node/h", r => r.MeshLinksTrimmedPerNodeHour, false, "0.000"),
         new("routing-table trims /node/h", r => r.RoutingTableTrimsPerNodeHour, false, "0.00"),

@@ -14,6 +14,7 @@ internal static class V2Gains
     public static IReadOnlyList<Headline> Metrics { get; } =
     [
         Find("useful-peer trims"),
+        Find("useful-peer closes (trims + releases)"),
         Find("mesh links trimmed /node/h"),
         Find("routing-table trims /node/h"),
         Find("redials by trimmed peers within 60 s"),

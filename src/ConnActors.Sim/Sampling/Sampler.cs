@@ -97,7 +97,8 @@ internal sealed class Sampler
             m.PolicyCloses, m.UsefulPeerTrims, m.TrimsOfUsefulToPeer, m.MeshLinksTrimmed * 60 / nodeMinutes,
             m.RoutingTableTrims * 60 / nodeMinutes, m.RedialsByClosedPeer, m.RedialsByCloser,
             m.UsefulMessages == 0 ? double.NaN : m.Opens / (double)m.UsefulMessages,
-            _ctx.Routers.Count == 0 ? double.NaN : _ctx.Routers.OverflowedCount / (double)_ctx.Routers.Count, m.BurstReleases);
+            _ctx.Routers.Count == 0 ? double.NaN : _ctx.Routers.OverflowedCount / (double)_ctx.Routers.Count, m.BurstReleases,
+            m.UsefulPeerReleases);
     }
 
     /// <summary>Reachable nodes online now (the DHT servers).</summary>
