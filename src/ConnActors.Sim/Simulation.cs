@@ -12,6 +12,7 @@ using ConnActors.Sim.Policies;
 using ConnActors.Sim.Pubsub;
 using ConnActors.Sim.Sampling;
 using ConnActors.Sim.Scenarios;
+using ConnActors.Sim.Sites;
 using ConnActors.Sim.World;
 
 namespace ConnActors.Sim;
@@ -33,6 +34,7 @@ internal sealed class Simulation
     private readonly GossipMesh _pubsub;
     private readonly FleetModel _fleet;
     private readonly FlashCrowd _crowd;
+    private readonly SiteBudgets _sites;
     private readonly Sampler _sampler;
     private long _events;
 
@@ -48,12 +50,14 @@ internal sealed class Simulation
         _fleet = new FleetModel(_ctx, _engines, _connector);
         _crowd = new FlashCrowd(_ctx, _engines, _connector);
         _churn = new ChurnModel(_ctx, _connector, _engines, _regulator, _fleet, _crowd.IsTarget);
+        _sites = new SiteBudgets(_ctx, _engines, _regulator);
         _sampler = new Sampler(_ctx, _engines);
         // Order matters for repeatability: it is the order of the work (and random draws) on a join and a close.
         _churn.Notify(_dht);
         _churn.Notify(_churn);
         _churn.Notify(_pubsub);
         _churn.Notify(_fleet);
+        _churn.Notify(_sites);
         _connector.Observe(_pubsub);
         _connector.Observe(_fleet);
         _connector.Observe(new TrimImpact(_ctx, _dht));
@@ -62,6 +66,15 @@ internal sealed class Simulation
     public SimMetrics Metrics => _ctx.Metrics;
 
     public PolicyVariant Variant => _engines.Variant;
+
+    /// <summary>The site budgets of nodes sharing a router (empty unless the variant splits them).</summary>
+    public SiteBudgets Sites => _sites;
+
+    /// <summary>The engines of the online nodes.</summary>
+    internal NodeEngines Engines => _engines;
+
+    /// <summary>The network and its state.</summary>
+    internal SimContext Context => _ctx;
 
     public long Events => _events;
 
@@ -76,6 +89,7 @@ internal sealed class Simulation
         _pubsub.SchedulePublishing();
         _fleet.ScheduleSampling();
         _crowd.Schedule();
+        _sites.Schedule();
         for (long t = 0; t <= s.DurationMs; t += s.SampleEveryMs) queue.Schedule(t, EventKind.Sample);
         long nextProgress = 0;
         while (queue.TryPeekTime(out long time) && time <= s.DurationMs)
@@ -116,6 +130,7 @@ internal sealed class Simulation
             case EventKind.GatewayVisit: _fleet.GatewayVisit(e.A, e.B); break;
             case EventKind.CrowdDial: _crowd.Dial(e.A, e.B); break;
             case EventKind.Sample: _sampler.Sample(); break;
+            case EventKind.SiteRebalance: _sites.RebalanceAll(); break;
             default: throw new InvalidOperationException($"unknown event {e.Kind}");
         }
     }

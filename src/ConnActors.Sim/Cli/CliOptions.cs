@@ -15,10 +15,11 @@ internal sealed record CliOptions(
                               [--parallel <n>]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
-                      scale, validate-hops, validate-churn, or all (the six comparison scenarios)
+                      scale, shared-router, validate-hops, validate-churn, or all (the six comparison scenarios)
           --nodes     network size (default: each scenario's, 10000)
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
-                      v2-no-bye, v2-no-ratecap, v2-no-smooth; or all (default)
+                      v2-no-bye, v2-no-ratecap, v2-no-smooth; or all (default, these ten); also v2-site
+                      (site budgets for nodes sharing a router, for shared-router)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)

@@ -47,4 +47,7 @@ internal enum EventKind : byte
 
     /// <summary>Sampling: the time series takes a row.</summary>
     Sample,
+
+    /// <summary>Sites: every site budget is split again by its members' demand.</summary>
+    SiteRebalance,
 }

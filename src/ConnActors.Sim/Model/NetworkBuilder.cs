@@ -41,7 +41,7 @@ internal static class NetworkBuilder
             {
                 currentRouter = routers.Add(RouterSize(s, seed, routers.Count));
                 seatsLeft = StableHash.Unit(seed, currentRouter, 7) < s.SharedRouterShare
-                    ? 2 + (int)(StableHash.Of(seed, currentRouter, 8) % 4) : 1;
+                    ? (s.SharedRouterSeats > 0 ? s.SharedRouterSeats : 2 + (int)(StableHash.Of(seed, currentRouter, 8) % 4)) : 1;
             }
             seatsLeft--;
             nodes.Router[i] = currentRouter;

@@ -18,6 +18,13 @@ internal enum PolicyFamily
 /// </summary>
 internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Features Features, bool UsesQuotas, bool SendsBye, string Summary)
 {
+    /// <summary>Nodes behind one shared router split a site budget (<see cref="Sites.SiteBudgets"/>).</summary>
+    public bool SiteBudgets { get; init; }
+
+    /// <summary>v2 with site budgets: only where routers are shared, so not among <see cref="All"/> (name it with --policy).</summary>
+    public static PolicyVariant V2Site { get; } = new("v2-site", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose nodes behind one router split a site budget (the cluster backbone's)") { SiteBudgets = true };
+
     public static IReadOnlyList<PolicyVariant> All { get; } =
     [
         new("none", PolicyFamily.None, V2Features.All, false, false, "no connection manager: admits all, never trims"),
@@ -34,5 +41,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

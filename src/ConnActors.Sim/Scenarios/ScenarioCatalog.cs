@@ -74,6 +74,26 @@ internal static class ScenarioCatalog
         },
     ];
 
+    /// <summary>
+    /// Router killing by a household (issue 10): nodes that share one router, each within its own caps,
+    /// against the same nodes splitting a site budget (v2-site). Not among "all": run it with
+    /// --policy none,basic,js-like,v2,v2-site.
+    /// </summary>
+    public static ScenarioSettings SharedRouter { get; } = new()
+    {
+        Name = "shared-router",
+        Description = "Households of 4 nodes behind one 512-entry router (every home router shared), each node within its own profile caps (4 desktops may hold 768 connections); 60 lookups/h with alpha 10, 50 discovery dials per join, 30% in 10 pubsub topics. Under v2-site the 4 split half the router's table as a site budget.",
+        RouterSizes = [(512, 1.0)],
+        SharedRouterShare = 1,
+        SharedRouterSeats = 4,
+        SiteBudgetShare = 0.5,
+        DiscoveryDials = 50,
+        LookupsPerNodeHour = 60,
+        Alpha = 10,
+        Topics = 10,
+        SubscribeShare = 0.3,
+    };
+
     /// <summary>Validation: DHT hop counts at a network with about 15,000 online DHT servers (ProbeLab RFM17).</summary>
     public static ScenarioSettings HopValidation { get; } = new()
     {
@@ -96,5 +116,5 @@ internal static class ScenarioCatalog
     };
 
     public static ScenarioSettings? Find(string name) =>
-        All.Concat([HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Concat([SharedRouter, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -21,6 +21,10 @@ internal sealed record ScenarioSettings
     public (int Entries, double Share)[] RouterSizes { get; init; } = [(1_024, 0.25), (4_096, 0.25), (7_168, 0.2), (16_384, 0.25), (30_720, 0.05)];
     /// <summary>Share of home routers shared by 2 to 5 nodes (a household, an office).</summary>
     public double SharedRouterShare { get; init; } = 0.3;
+    /// <summary>Nodes behind a shared router; 0 for 2 to 5 (drawn per router).</summary>
+    public int SharedRouterSeats { get; init; }
+    /// <summary>Share of a shared router's table its nodes split as a site budget under v2-site (0: no sites).</summary>
+    public double SiteBudgetShare { get; init; }
     /// <summary>Closed and failed connections keep a conntrack entry this long (Linux TIME_WAIT / SYN_SENT: 120 s).</summary>
     public long RouterLingerMs { get; init; } = 120_000;
 

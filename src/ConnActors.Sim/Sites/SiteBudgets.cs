@@ -1,0 +1,119 @@
+using ConnActors.Policy.Engine;
+using ConnActors.Policy.Fleet;
+using ConnActors.Policy.Limits;
+using ConnActors.Sim.Churn;
+using ConnActors.Sim.Connections;
+using ConnActors.Sim.Events;
+using ConnActors.Sim.Policies;
+using ConnActors.Sim.World;
+
+namespace ConnActors.Sim.Sites;
+
+/// <summary>
+/// Site budgets (the cluster backbone's, issue 10) for the nodes that share a home router: under a
+/// variant with <see cref="PolicyVariant.SiteBudgets"/>, the online v2 nodes behind a router with two
+/// or more seats split <see cref="Scenarios.ScenarioSettings.SiteBudgetShare"/> of its table with the
+/// policy library's <see cref="SiteAllocation"/> (demand from <see cref="SiteDemand"/>), as each
+/// member's Negotiator would: again whenever a member joins or leaves and every
+/// <see cref="RebalanceEveryMs"/>. Each member's engine is resized to its share
+/// (<see cref="ConnectionManagerPolicy.Resize"/>) and regulated. A router with one node is no site.
+/// </summary>
+internal sealed class SiteBudgets : INodeLifecycle
+{
+    /// <summary>How often the shares follow the members' demand (the Negotiator's load gossip is about this often).</summary>
+    public const long RebalanceEveryMs = 10_000;
+
+    private readonly SimContext _ctx;
+    private readonly NodeEngines _engines;
+    private readonly Regulator _regulator;
+    private readonly Dictionary<int, int[]> _members = new();
+    private readonly int[] _share;
+
+    public SiteBudgets(SimContext ctx, NodeEngines engines, Regulator regulator)
+    {
+        _ctx = ctx;
+        _engines = engines;
+        _regulator = regulator;
+        _share = new int[ctx.Nodes.Count];
+        Enabled = engines.Variant.SiteBudgets && ctx.Scenario.SiteBudgetShare > 0;
+        if (!Enabled) return;
+        var nodes = ctx.Nodes;
+        foreach (var site in Enumerable.Range(0, nodes.Count).Where(n => nodes.Router[n] >= 0).GroupBy(n => nodes.Router[n]))
+            if (site.Count() >= 2) _members[site.Key] = site.ToArray();
+        engines.Configure += (node, engine) =>
+        {
+            if (_share[node] > 0 && engine is ConnectionManagerPolicy v2) v2.Resize(_share[node]);
+        };
+    }
+
+    /// <summary>True when this run splits site budgets.</summary>
+    public bool Enabled { get; }
+
+    /// <summary>Sites (shared routers) whose members split a budget.</summary>
+    public int Count => _members.Count;
+
+    /// <summary>The budget of the site behind <paramref name="router"/>.</summary>
+    public int Budget(int router) => (int)(_ctx.Routers.Capacity(router) * _ctx.Scenario.SiteBudgetShare);
+
+    /// <summary>The hard cap <paramref name="node"/> holds as its site's share (0: none).</summary>
+    public int ShareOf(int node) => _share[node];
+
+    public void Schedule()
+    {
+        if (Enabled) _ctx.Queue.Schedule(RebalanceEveryMs, EventKind.SiteRebalance);
+    }
+
+    /// <summary>Every site's split follows its members' demand.</summary>
+    public void RebalanceAll()
+    {
+        foreach (int router in _members.Keys) Rebalance(router);
+        _ctx.After(RebalanceEveryMs, EventKind.SiteRebalance);
+    }
+
+    public void NodeJoined(int node, int session) => RebalanceSiteOf(node);
+
+    public void NodeLeft(int node)
+    {
+        if (!Enabled) return;
+        _share[node] = 0;
+        RebalanceSiteOf(node);
+    }
+
+    private void RebalanceSiteOf(int node)
+    {
+        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _members.ContainsKey(router)) Rebalance(router);
+    }
+
+    private void Rebalance(int router)
+    {
+        var nodes = _ctx.Nodes;
+        var online = _members[router].Where(n => nodes.Online[n]).ToArray();
+        if (online.Length == 0) return;
+        var members = online.Select(n => Member(n)).ToArray();
+        var split = SiteAllocation.Allocate(Budget(router), members);
+        foreach (int node in online)
+        {
+            // A member whose floor did not fit runs at the smallest workable cap rather than none (the
+            // node in the product would admit nothing; the simulated workload needs an engine).
+            int cap = Math.Max(SiteAllocation.MinimumCap, split.Caps[Address(node)]);
+            if (cap == _share[node]) continue;
+            _share[node] = cap;
+            if (_engines.ExistingV2(node) is { } v2)
+            {
+                v2.Resize(cap);
+                _regulator.Queue(node);
+            }
+        }
+    }
+
+    private SiteMember Member(int node)
+    {
+        int maxCap = ResourceProfiles.For(_ctx.Nodes.Profile[node]).HardCap;
+        if (_engines.ExistingV2(node) is not { } v2) return new SiteMember(Address(node), SiteAllocation.MinimumCap, 0, 0, maxCap);
+        var limits = v2.Settings.Limits;
+        int demand = SiteDemand.Of(v2.Connections, limits.HardCap, limits.HighWater, maxCap, capacityRefusals: 0);
+        return new SiteMember(Address(node), demand, 0, 0, maxCap);
+    }
+
+    private static string Address(int node) => node.ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
+}
