@@ -19,7 +19,9 @@ public sealed partial class ConnectionManager
         });
         Receive<SetHardCap>(m =>
         {
+            int previous = _ledger.HardCap;
             int applied = _ledger.SetShare(m.Cap, Now);
+            if (applied != previous) Context.System.EventStream.Publish(new ShareChanged(applied, previous, Now));
             Perform();
             Sender.Tell(new HardCapApplied(applied));
         });

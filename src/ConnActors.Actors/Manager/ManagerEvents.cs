@@ -27,3 +27,10 @@ public sealed record ByeSent(string PeerId, string Reason, int Alternatives) : I
 
 /// <summary>A registered connection of <paramref name="PeerId"/> closed, for <paramref name="Reason"/>.</summary>
 public sealed record ConnectionClosed(string PeerId, string Direction, string Reason) : IManagerEvent;
+
+/// <summary>
+/// The node's share of its site budget changed its hard cap from <paramref name="Previous"/> to <paramref name="HardCap"/>
+/// (0: no share), at <paramref name="AtMs"/> on the manager's clock (ms since the Unix epoch), stamped when the
+/// new cap took effect, before the fleet hears of it.
+/// </summary>
+public sealed record ShareChanged(int HardCap, int Previous, long AtMs) : IManagerEvent;

@@ -207,7 +207,9 @@ function onEvent (type, e) {
   const li = document.createElement('li')
   li.dataset.type = type
   const time = new Date(e.at).toLocaleTimeString()
-  li.textContent = `${time} ${type} ${e.reason ?? e.direction ?? ''} ${e.peerId ?? ''} ${e.remoteAddress ?? ''}`
+  li.textContent = type === 'share'
+    ? `${time} share hard cap ${e.hardCap} (was ${e.previous})`
+    : `${time} ${type} ${e.reason ?? e.direction ?? ''} ${e.peerId ?? ''} ${e.remoteAddress ?? ''}`
   const list = $('events')
   list.prepend(li)
   while (list.children.length > 100) list.lastChild.remove()
