@@ -62,11 +62,17 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "connactors-exit-code", () =>
         {
             // Downed by the cluster (by its split-brain resolver or an operator): exit code 1, so that a supervisor restarts
-            // the node and it joins again. A graceful leave stops it like a signal does, with 0.
-            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+            // the node and it joins again. A graceful leave stops it like a signal does, with 0 (Akka.Hosting would say -1 for both).
+            switch (shutdown.ShutdownReason)
             {
-                system.Log.Warning("this node was downed by its cluster; stopping with exit code 1");
-                Environment.ExitCode = 1;
+                case CoordinatedShutdown.ClusterDowningReason:
+                    system.Log.Warning("this node was downed by its cluster; stopping with exit code 1");
+                    startup.ExitCode = 1;
+                    break;
+                case CoordinatedShutdown.ClusterLeavingReason:
+                    system.Log.Info("this node left its cluster; stopping with exit code 0");
+                    startup.ExitCode = 0;
+                    break;
             }
             return Task.FromResult(Akka.Done.Instance);
         });
