@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using ConnActors.Actors.Ledger;
 
 namespace ConnActors.Actors.Manager;
@@ -21,7 +22,11 @@ public sealed partial class ConnectionManager
         {
             int previous = _ledger.HardCap;
             int applied = _ledger.SetShare(m.Cap, Now);
-            if (applied != previous) Context.System.EventStream.Publish(new ShareChanged(applied, previous, Now));
+            if (applied != previous)
+            {
+                _log.Info("share of the site budget: hard cap {0} (was {1})", applied, previous);
+                Context.System.EventStream.Publish(new ShareChanged(applied, previous, Now));
+            }
             Perform();
             Sender.Tell(new HardCapApplied(applied));
         });

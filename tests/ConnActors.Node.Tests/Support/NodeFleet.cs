@@ -25,17 +25,34 @@ internal sealed partial class NodeFleet : IAsyncDisposable
 
     public IReadOnlyList<FleetNode> Nodes { get; }
 
-    /// <summary>Starts <paramref name="count"/> members of <paramref name="site"/> sharing <paramref name="budget"/> and waits until every one sees all of them Up.</summary>
-    public static async Task<NodeFleet> StartAsync(int count, string site = "lab", int budget = 300, string overrideConf = "")
+    /// <summary>
+    /// Starts <paramref name="count"/> members of <paramref name="site"/> sharing <paramref name="budget"/> and waits until
+    /// every one sees all of them Up; <paramref name="serving"/> hears of each node (by its index) as soon as its API serves.
+    /// </summary>
+    public static async Task<NodeFleet> StartAsync(int count, string site = "lab", int budget = 300, string overrideConf = "", Action<int, FleetNode>? serving = null)
     {
         var nodes = new List<FleetNode>();
         var fleet = new NodeFleet(site, budget, nodes);
         try
         {
             nodes.Add(await FleetNode.StartAsync(ClusterArgs(site, budget), overrideConf));
+            serving?.Invoke(0, nodes[0]);
             string seed = nodes[0].ClusterAddress[(nodes[0].ClusterAddress.IndexOf('@') + 1)..];
-            var joining = Enumerable.Range(1, count - 1).Select(_ => FleetNode.StartAsync([.. ClusterArgs(site, budget), "--seed", seed], overrideConf));
-            nodes.AddRange(await Task.WhenAll(joining));
+            var joining = Enumerable.Range(1, count - 1).Select(async i =>
+            {
+                var node = await FleetNode.StartAsync([.. ClusterArgs(site, budget), "--seed", seed], overrideConf);
+                serving?.Invoke(i, node);
+                return node;
+            }).ToList();
+            try
+            {
+                nodes.AddRange(await Task.WhenAll(joining));
+            }
+            catch
+            {
+                nodes.AddRange(joining.Where(t => t.IsCompletedSuccessfully).Select(t => t.Result));
+                throw;
+            }
             await fleet.WaitForMembersAsync(nodes, count);
             return fleet;
         }
