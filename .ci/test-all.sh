@@ -1,5 +1,14 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh machine: installs what the tests need, then runs every test project.
+#
+# Test projects run side by side (as many as there are cores), each in its own test host; a test that runs longer than the hang timeout
+# is a hang: the blame collector writes a dump of the test host and kills it, and the summary names the
+# test. Exit status 0 only when every project ran to the end with no failed test.
+#   CONNACTORS_TEST_HANG_TIMEOUT  per test (default 5m)
+#   CONNACTORS_TEST_DUMP_TYPE     mini (default: thread stacks), full (with the heap: `dotnet-dump
+#                                 analyze FILE` then `dumpasync` shows what every async method awaits) or none
+#   CONNACTORS_TEST_RESULTS       where logs and dumps go (default: a new directory under /tmp, kept)
+#   CONNACTORS_TEST_JOBS          test projects at once (default: the number of cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,15 +26,55 @@ done
 
 dotnet restore ConnActors.sln
 dotnet build ConnActors.sln -c Release --no-restore
-log=$(mktemp)
-set +e
-dotnet test ConnActors.sln -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-# The runner's per-project summaries ("Passed: N", "Failed: N", "Skipped: N"), added up.
-count() { { grep -oE "^ +$1: +[0-9]+" "$log" || true; } | awk '{s+=$2} END {print s+0}'; }
-passed=$(count Passed)
-failed=$(count Failed)
-skipped=$(count Skipped)
-rm -f "$log"
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+
+hang_timeout=${CONNACTORS_TEST_HANG_TIMEOUT:-5m}
+dump_type=${CONNACTORS_TEST_DUMP_TYPE:-mini}
+jobs_at_once=${CONNACTORS_TEST_JOBS:-$(nproc)}
+results=${CONNACTORS_TEST_RESULTS:-$(mktemp -d /tmp/connactors-tests.XXXXXX)}
+mkdir -p "$results"
+
+# Runs one test project; its output is shown live, each line prefixed with the project's name.
+run_project() {
+  local project=$1 name
+  name=$(basename "$project" .csproj)
+  set +e
+  dotnet test "$project" -c Release --no-build --logger "console;verbosity=normal" \
+    --blame-hang-timeout "$hang_timeout" --blame-hang-dump-type "$dump_type" \
+    --results-directory "$results/$name" 2>&1 | tee "$results/$name.log" | sed -u "s/^/[$name] /"
+  echo "${PIPESTATUS[0]}" >"$results/$name.status"
+}
+
+mapfile -t projects < <(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj | sort)
+for project in "${projects[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_at_once" ]; do wait -n || true; done
+  run_project "$project" &
+done
+wait
+
+# The runner's summary of one project ("Passed: N", "Failed: N", "Skipped: N").
+count() { { grep -oE "^ +$2: +[0-9]+" "$1" || true; } | awk '{s+=$2} END {print s+0}'; }
+
+status=0 passed=0 failed=0 skipped=0 problems=()
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  log="$results/$name.log"
+  code=$(cat "$results/$name.status" 2>/dev/null || echo 1)
+  p=$(count "$log" Passed) f=$(count "$log" Failed) s=$(count "$log" Skipped)
+  passed=$((passed + p)) skipped=$((skipped + s)) failed=$((failed + f))
+  if [ "$code" != 0 ]; then status=1; fi
+  if grep -q "^Test Run Aborted" "$log" || { [ "$code" != 0 ] && [ "$f" = 0 ]; }; then
+    # The test host died (a hang past the timeout, or a crash): the tests it was running count as failed.
+    mapfile -t running < <(awk '/^The tests? running when the crash occurred/ {on=1; next} on && NF == 0 {on=0} on {print}' "$log" | sed 's/^ *//')
+    why="crashed"
+    grep -q "inactivity time of" "$log" && why="hung past $hang_timeout"
+    if [ "${#running[@]}" -eq 0 ]; then running=("(no test named; exit status $code)"); fi
+    failed=$((failed + ${#running[@]}))
+    for test in "${running[@]}"; do problems+=("$name: test host $why in $test"); done
+  elif [ "$f" != 0 ]; then
+    while read -r test; do problems+=("$name: failed $test"); done < <(grep -E "^ +Failed [A-Za-z_]" "$log" | sed -E 's/^ +Failed //; s/ \[[^]]*\]$//')
+  fi
+done
+
+for problem in "${problems[@]}"; do echo "FAILED  $problem"; done
+echo "tests: $passed passed, $failed failed, $skipped skipped (logs and dumps: $results)"
 exit "$status"

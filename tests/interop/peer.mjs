@@ -1,13 +1,7 @@
 // A real js-libp2p peer driven over stdin/stdout JSON lines by the ConnActors.Libp2p interop tests.
 // Each input line is {"id":n,"cmd":"...",...}; each answer is {"id":n,"ok":true,...} or {"id":n,"ok":false,"error":"..."}.
 // Unsolicited lines carry "event". Several libp2p nodes may live in this process ("node": index).
-if (typeof Promise.withResolvers !== 'function') {
-  Promise.withResolvers = function () {
-    let resolve, reject
-    const promise = new Promise((res, rej) => { resolve = res; reject = rej })
-    return { promise, resolve, reject }
-  }
-}
+await import('./polyfill.mjs')
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')

@@ -7,15 +7,18 @@ namespace ConnActors.Actors.Cluster;
 /// <summary>Makes a started node a member of its fleet: its Negotiator, the site allocator singleton, and the join.</summary>
 public static class FleetMembership
 {
-    /// <summary>Starts the fleet actors next to <paramref name="manager"/> and joins (the seeds, or a new cluster of this node alone); returns the Negotiator.</summary>
-    public static IActorRef Start(ActorSystem system, ClusterSettings settings, IActorRef manager, IClock clock)
+    /// <summary>
+    /// Starts the fleet actors next to <paramref name="manager"/> and, with <paramref name="join"/>, joins: the
+    /// configured seeds (Akka joins them itself), or a new cluster of this node alone. Returns the Negotiator.
+    /// </summary>
+    public static IActorRef Start(ActorSystem system, ClusterSettings settings, IActorRef manager, IClock clock, bool join = true)
     {
         system.Settings.InjectTopLevelFallback(ClusterSingleton.DefaultConfig());
         var negotiator = system.ActorOf(Negotiator.Props(settings, manager, clock), Negotiator.Name);
         system.ActorOf(ClusterSingletonManager.Props(SiteAllocator.Props(settings.LoadInterval), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system)), SiteAllocator.Name);
         var cluster = Akka.Cluster.Cluster.Get(system);
-        if (settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
+        if (join && settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
         return negotiator;
     }
 }

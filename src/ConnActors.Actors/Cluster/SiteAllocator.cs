@@ -60,24 +60,26 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Allocate()
     {
-        var up = _cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address.ToString()).ToHashSet(StringComparer.Ordinal);
-        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && up.Contains(l.Address)).GroupBy(l => l.Site))
+        var present = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m.Status, StringComparer.Ordinal);
+        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && present.ContainsKey(l.Address)).GroupBy(l => l.Site))
         {
             if (_rounds.TryGetValue(site.Key, out var round))
             {
                 Resend(round, site.Key);
                 continue;
             }
-            // Members that disagree on the budget get the smallest: never more than any of them allows.
-            int budget = site.Min(l => l.SiteBudget);
-            var members = site.Select(l => new SiteMember(l.Address, l.Demand, l.Floor, l.Friends, l.MaxCap)).ToList();
-            var split = SiteAllocation.Allocate(budget, members);
+            // The budget is split between the members that are up; one that is leaving (or down, not yet
+            // removed) still holds its share until it gives it back, so the round takes it to 0 first.
+            var up = site.Where(l => present[l.Address] is MemberStatus.Up or MemberStatus.WeaklyUp).ToList();
+            int budget = site.Min(l => l.SiteBudget); // members that disagree get the smallest: never more than any of them allows
+            var split = SiteAllocation.Allocate(budget, up.Select(l => new SiteMember(l.Address, l.Demand, l.Floor, l.Friends, l.MaxCap)).ToList());
             if (_shortfalls.GetValueOrDefault(site.Key) != split.Shortfall && split.Shortfall is not null)
                 _log.Error("site {0}: {1}", site.Key, split.Shortfall);
             _shortfalls[site.Key] = split.Shortfall;
+            var targets = site.ToDictionary(l => l.Address, l => split.Caps.GetValueOrDefault(l.Address), StringComparer.Ordinal);
             var current = site.ToDictionary(l => l.Address, l => _applied.TryGetValue(l.Address, out int cap) ? cap : l.HardCap, StringComparer.Ordinal);
-            if (!Worthwhile(split.Caps, current)) continue;
-            round = new SiteRound(++_version, split.Caps, current);
+            if (!Worthwhile(targets, current)) continue;
+            round = new SiteRound(++_version, targets, current);
             _rounds[site.Key] = round;
             Send(round, site.Key);
         }
@@ -114,14 +116,18 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Advance(string site, SiteRound round)
     {
-        if (round.Growing)
+        if (!round.Growing)
         {
-            _rounds.Remove(site);
-            _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
-            return;
+            round.Grow();
+            // Members that left during the shrink phase are not waited for; with none left there is nothing to grow.
+            if (round.Pending.Count > 0)
+            {
+                Send(round, site);
+                return;
+            }
         }
-        round.Grow();
-        Send(round, site);
+        _rounds.Remove(site);
+        _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
     }
 
     private void Send(SiteRound round, string site)

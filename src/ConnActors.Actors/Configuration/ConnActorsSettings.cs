@@ -43,6 +43,9 @@ public sealed record ConnActorsSettings
     /// <summary>The polite bye.</summary>
     public required ByeSettings Bye { get; init; }
 
+    /// <summary>The Kad-DHT service.</summary>
+    public required Dht.DhtSettings Dht { get; init; }
+
     /// <summary>The node's place in a fleet (off for a standalone node).</summary>
     public ConnActors.Actors.Cluster.ClusterSettings Cluster { get; init; } = new();
 
@@ -70,6 +73,7 @@ public sealed record ConnActorsSettings
             limits = ResourceProfiles.For(profile.Value);
         }
         limits = WithPrefix(() => PolicySettingsReader.ReadLimitOverrides(reader, limits).Validate());
+        var quotas = QuotaDefinition.ReadAll(reader, limits);
         var settings = new ConnActorsSettings
         {
             Profile = profile,
@@ -79,10 +83,11 @@ public sealed record ConnActorsSettings
             Policy = WithPrefix(() => PolicySettingsReader.Read(reader, limits).Validate()),
             Politeness = WithPrefix(() => PolicySettingsReader.ReadPoliteness(reader, limits).Validate()),
             Libp2p = Libp2pSettings.Read(reader),
-            Quotas = QuotaDefinition.ReadAll(reader, limits),
+            Quotas = quotas,
             Friends = reader.Multiaddrs("friends", requirePeerId: true),
             Regulation = RegulationSettings.Read(reader),
             Bye = ByeSettings.Read(reader),
+            Dht = ConnActors.Actors.Dht.DhtSettings.Read(reader, profile, limits, quotas),
             Cluster = ConnActors.Actors.Cluster.ClusterSettings.Read(reader),
         };
         return settings;

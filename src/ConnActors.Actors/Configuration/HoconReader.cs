@@ -72,6 +72,14 @@ internal sealed class HoconReader
 
     public long Milliseconds(string path) => (long)Duration(path).TotalMilliseconds;
 
+    /// <summary>A size in bytes ("64KiB", "1MiB", or a plain number).</summary>
+    public long? Bytes(string path)
+    {
+        var value = Read(path, p => _config.GetByteSize(p));
+        if (value is < 0) throw new PolicyConfigurationException(Key(path), $"must not be negative, was {value}");
+        return value;
+    }
+
     public IReadOnlyList<string> Strings(string path) => Read(path, p => _config.GetStringList(p))?.ToList() ?? [];
 
     public IReadOnlyList<Multiaddr> Multiaddrs(string path, bool requirePeerId)

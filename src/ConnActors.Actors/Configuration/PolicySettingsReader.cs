@@ -23,6 +23,7 @@ internal static class PolicySettingsReader
             MemoryLimitBytes = reader.Int("regulation.memory-limit-mb") * 1024L * 1024L,
             EmergencyTargetFraction = reader.Double("regulation.emergency-target"),
             FailedDialShare = reader.Double("regulation.failed-dial-share"),
+            BurstLingerMs = reader.Milliseconds("regulation.burst-linger"),
         },
         Peers = new PeerRecordSettings
         {

@@ -1,10 +1,12 @@
 using Akka.Actor;
 using ConnActors.Actors.Bye;
 using ConnActors.Actors.Configuration;
+using ConnActors.Actors.Dht;
 using ConnActors.Actors.Manager;
 using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
+using ConnActors.Libp2p.Yamux;
 
 namespace ConnActors.Actors.Host;
 
@@ -14,11 +16,12 @@ namespace ConnActors.Actors.Host;
 /// </summary>
 public sealed class ConnActorsNode : IAsyncDisposable
 {
-    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? negotiator)
+    private ConnActorsNode(IActorRef manager, Libp2pHost host, IActorRef? negotiator, IActorRef? dht)
     {
         Manager = manager;
         Host = host;
         Negotiator = negotiator;
+        Dht = dht;
     }
 
     /// <summary>The node's Negotiator when it is a member of a fleet (<c>connactors.cluster.enabled</c>), else null.</summary>
@@ -30,9 +33,16 @@ public sealed class ConnActorsNode : IAsyncDisposable
     /// <summary>The libp2p host.</summary>
     public Libp2pHost Host { get; }
 
-    /// <summary>Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>.</summary>
+    /// <summary>The Kad-DHT service (null when <c>connactors.dht.enabled = off</c>).</summary>
+    public IActorRef? Dht { get; }
+
+    /// <summary>
+    /// Starts the manager (named <paramref name="name"/>) and the host with <paramref name="identity"/>; when
+    /// <c>connactors.cluster.enabled</c>, the fleet actors too, joining the cluster unless <paramref name="joinCluster"/> is false.
+    /// </summary>
     public static async Task<ConnActorsNode> StartAsync(
-        ActorSystem system, ConnActorsSettings settings, PrivateKey identity, IClock? clock = null, IActorRef? peerStore = null, string name = "connection-manager")
+        ActorSystem system, ConnActorsSettings settings, PrivateKey identity, IClock? clock = null, IActorRef? peerStore = null, string name = "connection-manager",
+        bool joinCluster = true)
     {
         var manager = system.ActorOf(ConnectionManager.Props(settings, clock ?? SystemClock.Instance, peerStore), name);
         var options = new HostOptions
@@ -44,18 +54,23 @@ public sealed class ConnActorsNode : IAsyncDisposable
             DialTimeout = settings.Libp2p.DialTimeout,
             HandshakeTimeout = settings.Libp2p.HandshakeTimeout,
             IdleBeforeHandshakeTimeout = settings.Libp2p.IdleBeforeHandshakeTimeout,
+            Yamux = new YamuxOptions { WriteTimeout = settings.Libp2p.WriteTimeout },
             MaxPendingInboundHandshakes = settings.Policy.Limits.HostPendingHandshakeBackstop,
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
         await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout).ConfigureAwait(false);
-        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance) : null;
-        return new ConnActorsNode(manager, host, negotiator);
+        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance, joinCluster) : null;
+        var dht = settings.Dht is { Enabled: true, Subsystem: { } subsystem }
+            ? system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht")
+            : null;
+        return new ConnActorsNode(manager, host, negotiator, dht);
     }
 
     /// <summary>Stops the host (its connections close) and the manager.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Dht is not null) await Dht.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await Host.DisposeAsync().ConfigureAwait(false);
         await Manager.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
     }

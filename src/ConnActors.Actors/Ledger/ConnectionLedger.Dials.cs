@@ -12,6 +12,10 @@ namespace ConnActors.Actors.Ledger;
 // is opened, and runs under an attempt id allocated for it, so its result meets its record exactly.
 internal sealed partial class ConnectionLedger
 {
+    /// <summary>When a dial to <paramref name="peer"/> at <paramref name="address"/> may start (a backoff or bye window may push it past now).</summary>
+    public long DialBackoffUntil(PeerId peer, Multiaddr address, long nowMs) =>
+        _peers.TryGetKey(peer, out var key) ? _dials.Backoff.EarliestDialMs(key, Addresses.ToAddressKey(address), nowMs) : nowMs;
+
     /// <summary>Queues a dial to <paramref name="peer"/>; refused at once when it has no address or the queue is full.</summary>
     public void RequestDial(PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs)
     {

@@ -58,6 +58,15 @@ internal sealed partial class ConnectionLedger
         ReleaseIfForgotten(key);
     }
 
+    /// <summary>Every penalty still retained, by peer (to share with the fleet when this member joins it).</summary>
+    public IEnumerable<(PeerId Peer, RetainedPenalty Penalty)> RetainedPenalties(long nowMs)
+    {
+        foreach (var penalty in _policy.Penalties.Snapshot(nowMs))
+        {
+            if (_peers.TryGetPeer(penalty.Peer, out var peer)) yield return (peer, penalty);
+        }
+    }
+
     /// <summary>What this member tells the fleet about its load.</summary>
     public FleetLoadSample Load(int maxHeldPeers)
     {

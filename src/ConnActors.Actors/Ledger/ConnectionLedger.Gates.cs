@@ -17,9 +17,12 @@ internal sealed partial class ConnectionLedger
         if (_connections.Contains(id)) return GateDecision.Allow; // asked twice: the first answer stands
         if (_suspended) return RefuseWithoutShare();
         var address = Addresses.ToRemoteAddress(remote);
-        var verdict = _policy.CheckInboundAddress(address, nowMs, privilegedAddress: _friends.IsFriendAddress(address));
+        var privileged = _friends.IsFriendAddress(address);
+        var verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
+        if (verdict.Reason == RefusalReason.PendingHandshakes && EvictPendingHandshakeFor(address, nowMs))
+            verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
         if (!verdict.Admitted) return Refuse(verdict.Reason);
-        _connections.Add(new ConnectionRecord(id, PolicyDirection.Inbound, address) { Stage = ConnectionStage.Handshaking });
+        _connections.Add(new ConnectionRecord(id, PolicyDirection.Inbound, address) { Stage = ConnectionStage.Handshaking, StartedMs = nowMs });
         return GateDecision.Allow;
     }
 

@@ -33,6 +33,9 @@ internal sealed class ConnectionRecord(ConnectionId id, ConnectionDirection dire
 
     public ConnectionStage Stage { get; set; }
 
+    /// <summary>When it passed its first gate (ms of the manager's clock).</summary>
+    public long StartedMs { get; init; }
+
     /// <summary>The peer, once known (always for outbound; inbound after the peer gate).</summary>
     public PeerId? Peer { get; set; }
 

@@ -38,7 +38,11 @@ public sealed partial class ConnectionManager
                 break;
             case DialFailed e:
                 if (_peerActors.TryGetValue(e.Key, out var failedFor)) failedFor.Tell(new PeerDialFailed(e.Reason));
-                if (_ledger.Peers.TryGetPeer(e.Key, out var failedPeer)) FleetDialEnded(failedPeer, connected: false, e.Reason);
+                if (_ledger.Peers.TryGetPeer(e.Key, out var failedPeer))
+                {
+                    FleetDialEnded(failedPeer, connected: false, e.Reason);
+                    QueryDialEnded(failedPeer, null, e.Reason);
+                }
                 break;
             case PumpDialsAt e:
                 Timers.StartSingleTimer(DialPumpTimer, PumpDialsNow.Instance, TimeSpan.FromMilliseconds(Math.Max(1, e.AtMs - Now)));

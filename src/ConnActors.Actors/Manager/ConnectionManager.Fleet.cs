@@ -17,6 +17,9 @@ public sealed partial class ConnectionManager
         {
             _negotiator = m.Negotiator;
             _ledger.JoinFleet(_settings.Cluster.Handoff, _settings.Cluster.Dedup);
+            // Penalties recorded here before (restored from the peer store) are the fleet's too.
+            foreach (var (peer, penalty) in _ledger.RetainedPenalties(Now))
+                m.Negotiator.Tell(new PublishPenalty(peer, penalty.Value, penalty.LastUpdateMs, penalty.RetainUntilMs));
         });
         Receive<SetHardCap>(m =>
         {
@@ -25,7 +28,7 @@ public sealed partial class ConnectionManager
             if (applied != previous)
             {
                 _log.Info("share of the site budget: hard cap {0} (was {1})", applied, previous);
-                Context.System.EventStream.Publish(new ShareChanged(applied, previous, Now));
+                Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
             }
             Perform();
             Sender.Tell(new HardCapApplied(applied));

@@ -203,6 +203,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<PeerStoreAck>(_ => { }); // acks of fire-and-forget records (bye obligations, penalties)
         ReceiveManagement();
         ReceiveFleet();
+        ReceiveQueryDials();
     }
 
     private void Supervise(QuotaDefinition quota)
@@ -234,6 +235,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
             Context.System.EventStream.Publish(new ConnectionAdmitted(connection.RemotePeer.ToString(), DirectionName(connection.Direction), connection.RemoteAddress.ToString()));
             PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
             FleetDialEnded(connection.RemotePeer, connected: true, null);
+            QueryDialEnded(connection.RemotePeer, connection, null);
             if (connection.RemoteIdentify is { } info) Self.Tell(new HostIdentified(connection, info));
         }
         Perform();

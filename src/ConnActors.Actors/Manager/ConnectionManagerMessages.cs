@@ -163,3 +163,13 @@ internal sealed record DialForFleet(PeerId Peer, IReadOnlyList<Multiaddr> Addres
 
 /// <summary>Whether a <see cref="DialForFleet"/> ended connected.</summary>
 internal sealed record FleetDialResult(PeerId Peer, bool Connected, string? Reason);
+
+/// <summary>
+/// Dial <paramref name="Peer"/> for a short query (a DHT lookup), answered with <see cref="DialOutcome"/>.
+/// Unlike <see cref="DialPeer"/> it is never parked: a peer inside a dial backoff or bye window is refused
+/// at once, since a query is worth a dial now or not at all.
+/// </summary>
+internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addresses);
+
+/// <summary>How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not.</summary>
+internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure);

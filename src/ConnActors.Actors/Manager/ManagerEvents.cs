@@ -29,8 +29,7 @@ public sealed record ByeSent(string PeerId, string Reason, int Alternatives) : I
 public sealed record ConnectionClosed(string PeerId, string Direction, string Reason) : IManagerEvent;
 
 /// <summary>
-/// The node's share of its site budget changed its hard cap from <paramref name="Previous"/> to <paramref name="HardCap"/>
-/// (0: no share), at <paramref name="AtMs"/> on the manager's clock (ms since the Unix epoch), stamped when the
-/// new cap took effect, before the fleet hears of it.
+/// The node's hard cap changed to <paramref name="HardCap"/>: its share of its site's budget (0: no share), at
+/// <paramref name="Timestamp"/> (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>, when the change took effect).
 /// </summary>
-public sealed record ShareChanged(int HardCap, int Previous, long AtMs) : IManagerEvent;
+public sealed record HardCapChanged(int HardCap, long Timestamp) : IManagerEvent;

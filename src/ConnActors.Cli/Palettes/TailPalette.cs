@@ -48,7 +48,7 @@ internal sealed class TailPalette : IPalette
             "trimmed" => $"{at} [red]trimmed[/]  {S("reason")} {S("peerId")}",
             "bye" => $"{at} [blue]bye[/]      {S("reason")} {S("peerId")} ({e["alternatives"]} alternative(s))",
             "closed" => $"{at} closed   {S("direction")} {S("peerId")} {S("reason")}",
-            "share" => $"{at} [blue]share[/]    hard cap {e["hardCap"]} (was {e["previous"]})",
+            "share" => $"{at} [blue]share[/]    hard cap now {e["hardCap"]} (this node's share of its site budget)",
             "lost" => $"{at} [red]lost[/]     {e["count"]} event(s) this client was too slow for",
             var other => $"{at} {Markup.Escape(other)} {Markup.Escape(e.ToJsonString())}",
         };

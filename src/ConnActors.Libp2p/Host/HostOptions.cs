@@ -55,6 +55,8 @@ public sealed record HostOptions
         AtLeast(Yamux.MaxOutboundStreams, 1, "Yamux.MaxOutboundStreams");
         AtLeast(Yamux.MaxRefusedStreams, 0, "Yamux.MaxRefusedStreams");
         AtLeast(Yamux.MaxDataFrame, 1024, "Yamux.MaxDataFrame");
+        AtLeast(Yamux.MaxUnsentPingAnswers, 1, "Yamux.MaxUnsentPingAnswers");
+        Positive(Yamux.WriteTimeout, "Yamux.WriteTimeout");
     }
 
     private static void Positive(TimeSpan value, string name)

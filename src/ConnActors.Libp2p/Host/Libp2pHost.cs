@@ -225,12 +225,15 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Whenever and however a session ends, its socket is closed and everything it held is released.</summary>
     private async Task RunConnectionAsync(Libp2pConnection connection)
     {
         var reason = await connection.Session.Completion.ConfigureAwait(false);
         _connections.TryRemove(connection.Id, out _);
-        if (reason.StartsWith("yamux protocol error", StringComparison.Ordinal)) connection.Tcp.Abort();
+        if (connection.Session.EndedByFault) connection.Tcp.Abort();
         else connection.Tcp.CloseGracefully();
+        // With the socket closed the read loop and any write end at once; only then are the ciphers released.
+        await connection.Session.StoppedAsync().ConfigureAwait(false);
         await connection.Secure.DisposeAsync().ConfigureAwait(false);
         _options.Observer.ConnectionClosed(connection, reason);
         connection.MarkClosed(reason);

@@ -28,13 +28,13 @@ public sealed class PublicKey
         return new PublicKey(type, data);
     }
 
-    /// <summary>Verifies a signature; only Ed25519 is supported, other key types never verify.</summary>
+    /// <summary>Verifies a signature (libsodium, through NSec); only Ed25519 is supported, other key types never verify.</summary>
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (Type != KeyType.Ed25519 || signature.Length != Ed25519PrivateKeyParameters.SignatureSize) return false;
-        var key = new Ed25519PublicKeyParameters(Data);
-        return key.Verify(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Algorithm.Ed25519, null,
-            message.ToArray(), 0, message.Length, signature.ToArray(), 0);
+        var ed25519 = NSec.Cryptography.SignatureAlgorithm.Ed25519;
+        return NSec.Cryptography.PublicKey.TryImport(ed25519, Data, NSec.Cryptography.KeyBlobFormat.RawPublicKey, out var key)
+            && key is not null && ed25519.Verify(key, message, signature);
     }
 
     public PeerId ToPeerId() => PeerId.FromPublicKey(this);

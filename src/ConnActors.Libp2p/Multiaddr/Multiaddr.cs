@@ -60,7 +60,7 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
             catch (FormatException e) { throw new MultiaddrFormatException($"bad protocol code at byte {pos}: {e.Message}", e); }
             pos += n;
             var protocol = MultiaddrProtocol.FromCode((int)Math.Min(code, int.MaxValue))
-                ?? throw new MultiaddrFormatException($"unknown protocol code {code} at byte {pos - n}");
+                ?? throw new MultiaddrFormatException($"unknown protocol code {code} at byte {pos - n}") { UnknownProtocol = true };
             components.Add(MultiaddrComponent.FromBinary(protocol, bytes[pos..], out var used));
             pos += used;
         }

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using ConnActors.Libp2p.Identity;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 
 namespace ConnActors.Libp2p.Noise;
 
@@ -27,8 +26,9 @@ public static class NoiseHandshake
     {
         using var state = new SymmetricState(ProtocolName);
         state.MixHash([]);
-        var (staticPrivate, staticPublic, payload) = (local.PrivateKey, local.PublicKey, local.Payload);
-        var (ephemeralPrivate, ephemeralPublic) = NoiseStaticKey.NewKeyPair();
+        var (staticKey, staticPublic, payload) = (local.Key, local.PublicKey, local.Payload);
+        using var ephemeral = DhKey.Generate();
+        var ephemeralPublic = ephemeral.PublicKey;
         try
         {
             PublicKey remoteIdentity;
@@ -43,15 +43,15 @@ public static class NoiseHandshake
                 if (m2.Length < KeySize + KeySize + CipherState.TagSize * 2) throw new NoiseException($"noise handshake message 2 too short ({m2.Length} bytes)");
                 var remoteEphemeral = m2[..KeySize];
                 state.MixHash(remoteEphemeral);
-                state.MixKey(Dh(ephemeralPrivate, remoteEphemeral));
+                state.MixKey(ephemeral.Agree(remoteEphemeral));
                 var remoteStatic = state.DecryptAndHash(m2.AsSpan(KeySize, KeySize + CipherState.TagSize));
-                state.MixKey(Dh(ephemeralPrivate, remoteStatic));
+                state.MixKey(ephemeral.Agree(remoteStatic));
                 var remotePayload = state.DecryptAndHash(m2.AsSpan(KeySize * 2 + CipherState.TagSize));
                 remoteIdentity = NoiseHandshakePayload.FromProtobuf(remotePayload).Verify(remoteStatic);
                 CheckExpected(remoteIdentity, expectedRemote);
 
                 var encryptedStatic = state.EncryptAndHash(staticPublic);
-                state.MixKey(Dh(staticPrivate, remoteEphemeral));
+                state.MixKey(staticKey.Agree(remoteEphemeral));
                 var encryptedPayload = state.EncryptAndHash(payload);
                 await NoiseFraming.WriteAsync(stream, (byte[])[.. encryptedStatic, .. encryptedPayload], ct).ConfigureAwait(false);
                 (send, receive) = state.Split();
@@ -65,16 +65,16 @@ public static class NoiseHandshake
                 state.DecryptAndHash(m1.AsSpan(KeySize));
 
                 state.MixHash(ephemeralPublic);
-                state.MixKey(Dh(ephemeralPrivate, remoteEphemeral));
+                state.MixKey(ephemeral.Agree(remoteEphemeral));
                 var encryptedStatic = state.EncryptAndHash(staticPublic);
-                state.MixKey(Dh(staticPrivate, remoteEphemeral));
+                state.MixKey(staticKey.Agree(remoteEphemeral));
                 var encryptedPayload = state.EncryptAndHash(payload);
                 await NoiseFraming.WriteAsync(stream, (byte[])[.. ephemeralPublic, .. encryptedStatic, .. encryptedPayload], ct).ConfigureAwait(false);
 
                 var m3 = await NoiseFraming.ReadAsync(stream, PayloadMessageLimit, "noise handshake message 3", ct).ConfigureAwait(false);
                 if (m3.Length < KeySize + CipherState.TagSize * 2) throw new NoiseException($"noise handshake message 3 too short ({m3.Length} bytes)");
                 var remoteStatic = state.DecryptAndHash(m3.AsSpan(0, KeySize + CipherState.TagSize));
-                state.MixKey(Dh(ephemeralPrivate, remoteStatic));
+                state.MixKey(ephemeral.Agree(remoteStatic));
                 var remotePayload = state.DecryptAndHash(m3.AsSpan(KeySize + CipherState.TagSize));
                 remoteIdentity = NoiseHandshakePayload.FromProtobuf(remotePayload).Verify(remoteStatic);
                 CheckExpected(remoteIdentity, expectedRemote);
@@ -93,13 +93,5 @@ public static class NoiseHandshake
     {
         if (expected is not null && !expected.Matches(remote))
             throw new NoiseException($"remote proved peer id {remote.ToPeerId()} but {expected} was expected");
-    }
-
-    private static byte[] Dh(byte[] privateKey, byte[] publicKey)
-    {
-        var shared = new byte[X25519.PointSize];
-        if (!X25519.CalculateAgreement(privateKey, 0, publicKey, 0, shared, 0))
-            throw new NoiseException("X25519 agreement with the remote key is all zeros");
-        return shared;
     }
 }

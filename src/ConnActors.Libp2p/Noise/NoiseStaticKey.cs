@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using ConnActors.Libp2p.Identity;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 
 namespace ConnActors.Libp2p.Noise;
 
@@ -10,16 +8,15 @@ namespace ConnActors.Libp2p.Noise;
 /// </summary>
 public sealed class NoiseStaticKey
 {
-    private NoiseStaticKey(byte[] privateKey, byte[] publicKey, byte[] payload)
+    private NoiseStaticKey(DhKey key, byte[] payload)
     {
-        PrivateKey = privateKey;
-        PublicKey = publicKey;
+        Key = key;
         Payload = payload;
     }
 
-    internal byte[] PrivateKey { get; }
+    internal DhKey Key { get; }
 
-    internal byte[] PublicKey { get; }
+    internal byte[] PublicKey => Key.PublicKey;
 
     /// <summary>The protobuf NoiseHandshakePayload sent in the handshake.</summary>
     internal byte[] Payload { get; }
@@ -28,16 +25,7 @@ public sealed class NoiseStaticKey
 
     internal static NoiseStaticKey Create(PrivateKey identity, Func<PrivateKey, byte[], NoiseHandshakePayload> makePayload)
     {
-        var (privateKey, publicKey) = NewKeyPair();
-        return new NoiseStaticKey(privateKey, publicKey, makePayload(identity, publicKey).ToProtobuf());
-    }
-
-    internal static (byte[] Private, byte[] Public) NewKeyPair()
-    {
-        var privateKey = new byte[X25519.ScalarSize];
-        RandomNumberGenerator.Fill(privateKey);
-        var publicKey = new byte[X25519.PointSize];
-        X25519.ScalarMultBase(privateKey, 0, publicKey, 0);
-        return (privateKey, publicKey);
+        var key = DhKey.Generate();
+        return new NoiseStaticKey(key, makePayload(identity, key.PublicKey).ToProtobuf());
     }
 }

@@ -13,6 +13,7 @@ public sealed partial class YamuxSession
         {
             while (true)
             {
+                if (_completion.Task.IsCompleted) return;
                 var got = await _secure.ReadAtLeastAsync(header, YamuxHeader.Size, throwOnEndOfStream: false, _stop.Token).ConfigureAwait(false);
                 if (got == 0)
                 {
@@ -109,6 +110,13 @@ public sealed partial class YamuxSession
         // A window update delta on the SYN is added by the caller like any other window update.
         var stream = new YamuxStream(this, h.StreamId, inbound: true, Options.InitialWindow, YamuxOptions.SpecInitialWindow);
         _streams[h.StreamId] = stream;
+        if (_completion.Task.IsCompleted)
+        {
+            // Ended (a write deadline, a close) while this frame was being read: the sweep may have missed it.
+            stream.Fail("connection closed: " + _completion.Task.Result);
+            Remove(stream);
+            return null;
+        }
         // The ACK is queued before the handler can write on the stream.
         var ack = SendControlAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, h.StreamId, ExtraWindow);
         _ = Task.Run(async () =>
@@ -124,8 +132,8 @@ public sealed partial class YamuxSession
         if (h.Flags.HasFlag(YamuxFlags.Syn))
         {
             // A peer that pings without reading our answers would queue them without bound.
-            if (Interlocked.Increment(ref _unsentPingAcks) > MaxUnsentPingAcks)
-                throw new YamuxException($"ping flood: more than {MaxUnsentPingAcks} answers waiting to be sent");
+            if (Interlocked.Increment(ref _unsentPingAcks) > Options.MaxUnsentPingAnswers)
+                throw new YamuxException($"ping flood: more than {Options.MaxUnsentPingAnswers} answers waiting to be sent");
             _ = AnswerPingAsync(h.Length);
         }
         else if (h.Flags.HasFlag(YamuxFlags.Ack) && _pings.TryRemove(h.Length, out var ping))

@@ -6,12 +6,13 @@ namespace ConnActors.Libp2p.Yamux;
 
 /// <summary>
 /// A yamux session over a secure stream. The dialer of the connection is the client (odd stream ids).
-/// Protocol violations end the session with a GoAway and a reason in <see cref="Completion"/>.
+/// Protocol violations end the session with a GoAway and a reason in <see cref="Completion"/>; so does a
+/// frame that cannot be written within <see cref="YamuxOptions.WriteTimeout"/> (a peer that stopped reading).
 /// </summary>
 public sealed partial class YamuxSession : IAsyncDisposable
 {
     private const uint MaxDiscardLength = 16 * 1024 * 1024;
-    private const int MaxUnsentPingAcks = 64;
+    private static readonly TimeSpan GoAwayTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Stream _secure;
     private readonly bool _isClient;
@@ -28,7 +29,9 @@ public sealed partial class YamuxSession : IAsyncDisposable
     private int _refused;
     private int _unsentPingAcks;
     private volatile bool _goingAway;
+    private volatile bool _abortive;
     private string? _closingReason;
+    private Task _readLoop = Task.CompletedTask;
 
     /// <param name="secure">The secured connection; the session reads and writes it exclusively.</param>
     /// <param name="isClient">True on the side that dialed the connection.</param>
@@ -50,6 +53,12 @@ public sealed partial class YamuxSession : IAsyncDisposable
     /// <summary>Completes with the reason when the session ends.</summary>
     public Task<string> Completion => _completion.Task;
 
+    /// <summary>
+    /// True once the session ended on a fault (a protocol error, a write past its deadline): the transport
+    /// should be reset rather than closed gracefully, so nothing unsent lingers for a peer that does not read.
+    /// </summary>
+    public bool EndedByFault => _abortive;
+
     public int StreamCount => _streams.Count;
 
     /// <summary>A snapshot of the open streams.</summary>
@@ -61,7 +70,18 @@ public sealed partial class YamuxSession : IAsyncDisposable
     private Action<YamuxStream>? StreamClosed { get; }
 
     /// <summary>Starts the read loop; call once.</summary>
-    public void Start() => _ = Task.Run(ReadLoopAsync);
+    public void Start() => _readLoop = Task.Run(ReadLoopAsync);
+
+    /// <summary>
+    /// After <see cref="Completion"/>: completes once the read loop has returned and no write is in flight,
+    /// so the underlying stream may be released. Close the transport first; that ends both at once.
+    /// </summary>
+    public async Task StoppedAsync()
+    {
+        await _readLoop.ConfigureAwait(false);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        _writeLock.Release();
+    }
 
     /// <exception cref="YamuxException">The session is closed or going away, or too many outbound streams.</exception>
     public async Task<YamuxStream> OpenStreamAsync(CancellationToken ct)
@@ -96,16 +116,24 @@ public sealed partial class YamuxSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends GoAway and ends the session with <paramref name="reason"/>.</summary>
+    /// <summary>Sends GoAway (waiting at most a second for it to leave) and ends the session with <paramref name="reason"/>.</summary>
     public async Task CloseAsync(string reason, YamuxGoAwayCode code = YamuxGoAwayCode.Normal)
     {
         if (_completion.Task.IsCompleted) return;
         // The remote may hang up as soon as it sees the GoAway; the reason stays ours.
         Interlocked.CompareExchange(ref _closingReason, reason, null);
         _goingAway = true;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        try { await SendControlAsync(YamuxFrameType.GoAway, YamuxFlags.None, 0, (uint)code, timeout.Token).ConfigureAwait(false); }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
+        if (code != YamuxGoAwayCode.Normal) _abortive = true;
+        using var timeout = new CancellationTokenSource(GoAwayTimeout);
+        try
+        {
+            await WriteFrameAsync(new YamuxHeader(0, YamuxFrameType.GoAway, YamuxFlags.None, 0, (uint)code), ReadOnlyMemory<byte>.Empty, timeout.Token, GoAwayTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // A GoAway that cannot leave leaves the transport to be reset.
+            _abortive = true;
+        }
         Terminate(reason);
     }
 
@@ -124,9 +152,14 @@ public sealed partial class YamuxSession : IAsyncDisposable
     internal Task SendDataAsync(uint streamId, ReadOnlyMemory<byte> payload, CancellationToken ct) =>
         WriteFrameAsync(new YamuxHeader(0, YamuxFrameType.Data, YamuxFlags.None, streamId, (uint)payload.Length), payload, ct);
 
-    private async Task WriteFrameAsync(YamuxHeader header, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    /// <summary>
+    /// Writes one frame; writers take turns. <paramref name="ct"/> bounds the wait for the turn, and the write
+    /// itself must finish within <paramref name="deadline"/> (<see cref="YamuxOptions.WriteTimeout"/> by
+    /// default) or the session ends: a peer that does not read never holds a writer for good.
+    /// </summary>
+    private async Task WriteFrameAsync(YamuxHeader header, ReadOnlyMemory<byte> payload, CancellationToken ct, TimeSpan? deadline = null)
     {
-        if (_completion.Task.IsCompleted) throw new YamuxException("session is closed: " + _completion.Task.Result);
+        ThrowIfClosed();
         var size = YamuxHeader.Size + payload.Length;
         var frame = ArrayPool<byte>.Shared.Rent(size);
         try
@@ -136,7 +169,15 @@ public sealed partial class YamuxSession : IAsyncDisposable
             await _writeLock.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await _secure.WriteAsync(frame.AsMemory(0, size), _stop.Token).ConfigureAwait(false);
+                // Ended while waiting for the turn: the secure stream may already be released.
+                ThrowIfClosed();
+                var write = _secure.WriteAsync(frame.AsMemory(0, size), _stop.Token);
+                if (write.IsCompletedSuccessfully)
+                {
+                    write.GetAwaiter().GetResult();
+                    return;
+                }
+                await CompleteWithinAsync(write.AsTask(), deadline ?? Options.WriteTimeout).ConfigureAwait(false);
             }
             finally
             {
@@ -147,6 +188,29 @@ public sealed partial class YamuxSession : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(frame);
         }
+    }
+
+    private async Task CompleteWithinAsync(Task write, TimeSpan deadline)
+    {
+        try
+        {
+            await write.WaitAsync(deadline).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var reason = $"write timed out: the peer took no data for {deadline.TotalSeconds:0.###} s";
+            _abortive = true;
+            Terminate(reason);
+            // Termination cancels the write; its buffer is given back only once the socket is done with it.
+            try { await write.ConfigureAwait(false); }
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
+            throw new YamuxException(reason);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_completion.Task.IsCompleted) throw new YamuxException("session is closed: " + _completion.Task.Result);
     }
 
     internal void Remove(YamuxStream stream)

@@ -78,6 +78,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapPeerViewEndpoints(client);
         api.MapRegulationEndpoints(client);
         api.MapSubsystemEndpoints(client);
+        api.MapDhtEndpoints(client);
         api.MapEventEndpoints(client, feed);
         api.MapClusterEndpoints(fleet);
         api.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));

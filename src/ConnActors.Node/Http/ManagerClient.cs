@@ -6,6 +6,9 @@ namespace ConnActors.Node.Http;
 /// <summary>Asks the connection manager on behalf of a request (never blocking) and turns failures into error answers.</summary>
 internal sealed class ManagerClient(IActorRef manager, TimeSpan timeout)
 {
+    /// <summary>The connection manager (its siblings, e.g. the DHT, are found from it).</summary>
+    public IActorRef Manager => manager;
+
     public Task<(ManagerStatus? Status, IResult? Error)> StatusAsync(CancellationToken cancel) =>
         AskAsync<ManagerStatus>(GetManagerStatus.Instance, cancel);
 

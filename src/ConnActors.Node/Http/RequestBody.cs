@@ -39,6 +39,10 @@ internal sealed class RequestBody
         return text.Length == 0 ? (null, ApiError.BadRequest($"'{field}' must not be empty")) : (text, null);
     }
 
+    /// <summary>The number <paramref name="field"/>, <paramref name="fallback"/> when absent, or the error naming it.</summary>
+    public (double Value, IResult? Error) OptionalNumber(string field, double fallback) =>
+        _root.TryGetProperty(field, out var value) && value.ValueKind != JsonValueKind.Null ? RequiredNumber(field) : (fallback, null);
+
     /// <summary>The number <paramref name="field"/>, or the error naming it.</summary>
     public (double Value, IResult? Error) RequiredNumber(string field)
     {

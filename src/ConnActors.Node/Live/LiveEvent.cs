@@ -19,7 +19,7 @@ internal sealed record LiveEvent(string Type, DateTimeOffset At, IManagerEvent E
         PeerTrimmed => "trimmed",
         ByeSent => "bye",
         ConnectionClosed => "closed",
-        ShareChanged => "share",
+        HardCapChanged => "share",
         EventsLost => Lost,
         _ => "other",
     };

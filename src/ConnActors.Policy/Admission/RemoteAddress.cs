@@ -38,6 +38,12 @@ public readonly struct RemoteAddress : IEquatable<RemoteAddress>
     /// <summary>The IPv6 /48 prefix as an integer.</summary>
     public ulong IPv6Slash48Key => High >> 16;
 
+    /// <summary>
+    /// The subnet that shares pending-handshake slots: the IPv4 /24 or the IPv6 /48 (the top bit tells the
+    /// families apart). Loopback is not exempt here: fairness costs an honest subnet nothing.
+    /// </summary>
+    public ulong PendingShareKey => IsIPv6 ? IPv6Slash48Key | (1UL << 63) : IPv4Key >> 8;
+
     /// <summary>An IPv4 address given as its 32-bit big-endian value.</summary>
     public static RemoteAddress IPv4(uint address) => new(false, address, 0, (address >> 24) == 127);
 

@@ -75,7 +75,9 @@ public sealed partial class ConnectionManagerPolicy
     {
         ref var entry = ref _peers.Get(peer);
         _activeBurstConnections -= entry.Connections;
+        entry.BurstFinishedMs = nowMs;
         if (!entry.IsConnected && entry.PendingOutbound == 0) _peers.Settle(peer, nowMs);
+        else RememberLingering(peer, nowMs);
     }
 
     /// <summary>Bursts still running.</summary>

@@ -35,7 +35,7 @@ public sealed partial class ConnectionManagerPolicy
         if (count > Limits.LowWater && Settings.Trim.FailedDialShare > 0
             && _failedDials.PerSecond(nowMs) >= Settings.Trim.FailedDialShare * Limits.DialRatePerSecond)
             return RegulationTrigger.FailedDials;
-        return RegulationTrigger.None;
+        return HasLingeringDue(nowMs) ? RegulationTrigger.BurstLinger : RegulationTrigger.None;
     }
 
     /// <summary>Failed outbound dials per second, averaged over a minute.</summary>
@@ -55,7 +55,8 @@ public sealed partial class ConnectionManagerPolicy
             plan.Reset(trigger, EffectiveConnections, EffectiveConnections);
             return;
         }
-        _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs);
+        if (trigger == RegulationTrigger.BurstLinger) PlanLingering(plan, nowMs);
+        else _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs);
         _work += plan.CandidatesConsidered + 1;
         _followUpAtMs = plan.FollowUpAtMs ?? long.MaxValue;
         foreach (var victim in plan.Victims) MarkClosing(victim.Peer);

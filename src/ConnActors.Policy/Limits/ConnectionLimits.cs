@@ -42,9 +42,13 @@ public sealed record ConnectionLimits
 
     /// <summary>
     /// The libp2p host's own cap on pending inbound handshakes: only a backstop above
-    /// <see cref="MaxPendingHandshakes"/>, which the policy enforces at the address gate.
+    /// <see cref="MaxPendingHandshakes"/>, which the policy enforces at the address gate. It also counts
+    /// sockets still waiting for the gate's answer: under a reconnect flood hundreds are, and a backstop of
+    /// twice the pending cap then dropped honest newcomers at accept before the gate could give them a
+    /// slot (the slowloris test: 5 of 10 honest pings through instead of 10). Hence 256 more, a few MB of
+    /// sockets at most.
     /// </summary>
-    public int HostPendingHandshakeBackstop => Math.Max(MaxPendingHandshakes * 2, 16);
+    public int HostPendingHandshakeBackstop => Math.Max(MaxPendingHandshakes * 2, 16) + 256;
 
     /// <summary>
     /// Limits derived from a hard cap alone: high water at 85%, low water at 70%, outbound reserve 10%,

@@ -23,6 +23,7 @@ internal struct PeerEntry
     public long ExpiresAtMs;
     public uint SubsystemClaims;
     public int ActiveBursts;
+    public long BurstFinishedMs;
     public int TagSum;
     public int Key;
     public float Overlap;

@@ -42,4 +42,10 @@ public enum RegulationTrigger : byte
     /// NAT table or the network is overloaded, and fewer connections relieve it.
     /// </summary>
     FailedDials,
+
+    /// <summary>
+    /// Peers of finished bursts that nothing else claims have lingered past <see cref="TrimSettings.BurstLingerMs"/>:
+    /// short-lived query connections are closed once their burst is over, whatever the count.
+    /// </summary>
+    BurstLinger,
 }

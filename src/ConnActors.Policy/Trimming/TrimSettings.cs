@@ -30,6 +30,12 @@ public sealed record TrimSettings
     /// </summary>
     public double FailedDialShare { get; init; } = 0.5;
 
+    /// <summary>
+    /// A peer whose last burst ended this long ago, and that no subsystem claims, is closed even below
+    /// high water (<see cref="RegulationTrigger.BurstLinger"/>); 0 keeps such peers until a round needs room.
+    /// </summary>
+    public long BurstLingerMs { get; init; }
+
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public TrimSettings Validate(int hardCap)
     {
@@ -43,6 +49,7 @@ public sealed record TrimSettings
             throw new PolicyConfigurationException("regulation.emergency-target", $"must be in [0, 1], was {EmergencyTargetFraction}");
         if (FailedDialShare is < 0 or > 1 || double.IsNaN(FailedDialShare))
             throw new PolicyConfigurationException("regulation.failed-dial-share", $"must be in [0, 1] (0 = off), was {FailedDialShare}");
+        if (BurstLingerMs < 0) throw new PolicyConfigurationException("regulation.burst-linger", $"must be >= 0 (0 = off), was {BurstLingerMs} ms");
         if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("regulation.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
         return this;
     }

@@ -69,7 +69,7 @@ public class ConnectionManagerTests : Akka.TestKit.Xunit2.TestKit
                 if ((await DialQueueStatusAsync(client)).ByeObligations == 1) victim = client;
             }
             return victim is not null;
-        }, TimeSpan.FromSeconds(10), "a trimmed client holding a bye obligation");
+        }, TimeSpan.FromSeconds(30), "a trimmed client holding a bye obligation");
         victim!.Manager.Tell(new DialPeer(hub.Host.PeerId, [NodeFixture.AddressOf(hub)]));
         await Eventually.HoldsAsync(async () => (await DialQueueStatusAsync(victim)).Parked == 1, TimeSpan.FromSeconds(5), "the redial parked");
         await Task.Delay(500);

@@ -16,8 +16,10 @@ public class ConnActorsSettingsTests
         Assert.Equal(ResourceProfile.Desktop, settings.Profile);
         Assert.Equal(ResourceProfiles.For(ResourceProfile.Desktop), settings.Policy.Limits);
         Assert.Equal("/ip4/127.0.0.1/tcp/4001", Assert.Single(settings.Libp2p.Listen).ToString());
-        Assert.Equal(["system", "dht", "pubsub", "app"], settings.Quotas.Select(q => q.Name));
+        Assert.Equal(["dht", "pubsub", "app"], settings.Quotas.Select(q => q.Name));
         Assert.True(settings.Bye.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(10), settings.Libp2p.WriteTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), Read("connactors.libp2p.write-timeout = 3s").Libp2p.WriteTimeout);
     }
 
     [Fact]
@@ -37,6 +39,17 @@ public class ConnActorsSettingsTests
     }
 
     [Theory]
+    [InlineData("", false, 27)]
+    [InlineData("connactors.profile = server", true, 285)]
+    [InlineData("connactors.dht { mode = server, routing-slots = 5 }", true, 5)]
+    [InlineData("connactors { profile = xl, dht.mode = client }", false, 2850)]
+    public void The_dht_serves_on_server_profiles_and_holds_the_dht_reservation_as_routing_slots(string hocon, bool server, int routingSlots)
+    {
+        var dht = Read(hocon).Dht;
+        Assert.Equal((true, server, routingSlots, "dht"), (dht.Enabled, dht.ServerMode, dht.RoutingSlots, dht.Subsystem));
+    }
+
+    [Theory]
     [InlineData("connactors.limits.hard-cap = -5", "connactors.limits.hard-cap")]
     [InlineData("connactors.limits.high-water = 5000", "connactors.limits.high-water")]
     [InlineData("connactors.limits.low-water = lots", "connactors.limits.low-water")]
@@ -47,10 +60,21 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.friends = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.friends")]
     [InlineData("connactors.friends = [\"not-a-multiaddr\"]", "connactors.friends")]
     [InlineData("connactors.libp2p.listen = [\"/ip4/300.0.0.1/tcp/1\"]", "connactors.libp2p.listen")]
+    [InlineData("connactors.libp2p.write-timeout = 0s", "connactors.libp2p.write-timeout")]
+    [InlineData("connactors.libp2p.handshake-timeout = -1s", "connactors.libp2p.handshake-timeout")]
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]
     [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
     [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.friend-reconnect.factor")]
+    [InlineData("connactors.regulation.burst-linger = -1s", "connactors.regulation.burst-linger")]
+    [InlineData("connactors.dht.alpha = 0", "connactors.dht.alpha")]
+    [InlineData("connactors.dht.mode = sometimes", "connactors.dht.mode")]
+    [InlineData("connactors.dht.bootstrap = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.dht.bootstrap")]
+    [InlineData("connactors.dht.max-message-size = 10", "connactors.dht.max-message-size")]
+    [InlineData("connactors.dht.request-timeout = 0s", "connactors.dht.request-timeout")]
+    [InlineData("connactors.dht.routing-slots = many", "connactors.dht.routing-slots")]
+    [InlineData("connactors.dht.bad-input-penalty = 0", "connactors.dht.bad-input-penalty")]
+    [InlineData("connactors.quotas.dht.protocols = []", "connactors.quotas.dht.protocols")]
     public void Invalid_values_fail_naming_the_key(string hocon, string key)
     {
         var error = Assert.Throws<PolicyConfigurationException>(() => Read(hocon));

@@ -32,7 +32,7 @@ internal static class PostgreSqlServer
     {
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 5 };
+            var builder = new NpgsqlConnectionStringBuilder(ConnectionString) { Timeout = 30 };
             using var connection = new NpgsqlConnection(builder.ConnectionString);
             connection.Open();
             using var command = new NpgsqlCommand("SELECT 1", connection);

@@ -6,11 +6,12 @@ using ConnActors.Libp2p.Tests.Support;
 namespace ConnActors.Libp2p.Tests.Bench;
 
 /// <summary>One listener measured at one connection count.</summary>
-internal sealed record BenchResult(string Listener, int Target, int Held, double HandshakesPerSecond, double BaselineMiB, double HeldMiB, double KiBPerConnection, int FailedDials, bool OutOfTime);
+internal sealed record BenchResult(string Listener, int Target, int Held, double HandshakesPerSecond, double CpuMsPerConnection, double BaselineMiB, double HeldMiB, double KiBPerConnection, int FailedDials, bool OutOfTime);
 
 /// <summary>
 /// Whole-node benchmark: a C# dialer opens N connections (64 at a time) to a listener in its own process
-/// (ConnActors or js-libp2p), measuring inbound handshakes per second and the listener's RSS per held connection.
+/// (ConnActors or js-libp2p), measuring inbound handshakes per second, the listener's CPU time per connection
+/// while it admits them, and its RSS per held connection.
 /// A run that has not reached its target within the dial budget stops dialing and reports what it holds.
 /// </summary>
 internal static class HostBenchmark
@@ -59,15 +60,17 @@ internal static class HostBenchmark
             await Task.Delay(200);
         var baseline = await SettledRssAsync(listener);
 
+        var cpuBefore = CpuTime(listener.ProcessId);
         var (_, failed, skipped, elapsed) = await DialManyAsync(dialer, listener.Address, count, dialBudget);
         var succeeded = count - failed - skipped;
         deadline = DateTime.UtcNow + SettleTimeout;
         while (await HeldAsync(listener) < succeeded && DateTime.UtcNow < deadline)
             await Task.Delay(200);
         await Task.Delay(2000); // the listener's own identify round on each connection finishes
+        var cpuMs = (CpuTime(listener.ProcessId) - cpuBefore).TotalMilliseconds / Math.Max(1, succeeded);
         var rss = await SettledRssAsync(listener);
         var held = await HeldAsync(listener);
-        return new BenchResult(name, count, held, succeeded / elapsed.TotalSeconds, baseline / 1048576.0, rss / 1048576.0,
+        return new BenchResult(name, count, held, succeeded / elapsed.TotalSeconds, cpuMs, baseline / 1048576.0, rss / 1048576.0,
             (rss - baseline) / 1024.0 / Math.Max(1, held), failed, skipped > 0);
     }
 
@@ -103,6 +106,16 @@ internal static class HostBenchmark
         return RssBytes(process.ProcessId);
     }
 
+    /// <summary>User + system CPU time of a process from /proc (Linux), the same measure for both runtimes.</summary>
+    public static TimeSpan CpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields 14 and 15 of stat (utime, stime) in clock ticks of 1/100 s; the text after ')' starts at field 3.
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>Resident set size from /proc (Linux), the same measure for both runtimes.</summary>
     public static long RssBytes(int pid)
     {
@@ -115,11 +128,11 @@ internal static class HostBenchmark
     {
         var lines = new List<string>
         {
-            "| listener | target | connections held | inbound handshakes/s | listener RSS before (MiB) | RSS holding them (MiB) | RSS per connection (KiB) | failed dials |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|",
+            "| listener | target | connections held | inbound handshakes/s | listener CPU per connection (ms) | listener RSS before (MiB) | RSS holding them (MiB) | RSS per connection (KiB) | failed dials |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         };
         lines.AddRange(results.Select(r => string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Listener} | {r.Target:N0} | {r.Held:N0}{(r.OutOfTime ? " (dial budget spent)" : "")} | {r.HandshakesPerSecond:F0} | {r.BaselineMiB:F1} | {r.HeldMiB:F1} | {r.KiBPerConnection:F1} | {r.FailedDials} |")));
+            $"| {r.Listener} | {r.Target:N0} | {r.Held:N0}{(r.OutOfTime ? " (dial budget spent)" : "")} | {r.HandshakesPerSecond:F0} | {r.CpuMsPerConnection:F2} | {r.BaselineMiB:F1} | {r.HeldMiB:F1} | {r.KiBPerConnection:F1} | {r.FailedDials} |")));
         return string.Join('\n', lines);
     }
 }

@@ -17,6 +17,7 @@ public class HostBenchmarkTests
             Assert.False(r.OutOfTime);
             Assert.Equal(100, r.Held);
             Assert.True(r.HandshakesPerSecond > 0);
+            Assert.True(r.CpuMsPerConnection > 0);
             Assert.True(r.HeldMiB > 0);
         });
         Assert.Contains("| ConnActors.Libp2p (C#) | 100 | 100 |", HostBenchmark.ToMarkdown(results));

@@ -10,7 +10,11 @@ namespace ConnActors.Libp2p.Tests.Bench;
 /// </summary>
 internal static class JsonLineListener
 {
-    public static async Task ServeAsync(PeerId peerId, IEnumerable<Multiaddr> addresses, Func<string, JsonObject, Task<bool>> answer)
+    public static Task ServeAsync(PeerId peerId, IEnumerable<Multiaddr> addresses, Func<string, JsonObject, Task<bool>> answer) =>
+        ServeAsync(peerId, addresses, (message, reply) => answer(message["cmd"]!.GetValue<string>(), reply));
+
+    /// <summary>As above, for listeners whose commands carry arguments: the answer gets the whole message.</summary>
+    public static async Task ServeAsync(PeerId peerId, IEnumerable<Multiaddr> addresses, Func<JsonObject, JsonObject, Task<bool>> answer)
     {
         Write(new JsonObject
         {
@@ -33,7 +37,7 @@ internal static class JsonLineListener
                 case "exit":
                     Write(reply);
                     return;
-                case var command when !await answer(command, reply):
+                case not null when !await answer(msg, reply):
                     reply["ok"] = false;
                     reply["error"] = "unknown command";
                     break;

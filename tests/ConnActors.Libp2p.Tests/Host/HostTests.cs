@@ -31,7 +31,7 @@ public class HostTests
         var payload = Hosts.RandomBytes(3 * 1024 * 1024 + 17);
         Assert.Equal(payload, await Hosts.EchoAsync(a, conn, payload));
 
-        await a.CloseConnectionAsync(conn, "test done");
+        await a.CloseConnectionAsync(conn, "test done").Within("close the connection");
         Assert.Equal("test done", await conn.Closed.WaitAsync(Hosts.Timeout));
         await bo.WaitForAsync($"closed {a.PeerId}");
         var onWire = payload.Length + ConnActors.Libp2p.Multistream.MultistreamSelect.Frame(ConnActors.Libp2p.Multistream.MultistreamSelect.ProtocolId, Hosts.EchoProtocol).Length;

@@ -9,7 +9,7 @@ public static class Hosts
 {
     public const string EchoProtocol = "/echo/1.0.0";
 
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Timeout = Bounded.Limit;
 
     public static async Task<Libp2pHost> StartAsync(RecordingObserver? observer = null, Func<HostOptions, HostOptions>? configure = null, string listen = "/ip4/127.0.0.1/tcp/0")
     {
@@ -29,17 +29,18 @@ public static class Hosts
     /// <summary>Sends <paramref name="payload"/> on an echo stream, half-closes, and returns everything echoed back.</summary>
     public static async Task<byte[]> EchoAsync(Libp2pHost host, Libp2pConnection connection, byte[] payload)
     {
-        var stream = await host.NewStreamAsync(connection, [EchoProtocol]);
+        var stream = await host.NewStreamAsync(connection, [EchoProtocol]).Within("echo: open a stream");
         var reading = ReadAllAsync(stream);
-        await stream.WriteAsync(payload);
-        await stream.CloseWriteAsync();
-        return await reading.WaitAsync(Timeout);
+        await stream.WriteAsync(payload).Within("echo: send the payload");
+        await stream.CloseWriteAsync().Within("echo: half-close");
+        return await reading;
     }
 
+    /// <summary>Everything up to the end of <paramref name="stream"/>; fails when the end does not come in time.</summary>
     public static async Task<byte[]> ReadAllAsync(Stream stream)
     {
         var ms = new MemoryStream();
-        await stream.CopyToAsync(ms);
+        await stream.CopyToAsync(ms).Within("read to the end of the stream");
         return ms.ToArray();
     }
 

@@ -40,9 +40,12 @@ public sealed class PeerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    /// <summary>A js-libp2p node; <paramref name="exposeGc"/> lets the "gc" command collect before memory is measured.</summary>
-    public static Task<PeerProcess> StartJsAsync(bool exposeGc = false) =>
-        StartAsync("node", exposeGc ? "--expose-gc peer.mjs" : "peer.mjs", InteropDirectory());
+    /// <summary>
+    /// A js-libp2p node of <paramref name="script"/> (tests/interop: peer.mjs, or dht-peer.mjs for Kad-DHT nodes);
+    /// <paramref name="exposeGc"/> lets the "gc" command collect before memory is measured.
+    /// </summary>
+    public static Task<PeerProcess> StartJsAsync(bool exposeGc = false, string script = "peer.mjs") =>
+        StartAsync("node", exposeGc ? $"--expose-gc {script}" : script, InteropDirectory());
 
     /// <summary>
     /// This assembly run as a program with <paramref name="verb"/>: by default the C# listener of

@@ -30,15 +30,15 @@ public sealed class YamuxPair : IAsyncDisposable
 
     public async Task<(YamuxStream Local, YamuxStream Remote)> OpenAsync()
     {
-        var local = await Client.OpenStreamAsync(CancellationToken.None);
+        var local = await Client.OpenStreamAsync(CancellationToken.None).Within("open a yamux stream");
         var remote = await ServerInbound.Reader.ReadAsync().AsTask().WaitAsync(Hosts.Timeout);
         return (local, remote);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Client.DisposeAsync();
-        await Server.DisposeAsync();
+        await Client.DisposeAsync().Within("close the client session");
+        await Server.DisposeAsync().Within("close the server session");
         await _tcp.DisposeAsync();
     }
 }

@@ -44,7 +44,7 @@ public class YamuxSessionTests
         await Poll.UntilAsync(() => remote.BufferedBytes == 1000);
         remote.CloseRead();
         Assert.Equal(0, remote.BufferedBytes);
-        Assert.Equal(0, await remote.ReadAsync(new byte[10]));
+        Assert.Equal(0, await remote.ReadAsync(new byte[10]).Within("read after CloseRead"));
 
         var window = new YamuxOptions().InitialWindow;
         var flood = local.WriteAsync(Hosts.RandomBytes(window * 2)).AsTask();
@@ -104,10 +104,10 @@ public class YamuxSessionTests
         Assert.True(await pair.Server.PingAsync(CancellationToken.None).WaitAsync(Timeout) > TimeSpan.Zero);
         var (_, remote) = await pair.OpenAsync();
 
-        await pair.Client.CloseAsync("done here");
+        await pair.Client.CloseAsync("done here").Within("close the session");
         Assert.Equal("done here", await pair.Client.Completion.WaitAsync(Timeout));
         Assert.Equal("remote sent GoAway (Normal)", await pair.Server.Completion.WaitAsync(Timeout));
-        await Assert.ThrowsAsync<YamuxException>(async () => await remote.ReadExactlyAsync(new byte[1]));
+        await Assert.ThrowsAsync<YamuxException>(() => remote.ReadExactlyAsync(new byte[1]).Within("read on a closed session"));
         await Assert.ThrowsAsync<YamuxException>(() => pair.Client.OpenStreamAsync(CancellationToken.None));
     }
 

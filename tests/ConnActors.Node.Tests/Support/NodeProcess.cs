@@ -10,8 +10,8 @@ namespace ConnActors.Node.Tests.Support;
 /// </summary>
 internal sealed partial class NodeProcess : IDisposable
 {
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(45);
-    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(90);
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
@@ -82,7 +82,8 @@ internal sealed partial class NodeProcess : IDisposable
             }
             if (_process.HasExited)
             {
-                await _process.WaitForExitAsync(); // the last lines are read
+                try { await _process.WaitForExitAsync(cancel.Token); } // the last lines are read
+                catch (OperationCanceledException) { throw new TimeoutException($"the node exited ({_process.ExitCode}) but its output did not end within {timeout.TotalSeconds}s\n{Output}"); }
                 if (_stdout.Select(l => pattern.Match(l)).FirstOrDefault(m => m.Success) is { } late) return late;
                 throw new Xunit.Sdk.XunitException($"the node exited ({_process.ExitCode}) before printing /{pattern}/\n{Output}");
             }

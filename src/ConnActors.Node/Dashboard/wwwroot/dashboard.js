@@ -208,7 +208,7 @@ function onEvent (type, e) {
   li.dataset.type = type
   const time = new Date(e.at).toLocaleTimeString()
   li.textContent = type === 'share'
-    ? `${time} share hard cap ${e.hardCap} (was ${e.previous})`
+    ? `${time} share: hard cap now ${e.hardCap}`
     : `${time} ${type} ${e.reason ?? e.direction ?? ''} ${e.peerId ?? ''} ${e.remoteAddress ?? ''}`
   const list = $('events')
   list.prepend(li)

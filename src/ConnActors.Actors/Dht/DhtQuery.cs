@@ -1,0 +1,95 @@
+using Akka.Actor;
+using ConnActors.Actors.Manager;
+using ConnActors.Actors.Quotas;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Kad;
+using ConnActors.Libp2p.Kad.Protocol;
+
+namespace ConnActors.Actors.Dht;
+
+/// <summary>
+/// One query of a lookup, run off the actor (its result comes back as a message): over an open
+/// connection if there is one; otherwise a dht slot is asked of the subsystem's QuotaSupervisor (the
+/// policy never grants one out of another subsystem's reservation), the peer is enlisted in the
+/// lookup's burst, and the dial goes through the manager's dial queue, which admits it and refuses a
+/// peer in a backoff or bye window at once. Never throws: every failure is a <see cref="QueryDone"/>.
+/// </summary>
+internal static class DhtQuery
+{
+    public static async Task<QueryDone> RunAsync(QueryJob job)
+    {
+        using var deadline = new CancellationTokenSource(job.Timeout);
+        bool opened = false;
+        try
+        {
+            var connection = job.Host.ConnectionsTo(job.Peer.Id).FirstOrDefault(c => !c.IsClosed);
+            if (job.BurstId is { } burst) job.Supervisor.Tell(new EnlistInBurst(burst, job.Peer.Id));
+            if (connection is null)
+            {
+                var slot = await job.Supervisor.Ask<SlotReply>(new RequestSlot(job.Peer.Id), job.Timeout, deadline.Token).ConfigureAwait(false);
+                if (!slot.Granted) return job.Failed($"no dht slot ({slot.Outcome})", QueryFailure.Local);
+                var dial = await job.Manager.Ask<DialOutcome>(new DialForQuery(job.Peer.Id, job.Peer.Addresses), job.Timeout, deadline.Token).ConfigureAwait(false);
+                if (dial.Connection is null)
+                {
+                    string reason = dial.Failure ?? "dial failed";
+                    return job.Failed(reason, IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable);
+                }
+                connection = dial.Connection;
+                opened = true;
+            }
+            if (!job.ExpectResponse)
+            {
+                await KadClient.SendAsync(job.Host, connection, job.Request, job.Limits, job.Timeout, deadline.Token).ConfigureAwait(false);
+                return new QueryDone(job, null, [], [], null, opened);
+            }
+            var response = await KadClient.RequestAsync(job.Host, connection, job.Request, job.Limits, job.Timeout, deadline.Token).ConfigureAwait(false);
+            var closer = response.CloserPeers.Select(p => KadPeer.FromProto(p, job.Limits.MaxAddressesPerPeer)).ToList();
+            var providers = response.ProviderPeers.Select(p => KadPeer.FromProto(p, job.Limits.MaxAddressesPerPeer)).ToList();
+            return new QueryDone(job, response, closer, providers, null, opened);
+        }
+        catch (KadProtocolException e)
+        {
+            return job.Failed($"bad answer: {e.Reason}", QueryFailure.BadAnswer, opened);
+        }
+        catch (Exception e) when (e is AskTimeoutException or OperationCanceledException or TimeoutException)
+        {
+            return job.Failed($"no answer within {job.Timeout.TotalSeconds:0.#} s", QueryFailure.Unreachable, opened);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return job.Failed(e.Message, QueryFailure.Unreachable, opened);
+        }
+    }
+
+    // Refusals of our own making (admission, backoff, a full queue) say nothing about the remote.
+    private static bool IsLocalRefusal(string reason) =>
+        reason.StartsWith("refused:", StringComparison.Ordinal) || reason.StartsWith("in backoff", StringComparison.Ordinal)
+        || reason.StartsWith("dial queue full", StringComparison.Ordinal) || reason.StartsWith("no address", StringComparison.Ordinal);
+}
+
+/// <summary>Everything a query needs, immutable, handed to the task.</summary>
+/// <remarks><paramref name="Claimed"/>: the peer was not connected when the query started, so it asks for a dht
+/// slot that its lookup gives back; <paramref name="Delivery"/>: an ADD_PROVIDER or PUT_VALUE after convergence.</remarks>
+internal sealed record QueryJob(
+    int LookupId, KadPeer Peer, Message Request, bool ExpectResponse, int? BurstId, bool Claimed, bool Delivery,
+    IActorRef Supervisor, IActorRef Manager, Libp2pHost Host, KadLimits Limits, TimeSpan Timeout)
+{
+    public QueryDone Failed(string reason, QueryFailure kind, bool opened = false) => new(this, null, [], [], reason, opened, kind);
+}
+
+/// <summary>Why a query failed: our own refusal, the remote unreachable or silent, or a bad answer.</summary>
+internal enum QueryFailure
+{
+    None,
+    Local,
+    Unreachable,
+    BadAnswer,
+}
+
+/// <summary>A query's result (as a message to the DhtActor).</summary>
+internal sealed record QueryDone(
+    QueryJob Job, Message? Response, IReadOnlyList<KadPeer> Closer, IReadOnlyList<KadPeer> Providers, string? Failure, bool Opened,
+    QueryFailure Kind = QueryFailure.None)
+{
+    public bool Succeeded => Failure is null;
+}

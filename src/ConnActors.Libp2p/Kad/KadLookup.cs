@@ -1,0 +1,197 @@
+using ConnActors.Libp2p.Identity;
+
+namespace ConnActors.Libp2p.Kad;
+
+/// <summary>
+/// The iterative lookup of the kad-dht spec, as a state machine without I/O: the owner asks which peers
+/// to query (<see cref="TakeNext"/>), reports each answer or failure, and stops when <see cref="IsDone"/>.
+/// At most <c>alpha</c> queries are in flight, and only peers among the k closest not-failed candidates
+/// are queried. Termination is the spec's rule: the k closest peers seen (that did not fail) have all
+/// answered; or nothing is left to ask; or the query budget is spent; or the owner stopped it (a value or
+/// the target was found). Hops count the path: seeds are hop 1, a peer learnt from a hop-h answer is
+/// hop h+1; the lookup's hops are those of the closest peer that answered.
+/// </summary>
+public sealed class KadLookup
+{
+    private readonly KadKey _target;
+    private readonly PeerId _self;
+    private readonly int _k;
+    private readonly int _alpha;
+    private readonly int _maxQueries;
+    private readonly List<Candidate> _candidates = new();
+    private readonly Dictionary<PeerId, Candidate> _byId = new();
+    private int _inFlight;
+    private bool _stopped;
+
+    public KadLookup(KadKey target, PeerId self, int k, int alpha, int maxQueries)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1");
+        if (alpha < 1) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at least 1");
+        if (maxQueries < 1) throw new ArgumentOutOfRangeException(nameof(maxQueries), maxQueries, "the query budget must be at least 1");
+        _target = target;
+        _self = self;
+        _k = k;
+        _alpha = alpha;
+        _maxQueries = maxQueries;
+    }
+
+    public KadKey Target => _target;
+
+    /// <summary>Queries sent so far.</summary>
+    public int Queried { get; private set; }
+
+    /// <summary>Queries answered.</summary>
+    public int Answered { get; private set; }
+
+    /// <summary>Queries failed (no connection, timeout, bad answer).</summary>
+    public int FailedCount { get; private set; }
+
+    /// <summary>Queries in flight.</summary>
+    public int InFlight => _inFlight;
+
+    /// <summary>Peers heard of (seeds and every closer peer reported).</summary>
+    public int Seen => _candidates.Count;
+
+    /// <summary>Adds peers from the local routing table (hop 1).</summary>
+    public void AddSeeds(IEnumerable<KadPeer> peers)
+    {
+        foreach (var peer in peers) Add(peer, 1, null);
+    }
+
+    /// <summary>Adds the closer peers <paramref name="from"/> answered with; returns how many were new.</summary>
+    public int AddCloser(PeerId from, IEnumerable<KadPeer> peers)
+    {
+        int hop = _byId.TryGetValue(from, out var parent) ? parent.Hop + 1 : 1;
+        int added = 0;
+        foreach (var peer in peers)
+        {
+            if (Add(peer, hop, from)) added++;
+        }
+        return added;
+    }
+
+    /// <summary>The peers to query now (marked in flight): the closest not yet asked, within the budget and alpha.</summary>
+    public IReadOnlyList<KadPeer> TakeNext()
+    {
+        if (_stopped || IsConverged()) return [];
+        List<KadPeer>? next = null;
+        int considered = 0;
+        foreach (var c in _candidates)
+        {
+            if (_inFlight >= _alpha || Queried >= _maxQueries || considered >= _k) break;
+            if (c.State == State.Failed) continue;
+            considered++;
+            if (c.State != State.Heard) continue;
+            c.State = State.Waiting;
+            _inFlight++;
+            Queried++;
+            (next ??= new List<KadPeer>()).Add(c.Peer);
+        }
+        return next ?? (IReadOnlyList<KadPeer>)[];
+    }
+
+    /// <summary>An in-flight query to <paramref name="peer"/> was answered.</summary>
+    public void Succeeded(PeerId peer)
+    {
+        if (!_byId.TryGetValue(peer, out var c) || c.State != State.Waiting) return;
+        c.State = State.Succeeded;
+        _inFlight--;
+        Answered++;
+    }
+
+    /// <summary>An in-flight query to <paramref name="peer"/> failed; the peer no longer counts among the closest.</summary>
+    public void Failed(PeerId peer)
+    {
+        if (!_byId.TryGetValue(peer, out var c) || c.State != State.Waiting) return;
+        c.State = State.Failed;
+        _inFlight--;
+        FailedCount++;
+    }
+
+    /// <summary>Ends the lookup early (the target or a value was found).</summary>
+    public void Stop() => _stopped = true;
+
+    /// <summary>True when the lookup is over; answers still in flight may be ignored.</summary>
+    public bool IsDone => _stopped || IsConverged() || (_inFlight == 0 && !HasQueryable());
+
+    /// <summary>True when it ended by the spec's rule (the k closest seen have all answered).</summary>
+    public bool Converged => IsConverged();
+
+    /// <summary>Up to <paramref name="count"/> peers that answered, closest first.</summary>
+    public IReadOnlyList<KadPeer> ClosestAnswered(int count) =>
+        _candidates.Where(c => c.State == State.Succeeded).Take(count).Select(c => c.Peer).ToList();
+
+    /// <summary>Hops of the closest peer that answered (0 when none did).</summary>
+    public int Hops => _candidates.FirstOrDefault(c => c.State == State.Succeeded)?.Hop ?? 0;
+
+    /// <summary>The peer whose answer first named <paramref name="peer"/> (null for seeds and unknown peers).</summary>
+    public PeerId? IntroducerOf(PeerId peer) => _byId.TryGetValue(peer, out var c) ? c.Introducer : null;
+
+    /// <summary>Whether <paramref name="peer"/> is among the candidates.</summary>
+    public bool Knows(PeerId peer) => _byId.ContainsKey(peer);
+
+    private bool Add(KadPeer peer, int hop, PeerId? introducer)
+    {
+        if (peer.Id.Equals(_self) || _byId.ContainsKey(peer.Id)) return false;
+        var candidate = new Candidate(peer, peer.Key.Xor(_target), hop, introducer);
+        int at = _candidates.BinarySearch(candidate, CandidateOrder.Instance);
+        _candidates.Insert(at < 0 ? ~at : at, candidate);
+        _byId[peer.Id] = candidate;
+        return true;
+    }
+
+    // The spec's rule: the k closest candidates that did not fail have all answered.
+    private bool IsConverged()
+    {
+        int counted = 0;
+        foreach (var c in _candidates)
+        {
+            if (c.State == State.Failed) continue;
+            if (c.State != State.Succeeded) return false;
+            if (++counted == _k) return true;
+        }
+        // Fewer than k candidates, every one that did not fail answered: all known peers were asked.
+        return counted > 0;
+    }
+
+    private bool HasQueryable()
+    {
+        if (Queried >= _maxQueries) return false;
+        int considered = 0;
+        foreach (var c in _candidates)
+        {
+            if (c.State == State.Failed) continue;
+            if (c.State == State.Heard) return true;
+            if (++considered >= _k) return false;
+        }
+        return false;
+    }
+
+    private enum State
+    {
+        Heard,
+        Waiting,
+        Succeeded,
+        Failed,
+    }
+
+    private sealed class Candidate(KadPeer peer, KadKey distance, int hop, PeerId? introducer)
+    {
+        public KadPeer Peer { get; } = peer;
+
+        public KadKey Distance { get; } = distance;
+
+        public int Hop { get; } = hop;
+
+        public PeerId? Introducer { get; } = introducer;
+
+        public State State { get; set; }
+    }
+
+    private sealed class CandidateOrder : IComparer<Candidate>
+    {
+        public static readonly CandidateOrder Instance = new();
+
+        public int Compare(Candidate? x, Candidate? y) => x!.Distance.CompareTo(y!.Distance);
+    }
+}

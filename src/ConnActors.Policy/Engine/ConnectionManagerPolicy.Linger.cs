@@ -1,0 +1,57 @@
+using ConnActors.Policy.Peers;
+using ConnActors.Policy.Trimming;
+
+namespace ConnActors.Policy.Engine;
+
+public sealed partial class ConnectionManagerPolicy
+{
+    // Peers in the order their last burst ended (time only grows, so a queue is sorted); entries that
+    // no longer describe the peer (it joined another burst, got claimed, left) are dropped when met.
+    private readonly Queue<(PeerKey Peer, long FinishedMs)> _lingering = new();
+
+    private void RememberLingering(PeerKey peer, long nowMs)
+    {
+        if (Settings.Trim.BurstLingerMs > 0 && Settings.Features.BurstModel) _lingering.Enqueue((peer, nowMs));
+    }
+
+    private bool HasLingeringDue(long nowMs)
+    {
+        while (_lingering.TryPeek(out var next))
+        {
+            if (next.FinishedMs + Settings.Trim.BurstLingerMs > nowMs) return false;
+            if (IsLingering(next.Peer, next.FinishedMs, nowMs)) return true;
+            _lingering.Dequeue();
+        }
+        return false;
+    }
+
+    // Closes the peers whose burst ended at least the linger time ago and that nothing has claimed
+    // since, oldest first, at most a round's worth (the rest follow on the next check). Grace does not
+    // spare them: their burst said they are done.
+    private void PlanLingering(TrimPlan plan, long nowMs)
+    {
+        int count = EffectiveConnections;
+        plan.Reset(RegulationTrigger.BurstLinger, count, count);
+        int budget = _planner.MaxClosesPerRound;
+        while (plan.Victims.Count < budget && _lingering.TryPeek(out var next) && next.FinishedMs + Settings.Trim.BurstLingerMs <= nowMs)
+        {
+            _lingering.Dequeue();
+            if (!IsLingering(next.Peer, next.FinishedMs, nowMs)) continue;
+            ref var entry = ref _peers.Get(next.Peer);
+            plan.Add(new TrimVictim(next.Peer, TrimReason.FinishedBurst, entry.Connections, _scorer.Score(next.Peer, in entry, nowMs)));
+            plan.CandidatesConsidered++;
+        }
+        plan.Target = count - plan.ConnectionsClosed;
+        _work += plan.CandidatesConsidered + 1;
+        foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
+    }
+
+    private bool IsLingering(PeerKey peer, long finishedMs, long nowMs)
+    {
+        ref var entry = ref _peers.Get(peer);
+        return !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)
+            && entry.FinishedBurst && entry.BurstFinishedMs == finishedMs && entry.ActiveBursts == 0
+            && entry.SubsystemClaims == 0 && entry.OpenConnections > 0
+            && !entry.IsFriend && !entry.IsProtected && entry.LockedUntilMs <= nowMs;
+    }
+}

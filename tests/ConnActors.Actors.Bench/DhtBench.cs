@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+using ConnActors.Actors.Tests.Dht;
+using ConnActors.Libp2p.Tests.Support;
+
+namespace ConnActors.Actors.Bench;
+
+/// <summary>
+/// The DHT side by side: a swarm of js-libp2p Kad-DHT servers on loopback; a ConnActors node and a
+/// js-libp2p node, one after the other, each in its own process with the same bootstrap peers and the
+/// same cap, each holding 10 long-lived "pubsub-like" peers (an open stream each; pubsub slots for
+/// ConnActors, a gossipsub-like tag for js) while it runs random-key lookups and provides. Measures
+/// latency and hops, connections opened, the peak, what is still open 30 s after the last operation,
+/// long-lived peers ever lost, and the process's CPU and RSS.
+/// </summary>
+internal static class DhtBench
+{
+    private static readonly TimeSpan Linger = TimeSpan.FromSeconds(30);
+
+    public static async Task<IReadOnlyList<DhtRun>> RunAsync(int servers, int lookups, int provides, int cap, Action<string> log)
+    {
+        int processes = Math.Max(1, servers / 50);
+        var watch = Stopwatch.StartNew();
+        await using var swarm = await JsDhtSwarm.StartAsync(processes, servers / processes);
+        log($"{swarm.Nodes.Count} js DHT servers in {processes} processes started in {watch.Elapsed.TotalSeconds:0} s");
+        await swarm.WaitForRoutingTablesAsync(size: Math.Min(10, servers / 2), TimeSpan.FromMinutes(15));
+        log($"js routing tables filled after {watch.Elapsed.TotalSeconds:0} s");
+        await using var longLived = await PeerProcess.StartJsAsync(script: "dht-peer.mjs");
+        var heldReply = await longLived.RunAsync("start", new { count = 9, dht = false });
+        var held = heldReply["nodes"]!.AsArray().Select(n => n!["addrs"]![0]!.GetValue<string>()).Prepend(longLived.Address.ToString()).ToArray();
+        var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
+
+        var runs = new List<DhtRun>();
+        await using (var connactors = await PeerProcess.StartCsharpListenerAsync($"dht-node {cap} {string.Join(' ', bootstrap)}"))
+        {
+            runs.Add(await MeasureAsync(connactors.ProcessId, "ConnActors (C#)", connactors, held, servers, lookups, provides, log));
+        }
+        await using (var js = await PeerProcess.StartJsAsync(script: $"dht-peer.mjs --max-connections={cap} --client"))
+        {
+            await js.RunAsync("connectMany", new { first = 0, count = 1, addrs = bootstrap });
+            runs.Add(await MeasureAsync(js.ProcessId, "js-libp2p 3.3 + @libp2p/kad-dht 16.4", js, held, servers, lookups, provides, log));
+        }
+        return runs;
+    }
+
+    private static async Task<DhtRun> MeasureAsync(int pid, string name, PeerProcess node, string[] held, int servers, int lookups, int provides, Action<string> log)
+    {
+        await node.RunAsync("hold", new { addrs = held });
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while ((await node.RunAsync("routingTableSize"))["size"]!.GetValue<int>() < Math.Min(20, servers / 2) && DateTime.UtcNow < deadline) await Task.Delay(500);
+        var before = ProcessMeter.Read(pid);
+        var latencies = new List<double>();
+        var hops = new List<int>();
+        var opened = new List<int>();
+        int every = provides == 0 ? int.MaxValue : Math.Max(1, (lookups + provides) / provides);
+        int done = 0, provided = 0;
+        var watch = Stopwatch.StartNew();
+        for (int op = 0; op < lookups + provides; op++)
+        {
+            if (op % every == every - 1 && provided < provides)
+            {
+                await node.RunAsync("provide", new { key = "1220" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
+                provided++;
+                continue;
+            }
+            if (done == lookups) continue;
+            var reply = await node.RunAsync("closest");
+            latencies.Add(reply["ms"]!.GetValue<double>());
+            hops.Add(reply["hops"]!.GetValue<int>());
+            opened.Add(reply["opened"]!.GetValue<int>());
+            if (++done % 50 == 0) log($"{name}: {done} lookups, {provided} provides, {watch.Elapsed.TotalSeconds:0} s");
+        }
+        var afterOps = await node.RunAsync("tally");
+        await Task.Delay(Linger);
+        var tally = await node.RunAsync("tally");
+        var after = ProcessMeter.Read(pid);
+        log($"{name}: {Describe(tally)}");
+        latencies.Sort();
+        hops.Sort();
+        return new DhtRun(name, done, provided, Percentile(latencies, 0.5), Percentile(latencies, 0.9), Percentile(hops, 0.5), Percentile(hops, 0.9),
+            opened.Average(), tally["opened"]!.GetValue<int>() / (double)(done + provided), afterOps["connections"]!.GetValue<int>(),
+            tally["connections"]!.GetValue<int>(), tally["peak"]!.GetValue<int>(), tally["lostHeld"]!.AsArray().Count,
+            after.CpuSeconds - before.CpuSeconds, after.RssBytes, watch.Elapsed, Describe(tally));
+    }
+
+    private static string Describe(JsonObject tally) =>
+        string.Join(", ", tally.Where(p => p.Key is not ("id" or "ok")).Select(p => $"{p.Key} {p.Value?.ToJsonString()}"));
+
+    private static double Percentile<T>(List<T> sorted, double p) where T : IConvertible =>
+        sorted.Count == 0 ? 0 : Convert.ToDouble(sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)], System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string ToMarkdown(IReadOnlyList<DhtRun> runs)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("| node | lookups + provides | latency p50 / p90 (ms) | hops p50 / p90 | connections opened per lookup (by the lookup) | connections opened per operation (all) | open right after the last operation | open 30 s later | peak connections | long-lived peers lost | CPU (s) | RSS (MiB) | wall (s) |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var r in runs)
+        {
+            md.AppendLine($"| {r.Name} | {r.Lookups} + {r.Provides} | {r.LatencyP50:0} / {r.LatencyP90:0} | {r.HopsP50:0} / {r.HopsP90:0} | {r.OpenedPerLookup:0.0} | {r.OpenedPerOperation:0.0} | " +
+                $"{r.OpenAfterOps} | {r.OpenAfter30s} | {r.Peak} | {r.LostLongLived} of 10 | {r.CpuSeconds:0.0} | {r.RssBytes / 1048576.0:0} | {r.Wall.TotalSeconds:0} |");
+        }
+        foreach (var r in runs) md.AppendLine().Append($"- {r.Name}: {r.Tally}");
+        return md.AppendLine().ToString();
+    }
+}
+
+/// <summary>One node's figures in the DHT side by side.</summary>
+internal sealed record DhtRun(
+    string Name, int Lookups, int Provides, double LatencyP50, double LatencyP90, double HopsP50, double HopsP90,
+    double OpenedPerLookup, double OpenedPerOperation, int OpenAfterOps, int OpenAfter30s, int Peak, int LostLongLived,
+    double CpuSeconds, long RssBytes, TimeSpan Wall, string Tally);

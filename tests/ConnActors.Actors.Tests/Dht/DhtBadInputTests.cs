@@ -1,0 +1,142 @@
+using Akka.TestKit.Xunit2;
+using ConnActors.Actors.Dht;
+using ConnActors.Actors.Host;
+using ConnActors.Actors.Tests.Support;
+using ConnActors.Libp2p.Encoding;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Kad;
+using ConnActors.Libp2p.Kad.Protocol;
+using Google.Protobuf;
+
+namespace ConnActors.Actors.Tests.Dht;
+
+/// <summary>
+/// Bad input from a peer closes that stream with a logged reason and a penalty, and never harms the
+/// node: each case is sent by a raw libp2p host over real sockets, then the node still answers.
+/// </summary>
+public class DhtBadInputTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly KadLimits Limits = new();
+
+    [Theory]
+    [InlineData("oversized", "oversized message")]
+    [InlineData("unknown type", "unknown message type")]
+    [InlineData("not protobuf", "malformed protobuf")]
+    [InlineData("malformed provider address", "malformed peer address")]
+    public async Task A_bad_request_resets_its_stream_and_costs_a_penalty(string kind, string category)
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([]));
+        await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+
+        var stream = await raw.NewStreamAsync(connection, [KadProtocol.Id]);
+        byte[] frame = kind switch
+        {
+            "oversized" => [.. Varint.Encode(10_000_000), 1, 2, 3],
+            "unknown type" => [2, 0x08, 9],
+            "not protobuf" => [3, 0xFF, 0xFF, 0xFF],
+            _ => Framed(AddProvider(raw.PeerId, [4, 127, 0])),
+        };
+        await stream.WriteAsync(frame);
+        await AssertResetAsync(stream);
+
+        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault(category) == 1, Wait,
+            async () => $"bad input counted: {string.Join(", ", (await DhtNodes.StatusAsync(server)).Counters.BadInput)}");
+        await AssertPenalizedAsync(server, raw.PeerId);
+        await AssertStillServesAsync(raw, connection, server);
+    }
+
+    [Fact]
+    public async Task A_provider_flood_is_cut_off_at_the_per_provider_cap()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([], "connactors.dht.max-keys-per-provider = 3"));
+        await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate(), ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+        var stream = await raw.NewStreamAsync(connection, [KadProtocol.Id]);
+        for (int i = 0; i < 4; i++) await KadCodec.WriteAsync(stream, AddProvider(raw.PeerId, raw.ListenAddresses[0].ToBytes(), DhtNodes.RandomKey()), default);
+        await AssertResetAsync(stream);
+        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault("provider flood") == 1, Wait, "flood counted");
+        Assert.Equal(3, (await DhtNodes.StatusAsync(server)).ProviderRecords);
+        await AssertPenalizedAsync(server, raw.PeerId);
+        await AssertStillServesAsync(raw, connection, server);
+    }
+
+    [Fact]
+    public async Task Records_of_other_namespaces_are_refused_with_a_reason_but_public_keys_are_stored()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([]));
+        await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+
+        var ipns = PutValue("/ipns/k51qzi5uqu5dl"u8.ToArray(), [1, 2, 3]);
+        await Assert.ThrowsAnyAsync<IOException>(() => KadClient.RequestAsync(raw, connection, ipns, Limits, Wait, default));
+        Assert.Equal(1, (await DhtNodes.StatusAsync(server)).Counters.Refused.GetValueOrDefault("put value refused"));
+
+        var key = PrivateKey.Generate();
+        var pk = PutValue(PublicKeyRecords.KeyOf(key.PeerId), key.PublicKey.ToProtobuf());
+        Assert.Equal(pk, await KadClient.RequestAsync(raw, connection, pk, Limits, Wait, default)); // the spec: echoed when stored
+        var get = new Message { Type = Message.Types.MessageType.GetValue, Key = pk.Key };
+        Assert.Equal(pk.Record.Value, (await KadClient.RequestAsync(raw, connection, get, Limits, Wait, default)).Record.Value);
+        Assert.Equal(0, (await NodeFixture.StatusAsync(server)).Peers.Single(p => p.PeerId == raw.PeerId.ToString()).Penalty);
+    }
+
+    [Fact]
+    public async Task An_answer_with_malformed_closer_peers_is_discarded_and_its_sender_penalized()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        await using var liar = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate(), ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
+        liar.SetStreamHandler(KadProtocol.Id, async context =>
+        {
+            var request = await KadCodec.ReadAsync(context.Stream, Limits, context.HostStopping);
+            var answer = new Message { Type = request!.Type, Key = request.Key };
+            answer.CloserPeers.Add(new Message.Types.Peer { Id = ByteString.CopyFrom(PrivateKey.Generate().PeerId.Bytes), Addrs = { ByteString.CopyFrom([4, 127, 0]) } });
+            await KadCodec.WriteAsync(context.Stream, answer, context.HostStopping);
+        });
+        var querier = await nodes.StartAsync(DhtNodes.Settings([liar.ListenAddresses[0].WithPeerId(liar.PeerId)], mode: "client"));
+
+        var found = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
+        Assert.Empty(found.Peers);
+        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).Counters.BadInput.GetValueOrDefault("bad answer") >= 1, Wait, "bad answer counted");
+        await AssertPenalizedAsync(querier, liar.PeerId);
+    }
+
+    private static Message AddProvider(PeerId provider, byte[] address, byte[]? key = null) => new()
+    {
+        Type = Message.Types.MessageType.AddProvider,
+        Key = ByteString.CopyFrom(key ?? DhtNodes.RandomKey()),
+        ProviderPeers = { new Message.Types.Peer { Id = ByteString.CopyFrom(provider.Bytes), Addrs = { ByteString.CopyFrom(address) } } },
+    };
+
+    private static Message PutValue(byte[] key, byte[] value) => new()
+    {
+        Type = Message.Types.MessageType.PutValue,
+        Key = ByteString.CopyFrom(key),
+        Record = new Libp2p.Kad.Protocol.Record { Key = ByteString.CopyFrom(key), Value = ByteString.CopyFrom(value) },
+    };
+
+    private static byte[] Framed(Message message) => [.. Varint.Encode((ulong)message.CalculateSize()), .. message.ToByteArray()];
+
+    private static async Task AssertResetAsync(Stream stream)
+    {
+        var buffer = new byte[16];
+        using var timeout = new CancellationTokenSource(Wait);
+        var e = await Xunit.Record.ExceptionAsync(async () => { while (await stream.ReadAsync(buffer, timeout.Token) > 0) { } });
+        Assert.True(e is IOException, $"the node should reset the stream, got {e?.GetType().Name ?? "a clean end"}");
+    }
+
+    private static Task AssertPenalizedAsync(ConnActorsNode node, PeerId peer) =>
+        Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(node)).Peers.Any(p => p.PeerId == peer.ToString() && p.Penalty > 0), Wait,
+            $"{peer} was not penalized");
+
+    // The node keeps serving: a valid FIND_NODE on a new stream of the same connection is answered.
+    private static async Task AssertStillServesAsync(Libp2pHost raw, Libp2pConnection connection, ConnActorsNode server)
+    {
+        var request = new Message { Type = Message.Types.MessageType.FindNode, Key = ByteString.CopyFrom(server.Host.PeerId.Bytes) };
+        var answer = await KadClient.RequestAsync(raw, connection, request, Limits, Wait, default);
+        Assert.Contains(answer.CloserPeers, p => p.Id.Span.SequenceEqual(server.Host.PeerId.Bytes));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using ConnActors.Cluster.Tests.Harness;
+using ConnActors.Cluster.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ConnActors.Cluster.Tests.Fleet;
+
+/// <summary>Members behind one router share its budget: never above it while members join, leave and crash.</summary>
+public sealed class SiteBudgetSpecs(ITestOutputHelper output)
+{
+    private const int Budget = 120;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private const string Site = "connactors.cluster { site = home, site-budget = 120, floor = 16, load-interval = 300ms }";
+
+    [Fact]
+    public async Task The_sum_of_the_members_hard_caps_never_exceeds_the_site_budget_through_join_leave_and_crash()
+    {
+        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = Topology.GatewayAndTwoClusterNodes,
+            Hocon = Site,
+            Log = output.WriteLine,
+        });
+        var harness = fleet.Harness;
+
+        var started = Stopwatch.StartNew();
+        await SharedAsync(fleet, ["gateway-1", "cluster-1", "cluster-2"], "three members share the whole budget");
+        output.WriteLine(Measured.Line("all Up to the budget split between three", started.Elapsed));
+
+        // A member joins: it starts with no share and gets at least its floor, taken from the others first.
+        started.Restart();
+        await fleet.AddAsync(NodeSpec.Cluster(3));
+        await harness.BarrierAsync("the newcomer has its share", async _ => (await fleet.StatusAsync("cluster-3")).Counts.HardCap >= 16, Bound);
+        output.WriteLine(Measured.Line("join to the newcomer's share", started.Elapsed));
+        await SharedAsync(fleet, ["gateway-1", "cluster-1", "cluster-2", "cluster-3"], "four members share the whole budget");
+
+        // A graceful leave gives its share back.
+        await fleet.LeaveAsync("cluster-3");
+        await SharedAsync(fleet, ["gateway-1", "cluster-1", "cluster-2"], "the leaver's share is back with the others");
+
+        // A crash: once the resolver downs it, the survivors take its share.
+        started.Restart();
+        await fleet.KillAsync("cluster-2");
+        await SharedAsync(fleet, ["gateway-1", "cluster-1"], "the survivors took the crashed member's share");
+        output.WriteLine(Measured.Line($"crash to the survivors holding the whole budget (resolver downing time {harness.DowningTime.TotalSeconds:0.0} s)", started.Elapsed));
+
+        var (max, at) = fleet.MaxSumOfCaps();
+        output.WriteLine($"largest sum of hard caps in force at any moment: {max} (at {at})");
+        Assert.True(max <= Budget, $"the hard caps added up to {max} > {Budget} at {at}");
+    }
+
+    [Fact]
+    public async Task A_budget_below_the_members_floors_gives_no_share_to_the_members_that_do_not_fit_and_nobody_crashes()
+    {
+        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = Topology.GatewayAndTwoClusterNodes,
+            Hocon = "connactors.cluster { site = tiny, site-budget = 40, floor = 16, load-interval = 300ms }",
+            Log = output.WriteLine,
+        });
+
+        var caps = await fleet.Harness.BarrierAsync("two members fit their floor, one gets nothing",
+            async node => (await fleet.StatusAsync(node.Name)).Counts.HardCap,
+            _ => true, Bound);
+        await fleet.Harness.BarrierAsync("the split settled", async _ => (await fleet.CapsAsync()).Values.Count(c => c == 0) == 1, Bound);
+
+        var settled = await fleet.CapsAsync();
+        Assert.Equal(40, settled.Values.Sum());
+        Assert.Equal(1, settled.Values.Count(c => c == 0));
+        Assert.All(fleet.Harness.LiveNodes, n => Assert.True(n.IsAlive));
+        Assert.True(fleet.MaxSumOfCaps().Max <= 40);
+        _ = caps;
+    }
+
+    private static async Task SharedAsync(FleetNodes fleet, IReadOnlyList<string> members, string what) =>
+        await fleet.Harness.BarrierAsync(what, async _ =>
+        {
+            var caps = await fleet.CapsAsync();
+            return members.All(m => caps.TryGetValue(m, out int cap) && cap > 0) && members.Sum(m => caps[m]) == Budget;
+        }, Bound);
+}

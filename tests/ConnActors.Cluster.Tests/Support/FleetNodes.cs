@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Akka.Actor;
+using ConnActors.Actors.Cluster;
+using ConnActors.Actors.Configuration;
+using ConnActors.Actors.Host;
+using ConnActors.Actors.Manager;
+using ConnActors.Cluster.Tests.Harness;
+using ConnActors.Libp2p.Identity;
+
+namespace ConnActors.Cluster.Tests.Support;
+
+/// <summary>
+/// A ConnActors node (manager, libp2p host on loopback, Negotiator) on every node of a <see cref="ClusterHarness"/>,
+/// and a record of every hard cap each node took and when (from its EventStream), to check the site budget over
+/// the whole run, not only at samples.
+/// </summary>
+internal sealed class FleetNodes : IAsyncDisposable
+{
+    public static readonly TimeSpan Ask = TimeSpan.FromSeconds(10);
+
+    private readonly ConcurrentDictionary<string, ConnActorsNode> _nodes = new();
+    private readonly ConcurrentQueue<(long Ticks, string Node, int Cap)> _caps = new();
+    private readonly long _start = Stopwatch.GetTimestamp();
+
+    private FleetNodes()
+    {
+    }
+
+    public ClusterHarness Harness { get; private set; } = null!;
+
+    public ConnActorsNode this[string name] => _nodes[name];
+
+    /// <summary>Starts the harness with a ConnActors node on each of its nodes (before they join).</summary>
+    public static async Task<FleetNodes> StartAsync(ClusterHarnessOptions options)
+    {
+        var fleet = new FleetNodes();
+        fleet.Harness = await ClusterHarness.StartAsync(options with
+        {
+            Hocon = "connactors.libp2p.listen = [\"/ip4/127.0.0.1/tcp/0\"]\nconnactors.regulation.interval = 100ms\n" + options.Hocon,
+            BeforeJoin = async node =>
+            {
+                await fleet.StartNodeOnAsync(node);
+                if (options.BeforeJoin is { } more) await more(node);
+            },
+        });
+        return fleet;
+    }
+
+    /// <summary>Adds a node to the cluster later (started, its ConnActors node by the join hook, then joined).</summary>
+    public async Task AddAsync(NodeSpec spec)
+    {
+        await Harness.StartNodeAsync(spec);
+        await Harness.JoinAsync(spec.Name);
+    }
+
+    /// <summary>A crash: the node's ActorSystem is aborted and its libp2p host dies with it.</summary>
+    public async Task KillAsync(string name)
+    {
+        await Harness.KillAsync(name);
+        Record(name, 0);
+        await _nodes[name].Host.DisposeAsync();
+    }
+
+    public async Task LeaveAsync(string name)
+    {
+        await Harness.LeaveAsync(name);
+        Record(name, 0);
+        await _nodes[name].Host.DisposeAsync();
+    }
+
+    public Task<ManagerStatus> StatusAsync(string name) => _nodes[name].Manager.Ask<ManagerStatus>(GetManagerStatus.Instance, Ask);
+
+    public Task<ClusterStatus> ClusterAsync(string name) => _nodes[name].Negotiator!.Ask<ClusterStatus>(GetClusterStatus.Instance, Ask);
+
+    /// <summary>The hard caps of the live nodes now.</summary>
+    public async Task<IReadOnlyDictionary<string, int>> CapsAsync()
+    {
+        var caps = new Dictionary<string, int>();
+        foreach (var node in Harness.LiveNodes) caps[node.Name] = (await StatusAsync(node.Name)).Counts.HardCap;
+        return caps;
+    }
+
+    /// <summary>
+    /// The largest sum of hard caps in force at any moment of the run, from every change each node made (a
+    /// node counts from the moment it starts, at 0 until the site gives it a share, and at 0 once killed).
+    /// </summary>
+    public (int Max, string At) MaxSumOfCaps()
+    {
+        var current = new Dictionary<string, int>();
+        int max = 0;
+        string at = "never";
+        foreach (var (ticks, node, cap) in _caps.OrderBy(c => c.Ticks))
+        {
+            current[node] = cap;
+            int sum = current.Values.Sum();
+            if (sum <= max) continue;
+            max = sum;
+            at = $"{Stopwatch.GetElapsedTime(_start, ticks).TotalSeconds:F2} s: {string.Join(", ", current.Select(c => $"{c.Key} {c.Value}"))}";
+        }
+        return (max, at);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.Values) await node.Host.DisposeAsync();
+        await Harness.DisposeAsync();
+    }
+
+    private async Task StartNodeOnAsync(ClusterNode node)
+    {
+        var settings = ConnActorsSettings.FromConfig(node.System.Settings.Config);
+        Record(node.Name, 0);
+        var recorder = node.System.ActorOf(Props.Create(() => new CapRecorder(this, node.Name)));
+        node.System.EventStream.Subscribe(recorder, typeof(HardCapChanged));
+        _nodes[node.Name] = await ConnActorsNode.StartAsync(node.System, settings, PrivateKey.Generate(), joinCluster: false);
+    }
+
+    private void Record(string node, int cap, long? at = null) => _caps.Enqueue((at ?? Stopwatch.GetTimestamp(), node, cap));
+
+    private sealed class CapRecorder : ReceiveActor
+    {
+        public CapRecorder(FleetNodes fleet, string node) => Receive<HardCapChanged>(m => fleet.Record(node, m.HardCap, m.Timestamp));
+    }
+}

@@ -1,0 +1,104 @@
+using ConnActors.Libp2p.Kad;
+using CsCheck;
+
+namespace ConnActors.Libp2p.Tests.Kad;
+
+/// <summary>The lookup state machine over an in-memory network whose every node has a full routing table.</summary>
+public class KadLookupTests
+{
+    [Fact]
+    public void A_lookup_finds_the_k_closest_online_peers_and_never_exceeds_alpha() =>
+        Gen.Select(Gen.Int[30, 200], Gen.Int[1, 5], Gen.OneOf(Gen.Const(0), Gen.Int[1, 30]), Gen.Int[0, 1_000_000]).Sample((size, alpha, offlinePercent, seed) =>
+        {
+            const int k = 8;
+            var network = new Network(size, k, seed, offlinePercent);
+            var self = network.Peers[0];
+            var target = KadKey.FromPeer(KadPeers.Id(new Random(seed + 1)));
+            var lookup = new KadLookup(target, self.Id, k, alpha, maxQueries: 1_000);
+            lookup.AddSeeds(network.Tables[self.Id].Closest(target, k));
+            var inFlight = new Queue<KadPeer>();
+            while (!lookup.IsDone)
+            {
+                foreach (var p in lookup.TakeNext()) inFlight.Enqueue(p);
+                Assert.True(lookup.InFlight <= alpha, $"{lookup.InFlight} in flight with alpha {alpha}");
+                if (inFlight.Count == 0) break;
+                var peer = inFlight.Dequeue();
+                if (network.Offline.Contains(peer.Id)) { lookup.Failed(peer.Id); continue; }
+                lookup.Succeeded(peer.Id);
+                lookup.AddCloser(peer.Id, network.Tables[peer.Id].Closest(target, k, exclude: self.Id));
+            }
+            Assert.True(lookup.IsDone);
+            var expected = network.Peers.Skip(1).Where(p => !network.Offline.Contains(p.Id)).OrderBy(p => p.Key.Xor(target)).Take(k).ToList();
+            var found = lookup.ClosestAnswered(k);
+            if (offlinePercent == 0) Assert.Equal(expected, found);
+            else
+            {
+                // Stale entries (offline peers fill some buckets) may hide a farther one of the k; never the closest.
+                Assert.Equal(expected[0], found[0]);
+                Assert.Equal(found.OrderBy(p => p.Key.Xor(target)), found);
+                Assert.DoesNotContain(found, p => network.Offline.Contains(p.Id));
+            }
+            Assert.True(lookup.Hops >= 1);
+        });
+
+    [Fact]
+    public void The_query_budget_bounds_a_lookup()
+    {
+        var network = new Network(100, 20, seed: 3, offlinePercent: 0);
+        var target = KadKey.FromPeer(KadPeers.Id(new Random(4)));
+        var lookup = new KadLookup(target, network.Peers[0].Id, k: 20, alpha: 3, maxQueries: 5);
+        lookup.AddSeeds(network.Peers.Skip(1));
+        int asked = 0;
+        while (!lookup.IsDone)
+        {
+            var next = lookup.TakeNext();
+            if (next.Count == 0) break;
+            foreach (var p in next) { asked++; lookup.Succeeded(p.Id); }
+        }
+        Assert.Equal(5, asked);
+        Assert.False(lookup.Converged);
+        Assert.True(lookup.IsDone);
+    }
+
+    [Fact]
+    public void Hops_follow_who_introduced_whom()
+    {
+        var random = new Random(5);
+        var self = KadPeers.Peer(random);
+        var a = KadPeers.Peer(random);
+        var b = KadPeers.Peer(random);
+        var lookup = new KadLookup(b.Key, self.Id, k: 1, alpha: 1, maxQueries: 10);
+        lookup.AddSeeds([a]);
+        Assert.Equal([a], lookup.TakeNext());
+        lookup.Succeeded(a.Id);
+        lookup.AddCloser(a.Id, [b, self]);
+        Assert.Equal([b], lookup.TakeNext());
+        lookup.Succeeded(b.Id);
+        Assert.True(lookup.Converged);
+        Assert.Equal(2, lookup.Hops);
+        Assert.Equal(a.Id, lookup.IntroducerOf(b.Id));
+        Assert.False(lookup.Knows(self.Id));
+    }
+
+    private sealed class Network
+    {
+        public Network(int size, int k, int seed, int offlinePercent)
+        {
+            Peers = KadPeers.Many(size, seed);
+            var random = new Random(seed);
+            foreach (var peer in Peers)
+            {
+                var table = new RoutingTable(peer.Id, k, 0);
+                foreach (var other in Peers.OrderBy(_ => random.Next())) table.Add(other, 0);
+                Tables[peer.Id] = table;
+            }
+            foreach (var peer in Peers.Skip(1)) if (random.Next(100) < offlinePercent) Offline.Add(peer.Id);
+        }
+
+        public List<KadPeer> Peers { get; }
+
+        public Dictionary<PeerId, RoutingTable> Tables { get; } = new();
+
+        public HashSet<PeerId> Offline { get; } = new();
+    }
+}

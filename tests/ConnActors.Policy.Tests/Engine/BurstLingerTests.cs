@@ -1,0 +1,102 @@
+using ConnActors.Policy.Quotas;
+using ConnActors.Policy.Tests.Support;
+using ConnActors.Policy.Trimming;
+using CsCheck;
+
+namespace ConnActors.Policy.Tests.Engine;
+
+/// <summary>Short-lived query connections go once their burst is over, even far below high water.</summary>
+public class BurstLingerTests
+{
+    private static Policy.Engine.ConnectionManagerPolicy Engine(long lingerMs = 10_000) =>
+        Engines.Small(hardCap: 100, trim: new TrimSettings { GracePeriodMs = 30_000, BurstLingerMs = lingerMs });
+
+    [Fact]
+    public void Finished_burst_peers_close_after_the_linger_time_and_claimed_or_busy_ones_stay()
+    {
+        var engine = Engine();
+        var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(0), QuotaAmount.Share(0.6))).Id;
+        var burst = engine.BeginBurst();
+        for (int i = 0; i < 6; i++)
+        {
+            var peer = new PeerKey(i);
+            engine.Enlist(burst, peer);
+            Assert.True(engine.AdmitOutbound(peer, Addresses.V4(i), 0).Admitted);
+        }
+        Assert.True(engine.RequestSlot(dht, new PeerKey(0), 100).IsGranted); // a routing-table peer: claimed
+        var second = engine.BeginBurst();
+        engine.Enlist(second, new PeerKey(1)); // still in use by another lookup
+        engine.EndBurst(burst, 1_000);
+
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(10_999));
+        Assert.Equal(RegulationTrigger.BurstLinger, engine.CheckRegulation(11_000));
+        var plan = new TrimPlan();
+        engine.PlanTrim(11_000, plan);
+        Assert.Equal([2, 3, 4, 5], plan.Victims.Select(v => v.Peer.Value).Order());
+        Assert.All(plan.Victims, v => Assert.Equal(TrimReason.FinishedBurst, v.Reason));
+        engine.CarryOut(plan, 11_000);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(11_000));
+
+        engine.EndBurst(second, 20_000);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(29_999));
+        engine.PlanTrim(30_000, plan);
+        Assert.Equal([1], plan.Victims.Select(v => v.Peer.Value));
+    }
+
+    [Fact]
+    public void Off_by_default_as_the_simulator_runs_it()
+    {
+        var engine = Engine(lingerMs: 0);
+        var burst = engine.BeginBurst();
+        engine.Enlist(burst, new PeerKey(1));
+        engine.AdmitOutbound(new PeerKey(1), Addresses.V4(1), 0);
+        engine.EndBurst(burst, 0);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(3_600_000));
+        Assert.Equal(0, Policy.Trimming.TrimSettings.Default.BurstLingerMs);
+    }
+
+    [Fact]
+    public void Only_unclaimed_peers_of_finished_bursts_ever_linger_out() =>
+        Gen.Select(Gen.Int[0, 3].Array[1, 120], Gen.Int[0, 1_000_000]).Sample((ops, seed) =>
+        {
+            var engine = Engine(lingerMs: 1_000);
+            var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(0), QuotaAmount.Share(0.6))).Id;
+            var random = new Random(seed);
+            var bursts = new List<Policy.Bursts.BurstId>();
+            long now = 0;
+            var plan = new TrimPlan();
+            foreach (int op in ops)
+            {
+                now += random.Next(0, 800);
+                var peer = new PeerKey(random.Next(0, 20));
+                switch (op)
+                {
+                    case 0:
+                        var b = engine.BeginBurst();
+                        bursts.Add(b);
+                        engine.Enlist(b, peer);
+                        if (engine.View(peer, now) is not { } v || v.Inbound + v.Outbound == 0) engine.AdmitOutbound(peer, Addresses.V4(peer.Value), now);
+                        break;
+                    case 1 when bursts.Count > 0:
+                        int i = random.Next(bursts.Count);
+                        engine.EndBurst(bursts[i], now);
+                        bursts.RemoveAt(i);
+                        break;
+                    case 2:
+                        engine.RequestSlot(dht, peer, now);
+                        break;
+                    default:
+                        if (engine.CheckRegulation(now) != RegulationTrigger.BurstLinger) break;
+                        engine.PlanTrim(now, plan);
+                        foreach (var victim in plan.Victims)
+                        {
+                            var view = engine.View(victim.Peer, now)!;
+                            Assert.False(view.InActiveBurst);
+                            Assert.Equal(0u, view.SubsystemClaims);
+                        }
+                        engine.CarryOut(plan, now);
+                        break;
+                }
+            }
+        });
+}

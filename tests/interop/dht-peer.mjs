@@ -1,0 +1,218 @@
+// Real js-libp2p Kad-DHT nodes (@libp2p/kad-dht, server mode) driven over stdin/stdout JSON lines by the
+// ConnActors DHT interop tests and the side-by-side benchmark. Same protocol as peer.mjs: each input
+// line is {"id":n,"cmd":"...",...}, each answer {"id":n,"ok":true,...} or {"id":n,"ok":false,"error":"..."}.
+// Several nodes live in this process ("node": index). Addresses are loopback, so the DHT keeps private
+// addresses (passthroughMapper) where its default would drop them.
+await import('./polyfill.mjs')
+
+const { createLibp2p } = await import('libp2p')
+const { tcp } = await import('@libp2p/tcp')
+const { noise } = await import('@chainsafe/libp2p-noise')
+const { yamux } = await import('@chainsafe/libp2p-yamux')
+const { identify, identifyPush } = await import('@libp2p/identify')
+const { ping } = await import('@libp2p/ping')
+const { kadDHT, passthroughMapper } = await import('@libp2p/kad-dht')
+const { multiaddr } = await import('@multiformats/multiaddr')
+const { peerIdFromString } = await import('@libp2p/peer-id')
+const { CID } = await import('multiformats/cid')
+const Digest = await import('multiformats/hashes/digest')
+const { randomBytes, createHash } = await import('node:crypto')
+const readline = await import('node:readline')
+
+const RAW = 0x55
+const HOLD = '/connactors/bench/hold/1.0.0'
+const nodes = []
+const held = new Map() // node index -> streams kept open to long-lived peers
+const tallies = [] // node index -> connection counters of the benchmark
+
+// The first node's options from the command line: --max-connections=N --client (the benchmark's node).
+const firstOptions = {}
+for (const arg of process.argv.slice(2)) {
+  if (arg.startsWith('--max-connections=')) firstOptions.maxConnections = Number(arg.split('=')[1])
+  if (arg === '--client') firstOptions.clientMode = true
+}
+
+function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
+
+async function startNode (opts = {}) {
+  const index = nodes.length
+  const node = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: {
+      identify: identify(),
+      identifyPush: identifyPush(),
+      ping: ping(),
+      ...(opts.dht === false ? {} : { dht: kadDHT({ clientMode: opts.clientMode ?? false, peerInfoMapper: passthroughMapper }) })
+    },
+    connectionGater: { denyDialMultiaddr: async () => false },
+    connectionManager: opts.maxConnections != null
+      ? { maxConnections: opts.maxConnections }
+      : { maxConnections: 20000, inboundConnectionThreshold: 100000, maxIncomingPendingConnections: 20000 }
+  })
+  // Long-lived "pubsub-like" links of the benchmark: the remote side keeps the stream open.
+  await node.handle(HOLD, async (stream) => { try { for await (const _ of stream) { } } catch { } }, { maxInboundStreams: 1024 })
+  nodes.push(node)
+  tallies.push(track(node))
+  return { node: index, peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
+}
+
+// Connections opened (outbound and inbound), the peak count, and which long-lived peers ever dropped.
+function track (node) {
+  const t = { opened: 0, outbound: 0, peak: 0, lostHeld: new Set(), held: new Set() }
+  node.addEventListener('connection:open', (e) => {
+    t.opened++
+    if (e.detail.direction === 'outbound') t.outbound++
+    t.peak = Math.max(t.peak, node.getConnections().length)
+  })
+  node.addEventListener('peer:disconnect', (e) => { if (t.held.has(e.detail.toString())) t.lostHeld.add(e.detail.toString()) })
+  return t
+}
+
+function kadKey (bytes) { return createHash('sha256').update(bytes).digest() }
+
+function closer (target, a, b) {
+  for (let i = 0; i < 32; i++) { const x = a[i] ^ target[i], y = b[i] ^ target[i]; if (x !== y) return x - y }
+  return 0
+}
+
+function cidOf (hex) { return CID.createV1(RAW, Digest.decode(Buffer.from(hex, 'hex'))) }
+
+function timeout (ms) { return AbortSignal.timeout(ms ?? 30000) }
+
+// Runs a DHT query and tallies its events: queries sent, responses, errors, dials.
+async function run (events, onEvent) {
+  const tally = { sent: 0, responses: 0, errors: 0, dials: 0 }
+  for await (const e of events) {
+    if (e.name === 'SEND_QUERY') tally.sent++
+    else if (e.name === 'PEER_RESPONSE') tally.responses++
+    else if (e.name === 'QUERY_ERROR') tally.errors++
+    else if (e.name === 'DIAL_PEER') tally.dials++
+    if (onEvent?.(e) === true) break
+  }
+  return tally
+}
+
+const commands = {
+  async start (msg) { const n = []; for (let i = 0; i < (msg.count ?? 1); i++) n.push(await startNode(msg)); return { nodes: n } },
+  async dial (msg, node) { const c = await node.dial(multiaddr(msg.addr), { signal: timeout(msg.timeoutMs) }); return { peer: c.remotePeer.toString() } },
+  // Each node of [first, first+count) dials the given addresses (a bootstrap), a few dials at a time and
+  // answering within the driver's command timeout (nodes not reached are filled by selfLookupMany later).
+  async connectMany (msg) {
+    let connected = 0; const errors = []
+    const jobs = []
+    for (let i = 0; i < msg.count; i++) for (const addr of msg.addrs) jobs.push([nodes[msg.first + i], addr])
+    const deadline = AbortSignal.timeout(45000)
+    async function worker () {
+      while (jobs.length > 0 && !deadline.aborted) {
+        const [node, addr] = jobs.shift()
+        try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(20000)]) }); connected++ } catch (e) { errors.push(String(e?.message ?? e)) }
+      }
+    }
+    await Promise.all(Array.from({ length: msg.concurrency ?? 16 }, worker))
+    return { connected, errors: errors.slice(0, 5) }
+  },
+  // Each node of [first, first+count) looks itself up, which fills its routing table (js looks itself up at
+  // start, before a bootstrap made by connectMany, and then only every 5 minutes).
+  async selfLookupMany (msg) {
+    let next = msg.first
+    let failed = 0
+    const deadline = AbortSignal.timeout(45000) // answers within the driver's command timeout
+    async function worker () {
+      while (next < msg.first + msg.count && !deadline.aborted) {
+        const node = nodes[next++]
+        if (msg.below != null && node.services.dht.routingTable.size >= msg.below) continue
+        // A node whose bootstrap dials failed (a loaded machine) knows nobody to ask: it dials again first.
+        if (node.services.dht.routingTable.size === 0) {
+          for (const addr of msg.addrs ?? []) { try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(20000)]) }) } catch { } }
+        }
+        try { await run(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.any([deadline, timeout(20000)]) })) } catch { failed++ }
+      }
+    }
+    await Promise.all(Array.from({ length: msg.concurrency ?? 8 }, worker))
+    return { failed }
+  },
+  async routingTableSize (msg, node) { return { size: node.services.dht.routingTable.size } },
+  async routingTableSizes (msg) { return { sizes: nodes.slice(msg.first, msg.first + msg.count).map(n => n.services.dht?.routingTable.size ?? 0) } },
+  async provide (msg, node) { const t = await run(node.services.dht.provide(cidOf(msg.key), { signal: timeout(msg.timeoutMs) })); return t },
+  async findProviders (msg, node) {
+    const providers = new Map()
+    const started = performance.now()
+    const t = await run(node.services.dht.findProviders(cidOf(msg.key), { signal: timeout(msg.timeoutMs) }), (e) => {
+      if (e.name === 'PROVIDER') for (const p of e.providers) providers.set(p.id.toString(), p.multiaddrs.map(a => a.toString()))
+      return providers.size >= (msg.count ?? 1)
+    })
+    return { ...t, ms: performance.now() - started, providers: [...providers].map(([peer, addrs]) => ({ peer, addrs })) }
+  },
+  async findPeer (msg, node) {
+    let found = null
+    const t = await run(node.services.dht.findPeer(peerIdFromString(msg.peer), { signal: timeout(msg.timeoutMs) }), (e) => {
+      if (e.name === 'FINAL_PEER' && e.peer.id.toString() === msg.peer) { found = e.peer.multiaddrs.map(a => a.toString()); return true }
+      return false
+    })
+    return { ...t, addrs: found ?? [] }
+  },
+  // getClosestPeers with hops counted as ConnActors counts them: a peer queried before anyone named it
+  // is hop 1, a peer named in a hop-h answer is hop h+1; the lookup's hops are the closest final peer's.
+  async closest (msg, node) {
+    const key = msg.key ? Buffer.from(msg.key, 'hex') : randomBytes(34)
+    const target = kadKey(key)
+    const hops = new Map()
+    const final = []
+    const tally = tallies[msg.node ?? 0]
+    const outboundBefore = tally.outbound
+    const started = performance.now()
+    const t = await run(node.services.dht.getClosestPeers(key, { signal: timeout(msg.timeoutMs) }), (e) => {
+      if (e.name === 'SEND_QUERY' && !hops.has(e.to.toString())) hops.set(e.to.toString(), 1)
+      if (e.name === 'PEER_RESPONSE') {
+        const h = hops.get(e.from.toString()) ?? 1
+        for (const p of e.closer) if (!hops.has(p.id.toString())) hops.set(p.id.toString(), h + 1)
+      }
+      if (e.name === 'FINAL_PEER') final.push(e.peer.id)
+      return false
+    })
+    final.sort((a, b) => closer(target, kadKey(a.toMultihash().bytes), kadKey(b.toMultihash().bytes)))
+    const best = final.length > 0 ? (hops.get(final[0].toString()) ?? 1) : 0
+    return { ...t, ms: performance.now() - started, peers: final.map(p => p.toString()), hops: best, opened: tally.outbound - outboundBefore }
+  },
+  async tally (msg, node) {
+    const t = tallies[msg.node ?? 0]
+    return { opened: t.opened, outbound: t.outbound, peak: t.peak, connections: node.getConnections().length, lostHeld: [...t.lostHeld] }
+  },
+  // Keeps a stream open to each address and tags the peer as a mesh peer would be (gossipsub tags mesh peers).
+  async hold (msg, node) {
+    const streams = held.get(msg.node ?? 0) ?? []
+    for (const addr of msg.addrs) {
+      const peer = peerIdFromString(addr.split('/p2p/').pop())
+      const stream = await node.dialProtocol(multiaddr(addr), HOLD, { signal: timeout(10000) })
+      await node.peerStore.merge(peer, { tags: { 'pubsub-mesh': { value: 100 } } })
+      tallies[msg.node ?? 0].held.add(peer.toString())
+      streams.push(stream)
+    }
+    held.set(msg.node ?? 0, streams)
+    return { held: streams.length }
+  },
+  async connections (msg, node) { return { peers: node.getConnections().map(c => c.remotePeer.toString()) } },
+  async connectionCount (msg, node) { return { count: node.getConnections().length } },
+  async exit () { await Promise.all(nodes.map(n => n.stop())); setTimeout(() => process.exit(0), 10); return {} }
+}
+
+const first = await startNode(firstOptions)
+out({ event: 'ready', ...first })
+
+const rl = readline.createInterface({ input: process.stdin })
+rl.on('line', async (line) => {
+  let msg
+  try { msg = JSON.parse(line) } catch { return out({ event: 'error', error: 'bad json: ' + line }) }
+  try {
+    const fn = commands[msg.cmd]
+    if (!fn) throw new Error('unknown command ' + msg.cmd)
+    const result = await fn(msg, nodes[msg.node ?? 0])
+    out({ id: msg.id, ok: true, ...result })
+  } catch (e) {
+    out({ id: msg.id, ok: false, error: String(e?.message ?? e) })
+  }
+})
+rl.on('close', () => { Promise.all(nodes.map(n => n.stop())).finally(() => process.exit(0)) })
