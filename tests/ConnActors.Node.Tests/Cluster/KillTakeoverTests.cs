@@ -76,6 +76,7 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
         var timeline = HardCapTimeline.Of(fleet.Nodes, new Dictionary<int, DateTime> { [victim] = killedAt });
         var lastGrow = timeline.Where(c => c.Node != victim && c.At > killedAt).Select(c => c.At).DefaultIfEmpty(killedAt).Max();
         Report(which, unreachable, removed, takenOver!.Value, lastGrow - killedAt, sampler.Samples.Count);
+        ReportMilestones(fleet, killedAt);
 
         Assert.True(takenOver < TakeoverBound, $"took {takenOver}");
         AssertNeverAboveBudget(timeline, sampler.Samples, fleet);
@@ -97,6 +98,20 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
         Assert.True(overBudget.Count == 0, $"sampled sums above the budget {Budget}: " +
             string.Join("; ", overBudget.Select(s => $"{s.Start:HH:mm:ss.fff} {string.Join(",", s.Caps.Select(c => $"{c.Key}:{c.Value}"))}")));
         output.WriteLine($"{samples.Count} samples every {HardCapSampler.Interval.TotalMilliseconds} ms, {simultaneous.Count} taken while no cap changed; highest sampled sum {samples.Max(s => s.Sum)}, budget {Budget}");
+    }
+
+    // What the survivors did after the kill, in time order: what bounds the takeover.
+    private void ReportMilestones(NodeFleet fleet, DateTime killedAt)
+    {
+        var milestone = new System.Text.RegularExpressions.Regex(
+            @"^\[\w+\]\[(?<at>[^\]]+)\].*?(?<what>Marking node\(s\) as UNREACHABLE|SBR took decision \S+|Leader is removing unreachable node|Member removed|site allocator running|share of the site budget: hard cap \d+ \(was \d+\)|site lab: shares .*)");
+        var lines = fleet.Nodes.SelectMany((n, i) => n.Process.Stdout.Split('\n').Select(line => (i, match: milestone.Match(line))))
+            .Where(x => x.match.Success)
+            .Select(x => (At: DateTime.ParseExact(x.match.Groups["at"].Value, "MM/dd/yyyy HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal), Node: x.i, What: x.match.Groups["what"].Value))
+            .Where(x => x.At >= killedAt)
+            .OrderBy(x => x.At);
+        foreach (var (at, node, what) in lines) output.WriteLine($"  +{(at - killedAt).TotalSeconds,6:0.00} s  node {node}: {what}");
     }
 
     private void Report(string which, TimeSpan? unreachable, TimeSpan? removed, TimeSpan takenOver, TimeSpan lastGrowFromLogs, int samples)
