@@ -77,7 +77,8 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         Receive<PublishPenalty>(Share);
         Receive<OfferHandoff>(Offer);
         Receive<HandoffOffer>(TakeOffer);
-        Receive<FleetDialResult>(DialedForFleet);
+        Receive<DialOutcome>(DialedForFleet);
+        Receive<OfferExpired>(e => DialedForFleet(new DialOutcome(e.Peer, null, "no outcome in time")));
         Receive<HandoffAnswer>(Answered);
         Receive<ShareProposal>(Propose);
         Receive<ShareTaken>(t => t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, _appliedCap = t.Cap)));
@@ -206,16 +207,18 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         }
         _pendingOffers[peer!] = Sender;
         Sender.Tell(new HandoffAnswer(offer.PeerId, true, false, null));
-        _manager.Tell(new DialForFleet(peer!, addresses, Self));
+        _manager.Tell(new DialForQuery(peer!, addresses));
+        Timers.StartSingleTimer($"offer-{peer}", new OfferExpired(peer!), TimeSpan.FromSeconds(30));
         _counters.HandoffsTaken++;
     }
 
     private readonly Dictionary<PeerId, IActorRef> _pendingOffers = new();
 
-    private void DialedForFleet(FleetDialResult result)
+    private void DialedForFleet(DialOutcome outcome)
     {
-        if (!_pendingOffers.Remove(result.Peer, out var from)) return;
-        from.Tell(new HandoffAnswer(result.Peer.ToString(), true, result.Connected, result.Reason));
+        if (!_pendingOffers.Remove(outcome.Peer, out var from)) return;
+        Timers.Cancel($"offer-{outcome.Peer}");
+        from.Tell(new HandoffAnswer(outcome.Peer.ToString(), true, outcome.Connection is not null, outcome.Failure));
         _counters.Sent++;
     }
 
@@ -281,4 +284,6 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
     private sealed record PublishLoadSkipped;
 
     private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator);
+
+    private sealed record OfferExpired(PeerId Peer);
 }

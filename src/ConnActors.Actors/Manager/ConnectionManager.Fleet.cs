@@ -9,7 +9,6 @@ namespace ConnActors.Actors.Manager;
 public sealed partial class ConnectionManager
 {
     private IActorRef? _negotiator;
-    private readonly Dictionary<Libp2p.Identity.PeerId, List<IActorRef>> _fleetDials = new();
 
     private void ReceiveFleet()
     {
@@ -42,29 +41,11 @@ public sealed partial class ConnectionManager
             Perform();
         });
         Receive<UpdateFleetView>(m => _ledger.SetFleetView(m.View));
-        Receive<DialForFleet>(m =>
-        {
-            if (Host.ConnectionsTo(m.Peer).Any())
-            {
-                m.ReplyTo.Tell(new FleetDialResult(m.Peer, true, null));
-                return;
-            }
-            if (!_fleetDials.TryGetValue(m.Peer, out var waiting)) _fleetDials[m.Peer] = waiting = new List<IActorRef>(1);
-            waiting.Add(m.ReplyTo);
-            _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now);
-            PumpDials();
-        });
         Receive<MergeSharedPenalty>(m =>
         {
             _ledger.MergeSharedPenalty(m.Peer, m.Value, m.LastUpdateMs, m.RetainUntilMs, Now);
             Perform();
         });
-    }
-
-    private void FleetDialEnded(Libp2p.Identity.PeerId peer, bool connected, string? reason)
-    {
-        if (_fleetDials.Count == 0 || !_fleetDials.Remove(peer, out var waiting)) return;
-        foreach (var replyTo in waiting) replyTo.Tell(new FleetDialResult(peer, connected, reason));
     }
 
     private void Perform(HandOff e) => _negotiator?.Tell(new OfferHandoff(e.Peer, e.Addresses, e.Target));
