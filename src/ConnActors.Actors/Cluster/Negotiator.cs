@@ -57,6 +57,7 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(m =>
         {
             _members.Reachable(m.Member, false);
+            GiveUpShareIfCutOff();
             Reconcile();
         });
         Receive<ClusterEvent.ReachableMember>(m =>
@@ -157,6 +158,20 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         }
     }
 
+    // A member that cannot reach a majority may be the side the resolver will down; the others may take its
+    // share once it is removed, so it lets go of its share at once (the allocator gives it back when it is
+    // reachable again).
+    private void GiveUpShareIfCutOff()
+    {
+        if (_settings.SiteBudget <= 0 || _appliedCap == 0) return;
+        var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address.ToString()).ToList();
+        int reachable = up.Count(a => a == _members.Self || _members.IsReachable(a));
+        if (reachable * 2 > up.Count) return;
+        _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", reachable, up.Count, _settings.Site);
+        _appliedCap = 0;
+        _manager.Tell(new SetHardCap(0));
+    }
+
     private void Share(PublishPenalty p)
     {
         var shared = new SharedPenalty(p.Peer.ToString(), p.Value, p.LastUpdateMs, p.RetainUntilMs, _members.Self);
@@ -249,8 +264,9 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
 
     private bool FromMember(string what)
     {
+        // A message without a sender arrives from deadLetters, which looks local: it is refused like a stranger's.
         var from = Sender.Path.Address;
-        if (from.HasLocalScope || _members.IsMember(from)) return true;
+        if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters) && (from.HasLocalScope || _members.IsMember(from))) return true;
         _log.Warning("refused a {0} from {1}: not a member of this cluster", what, Sender.Path.Address);
         _counters.Refused++;
         return false;

@@ -92,7 +92,8 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void OnApplied(ShareApplied applied)
     {
-        if (!Sender.Path.Address.HasLocalScope && !_cluster.State.Members.Any(m => m.Address == Sender.Path.Address))
+        bool member = Sender.Path.Address.HasLocalScope || _cluster.State.Members.Any(m => m.Address == Sender.Path.Address);
+        if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || !member)
         {
             _log.Warning("refused a share acknowledgement from {0}: not a member of this cluster", Sender.Path.Address);
             return;
