@@ -120,14 +120,18 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Advance(string site, SiteRound round)
     {
-        if (round.Growing)
+        if (!round.Growing)
         {
-            _rounds.Remove(site);
-            _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
-            return;
+            round.Grow();
+            // Members that left during the shrink phase are not waited for; with none left there is nothing to grow.
+            if (round.Pending.Count > 0)
+            {
+                Send(round, site);
+                return;
+            }
         }
-        round.Grow();
-        Send(round, site);
+        _rounds.Remove(site);
+        _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
     }
 
     private void Send(SiteRound round, string site)
