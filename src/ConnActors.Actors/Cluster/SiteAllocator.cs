@@ -78,7 +78,10 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             _shortfalls[site.Key] = split.Shortfall;
             var targets = site.ToDictionary(l => l.Address, l => split.Caps.GetValueOrDefault(l.Address), StringComparer.Ordinal);
             var current = site.ToDictionary(l => l.Address, l => _applied.TryGetValue(l.Address, out int cap) ? cap : l.HardCap, StringComparer.Ordinal);
-            if (!Worthwhile(targets, current)) continue;
+            // A member may have let go of its share on its own (cut off from the majority): its published cap
+            // says so. Safe either way: a round's shrink phase never raises anyone's cap.
+            var published = site.ToDictionary(l => l.Address, l => l.HardCap, StringComparer.Ordinal);
+            if (!Worthwhile(targets, current) && !Worthwhile(targets, published)) continue;
             round = new SiteRound(++_version, targets, current);
             _rounds[site.Key] = round;
             Send(round, site.Key);

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using ConnActors.Cluster.Tests.Harness;
+using ConnActors.Cluster.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ConnActors.Cluster.Tests.Fleet;
+
+/// <summary>
+/// A storm of inbound peers on one member of three: the peers it must trim are handed to the others, and the
+/// fleet keeps them. Also measures what the Negotiators send per member per minute over the run.
+/// </summary>
+public sealed class HandoffStormSpecs(ITestOutputHelper output)
+{
+    private const int StormPeers = 40;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_storm_on_one_member_of_three_is_handed_to_the_others_and_the_fleet_keeps_the_peers()
+    {
+        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes =
+            [
+                NodeSpec.Gateway(1),
+                NodeSpec.Cluster(1, "connactors.limits.hard-cap = 24\nconnactors.regulation.grace-period = 2s"),
+                NodeSpec.Cluster(2),
+            ],
+            Hocon = "connactors.cluster.load-interval = 300ms",
+            Log = output.WriteLine,
+        });
+        var run = Stopwatch.StartNew();
+        var members = new[] { "gateway-1", "cluster-1", "cluster-2" };
+        await fleet.Harness.BarrierAsync("cluster-1 sees both others' room", async _ =>
+            (await fleet.ClusterAsync("cluster-1")).Members.Count(m => m.HardCap > 0) == 3, Bound);
+        await using var peers = await PeerHosts.StartAsync(StormPeers);
+
+        // Every peer dials the full member at once; those its gate refuses are not the fleet's to keep.
+        var target = PeerHosts.AddressOf(fleet["cluster-1"]);
+        var dials = peers.All.Select(async peer =>
+        {
+            try
+            {
+                await peer.DialAsync(target).WaitAsync(Bound);
+                return true;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }).ToList();
+        var admitted = await Task.WhenAll(dials);
+        var connected = peers.All.Where((_, i) => admitted[i]).ToList();
+        output.WriteLine($"{connected.Count} of {StormPeers} storm dials were admitted by cluster-1");
+
+        await fleet.Harness.BarrierAsync("every handoff offered by cluster-1 has an outcome", async _ =>
+        {
+            var c = (await fleet.ClusterAsync("cluster-1")).Counters;
+            return c["handoffsOffered"] > 0 && c["handoffsCompleted"] + c["handoffsFailed"] == c["handoffsOffered"];
+        }, Bound);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // a trim round after the last handoff: nothing more moves
+
+        var nodes = members.ToDictionary(m => m, m => fleet[m]);
+        var counters = (await fleet.ClusterAsync("cluster-1")).Counters;
+        int kept = connected.Count(peer => PeerHosts.HoldersOf(peer.PeerId, nodes).Count > 0);
+        double rate = (double)counters["handoffsCompleted"] / counters["handoffsOffered"];
+        output.WriteLine(Measured.Line(
+            $"storm of {StormPeers} on one member of three: handoffs offered {counters["handoffsOffered"]}, completed {counters["handoffsCompleted"]} ({rate:P0}), "
+            + $"failed {counters["handoffsFailed"]}; admitted peers still held by the fleet {kept} of {connected.Count}", run.Elapsed));
+        await ReportTrafficAsync(fleet, members, run.Elapsed);
+
+        Assert.True(rate >= 0.9, $"only {rate:P0} of the handoffs completed");
+        Assert.Equal(connected.Count, kept);
+    }
+
+    // What each Negotiator itself sent over the run (handoff offers and answers, share acknowledgements, load and
+    // penalty updates given to distributed data), per minute. Distributed data's own gossip comes on top.
+    private async Task ReportTrafficAsync(FleetNodes fleet, IEnumerable<string> members, TimeSpan elapsed)
+    {
+        foreach (var member in members)
+        {
+            var c = (await fleet.ClusterAsync(member)).Counters;
+            long sent = c["messagesSent"] + c["loadsPublished"] + c["penaltiesShared"];
+            output.WriteLine($"MEASURED Negotiator traffic of {member}: {sent / elapsed.TotalMinutes:0} messages per minute "
+                + $"({c["messagesSent"]} direct, {c["loadsPublished"]} load updates, {c["penaltiesShared"]} penalty updates in {elapsed.TotalSeconds:0} s, load interval 300 ms)");
+        }
+    }
+}
