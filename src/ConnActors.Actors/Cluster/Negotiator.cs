@@ -242,7 +242,11 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         if (!FromMember("handoff answer")) return;
         if (answer.Completed) _counters.HandoffsCompleted++;
         else if (answer.Accepted && answer.Reason is null) _counters.HandoffsAccepted++;
-        else _counters.HandoffsFailed++;
+        else
+        {
+            _counters.HandoffsFailed++;
+            _log.Info("handoff of {0} to {1} failed: {2}", answer.PeerId, Sender.Path.Address, answer.Reason ?? "refused");
+        }
     }
 
     // The allocator's rounds: shrinks apply at once (the smaller of the two caps), grows only in their

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using ConnActors.Actors.Ledger;
 
 namespace ConnActors.Actors.Manager;
@@ -21,9 +22,13 @@ public sealed partial class ConnectionManager
         });
         Receive<SetHardCap>(m =>
         {
-            int before = _ledger.HardCap;
+            int previous = _ledger.HardCap;
             int applied = _ledger.SetShare(m.Cap, Now);
-            if (applied != before) Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
+            if (applied != previous)
+            {
+                _log.Info("share of the site budget: hard cap {0} (was {1})", applied, previous);
+                Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
+            }
             Perform();
             Sender.Tell(new HardCapApplied(applied));
         });

@@ -16,7 +16,7 @@ public sealed class HandoffAndDedupSpecs(ITestOutputHelper output)
     {
         await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
         {
-            Nodes = [NodeSpec.Cluster(1, "connactors.limits.hard-cap = 12\nconnactors.regulation.grace-period = 2s"), NodeSpec.Cluster(2)],
+            Nodes = [NodeSpec.Cluster(1, "connactors.limits.hard-cap = 12\nconnactors.regulation.grace-period = 5s"), NodeSpec.Cluster(2)],
             Hocon = "connactors.cluster.load-interval = 300ms",
             Log = output.WriteLine,
         });

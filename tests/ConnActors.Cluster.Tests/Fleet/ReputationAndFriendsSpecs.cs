@@ -86,7 +86,6 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
             Log = output.WriteLine,
         });
         await fleet.Harness.BarrierAsync("the budget is shared", async _ => (await fleet.CapsAsync()) is var caps && caps.Values.All(c => c > 0) && caps.Values.Sum() == 100, Bound);
-        var capsBefore = await fleet.CapsAsync();
         var outsider = await fleet.Harness.StartNodeAsync(NodeSpec.Cluster(9)); // remoting up, never joined
         await using var peers = await PeerHosts.StartAsync(1);
         var negotiator = outsider.SelectOn(fleet.Harness["cluster-1"], Negotiator.Name);
@@ -97,8 +96,11 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
 
         await fleet.Harness.BarrierAsync("both messages were refused", async _ =>
             (await fleet.ClusterAsync("cluster-1")).Counters["refusedFromNonMembers"] >= 3, Bound);
-        var capsAfter = await fleet.CapsAsync();
-        Assert.All(capsBefore, before => Assert.Equal(before.Value, capsAfter[before.Key]));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // had a proposal been taken, its cap would be in force by now
+        // The fleet may re-split the budget by demand meanwhile; the outsider's caps are never taken.
+        Assert.DoesNotContain(1, fleet.CapsTakenBy("cluster-1"));
+        Assert.DoesNotContain(10_000, fleet.CapsTakenBy("cluster-1"));
+        Assert.True(fleet.MaxSumOfCaps().Max <= 100);
         Assert.Empty(fleet["cluster-1"].Host.ConnectionsTo(peers.All[0].PeerId));
     }
 

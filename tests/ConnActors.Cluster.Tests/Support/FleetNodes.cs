@@ -91,6 +91,9 @@ internal sealed class FleetNodes : IAsyncDisposable
         return (max, at);
     }
 
+    /// <summary>Every hard cap <paramref name="node"/> took during the run.</summary>
+    public IReadOnlySet<int> CapsTakenBy(string node) => _caps.Where(c => c.Node == node).Select(c => c.Cap).ToHashSet();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes.Values) await node.Host.DisposeAsync();
