@@ -28,7 +28,7 @@ public sealed record ClusterTlsSettings
     internal static ClusterTlsSettings Read(HoconReader reader)
     {
         bool enabled = reader.Bool("cluster.tls.enabled");
-        string path = reader.Raw("cluster.tls.certificate-path");
+        string path = reader.Text("cluster.tls.certificate-path");
         if (enabled && string.IsNullOrWhiteSpace(path))
             throw new PolicyConfigurationException(reader.Key("cluster.tls.certificate-path"), "cluster TLS is enabled (cluster.tls.enabled = on) but no certificate (a PFX file) is given");
         var thumbprints = reader.Strings("cluster.tls.trusted-thumbprints").Select(t =>
@@ -41,7 +41,7 @@ public sealed record ClusterTlsSettings
         {
             Enabled = enabled,
             CertificatePath = path,
-            CertificatePassword = reader.Raw("cluster.tls.certificate-password"),
+            CertificatePassword = reader.Text("cluster.tls.certificate-password"),
             TrustedThumbprints = thumbprints,
         };
     }

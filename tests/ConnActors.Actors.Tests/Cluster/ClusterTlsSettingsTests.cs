@@ -18,7 +18,7 @@ public sealed class ClusterTlsSettingsTests : IDisposable
     [Fact]
     public void Off_by_default_and_remoting_stays_plain_tcp()
     {
-        var settings = Read("");
+        var settings = Read("connactors.cluster.enabled = on");
         Assert.False(settings.Tls.Enabled);
         Assert.Equal("akka.tcp", settings.Protocol);
         Assert.False(ClusterConfig.Build(settings).GetBoolean("akka.remote.dot-netty.tcp.enable-ssl"));

@@ -81,6 +81,7 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
         var plainAddress = new Address(attacker.Address.Protocol, ClusterHarness.SystemName, member.Address.Host, member.Address.Port);
         await AttackAsync(fleet, attacker, plainAddress);
 
+        await fleet.Harness.BarrierAsync("the member logged the refused TLS handshake", _ => log.Any("due to TLS handshake failure"), Bound);
         output.WriteLine($"cluster-1 logged {log.Lines.Count} warnings/errors meanwhile:{Environment.NewLine}{string.Join(Environment.NewLine, log.Lines.Take(5))}");
         await AssertKeptOutAsync(fleet, attacker);
         await AssertAControlNodeWouldHaveBeenSeenAsync(fleet, fleetCertificate);
@@ -107,7 +108,7 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
     {
         var fleetCertificate = _certificates.Create("fleet");
         var times = new Dictionary<string, List<double>> { ["plain"] = [], ["tls"] = [] };
-        for (int round = 0; round < 3; round++)
+        for (int round = 0; round < 5; round++)
         {
             foreach (var (mode, hocon) in new[] { ("plain", ""), ("tls", fleetCertificate.Hocon()) })
             {
