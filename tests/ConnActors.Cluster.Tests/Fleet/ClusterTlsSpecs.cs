@@ -88,6 +88,42 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_tls_client_that_presents_no_certificate_is_refused_by_the_member()
+    {
+        var fleetCertificate = _certificates.Create("fleet");
+        await using var harness = await ClusterHarness.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = [NodeSpec.Cluster(1)],
+            Hocon = fleetCertificate.Hocon(),
+            Log = output.WriteLine,
+        });
+        var member = harness["cluster-1"];
+        var log = LogCapture.On(member.System);
+
+        // A raw TLS client that accepts any server certificate and has none of its own to give.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        using var bound = new CancellationTokenSource(Bound);
+        await tcp.ConnectAsync(member.Address.Host!, member.Address.Port!.Value, bound.Token);
+        using var tls = new System.Net.Security.SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        int read;
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "member" }, bound.Token);
+            // With TLS 1.3 the client finishes first; the server's refusal then ends the connection.
+            read = await tls.ReadAsync(new byte[16], bound.Token);
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            read = 0;
+            output.WriteLine($"client side: {e.GetType().Name}: {e.Message}");
+        }
+
+        Assert.Equal(0, read);
+        await harness.BarrierAsync("the member logged the client without a certificate", _ => log.Any("client did not provide a certificate"), Bound);
+        output.WriteLine(string.Join(Environment.NewLine, log.Lines.Take(3)));
+    }
+
+    [Fact]
     public async Task Rotation_a_member_trusting_a_second_certificate_accepts_a_node_presenting_it()
     {
         var current = _certificates.Create("fleet-2026");
