@@ -36,14 +36,21 @@ internal static partial class HardCapTimeline
         return [.. changes.Select((c, order) => (c, order)).OrderBy(x => x.c.At).ThenBy(x => x.order).Select(x => x.c)];
     }
 
-    /// <summary>The sum of the caps in force after each change, with the change that made it.</summary>
+    /// <summary>
+    /// The sum of the caps in force after each change, with the change that made it. Changes stamped with the same
+    /// millisecond are taken as one step: the log stamps cannot order them, and on loopback a member's shrink and the
+    /// grow its acknowledgement lets the allocator start can fall in one millisecond (seen: two members' lines both at
+    /// .689, the grow ordered first by node number).
+    /// </summary>
     public static IEnumerable<(Change Change, int Sum)> Sums(IReadOnlyList<Change> changes)
     {
         var caps = new Dictionary<int, int>();
-        foreach (var change in changes)
+        for (int i = 0; i < changes.Count;)
         {
-            caps[change.Node] = change.Cap;
-            yield return (change, caps.Values.Sum());
+            int end = i;
+            while (end < changes.Count && changes[end].At == changes[i].At) caps[changes[end].Node] = changes[end++].Cap;
+            int sum = caps.Values.Sum();
+            for (; i < end; i++) yield return (changes[i], sum);
         }
     }
 
