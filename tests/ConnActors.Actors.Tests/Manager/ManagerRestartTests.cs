@@ -34,7 +34,9 @@ public class ManagerRestartTests : Akka.TestKit.Xunit2.TestKit
 
             await Eventually.HoldsAsync(async () => clock.Failed && (await NodeFixture.StatusAsync(node)).Counts.Connections == node.Host.Connections.Count,
                 Generous, async () => $"counts after the restart {(await NodeFixture.StatusAsync(node)).Counts} against {node.Host.Connections.Count} held by the host");
-            ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not terminated: restarted
+            // Not terminated: restarted. (TrimNow's acknowledgement may arrive meanwhile: the fault hits whichever message
+            // reads the clock first, a closing identify stream's report as well as the trim.)
+            Assert.DoesNotContain(ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m), m => m is Terminated);
             Assert.Equal(5, (await NodeFixture.StatusAsync(node)).Counts.Connections);
             Assert.Equal(dht, (await node.Manager.Ask<SubsystemRef>(new GetSubsystem("dht"), Generous)).Supervisor);
 
