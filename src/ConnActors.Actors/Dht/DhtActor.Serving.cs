@@ -119,11 +119,11 @@ internal sealed partial class DhtActor
 
     // Bad input is counted by kind, not by its full text (which names sizes and peers).
     private static string Category(string reason) =>
-        reason.Contains("exceeds the limit", StringComparison.Ordinal) ? "oversized message"
-        : reason.StartsWith("unknown message type", StringComparison.Ordinal) ? "unknown message type"
-        : reason.StartsWith("malformed protobuf", StringComparison.Ordinal) ? "malformed protobuf"
-        : reason.StartsWith("provider flood", StringComparison.Ordinal) ? "provider flood"
-        : reason.Contains("address", StringComparison.Ordinal) ? "malformed peer address"
-        : reason.Contains("peer entries", StringComparison.Ordinal) ? "too many peers"
-        : "protocol violation";
+        reason.Contains("exceeds the limit", StringComparison.Ordinal) ? DhtBadInputKinds.OversizedMessage
+        : reason.StartsWith("unknown message type", StringComparison.Ordinal) ? DhtBadInputKinds.UnknownMessageType
+        : reason.StartsWith("malformed protobuf", StringComparison.Ordinal) ? DhtBadInputKinds.MalformedProtobuf
+        : reason.StartsWith("provider flood", StringComparison.Ordinal) ? DhtBadInputKinds.ProviderFlood
+        : reason.Contains("address", StringComparison.Ordinal) ? DhtBadInputKinds.MalformedPeerAddress
+        : reason.Contains("peer entries", StringComparison.Ordinal) ? DhtBadInputKinds.TooManyPeers
+        : DhtBadInputKinds.ProtocolViolation;
 }
