@@ -301,12 +301,21 @@ internal sealed partial class DhtActor
             run.Elapsed.Elapsed, lookup.Converged, run.TimedOut);
         _lookupsDone++;
         _hopsTotal += lookup.Hops;
-        var outcome = _tallies.Finished(run.Kind, stats);
+        var outcome = _tallies.Finished(run.Kind, GotWhatItWasFor(run), run.TimedOut);
         Context.System.EventStream.Publish(new DhtLookupFinished(LookupTallies.Label(run.Kind), outcome, stats));
         Reply(run, stats);
         UpdateRoutingSlots();
         while (_running.Count < _settings.MaxConcurrentLookups && _waiting.TryDequeue(out var next)) Begin(next);
     }
+
+    private static bool GotWhatItWasFor(LookupRun run) => run.Kind switch
+    {
+        LookupKind.FindPeer => run.FoundPeer is { Addresses.Count: > 0 },
+        LookupKind.FindProviders => run.Providers.Count > 0,
+        LookupKind.GetValue => run.FoundValue is not null,
+        LookupKind.Provide or LookupKind.Put => run.Delivered > 0,
+        _ => run.Lookup.Answered > 0,
+    };
 
     private void Reply(LookupRun run, LookupStats stats)
     {

@@ -65,14 +65,17 @@ public sealed record DhtCounters(
     IReadOnlyDictionary<string, long> BadInput, IReadOnlyDictionary<string, long> Refused, IReadOnlyList<LookupKindCounts> LookupsByKind);
 
 /// <summary>Lookups of one kind (find_peer, closest, provide, put_value, find_providers, get_value, refresh): started, and how they ended or were refused (queue full).</summary>
-public sealed record LookupKindCounts(string Kind, long Started, long Completed, long TimedOut, long NoAnswer, long Refused);
+public sealed record LookupKindCounts(string Kind, long Started, long Succeeded, long TimedOut, long NotFound, long Refused);
 
-/// <summary>How a lookup ended: ran to its end with at least one answer, timed out, or no peer answered it.</summary>
+/// <summary>
+/// How a lookup ended: it got what it was for (the peer, a provider, the value; for the others, a peer that answered or
+/// took the record), it timed out without it, or it ran to its end without it.
+/// </summary>
 public enum LookupOutcome
 {
-    Completed,
+    Succeeded,
     TimedOut,
-    NoAnswer,
+    NotFound,
 }
 
 /// <summary>Published on the event stream when a lookup ends (for metrics): its kind's label, outcome and figures.</summary>

@@ -2,7 +2,7 @@ namespace ConnActors.Actors.Dht;
 
 /// <summary>
 /// Lookups counted by kind for operators: started (run or queued), refused (the queue was full), and how each
-/// ended. <c>started = completed + timed out + no answer + running + waiting</c>.
+/// ended. <c>started = succeeded + timed out + not found + running + waiting</c>.
 /// </summary>
 internal sealed class LookupTallies
 {
@@ -20,32 +20,32 @@ internal sealed class LookupTallies
         _ => "refresh",
     };
 
-    /// <summary>A lookup failed when it timed out or when no peer answered it (nobody to ask, or every query failed).</summary>
-    public static LookupOutcome OutcomeOf(LookupStats stats) =>
-        stats.TimedOut ? LookupOutcome.TimedOut : stats.Answered == 0 ? LookupOutcome.NoAnswer : LookupOutcome.Completed;
+    /// <summary>A lookup that got what it was for succeeded, even if its time ran out after; one that did not timed out or found nothing.</summary>
+    public static LookupOutcome OutcomeOf(bool gotIt, bool timedOut) =>
+        gotIt ? LookupOutcome.Succeeded : timedOut ? LookupOutcome.TimedOut : LookupOutcome.NotFound;
 
     public void Started(LookupKind kind) => _byKind[kind].Started++;
 
     public void Refused(LookupKind kind) => _byKind[kind].Refused++;
 
-    public LookupOutcome Finished(LookupKind kind, LookupStats stats)
+    public LookupOutcome Finished(LookupKind kind, bool gotIt, bool timedOut)
     {
-        var outcome = OutcomeOf(stats);
+        var outcome = OutcomeOf(gotIt, timedOut);
         var counts = _byKind[kind];
         switch (outcome)
         {
             case LookupOutcome.TimedOut: counts.TimedOut++; break;
-            case LookupOutcome.NoAnswer: counts.NoAnswer++; break;
-            default: counts.Completed++; break;
+            case LookupOutcome.NotFound: counts.NotFound++; break;
+            default: counts.Succeeded++; break;
         }
         return outcome;
     }
 
     public IReadOnlyList<LookupKindCounts> Snapshot() =>
-        _byKind.Select(e => new LookupKindCounts(Label(e.Key), e.Value.Started, e.Value.Completed, e.Value.TimedOut, e.Value.NoAnswer, e.Value.Refused)).ToList();
+        _byKind.Select(e => new LookupKindCounts(Label(e.Key), e.Value.Started, e.Value.Succeeded, e.Value.TimedOut, e.Value.NotFound, e.Value.Refused)).ToList();
 
     private sealed class Counts
     {
-        public long Started, Completed, TimedOut, NoAnswer, Refused;
+        public long Started, Succeeded, TimedOut, NotFound, Refused;
     }
 }
