@@ -36,6 +36,7 @@ internal static class NodeRunner
         using var host = builder.Build();
         await host.RunAsync(stop);
         if (startup.Failure is { } failure) throw failure;
+        if (startup.ExitCode is { } code) Environment.ExitCode = code;
     }
 
     // The bye-and-close task gets longer than the default 5 s phase: it waits up to 5 s for peers to go.
@@ -47,4 +48,7 @@ internal static class NodeRunner
 internal sealed record NodeStartup(ConnActorsSettings Settings, HttpSettings Http, PrivateKey Identity)
 {
     public Exception? Failure { get; set; }
+
+    /// <summary>The exit code the way the node stopped calls for (left its cluster: 0, downed: 1), when it decided one.</summary>
+    public int? ExitCode { get; set; }
 }

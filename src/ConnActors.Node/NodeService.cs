@@ -40,7 +40,7 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
         if (node.Negotiator is not null)
             system.Log.Info("member of the fleet at {0} (roles {1}, site '{2}')", Akka.Cluster.Cluster.Get(system).SelfAddress, string.Join(", ", settings.Cluster.Roles), settings.Cluster.Site);
         var management = startup.Http.Enabled
-            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory), CancellationToken.None)
+            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory, node.Negotiator), CancellationToken.None)
             : null;
         foreach (var address in management?.Addresses ?? [])
             system.Log.Info("http management API listening on {0}", address);
@@ -58,6 +58,23 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
             await SayByeAsync(node);
             await node.Host.DisposeAsync();
             return Akka.Done.Instance;
+        });
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "connactors-exit-code", () =>
+        {
+            // Downed by the cluster (by its split-brain resolver or an operator): exit code 1, so that a supervisor restarts
+            // the node and it joins again. A graceful leave stops it like a signal does, with 0 (Akka.Hosting would say -1 for both).
+            switch (shutdown.ShutdownReason)
+            {
+                case CoordinatedShutdown.ClusterDowningReason:
+                    system.Log.Warning("this node was downed by its cluster; stopping with exit code 1");
+                    startup.ExitCode = 1;
+                    break;
+                case CoordinatedShutdown.ClusterLeavingReason:
+                    system.Log.Info("this node left its cluster; stopping with exit code 0");
+                    startup.ExitCode = 0;
+                    break;
+            }
+            return Task.FromResult(Akka.Done.Instance);
         });
         system.ActorOf(Props.Create(() => new ManagerWatch(node.Manager, this)), "manager-watch");
     }

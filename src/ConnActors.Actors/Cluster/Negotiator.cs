@@ -57,6 +57,7 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.UnreachableMember>(m =>
         {
             _members.Reachable(m.Member, false);
+            GiveUpShareIfCutOff();
             Reconcile();
         });
         Receive<ClusterEvent.ReachableMember>(m =>
@@ -77,7 +78,8 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         Receive<PublishPenalty>(Share);
         Receive<OfferHandoff>(Offer);
         Receive<HandoffOffer>(TakeOffer);
-        Receive<FleetDialResult>(DialedForFleet);
+        Receive<DialOutcome>(DialedForFleet);
+        Receive<OfferExpired>(e => DialedForFleet(new DialOutcome(e.Peer, null, "no outcome in time")));
         Receive<HandoffAnswer>(Answered);
         Receive<ShareProposal>(Propose);
         Receive<ShareTaken>(t => t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, _appliedCap = t.Cap)));
@@ -156,6 +158,20 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         }
     }
 
+    // A member that cannot reach a majority may be the side the resolver will down; the others may take its
+    // share once it is removed, so it lets go of its share at once (the allocator gives it back when it is
+    // reachable again).
+    private void GiveUpShareIfCutOff()
+    {
+        if (_settings.SiteBudget <= 0 || _appliedCap == 0) return;
+        var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address.ToString()).ToList();
+        int reachable = up.Count(a => a == _members.Self || _members.IsReachable(a));
+        if (reachable * 2 > up.Count) return;
+        _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", reachable, up.Count, _settings.Site);
+        _appliedCap = 0;
+        _manager.Tell(new SetHardCap(0));
+    }
+
     private void Share(PublishPenalty p)
     {
         var shared = new SharedPenalty(p.Peer.ToString(), p.Value, p.LastUpdateMs, p.RetainUntilMs, _members.Self);
@@ -206,16 +222,18 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         }
         _pendingOffers[peer!] = Sender;
         Sender.Tell(new HandoffAnswer(offer.PeerId, true, false, null));
-        _manager.Tell(new DialForFleet(peer!, addresses, Self));
+        _manager.Tell(new DialForQuery(peer!, addresses));
+        Timers.StartSingleTimer($"offer-{peer}", new OfferExpired(peer!), TimeSpan.FromSeconds(30));
         _counters.HandoffsTaken++;
     }
 
     private readonly Dictionary<PeerId, IActorRef> _pendingOffers = new();
 
-    private void DialedForFleet(FleetDialResult result)
+    private void DialedForFleet(DialOutcome outcome)
     {
-        if (!_pendingOffers.Remove(result.Peer, out var from)) return;
-        from.Tell(new HandoffAnswer(result.Peer.ToString(), true, result.Connected, result.Reason));
+        if (!_pendingOffers.Remove(outcome.Peer, out var from)) return;
+        Timers.Cancel($"offer-{outcome.Peer}");
+        from.Tell(new HandoffAnswer(outcome.Peer.ToString(), true, outcome.Connection is not null, outcome.Failure));
         _counters.Sent++;
     }
 
@@ -224,7 +242,11 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         if (!FromMember("handoff answer")) return;
         if (answer.Completed) _counters.HandoffsCompleted++;
         else if (answer.Accepted && answer.Reason is null) _counters.HandoffsAccepted++;
-        else _counters.HandoffsFailed++;
+        else
+        {
+            _counters.HandoffsFailed++;
+            _log.Info("handoff of {0} to {1} failed: {2}", answer.PeerId, Sender.Path.Address, answer.Reason ?? "refused");
+        }
     }
 
     // The allocator's rounds: shrinks apply at once (the smaller of the two caps), grows only in their
@@ -246,8 +268,9 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
 
     private bool FromMember(string what)
     {
+        // A message without a sender arrives from deadLetters, which looks local: it is refused like a stranger's.
         var from = Sender.Path.Address;
-        if (from.HasLocalScope || _members.IsMember(from)) return true;
+        if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters) && (from.HasLocalScope || _members.IsMember(from))) return true;
         _log.Warning("refused a {0} from {1}: not a member of this cluster", what, Sender.Path.Address);
         _counters.Refused++;
         return false;
@@ -281,4 +304,6 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
     private sealed record PublishLoadSkipped;
 
     private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator);
+
+    private sealed record OfferExpired(PeerId Peer);
 }

@@ -78,7 +78,10 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             _shortfalls[site.Key] = split.Shortfall;
             var targets = site.ToDictionary(l => l.Address, l => split.Caps.GetValueOrDefault(l.Address), StringComparer.Ordinal);
             var current = site.ToDictionary(l => l.Address, l => _applied.TryGetValue(l.Address, out int cap) ? cap : l.HardCap, StringComparer.Ordinal);
-            if (!Worthwhile(targets, current)) continue;
+            // A member may have let go of its share on its own (cut off from the majority): its published cap
+            // says so. Safe either way: a round's shrink phase never raises anyone's cap.
+            var published = site.ToDictionary(l => l.Address, l => l.HardCap, StringComparer.Ordinal);
+            if (!Worthwhile(targets, current) && !Worthwhile(targets, published)) continue;
             round = new SiteRound(++_version, targets, current);
             _rounds[site.Key] = round;
             Send(round, site.Key);
@@ -92,7 +95,8 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void OnApplied(ShareApplied applied)
     {
-        if (!Sender.Path.Address.HasLocalScope && !_cluster.State.Members.Any(m => m.Address == Sender.Path.Address))
+        bool member = Sender.Path.Address.HasLocalScope || _cluster.State.Members.Any(m => m.Address == Sender.Path.Address);
+        if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || !member)
         {
             _log.Warning("refused a share acknowledgement from {0}: not a member of this cluster", Sender.Path.Address);
             return;
@@ -116,14 +120,18 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Advance(string site, SiteRound round)
     {
-        if (round.Growing)
+        if (!round.Growing)
         {
-            _rounds.Remove(site);
-            _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
-            return;
+            round.Grow();
+            // Members that left during the shrink phase are not waited for; with none left there is nothing to grow.
+            if (round.Pending.Count > 0)
+            {
+                Send(round, site);
+                return;
+            }
         }
-        round.Grow();
-        Send(round, site);
+        _rounds.Remove(site);
+        _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
     }
 
     private void Send(SiteRound round, string site)

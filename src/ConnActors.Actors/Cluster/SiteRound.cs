@@ -8,6 +8,7 @@ namespace ConnActors.Actors.Cluster;
 internal sealed class SiteRound(long version, IReadOnlyDictionary<string, int> targets, IReadOnlyDictionary<string, int> current)
 {
     private readonly Dictionary<string, int> _pending = targets.ToDictionary(t => t.Key, t => Math.Min(current.GetValueOrDefault(t.Key), t.Value), StringComparer.Ordinal);
+    private readonly HashSet<string> _left = new(StringComparer.Ordinal);
 
     public long Version { get; } = version;
 
@@ -29,13 +30,18 @@ internal sealed class SiteRound(long version, IReadOnlyDictionary<string, int> t
     /// <summary>A member left the site (removed from the cluster): it holds nothing any more.</summary>
     public bool Left(string member)
     {
+        _left.Add(member);
         _pending.Remove(member);
         return _pending.Count == 0;
     }
 
+    /// <summary>Starts the grow phase for the members still in the site (one that left during the shrink phase is not waited for).</summary>
     public void Grow()
     {
         Growing = true;
-        foreach (var (member, cap) in Targets) _pending[member] = cap;
+        foreach (var (member, cap) in Targets)
+        {
+            if (!_left.Contains(member)) _pending[member] = cap;
+        }
     }
 }

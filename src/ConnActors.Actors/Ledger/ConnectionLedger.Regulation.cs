@@ -39,8 +39,9 @@ internal sealed partial class ConnectionLedger
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
             if (!emergency && HandoffTarget(victim.Connections) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
             {
-                // Handed to a member with room: the bye names it first, and it dials the peer.
-                _effects.Add(new HandOff(peer, _peers.DialableAddress(victim.Peer) is { } dialable ? [dialable] : [], target));
+                // Handed to a member with room: the bye names it first, and it dials the peer if the peer's
+                // listen addresses are known (not yet identified: the bye alone refers it there).
+                if (_peers.DialableAddress(victim.Peer) is { } dialable) _effects.Add(new HandOff(peer, [dialable], target));
                 Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
                 continue;
             }

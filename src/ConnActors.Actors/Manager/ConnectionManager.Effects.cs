@@ -40,7 +40,6 @@ public sealed partial class ConnectionManager
                 if (_peerActors.TryGetValue(e.Key, out var failedFor)) failedFor.Tell(new PeerDialFailed(e.Reason));
                 if (_ledger.Peers.TryGetPeer(e.Key, out var failedPeer))
                 {
-                    FleetDialEnded(failedPeer, connected: false, e.Reason);
                     QueryDialEnded(failedPeer, null, e.Reason);
                 }
                 break;

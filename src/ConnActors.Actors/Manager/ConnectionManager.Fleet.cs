@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using ConnActors.Actors.Ledger;
 
 namespace ConnActors.Actors.Manager;
@@ -8,7 +9,6 @@ namespace ConnActors.Actors.Manager;
 public sealed partial class ConnectionManager
 {
     private IActorRef? _negotiator;
-    private readonly Dictionary<Libp2p.Identity.PeerId, List<IActorRef>> _fleetDials = new();
 
     private void ReceiveFleet()
     {
@@ -22,9 +22,13 @@ public sealed partial class ConnectionManager
         });
         Receive<SetHardCap>(m =>
         {
-            int before = _ledger.HardCap;
+            int previous = _ledger.HardCap;
             int applied = _ledger.SetShare(m.Cap, Now);
-            if (applied != before) Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
+            if (applied != previous)
+            {
+                _log.Info("share of the site budget: hard cap {0} (was {1})", applied, previous);
+                Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
+            }
             Perform();
             Sender.Tell(new HardCapApplied(applied));
         });
@@ -37,29 +41,11 @@ public sealed partial class ConnectionManager
             Perform();
         });
         Receive<UpdateFleetView>(m => _ledger.SetFleetView(m.View));
-        Receive<DialForFleet>(m =>
-        {
-            if (Host.ConnectionsTo(m.Peer).Any())
-            {
-                m.ReplyTo.Tell(new FleetDialResult(m.Peer, true, null));
-                return;
-            }
-            if (!_fleetDials.TryGetValue(m.Peer, out var waiting)) _fleetDials[m.Peer] = waiting = new List<IActorRef>(1);
-            waiting.Add(m.ReplyTo);
-            _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now);
-            PumpDials();
-        });
         Receive<MergeSharedPenalty>(m =>
         {
             _ledger.MergeSharedPenalty(m.Peer, m.Value, m.LastUpdateMs, m.RetainUntilMs, Now);
             Perform();
         });
-    }
-
-    private void FleetDialEnded(Libp2p.Identity.PeerId peer, bool connected, string? reason)
-    {
-        if (_fleetDials.Count == 0 || !_fleetDials.Remove(peer, out var waiting)) return;
-        foreach (var replyTo in waiting) replyTo.Tell(new FleetDialResult(peer, connected, reason));
     }
 
     private void Perform(HandOff e) => _negotiator?.Tell(new OfferHandoff(e.Peer, e.Addresses, e.Target));

@@ -182,6 +182,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<DialReturned>(m =>
         {
             _ledger.DialReturned(m.Id, m.Connection, m.Failure, Now);
+            // Answered with a connection the host already had: nothing opened, but whoever waits is connected.
+            if (m.Connection is { } id && id != m.Id && Host.Connection(id) is { } existing) QueryDialEnded(existing.RemotePeer, existing, null);
             PumpDials();
         });
         Receive<PumpDialsNow>(_ => PumpDials());
@@ -234,7 +236,6 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         {
             Context.System.EventStream.Publish(new ConnectionAdmitted(connection.RemotePeer.ToString(), DirectionName(connection.Direction), connection.RemoteAddress.ToString()));
             PeerActorFor(key, connection.RemotePeer).Tell(new PeerConnectionAdded(connection));
-            FleetDialEnded(connection.RemotePeer, connected: true, null);
             QueryDialEnded(connection.RemotePeer, connection, null);
             if (connection.RemoteIdentify is { } info) Self.Tell(new HostIdentified(connection, info));
         }

@@ -158,12 +158,6 @@ internal sealed record OfferHandoff(PeerId Peer, IReadOnlyList<Multiaddr> Addres
 /// <summary>Manager to Negotiator: a penalty recorded here, for the fleet.</summary>
 internal sealed record PublishPenalty(PeerId Peer, double Value, long LastUpdateMs, long RetainUntilMs);
 
-/// <summary>Dial <paramref name="Peer"/> for the fleet (a handoff) and tell <paramref name="ReplyTo"/> with <see cref="FleetDialResult"/>.</summary>
-internal sealed record DialForFleet(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, Akka.Actor.IActorRef ReplyTo);
-
-/// <summary>Whether a <see cref="DialForFleet"/> ended connected.</summary>
-internal sealed record FleetDialResult(PeerId Peer, bool Connected, string? Reason);
-
 /// <summary>
 /// Dial <paramref name="Peer"/> for a short query (a DHT lookup), answered with <see cref="DialOutcome"/>.
 /// Unlike <see cref="DialPeer"/> it is never parked: a peer inside a dial backoff or bye window is refused

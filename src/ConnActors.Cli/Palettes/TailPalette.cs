@@ -10,7 +10,7 @@ internal sealed class TailPalette : IPalette
 {
     public IEnumerable<Command> Commands(GlobalOptions options)
     {
-        var types = new Option<string?>("--types") { Description = "only these event types, comma-separated: admitted, refused, trimmed, bye, closed" };
+        var types = new Option<string?>("--types") { Description = "only these event types, comma-separated: admitted, refused, trimmed, bye, closed, share" };
         var count = new Option<int?>("--count") { Description = "stop after this many events (default: until Ctrl+C or the node stops)" };
         count.Validators.Add(result =>
         {
@@ -48,6 +48,7 @@ internal sealed class TailPalette : IPalette
             "trimmed" => $"{at} [red]trimmed[/]  {S("reason")} {S("peerId")}",
             "bye" => $"{at} [blue]bye[/]      {S("reason")} {S("peerId")} ({e["alternatives"]} alternative(s))",
             "closed" => $"{at} closed   {S("direction")} {S("peerId")} {S("reason")}",
+            "share" => $"{at} [blue]share[/]    hard cap now {e["hardCap"]} (this node's share of its site budget)",
             "lost" => $"{at} [red]lost[/]     {e["count"]} event(s) this client was too slow for",
             var other => $"{at} {Markup.Escape(other)} {Markup.Escape(e.ToJsonString())}",
         };

@@ -2,5 +2,8 @@ using Akka.Actor;
 
 namespace ConnActors.Node.Http;
 
-/// <summary>What the management API serves from: the node's actor system (its event stream), its connection manager and its data directory (the API token).</summary>
-internal sealed record ManagementContext(ActorSystem System, IActorRef Manager, string DataDirectory);
+/// <summary>
+/// What the management API serves from: the node's actor system (its event stream), its connection manager, its
+/// Negotiator (null when the node is not a member of a cluster) and its data directory (the API token).
+/// </summary>
+internal sealed record ManagementContext(ActorSystem System, IActorRef Manager, string DataDirectory, IActorRef? Negotiator = null);

@@ -60,6 +60,8 @@ internal sealed class ManagementServer : IAsyncDisposable
         builder.Services.AddSingleton<IMetricsSource>(new ManagerMetrics(client, metrics.Factory));
         var dhtMetrics = await DhtLocator.FindAsync(node.Manager, cancel) is { } dht ? new DhtMetrics(dht, settings.AskTimeout, metrics.Factory) : null;
         if (dhtMetrics is not null) builder.Services.AddSingleton<IMetricsSource>(dhtMetrics);
+        var fleet = node.Negotiator is null ? null : new FleetClient(node.System, node.Negotiator, settings.AskTimeout);
+        if (fleet is not null) builder.Services.AddSingleton<IMetricsSource>(new ClusterMetrics(fleet, metrics.Factory));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (settings.Address is { } address) kestrel.Listen(address, settings.Port);
@@ -80,6 +82,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapSubsystemEndpoints(client);
         api.MapDhtEndpoints(client);
         api.MapEventEndpoints(client, feed);
+        api.MapClusterEndpoints(fleet);
         api.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));

@@ -10,7 +10,7 @@ internal sealed record LiveEvent(string Type, DateTimeOffset At, IManagerEvent E
     public const string Lost = "lost";
 
     /// <summary>The wire names of the event types, as <c>GET /api/events</c> sends them.</summary>
-    public static IReadOnlyList<string> Types { get; } = ["admitted", "refused", "trimmed", "bye", "closed", Lost];
+    public static IReadOnlyList<string> Types { get; } = ["admitted", "refused", "trimmed", "bye", "closed", "share", Lost];
 
     public static string TypeOf(IManagerEvent managerEvent) => managerEvent switch
     {
@@ -19,6 +19,7 @@ internal sealed record LiveEvent(string Type, DateTimeOffset At, IManagerEvent E
         PeerTrimmed => "trimmed",
         ByeSent => "bye",
         ConnectionClosed => "closed",
+        HardCapChanged => "share",
         EventsLost => Lost,
         _ => "other",
     };

@@ -55,19 +55,9 @@ internal sealed class FleetNodes : IAsyncDisposable
     }
 
     /// <summary>A crash: the node's ActorSystem is aborted and its libp2p host dies with it.</summary>
-    public async Task KillAsync(string name)
-    {
-        await Harness.KillAsync(name);
-        Record(name, 0);
-        await _nodes[name].Host.DisposeAsync();
-    }
+    public Task KillAsync(string name) => Harness.KillAsync(name);
 
-    public async Task LeaveAsync(string name)
-    {
-        await Harness.LeaveAsync(name);
-        Record(name, 0);
-        await _nodes[name].Host.DisposeAsync();
-    }
+    public Task LeaveAsync(string name) => Harness.LeaveAsync(name);
 
     public Task<ManagerStatus> StatusAsync(string name) => _nodes[name].Manager.Ask<ManagerStatus>(GetManagerStatus.Instance, Ask);
 
@@ -101,6 +91,9 @@ internal sealed class FleetNodes : IAsyncDisposable
         return (max, at);
     }
 
+    /// <summary>Every hard cap <paramref name="node"/> took during the run.</summary>
+    public IReadOnlySet<int> CapsTakenBy(string node) => _caps.Where(c => c.Node == node).Select(c => c.Cap).ToHashSet();
+
     public async ValueTask DisposeAsync()
     {
         foreach (var node in _nodes.Values) await node.Host.DisposeAsync();
@@ -113,7 +106,14 @@ internal sealed class FleetNodes : IAsyncDisposable
         Record(node.Name, 0);
         var recorder = node.System.ActorOf(Props.Create(() => new CapRecorder(this, node.Name)));
         node.System.EventStream.Subscribe(recorder, typeof(HardCapChanged));
-        _nodes[node.Name] = await ConnActorsNode.StartAsync(node.System, settings, PrivateKey.Generate(), joinCluster: false);
+        var started = await ConnActorsNode.StartAsync(node.System, settings, PrivateKey.Generate(), joinCluster: false);
+        _nodes[node.Name] = started;
+        // A node whose system stops (downed by the resolver, left, killed) holds nothing from then on, as a real one.
+        _ = node.System.WhenTerminated.ContinueWith(async _ =>
+        {
+            Record(node.Name, 0);
+            await started.Host.DisposeAsync();
+        }, TaskScheduler.Default);
     }
 
     private void Record(string node, int cap, long? at = null) => _caps.Enqueue((at ?? Stopwatch.GetTimestamp(), node, cap));

@@ -48,6 +48,7 @@ public sealed class DashboardTests(ChromiumBrowser chromium) : IClassFixture<Chr
         await Assertions.Expect(page.Locator($"#peers tr[data-peer='{protectedPeer}']")).ToContainTextAsync("protected", new() { Timeout = Timeout });
         await Expect(page, "refused-total", "(1 since start");
         await Assertions.Expect(page.Locator("#events li[data-type=refused]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByTestId("cluster-panel")).ToBeHiddenAsync(); // not a member of a cluster
         await SaveScreenshotAsync(page);
         Assert.Empty(_scriptErrors);
     }

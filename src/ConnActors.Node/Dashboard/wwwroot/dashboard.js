@@ -207,22 +207,37 @@ function onEvent (type, e) {
   const li = document.createElement('li')
   li.dataset.type = type
   const time = new Date(e.at).toLocaleTimeString()
-  li.textContent = `${time} ${type} ${e.reason ?? e.direction ?? ''} ${e.peerId ?? ''} ${e.remoteAddress ?? ''}`
+  li.textContent = type === 'share'
+    ? `${time} share: hard cap now ${e.hardCap}`
+    : `${time} ${type} ${e.reason ?? e.direction ?? ''} ${e.peerId ?? ''} ${e.remoteAddress ?? ''}`
   const list = $('events')
   list.prepend(li)
   while (list.children.length > 100) list.lastChild.remove()
 }
 
-// The cluster panel appears when the node answers /api/cluster (a clustered node); it shows its members.
+// The cluster panel appears when the node answers /api/cluster (a clustered node): its members as this node sees
+// them, and each site's budget with the members' shares. Refreshed every 5 s; hidden again on a 404.
 async function probeCluster () {
   try {
     const cluster = await get('/api/cluster')
-    const members = cluster?.members ?? []
-    const keys = [...new Set(members.flatMap(m => Object.keys(m)))]
-    const table = document.createElement('table')
-    table.append(row(keys))
-    for (const m of members) table.append(row(keys.map(k => typeof m[k] === 'object' ? JSON.stringify(m[k]) : String(m[k] ?? ''))))
-    $('cluster').replaceChildren(table)
+    const members = cluster.members.map(m => {
+      const tr = row([
+        m.address === cluster.self ? `${m.address} (this node)` : m.address,
+        m.status, m.roles.join(', '), m.site, m.hardCap, m.connections, m.reachable ? 'yes' : 'no'
+      ])
+      tr.dataset.address = m.address
+      if (!m.reachable) tr.className = 'unreachable'
+      return tr
+    })
+    $('cluster-members').replaceChildren(...members)
+    $('cluster-sites').replaceChildren(...cluster.sites.map(site => {
+      const li = document.createElement('li')
+      li.dataset.site = site.name
+      const shares = Object.entries(site.allocations)
+      const allocated = shares.reduce((sum, [, cap]) => sum + cap, 0)
+      li.textContent = `site ${site.name}: budget ${site.budget}, allocated ${allocated} (${shares.map(([a, cap]) => `${a} ${cap}`).join(', ')})`
+      return li
+    }))
     $('cluster-panel').hidden = false
     setTimeout(probeCluster, 5000)
   } catch (e) {

@@ -1,0 +1,46 @@
+using ConnActors.Actors.Ledger;
+
+namespace ConnActors.Actors.Tests.Ledger;
+
+/// <summary>A trim in a fleet hands its victims to the member with room: offered when the peer can be dialled, referred by the bye otherwise.</summary>
+public class LedgerHandoffTests
+{
+    private const string SmallNode = "connactors.limits { hard-cap = 16, high-water = 12, low-water = 8 }\nconnactors.regulation.grace-period = 0s";
+
+    private static readonly Multiaddr Member = Multiaddr.Parse("/ip4/10.9.0.1/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
+
+    [Fact]
+    public void Trimmed_peers_are_offered_to_the_member_with_room_when_they_can_be_dialled_and_referred_by_the_bye_when_not()
+    {
+        var f = new LedgerFixture(SmallNode);
+        f.Ledger.JoinFleet(handoff: true, dedup: true);
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100)]));
+        var identified = new HashSet<PeerId>();
+        for (int i = 0; i < 14; i++)
+        {
+            var peer = PrivateKey.Generate().PeerId;
+            var id = f.ConnectInbound(peer, i);
+            if (i % 2 == 0)
+            {
+                f.Ledger.Identified(id, [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
+                identified.Add(peer);
+            }
+        }
+        f.TakeEffects();
+
+        f.Now += 1_000;
+        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
+        var effects = f.TakeEffects();
+
+        var byes = effects.OfType<ByeAndClose>().ToList();
+        Assert.NotEmpty(byes);
+        Assert.All(byes, bye => Assert.Equal(Member, bye.Bye.Alternatives[0]));
+        var offers = effects.OfType<HandOff>().ToList();
+        Assert.Equal(byes.Count(b => identified.Contains(b.Peer)), offers.Count);
+        Assert.All(offers, offer =>
+        {
+            Assert.Contains(offer.Peer, identified);
+            Assert.Equal(offer.Peer, Assert.Single(offer.Addresses).PeerId);
+        });
+    }
+}
