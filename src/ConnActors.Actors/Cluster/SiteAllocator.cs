@@ -131,7 +131,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             }
         }
         _rounds.Remove(site);
-        _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Targets.Select(t => $"{t.Key} {t.Value}")));
+        _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Shares.Select(t => $"{t.Key} {t.Value}")));
     }
 
     private void Send(SiteRound round, string site)

@@ -14,6 +14,9 @@ internal sealed class SiteRound(long version, IReadOnlyDictionary<string, int> t
 
     public IReadOnlyDictionary<string, int> Targets { get; } = targets;
 
+    /// <summary>The caps of the members still in the site (those that left during the round hold nothing).</summary>
+    public IEnumerable<KeyValuePair<string, int>> Shares => Targets.Where(t => !_left.Contains(t.Key));
+
     public bool Growing { get; private set; }
 
     /// <summary>The caps still to be acknowledged in the current phase.</summary>

@@ -22,6 +22,7 @@ public class SiteRoundTests
         Assert.Equal(["a", "b"], round.Pending.Keys.Order(StringComparer.Ordinal));
         Assert.False(round.Applied("a", 7));
         Assert.True(round.Applied("b", 7));
+        Assert.Equal(["a", "b"], round.Shares.Select(s => s.Key).Order(StringComparer.Ordinal)); // what the allocator logs
     }
 
     [Fact]
