@@ -5,7 +5,7 @@ namespace ConnActors.Node.Tests;
 
 /// <summary>
 /// The DHT endpoints of two node processes on loopback: one provides a key and the other finds it, finds
-/// the first peer, and lists its routing table; bad input is a 400 naming the field.
+/// the first peer, and lists its routing table; bad input is a 400 naming the field; a node without the DHT answers 404.
 /// </summary>
 public sealed class DhtHttpTests(DhtNodePair nodes) : IClassFixture<DhtNodePair>
 {
@@ -53,5 +53,23 @@ public sealed class DhtHttpTests(DhtNodePair nodes) : IClassFixture<DhtNodePair>
         Assert.Contains("'key' is required", (await First.PostAsync("/api/dht/provide", new { })).BadRequestError());
         Assert.Contains("'key' is not a key", (await First.PostAsync("/api/dht/provide", new { key = "1220abcd" })).BadRequestError());
         Assert.Contains("'count' must be a whole number", (await First.PostAsync("/api/dht/find-providers", new { key = "1220" + new string('a', 64), count = 0 })).BadRequestError());
+    }
+
+    [Fact]
+    public async Task A_node_without_the_dht_answers_404_and_serves_no_dht_metrics()
+    {
+        using var directories = new NodeDirectories("connactors.dht.enabled = off");
+        var (process, uri) = await NodeProcess.StartServingAsync(directories);
+        using (process)
+        using (var api = new ManagementApi(uri, directories.Token))
+        {
+            var table = await api.GetAsync("/api/dht/routing-table");
+            table.Expect(HttpStatusCode.NotFound);
+            Assert.Contains("connactors.dht.enabled = off", table.Json!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+            (await api.PostAsync("/api/dht/find-peer", new { peerId = nodes.SecondPeer })).Expect(HttpStatusCode.NotFound);
+            var scrape = await PrometheusText.ScrapeAsync(api);
+            Assert.DoesNotContain(scrape.Families.Keys, name => name.StartsWith("connactors_dht_", StringComparison.Ordinal));
+            Assert.Contains("connactors_connections", scrape.Families.Keys);
+        }
     }
 }

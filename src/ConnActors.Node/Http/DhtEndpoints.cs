@@ -11,7 +11,7 @@ internal static class DhtEndpoints
 {
     private static readonly TimeSpan LookupWait = TimeSpan.FromMinutes(2);
 
-    public static void MapDhtEndpoints(this IEndpointRouteBuilder api, ManagerClient manager)
+    public static void MapDhtEndpoints(this IEndpointRouteBuilder api, ManagerClient manager, Akka.Actor.IActorRef? dhtActor)
     {
         var dht = new ManagerClient(manager.Manager, LookupWait);
 
@@ -77,7 +77,7 @@ internal static class DhtEndpoints
 
         async Task<IResult> AskAsync<T>(object question, Func<T, object> render, CancellationToken cancel) where T : class
         {
-            if (await DhtLocator.FindAsync(manager.Manager, cancel) is not { } target)
+            if (dhtActor is not { } target)
                 return ApiError.Status(StatusCodes.Status404NotFound, "the DHT is not running (connactors.dht.enabled = off)");
             var (answer, error) = await dht.AskAsync<T>(question, cancel, target);
             return error ?? Results.Ok(render(answer!));

@@ -58,7 +58,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<IMetricsSource>(new ManagerMetrics(client, metrics.Factory));
-        var dhtMetrics = await DhtLocator.FindAsync(node.Manager, cancel) is { } dht ? new DhtMetrics(dht, settings.AskTimeout, metrics.Factory) : null;
+        var dhtMetrics = node.Dht is { } dht ? new DhtMetrics(dht, settings.AskTimeout, metrics.Factory) : null;
         if (dhtMetrics is not null) builder.Services.AddSingleton<IMetricsSource>(dhtMetrics);
         var fleet = node.Negotiator is null ? null : new FleetClient(node.System, node.Negotiator, settings.AskTimeout);
         if (fleet is not null) builder.Services.AddSingleton<IMetricsSource>(new ClusterMetrics(fleet, metrics.Factory));
@@ -80,7 +80,7 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapPeerViewEndpoints(client);
         api.MapRegulationEndpoints(client);
         api.MapSubsystemEndpoints(client);
-        api.MapDhtEndpoints(client);
+        api.MapDhtEndpoints(client, node.Dht);
         api.MapEventEndpoints(client, feed);
         api.MapClusterEndpoints(fleet);
         api.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
