@@ -53,6 +53,10 @@ internal static class NodeConfiguration
             if (options.Site is { } site) lines.Add($"connactors.cluster.site = {Quote(site)}");
             if (options.SiteBudget is { } budget) lines.Add($"connactors.cluster.site-budget = {budget}");
         }
+        if (options.ClusterCertificate is { } certificate)
+            lines.Add($"connactors.cluster.tls {{ enabled = on, certificate-path = {Quote(certificate)} }}");
+        if (Environment.GetEnvironmentVariable(ClusterTlsSettings.PasswordVariable) is { Length: > 0 } password)
+            lines.Add($"connactors.cluster.tls.certificate-password = {Quote(password)}");
         return ConfigurationFactory.ParseString(string.Join('\n', lines));
     }
 

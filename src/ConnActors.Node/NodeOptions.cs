@@ -9,7 +9,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
     public const string Usage = """
         usage: ConnActors.Node [--config-dir DIR] [--profile tiny|desktop|server|xl|auto] [--data-dir DIR] [--listen MULTIADDR] [--http URL]
                                [--cluster-port PORT] [--cluster-host HOST] [--seed HOST:PORT]... [--role gateway|cluster]... [--site NAME] [--site-budget N]
-                               [--strict-config]
+                               [--cluster-cert PFX] [--strict-config]
 
           --config-dir DIR     folder with connactors.conf, profiles/ and override.conf (default: the hocon/ folder shipped with the node)
           --profile NAME       resource profile (default: desktop, or CONNACTORS_PROFILE)
@@ -22,6 +22,10 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
           --role ROLE          gateway or cluster (repeat for both; default cluster)
           --site NAME          the site (router) this node sits behind
           --site-budget N      the site's connection budget, shared by its members
+          --cluster-cert PFX   mutual TLS on the cluster port: this member's certificate (a PKCS#12 file); peers are
+                               accepted only with this certificate or one of connactors.cluster.tls.trusted-thumbprints.
+                               Its password comes from CONNACTORS_CLUSTER_CERT_PASSWORD or
+                               connactors.cluster.tls.certificate-password, never from the command line
           --strict-config      an unknown configuration key stops the node (default: a warning)
           --help               this text
         """;
@@ -38,6 +42,9 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
 
     public int? SiteBudget { get; init; }
 
+    /// <summary>The member's PFX file for mutual TLS on the cluster port.</summary>
+    public string? ClusterCertificate { get; init; }
+
     public bool StrictConfig { get; init; }
 
     /// <summary>Parses arguments; returns null with an error message for bad input.</summary>
@@ -45,7 +52,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
     {
         string configDir = Path.Combine(AppContext.BaseDirectory, "hocon");
         string? profile = Environment.GetEnvironmentVariable("CONNACTORS_PROFILE");
-        string? dataDir = null, listen = null, http = null, clusterHost = null, site = null;
+        string? dataDir = null, listen = null, http = null, clusterHost = null, site = null, clusterCert = null;
         int? clusterPort = null, siteBudget = null;
         var seeds = new List<string>();
         var roles = new List<string>();
@@ -59,6 +66,8 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
                 strict = true;
                 continue;
             }
+            if (arg == "--cluster-cert-password")
+                return (null, $"the certificate's password is not taken from the command line (other users see it in the process list): set {ClusterTlsSettings.PasswordVariable} or connactors.cluster.tls.certificate-password");
             if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 return (null, arg.StartsWith("--", StringComparison.Ordinal) ? $"{arg} needs a value" : $"unexpected argument '{arg}'");
             string value = args[++i];
@@ -89,6 +98,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
                         return (null, $"--site-budget needs a number of connections, not '{value}'");
                     siteBudget = budget;
                     break;
+                case "--cluster-cert": clusterCert = value; break;
                 default: return (null, $"unknown option '{arg}'");
             }
         }
@@ -103,6 +113,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
             Roles = roles,
             Site = site,
             SiteBudget = siteBudget,
+            ClusterCertificate = clusterCert,
             StrictConfig = strict,
         }, null);
     }

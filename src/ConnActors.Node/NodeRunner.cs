@@ -22,11 +22,14 @@ internal static class NodeRunner
     {
         Directory.CreateDirectory(settings.DataDirectory);
         var identity = KeyFile.LoadOrCreate(Path.Combine(settings.DataDirectory, "identity.key"));
+        var tls = settings.Cluster is { Enabled: true, Tls.Enabled: true } ? settings.Cluster.Tls : null;
+        using var certificate = tls is null ? null : ClusterTls.LoadCertificate(tls);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders(); // Akka logs to stdout; a failure reaches Program as one line, not a stack trace
         builder.Services.AddAkka(ClusterSettings.SystemName, akka =>
         {
             akka.AddHocon(config.WithFallback(ShutdownPhases), HoconAddMode.Prepend);
+            if (certificate is not null) akka.AddSetup(ClusterTls.Setup(certificate, tls!));
             akka.WithActors((system, registry) =>
                 registry.Register<PeerStoreActor>(system.ActorOf(PeerStoreActor.Props(SystemClock.Instance, PeerStoreSettings.FromConfig(config)), "peer-store")));
         });

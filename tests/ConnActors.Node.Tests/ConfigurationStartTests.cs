@@ -1,3 +1,4 @@
+using ConnActors.Cluster.Tests.Support;
 using ConnActors.Node.Tests.Support;
 
 namespace ConnActors.Node.Tests;
@@ -52,11 +53,77 @@ public sealed class ConfigurationStartTests
     [InlineData("--cluster-port", "0", "--role", "boss")]
     [InlineData("--cluster-port", "0", "--site-budget", "lots")]
     [InlineData("--site", "home")]
+    [InlineData("--cluster-cert")]
     public async Task A_bad_cluster_option_prints_usage_and_fails(params string[] args)
     {
         using var node = NodeProcess.Start(args);
 
         Assert.Equal(2, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
         Assert.Contains("usage: ConnActors.Node", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cluster_cert_turns_cluster_tls_on_with_that_file_and_the_password_only_from_the_environment()
+    {
+        var (options, error) = NodeOptions.Parse(["--cluster-port", "0", "--cluster-cert", "/etc/connactors/fleet.pfx"]);
+        Assert.Null(error);
+        Assert.Equal("/etc/connactors/fleet.pfx", options!.ClusterCertificate);
+        Assert.Contains("--cluster-cert PFX", NodeOptions.Usage, StringComparison.Ordinal);
+        Assert.Contains("CONNACTORS_CLUSTER_CERT_PASSWORD", NodeOptions.Usage, StringComparison.Ordinal);
+
+        var (refused, why) = NodeOptions.Parse(["--cluster-cert", "fleet.pfx", "--cluster-cert-password", "secret"]);
+        Assert.Null(refused);
+        Assert.Contains("not taken from the command line", why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_password_on_the_command_line_is_refused_with_usage()
+    {
+        using var node = NodeProcess.Start("--cluster-port", "0", "--cluster-cert-password", "secret");
+
+        Assert.Equal(2, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("set CONNACTORS_CLUSTER_CERT_PASSWORD or connactors.cluster.tls.certificate-password", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains("usage: ConnActors.Node", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cluster_certificate_that_does_not_exist_stops_the_node_naming_the_key()
+    {
+        using var directories = new NodeDirectories("");
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--http", "off",
+            "--cluster-port", "0", "--cluster-cert", Path.Combine(directories.DataDir, "missing.pfx"));
+
+        Assert.Equal(1, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("configuration error: connactors.cluster.tls.certificate-path: the certificate file '", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains("missing.pfx' does not exist", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_certificate_password_from_the_environment_stops_the_node_saying_why()
+    {
+        using var certificates = new TestCertificates();
+        var fleet = certificates.Create("fleet");
+        using var directories = new NodeDirectories("");
+        using var node = NodeProcess.Start(new Dictionary<string, string> { ["CONNACTORS_CLUSTER_CERT_PASSWORD"] = "not-the-password" },
+            "--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--http", "off", "--cluster-port", "0", "--cluster-cert", fleet.Path);
+
+        Assert.Equal(1, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("configuration error: connactors.cluster.tls.certificate-path: ", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot be loaded as a PKCS#12 (PFX) file", node.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", node.Stderr + node.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_cluster_cert_and_the_password_in_the_environment_the_node_joins_its_fleet_over_tls()
+    {
+        using var certificates = new TestCertificates();
+        var fleet = certificates.Create("fleet");
+        using var directories = new NodeDirectories("");
+        using var node = NodeProcess.Start(new Dictionary<string, string> { ["CONNACTORS_CLUSTER_CERT_PASSWORD"] = TestCertificates.Password },
+            "--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--http", "off", "--listen", "/ip4/127.0.0.1/tcp/0",
+            "--cluster-port", "0", "--cluster-cert", fleet.Path);
+
+        var member = await node.WaitForStdoutAsync(new System.Text.RegularExpressions.Regex(@"member of the fleet at akka\.ssl\.tcp://connactors@127\.0\.0\.1:\d+"), NodeProcess.StartTimeout);
+        Assert.True(member.Success, node.Output);
     }
 }

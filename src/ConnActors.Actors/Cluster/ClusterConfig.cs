@@ -6,7 +6,10 @@ namespace ConnActors.Actors.Cluster;
 /// <summary>
 /// The Akka HOCON of a fleet member, derived from <c>connactors.cluster</c>: the cluster provider over
 /// Akka.Remote TCP, seeds, roles, the split-brain resolver (keep-majority) and in-memory distributed data
-/// (the durable LMDB store is not used).
+/// (the durable LMDB store is not used). With <c>connactors.cluster.tls</c> on, remoting is TLS
+/// (<c>akka.ssl.tcp</c> addresses); the certificate and the pinning validator are not HOCON but the
+/// <see cref="ClusterTls.Setup"/> the ActorSystem must be created with (without it, Akka refuses to start
+/// remoting: HOCON has no certificate path), so that a peer is never accepted by a chain check alone.
 /// </summary>
 public static class ClusterConfig
 {
@@ -22,13 +25,17 @@ public static class ClusterConfig
         string seeds = string.Join(", ", settings.SeedNodes.Select(seed =>
         {
             ClusterSettings.TryHostPort(seed, out var host, out int port);
-            return Quote($"akka.tcp://{ClusterSettings.SystemName}@{(host.Contains(':') ? $"[{host}]" : host)}:{port}");
+            return Quote($"{settings.Protocol}://{ClusterSettings.SystemName}@{(host.Contains(':') ? $"[{host}]" : host)}:{port}");
         }));
         return ConfigurationFactory.ParseString($$"""
             akka {
               actor.provider = cluster
               remote {
-                dot-netty.tcp { hostname = {{Quote(settings.Hostname)}}, port = {{settings.Port}} }
+                dot-netty.tcp {
+                  hostname = {{Quote(settings.Hostname)}}, port = {{settings.Port}}
+                  enable-ssl = {{(settings.Tls.Enabled ? "on" : "off")}}
+                  ssl { suppress-validation = off, require-mutual-authentication = on, validate-certificate-hostname = off }
+                }
                 log-remote-lifecycle-events = off
               }
               cluster {

@@ -44,6 +44,12 @@ public sealed record ClusterSettings
 
     public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>Mutual TLS with certificate pinning on the cluster port.</summary>
+    public ClusterTlsSettings Tls { get; init; } = new();
+
+    /// <summary>The Akka.Remote protocol of member addresses: <c>akka.ssl.tcp</c> with TLS, <c>akka.tcp</c> without.</summary>
+    public string Protocol => Tls.Enabled ? "akka.ssl.tcp" : "akka.tcp";
+
     internal static ClusterSettings Read(HoconReader reader)
     {
         var roles = reader.Strings("cluster.roles");
@@ -85,6 +91,7 @@ public sealed record ClusterSettings
             FleetFriends = reader.Multiaddrs("cluster.fleet-friends", requirePeerId: true),
             StableAfter = reader.PositiveDuration("cluster.stable-after"),
             HeartbeatPause = reader.PositiveDuration("cluster.heartbeat-pause"),
+            Tls = ClusterTlsSettings.Read(reader),
         };
     }
 

@@ -31,6 +31,15 @@ internal sealed class HoconReader
     /// <summary>The string as written, possibly empty.</summary>
     public string Raw(string path) => Read(path, p => _config.GetString(p)) ?? "";
 
+    /// <summary>The string as written, possibly empty; a list or an object is refused.</summary>
+    public string Text(string path)
+    {
+        var value = Read(path, p => _config.GetValue(p));
+        if (value is not null && (value.IsArray() || value.IsObject()))
+            throw new PolicyConfigurationException(Key(path), "must be a string (in quotes), not a list or an object");
+        return Raw(path);
+    }
+
     public int Int(string path)
     {
         string text = String(path);

@@ -94,7 +94,7 @@ public sealed partial class ClusterHarness : IAsyncDisposable
     public async Task<ClusterNode> StartNodeAsync(NodeSpec spec)
     {
         if (_nodes.Any(n => n.Name == spec.Name)) throw new ArgumentException($"a node named '{spec.Name}' exists already", nameof(spec));
-        var system = ActorSystem.Create(SystemName, NodeConfig.For(spec, _options));
+        var system = ActorSystem.Create(SystemName, NodeConfig.SetupFor(spec, _options));
         var node = new ClusterNode(spec, system);
         _nodes.Add(node);
         Log($"started {node} roles [{string.Join(", ", spec.Roles)}]");

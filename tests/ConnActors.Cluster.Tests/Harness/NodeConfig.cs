@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Configuration;
 using ConnActors.Actors.Cluster;
 using ConnActors.Actors.Configuration;
@@ -26,6 +28,18 @@ internal static class NodeConfig
         var own = Layer(Parse(node.Hocon, $"the HOCON of node {node.Name}"), Parse(options.Hocon, "the harness's common HOCON"));
         var settings = Layer(own, generated, HarnessDefaults.Value, ReferenceConfig.Default)!;
         return Layer(own, ClusterConfig.Apply(settings))!;
+    }
+
+    /// <summary>
+    /// The ActorSystem setup of a node: its configuration and, when its <c>connactors.cluster.tls</c> is on, the
+    /// product's mutual-TLS setup (<see cref="ClusterTls.Setup"/>: its certificate, accepting peers by pin), as the node has it.
+    /// </summary>
+    public static ActorSystemSetup SetupFor(NodeSpec node, ClusterHarnessOptions options)
+    {
+        var config = For(node, options);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+        var tls = ConnActorsSettings.FromConfig(config).Cluster.Tls;
+        return tls.Enabled ? setup.And(ClusterTls.Setup(ClusterTls.LoadCertificate(tls), tls)) : setup;
     }
 
     /// <summary>The layers present, the first winning.</summary>

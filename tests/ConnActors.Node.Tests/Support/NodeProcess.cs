@@ -26,7 +26,10 @@ internal sealed partial class NodeProcess : IDisposable
     public string Stderr => string.Join('\n', _stderr);
 
     /// <summary>Starts the node with <paramref name="args"/> (the node's own command-line options).</summary>
-    public static NodeProcess Start(params string[] args)
+    public static NodeProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the node with <paramref name="args"/> and these environment variables set.</summary>
+    public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo(DotnetHost)
         {
@@ -38,6 +41,8 @@ internal sealed partial class NodeProcess : IDisposable
         start.ArgumentList.Add(NodeDll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment.Remove("CONNACTORS_PROFILE");
+        start.Environment.Remove("CONNACTORS_CLUSTER_CERT_PASSWORD");
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = new Process { StartInfo = start };
         var node = new NodeProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) node._stdout.Enqueue(e.Data); };
