@@ -40,7 +40,7 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
         if (node.Negotiator is not null)
             system.Log.Info("member of the fleet at {0} (roles {1}, site '{2}')", Akka.Cluster.Cluster.Get(system).SelfAddress, string.Join(", ", settings.Cluster.Roles), settings.Cluster.Site);
         var management = startup.Http.Enabled
-            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory, node.Negotiator), CancellationToken.None)
+            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory, node.Negotiator, node.Dht), CancellationToken.None)
             : null;
         foreach (var address in management?.Addresses ?? [])
             system.Log.Info("http management API listening on {0}", address);

@@ -30,6 +30,7 @@ const firstOptions = {}
 for (const arg of process.argv.slice(2)) {
   if (arg.startsWith('--max-connections=')) firstOptions.maxConnections = Number(arg.split('=')[1])
   if (arg === '--client') firstOptions.clientMode = true
+  if (arg.startsWith('--ping-timeout-ms=')) firstOptions.pingTimeoutMs = Number(arg.split('=')[1])
 }
 
 function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
@@ -45,7 +46,7 @@ async function startNode (opts = {}) {
       identify: identify(),
       identifyPush: identifyPush(),
       ping: ping(),
-      ...(opts.dht === false ? {} : { dht: kadDHT({ clientMode: opts.clientMode ?? false, peerInfoMapper: passthroughMapper }) })
+      ...(opts.dht === false ? {} : { dht: kadDHT({ clientMode: opts.clientMode ?? false, peerInfoMapper: passthroughMapper, ...pingTimeouts(opts.pingTimeoutMs) }) })
     },
     connectionGater: { denyDialMultiaddr: async () => false },
     connectionManager: opts.maxConnections != null
@@ -57,6 +58,16 @@ async function startNode (opts = {}) {
   nodes.push(node)
   tallies.push(track(node))
   return { node: index, peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(a => a.toString()) }
+}
+
+// kad-dht pings a new contact before it enters the routing table, and old ones before they are evicted, within an
+// adaptive timeout of at least 5 s; on a loaded machine (a large swarm on 2 shared cores) those pings time out and
+// routing tables stay empty. pingTimeoutMs raises that floor (the benchmark's swarm; its js node gets ConnActors'
+// request timeout).
+function pingTimeouts (ms) {
+  if (ms == null) return {}
+  const timeout = { minTimeout: ms, maxTimeout: Math.max(ms, 60000) }
+  return { pingNewContactTimeout: timeout, pingOldContactTimeout: timeout }
 }
 
 // Connections opened (outbound and inbound), the peak count, and which long-lived peers ever dropped.
@@ -125,8 +136,16 @@ const commands = {
         const node = nodes[next++]
         if (msg.below != null && node.services.dht.routingTable.size >= msg.below) continue
         // A node whose bootstrap dials failed (a loaded machine) knows nobody to ask: it dials again first.
+        // Already connected, it gets no new identify, so it offers its contacts to its routing table itself (which
+        // pings each before it takes it, as for any new contact).
         if (node.services.dht.routingTable.size === 0) {
-          for (const addr of msg.addrs ?? []) { try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(20000)]) }) } catch { } }
+          for (const addr of msg.addrs ?? []) {
+            try {
+              const signal = AbortSignal.any([deadline, timeout(20000)])
+              const connection = await node.dial(multiaddr(addr), { signal })
+              await node.services.dht.routingTable.add(connection.remotePeer, { signal })
+            } catch { }
+          }
         }
         try { await run(node.services.dht.getClosestPeers(node.peerId.toMultihash().bytes, { signal: AbortSignal.any([deadline, timeout(20000)]) })) } catch { failed++ }
       }

@@ -106,9 +106,15 @@ internal sealed partial class DhtActor
             Value = value,
             TargetPeer = targetPeer,
         };
+        if (_running.Count >= _settings.MaxConcurrentLookups && _waiting.Count >= MaxWaitingLookups)
+        {
+            _tallies.Refused(kind);
+            replyTo.Tell(new Status.Failure(new InvalidOperationException($"{MaxWaitingLookups} lookups are already waiting; try again later")));
+            return;
+        }
+        _tallies.Started(kind);
         if (_running.Count < _settings.MaxConcurrentLookups) Begin(run);
-        else if (_waiting.Count < MaxWaitingLookups) _waiting.Enqueue(run);
-        else replyTo.Tell(new Status.Failure(new InvalidOperationException($"{MaxWaitingLookups} lookups are already waiting; try again later")));
+        else _waiting.Enqueue(run);
     }
 
     private static Message RequestFor(LookupKind kind, byte[] key) => new()
@@ -183,7 +189,7 @@ internal sealed partial class DhtActor
         if (!done.Succeeded)
         {
             _queriesFailed++;
-            if (done.Kind == QueryFailure.BadAnswer) Penalize(peer, done.Failure!, "bad answer");
+            if (done.Kind == QueryFailure.BadAnswer) Penalize(peer, done.Failure!, DhtBadInputKinds.BadAnswer);
             if (done.Kind is QueryFailure.Unreachable or QueryFailure.BadAnswer) Unresponsive(peer);
         }
         else if (job.ExpectResponse) SeenServer(peer, job.Peer.Addresses);
@@ -235,7 +241,7 @@ internal sealed partial class DhtActor
             case LookupKind.GetValue when done.Response?.Record is { } record && record.Key.Span.SequenceEqual(run.Key):
                 if (PublicKeyRecords.Validate(run.Key, record.Value.Span) is { } invalid)
                 {
-                    Penalize(from, $"invalid record in GET_VALUE answer: {invalid}", "invalid record");
+                    Penalize(from, $"invalid record in GET_VALUE answer: {invalid}", DhtBadInputKinds.InvalidRecord);
                     break;
                 }
                 run.FoundValue = record.Value.ToByteArray();
@@ -295,10 +301,21 @@ internal sealed partial class DhtActor
             run.Elapsed.Elapsed, lookup.Converged, run.TimedOut);
         _lookupsDone++;
         _hopsTotal += lookup.Hops;
+        var outcome = _tallies.Finished(run.Kind, GotWhatItWasFor(run), run.TimedOut);
+        Context.System.EventStream.Publish(new DhtLookupFinished(LookupTallies.Label(run.Kind), outcome, stats));
         Reply(run, stats);
         UpdateRoutingSlots();
         while (_running.Count < _settings.MaxConcurrentLookups && _waiting.TryDequeue(out var next)) Begin(next);
     }
+
+    private static bool GotWhatItWasFor(LookupRun run) => run.Kind switch
+    {
+        LookupKind.FindPeer => run.FoundPeer is { Addresses.Count: > 0 },
+        LookupKind.FindProviders => run.Providers.Count > 0,
+        LookupKind.GetValue => run.FoundValue is not null,
+        LookupKind.Provide or LookupKind.Put => run.Delivered > 0,
+        _ => run.Lookup.Answered > 0,
+    };
 
     private void Reply(LookupRun run, LookupStats stats)
     {

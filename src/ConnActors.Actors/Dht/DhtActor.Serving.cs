@@ -82,7 +82,7 @@ internal sealed partial class DhtActor
             }
             if (!provider.Id.Equals(from))
             {
-                Count(_refused, "provider is not the sender");
+                Count(_refused, DhtRefusalReasons.ProviderNotSender);
                 continue;
             }
             if (provider.Addresses.Count == 0) provider = provider.WithAddresses(KnownAddresses(from));
@@ -91,10 +91,10 @@ internal sealed partial class DhtActor
                 case ProviderAddResult.ProviderFull:
                     return KadAnswer.Refuse($"provider flood: {from} already provides the most keys allowed ({_settings.Providers.MaxKeysPerProvider})", badInput: true);
                 case ProviderAddResult.KeyFull:
-                    Count(_refused, "provider key full");
+                    Count(_refused, DhtRefusalReasons.ProviderKeyFull);
                     break;
                 case ProviderAddResult.StoreFull:
-                    Count(_refused, "provider store full");
+                    Count(_refused, DhtRefusalReasons.ProviderStoreFull);
                     break;
             }
         }
@@ -106,7 +106,7 @@ internal sealed partial class DhtActor
     {
         if (_records.Put(request.Record.Key.ToByteArray(), request.Record.Value.ToByteArray(), Now) is { } refused)
         {
-            Count(_refused, "put value refused");
+            Count(_refused, DhtRefusalReasons.PutValueRefused);
             _log.Info("dht: refused PUT_VALUE from {0}: {1}", from, refused);
             return KadAnswer.Refuse(refused, badInput: false);
         }
@@ -119,11 +119,11 @@ internal sealed partial class DhtActor
 
     // Bad input is counted by kind, not by its full text (which names sizes and peers).
     private static string Category(string reason) =>
-        reason.Contains("exceeds the limit", StringComparison.Ordinal) ? "oversized message"
-        : reason.StartsWith("unknown message type", StringComparison.Ordinal) ? "unknown message type"
-        : reason.StartsWith("malformed protobuf", StringComparison.Ordinal) ? "malformed protobuf"
-        : reason.StartsWith("provider flood", StringComparison.Ordinal) ? "provider flood"
-        : reason.Contains("address", StringComparison.Ordinal) ? "malformed peer address"
-        : reason.Contains("peer entries", StringComparison.Ordinal) ? "too many peers"
-        : "protocol violation";
+        reason.Contains("exceeds the limit", StringComparison.Ordinal) ? DhtBadInputKinds.OversizedMessage
+        : reason.StartsWith("unknown message type", StringComparison.Ordinal) ? DhtBadInputKinds.UnknownMessageType
+        : reason.StartsWith("malformed protobuf", StringComparison.Ordinal) ? DhtBadInputKinds.MalformedProtobuf
+        : reason.StartsWith("provider flood", StringComparison.Ordinal) ? DhtBadInputKinds.ProviderFlood
+        : reason.Contains("address", StringComparison.Ordinal) ? DhtBadInputKinds.MalformedPeerAddress
+        : reason.Contains("peer entries", StringComparison.Ordinal) ? DhtBadInputKinds.TooManyPeers
+        : DhtBadInputKinds.ProtocolViolation;
 }

@@ -38,6 +38,7 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
     private readonly Dictionary<string, byte[]> _provided = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _badInput = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _refused = new(StringComparer.Ordinal);
+    private readonly LookupTallies _tallies = new();
     // Routing-table peers holding a dht slot, those asked for one, and the running lookups' claims per peer.
     private readonly HashSet<PeerId> _routingHeld = new();
     private readonly HashSet<PeerId> _routingAsked = new();
@@ -206,7 +207,7 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
         _settings.ServerMode ? "server" : "client", _host.PeerId, _table.Count, _table.Buckets(), _routingHeld.ToList(),
         _running.Count, _waiting.Count,
         new DhtCounters(_lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened, _requestsServed,
-            new Dictionary<string, long>(_badInput), new Dictionary<string, long>(_refused)),
+            new Dictionary<string, long>(_badInput), new Dictionary<string, long>(_refused), _tallies.Snapshot()),
         _providers.Count, _providers.KeyCount, _records.Count, _provided.Count);
 
     private sealed record RefreshDue

@@ -59,10 +59,27 @@ public sealed record DhtStatus(
     string Mode, PeerId Self, int RoutingTableSize, IReadOnlyList<BucketView> Buckets, IReadOnlyList<PeerId> RoutingHeld,
     int LookupsRunning, int LookupsWaiting, DhtCounters Counters, int ProviderRecords, int ProviderKeys, int ValueRecords, int ProvidedKeys);
 
-/// <summary>Totals since start.</summary>
+/// <summary>Totals since start; <paramref name="BadInput"/> counts the penalties for bad input by kind.</summary>
 public sealed record DhtCounters(
     long Lookups, long LookupHops, long QueriesSent, long QueriesFailed, long ConnectionsOpened, long RequestsServed,
-    IReadOnlyDictionary<string, long> BadInput, IReadOnlyDictionary<string, long> Refused);
+    IReadOnlyDictionary<string, long> BadInput, IReadOnlyDictionary<string, long> Refused, IReadOnlyList<LookupKindCounts> LookupsByKind);
+
+/// <summary>Lookups of one kind (find_peer, closest, provide, put_value, find_providers, get_value, refresh): started, and how they ended or were refused (queue full).</summary>
+public sealed record LookupKindCounts(string Kind, long Started, long Succeeded, long TimedOut, long NotFound, long Refused);
+
+/// <summary>
+/// How a lookup ended: it got what it was for (the peer, a provider, the value; for the others, a peer that answered or
+/// took the record), it timed out without it, or it ran to its end without it.
+/// </summary>
+public enum LookupOutcome
+{
+    Succeeded,
+    TimedOut,
+    NotFound,
+}
+
+/// <summary>Published on the event stream when a lookup ends (for metrics): its kind's label, outcome and figures.</summary>
+public sealed record DhtLookupFinished(string Kind, LookupOutcome Outcome, LookupStats Stats);
 
 // Inside the DHT.
 

@@ -28,11 +28,13 @@ internal sealed class NodeClient : IDisposable
 
     public bool HasToken => Token is not null;
 
-    public Task<JsonNode> GetAsync(string path, CancellationToken cancel) => SendAsync(HttpMethod.Get, path, null, cancel);
+    public Task<JsonNode> GetAsync(string path, CancellationToken cancel) => SendAsync(HttpMethod.Get, path, null, cancel, RequestTimeout);
 
-    public Task<JsonNode> PostAsync(string path, JsonObject? body, CancellationToken cancel) => SendAsync(HttpMethod.Post, path, body ?? [], cancel);
+    /// <summary>A POST; <paramref name="timeout"/> (30 s by default) bounds the wait for the answer, e.g. longer for a DHT lookup.</summary>
+    public Task<JsonNode> PostAsync(string path, JsonObject? body, CancellationToken cancel, TimeSpan? timeout = null) =>
+        SendAsync(HttpMethod.Post, path, body ?? [], cancel, timeout ?? RequestTimeout);
 
-    public Task<JsonNode> DeleteAsync(string path, CancellationToken cancel) => SendAsync(HttpMethod.Delete, path, [], cancel);
+    public Task<JsonNode> DeleteAsync(string path, CancellationToken cancel) => SendAsync(HttpMethod.Delete, path, [], cancel, RequestTimeout);
 
     /// <summary>Opens a server-sent event stream; the caller reads it until it ends or is cancelled.</summary>
     public async Task<Stream> OpenStreamAsync(string path, CancellationToken cancel)
@@ -46,11 +48,11 @@ internal sealed class NodeClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancel)
+    private async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancel, TimeSpan timeout)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null) request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, cancel, RequestTimeout);
+        using var response = await SendCoreAsync(request, HttpCompletionOption.ResponseContentRead, cancel, timeout);
         if (!response.IsSuccessStatusCode) throw await RefusalAsync(response, cancel);
         string text = await response.Content.ReadAsStringAsync(cancel);
         try

@@ -10,3 +10,6 @@ internal sealed class NodeRefusedException(int statusCode, string error) : Excep
 
 /// <summary>No answer from the node at all: not listening, wrong address, timed out.</summary>
 internal sealed class NodeUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The node answered, and what was asked for does not exist (e.g. a DHT lookup that found no such peer): exit code 1.</summary>
+internal sealed class NotFoundException(string message) : Exception(message);

@@ -26,6 +26,11 @@ internal static class NodeAction
                 await Console.Error.WriteLineAsync($"error: {e.Message}");
                 return ExitCodes.Refused;
             }
+            catch (NotFoundException e)
+            {
+                await Console.Error.WriteLineAsync($"error: {e.Message}");
+                return ExitCodes.Refused;
+            }
             catch (NodeUnreachableException e)
             {
                 await Console.Error.WriteLineAsync($"error: {e.Message}");

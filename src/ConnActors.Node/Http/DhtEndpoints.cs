@@ -1,4 +1,3 @@
-using Akka.Actor;
 using ConnActors.Actors.Dht;
 
 namespace ConnActors.Node.Http;
@@ -12,11 +11,9 @@ internal static class DhtEndpoints
 {
     private static readonly TimeSpan LookupWait = TimeSpan.FromMinutes(2);
 
-    public static void MapDhtEndpoints(this IEndpointRouteBuilder api, ManagerClient manager)
+    public static void MapDhtEndpoints(this IEndpointRouteBuilder api, ManagerClient manager, Akka.Actor.IActorRef? dhtActor)
     {
-        // The DHT runs beside the manager, named after it (ConnActorsNode); it is absent when connactors.dht.enabled = off.
         var dht = new ManagerClient(manager.Manager, LookupWait);
-        var dhtPath = $"../{manager.Manager.Path.Name}-dht";
 
         api.MapPost("/dht/find-peer", async (HttpRequest request, CancellationToken cancel) =>
         {
@@ -80,15 +77,8 @@ internal static class DhtEndpoints
 
         async Task<IResult> AskAsync<T>(object question, Func<T, object> render, CancellationToken cancel) where T : class
         {
-            IActorRef target;
-            try
-            {
-                target = await new ActorSelection(manager.Manager, dhtPath).ResolveOne(TimeSpan.FromSeconds(5), cancel);
-            }
-            catch (ActorNotFoundException)
-            {
+            if (dhtActor is not { } target)
                 return ApiError.Status(StatusCodes.Status404NotFound, "the DHT is not running (connactors.dht.enabled = off)");
-            }
             var (answer, error) = await dht.AskAsync<T>(question, cancel, target);
             return error ?? Results.Ok(render(answer!));
         }

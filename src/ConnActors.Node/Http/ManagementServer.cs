@@ -18,12 +18,12 @@ namespace ConnActors.Node.Http;
 internal sealed class ManagementServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly IActorRef _relay;
+    private readonly IReadOnlyList<IActorRef> _relays;
 
-    private ManagementServer(WebApplication app, IActorRef relay, IReadOnlyList<string> addresses, ApiToken token)
+    private ManagementServer(WebApplication app, IReadOnlyList<IActorRef> relays, IReadOnlyList<string> addresses, ApiToken token)
     {
         _app = app;
-        _relay = relay;
+        _relays = relays;
         Addresses = addresses;
         Token = token;
     }
@@ -58,6 +58,8 @@ internal sealed class ManagementServer : IAsyncDisposable
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<IMetricsSource>(new ManagerMetrics(client, metrics.Factory));
+        var dhtMetrics = node.Dht is { } dht ? new DhtMetrics(dht, settings.AskTimeout, metrics.Factory) : null;
+        if (dhtMetrics is not null) builder.Services.AddSingleton<IMetricsSource>(dhtMetrics);
         var fleet = node.Negotiator is null ? null : new FleetClient(node.System, node.Negotiator, settings.AskTimeout);
         if (fleet is not null) builder.Services.AddSingleton<IMetricsSource>(new ClusterMetrics(fleet, metrics.Factory));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -78,33 +80,34 @@ internal sealed class ManagementServer : IAsyncDisposable
         api.MapPeerViewEndpoints(client);
         api.MapRegulationEndpoints(client);
         api.MapSubsystemEndpoints(client);
-        api.MapDhtEndpoints(client);
+        api.MapDhtEndpoints(client, node.Dht);
         api.MapEventEndpoints(client, feed);
         api.MapClusterEndpoints(fleet);
         api.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapFallback(() => ApiError.Status(StatusCodes.Status404NotFound, "no such endpoint; see docs/http-api.md"));
 
-        var relay = node.System.ActorOf(ManagerEventRelay.Props([feed, new ByeMetrics(metrics.Factory)]), "management-events");
+        List<IActorRef> relays = [node.System.ActorOf(ManagerEventRelay.Props([feed, new ByeMetrics(metrics.Factory)]), "management-events")];
+        if (dhtMetrics is not null) relays.Add(node.System.ActorOf(DhtLookupObserver.Props(dhtMetrics), "management-dht-lookups"));
         try
         {
             await app.StartAsync(cancel);
         }
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
-            node.System.Stop(relay);
+            foreach (var relay in relays) node.System.Stop(relay);
             await app.DisposeAsync();
             throw new PolicyConfigurationException(HttpSettings.ListenKey, $"cannot listen on {settings.Listen}: {e.Message}");
         }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
-        return new ManagementServer(app, relay, addresses, token);
+        return new ManagementServer(app, relays, addresses, token);
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Open event streams end with the host's stopping token; the relay goes last so nothing is fed to a stopped server.
+        // Open event streams end with the host's stopping token; the relays go last so nothing is fed to a stopped server.
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _relay.Tell(PoisonPill.Instance);
+        foreach (var relay in _relays) relay.Tell(PoisonPill.Instance);
     }
 }

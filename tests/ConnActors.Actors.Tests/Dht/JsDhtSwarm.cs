@@ -22,22 +22,12 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
     /// <summary>The ids of the js processes (for CPU and memory readings).</summary>
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToList();
 
+    /// <summary>Starts the nodes and bootstraps them all at once through the first node of each process (small swarms: tests).</summary>
     public static async Task<JsDhtSwarm> StartAsync(int processes, int nodesPerProcess)
     {
-        var swarm = new JsDhtSwarm();
+        var swarm = await LaunchAsync(processes, nodesPerProcess);
         try
         {
-            foreach (var process in await Task.WhenAll(Enumerable.Range(0, processes).Select(_ => PeerProcess.StartJsAsync(script: "dht-peer.mjs"))))
-            {
-                swarm._processes.Add(process);
-                swarm._nodes.Add(new JsDhtNode(process, 0, process.PeerId, process.Address));
-                var started = await process.RunAsync("start", new { count = nodesPerProcess - 1 });
-                foreach (var node in started["nodes"]!.AsArray())
-                {
-                    swarm._nodes.Add(new JsDhtNode(process, node!["node"]!.GetValue<int>(), PeerId.Parse(node["peerId"]!.GetValue<string>()),
-                        Multiaddr.Parse(node["addrs"]![0]!.GetValue<string>())));
-                }
-            }
             var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
             await Task.WhenAll(swarm._processes.Select(p => p.RunAsync("connectMany", new { first = 0, count = nodesPerProcess, addrs = bootstrap })));
             await swarm.SelfLookupsAsync(below: null);
@@ -51,6 +41,54 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
     }
 
     /// <summary>
+    /// Starts the nodes, <paramref name="chunk"/> at a time in each process (each command answers within the driver's
+    /// timeout on a loaded machine), without connecting them: the caller bootstraps them. <paramref name="pingTimeoutMs"/>
+    /// raises the floor of kad-dht's routing-table pings (tests/interop/dht-peer.mjs) for a large swarm on a loaded machine.
+    /// </summary>
+    public static async Task<JsDhtSwarm> LaunchAsync(int processes, int nodesPerProcess, int chunk = 10, Action<string>? progress = null, int? pingTimeoutMs = null)
+    {
+        var swarm = new JsDhtSwarm();
+        try
+        {
+            foreach (var process in await Task.WhenAll(Enumerable.Range(0, processes).Select(_ => PeerProcess.StartJsAsync(script: pingTimeoutMs is { } ms ? $"dht-peer.mjs --ping-timeout-ms={ms}" : "dht-peer.mjs"))))
+            {
+                swarm._processes.Add(process);
+                swarm._nodes.Add(new JsDhtNode(process, 0, process.PeerId, process.Address));
+            }
+            await Task.WhenAll(swarm._processes.Select(async process =>
+            {
+                for (int started = 1; started < nodesPerProcess; started += chunk)
+                {
+                    var reply = await process.RunAsync("start", new { count = Math.Min(chunk, nodesPerProcess - started), pingTimeoutMs });
+                    lock (swarm._nodes)
+                    {
+                        foreach (var node in reply["nodes"]!.AsArray())
+                        {
+                            swarm._nodes.Add(new JsDhtNode(process, node!["node"]!.GetValue<int>(), PeerId.Parse(node["peerId"]!.GetValue<string>()),
+                                Multiaddr.Parse(node["addrs"]![0]!.GetValue<string>())));
+                        }
+                        progress?.Invoke($"js nodes started: {swarm._nodes.Count} of {processes * nodesPerProcess}");
+                    }
+                }
+            }));
+            swarm._nodes.Sort((a, b) => a.Process == b.Process ? a.Index.CompareTo(b.Index) : swarm._processes.IndexOf(a.Process).CompareTo(swarm._processes.IndexOf(b.Process)));
+            return swarm;
+        }
+        catch
+        {
+            await swarm.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The routing-table size of every node, in <see cref="Nodes"/> order.</summary>
+    public async Task<IReadOnlyList<int>> RoutingTableSizesAsync()
+    {
+        var replies = await Task.WhenAll(_processes.Select(p => p.RunAsync("routingTableSizes", new { first = 0, count = _nodes.Count(n => n.Process == p) })));
+        return replies.SelectMany(r => r["sizes"]!.AsArray().Select(s => s!.GetValue<int>())).ToList();
+    }
+
+    /// <summary>
     /// Waits until every node's routing table holds at least <paramref name="size"/> peers; the nodes still
     /// below it look themselves up again (js does so only every 5 minutes).
     /// </summary>
@@ -60,8 +98,7 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
         int smallest = 0;
         while (DateTime.UtcNow < deadline)
         {
-            var replies = await Task.WhenAll(_processes.Select(p => p.RunAsync("routingTableSizes", new { first = 0, count = _nodes.Count(n => n.Process == p) })));
-            smallest = replies.SelectMany(r => r["sizes"]!.AsArray().Select(s => s!.GetValue<int>())).Min();
+            smallest = (await RoutingTableSizesAsync()).Min();
             if (smallest >= size) return;
             await SelfLookupsAsync(below: size);
         }

@@ -11,6 +11,14 @@ internal sealed record PrometheusText(IReadOnlyDictionary<string, PrometheusFami
 {
     private static readonly TimeSpan ParseTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Scrapes <c>GET /metrics</c> of a node and parses it.</summary>
+    public static async Task<PrometheusText> ScrapeAsync(ManagementApi api)
+    {
+        var scrape = await api.GetAsync("/metrics");
+        scrape.Expect(System.Net.HttpStatusCode.OK);
+        return await ParseAsync(scrape.Json!.GetValue<string>());
+    }
+
     public static async Task<PrometheusText> ParseAsync(string text)
     {
         string script = RepositoryFolder.Of("tests", "metrics-parser", "parse.mjs");
@@ -37,11 +45,25 @@ internal sealed record PrometheusText(IReadOnlyDictionary<string, PrometheusFami
         var families = JsonNode.Parse(await stdout)!.AsArray().Select(f => new PrometheusFamily(
             f!["name"]!.GetValue<string>(),
             f["type"]!.GetValue<string>(),
-            f["metrics"]!.AsArray().Select(m => new PrometheusSample(
-                double.Parse(m!["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
-                m["labels"]?.AsObject().ToDictionary(l => l.Key, l => l.Value!.GetValue<string>()) ?? [])).ToList()));
+            f["metrics"]!.AsArray().Select(m => SampleOf(m!)).ToList()));
         return new PrometheusText(families.ToDictionary(f => f.Name));
     }
+
+    // A histogram's sample has no value of its own: its count, sum and cumulative buckets (by "le"). The parser reads
+    // only histograms without labels (it merges the buckets of all label sets), so the node's histograms have none.
+    private static PrometheusSample SampleOf(JsonNode m)
+    {
+        var labels = m["labels"]?.AsObject().ToDictionary(l => l.Key, l => l.Value!.GetValue<string>()) ?? [];
+        if (m["buckets"] is JsonObject buckets)
+        {
+            return new PrometheusSample(Number(m["count"]), labels, Number(m["sum"]),
+                buckets.ToDictionary(b => b.Key, b => Number(b.Value), StringComparer.Ordinal));
+        }
+        return new PrometheusSample(Number(m["value"]), labels);
+    }
+
+    private static double Number(JsonNode? text) =>
+        text is null ? 0 : double.Parse(text.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
 
     public PrometheusFamily Family(string name) =>
         Families.TryGetValue(name, out var family) ? family : throw new Xunit.Sdk.XunitException($"no metric family {name}; have {string.Join(", ", Families.Keys)}");
@@ -55,4 +77,5 @@ internal sealed record PrometheusFamily(string Name, string Type, IReadOnlyList<
         ?? throw new Xunit.Sdk.XunitException($"{Name} has no sample {{{string.Join(",", labels.Select(l => $"{l.Name}=\"{l.Value}\""))}}}; has {string.Join("; ", Samples.Select(s => string.Join(",", s.Labels.Select(l => $"{l.Key}={l.Value}"))))}");
 }
 
-internal sealed record PrometheusSample(double Value, IReadOnlyDictionary<string, string> Labels);
+/// <summary>A sample; of a histogram, <see cref="Value"/> is its count, with its <see cref="Sum"/> and cumulative <see cref="Buckets"/> by upper bound.</summary>
+internal sealed record PrometheusSample(double Value, IReadOnlyDictionary<string, string> Labels, double Sum = 0, IReadOnlyDictionary<string, double>? Buckets = null);
