@@ -158,15 +158,17 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         }
     }
 
-    // A member that cannot reach a majority may be the side the resolver will down; the others may take its
-    // share once it is removed, so it lets go of its share at once (the allocator gives it back when it is
-    // reachable again).
+    // A member on the side the resolver (keep-majority) will down lets go of its share at once: the others take
+    // it once it is removed (the allocator gives it back if it becomes reachable again). Keep-majority keeps
+    // the larger side and, between equal halves, the one holding the lowest address.
     private void GiveUpShareIfCutOff()
     {
         if (_settings.SiteBudget <= 0 || _appliedCap == 0) return;
-        var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address.ToString()).ToList();
-        int reachable = up.Count(a => a == _members.Self || _members.IsReachable(a));
+        var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address).ToList();
+        var ours = up.Where(a => a.ToString() == _members.Self || _members.IsReachable(a.ToString())).ToList();
+        int reachable = ours.Count;
         if (reachable * 2 > up.Count) return;
+        if (reachable * 2 == up.Count && ours.Contains(up.Min(Member.AddressOrdering)!)) return;
         _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", reachable, up.Count, _settings.Site);
         _appliedCap = 0;
         _manager.Tell(new SetHardCap(0));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Akka.Cluster;
 using ConnActors.Cluster.Tests.Harness;
 using ConnActors.Cluster.Tests.Support;
 using Xunit.Abstractions;
@@ -70,6 +71,29 @@ public sealed class SiteBudgetSpecs(ITestOutputHelper output)
         Assert.All(fleet.Harness.LiveNodes, n => Assert.True(n.IsAlive));
         Assert.True(fleet.MaxSumOfCaps().Max <= 40);
         _ = caps;
+    }
+
+    [Fact]
+    public async Task Of_two_members_the_one_the_resolver_keeps_holds_its_share_through_the_others_crash_and_then_takes_the_whole_budget()
+    {
+        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = Topology.GatewayAndClusterNode,
+            Hocon = Site,
+            Log = output.WriteLine,
+        });
+        await SharedAsync(fleet, ["gateway-1", "cluster-1"], "two members share the whole budget");
+        // Keep-majority keeps, of two equal halves, the one with the lowest address: that member is the survivor.
+        var (kept, killed) = Member.AddressOrdering.Compare(fleet.Harness["gateway-1"].Address, fleet.Harness["cluster-1"].Address) < 0
+            ? ("gateway-1", "cluster-1") : ("cluster-1", "gateway-1");
+
+        await fleet.KillAsync(killed);
+        await SharedAsync(fleet, [kept], "the survivor holds the whole budget");
+
+        var history = fleet.CapHistoryOf(kept);
+        int firstShare = history.ToList().FindIndex(c => c > 0);
+        Assert.DoesNotContain(0, history.Skip(firstShare)); // it never let go of its connections while the other was unreachable
+        Assert.True(fleet.MaxSumOfCaps().Max <= Budget);
     }
 
     private static async Task SharedAsync(FleetNodes fleet, IReadOnlyList<string> members, string what) =>

@@ -91,6 +91,9 @@ internal sealed class FleetNodes : IAsyncDisposable
         return (max, at);
     }
 
+    /// <summary>The hard caps <paramref name="node"/> took, in the order it took them.</summary>
+    public IReadOnlyList<int> CapHistoryOf(string node) => _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).Select(c => c.Cap).ToList();
+
     /// <summary>Every hard cap <paramref name="node"/> took during the run.</summary>
     public IReadOnlySet<int> CapsTakenBy(string node) => _caps.Where(c => c.Node == node).Select(c => c.Cap).ToHashSet();
 
