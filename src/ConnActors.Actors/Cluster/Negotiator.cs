@@ -17,7 +17,7 @@ namespace ConnActors.Actors.Cluster;
 /// fleet-wide friends this member owns), and its share of the site budget (from the site allocator).
 /// Messages from anything that is not a member of the cluster are refused and logged.
 /// </summary>
-public sealed class Negotiator : ReceiveActor, IWithTimers
+public sealed partial class Negotiator : ReceiveActor, IWithTimers
 {
     /// <summary>The name every member's Negotiator runs under (/user/negotiator), so members can address each other.</summary>
     public const string Name = "negotiator";
@@ -205,52 +205,6 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
         foreach (var gone in _penaltiesSeen.Keys.Where(p => !penalties.ContainsKey(p)).ToList()) _penaltiesSeen.Remove(gone);
     }
 
-    private void Offer(OfferHandoff offer)
-    {
-        if (!ActorPath.TryParseAddress(offer.Target.Member, out var address)) return;
-        NegotiatorOf(address).Tell(new HandoffOffer(offer.Peer.ToString(), offer.Addresses.Select(a => a.ToString()).ToList(), _members.Self));
-        _counters.HandoffsOffered++;
-        _counters.Sent++;
-    }
-
-    private void TakeOffer(HandoffOffer offer)
-    {
-        if (!FromMember("handoff offer")) return;
-        var addresses = offer.Addresses.Select(a => Multiaddr.TryParse(a, out var m) ? m : null).OfType<Multiaddr>().ToList();
-        if (!PeerId.TryParse(offer.PeerId, out var peer) || addresses.Count == 0)
-        {
-            Sender.Tell(new HandoffAnswer(offer.PeerId, false, false, "no address to dial"));
-            return;
-        }
-        _pendingOffers[peer!] = Sender;
-        Sender.Tell(new HandoffAnswer(offer.PeerId, true, false, null));
-        _manager.Tell(new DialForQuery(peer!, addresses));
-        Timers.StartSingleTimer($"offer-{peer}", new OfferExpired(peer!), TimeSpan.FromSeconds(30));
-        _counters.HandoffsTaken++;
-    }
-
-    private readonly Dictionary<PeerId, IActorRef> _pendingOffers = new();
-
-    private void DialedForFleet(DialOutcome outcome)
-    {
-        if (!_pendingOffers.Remove(outcome.Peer, out var from)) return;
-        Timers.Cancel($"offer-{outcome.Peer}");
-        from.Tell(new HandoffAnswer(outcome.Peer.ToString(), true, outcome.Connection is not null, outcome.Failure));
-        _counters.Sent++;
-    }
-
-    private void Answered(HandoffAnswer answer)
-    {
-        if (!FromMember("handoff answer")) return;
-        if (answer.Completed) _counters.HandoffsCompleted++;
-        else if (answer.Accepted && answer.Reason is null) _counters.HandoffsAccepted++;
-        else
-        {
-            _counters.HandoffsFailed++;
-            _log.Info("handoff of {0} to {1} failed: {2}", answer.PeerId, Sender.Path.Address, answer.Reason ?? "refused");
-        }
-    }
-
     // The allocator's rounds: shrinks apply at once (the smaller of the two caps), grows only in their
     // own phase, which the allocator starts once every member has acknowledged its shrink.
     private void Propose(ShareProposal proposal)
@@ -306,6 +260,4 @@ public sealed class Negotiator : ReceiveActor, IWithTimers
     private sealed record PublishLoadSkipped;
 
     private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator);
-
-    private sealed record OfferExpired(PeerId Peer);
 }
