@@ -16,13 +16,16 @@ public sealed class HandoffAndDedupSpecs(ITestOutputHelper output)
     {
         await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
         {
-            Nodes = [NodeSpec.Cluster(1, "connactors.limits.hard-cap = 12\nconnactors.regulation.grace-period = 5s"), NodeSpec.Cluster(2)],
+            Nodes = [NodeSpec.Cluster(1, "connactors.limits.hard-cap = 12\nconnactors.regulation { grace-period = 5s, grace-max-count = 12 }"), NodeSpec.Cluster(2)],
             Hocon = "connactors.cluster.load-interval = 300ms",
             Log = output.WriteLine,
         });
         await fleet.Harness.BarrierAsync("cluster-1 sees cluster-2's room", async _ =>
             (await fleet.ClusterAsync("cluster-1")).Members.Any(m => m.Address == fleet.Harness["cluster-2"].Address.ToString() && m.HardCap > 0), Bound);
-        await using var peers = await PeerHosts.StartAsync(10); // the most ordinary inbound a cap of 12 admits (less the reserves)
+        // The most ordinary inbound a cap of 12 admits (less the reserves). Every one is in grace for 5 s, so the
+        // trim comes after they identified: a peer trimmed before that has no known address and is only referred
+        // by its bye, which these plain hosts do not follow (HandoffStormSpecs counts those).
+        await using var peers = await PeerHosts.StartAsync(10);
 
         foreach (var peer in peers.All) await peer.DialAsync(PeerHosts.AddressOf(fleet["cluster-1"])).WaitAsync(Bound);
 
