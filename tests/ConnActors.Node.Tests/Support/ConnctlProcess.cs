@@ -24,14 +24,12 @@ internal sealed class ConnctlProcess : IDisposable
     /// <summary>Starts connctl with <paramref name="args"/>; <paramref name="token"/> goes in CONNACTORS_TOKEN (never inherited from the test's environment).</summary>
     public static ConnctlProcess Start(IEnumerable<string> args, string? token = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(NodeProcess.DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Directory.CreateTempSubdirectory("connctl-cwd-").FullName,
-        };
+        var start = ForegroundStart.Of(NodeProcess.DotnetHost);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        start.UseShellExecute = false;
+        start.WorkingDirectory = workingDirectory ?? Directory.CreateTempSubdirectory("connctl-cwd-").FullName;
         start.ArgumentList.Add(Dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         foreach (var variable in new[] { "CONNACTORS_TOKEN", "CONNACTORS_NODE", "CONNACTORS_DATA_DIR" }) start.Environment.Remove(variable);

@@ -31,13 +31,11 @@ internal sealed partial class NodeProcess : IDisposable
     /// <summary>Starts the node with <paramref name="args"/> and these environment variables set.</summary>
     public static NodeProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(DotnetHost)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
+        var start = ForegroundStart.Of(DotnetHost);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        start.WorkingDirectory = AppContext.BaseDirectory;
         start.ArgumentList.Add(NodeDll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment.Remove("CONNACTORS_PROFILE");
