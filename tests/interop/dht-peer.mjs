@@ -4,6 +4,7 @@
 // Several nodes live in this process ("node": index). Addresses are loopback, so the DHT keeps private
 // addresses (passthroughMapper) where its default would drop them.
 await import('./polyfill.mjs')
+const { out, serveCommands } = await import('./command-loop.mjs')
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')
@@ -17,7 +18,6 @@ const { peerIdFromString } = await import('@libp2p/peer-id')
 const { CID } = await import('multiformats/cid')
 const Digest = await import('multiformats/hashes/digest')
 const { randomBytes, createHash } = await import('node:crypto')
-const readline = await import('node:readline')
 
 const RAW = 0x55
 const HOLD = '/connactors/bench/hold/1.0.0'
@@ -33,7 +33,6 @@ for (const arg of process.argv.slice(2)) {
   if (arg.startsWith('--ping-timeout-ms=')) firstOptions.pingTimeoutMs = Number(arg.split('=')[1])
 }
 
-function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
 
 async function startNode (opts = {}) {
   const index = nodes.length
@@ -221,17 +220,4 @@ const commands = {
 const first = await startNode(firstOptions)
 out({ event: 'ready', ...first })
 
-const rl = readline.createInterface({ input: process.stdin })
-rl.on('line', async (line) => {
-  let msg
-  try { msg = JSON.parse(line) } catch { return out({ event: 'error', error: 'bad json: ' + line }) }
-  try {
-    const fn = commands[msg.cmd]
-    if (!fn) throw new Error('unknown command ' + msg.cmd)
-    const result = await fn(msg, nodes[msg.node ?? 0])
-    out({ id: msg.id, ok: true, ...result })
-  } catch (e) {
-    out({ id: msg.id, ok: false, error: String(e?.message ?? e) })
-  }
-})
-rl.on('close', () => { Promise.all(nodes.map(n => n.stop())).finally(() => process.exit(0)) })
+serveCommands(commands, nodes)

@@ -2,6 +2,7 @@
 // Each input line is {"id":n,"cmd":"...",...}; each answer is {"id":n,"ok":true,...} or {"id":n,"ok":false,"error":"..."}.
 // Unsolicited lines carry "event". Several libp2p nodes may live in this process ("node": index).
 await import('./polyfill.mjs')
+const { out, serveCommands } = await import('./command-loop.mjs')
 
 const { createLibp2p } = await import('libp2p')
 const { tcp } = await import('@libp2p/tcp')
@@ -12,12 +13,9 @@ const { ping } = await import('@libp2p/ping')
 const { multiaddr } = await import('@multiformats/multiaddr')
 const { peerIdFromString } = await import('@libp2p/peer-id')
 const { randomBytes, createHash } = await import('node:crypto')
-const readline = await import('node:readline')
 
 const ECHO = '/echo/1.0.0'
 const nodes = []
-
-function out (obj) { process.stdout.write(JSON.stringify(obj) + '\n') }
 
 const OPEN_CONNECTION_MANAGER = { maxConnections: 20000, inboundConnectionThreshold: 100000, maxIncomingPendingConnections: 20000 }
 
@@ -169,17 +167,4 @@ const commands = {
 const first = await startNode()
 out({ event: 'ready', ...first })
 
-const rl = readline.createInterface({ input: process.stdin })
-rl.on('line', async (line) => {
-  let msg
-  try { msg = JSON.parse(line) } catch { return out({ event: 'error', error: 'bad json: ' + line }) }
-  try {
-    const fn = commands[msg.cmd]
-    if (!fn) throw new Error('unknown command ' + msg.cmd)
-    const result = await fn(msg, nodes[msg.node ?? 0])
-    out({ id: msg.id, ok: true, ...result })
-  } catch (e) {
-    out({ id: msg.id, ok: false, error: String(e?.message ?? e) })
-  }
-})
-rl.on('close', () => { Promise.all(nodes.map(n => n.stop())).finally(() => process.exit(0)) })
+serveCommands(commands, nodes)

@@ -23,8 +23,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     public const string Name = "negotiator";
 
     private const string LoadTimer = "load";
-    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = new("connactors-fleet-loads");
-    private static readonly LWWDictionaryKey<string, SharedPenalty> PenaltiesKey = new("connactors-fleet-penalties");
+    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
+    private static readonly LWWDictionaryKey<string, SharedPenalty> PenaltiesKey = FleetDataKeys.Penalties;
 
     private readonly ClusterSettings _settings;
     private readonly IActorRef _manager;
@@ -166,10 +166,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         if (_settings.SiteBudget <= 0 || _appliedCap == 0) return;
         var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address).ToList();
         var ours = up.Where(a => a.ToString() == _members.Self || _members.IsReachable(a.ToString())).ToList();
-        int reachable = ours.Count;
-        if (reachable * 2 > up.Count) return;
-        if (reachable * 2 == up.Count && ours.Contains(up.Min(Member.AddressOrdering)!)) return;
-        _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", reachable, up.Count, _settings.Site);
+        if (!ResolverSide.WillBeDowned(up.Count, ours.Count, ours.Contains(up.Min(Member.AddressOrdering)!))) return;
+        _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", ours.Count, up.Count, _settings.Site);
         _appliedCap = 0;
         _manager.Tell(new SetHardCap(0));
     }

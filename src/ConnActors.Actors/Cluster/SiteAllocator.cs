@@ -19,7 +19,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     public const string Name = "site-allocator";
 
     private const string TickTimer = "tick";
-    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = new("connactors-fleet-loads");
+    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
     private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(2);
 
     private readonly Akka.Cluster.Cluster _cluster = Akka.Cluster.Cluster.Get(Context.System);
@@ -81,17 +81,13 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             // A member may have let go of its share on its own (cut off from the majority): its published cap
             // says so. Safe either way: a round's shrink phase never raises anyone's cap.
             var published = site.ToDictionary(l => l.Address, l => l.HardCap, StringComparer.Ordinal);
-            if (!Worthwhile(targets, current) && !Worthwhile(targets, published)) continue;
+            if (!SiteResplit.Worthwhile(targets, current) && !SiteResplit.Worthwhile(targets, published)) continue;
             round = new SiteRound(++_version, targets, current);
             _rounds[site.Key] = round;
             Send(round, site.Key);
         }
     }
 
-    // A new split is carried out when a member's cap would move by at least 2 slots and 5 %: demand
-    // estimates move a little all the time, and every round costs messages and trims.
-    private static bool Worthwhile(IReadOnlyDictionary<string, int> split, IReadOnlyDictionary<string, int> current) =>
-        split.Any(s => !current.TryGetValue(s.Key, out int now) || Math.Abs(s.Value - now) >= Math.Max(2, now / 20));
 
     private void OnApplied(ShareApplied applied)
     {
