@@ -35,6 +35,7 @@ internal sealed class Simulation
     private readonly FleetModel _fleet;
     private readonly FlashCrowd _crowd;
     private readonly SiteBudgets _sites;
+    private readonly Handoffs _handoffs;
     private readonly Sampler _sampler;
     private long _events;
 
@@ -48,6 +49,8 @@ internal sealed class Simulation
         _dht = new DhtLookups(_ctx, _engines, _connector, _regulator);
         _pubsub = new GossipMesh(_ctx, _engines, _connector);
         _fleet = new FleetModel(_ctx, _engines, _connector);
+        _handoffs = new Handoffs(_ctx, _connector, _fleet.Loads, _fleet.Steering, _engines);
+        _regulator.Trimmed = _handoffs.Trimmed;
         _crowd = new FlashCrowd(_ctx, _engines, _connector);
         _churn = new ChurnModel(_ctx, _connector, _engines, _regulator, _fleet, _crowd.IsTarget);
         _sites = new SiteBudgets(_ctx, _engines, _regulator);
@@ -88,6 +91,7 @@ internal sealed class Simulation
         queue.Schedule(300_000, EventKind.PurgeTrimHistory);
         _pubsub.SchedulePublishing();
         _fleet.ScheduleSampling();
+        _fleet.Loads.Schedule();
         _crowd.Schedule();
         _sites.Schedule();
         for (long t = 0; t <= s.DurationMs; t += s.SampleEveryMs) queue.Schedule(t, EventKind.Sample);
@@ -131,6 +135,8 @@ internal sealed class Simulation
             case EventKind.CrowdDial: _crowd.Dial(e.A, e.B); break;
             case EventKind.Sample: _sampler.Sample(); break;
             case EventKind.SiteRebalance: _sites.RebalanceAll(); break;
+            case EventKind.FleetLoadPublish: _fleet.Loads.Publish(); break;
+            case EventKind.HandoffDial: _handoffs.Dial(e.A, e.B); break;
             default: throw new InvalidOperationException($"unknown event {e.Kind}");
         }
     }

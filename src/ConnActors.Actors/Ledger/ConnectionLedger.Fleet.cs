@@ -99,12 +99,13 @@ internal sealed partial class ConnectionLedger
         Close(key, TrimReason.Unassigned, ByeReason.Handoff, [holder], nowMs);
     }
 
-    // The member a trimmed peer is handed to: the one with the most room left, if any has room.
+    // The member a trimmed peer is handed to (the policy's choice), with its room taken down by the peer's connections.
     private FleetTarget? HandoffTarget(int connections)
     {
         if (!_handoff || _fleet.Targets.Count == 0) return null;
-        var best = _fleet.Targets.MaxBy(t => t.Headroom);
-        if (best is null || best.Headroom < connections) return null;
+        int index = FleetHandoff.PickTarget(_fleet.Targets.Select(t => t.Headroom).ToList(), connections);
+        if (index < 0) return null;
+        var best = _fleet.Targets[index];
         _fleet = _fleet with { Targets = _fleet.Targets.Select(t => t == best ? t with { Headroom = t.Headroom - connections } : t).ToList() };
         return best;
     }

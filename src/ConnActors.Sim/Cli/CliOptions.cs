@@ -7,19 +7,22 @@ namespace ConnActors.Sim.Cli;
 /// <summary>Parsed command line; <see cref="Parse"/> throws <see cref="UsageException"/> on anything wrong.</summary>
 internal sealed record CliOptions(
     IReadOnlyList<ScenarioSettings> Scenarios, IReadOnlyList<PolicyVariant> Policies, int? Nodes, ulong Seed,
-    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null, int Parallel = 1)
+    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null, int Parallel = 1,
+    double? FleetCapacity = null)
 {
     public const string Usage = """
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
                               [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv>]
-                              [--parallel <n>]
+                              [--parallel <n>] [--fleet-capacity <c>]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
-                      scale, shared-router, validate-hops, validate-churn, or all (the six comparison scenarios)
+                      scale, shared-router, fleet, validate-hops, validate-churn, or all (the six comparison
+                      scenarios)
           --nodes     network size (default: each scenario's, 10000)
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
                       v2-no-bye, v2-no-ratecap, v2-no-smooth; or all (default, these ten); also v2-site
-                      (site budgets for nodes sharing a router, for shared-router)
+                      (site budgets for nodes sharing a router, for shared-router) and v2-fleet, v2-fleet-dedup,
+                      v2-fleet-handoff, v2-fleet-full (without and with the fleet's deduplication and handoff, for fleet)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)
@@ -30,11 +33,13 @@ internal sealed record CliOptions(
                       "what v2 buys you" table
           --parallel  runs at most this many simulations at once (default 1; same figures, but wall times
                       and the peak working set in summary.csv are then those of runs sharing the process)
+          --fleet-capacity  the fleet members' hard caps together, in connections per node of the network
+                      (default: the scenario's; fleet: 0.7); only for scenarios with a fleet
         """;
 
     public static CliOptions Parse(IReadOnlyList<string> args)
     {
-        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null, parallel = null;
+        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null, parallel = null, fleetCapacity = null;
         bool progress = true, validate = false, plots = true;
         for (int i = 0; i < args.Count; i++)
         {
@@ -52,6 +57,7 @@ internal sealed record CliOptions(
                 case "--no-plots": plots = false; break;
                 case "--scale-summary": scaleSummary = Value(args, ref i); break;
                 case "--parallel": parallel = Value(args, ref i); break;
+                case "--fleet-capacity": fleetCapacity = Value(args, ref i); break;
                 default: throw new UsageException($"unknown argument '{arg}'");
             }
         }
@@ -73,7 +79,11 @@ internal sealed record CliOptions(
                 ? d : throw new UsageException($"--minutes must be a positive number, was '{minutes}'");
         if (scaleSummary is not null && !File.Exists(scaleSummary)) throw new UsageException($"--scale-summary: no file '{scaleSummary}'");
         int threads = parallel is null ? 1 : ParseInt(parallel, "--parallel", 1, 64);
-        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary, threads);
+        double? capacity = fleetCapacity is null ? null
+            : double.TryParse(fleetCapacity, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c > 0 && c <= 1_000
+                ? c : throw new UsageException($"--fleet-capacity must be a positive number of connections per node, was '{fleetCapacity}'");
+        if (capacity is not null && scenarios.Any(sc => sc.FleetSize == 0)) throw new UsageException("--fleet-capacity needs a scenario with a fleet (fleet, fleet-backbone)");
+        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary, threads, capacity);
     }
 
     /// <summary>A scenario with the command line's overrides applied.</summary>
@@ -81,6 +91,7 @@ internal sealed record CliOptions(
     {
         Nodes = Nodes ?? scenario.Nodes,
         DurationMs = Minutes is { } m ? (long)(m * 60_000) : scenario.DurationMs,
+        FleetHardCapPerNode = FleetCapacity ?? scenario.FleetHardCapPerNode,
     };
 
     private static string Value(IReadOnlyList<string> args, ref int i)

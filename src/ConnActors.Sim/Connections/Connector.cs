@@ -40,15 +40,19 @@ internal sealed class Connector
 
     public static bool IsUp(DialOutcome outcome) => outcome <= DialOutcome.AlreadyConnected;
 
-    /// <summary>Dials from <paramref name="a"/> to <paramref name="b"/> through both routers and both policies.</summary>
-    public DialOutcome Connect(int a, int b)
+    /// <summary>
+    /// Dials from <paramref name="a"/> to <paramref name="b"/> through both routers and both policies. Without
+    /// <paramref name="honourBye"/> the dial is made whatever backoff <paramref name="b"/> asked of <paramref name="a"/>
+    /// (a dial to a load balancer's address, which cannot tell which member it reaches).
+    /// </summary>
+    public DialOutcome Connect(int a, int b, bool honourBye = true)
     {
         if (a == b) throw new InvalidOperationException("a node cannot dial itself");
         var nodes = _ctx.Nodes;
         var metrics = _ctx.Metrics;
         long now = _ctx.Now;
         if (_ctx.Links.Connected(a, b)) return DialOutcome.AlreadyConnected;
-        if (_engines.Variant.SendsBye && _engines.ExistingByeTable(a) is { } byes && byes.EarliestDialMs(new PeerKey(b), now) > now)
+        if (honourBye && _engines.Variant.SendsBye && _engines.ExistingByeTable(a) is { } byes && byes.EarliestDialMs(new PeerKey(b), now) > now)
         {
             metrics.DialsSkippedForBye++;
             return DialOutcome.SkippedForBye;

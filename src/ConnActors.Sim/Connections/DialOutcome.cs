@@ -27,6 +27,9 @@ internal enum CloseReason : byte
 
     /// <summary>v2 released it with the end of the burst (DHT lookup) that opened it and alone used it.</summary>
     Released,
+
+    /// <summary>A fleet member closed an inbound duplicate with a bye naming the member that keeps the peer (deduplication).</summary>
+    Steered,
 }
 
 /// <summary>

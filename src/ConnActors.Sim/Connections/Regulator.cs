@@ -41,6 +41,9 @@ internal sealed class Regulator
         _toRegulate.Add(node);
     }
 
+    /// <summary>Told of each trim: (node, trimmed peer), after the connection closed.</summary>
+    public Action<int, int>? Trimmed { get; set; }
+
     /// <summary>Runs the queued regulation (after each event).</summary>
     public void Flush()
     {
@@ -78,6 +81,7 @@ internal sealed class Regulator
                 if (!_ctx.Links.Connected(node, peer)) throw new InvalidOperationException($"node {node} planned to trim {peer}, which it is not connected to");
                 _connector.CloseByPolicy(node, peer, CloseReason.Trim);
                 _ctx.Metrics.Trims++;
+                Trimmed?.Invoke(node, peer);
             }
         }
         ScheduleNextCheck(node, engine);

@@ -50,4 +50,10 @@ internal enum EventKind : byte
 
     /// <summary>Sites: every site budget is split again by its members' demand.</summary>
     SiteRebalance,
+
+    /// <summary>Fleet: every member publishes its load (room and clients held) to the others.</summary>
+    FleetLoadPublish,
+
+    /// <summary>Fleet: member A takes the handoff of client B.</summary>
+    HandoffDial,
 }

@@ -52,7 +52,15 @@ internal sealed class FleetModel : INodeLifecycle, ILinkObserver
             }
         }
         engines.Configure += MakeFriends;
+        Loads = new FleetLoads(ctx, engines, _members);
+        Steering = new DuplicateSteering(ctx, engines, connector, Loads);
     }
+
+    /// <summary>What the members know of one another (for handoff and deduplication).</summary>
+    public FleetLoads Loads { get; }
+
+    /// <summary>Inbound duplicates steered to the member that keeps the client.</summary>
+    public DuplicateSteering Steering { get; }
 
     private void MakeFriends(int node, IConnectionPolicy engine)
     {
@@ -151,7 +159,14 @@ internal sealed class FleetModel : INodeLifecycle, ILinkObserver
     {
         if (!_ctx.IsCurrent(node, session) || _members.Length == 0) return;
         int gateway = _members[_ctx.Random.Next(_members.Length)];
-        if (Connector.IsUp(_connector.Connect(node, gateway))) AppExchange.Served(_ctx, _engines, node, gateway);
+        _ctx.Metrics.GatewayVisits++;
+        var outcome = _connector.Connect(node, gateway, honourBye: !_ctx.Scenario.LoadBalanced);
+        int server = outcome == DialOutcome.Connected ? Steering.Serving(node, gateway) : Connector.IsUp(outcome) ? gateway : -1;
+        if (server >= 0)
+        {
+            _ctx.Metrics.GatewayVisitsServed++;
+            AppExchange.Served(_ctx, _engines, node, server);
+        }
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)_ctx.ExponentialMs(_ctx.Scenario.GatewayVisitsPerNodeHour)), EventKind.GatewayVisit, node, session);
     }
 

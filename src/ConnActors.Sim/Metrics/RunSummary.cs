@@ -13,13 +13,16 @@ internal sealed record RunSummary(
     double RoutingTableTrimsPerNodeHour, long RedialsByTrimmedPeers, long RedialsByTrimmingNodes, double OpensPerUsefulMessage, double RoutersOverflowedShare, long BurstReleases,
     long UsefulPeerReleases)
 {
+    /// <summary>The fleet's figures, for a scenario with a fleet.</summary>
+    public FleetSummary? Fleet { get; init; }
+
     public static string Header =>
         "scenario,policy,nodes,seed,simulated_min,wall_s,events,peak_working_set_mb,mean_load_of_high_water,max_p99_load_of_high_water,max_load_of_high_water," +
         "max_share_at_hard_cap,max_p99_router_occupancy,router_overflows,lookup_success,hops_p50,hops_p90,hops_p99," +
         "lookup_ms_p50,lookup_ms_p90,lookup_ms_p99,delivery_ratio,delivery_ms_p50,delivery_ms_p99,churn_per_node_min," +
         "trims,politeness_violations,dht_starvations,pubsub_starvations,friend_uptime,crowd_admitted_share,work_per_node_min,lookups,messages," +
         "policy_closes,useful_peer_trims,trims_of_useful_to_peer,mesh_links_trimmed_per_node_hour,routing_table_trims_per_node_hour," +
-        "redials_by_trimmed_peers,redials_by_trimming_nodes,opens_per_useful_message,routers_overflowed_share,burst_releases,useful_peer_releases";
+        "redials_by_trimmed_peers,redials_by_trimming_nodes,opens_per_useful_message,routers_overflowed_share,burst_releases,useful_peer_releases," + FleetSummary.Header;
 
     public string ToCsv() => string.Join(',',
         Scenario, Policy, Nodes, Seed, Csv.Num(SimulatedMinutes), Csv.Num(WallSeconds), Events, Csv.Num(PeakWorkingSetBytes / 1048576.0),
@@ -30,14 +33,16 @@ internal sealed record RunSummary(
         Csv.Num(CrowdAdmittedShare), Csv.Num(WorkPerNodeMinute), Lookups, Messages,
         PolicyCloses, UsefulPeerTrims, TrimsOfUsefulToPeer, Csv.Num(MeshLinksTrimmedPerNodeHour),
         Csv.Num(RoutingTableTrimsPerNodeHour), RedialsByTrimmedPeers, RedialsByTrimmingNodes, Csv.Num(OpensPerUsefulMessage), Csv.Num(RoutersOverflowedShare), BurstReleases,
-        UsefulPeerReleases);
+        UsefulPeerReleases, FleetSummary.ToCsv(Fleet));
 
     /// <summary>Reads a row written by <see cref="ToCsv"/> (for a report that includes runs made apart, such as the 1M-node ones).</summary>
     public static RunSummary FromCsv(string line)
     {
         var fields = line.Split(',');
         var parameters = typeof(RunSummary).GetConstructors().Single(c => c.GetParameters().Length > 1).GetParameters();
-        if (fields.Length != parameters.Length) throw new FormatException($"a summary row has {parameters.Length} fields, this one {fields.Length}");
+        // Rows written before the fleet columns existed end after the constructor's fields.
+        if (fields.Length != parameters.Length && fields.Length != parameters.Length + FleetSummary.Fields)
+            throw new FormatException($"a summary row has {parameters.Length} or {parameters.Length + FleetSummary.Fields} fields, this one {fields.Length}");
         var values = new object[parameters.Length];
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         for (int i = 0; i < parameters.Length; i++)
@@ -51,7 +56,8 @@ internal sealed record RunSummary(
                 : type == typeof(long) ? (object)long.Parse(f, invariant)
                 : (object)(f.Length == 0 ? double.NaN : double.Parse(f, invariant));
         }
-        return (RunSummary)Activator.CreateInstance(typeof(RunSummary), values)!;
+        var run = (RunSummary)Activator.CreateInstance(typeof(RunSummary), values)!;
+        return fields.Length == parameters.Length ? run : run with { Fleet = FleetSummary.FromCsv(fields[parameters.Length..]) };
     }
 
     /// <summary>The summary row without wall time and memory, which vary between machines and runs.</summary>

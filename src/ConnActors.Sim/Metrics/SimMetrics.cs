@@ -34,6 +34,18 @@ internal sealed class SimMetrics
     public long FriendSamples, FriendConnectedSamples;
     public long CrowdDials, CrowdAdmitted;
     public long WorkUnitsOfRetiredEngines;
+    /// <summary>Fleet: clients' visits to a gateway, and those a member served (the one reached, or the one the client was steered to).</summary>
+    public long GatewayVisits, GatewayVisitsServed;
+    /// <summary>Fleet: trims of a client by a member, and those after which the client had no connection to any member.</summary>
+    public long FleetTrims, FleetPeersLost;
+    /// <summary>Fleet: trimmed clients still connected to another member at the trim (a duplicate kept them in the fleet).</summary>
+    public long FleetPeersKeptByDuplicate;
+    /// <summary>Fleet: trims offered to a member with room, offers the member took (it and the client still online), and clients connected to it after.</summary>
+    public long HandoffsOffered, HandoffsAccepted, HandoffsCompleted;
+    /// <summary>Fleet: handoffs offered of a client that another member still held.</summary>
+    public long HandoffsOfHeldPeers;
+    /// <summary>Fleet: inbound duplicates a member closed with a bye naming the member that keeps the client.</summary>
+    public long DuplicatesSteered;
     public double OnlineNodeMinutes;
 
     public Histogram LookupHops { get; } = new(1, 64);

@@ -40,7 +40,22 @@ internal sealed record Headline(string Label, Func<RunSummary, double> Value, bo
         new("friend uptime", r => r.FriendUptime, true, "0.0000"),
         new("crowd dials admitted", r => r.CrowdAdmittedShare, true, "0.000"),
         new("policy work /node/min", r => r.WorkPerNodeMinute, false, "0.0"),
+        new("fleet: connections per distinct client", r => Fleet(r, f => f.ConnectionsPerPeer), false, "0.000"),
+        new("fleet: distinct clients connected", r => Fleet(r, f => f.DistinctPeers), true, "0"),
+        new("fleet: capacity used (connections / high water)", r => Fleet(r, f => f.CapacityUsed), true, "0.000"),
+        new("fleet: gateway visits served", r => Fleet(r, f => f.VisitsServedShare), true, "0.000"),
+        new("fleet: trims of clients", r => Fleet(r, f => f.Trims), false, "0"),
+        new("fleet: clients lost at trims", r => Fleet(r, f => f.PeersLost), false, "0"),
+        new("fleet: share of trims that lost the client", r => Fleet(r, f => f.LostShare), false, "0.000"),
+        new("fleet: trimmed clients kept by a duplicate", r => Fleet(r, f => f.PeersKeptByDuplicate), true, "0"),
+        new("fleet: handoffs offered", r => Fleet(r, f => f.HandoffsOffered), true, "0"),
+        new("fleet: handoffs accepted", r => Fleet(r, f => f.HandoffsAccepted), true, "0"),
+        new("fleet: handoffs completed", r => Fleet(r, f => f.HandoffsCompleted), true, "0"),
+        new("fleet: duplicates steered", r => Fleet(r, f => f.DuplicatesSteered), true, "0"),
+        new("fleet: handoffs of clients another member held", r => Fleet(r, f => f.HandoffsOfHeldPeers), false, "0"),
     ];
+
+    private static double Fleet(RunSummary run, Func<FleetSummary, double> value) => run.Fleet is { } fleet ? value(fleet) : double.NaN;
 
     public string Show(RunSummary run)
     {

@@ -72,10 +72,13 @@ internal static class ReportWriter
                 md.AppendLine();
             }
         }
-        var changes = AblationChanges(runs).ToList();
+        bool fleet = runs.Any(r => r.Policy == FleetBase) && runs.All(r => r.Policy != "v2");
+        var changes = AblationChanges(runs, fleet ? FleetBase : "v2", fleet ? "with it" : "without it").ToList();
         if (changes.Count > 0)
         {
-            md.AppendLine("What each v2 design choice changes here (metric with the choice switched off, against full v2):");
+            md.AppendLine(fleet
+                ? $"What each fleet behaviour changes here (metric with it switched on, against {FleetBase}, members each on their own):"
+                : "What each v2 design choice changes here (metric with the choice switched off, against full v2):");
             md.AppendLine();
             foreach (string change in changes) md.AppendLine($"- {change}");
             md.AppendLine();
@@ -91,11 +94,14 @@ internal static class ReportWriter
         return winners.Count == valued.Count ? "all equal" : string.Join(", ", winners.Take(3)) + (winners.Count > 3 ? ", …" : "");
     }
 
-    private static IEnumerable<string> AblationChanges(IReadOnlyList<RunSummary> runs)
+    /// <summary>The fleet variants are compared with v2 fleet members without handoff or deduplication.</summary>
+    private const string FleetBase = "v2-fleet";
+
+    private static IEnumerable<string> AblationChanges(IReadOnlyList<RunSummary> runs, string basePolicy, string variantWording)
     {
-        var v2 = runs.FirstOrDefault(r => r.Policy == "v2");
+        var v2 = runs.FirstOrDefault(r => r.Policy == basePolicy);
         if (v2 is null) yield break;
-        foreach (var ablation in runs.Where(r => r.Policy.StartsWith("v2-", StringComparison.Ordinal)))
+        foreach (var ablation in runs.Where(r => r.Policy.StartsWith("v2-", StringComparison.Ordinal) && r.Policy != basePolicy))
         {
             var moved = new List<string>();
             foreach (var h in Headline.All)
@@ -106,7 +112,7 @@ internal static class ReportWriter
                 if (Math.Abs(a - b) / scale <= NotableChange || Math.Abs(a - b) < 1e-3) continue;
                 bool better = h.HigherIsBetter ? a > b : a < b;
                 moved.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{h.Label} {h.Show(ablation)} vs {h.Show(v2)} ({(better ? "better" : "worse")} without it)"));
+                    $"{h.Label} {h.Show(ablation)} vs {h.Show(v2)} ({(better ? "better" : "worse")} {variantWording})"));
             }
             yield return moved.Count == 0
                 ? $"**{ablation.Policy}**: no metric moves by more than {NotableChange:P0}."

@@ -16,6 +16,8 @@ internal static class TimePlots
         new("useful-trims", "useful-peer trims per minute", "trims of peers useful in the last 10 min", (r, p) => Rate(r, p, x => x.UsefulPeerTrims), _ => true),
         new("redials", "redials by trimmed peers within 60 s, per minute", "dials back to the node that closed them", (r, p) => Rate(r, p, x => x.RedialsByTrimmedPeers), _ => true),
         new("rt-trims", "routing-table trims per minute", "trims of a peer in the trimmer's k-buckets", (r, p) => Rate(r, p, x => x.RoutingTableTrims), s => s.LookupsPerNodeHour > 0),
+        new("fleet-conns-per-peer", "fleet: connections per distinct client", "member-to-client connections / distinct clients", (r, _) => r.FleetConnectionsPerPeer, s => s.FleetSize > 0),
+        new("fleet-lost", "fleet: clients lost at trims per minute", "trimmed clients left with no member", (r, p) => Rate(r, p, x => x.FleetPeersLost), s => s.FleetSize > 0),
         new("mesh-trims", "mesh links trimmed per minute", "gossipsub mesh links lost to trims", (r, p) => Rate(r, p, x => x.MeshLinksTrimmed), s => s.Topics > 0),
     ];
 

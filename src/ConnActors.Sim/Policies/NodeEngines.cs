@@ -1,5 +1,6 @@
 using ConnActors.Policy;
 using ConnActors.Policy.Engine;
+using ConnActors.Policy.Limits;
 using ConnActors.Policy.Politeness;
 using ConnActors.Sim.Model;
 using ConnActors.Sim.World;
@@ -69,9 +70,14 @@ internal sealed class NodeEngines
     /// <summary>The node's record of byes received, or null when it never received one.</summary>
     public DialBackoffTable? ExistingByeTable(int node) => _byeTables[node];
 
+    /// <summary>The limits <paramref name="node"/>'s engine is created with (a fleet member's may be the scenario's).</summary>
+    public ConnectionLimits LimitsOf(int node) => _policies.LimitsOf(_ctx.Nodes.Profile[node], HardCapOverride(node));
+
+    private int HardCapOverride(int node) => _ctx.Nodes.IsFleet[node] ? _ctx.Scenario.FleetMemberHardCap : 0;
+
     private IConnectionPolicy Create(int node)
     {
-        var engine = _policies.Create(_ctx.Nodes.Profile[node], _ctx.Now);
+        var engine = _policies.Create(_ctx.Nodes.Profile[node], _ctx.Now, HardCapOverride(node));
         Configure?.Invoke(node, engine);
         return engine;
     }

@@ -41,9 +41,26 @@ internal sealed class NodePolicies
 
     public static ConnectionLimits LimitsOf(ResourceProfile profile) => Limits[(int)profile];
 
-    public IConnectionPolicy Create(ResourceProfile profile, long nowMs)
+    private readonly Dictionary<int, PolicySettings> _settingsByCap = new();
+
+    /// <summary>The limits of a node of <paramref name="profile"/>, or derived from <paramref name="hardCap"/> when it is set (above 0).</summary>
+    public ConnectionLimits LimitsOf(ResourceProfile profile, int hardCap) => SettingsOf(profile, hardCap).Limits;
+
+    private PolicySettings SettingsOf(ResourceProfile profile, int hardCap)
     {
-        var settings = _settings[(int)profile];
+        if (hardCap <= 0) return _settings[(int)profile];
+        if (!_settingsByCap.TryGetValue(hardCap, out var settings))
+        {
+            settings = (_settings[(int)profile] with { Limits = ConnectionLimits.DerivedFrom(hardCap) }).Validate();
+            _settingsByCap[hardCap] = settings;
+        }
+        return settings;
+    }
+
+    /// <summary>A new engine for a node of <paramref name="profile"/>; <paramref name="hardCap"/> above 0 replaces the profile's limits by limits derived from it.</summary>
+    public IConnectionPolicy Create(ResourceProfile profile, long nowMs, int hardCap = 0)
+    {
+        var settings = SettingsOf(profile, hardCap);
         switch (_variant.Family)
         {
             case PolicyFamily.None:

@@ -25,6 +25,21 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2Site { get; } = new("v2-site", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose nodes behind one router split a site budget (the cluster backbone's)") { SiteBudgets = true };
 
+    /// <summary>A fleet member that must trim offers the peer to the member with the most room (the fleet's handoff).</summary>
+    public bool FleetHandoff { get; init; }
+
+    /// <summary>A fleet member steers an inbound client that a member sorting before it holds there (the fleet's deduplication).</summary>
+    public bool FleetDedup { get; init; }
+
+    /// <summary>v2 in a fleet with and without handoff and deduplication: for the fleet scenario, so not among <see cref="All"/>.</summary>
+    public static IReadOnlyList<PolicyVariant> Fleet { get; } =
+    [
+        new("v2-fleet", PolicyFamily.V2, V2Features.All, true, true, "v2 fleet members each on their own: no handoff, no deduplication"),
+        new("v2-fleet-dedup", PolicyFamily.V2, V2Features.All, true, true, "v2 fleet members steering duplicate clients to the member that keeps them") { FleetDedup = true },
+        new("v2-fleet-handoff", PolicyFamily.V2, V2Features.All, true, true, "v2 fleet members offering the peers they trim to the member with most room") { FleetHandoff = true },
+        new("v2-fleet-full", PolicyFamily.V2, V2Features.All, true, true, "v2 fleet members with handoff and deduplication (the node's defaults)") { FleetHandoff = true, FleetDedup = true },
+    ];
+
     public static IReadOnlyList<PolicyVariant> All { get; } =
     [
         new("none", PolicyFamily.None, V2Features.All, false, false, "no connection manager: admits all, never trims"),
@@ -41,5 +56,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -13,6 +13,7 @@ internal sealed class Sampler
 {
     private readonly SimContext _ctx;
     private readonly NodeEngines _engines;
+    private readonly Fleet.FleetReach _fleet;
     private long _lastSampleMs;
     private int _lastOnline;
 
@@ -20,6 +21,7 @@ internal sealed class Sampler
     {
         _ctx = ctx;
         _engines = engines;
+        _fleet = new Fleet.FleetReach(ctx, engines);
     }
 
     /// <summary>A <see cref="Events.EventKind.Sample"/> event.</summary>
@@ -39,7 +41,7 @@ internal sealed class Sampler
             online++;
             int degree = _ctx.Links.Degree(node);
             connections += degree;
-            var limits = NodePolicies.LimitsOf(nodes.Profile[node]);
+            var limits = _engines.LimitsOf(node);
             double ratio = degree / (double)limits.HighWater;
             loadSum += ratio;
             loadMax = Math.Max(loadMax, ratio);
@@ -61,13 +63,15 @@ internal sealed class Sampler
         _lastSampleMs = _ctx.Now;
         _lastOnline = online;
         int routerCount = Math.Max(1, routers.Count);
+        var fleet = _fleet.Measure();
         m.Samples.Add(new SampleRow(
             _ctx.Now, online, connections / 2, online == 0 ? 0 : connections / (double)online,
             online == 0 ? 0 : loadSum / online, load.Quantile(0.99), loadMax, online == 0 ? 0 : overHigh / (double)online,
             online == 0 ? 0 : atCap / (double)online, occupancySum / routerCount, occupancy.Quantile(0.99), over90 / (double)routerCount,
             m.RouterOverflows, m.Opens, m.Closes, m.Trims, m.PolitenessViolations,
             m.Starvations, m.FriendUptime,
-            m.PolicyCloses, m.UsefulPeerTrims, m.MeshLinksTrimmed, m.RoutingTableTrims, m.RedialsByClosedPeer, m.UsefulMessages));
+            m.PolicyCloses, m.UsefulPeerTrims, m.MeshLinksTrimmed, m.RoutingTableTrims, m.RedialsByClosedPeer, m.UsefulMessages,
+            fleet.ConnectionsPerPeer, fleet.DistinctPeers, fleet.CapacityUsed, m.FleetPeersLost));
     }
 
     /// <summary>The run's summary row.</summary>
@@ -98,7 +102,25 @@ internal sealed class Sampler
             m.RoutingTableTrims * 60 / nodeMinutes, m.RedialsByClosedPeer, m.RedialsByCloser,
             m.UsefulMessages == 0 ? double.NaN : m.Opens / (double)m.UsefulMessages,
             _ctx.Routers.Count == 0 ? double.NaN : _ctx.Routers.OverflowedCount / (double)_ctx.Routers.Count, m.BurstReleases,
-            m.UsefulPeerReleases);
+            m.UsefulPeerReleases)
+        {
+            Fleet = FleetFigures(rows),
+        };
+    }
+
+    // The fleet's figures (none without a fleet): the sampled ones averaged over the run's second half, when the
+    // members have filled up; the counted ones over the whole run.
+    private FleetSummary? FleetFigures(IReadOnlyList<SampleRow> rows)
+    {
+        if (_ctx.Scenario.FleetSize <= 0) return null;
+        var m = _ctx.Metrics;
+        var late = rows.Where(r => r.TimeMs >= _ctx.Scenario.DurationMs / 2 && !double.IsNaN(r.FleetConnectionsPerPeer)).ToList();
+        double Mean(Func<SampleRow, double> value) => late.Count == 0 ? double.NaN : late.Average(value);
+        return new FleetSummary(
+            Mean(r => r.FleetConnectionsPerPeer), Mean(r => r.FleetDistinctPeers), Mean(r => r.FleetCapacityUsed),
+            m.GatewayVisits == 0 ? double.NaN : m.GatewayVisitsServed / (double)m.GatewayVisits,
+            m.FleetTrims, m.FleetPeersLost, m.FleetPeersKeptByDuplicate, m.HandoffsOffered, m.HandoffsAccepted, m.HandoffsCompleted,
+            m.DuplicatesSteered, m.HandoffsOfHeldPeers);
     }
 
     /// <summary>Reachable nodes online now (the DHT servers).</summary>

@@ -94,6 +94,23 @@ internal static class ScenarioCatalog
         SubscribeShare = 0.3,
     };
 
+    /// <summary>
+    /// A gateway fleet behind one load balancer (issue 10): clients reach a random member on every visit, so a
+    /// client ends up connected to several members; the members' caps together hold the clients online at once but
+    /// not their duplicates, so the members run at high water and trim. Compares v2 with and without the fleet's handoff and
+    /// deduplication (v2-fleet, v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full). Not among "all".
+    /// </summary>
+    public static ScenarioSettings Fleet { get; } = new()
+    {
+        Name = "fleet",
+        Description = "8 gateways behind one load balancer, all friends, restarting once per 20 min (30 s down); every client visits a random gateway 120 times per hour; the gateways' hard caps add up to 0.7 connections per node (their high water to 0.6: a little more than the clients online at once, far less than their duplicates), so they run at high water and trim; 6 lookups/h.",
+        FleetSize = 8,
+        FleetHardCapPerNode = 0.7,
+        LoadBalanced = true,
+        GatewayVisitsPerNodeHour = 120,
+        LookupsPerNodeHour = 6,
+    };
+
     /// <summary>Validation: DHT hop counts at a network with about 15,000 online DHT servers (ProbeLab RFM17).</summary>
     public static ScenarioSettings HopValidation { get; } = new()
     {
@@ -116,5 +133,5 @@ internal static class ScenarioCatalog
     };
 
     public static ScenarioSettings? Find(string name) =>
-        All.Concat([SharedRouter, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Concat([SharedRouter, Fleet, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -65,4 +65,17 @@ internal sealed record ScenarioSettings
     /// <summary>Each fleet member restarts once per this period (rolling deploys), offline for FleetRestartDownMs.</summary>
     public long FleetRestartEveryMs { get; init; } = 1_200_000;
     public long FleetRestartDownMs { get; init; } = 30_000;
+    /// <summary>
+    /// Clients reach the gateways through one load balancer's address: a member's bye does not hold a client's
+    /// visit back, since the client cannot choose which member the balancer gives it.
+    /// </summary>
+    public bool LoadBalanced { get; init; }
+    /// <summary>
+    /// The fleet's members split this many connections per node of the network as their hard caps (0: each
+    /// member keeps its server profile's): so a network of any size loads the same fleet alike.
+    /// </summary>
+    public double FleetHardCapPerNode { get; init; }
+
+    /// <summary>Each member's hard cap (0: its profile's).</summary>
+    public int FleetMemberHardCap => FleetHardCapPerNode <= 0 || FleetSize <= 0 ? 0 : Math.Max(8, (int)(Nodes * FleetHardCapPerNode / FleetSize));
 }

@@ -1,0 +1,102 @@
+using System.Globalization;
+using ConnActors.Policy.Fleet;
+using ConnActors.Sim.Events;
+using ConnActors.Sim.Policies;
+using ConnActors.Sim.World;
+
+namespace ConnActors.Sim.Fleet;
+
+/// <summary>
+/// What the fleet's members know of one another, as their Negotiators publish it every
+/// <see cref="LoadIntervalMs"/> (<c>connactors.cluster.load-interval</c>): each online member's room below high
+/// water and the clients it holds (at most <see cref="MaxHeldPeers"/>, as the node reports). From the clients
+/// held, the member that keeps each one (<see cref="FleetDedup.Keeps"/> against every other holder); from the
+/// room, each member's own list of handoff targets, which it takes down by each peer it hands over until the
+/// next publication (as the node's ledger does with its fleet view). Only under a variant with handoff or
+/// deduplication; between publications the view is stale, as in the node.
+/// </summary>
+internal sealed class FleetLoads
+{
+    public const long LoadIntervalMs = 1_000;
+    public const int MaxHeldPeers = 4_096;
+
+    private readonly SimContext _ctx;
+    private readonly NodeEngines _engines;
+    private readonly int[] _members;
+    private readonly string[] _addresses;
+    private readonly int[][] _headroom;
+    private readonly Dictionary<int, int> _keeper = new();
+
+    public FleetLoads(SimContext ctx, NodeEngines engines, int[] members)
+    {
+        _ctx = ctx;
+        _engines = engines;
+        _members = members;
+        _addresses = members.Select(m => m.ToString("D9", CultureInfo.InvariantCulture)).ToArray();
+        _headroom = members.Select(_ => new int[members.Length]).ToArray();
+        Enabled = members.Length > 1 && (engines.Variant.FleetHandoff || engines.Variant.FleetDedup);
+    }
+
+    public bool Enabled { get; }
+
+    public void Schedule()
+    {
+        if (Enabled) _ctx.Queue.Schedule(0, EventKind.FleetLoadPublish);
+    }
+
+    /// <summary>A <see cref="EventKind.FleetLoadPublish"/> event: every member learns the others' loads.</summary>
+    public void Publish()
+    {
+        var nodes = _ctx.Nodes;
+        var links = _ctx.Links;
+        _keeper.Clear();
+        var published = new int[_members.Length];
+        for (int i = 0; i < _members.Length; i++)
+        {
+            int member = _members[i];
+            if (!nodes.Online[member])
+            {
+                published[i] = -1;
+                continue;
+            }
+            var limits = _engines.LimitsOf(member);
+            published[i] = Math.Max(0, Math.Min(limits.HardCap, limits.HighWater) - links.Degree(member));
+            var held = links.Neighbours(member);
+            for (int k = 0, n = Math.Min(held.Length, MaxHeldPeers); k < n; k++)
+            {
+                int peer = held[k];
+                if (nodes.IsFleet[peer]) continue;
+                if (!_keeper.TryGetValue(peer, out int keeper) || FleetDedup.Keeps(_addresses[i], _addresses[keeper])) _keeper[peer] = i;
+            }
+        }
+        // A member is a target for the others when it published room for at least one peer.
+        for (int self = 0; self < _members.Length; self++)
+        {
+            for (int t = 0; t < _members.Length; t++)
+                _headroom[self][t] = t == self || published[t] < 0 || !FleetDedup.HasRoomFor(published[t], 1) ? 0 : published[t];
+        }
+        _ctx.After(LoadIntervalMs, EventKind.FleetLoadPublish);
+    }
+
+    /// <summary>The member (node) that keeps <paramref name="peer"/> instead of <paramref name="member"/>, or -1 when none does.</summary>
+    public int KeeperOtherThan(int member, int peer)
+    {
+        if (!Enabled || !_keeper.TryGetValue(peer, out int keeper)) return -1;
+        int self = Array.IndexOf(_members, member);
+        return keeper != self && FleetDedup.Keeps(_addresses[keeper], _addresses[self]) ? _members[keeper] : -1;
+    }
+
+    /// <summary>
+    /// The member <paramref name="member"/> hands a trimmed peer holding <paramref name="connections"/> connections to
+    /// (<see cref="FleetHandoff.PickTarget"/> over its view), its room in that view taken down; -1 when none has room.
+    /// </summary>
+    public int TakeHandoffTarget(int member, int connections)
+    {
+        if (!Enabled) return -1;
+        var view = _headroom[Array.IndexOf(_members, member)];
+        int target = FleetHandoff.PickTarget(view, connections);
+        if (target < 0) return -1;
+        view[target] -= connections;
+        return _members[target];
+    }
+}
