@@ -1,0 +1,84 @@
+using ConnActors.Sim.Metrics;
+
+namespace ConnActors.Sim.Tests;
+
+/// <summary>fleet: gateway members behind one load balancer, with and without the fleet's deduplication and handoff.</summary>
+public class FleetTests
+{
+    private static Scenarios.ScenarioSettings Settings => SimTestRuns.Small("fleet", nodes: 1_000, minutes: 15);
+
+    private static FleetSummary FleetOf(RunSummary run) => run.Fleet ?? throw new InvalidOperationException($"{run.Policy} has no fleet figures");
+
+    [Fact]
+    public void Deduplication_brings_connections_per_distinct_client_closer_to_one()
+    {
+        var (plainSim, plain) = SimTestRuns.Run(Settings, "v2-fleet");
+        var (dedupSim, dedup) = SimTestRuns.Run(Settings, "v2-fleet-dedup");
+        Assert.Empty(plainSim.FindInconsistencies());
+        Assert.Empty(dedupSim.FindInconsistencies());
+        Assert.Equal(0, FleetOf(plain).DuplicatesSteered);
+        Assert.True(FleetOf(dedup).DuplicatesSteered > 100, $"steered {FleetOf(dedup).DuplicatesSteered}");
+        Assert.True(FleetOf(plain).ConnectionsPerPeer > 1.2, $"without dedup {FleetOf(plain).ConnectionsPerPeer}: the scenario makes no duplicates");
+        Assert.True(FleetOf(dedup).ConnectionsPerPeer < FleetOf(plain).ConnectionsPerPeer - 0.05,
+            $"with dedup {FleetOf(dedup).ConnectionsPerPeer}, without {FleetOf(plain).ConnectionsPerPeer}");
+        Assert.True(FleetOf(dedup).DistinctPeers > FleetOf(plain).DistinctPeers, "the same capacity reaches more clients");
+    }
+
+    [Fact]
+    public void Handoff_loses_a_smaller_share_of_the_clients_members_trim()
+    {
+        var (sim, handoff) = SimTestRuns.Run(Settings, "v2-fleet-handoff");
+        var (_, plain) = SimTestRuns.Run(Settings, "v2-fleet");
+        Assert.Empty(sim.FindInconsistencies());
+        var with = FleetOf(handoff);
+        var without = FleetOf(plain);
+        Assert.Equal(0, without.HandoffsOffered);
+        Assert.True(without.Trims > 500 && with.Trims > 500, $"trims {without.Trims} / {with.Trims}: members must run at high water");
+        Assert.True(with.HandoffsCompleted > 100, $"completed {with.HandoffsCompleted}");
+        Assert.InRange(with.HandoffsCompleted, 0, with.HandoffsAccepted);
+        Assert.InRange(with.HandoffsAccepted, 0, with.HandoffsOffered);
+        Assert.InRange(with.HandoffsOffered, 0, with.Trims);
+        Assert.True(with.LostShare < without.LostShare - 0.1, $"share lost with handoff {with.LostShare:0.000}, without {without.LostShare:0.000}");
+    }
+
+    [Fact]
+    public void Without_handoff_or_dedup_a_fleet_member_is_plain_v2()
+    {
+        var (_, v2) = SimTestRuns.Run(Settings, "v2");
+        var (_, fleet) = SimTestRuns.Run(Settings, "v2-fleet");
+        Assert.Equal(v2.WithoutMachineFigures(), fleet.WithoutMachineFigures() with { Policy = "v2" });
+    }
+
+    [Fact]
+    public void Connections_per_distinct_client_counts_member_to_client_links_once_per_client()
+    {
+        var settings = Settings;
+        var (sim, _) = SimTestRuns.Run(settings, "v2-fleet");
+        var nodes = sim.Context.Nodes;
+        var members = Enumerable.Range(0, nodes.Count).Where(n => nodes.IsFleet[n]).ToList();
+        Assert.Equal(settings.FleetSize, members.Count);
+        Assert.All(members.Where(m => sim.Engines.ExistingV2(m) is not null),
+            m => Assert.Equal(settings.FleetMemberHardCap, sim.Engines.ExistingV2(m)!.Settings.Limits.HardCap));
+        var links = members.Where(m => nodes.Online[m])
+            .SelectMany(m => sim.Context.Links.Neighbours(m).ToArray().Where(p => !nodes.IsFleet[p])).ToList();
+        var last = sim.Metrics.Samples[^1];
+        Assert.Equal(links.Distinct().Count(), last.FleetDistinctPeers);
+        Assert.Equal(links.Count / (double)links.Distinct().Count(), last.FleetConnectionsPerPeer, 9);
+    }
+
+    [Fact]
+    public void The_fleet_columns_of_summary_csv_read_back_and_older_rows_without_them_still_read()
+    {
+        var (_, run) = SimTestRuns.Run(SimTestRuns.Small("fleet", nodes: 400, minutes: 5), "v2-fleet-full");
+        Assert.NotNull(run.Fleet);
+        string csv = run.WithoutMachineFigures().ToCsv();
+        var read = RunSummary.FromCsv(csv);
+        Assert.Equal(csv, read.ToCsv()); // the CSV rounds to 4 decimals: compare as written
+        Assert.Equal(run.Fleet!.HandoffsCompleted, read.Fleet!.HandoffsCompleted);
+        string older = string.Join(',', csv.Split(',')[..^FleetSummary.Fields]);
+        var readOlder = RunSummary.FromCsv(older);
+        Assert.Null(readOlder.Fleet);
+        Assert.Equal(read with { Fleet = null }, readOlder);
+        Assert.Throws<FormatException>(() => RunSummary.FromCsv(older + ",1"));
+    }
+}
