@@ -18,6 +18,9 @@ public class CliTests
     [InlineData("--scenario dht-heavy --out x --frobnicate")]
     [InlineData("--scenario dht-heavy --out x --parallel 0")]
     [InlineData("--scenario dht-heavy --out x --parallel two")]
+    [InlineData("--scenario fleet --out x --fleet-capacity 0")]
+    [InlineData("--scenario fleet --out x --fleet-capacity lots")]
+    [InlineData("--scenario dht-heavy --out x --fleet-capacity 0.5")]
     public void Bad_arguments_print_usage_and_exit_non_zero(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);

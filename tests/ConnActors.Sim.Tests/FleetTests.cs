@@ -67,6 +67,15 @@ public class FleetTests
     }
 
     [Fact]
+    public void Fleet_capacity_sets_the_members_hard_caps_per_node_of_the_network()
+    {
+        var options = Cli.CliOptions.Parse(["--scenario", "fleet", "--nodes", "4000", "--fleet-capacity", "1.0", "--out", "x"]);
+        var settings = options.Apply(options.Scenarios[0]);
+        Assert.Equal(500, settings.FleetMemberHardCap);
+        Assert.Equal(350, (Scenarios.ScenarioCatalog.Find("fleet")! with { Nodes = 4_000 }).FleetMemberHardCap);
+    }
+
+    [Fact]
     public void The_fleet_columns_of_summary_csv_read_back_and_older_rows_without_them_still_read()
     {
         var (_, run) = SimTestRuns.Run(SimTestRuns.Small("fleet", nodes: 400, minutes: 5), "v2-fleet-full");
