@@ -42,6 +42,17 @@ public class FleetTests
     }
 
     [Fact]
+    public void The_same_seed_gives_the_same_fleet_run()
+    {
+        var settings = SimTestRuns.Small("fleet", nodes: 500, minutes: 8);
+        var (first, a) = SimTestRuns.Run(settings, "v2-fleet-full");
+        var (second, b) = SimTestRuns.Run(settings, "v2-fleet-full");
+        Assert.Equal(first.Metrics.Samples.Select(s => s.ToCsv()), second.Metrics.Samples.Select(s => s.ToCsv()));
+        Assert.Equal(a.WithoutMachineFigures(), b.WithoutMachineFigures());
+        Assert.True(a.Fleet!.HandoffsOffered > 0 && a.Fleet.DuplicatesSteered > 0);
+    }
+
+    [Fact]
     public void Without_handoff_or_dedup_a_fleet_member_is_plain_v2()
     {
         var (_, v2) = SimTestRuns.Run(Settings, "v2");
