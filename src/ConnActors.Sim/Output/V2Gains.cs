@@ -42,6 +42,9 @@ internal static class V2Gains
     public static void Write(StringBuilder md, IReadOnlyList<(string Scenario, IReadOnlyList<RunSummary> Runs)> results,
         IReadOnlyList<(string Scenario, IReadOnlyList<RunSummary> Runs)> scale)
     {
+        static bool Compares(IReadOnlyList<RunSummary> runs) => runs.Any(r => r.Policy == "basic") && runs.Any(r => r.Policy == "v2");
+        // Runs without both basic and v2 (the fleet variants, say) have nothing for this table.
+        if (!results.Any(r => Compares(r.Runs)) && !scale.Any(r => Compares(r.Runs))) return;
         md.AppendLine("## What v2 buys you");
         md.AppendLine();
         md.AppendLine("Same network, same churn, same workload, same limits; only the connection manager differs. " +
