@@ -78,6 +78,28 @@ public class FleetTests
     }
 
     [Fact]
+    public void The_fleet_report_compares_the_fleet_variants_with_members_on_their_own()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "connactors-sim-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            int code = SimProgram.Run(["--scenario", "fleet", "--nodes", "300", "--minutes", "5", "--policy", "v2-fleet,v2-fleet-full",
+                "--no-plots", "--quiet", "--out", dir], new StringWriter(), new StringWriter());
+            Assert.Equal(0, code);
+            string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+            Assert.Contains("| fleet: connections per distinct client |", report);
+            Assert.Contains("against v2-fleet", report);
+            Assert.Contains("**v2-fleet-full**", report);
+            Assert.DoesNotContain("## What v2 buys you", report); // no basic and v2 here: no empty table
+            Assert.Contains("handoffs_completed", File.ReadLines(Path.Combine(dir, "summary.csv")).First());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Fleet_capacity_sets_the_members_hard_caps_per_node_of_the_network()
     {
         var options = Cli.CliOptions.Parse(["--scenario", "fleet", "--nodes", "4000", "--fleet-capacity", "1.0", "--out", "x"]);
