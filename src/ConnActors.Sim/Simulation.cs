@@ -50,7 +50,7 @@ internal sealed class Simulation
         _pubsub = new GossipMesh(_ctx, _engines, _connector);
         _fleet = new FleetModel(_ctx, _engines, _connector);
         _handoffs = new Handoffs(_ctx, _connector, _fleet.Loads, _fleet.Steering, _engines);
-        _regulator.Trimmed = _handoffs.Trimmed;
+        _regulator.Trimming = _handoffs.Trimming;
         _crowd = new FlashCrowd(_ctx, _engines, _connector);
         _churn = new ChurnModel(_ctx, _connector, _engines, _regulator, _fleet, _crowd.IsTarget);
         _sites = new SiteBudgets(_ctx, _engines, _regulator);

@@ -41,8 +41,8 @@ internal sealed class Regulator
         _toRegulate.Add(node);
     }
 
-    /// <summary>Told of each trim: (node, trimmed peer), after the connection closed.</summary>
-    public Action<int, int>? Trimmed { get; set; }
+    /// <summary>Told of each trim: (node, peer about to be trimmed), while the connection is still open.</summary>
+    public Action<int, int>? Trimming { get; set; }
 
     /// <summary>Runs the queued regulation (after each event).</summary>
     public void Flush()
@@ -79,9 +79,9 @@ internal sealed class Regulator
             {
                 int peer = victim.Peer.Value;
                 if (!_ctx.Links.Connected(node, peer)) throw new InvalidOperationException($"node {node} planned to trim {peer}, which it is not connected to");
+                Trimming?.Invoke(node, peer);
                 _connector.CloseByPolicy(node, peer, CloseReason.Trim);
                 _ctx.Metrics.Trims++;
-                Trimmed?.Invoke(node, peer);
             }
         }
         ScheduleNextCheck(node, engine);

@@ -12,7 +12,7 @@ namespace ConnActors.Sim.Fleet;
 /// water and the clients it holds (at most <see cref="MaxHeldPeers"/>, as the node reports). From the clients
 /// held, the member that keeps each one (<see cref="FleetDedup.Keeps"/> against every other holder); from the
 /// room, each member's own list of handoff targets, which it takes down by each peer it hands over until the
-/// next publication (as the node's ledger does with its fleet view). Only under a variant with handoff or
+/// next publication (as the node's ledger does with its fleet view), and the subsystems it has free slots in. Only under a variant with handoff or
 /// deduplication; between publications the view is stale, as in the node.
 /// </summary>
 internal sealed class FleetLoads
@@ -25,6 +25,7 @@ internal sealed class FleetLoads
     private readonly int[] _members;
     private readonly string[] _addresses;
     private readonly int[][] _headroom;
+    private readonly IReadOnlyCollection<string>[] _openSubsystems;
     private readonly Dictionary<int, int> _keeper = new();
 
     public FleetLoads(SimContext ctx, NodeEngines engines, int[] members)
@@ -34,6 +35,7 @@ internal sealed class FleetLoads
         _members = members;
         _addresses = members.Select(m => m.ToString("D9", CultureInfo.InvariantCulture)).ToArray();
         _headroom = members.Select(_ => new int[members.Length]).ToArray();
+        _openSubsystems = members.Select(_ => (IReadOnlyCollection<string>)[]).ToArray();
         Enabled = members.Length > 1 && (engines.Variant.FleetHandoff || engines.Variant.FleetDedup);
     }
 
@@ -61,6 +63,7 @@ internal sealed class FleetLoads
             }
             var limits = _engines.LimitsOf(member);
             published[i] = Math.Max(0, Math.Min(limits.HardCap, limits.HighWater) - links.Degree(member));
+            _openSubsystems[i] = _engines.ExistingV2(member)?.Quotas.WithFreeSlots() ?? [];
             var held = links.Neighbours(member);
             for (int k = 0, n = Math.Min(held.Length, MaxHeldPeers); k < n; k++)
             {
@@ -87,15 +90,20 @@ internal sealed class FleetLoads
     }
 
     /// <summary>
-    /// The member <paramref name="member"/> hands a trimmed peer holding <paramref name="connections"/> connections to
-    /// (<see cref="FleetHandoff.PickTarget"/> over its view), its room in that view taken down; -1 when none has room.
+    /// The member <paramref name="member"/> hands a trimmed peer to (<see cref="HandoffChoice.Pick"/> over its view: the
+    /// peer holds <paramref name="connections"/> connections and is held here for <paramref name="peerSubsystems"/>),
+    /// its room in that view taken down; -1 when none fits.
     /// </summary>
-    public int TakeHandoffTarget(int member, int connections)
+    public int TakeHandoffTarget(int member, IReadOnlyCollection<string> peerSubsystems, int connections)
     {
         if (!Enabled) return -1;
-        var view = _headroom[Array.IndexOf(_members, member)];
-        int target = FleetHandoff.PickTarget(view, connections);
-        if (target < 0) return -1;
+        int self = Array.IndexOf(_members, member);
+        var view = _headroom[self];
+        var candidates = new List<HandoffCandidate>(_members.Length);
+        for (int t = 0; t < _members.Length; t++)
+            if (t != self && view[t] > 0) candidates.Add(new HandoffCandidate(_addresses[t], view[t], _openSubsystems[t]));
+        if (HandoffChoice.Pick(candidates, peerSubsystems, connections) is not { } chosen) return -1;
+        int target = Array.IndexOf(_addresses, chosen.Member);
         view[target] -= connections;
         return _members[target];
     }

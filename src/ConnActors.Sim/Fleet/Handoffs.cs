@@ -1,3 +1,4 @@
+using ConnActors.Policy;
 using ConnActors.Sim.Connections;
 using ConnActors.Sim.Events;
 using ConnActors.Sim.Policies;
@@ -7,7 +8,7 @@ namespace ConnActors.Sim.Fleet;
 
 /// <summary>
 /// The fleet's handoff as the node carries it out (docs/cluster.md): a member that trims a client offers it to
-/// the member with the most room in its view (<see cref="FleetLoads.TakeHandoffTarget"/>); the offer and the dial
+/// the member its view picks (<see cref="FleetLoads.TakeHandoffTarget"/>: room, and a free slot in a subsystem that held the client); the offer and the dial
 /// take <see cref="OfferDelayMs"/>. The target dials a dialable (reachable) client; an unreachable one has no
 /// listen address, so the bye alone refers it and the client dials the target. Every trim of a client by a
 /// member is judged then (or at once without an offer): the client is <em>lost</em> when it is online and
@@ -20,22 +21,23 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
 
     private readonly bool _enabled = engines.Variant.FleetHandoff && loads.Enabled;
 
-    /// <summary><paramref name="node"/>'s regulation just trimmed <paramref name="peer"/>.</summary>
-    public void Trimmed(int node, int peer)
+    /// <summary><paramref name="node"/>'s regulation is about to trim <paramref name="peer"/> (the connection still open).</summary>
+    public void Trimming(int node, int peer)
     {
         var nodes = ctx.Nodes;
         if (!nodes.IsFleet[node] || nodes.IsFleet[peer]) return;
         ctx.Metrics.FleetTrims++;
-        int target = _enabled ? loads.TakeHandoffTarget(node, connections: 1) : -1;
+        int target = _enabled ? loads.TakeHandoffTarget(node, HeldFor(node, peer), connections: 1) : -1;
+        bool heldElsewhere = ConnectedToFleet(peer, except: node);
         if (target < 0)
         {
-            if (ConnectedToFleet(peer)) ctx.Metrics.FleetPeersKeptByDuplicate++;
+            if (heldElsewhere) ctx.Metrics.FleetPeersKeptByDuplicate++;
             else ctx.Metrics.FleetPeersLost++;
             return;
         }
         ctx.Metrics.HandoffsOffered++;
-        // The node hands a peer off whether or not another member holds it too (its choice is by room alone).
-        if (ConnectedToFleet(peer)) ctx.Metrics.HandoffsOfHeldPeers++;
+        // The node hands a peer off whether or not another member holds it too (its choice is by room and subsystems).
+        if (heldElsewhere) ctx.Metrics.HandoffsOfHeldPeers++;
         ctx.After(OfferDelayMs, EventKind.HandoffDial, target, peer);
     }
 
@@ -55,10 +57,14 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
         if (!ConnectedToFleet(peer)) metrics.FleetPeersLost++;
     }
 
-    private bool ConnectedToFleet(int peer)
+    // The subsystems that hold the peer at the trimming member (the ledger's view of the victim).
+    private IReadOnlyCollection<string> HeldFor(int node, int peer) =>
+        engines.ExistingV2(node) is { } v2 && v2.View(new PeerKey(peer), ctx.Now) is { SubsystemClaims: var claims and not 0 } ? v2.Quotas.NamesIn(claims) : [];
+
+    private bool ConnectedToFleet(int peer, int except = -1)
     {
         var isFleet = ctx.Nodes.IsFleet;
-        foreach (int neighbour in ctx.Links.Neighbours(peer)) if (isFleet[neighbour]) return true;
+        foreach (int neighbour in ctx.Links.Neighbours(peer)) if (isFleet[neighbour] && neighbour != except) return true;
         return false;
     }
 }
