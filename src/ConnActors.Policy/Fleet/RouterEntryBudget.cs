@@ -18,4 +18,21 @@ public static class RouterEntryBudget
 
     /// <summary>May the member start one more connection (dial or inbound) within <paramref name="share"/>?</summary>
     public static bool MayOpen(int share, int open, int pending, int lingering) => Headroom(share, open, pending, lingering) > 0;
+
+    /// <summary>
+    /// May the member start one more connection, borrowing room the site does not use? Always within its own
+    /// <paramref name="share"/> (a member's share is guaranteed); beyond it, while its entries plus
+    /// <paramref name="othersHeld"/> (the entries the other members hold, as last reported, and those that
+    /// members which left still hold) stay below <paramref name="siteBudget"/>. So the router holds more than
+    /// the budget only when members that borrowed are joined by others growing within their shares, by at
+    /// most the unused part of those shares: keep the site budget below the router's table by that margin
+    /// (the simulator gives the site 90% of the table). Per-member shares alone cost lookups in the simulator
+    /// (a busy member hit its share while the others' sat idle; docs/simulator.md), and reserving the others'
+    /// unused shares before borrowing cost them too.
+    /// </summary>
+    public static bool MayOpen(int share, int open, int pending, int lingering, int siteBudget, long othersHeld)
+    {
+        long held = Held(open, pending, lingering);
+        return held < share || held + othersHeld < siteBudget;
+    }
 }

@@ -32,6 +32,12 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2NoOwnTrim { get; } = new("v2-no-owntrim", PolicyFamily.V2, V2Features.All, true, true,
         "v2 redialling the peers it trimmed itself at once (no own-trim backoff)") { OwnTrimHold = false };
 
+    /// <summary>v2-site without the burst model (a finished lookup does not release its connections).</summary>
+    public static PolicyVariant V2SiteNoBurst { get; } = V2Site with
+    {
+        Name = "v2-site-no-burst", Summary = "v2-site without the burst model", Features = V2Features.All with { BurstModel = false },
+    };
+
     /// <summary>v2-site without the hold after its own trims (an ablation; name it with --policy).</summary>
     public static PolicyVariant V2SiteNoOwnTrim { get; } = V2Site with
     {
@@ -54,5 +60,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -64,13 +64,22 @@ internal sealed class SiteBudgets : INodeLifecycle
 
     /// <summary>
     /// May <paramref name="node"/> start one more connection (a dial, or accept an inbound one)? Always for a
-    /// node without a share; for a member, while its open connections and lingering entries leave room in it
-    /// (simulated dials are settled at once, so none is ever in flight). A refusal counts toward the member's
+    /// node without a share; for a member, while its open connections and lingering entries leave room in its
+    /// share or, borrowing, in the site's budget beside what the other members hold (simulated dials are
+    /// settled at once, so none is ever in flight). The simulator sees the others' entries as they are; a
+    /// member in the product sees them as last reported. A refusal counts toward the member's
     /// demand at the next split, as the node's capacity refusals do in the product.
     /// </summary>
     public bool MayOpen(int node)
     {
-        if (_share[node] <= 0 || RouterEntryBudget.MayOpen(_share[node], _ctx.Links.Degree(node), 0, Lingering(node))) return true;
+        if (_share[node] <= 0) return true;
+        int router = _ctx.Nodes.Router[node];
+        long othersHeld = 0;
+        foreach (int other in _members[router])
+        {
+            if (other != node) othersHeld += (_ctx.Nodes.Online[other] ? _ctx.Links.Degree(other) : 0) + Lingering(other);
+        }
+        if (RouterEntryBudget.MayOpen(_share[node], _ctx.Links.Degree(node), 0, Lingering(node), Budget(router), othersHeld)) return true;
         _refusals[node]++;
         return false;
     }

@@ -60,7 +60,7 @@ public class OwnTrimHoldTests
                 foreach (var step in steps)
                 {
                     now += step.ElapsedMs;
-                    var key = new PeerKey((ulong)step.Peer + 1);
+                    var key = new PeerKey(step.Peer + 1);
                     bool friend = step.Peer % 7 == 0;
                     switch (step.Kind)
                     {
