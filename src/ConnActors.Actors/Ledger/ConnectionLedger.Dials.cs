@@ -25,16 +25,16 @@ internal sealed partial class ConnectionLedger
             DialNotStarted(key, "no address to dial", nowMs);
             return;
         }
-        if (OwnTrimHoldLeft(key, priority, nowMs) is > 0 and var left)
-        {
-            _counters.Refused(LedgerCounters.OwnTrimBackoff);
-            DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs);
-            return;
-        }
         if (HeldElsewhere(peer, priority))
         {
             _counters.Refused("DialHeldByFleet");
             DialNotStarted(key, "held by another member of the fleet", nowMs);
+            return;
+        }
+        if (OwnTrimHoldLeft(key, priority, nowMs) is > 0 and var left)
+        {
+            _counters.Refused(LedgerCounters.OwnTrimBackoff);
+            DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs);
             return;
         }
         var result = _dials.Enqueue(key, peer, addresses, priority, nowMs);

@@ -7,7 +7,7 @@ namespace ConnActors.Actors.Tests.Manager;
 /// <summary>After the manager trims a peer itself, it does not dial it again for <c>bye.own-trim-backoff</c> (a friend passes).</summary>
 public class OwnTrimHoldTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
 
     public OwnTrimHoldTests(Xunit.Abstractions.ITestOutputHelper output) : base("akka.loglevel = INFO", output)
     {

@@ -10,7 +10,7 @@ namespace ConnActors.Actors.Tests.Manager;
 /// </summary>
 public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
 
     public RouterEntryShareTests(Xunit.Abstractions.ITestOutputHelper output) : base("akka.loglevel = INFO", output)
     {
