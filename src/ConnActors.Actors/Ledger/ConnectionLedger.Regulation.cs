@@ -38,7 +38,7 @@ internal sealed partial class ConnectionLedger
         foreach (var victim in _plan.Victims)
         {
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
-            if (!emergency && HandoffTarget(victim.Connections) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
+            if (!emergency && HandoffTarget(victim.Peer, victim.Connections, nowMs) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
             {
                 // Handed to a member with room: the bye names it first, and it dials the peer if the peer's
                 // listen addresses are known (not yet identified: the bye alone refers it there).
