@@ -118,6 +118,8 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
 
     private void ManagerStopped()
     {
+        // Stopping the node stops the manager too: only a manager that stopped on its own is a failure.
+        if (CoordinatedShutdown.Get(system).ShutdownReason is not null) return;
         startup.Failure = new StartupFailedException("the connection manager stopped after failing repeatedly; see the log above");
         Environment.ExitCode = 1;
         lifetime.StopApplication();

@@ -73,4 +73,26 @@ public class LedgerHandoffTests
         Assert.NotEmpty(offers);
         Assert.All(offers, offer => Assert.Equal(heldForPubsub ? withPubsubRoom.Member : roomy.Member, offer.Target.Member));
     }
+
+    [Fact]
+    public void A_trimmed_peer_another_member_holds_is_not_handed_off_and_its_bye_names_the_holder()
+    {
+        var f = new LedgerFixture(SmallNode);
+        f.Ledger.JoinFleet(handoff: true, dedup: false); // with dedup the duplicates would be steered at once, before any trim
+        var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
+        var peers = Enumerable.Range(0, 14).Select(_ => PrivateKey.Generate().PeerId).ToList();
+        f.Ledger.SetFleetView(new FleetView(peers.ToDictionary(p => p, _ => holder), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]));
+        for (int i = 0; i < peers.Count; i++)
+            f.Ledger.Identified(f.ConnectInbound(peers[i], i), [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
+        f.TakeEffects();
+
+        f.Now += 1_000;
+        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
+        var effects = f.TakeEffects();
+
+        var byes = effects.OfType<ByeAndClose>().ToList();
+        Assert.NotEmpty(byes);
+        Assert.All(byes, bye => Assert.Equal(holder, bye.Bye.Alternatives[0]));
+        Assert.Empty(effects.OfType<HandOff>());
+    }
 }
