@@ -34,6 +34,7 @@ internal static class DhtNodeProgram
               }
             }
             """));
+        if (Environment.GetEnvironmentVariable("DHT_TIMELINE") is { Length: > 0 } timeline) system.ActorOf(DhtTimelineWriter.Props(timeline), "dht-timeline");
         await using var node = await ConnActorsNode.StartAsync(system, settings, PrivateKey.Generate());
         var dht = node.Dht!;
         var held = new List<PeerId>();

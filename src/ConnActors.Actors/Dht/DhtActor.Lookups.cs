@@ -177,7 +177,7 @@ internal sealed partial class DhtActor
         run.InFlight.Add(peer.Id);
         _queriesSent++;
         var job = new QueryJob(run.Id, peer, request, expectResponse, run.BurstId, claimed, delivery,
-            _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout);
+            _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout) { SentAtMs = run.Elapsed.ElapsedMilliseconds };
         DhtQuery.RunAsync(job).PipeTo(Self);
     }
 
@@ -200,6 +200,8 @@ internal sealed partial class DhtActor
         }
         run.InFlight.Remove(peer);
         if (done.Opened) run.ConnectionsOpened++;
+        Context.System.EventStream.Publish(new DhtQueryFinished(run.Id, LookupTallies.Label(run.Kind), peer, job.SentAtMs, run.Elapsed.ElapsedMilliseconds,
+            done.Opened, done.Failure, done.Timeline));
         if (!done.Succeeded && job.Claimed && run.Claimed.Remove(peer)) UnclaimForLookup(peer); // no connection: the slot goes back now
         if (job.Delivery)
         {
@@ -302,7 +304,7 @@ internal sealed partial class DhtActor
         _lookupsDone++;
         _hopsTotal += lookup.Hops;
         var outcome = _tallies.Finished(run.Kind, GotWhatItWasFor(run), run.TimedOut);
-        Context.System.EventStream.Publish(new DhtLookupFinished(LookupTallies.Label(run.Kind), outcome, stats));
+        Context.System.EventStream.Publish(new DhtLookupFinished(LookupTallies.Label(run.Kind), outcome, stats, run.Id));
         Reply(run, stats);
         UpdateRoutingSlots();
         while (_running.Count < _settings.MaxConcurrentLookups && _waiting.TryDequeue(out var next)) Begin(next);
