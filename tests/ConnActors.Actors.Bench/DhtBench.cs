@@ -10,7 +10,9 @@ namespace ConnActors.Actors.Bench;
 /// The DHT side by side: a swarm of js-libp2p Kad-DHT servers on loopback; a ConnActors node and a
 /// js-libp2p node, one after the other, each in its own process with the same bootstrap peers and the
 /// same cap, each holding 10 long-lived "pubsub-like" peers (an open stream each; pubsub slots for
-/// ConnActors, a gossipsub-like tag for js) while it runs random-key lookups and provides. Measures
+/// ConnActors, a gossipsub-like tag for js) while it runs random-key lookups and provides. The ConnActors node runs
+/// twice against the same swarm: as it is ("after") and with the query pacing of before the DHT latency work
+/// ("before", see <see cref="DhtNodeProgram"/>). Measures
 /// latency and hops, connections opened, the peak, what is still open 30 s after the last operation,
 /// long-lived peers ever lost, and the process's CPU and RSS.
 /// </summary>
@@ -39,16 +41,23 @@ internal static class DhtBench
         var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
 
         var runs = new List<DhtRun>();
-        await using (var connactors = await PeerProcess.StartCsharpListenerAsync($"dht-node {cap} {string.Join(' ', bootstrap)}"))
-        {
-            runs.Add(await MeasureAsync(connactors.ProcessId, "ConnActors (C#)", connactors, held, servers, lookups, provides, log));
-        }
+        // The node as it is, then js, then the node as before: the comparison that matters first, under the closest load.
+        await RunConnActorsAsync(DhtNodeProgram.Variants[0]);
         await using (var js = await PeerProcess.StartJsAsync(script: $"dht-peer.mjs --max-connections={cap} --client --ping-timeout-ms={MeasuredPingTimeoutMs}"))
         {
             await js.RunAsync("connectMany", new { first = 0, count = 1, addrs = bootstrap });
             runs.Add(await MeasureAsync(js.ProcessId, "js-libp2p 3.3 + @libp2p/kad-dht 16.4", js, held, servers, lookups, provides, log));
+            log(ToMarkdown(runs[^1..]));
         }
+        foreach (var variant in DhtNodeProgram.Variants.Skip(1)) await RunConnActorsAsync(variant);
         return runs;
+
+        async Task RunConnActorsAsync(string variant)
+        {
+            await using var connactors = await PeerProcess.StartCsharpListenerAsync($"dht-node {cap} {variant} {string.Join(' ', bootstrap)}");
+            runs.Add(await MeasureAsync(connactors.ProcessId, $"ConnActors (C#), {variant}", connactors, held, servers, lookups, provides, log));
+            log(ToMarkdown(runs[^1..]));
+        }
     }
 
     private static async Task<DhtRun> MeasureAsync(int pid, string name, PeerProcess node, string[] held, int servers, int lookups, int provides, Action<string> log)

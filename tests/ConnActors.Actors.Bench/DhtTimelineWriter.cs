@@ -7,7 +7,7 @@ namespace ConnActors.Actors.Bench;
 /// <summary>
 /// Writes every query and lookup the DHT finishes as a JSON line (the events <see cref="DhtQueryFinished"/> and
 /// <see cref="DhtLookupFinished"/>), for per-lookup timelines: where a lookup's time went. Started by the
-/// benchmark's ConnActors node when <c>DHT_TIMELINE</c> names a file.
+/// benchmark's ConnActors node when <c>DHT_TIMELINE</c> names a file (the variant's name is appended to it).
 /// </summary>
 internal sealed class DhtTimelineWriter : ReceiveActor
 {

@@ -91,6 +91,8 @@ public sealed record DhtQueryFinished(int LookupId, string Kind, PeerId Peer, lo
 public sealed record QueryTimes(long SlotMs, long QueuedMs, long DialMs, long RequestMs)
 {
     public static QueryTimes None { get; } = new(0, 0, 0, 0);
+
+    public long TotalMs => SlotMs + QueuedMs + DialMs + RequestMs;
 }
 
 // Inside the DHT.

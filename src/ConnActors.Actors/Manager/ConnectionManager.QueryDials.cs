@@ -24,7 +24,7 @@ public sealed partial class ConnectionManager
         }
         if (!_queryDials.TryGetValue(m.Peer, out var waiting)) _queryDials[m.Peer] = waiting = new QueryDialWaiters(Now);
         waiting.ReplyTo.Add(Sender);
-        _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now);
+        _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now, forQuery: true);
         PumpDials();
     });
 
