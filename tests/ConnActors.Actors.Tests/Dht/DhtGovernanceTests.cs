@@ -31,7 +31,7 @@ public class DhtGovernanceTests : TestKit
         var found = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
         Assert.True(found.Stats.Converged);
         Assert.True(found.Stats.Queried >= 8, $"{found.Stats.Queried} queries");
-        Assert.Equal(0, (await NodeFixture.StatusAsync(querier)).ActiveBursts);
+        Assert.True((await NodeFixture.StatusAsync(querier)).ActiveBursts == 0, await DescribeAsync(querier));
 
         // Once the burst is over, only the routing table's closest peers stay connected: they hold the dht slots.
         await Eventually.HoldsAsync(async () =>
@@ -72,7 +72,8 @@ public class DhtGovernanceTests : TestKit
             querier.Manager.Tell(new DialPeer(peer.Host.PeerId, [DhtNodes.ListenAddress(peer)]));
             longLived.Add(peer.Host.PeerId);
         }
-        await Eventually.HoldsAsync(() => Task.FromResult(longLived.All(p => querier.Host.ConnectionsTo(p).Any())), Wait, "long-lived peers connected");
+        await Eventually.HoldsAsync(() => Task.FromResult(longLived.All(p => querier.Host.ConnectionsTo(p).Any())), Wait,
+            async () => $"long-lived peers connected: {longLived.Count(p => querier.Host.ConnectionsTo(p).Any())} of {longLived.Count}; {await DescribeAsync(querier)}");
         int highWater = (await NodeFixture.StatusAsync(querier)).Counts.HighWater;
 
         using var watching = new CancellationTokenSource();
@@ -158,6 +159,15 @@ public class DhtGovernanceTests : TestKit
             try { await Task.Delay(20, stop); } catch (OperationCanceledException) { }
         }
         return lost.ToList();
+    }
+
+    private static async Task<string> DescribeAsync(ConnActorsNode node)
+    {
+        var status = await NodeFixture.StatusAsync(node);
+        var dht = await DhtNodes.StatusAsync(node);
+        return $"{status.Counts.Connections} connections, {status.ActiveBursts} bursts, {dht.LookupsRunning} lookups running, " +
+            $"refusals [{string.Join(", ", status.RefusalsByReason)}], trims [{string.Join(", ", status.TrimsByReason)}], " +
+            $"quotas [{string.Join(", ", status.Quotas.Select(q => $"{q.Name} {q.Used}"))}]";
     }
 
     private static string Describe(IEnumerable<PeerId> peers) => "[" + string.Join(", ", peers.Select(p => p.ToString()[^6..])) + "]";
