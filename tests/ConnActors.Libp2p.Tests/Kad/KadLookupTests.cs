@@ -120,8 +120,9 @@ public class KadLookupTests
             {
                 var closestLate = late.OrderBy(p => p.Key.Xor(target)).First();
                 lookup.Succeeded(closestLate.Id);
-                Assert.Contains(closestLate, lookup.ClosestAnswered(k + 1));
-                Assert.Equal(lookup.ClosestAnswered(k + 1).OrderBy(p => p.Key.Xor(target)), lookup.ClosestAnswered(k + 1));
+                var answered = lookup.ClosestAnswered(size);
+                Assert.Contains(closestLate, answered);
+                Assert.Equal(answered.OrderBy(p => p.Key.Xor(target)), answered);
             }
         });
 
