@@ -19,44 +19,32 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
 {
     private static readonly TimeSpan ByeBudget = TimeSpan.FromSeconds(5);
 
+    private ConnActorsNode? _node;
+    private ManagementServer? _management;
+
     public async Task StartAsync(CancellationToken cancel)
     {
-        var settings = startup.Settings;
-        ConnActorsNode node;
-        try
-        {
-            node = await ConnActorsNode.StartAsync(system, settings, startup.Identity, SystemClock.Instance, await peerStore.GetAsync(cancel));
-        }
-        catch (AskTimeoutException)
-        {
-            throw new StartupFailedException($"the connection manager did not serve within {settings.StartupTimeout.TotalSeconds:0} s (connactors.startup-timeout): is the peer store's database reachable? see the log above");
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ArgumentException)
-        {
-            throw new StartupFailedException($"the libp2p host could not start on {string.Join(", ", settings.Libp2p.Listen)}: {e.Message}");
-        }
-        foreach (var address in node.Host.ListenAddresses)
-            system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
-        if (node.Negotiator is not null)
-            system.Log.Info("member of the fleet at {0} (roles {1}, site '{2}')", Akka.Cluster.Cluster.Get(system).SelfAddress, string.Join(", ", settings.Cluster.Roles), settings.Cluster.Site);
-        var management = startup.Http.Enabled
-            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory, node.Negotiator, node.Dht), CancellationToken.None)
-            : null;
-        foreach (var address in management?.Addresses ?? [])
-            system.Log.Info("http management API listening on {0}", address);
-        if (management is not null)
-            system.Log.Info("http management API token {0} {1} (mode 0600)", management.Token.Created ? "written to" : "read from", management.Token.Path);
-
         var shutdown = CoordinatedShutdown.Get(system);
+        // Registered before anything starts, so that a stop arriving in the middle of start-up (Ctrl+C as the node
+        // starts) cancels what is still starting and stops whatever has started by then.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "connactors-cancel-start", () =>
+        {
+            try { stopping.Cancel(); } catch (ObjectDisposedException) { } // started long ago
+            return Task.FromResult(Akka.Done.Instance);
+        });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "connactors-management-api", async () =>
         {
-            if (management is not null) await management.DisposeAsync();
+            if (Interlocked.Exchange(ref _management, null) is { } management) await management.DisposeAsync();
             return Akka.Done.Instance;
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "connactors-bye-and-close", async () =>
         {
-            await SayByeAsync(node);
-            await node.Host.DisposeAsync();
+            if (Interlocked.Exchange(ref _node, null) is { } node)
+            {
+                await SayByeAsync(node);
+                await node.Host.DisposeAsync();
+            }
             return Akka.Done.Instance;
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "connactors-exit-code", () =>
@@ -76,7 +64,54 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
             }
             return Task.FromResult(Akka.Done.Instance);
         });
+        try
+        {
+            await StartPartsAsync(stopping.Token);
+        }
+        catch (Exception e) when (shutdown.ShutdownReason is not null && e is not StartupFailedException)
+        {
+            system.Log.Info("stopped while starting ({0})", e.Message);
+        }
+        if (shutdown.ShutdownReason is not null) await StopStartedPartsAsync();
+    }
+
+    private async Task StartPartsAsync(CancellationToken cancel)
+    {
+        var settings = startup.Settings;
+        ConnActorsNode node;
+        try
+        {
+            node = await ConnActorsNode.StartAsync(system, settings, startup.Identity, SystemClock.Instance, await peerStore.GetAsync(cancel), cancel: cancel);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new StartupFailedException($"the connection manager did not serve within {settings.StartupTimeout.TotalSeconds:0} s (connactors.startup-timeout): is the peer store's database reachable? see the log above");
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ArgumentException)
+        {
+            throw new StartupFailedException($"the libp2p host could not start on {string.Join(", ", settings.Libp2p.Listen)}: {e.Message}");
+        }
+        _node = node;
+        foreach (var address in node.Host.ListenAddresses)
+            system.Log.Info("listening on {0}/p2p/{1} (profile {2}, data in {3})", address, node.Host.PeerId, settings.Profile?.ToString() ?? "auto", Path.GetFullPath(settings.DataDirectory));
+        if (node.Negotiator is not null)
+            system.Log.Info("member of the fleet at {0} (roles {1}, site '{2}')", Akka.Cluster.Cluster.Get(system).SelfAddress, string.Join(", ", settings.Cluster.Roles), settings.Cluster.Site);
+        var management = startup.Http.Enabled
+            ? await ManagementServer.StartAsync(startup.Http, new ManagementContext(system, node.Manager, settings.DataDirectory, node.Negotiator, node.Dht), cancel)
+            : null;
+        _management = management;
+        foreach (var address in management?.Addresses ?? [])
+            system.Log.Info("http management API listening on {0}", address);
+        if (management is not null)
+            system.Log.Info("http management API token {0} {1} (mode 0600)", management.Token.Created ? "written to" : "read from", management.Token.Path);
         system.ActorOf(Props.Create(() => new ManagerWatch(node.Manager, this)), "manager-watch");
+    }
+
+    // A stop that came during start-up may have run its phases before these parts existed: they are stopped here.
+    private async Task StopStartedPartsAsync()
+    {
+        if (Interlocked.Exchange(ref _management, null) is { } management) await management.DisposeAsync();
+        if (Interlocked.Exchange(ref _node, null) is { } node) await node.Host.DisposeAsync();
     }
 
     public Task StopAsync(CancellationToken cancel) => Task.CompletedTask;

@@ -40,7 +40,7 @@ public sealed record ClusterSettings
 
     public IReadOnlyList<Multiaddr> FleetFriends { get; init; } = [];
 
-    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan StableAfter { get; init; } = TimeSpan.FromSeconds(4);
 
     public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -1,10 +1,9 @@
 using Akka.Actor;
-using Akka.Cluster.Tools.Singleton;
 using ConnActors.Actors.Time;
 
 namespace ConnActors.Actors.Cluster;
 
-/// <summary>Makes a started node a member of its fleet: its Negotiator, the site allocator singleton, and the join.</summary>
+/// <summary>Makes a started node a member of its fleet: its Negotiator, its site allocator, and the join.</summary>
 public static class FleetMembership
 {
     /// <summary>
@@ -13,10 +12,8 @@ public static class FleetMembership
     /// </summary>
     public static IActorRef Start(ActorSystem system, ClusterSettings settings, IActorRef manager, IClock clock, bool join = true)
     {
-        system.Settings.InjectTopLevelFallback(ClusterSingleton.DefaultConfig());
         var negotiator = system.ActorOf(Negotiator.Props(settings, manager, clock), Negotiator.Name);
-        system.ActorOf(ClusterSingletonManager.Props(SiteAllocator.Props(settings.LoadInterval), PoisonPill.Instance,
-            ClusterSingletonManagerSettings.Create(system)), SiteAllocator.Name);
+        system.ActorOf(SiteAllocator.Props(settings.LoadInterval), SiteAllocator.Name);
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (join && settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
         return negotiator;

@@ -38,6 +38,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _penaltiesSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _shareVersions = new(StringComparer.Ordinal);
     private int _appliedCap = -1;
+    private (ShareProposal Proposal, IActorRef From)? _heldProposal;
 
     public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
     {
@@ -112,6 +113,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         if (member.Status is MemberStatus.Removed) _members.Removed(member);
         else _members.Seen(member);
         Reconcile();
+        if (_heldProposal is var (proposal, from) && AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, from.Path.Address))
+            Self.Tell(proposal, from);
     }
 
     private void Publish(LoadSample sample)
@@ -208,6 +211,15 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private void Propose(ShareProposal proposal)
     {
         if (!FromMember("share proposal")) return;
+        _heldProposal = null;
+        if (!AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, Sender.Path.Address))
+        {
+            // While the allocator changes hands, a late proposal of the one that stood down must not undo the new
+            // one's shrink. The new one's may come before this member has seen the change: held until it has.
+            _log.Info("held a share proposal from {0}: not the allocator this member sees elected", Sender.Path.Address);
+            _heldProposal = (proposal, Sender);
+            return;
+        }
         string allocator = Sender.Path.Address.ToString();
         if (_shareVersions.TryGetValue(allocator, out long seen) && proposal.Version < seen) return;
         _shareVersions.Clear();
@@ -230,7 +242,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         return false;
     }
 
-    private bool IsOldest() => _cluster.State.Members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m, Member.AgeOrdering).FirstOrDefault()?.Address == _cluster.SelfAddress;
+    private bool IsOldest() => AllocatorElection.Elected(_members.All) == _cluster.SelfAddress;
 
     private ActorSelection NegotiatorOf(Address address) => Context.ActorSelection(new RootActorPath(address) / "user" / Name);
 

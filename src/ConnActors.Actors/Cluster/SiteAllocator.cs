@@ -7,7 +7,8 @@ using ConnActors.Policy.Fleet;
 namespace ConnActors.Actors.Cluster;
 
 /// <summary>
-/// The fleet's one site allocator (a cluster singleton on the oldest member). For every site with a budget
+/// The fleet's site allocator: every member runs one, the oldest member that is Up allocates
+/// (<see cref="AllocatorElection"/>). For every site with a budget
 /// it splits the budget between the site's members (<see cref="SiteAllocation"/>, by their published
 /// demand) and carries the split out in shrink-then-grow rounds (<see cref="SiteRound"/>), so the sum of the
 /// members' hard caps never exceeds the budget while members join, leave or crash. A new member starts with
@@ -15,7 +16,7 @@ namespace ConnActors.Actors.Cluster;
 /// </summary>
 public sealed class SiteAllocator : ReceiveActor, IWithTimers
 {
-    /// <summary>The singleton's name under /user.</summary>
+    /// <summary>The allocator's name under /user.</summary>
     public const string Name = "site-allocator";
 
     private const string TickTimer = "tick";
@@ -27,14 +28,30 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, SiteRound> _rounds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _applied = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
+    private readonly HashSet<Address> _downed = [];
+    private readonly HashSet<Address> _unreachable = [];
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
+    private bool _elected;
     private DateTime _lastSend;
 
     public SiteAllocator(TimeSpan interval)
     {
-        Receive<Changed>(c => c.Key.Equals(LoadsKey), c => _loads = c.Get(LoadsKey).Entries);
-        Receive<ClusterEvent.MemberRemoved>(m => Left(m.Member.Address.ToString()));
+        Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
+        {
+            bool first = _loads.Count == 0;
+            _loads = c.Get(LoadsKey).Entries;
+            if (first) Allocate(); // an allocator taking over from a dead one splits at once, not a tick later
+        });
+        Receive<ClusterEvent.MemberRemoved>(m =>
+        {
+            _downed.Remove(m.Member.Address);
+            _unreachable.Remove(m.Member.Address);
+            Left(m.Member.Address.ToString());
+        });
+        Receive<ClusterEvent.MemberDowned>(m => Gone(m.Member.Address, _downed));
+        Receive<ClusterEvent.UnreachableMember>(m => Gone(m.Member.Address, _unreachable));
+        Receive<ClusterEvent.ReachableMember>(m => _unreachable.Remove(m.Member.Address));
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<ShareApplied>(OnApplied);
         Receive<Tick>(_ => Allocate());
@@ -51,8 +68,8 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         DistributedData.Get(Context.System).Replicator.Tell(Dsl.Subscribe(LoadsKey, Self));
-        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
-        _log.Info("site allocator running on {0}", _cluster.SelfAddress);
+        _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
+            typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.IReachabilityEvent));
     }
 
     /// <inheritdoc />
@@ -60,7 +77,8 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Allocate()
     {
-        var present = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m.Status, StringComparer.Ordinal);
+        if (!Elected()) return;
+        var present = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed && !IsGone(m.Address)).ToDictionary(m => m.Address.ToString(), m => m.Status, StringComparer.Ordinal);
         foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && present.ContainsKey(l.Address)).GroupBy(l => l.Site))
         {
             if (_rounds.TryGetValue(site.Key, out var round))
@@ -84,10 +102,23 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             if (!SiteResplit.Worthwhile(targets, current) && !SiteResplit.Worthwhile(targets, published)) continue;
             round = new SiteRound(++_version, targets, current);
             _rounds[site.Key] = round;
+            _log.Info("site {0}: round {1} towards {2}", site.Key, round.Version, string.Join(", ", targets.Select(t => $"{t.Key} {t.Value}")));
             Send(round, site.Key);
         }
     }
 
+
+    // A member that becomes the allocator starts from the caps its peers publish; one that stands down forgets its rounds.
+    private bool Elected()
+    {
+        bool elected = AllocatorElection.Elected(_cluster.State.Members.Where(m => !_downed.Contains(m.Address))) == _cluster.SelfAddress;
+        if (elected == _elected) return elected;
+        _elected = elected;
+        _rounds.Clear();
+        _applied.Clear();
+        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: an older member allocates", _cluster.SelfAddress);
+        return elected;
+    }
 
     private void OnApplied(ShareApplied applied)
     {
@@ -103,6 +134,20 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             if (!round.Applied(applied.Address, applied.Version)) continue;
             Advance(site, round);
         }
+    }
+
+    // A member that is down and unreachable holds nothing: it crashed, or it is cut off from the majority and
+    // gave its share up itself when it saw that (Negotiator, ResolverSide), a stable-after before the resolver
+    // downed it. Waiting for its removal as well cost a gossip round, and its acknowledgement never comes.
+    // A member downed while reachable still holds its share until it acknowledges a share of 0.
+    private bool IsGone(Address member) => _downed.Contains(member) && _unreachable.Contains(member);
+
+    private void Gone(Address member, HashSet<Address> seen)
+    {
+        seen.Add(member);
+        if (IsGone(member)) Left(member.ToString());
+        Allocate(); // at once rather than at the next tick: the survivors get its share, or this member takes over allocating
+
     }
 
     private void Left(string member)

@@ -42,7 +42,7 @@ public sealed class ConnActorsNode : IAsyncDisposable
     /// </summary>
     public static async Task<ConnActorsNode> StartAsync(
         ActorSystem system, ConnActorsSettings settings, PrivateKey identity, IClock? clock = null, IActorRef? peerStore = null, string name = "connection-manager",
-        bool joinCluster = true)
+        bool joinCluster = true, CancellationToken cancel = default)
     {
         var manager = system.ActorOf(ConnectionManager.Props(settings, clock ?? SystemClock.Instance, peerStore), name);
         var options = new HostOptions
@@ -59,7 +59,15 @@ public sealed class ConnActorsNode : IAsyncDisposable
         };
         var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
-        await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout).ConfigureAwait(false);
+        try
+        {
+            await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout, cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance, joinCluster) : null;
         var dht = settings.Dht is { Enabled: true, Subsystem: { } subsystem }
             ? system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht")
