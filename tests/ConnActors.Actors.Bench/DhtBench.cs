@@ -38,14 +38,17 @@ internal static class DhtBench
         await using var longLived = await PeerProcess.StartJsAsync(script: "dht-peer.mjs");
         var heldReply = await longLived.RunAsync("start", new { count = 9, dht = false });
         var held = heldReply["nodes"]!.AsArray().Select(n => n!["addrs"]![0]!.GetValue<string>()).Prepend(longLived.Address.ToString()).ToArray();
-        var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
+        // Both measured nodes start from the seeds and from 8 more swarm nodes whose tables are not empty: on a loaded
+        // machine a seed may not take a new connection in time (a js node once got none and measured an empty DHT).
+        var bootstrap = swarm.Bootstrap.Concat(swarm.Nodes.Where((n, i) => n.Index != 0 && sizes[i] > 0).Take(8)).Select(b => b.Address.ToString()).ToArray();
 
         var runs = new List<DhtRun>();
         // The node as it is, then js, then the node as before: the comparison that matters first, under the closest load.
         await RunConnActorsAsync(DhtNodeProgram.Variants[0]);
         await using (var js = await PeerProcess.StartJsAsync(script: $"dht-peer.mjs --max-connections={cap} --client --ping-timeout-ms={MeasuredPingTimeoutMs}"))
         {
-            await js.RunAsync("connectMany", new { first = 0, count = 1, addrs = bootstrap });
+            var connected = await js.RunAsync("connectMany", new { first = 0, count = 1, addrs = bootstrap });
+            log($"js node: connected to {connected["connected"]} of {bootstrap.Length} bootstrap peers {connected["errors"]?.ToJsonString()}");
             runs.Add(await MeasureAsync(js.ProcessId, "js-libp2p 3.3 + @libp2p/kad-dht 16.4", js, held, servers, lookups, provides, log));
             log(ToMarkdown(runs[^1..]));
         }
@@ -65,6 +68,7 @@ internal static class DhtBench
         await node.RunAsync("hold", new { addrs = held });
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while ((await node.RunAsync("routingTableSize"))["size"]!.GetValue<int>() < Math.Min(20, servers / 2) && DateTime.UtcNow < deadline) await Task.Delay(500);
+        log($"{name}: routing table {(await node.RunAsync("routingTableSize"))["size"]} peers when its lookups start");
         var before = ProcessMeter.Read(pid);
         var latencies = new List<double>();
         var hops = new List<int>();
