@@ -57,7 +57,7 @@ internal sealed class FleetMembers(string self)
         {
             if (load.Address == Self || !IsReachable(load.Address) || load.ListenAddresses.Count == 0) continue;
             if (!Multiaddr.TryParse(load.ListenAddresses[0], out var address)) continue;
-            if (FleetDedup.HasRoomFor(load.Headroom, 1)) targets.Add(new FleetTarget(load.Address, address!, load.Headroom));
+            if (FleetDedup.HasRoomFor(load.Headroom, 1)) targets.Add(new FleetTarget(load.Address, address!, load.Headroom, load.OpenSubsystems ?? []));
             if (!FleetDedup.Keeps(load.Address, Self)) continue;
             foreach (var text in load.HeldPeers)
             {

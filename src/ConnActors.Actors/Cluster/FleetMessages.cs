@@ -8,12 +8,13 @@ namespace ConnActors.Actors.Cluster;
 /// <summary>
 /// One member's load, replicated to every member (distributed data): its identity (cluster address,
 /// libp2p peer id and listen addresses, roles, site and the site's budget as it is configured), its hard
-/// cap in force and the most it can use, its demand, counts, and the peers it holds (for deduplication).
+/// cap in force and the most it can use, its demand, counts, the peers it holds (for deduplication), and the
+/// subsystems it has free slots in (a handoff goes where the peer's subsystem has room).
 /// </summary>
 public sealed record FleetLoad(
     string Address, string Site, int SiteBudget, int Floor, IReadOnlyList<string> Roles, string PeerId, IReadOnlyList<string> ListenAddresses,
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, long AtMs) : IConnActorsMessage
+    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems) : IConnActorsMessage
 {
     /// <summary>Room left below high water.</summary>
     public int Headroom => Math.Max(0, Math.Min(HardCap, HighWater) - Connections - Pending);

@@ -33,6 +33,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
     private bool _elected;
+    private bool _memberGoneDuringRound;
     private DateTime _lastSend;
 
     public SiteAllocator(TimeSpan interval)
@@ -145,7 +146,11 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void Gone(Address member, HashSet<Address> seen)
     {
         seen.Add(member);
-        if (IsGone(member)) Left(member.ToString());
+        if (IsGone(member))
+        {
+            _memberGoneDuringRound = _rounds.Count > 0;
+            Left(member.ToString());
+        }
         Allocate(); // at once rather than at the next tick: the survivors get its share, or this member takes over allocating
 
     }
@@ -173,6 +178,12 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         }
         _rounds.Remove(site);
         _log.Info("site {0}: shares {1}", site, string.Join(", ", round.Shares.Select(t => $"{t.Key} {t.Value}")));
+        // A member went while the round ran: the split it leaves is made now rather than at the next tick.
+        if (_memberGoneDuringRound)
+        {
+            _memberGoneDuringRound = false;
+            Allocate();
+        }
     }
 
     private void Send(SiteRound round, string site)

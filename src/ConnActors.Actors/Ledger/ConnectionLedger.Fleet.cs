@@ -82,7 +82,7 @@ internal sealed partial class ConnectionLedger
             if (record.Stage == ConnectionStage.Live && record.Peer is { } peer) held.Add(peer.ToString());
         }
         return new FleetLoadSample(HardCap, OwnHardCap, demand, policy.Connections, policy.Inbound, policy.Outbound,
-            policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList());
+            policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList(), policy.Quotas.WithFreeSlots());
     }
 
     // A dial for discovery (a bye's alternatives) is not made to a peer another member holds.
@@ -99,12 +99,15 @@ internal sealed partial class ConnectionLedger
         Close(key, TrimReason.Unassigned, ByeReason.Handoff, [holder], nowMs);
     }
 
-    // The member a trimmed peer is handed to: the one with the most room left, if any has room.
-    private FleetTarget? HandoffTarget(int connections)
+    // The member a trimmed peer is handed to (the policy's HandoffChoice): one with room, and with a free slot in a
+    // subsystem the peer was held for here. Its room is counted down for the next victims of the same trim.
+    private FleetTarget? HandoffTarget(PeerKey victim, int connections, long nowMs)
     {
         if (!_handoff || _fleet.Targets.Count == 0) return null;
-        var best = _fleet.Targets.MaxBy(t => t.Headroom);
-        if (best is null || best.Headroom < connections) return null;
+        var subsystems = _policy.View(victim, nowMs) is { SubsystemClaims: var claims } ? _policy.Quotas.NamesIn(claims) : [];
+        var chosen = HandoffChoice.Pick(_fleet.Targets.Select(t => new HandoffCandidate(t.Member, t.Headroom, t.OpenSubsystems)).ToList(), subsystems, connections);
+        if (chosen is null) return null;
+        var best = _fleet.Targets.First(t => t.Member == chosen.Member);
         _fleet = _fleet with { Targets = _fleet.Targets.Select(t => t == best ? t with { Headroom = t.Headroom - connections } : t).ToList() };
         return best;
     }
@@ -119,4 +122,4 @@ internal sealed partial class ConnectionLedger
 /// <summary>A member's load as it reports it to the fleet.</summary>
 internal sealed record FleetLoadSample(
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers);
+    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems);

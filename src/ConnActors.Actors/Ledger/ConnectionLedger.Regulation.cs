@@ -37,7 +37,13 @@ internal sealed partial class ConnectionLedger
         foreach (var victim in _plan.Victims)
         {
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
-            if (!emergency && HandoffTarget(victim.Connections) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
+            if (!emergency && _handoff && _peers.TryGetPeer(victim.Peer, out var held) && _fleet.HeldElsewhere.TryGetValue(held, out var holder))
+            {
+                // Another member holds it already: it stays in the fleet, so it is not handed to a third; its bye names the holder.
+                Close(victim.Peer, victim.Reason, ByeReason.Handoff, [holder, .. alternatives], nowMs);
+                continue;
+            }
+            if (!emergency && HandoffTarget(victim.Peer, victim.Connections, nowMs) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
             {
                 // Handed to a member with room: the bye names it first, and it dials the peer if the peer's
                 // listen addresses are known (not yet identified: the bye alone refers it there).

@@ -3,8 +3,8 @@ using ConnActors.Libp2p.Multiaddress;
 
 namespace ConnActors.Actors.Ledger;
 
-/// <summary>A fleet member that may take a trimmed peer: where to reach it and how much room it has.</summary>
-internal sealed record FleetTarget(string Member, Multiaddr Address, int Headroom);
+/// <summary>A fleet member that may take a trimmed peer: where to reach it, how much room it has, and the subsystems it has free slots in.</summary>
+internal sealed record FleetTarget(string Member, Multiaddr Address, int Headroom, IReadOnlyCollection<string> OpenSubsystems);
 
 /// <summary>
 /// What the ledger needs to know of the rest of the fleet: the peers held by another member that keeps

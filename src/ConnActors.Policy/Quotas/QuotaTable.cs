@@ -120,6 +120,21 @@ public sealed class QuotaTable
         }
     }
 
+    /// <summary>The names of the subsystems in a peer's claims (a bit per subsystem).</summary>
+    public IReadOnlyList<string> NamesIn(uint claims)
+    {
+        if (claims == 0) return [];
+        var names = new List<string>();
+        for (int i = 0; i < MaxSubsystems; i++)
+        {
+            if ((claims & (1u << i)) != 0 && _subsystems[i] is { } s) names.Add(s.Name);
+        }
+        return names;
+    }
+
+    /// <summary>The active subsystems that have a free slot below their maximum.</summary>
+    public IReadOnlyList<string> WithFreeSlots() => All().Where(q => q.Active && q.Used < q.Maximum).Select(q => q.Name).ToList();
+
     /// <summary>Slots <paramref name="id"/> holds beyond its reservation (negative when below).</summary>
     public int Surplus(SubsystemId id) => _subsystems[id.Value] is { } s ? s.Used - s.Reserved : 0;
 

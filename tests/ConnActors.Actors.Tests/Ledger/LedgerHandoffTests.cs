@@ -1,4 +1,5 @@
 using ConnActors.Actors.Ledger;
+using ConnActors.Actors.Quotas;
 
 namespace ConnActors.Actors.Tests.Ledger;
 
@@ -14,7 +15,7 @@ public class LedgerHandoffTests
     {
         var f = new LedgerFixture(SmallNode);
         f.Ledger.JoinFleet(handoff: true, dedup: true);
-        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100)]));
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]));
         var identified = new HashSet<PeerId>();
         for (int i = 0; i < 14; i++)
         {
@@ -42,5 +43,56 @@ public class LedgerHandoffTests
             Assert.Contains(offer.Peer, identified);
             Assert.Equal(offer.Peer, Assert.Single(offer.Addresses).PeerId);
         });
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_peer_held_for_pubsub_is_handed_to_the_member_with_a_free_pubsub_slot_and_an_unheld_one_to_the_member_with_most_room(bool heldForPubsub)
+    {
+        var f = new LedgerFixture(SmallNode + "\nconnactors.quotas.pubsub { reserved = \"0\", maximum = \"100%\" }");
+        f.Ledger.JoinFleet(handoff: true, dedup: true);
+        var roomy = new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: ["dht"]);
+        var withPubsubRoom = new FleetTarget("akka.tcp://connactors@10.9.0.2:4053", Multiaddr.Parse("/ip4/10.9.0.2/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId),
+            Headroom: 20, OpenSubsystems: ["pubsub", "dht"]);
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [roomy, withPubsubRoom]));
+        var pubsub = f.Ledger.Policy.Quotas.Find("pubsub") ?? throw new InvalidOperationException("no pubsub quota");
+        for (int i = 0; i < 14; i++)
+        {
+            var peer = PrivateKey.Generate().PeerId;
+            var id = f.ConnectInbound(peer, i);
+            f.Ledger.Identified(id, [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
+            if (heldForPubsub) Assert.True(Assert.IsType<SlotReply>(f.Ledger.Subsystem(pubsub, new RequestSlot(peer), f.Now)).Granted);
+        }
+        f.TakeEffects();
+
+        f.Now += 1_000;
+        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
+
+        var offers = f.TakeEffects().OfType<HandOff>().ToList();
+        Assert.NotEmpty(offers);
+        Assert.All(offers, offer => Assert.Equal(heldForPubsub ? withPubsubRoom.Member : roomy.Member, offer.Target.Member));
+    }
+
+    [Fact]
+    public void A_trimmed_peer_another_member_holds_is_not_handed_off_and_its_bye_names_the_holder()
+    {
+        var f = new LedgerFixture(SmallNode);
+        f.Ledger.JoinFleet(handoff: true, dedup: false); // with dedup the duplicates would be steered at once, before any trim
+        var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
+        var peers = Enumerable.Range(0, 14).Select(_ => PrivateKey.Generate().PeerId).ToList();
+        f.Ledger.SetFleetView(new FleetView(peers.ToDictionary(p => p, _ => holder), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]));
+        for (int i = 0; i < peers.Count; i++)
+            f.Ledger.Identified(f.ConnectInbound(peers[i], i), [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
+        f.TakeEffects();
+
+        f.Now += 1_000;
+        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
+        var effects = f.TakeEffects();
+
+        var byes = effects.OfType<ByeAndClose>().ToList();
+        Assert.NotEmpty(byes);
+        Assert.All(byes, bye => Assert.Equal(holder, bye.Bye.Alternatives[0]));
+        Assert.Empty(effects.OfType<HandOff>());
     }
 }
