@@ -51,6 +51,7 @@ internal sealed class Simulation
         _crowd = new FlashCrowd(_ctx, _engines, _connector);
         _churn = new ChurnModel(_ctx, _connector, _engines, _regulator, _fleet, _crowd.IsTarget);
         _sites = new SiteBudgets(_ctx, _engines, _regulator);
+        if (_sites.Enabled) _connector.Sites = _sites;
         _sampler = new Sampler(_ctx, _engines);
         // Order matters for repeatability: it is the order of the work (and random draws) on a join and a close.
         _churn.Notify(_dht);

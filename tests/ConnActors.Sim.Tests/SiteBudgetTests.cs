@@ -35,4 +35,17 @@ public class SiteBudgetTests
         Assert.Equal(0, sim.Sites.Count);
         Assert.Equal(v2.WithoutMachineFigures(), site.WithoutMachineFigures() with { Policy = "v2" });
     }
+
+    [Fact]
+    public void Counting_router_entries_keeps_shared_routers_from_overflowing_without_costing_lookups()
+    {
+        var settings = SimTestRuns.Small("shared-router", nodes: 1000, minutes: 15);
+        var (_, v2) = SimTestRuns.Run(settings, "v2");
+        var (sim, site) = SimTestRuns.Run(settings, "v2-site");
+        Assert.True(v2.RouterOverflows > 100, $"v2 overflowed {v2.RouterOverflows} times: the scenario no longer stresses the routers");
+        Assert.True(site.RouterOverflows * 20 < v2.RouterOverflows, $"v2-site {site.RouterOverflows} against v2 {v2.RouterOverflows}");
+        Assert.True(site.SiteEntryRefusals > 0);
+        Assert.True(site.LookupSuccess >= v2.LookupSuccess - 0.01, $"lookup success {site.LookupSuccess} against {v2.LookupSuccess}");
+        Assert.Empty(sim.FindInconsistencies());
+    }
 }

@@ -32,6 +32,9 @@ public sealed record ClusterSettings
 
     public int Floor { get; init; } = 16;
 
+    /// <summary>How long the router holds an ended connection's entry (an assumption, TIME_WAIT-like); counted against the share.</summary>
+    public TimeSpan RouterEntryLinger { get; init; } = TimeSpan.FromSeconds(120);
+
     public TimeSpan LoadInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public bool Handoff { get; init; } = true;
@@ -85,6 +88,7 @@ public sealed record ClusterSettings
             Site = site,
             SiteBudget = budget,
             Floor = floor,
+            RouterEntryLinger = reader.Duration("cluster.router-entry-linger"),
             LoadInterval = reader.PositiveDuration("cluster.load-interval"),
             Handoff = reader.Bool("cluster.handoff"),
             Dedup = reader.Bool("cluster.dedup"),

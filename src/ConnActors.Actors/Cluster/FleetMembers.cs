@@ -48,9 +48,19 @@ internal sealed class FleetMembers(string self)
 
     public FleetLoad? LoadOf(string address) => _loads.GetValueOrDefault(address);
 
-    /// <summary>The peers other members keep (deduplication) and the members with room (handoff), for the ledger.</summary>
-    public FleetView View()
+    /// <summary>
+    /// The peers other members keep (deduplication), the members with room (handoff), and, when this member's
+    /// <paramref name="site"/> has a <paramref name="siteBudget"/>, the router entries the site's other members
+    /// last reported (a member borrows room beyond its share only while the site holds less than the budget).
+    /// </summary>
+    public FleetView View(string site, int siteBudget)
     {
+        long elsewhere = 0;
+        bool sited = site.Length > 0 && siteBudget > 0;
+        foreach (var load in MemberLoads)
+        {
+            if (sited && load.Address != Self && load.Site == site) elsewhere += load.RouterEntries;
+        }
         var held = new Dictionary<PeerId, Multiaddr>();
         var targets = new List<FleetTarget>();
         foreach (var load in MemberLoads)
@@ -64,6 +74,6 @@ internal sealed class FleetMembers(string self)
                 if (PeerId.TryParse(text, out var peer) && !held.ContainsKey(peer!)) held[peer!] = address!;
             }
         }
-        return new FleetView(held, targets);
+        return new FleetView(held, targets) { SiteBudget = sited ? siteBudget : 0, SiteEntriesElsewhere = elsewhere };
     }
 }

@@ -14,7 +14,7 @@ namespace ConnActors.Actors.Cluster;
 public sealed record FleetLoad(
     string Address, string Site, int SiteBudget, int Floor, IReadOnlyList<string> Roles, string PeerId, IReadOnlyList<string> ListenAddresses,
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems) : IConnActorsMessage
+    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems, int RouterEntries = 0) : IConnActorsMessage
 {
     /// <summary>Room left below high water.</summary>
     public int Headroom => Math.Max(0, Math.Min(HardCap, HighWater) - Connections - Pending);

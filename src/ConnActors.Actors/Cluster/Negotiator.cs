@@ -122,7 +122,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         var l = sample.Load;
         _appliedCap = l.HardCap;
         var load = new FleetLoad(_members.Self, _settings.Site, _settings.SiteBudget, _settings.Floor, _settings.Roles, sample.PeerId, sample.ListenAddresses,
-            l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs, l.OpenSubsystems);
+            l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs, l.OpenSubsystems,
+            l.RouterEntries);
         _replicator.Tell(Dsl.Update(LoadsKey, LWWDictionary<string, FleetLoad>.Empty, WriteLocal.Instance, map =>
         {
             // The oldest member also drops the reports of members that left, so the map follows the membership.
@@ -138,7 +139,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     // Everything derived from the membership and the loads: the ledger's view, and the fleet friends.
     private void Reconcile()
     {
-        _manager.Tell(new UpdateFleetView(_members.View()));
+        _manager.Tell(new UpdateFleetView(_members.View(_settings.Site, _settings.SiteBudget)));
         var wanted = new Dictionary<string, Multiaddr>(StringComparer.Ordinal);
         foreach (var load in _members.MemberLoads)
         {

@@ -30,6 +30,7 @@ internal static class PolicySettingsReader
             BackoffMs = reader.Milliseconds("bye.backoff"),
             ActivePeerBackoffMs = reader.Milliseconds("bye.active-peer-backoff"),
             ActiveWindowMs = reader.Milliseconds("bye.active-window"),
+            OwnTrimBackoffMs = reader.Milliseconds("bye.own-trim-backoff"),
         },
         Peers = new PeerRecordSettings
         {

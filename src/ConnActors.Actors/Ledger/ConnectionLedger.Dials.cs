@@ -34,6 +34,12 @@ internal sealed partial class ConnectionLedger
             DialNotStarted(key, "held by another member of the fleet", nowMs);
             return;
         }
+        if (OwnTrimHoldLeft(key, priority, nowMs) is > 0 and var left)
+        {
+            _counters.Refused(LedgerCounters.OwnTrimBackoff);
+            DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs);
+            return;
+        }
         var result = _dials.Enqueue(key, peer, addresses, priority, nowMs, forQuery);
         if (result == EnqueueResult.QueueFull) DialNotStarted(key, "dial queue full", nowMs);
         // AlreadyDialing: the dial in flight reports for both.
@@ -52,6 +58,12 @@ internal sealed partial class ConnectionLedger
                 _dials.Refused(key, nowMs);
                 _counters.RefusedWithoutShare();
                 DialNotStarted(key, $"refused: {LedgerCounters.NoSiteShare}", nowMs);
+                continue;
+            }
+            if (!RouterHasRoom(nowMs))
+            {
+                _dials.Refused(key, nowMs);
+                DialNotStarted(key, $"refused: {LedgerCounters.RouterEntriesFull}", nowMs);
                 continue;
             }
             var address = Addresses.ToRemoteAddress(target.Addresses[0]);
@@ -84,7 +96,7 @@ internal sealed partial class ConnectionLedger
     {
         if (!_connections.TryGet(id, out var record) || record.Stage != ConnectionStage.Dialing) return;
         if (connection == id) return; // opened: the host's ConnectionOpened registers it
-        _connections.Remove(record);
+        RemoveEnded(record, nowMs);
         if (connection is null)
         {
             _policy.CompleteOutbound(record.Key, success: false, nowMs);
@@ -105,12 +117,17 @@ internal sealed partial class ConnectionLedger
     {
         if (!_dials.Finish(record.Id, connected, nowMs, out long backoffUntilMs) || connected) return;
         _policy.Retain(record.Key, backoffUntilMs, nowMs);
-        _effects.Add(new DialFailed(record.Key, failure ?? "failed"));
+        _effects.Add(new DialFailed(record.Key, record.Peer, failure ?? "failed"));
     }
+
+    // What is left of the hold after this node's own trim of the peer: none for a friend or a friend's reconnect.
+    private long OwnTrimHoldLeft(PeerKey key, byte priority, long nowMs) =>
+        OwnTrimHold.RemainingMs(_dials.Backoff.OwnTrimHoldOf(key, nowMs), nowMs,
+            friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend, reservationAsks: false);
 
     private void DialNotStarted(PeerKey key, string reason, long nowMs)
     {
-        _effects.Add(new DialFailed(key, reason));
+        _effects.Add(new DialFailed(key, _peers.TryGetPeer(key, out var peer) ? peer : null, reason));
         ReleaseIfForgotten(key);
     }
 }

@@ -90,7 +90,7 @@ internal sealed partial class ConnectionLedger
     // Ends a record exactly once, giving back whatever it held in the policy.
     private void End(ConnectionRecord record, long nowMs)
     {
-        _connections.Remove(record);
+        RemoveEnded(record, nowMs);
         switch (record.Stage)
         {
             case ConnectionStage.Handshaking:

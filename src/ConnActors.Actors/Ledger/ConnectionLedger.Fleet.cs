@@ -38,6 +38,7 @@ internal sealed partial class ConnectionLedger
     /// </summary>
     public int SetShare(int cap, long nowMs)
     {
+        CountRouterEntries();
         _suspended = cap < SiteAllocation.MinimumCap;
         if (_suspended) EmergencyTrimTo(0, nowMs);
         else
@@ -68,7 +69,7 @@ internal sealed partial class ConnectionLedger
     }
 
     /// <summary>What this member tells the fleet about its load.</summary>
-    public FleetLoadSample Load(int maxHeldPeers)
+    public FleetLoadSample Load(int maxHeldPeers, long nowMs)
     {
         var policy = _policy;
         long refusals = _counters.CapacityRefusals - _capacityRefusalsReported;
@@ -82,7 +83,8 @@ internal sealed partial class ConnectionLedger
             if (record.Stage == ConnectionStage.Live && record.Peer is { } peer) held.Add(peer.ToString());
         }
         return new FleetLoadSample(HardCap, OwnHardCap, demand, policy.Connections, policy.Inbound, policy.Outbound,
-            policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList(), policy.Quotas.WithFreeSlots());
+            policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList(), policy.Quotas.WithFreeSlots(),
+            RouterEntries(nowMs) ?? 0);
     }
 
     // A dial for discovery (a bye's alternatives) is not made to a peer another member holds.
@@ -122,4 +124,4 @@ internal sealed partial class ConnectionLedger
 /// <summary>A member's load as it reports it to the fleet.</summary>
 internal sealed record FleetLoadSample(
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems);
+    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries);

@@ -15,13 +15,22 @@ internal sealed partial class ConnectionLedger
     public GateDecision InboundAttempt(ConnectionId id, Multiaddr remote, long nowMs)
     {
         if (_connections.Contains(id)) return GateDecision.Allow; // asked twice: the first answer stands
-        if (_suspended) return RefuseWithoutShare();
+        if (_suspended)
+        {
+            EntryEnded(nowMs);
+            return RefuseWithoutShare();
+        }
+        if (!RouterHasRoom(nowMs)) return RefuseForRouterEntries(nowMs);
         var address = Addresses.ToRemoteAddress(remote);
         var privileged = _friends.IsFriendAddress(address);
         var verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
         if (verdict.Reason == RefusalReason.PendingHandshakes && EvictPendingHandshakeFor(address, nowMs))
             verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
-        if (!verdict.Admitted) return Refuse(verdict.Reason);
+        if (!verdict.Admitted)
+        {
+            EntryEnded(nowMs); // the router took the accepted socket's entry before the gate could refuse it
+            return Refuse(verdict.Reason);
+        }
         _connections.Add(new ConnectionRecord(id, PolicyDirection.Inbound, address) { Stage = ConnectionStage.Handshaking, StartedMs = nowMs });
         return GateDecision.Allow;
     }
@@ -45,7 +54,7 @@ internal sealed partial class ConnectionLedger
         var admitted = _policy.CompleteInboundHandshake(key, record.Address, nowMs);
         if (!admitted.Admitted)
         {
-            _connections.Remove(record);
+            RemoveEnded(record, nowMs);
             if (admitted.Reason == RefusalReason.Backoff) PersistPenaltyOf(key, peer, nowMs);
             return RefuseAndRelease(key, admitted.Reason);
         }
@@ -62,6 +71,7 @@ internal sealed partial class ConnectionLedger
     {
         if (_connections.Contains(id)) return GateDecision.Allow; // a queued dial, or another address of the same attempt
         if (_suspended) return RefuseWithoutShare();
+        if (!RouterHasRoom(nowMs)) return RefuseForRouterEntries(nowMs);
         var key = _peers.KeyFor(peer);
         var address = Addresses.ToRemoteAddress(remote);
         var verdict = _policy.BeginOutbound(key, address, nowMs);

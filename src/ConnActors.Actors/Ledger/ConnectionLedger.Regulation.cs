@@ -2,6 +2,7 @@ using ConnActors.Actors.Bye;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
+using ConnActors.Policy.Politeness;
 using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Actors.Ledger;
@@ -72,6 +73,7 @@ internal sealed partial class ConnectionLedger
         var bye = _settings.Bye;
         long backoffMs = _policy.ByeBackoffMs(key, nowMs);
         if (bye.Enabled) _policy.RecordByeSent(key, nowMs + backoffMs, nowMs);
+        HoldOwnDials(key, nowMs);
         var message = new ByeMessage(byeReason, TimeSpan.FromMilliseconds(backoffMs), bye.Enabled ? alternatives : [], reason.ToString());
         var ids = new List<ConnectionId>();
         foreach (var record in _connections.Of(key))
@@ -82,6 +84,16 @@ internal sealed partial class ConnectionLedger
             if (record.Stage == ConnectionStage.Live) ids.Add(record.Id);
         }
         if (ids.Count > 0) _effects.Add(new ByeAndClose(key, peer, ids, message, reason.ToString()));
+    }
+
+    // This node trimmed the peer: its own lookups and repairs pick other peers until the hold ends; the
+    // policy keeps the peer's record (and key) as long (bounded by peers.max-records like any retained record).
+    private void HoldOwnDials(PeerKey key, long nowMs)
+    {
+        long until = OwnTrimHold.Until(nowMs, _policy.Settings.Bye.OwnTrimBackoffMs, _friends.IsFriend(key));
+        if (until <= nowMs) return;
+        _dials.Backoff.RecordOwnTrim(key, until - nowMs, nowMs);
+        _policy.Retain(key, until, nowMs);
     }
 
     // Peers a trimmed peer may turn to instead: our best-scored connected peers that announced a listen

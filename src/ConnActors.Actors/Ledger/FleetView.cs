@@ -13,5 +13,11 @@ internal sealed record FleetTarget(string Member, Multiaddr Address, int Headroo
 /// </summary>
 internal sealed record FleetView(IReadOnlyDictionary<PeerId, Multiaddr> HeldElsewhere, IReadOnlyList<FleetTarget> Targets)
 {
+    /// <summary>The budget of this member's site (0: none, or not known yet: the member keeps to its own share).</summary>
+    public int SiteBudget { get; init; }
+
+    /// <summary>The router entries the other members of the site last reported (about one load interval old).</summary>
+    public long SiteEntriesElsewhere { get; init; }
+
     public static FleetView Empty { get; } = new(new Dictionary<PeerId, Multiaddr>(), []);
 }

@@ -35,6 +35,19 @@ internal sealed class LedgerCounters
         Refused(NoSiteShare);
     }
 
+    /// <summary>A dial or inbound connection refused because the member's router entries (open, in flight, lingering) fill its share.</summary>
+    public void RefusedForRouterEntries()
+    {
+        CapacityRefusals++;
+        Refused(RouterEntriesFull);
+    }
+
+    /// <summary>The reason of a refusal because the member's router entries fill its share of the site budget.</summary>
+    public const string RouterEntriesFull = "RouterEntriesFull";
+
+    /// <summary>The reason of a dial refused because this node trimmed the peer itself within <c>bye.own-trim-backoff</c>.</summary>
+    public const string OwnTrimBackoff = "OwnTrimBackoff";
+
     /// <summary>The reason of a refusal by a member without a share of its site's budget.</summary>
     public const string NoSiteShare = "NoSiteShare";
 

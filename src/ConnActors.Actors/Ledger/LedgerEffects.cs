@@ -21,8 +21,11 @@ internal sealed record ByeAndClose(PeerKey Key, PeerId Peer, IReadOnlyList<Conne
 /// <summary>Dial <paramref name="Peer"/> as attempt <paramref name="Id"/> (the dial already holds its slot).</summary>
 internal sealed record StartDial(ConnectionId Id, PeerKey Key, PeerId Peer, IReadOnlyList<Multiaddr> Addresses) : LedgerEffect;
 
-/// <summary>A queued dial to the peer ended without a connection.</summary>
-internal sealed record DialFailed(PeerKey Key, string Reason) : LedgerEffect;
+/// <summary>
+/// A queued dial to the peer ended without a connection. <paramref name="Peer"/> is the peer's id as known
+/// when it ended: a dial refused before it started may leave no record (and key) behind to look it up by.
+/// </summary>
+internal sealed record DialFailed(PeerKey Key, PeerId? Peer, string Reason) : LedgerEffect;
 
 /// <summary>Look at the dial queue again at <paramref name="AtMs"/>.</summary>
 internal sealed record PumpDialsAt(long AtMs) : LedgerEffect;

@@ -39,7 +39,8 @@ public sealed partial class ConnectionManager
                 break;
             case DialFailed e:
                 if (_peerActors.TryGetValue(e.Key, out var failedFor)) failedFor.Tell(new PeerDialFailed(e.Reason));
-                if (_ledger.Peers.TryGetPeer(e.Key, out var failedPeer))
+                var failedPeer = e.Peer ?? (_ledger.Peers.TryGetPeer(e.Key, out var known) ? known : null);
+                if (failedPeer is not null)
                 {
                     QueryDialEnded(failedPeer, null, e.Reason);
                 }

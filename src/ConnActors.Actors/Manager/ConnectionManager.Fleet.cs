@@ -32,7 +32,7 @@ public sealed partial class ConnectionManager
             Perform();
             Sender.Tell(new HardCapApplied(applied));
         });
-        Receive<GetLoadSample>(_ => Sender.Tell(new LoadSample(_ledger.Load(maxHeldPeers: 4_096), Host.PeerId.ToString(),
+        Receive<GetLoadSample>(_ => Sender.Tell(new LoadSample(_ledger.Load(maxHeldPeers: 4_096, Now), Host.PeerId.ToString(),
             Host.ListenAddresses.Select(a => a.WithPeerId(Host.PeerId).ToString()).ToList())));
         Receive<FleetFriend>(m =>
         {

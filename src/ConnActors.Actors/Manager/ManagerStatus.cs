@@ -14,10 +14,14 @@ public sealed record ManagerStatus(
     int ActiveBursts,
     int QueuedDials) : IConnActorsMessage;
 
-/// <summary>Connection counts against the limits.</summary>
+/// <summary>
+/// Connection counts against the limits. <paramref name="RouterEntries"/>: while a site budget applies, the
+/// entries the shared router holds for this member (connections and attempts, plus ended ones still within
+/// <c>connactors.cluster.router-entry-linger</c>), which its share (<paramref name="HardCap"/>) bounds; null otherwise.
+/// </summary>
 public sealed record ConnectionCounts(
     int Connections, int Inbound, int Outbound, int PendingInbound, int PendingOutbound,
-    int HardCap, int HighWater, int LowWater, int OutboundReserve, int FriendReserve) : IConnActorsMessage;
+    int HardCap, int HighWater, int LowWater, int OutboundReserve, int FriendReserve, int? RouterEntries = null) : IConnActorsMessage;
 
 /// <summary>One peer as the manager sees it; <paramref name="Penalty"/> is its retained penalty now (0 when none).</summary>
 public sealed record PeerStatus(

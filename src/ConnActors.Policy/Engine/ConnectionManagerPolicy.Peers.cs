@@ -10,6 +10,13 @@ public sealed partial class ConnectionManagerPolicy
     /// </summary>
     public bool CanHoldAnotherPrivilegedPeer => _privilegedPeers < _peers.MaxRecords - Limits.HardCap;
 
+    /// <summary>True when <paramref name="peer"/> is a friend (an own-trim hold does not apply to it).</summary>
+    public bool IsFriend(PeerKey peer)
+    {
+        ref var entry = ref _peers.Get(peer);
+        return !System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) && entry.IsFriend;
+    }
+
     /// <inheritdoc />
     public void SetFriend(PeerKey peer, bool isFriend, long nowMs)
     {

@@ -21,6 +21,13 @@ public sealed record ByeBackoffSettings
     /// <summary>How recent a stream makes a peer active (<c>bye.active-window</c>, 10 min); 0 treats every peer as idle.</summary>
     public long ActiveWindowMs { get; init; } = 600_000;
 
+    /// <summary>
+    /// How long this node does not dial a (non-friend) peer it trimmed itself (<c>bye.own-trim-backoff</c>,
+    /// 1 min; 0: off). Whatever backoff the bye asked of the peer: its own lookups and mesh repairs
+    /// would otherwise redial it within seconds (<see cref="OwnTrimHold"/>).
+    /// </summary>
+    public long OwnTrimBackoffMs { get; init; } = 60_000;
+
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first invalid setting.</summary>
     public ByeBackoffSettings Validate()
     {
@@ -28,6 +35,7 @@ public sealed record ByeBackoffSettings
         PolicyConfigurationException.Require(ActivePeerBackoffMs >= 0 && ActivePeerBackoffMs <= BackoffMs, "bye.active-peer-backoff",
             $"must be in [0, bye.backoff = {BackoffMs} ms], was {ActivePeerBackoffMs} ms");
         PolicyConfigurationException.Require(ActiveWindowMs >= 0, "bye.active-window", $"must be >= 0, was {ActiveWindowMs} ms");
+        PolicyConfigurationException.Require(OwnTrimBackoffMs >= 0, "bye.own-trim-backoff", $"must be >= 0 (0: off), was {OwnTrimBackoffMs} ms");
         return this;
     }
 }

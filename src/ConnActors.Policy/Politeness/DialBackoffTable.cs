@@ -56,7 +56,7 @@ public sealed class DialBackoffTable
     public void RecordSuccess(PeerKey peer, long nowMs)
     {
         var entry = _peers.Get(peer, nowMs);
-        if (entry.ByeNotBeforeMs > nowMs)
+        if (entry.ByeNotBeforeMs > nowMs || entry.OwnTrimNotBeforeMs > nowMs)
         {
             ref var kept = ref _peers.GetOrAdd(peer, nowMs);
             kept.Failures = 0;
@@ -88,6 +88,22 @@ public sealed class DialBackoffTable
         long end = Math.Min(obligation.NotBeforeMs, nowMs + _settings.RemoteByeCeilingMs);
         if (end > nowMs) Oblige(obligation.Peer, end, nowMs);
     }
+
+    /// <summary>
+    /// This node trimmed <paramref name="peer"/>: it holds off its own dials to it for
+    /// <paramref name="backoffMs"/> (see <see cref="OwnTrimHold"/>). An earlier, longer hold is not
+    /// shortened. Returns the end of the hold now in force.
+    /// </summary>
+    public long RecordOwnTrim(PeerKey peer, long backoffMs, long nowMs)
+    {
+        if (backoffMs <= 0) return OwnTrimHoldOf(peer, nowMs);
+        ref var entry = ref _peers.GetOrAdd(peer, nowMs);
+        entry.OwnTrimNotBeforeMs = Math.Max(entry.OwnTrimNotBeforeMs, nowMs + backoffMs);
+        return entry.OwnTrimNotBeforeMs;
+    }
+
+    /// <summary>The end of the hold after our own trim of <paramref name="peer"/> (at or before <paramref name="nowMs"/> when none).</summary>
+    public long OwnTrimHoldOf(PeerKey peer, long nowMs) => _peers.Get(peer, nowMs).OwnTrimNotBeforeMs;
 
     /// <summary>The end of the bye obligation in force for <paramref name="peer"/> (at or before <paramref name="nowMs"/> when none).</summary>
     public long ByeObligationOf(PeerKey peer, long nowMs) => _peers.Get(peer, nowMs).ByeNotBeforeMs;

@@ -19,7 +19,8 @@ internal sealed record CliOptions(
           --nodes     network size (default: each scenario's, 10000)
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
                       v2-no-bye, v2-no-ratecap, v2-no-smooth; or all (default, these ten); also v2-site
-                      (site budgets for nodes sharing a router, for shared-router)
+                      (site budgets for nodes sharing a router, for shared-router), and the ablations
+                      v2-no-owntrim and v2-site-no-owntrim (no backoff after the node's own trims)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)

@@ -1,6 +1,7 @@
 using ConnActors.Policy;
 using ConnActors.Policy.Admission;
 using ConnActors.Policy.Engine;
+using ConnActors.Policy.Politeness;
 using ConnActors.Sim.Events;
 using ConnActors.Sim.Model;
 using ConnActors.Sim.Policies;
@@ -11,7 +12,9 @@ namespace ConnActors.Sim.Connections;
 /// <summary>
 /// Opens and closes connections: a dial passes the dialer's router, the dialer's policy, the remote's
 /// router and the remote's policy, in that order; every attempt and every closed connection holds a
-/// router entry for <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>.
+/// router entry for <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>. A v2 node holds back its own
+/// dials to peers it trimmed itself (<see cref="OwnTrimHold"/>); under site budgets a member's router entries
+/// are gated by its share (<see cref="Sites.SiteBudgets.MayOpen"/>).
 /// </summary>
 internal sealed class Connector
 {
@@ -29,6 +32,9 @@ internal sealed class Connector
     }
 
     public TrimHistory Trims { get; } = new();
+
+    /// <summary>The site budgets whose members' router entries are counted and gated (set once the budgets exist).</summary>
+    public Sites.SiteBudgets? Sites { get; set; }
 
     /// <summary>Nodes whose connections changed during the current event (regulation runs for them next).</summary>
     public Action<int>? Changed { get; set; }
@@ -53,12 +59,21 @@ internal sealed class Connector
             metrics.DialsSkippedForBye++;
             return DialOutcome.SkippedForBye;
         }
+        if (HeldAfterOwnTrim(a, b, now))
+        {
+            metrics.DialsHeldAfterOwnTrim++;
+            return DialOutcome.HeldAfterOwnTrim;
+        }
         if (Trims.ClosedBy(b, a, now, RedialWindowMs) is { } closedByB)
         {
             metrics.RedialsByClosedPeer++;
             if (closedByB.Violated(now, RedialWindowMs)) metrics.PolitenessViolations++;
         }
-        else if (Trims.ClosedBy(a, b, now, RedialWindowMs) is not null) metrics.RedialsByCloser++;
+        else if (Trims.ClosedBy(a, b, now, RedialWindowMs) is { } closedByA)
+        {
+            metrics.RedialsByCloser++;
+            if (closedByA.Trim) metrics.RedialsAfterOwnTrim++;
+        }
 
         var outcome = _engines.V2(a) is { } v2 ? DialThroughV2(v2, a, b) : DialThrough(_engines.Of(a), a, b);
         if (outcome != DialOutcome.Connected) return outcome;
@@ -79,6 +94,11 @@ internal sealed class Connector
         var nodes = _ctx.Nodes;
         long now = _ctx.Now;
         var peer = new PeerKey(b);
+        if (Sites is { } sites && !sites.MayOpen(a))
+        {
+            _ctx.Metrics.SiteEntryRefusals++;
+            return DialOutcome.LocalSiteFull;
+        }
         if (!v2.BeginOutbound(peer, nodes.Address(b), now).Admitted)
         {
             _ctx.Metrics.LocalRefusals++;
@@ -117,20 +137,29 @@ internal sealed class Connector
         if (!nodes.Online[b])
         {
             metrics.DialsToOffline++;
-            Linger(routerA);
+            Linger(a);
             return DialOutcome.Offline;
         }
         if (routerB >= 0 && !_ctx.Routers.TryTake(routerB))
         {
             metrics.RouterOverflows++;
-            Linger(routerA);
+            Linger(a);
             return DialOutcome.RemoteRouterFull;
+        }
+        // The router took the entry before the node could refuse: a refused attempt lingers there too.
+        if (Sites is { } sites && !sites.MayOpen(b))
+        {
+            metrics.SiteEntryRefusals++;
+            metrics.RemoteRefusals++;
+            Linger(a);
+            Linger(b);
+            return DialOutcome.RemoteRefused;
         }
         if (!_engines.Of(b).AdmitInbound(new PeerKey(a), nodes.Address(a), _ctx.Now).Admitted)
         {
             metrics.RemoteRefusals++;
-            Linger(routerA);
-            Linger(routerB);
+            Linger(a);
+            Linger(b);
             return DialOutcome.RemoteRefused;
         }
         return DialOutcome.Connected;
@@ -149,8 +178,8 @@ internal sealed class Connector
         var dirB = dirA == ConnectionDirection.Outbound ? ConnectionDirection.Inbound : ConnectionDirection.Outbound;
         _engines.Existing(a)?.ConnectionClosed(new PeerKey(b), dirA, nodes.Address(b), _ctx.Now);
         _engines.Existing(b)?.ConnectionClosed(new PeerKey(a), dirB, nodes.Address(a), _ctx.Now);
-        Linger(nodes.Router[a]);
-        Linger(nodes.Router[b]);
+        Linger(a);
+        Linger(b);
         _ctx.Metrics.Closes++;
         if (reason == CloseReason.Churn) _ctx.Metrics.ChurnCloses++;
         var closed = new ClosedLink(a, b, flagsA, flagsB, usefulToA, usefulToB, reason);
@@ -170,10 +199,18 @@ internal sealed class Connector
         // policy still knows the peer.
         long? backoffMs = reason == CloseReason.Released || !_engines.Variant.SendsBye ? null
             : _engines.ExistingV2(node)?.ByeBackoffMs(new PeerKey(peer), now);
+        long ownHoldUntil = reason == CloseReason.Released || !_engines.Variant.OwnTrimHold || _engines.ExistingV2(node) is not { } v2 ? now
+            : OwnTrimHold.Until(now, v2.Settings.Bye.OwnTrimBackoffMs, v2.IsFriend(new PeerKey(peer)));
         Close(node, peer, reason);
         Trims.Record(node, peer, now, trim: reason != CloseReason.Released, byeBackoffMs: backoffMs);
         if (backoffMs > 0) _engines.ByeTable(peer).RecordRemoteBye(new PeerKey(node), backoffMs.Value, now);
+        if (ownHoldUntil > now) _engines.ByeTable(node).RecordOwnTrim(new PeerKey(peer), ownHoldUntil - now, now);
     }
+
+    /// <summary>True when <paramref name="a"/> (v2) trimmed <paramref name="b"/> itself within its own-trim backoff and so does not dial it.</summary>
+    public bool HeldAfterOwnTrim(int a, int b, long nowMs) =>
+        _engines.Variant.OwnTrimHold && _engines.ExistingByeTable(a) is { } table && _engines.ExistingV2(a) is { } v2
+        && !OwnTrimHold.MayDial(table.OwnTrimHoldOf(new PeerKey(b), nowMs), nowMs, v2.IsFriend(new PeerKey(b)), reservationAsks: false);
 
     /// <summary>Closes every connection of <paramref name="node"/> (it goes offline).</summary>
     public void CloseAll(int node)
@@ -182,9 +219,12 @@ internal sealed class Connector
         while (links.Degree(node) > 0) Close(node, links.Neighbours(node)[links.Degree(node) - 1], CloseReason.Churn);
     }
 
-    private void Linger(int router)
+    // The entry of node's ended connection or attempt stays in its router's table for the linger.
+    private void Linger(int node)
     {
+        int router = _ctx.Nodes.Router[node];
         if (router < 0) return;
         _ctx.Queue.Schedule(_ctx.Now + _ctx.Scenario.RouterLingerMs, EventKind.RouterRelease, router);
+        Sites?.EntryEnded(node);
     }
 }

@@ -7,6 +7,10 @@ internal enum DialOutcome : byte
     AlreadyConnected,
     Offline,
     SkippedForBye,
+    /// <summary>v2 trimmed the peer itself within its own-trim backoff: the dial never leaves the node.</summary>
+    HeldAfterOwnTrim,
+    /// <summary>The dialer's router entries fill its site share: the dial never leaves the node.</summary>
+    LocalSiteFull,
     LocalRouterFull,
     RemoteRouterFull,
     LocalRefused,

@@ -180,6 +180,12 @@ internal sealed class DhtLookups : INodeLifecycle
             return _ctx.Scenario.DialTimeoutMs;
         }
         bool connected = _ctx.Links.Connected(node, peer);
+        if (!connected && _connector.HeldAfterOwnTrim(node, peer, now))
+        {
+            // Trimmed by this node lately: the query goes to another candidate, no slot is asked for.
+            metrics.DialsHeldAfterOwnTrim++;
+            return 0;
+        }
         if (_engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
@@ -200,7 +206,7 @@ internal sealed class DhtLookups : INodeLifecycle
             if (_engines.QuotasOn) _engines.ExistingV2(node)?.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
             if (outcome is DialOutcome.LocalRefused) metrics.DhtStarvations++;
             return outcome is DialOutcome.LocalRouterFull or DialOutcome.RemoteRouterFull ? _ctx.Scenario.DialTimeoutMs
-                : outcome == DialOutcome.SkippedForBye ? 0 : rtt;
+                : outcome is DialOutcome.SkippedForBye or DialOutcome.HeldAfterOwnTrim or DialOutcome.LocalSiteFull ? 0 : rtt;
         }
         ok = true;
         int i = _ctx.Links.IndexOf(node, peer);

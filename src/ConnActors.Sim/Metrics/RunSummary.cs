@@ -11,7 +11,7 @@ internal sealed record RunSummary(
     double FriendUptime, double CrowdAdmittedShare, double WorkPerNodeMinute, long Lookups, long Messages,
     long PolicyCloses, long UsefulPeerTrims, long TrimsOfUsefulToPeer, double MeshLinksTrimmedPerNodeHour,
     double RoutingTableTrimsPerNodeHour, long RedialsByTrimmedPeers, long RedialsByTrimmingNodes, double OpensPerUsefulMessage, double RoutersOverflowedShare, long BurstReleases,
-    long UsefulPeerReleases)
+    long UsefulPeerReleases, long RedialsAfterOwnTrim, long DialsHeldAfterOwnTrim, long SiteEntryRefusals)
 {
     public static string Header =>
         "scenario,policy,nodes,seed,simulated_min,wall_s,events,peak_working_set_mb,mean_load_of_high_water,max_p99_load_of_high_water,max_load_of_high_water," +
@@ -19,7 +19,7 @@ internal sealed record RunSummary(
         "lookup_ms_p50,lookup_ms_p90,lookup_ms_p99,delivery_ratio,delivery_ms_p50,delivery_ms_p99,churn_per_node_min," +
         "trims,politeness_violations,dht_starvations,pubsub_starvations,friend_uptime,crowd_admitted_share,work_per_node_min,lookups,messages," +
         "policy_closes,useful_peer_trims,trims_of_useful_to_peer,mesh_links_trimmed_per_node_hour,routing_table_trims_per_node_hour," +
-        "redials_by_trimmed_peers,redials_by_trimming_nodes,opens_per_useful_message,routers_overflowed_share,burst_releases,useful_peer_releases";
+        "redials_by_trimmed_peers,redials_by_trimming_nodes,opens_per_useful_message,routers_overflowed_share,burst_releases,useful_peer_releases,redials_after_own_trim,dials_held_after_own_trim,site_entry_refusals";
 
     public string ToCsv() => string.Join(',',
         Scenario, Policy, Nodes, Seed, Csv.Num(SimulatedMinutes), Csv.Num(WallSeconds), Events, Csv.Num(PeakWorkingSetBytes / 1048576.0),
@@ -30,7 +30,7 @@ internal sealed record RunSummary(
         Csv.Num(CrowdAdmittedShare), Csv.Num(WorkPerNodeMinute), Lookups, Messages,
         PolicyCloses, UsefulPeerTrims, TrimsOfUsefulToPeer, Csv.Num(MeshLinksTrimmedPerNodeHour),
         Csv.Num(RoutingTableTrimsPerNodeHour), RedialsByTrimmedPeers, RedialsByTrimmingNodes, Csv.Num(OpensPerUsefulMessage), Csv.Num(RoutersOverflowedShare), BurstReleases,
-        UsefulPeerReleases);
+        UsefulPeerReleases, RedialsAfterOwnTrim, DialsHeldAfterOwnTrim, SiteEntryRefusals);
 
     /// <summary>Reads a row written by <see cref="ToCsv"/> (for a report that includes runs made apart, such as the 1M-node ones).</summary>
     public static RunSummary FromCsv(string line)

@@ -11,7 +11,13 @@ internal sealed class SimMetrics
     public long RedialsByClosedPeer;
     /// <summary>Dials by a node to a peer its policy closed within the bye window.</summary>
     public long RedialsByCloser;
+    /// <summary>Of <see cref="RedialsByCloser"/>, those after a trim or reclaim (not a burst release).</summary>
+    public long RedialsAfterOwnTrim;
     public long DialsSkippedForBye;
+    /// <summary>Dials a v2 node held back because it had trimmed the peer itself within <c>bye.own-trim-backoff</c>.</summary>
+    public long DialsHeldAfterOwnTrim;
+    /// <summary>Dials and inbound connections refused because the node's router entries (open, in flight, lingering) filled its site share.</summary>
+    public long SiteEntryRefusals;
     /// <summary>Connections closed by a policy: trims and reclaims.</summary>
     public long PolicyCloses;
     /// <summary>Connections v2 released when the burst that opened them ended.</summary>

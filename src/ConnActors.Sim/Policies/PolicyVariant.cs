@@ -21,9 +21,28 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// <summary>Nodes behind one shared router split a site budget (<see cref="Sites.SiteBudgets"/>).</summary>
     public bool SiteBudgets { get; init; }
 
+    /// <summary>A v2 node does not dial a non-friend peer it trimmed itself for <c>bye.own-trim-backoff</c> (<see cref="ConnActors.Policy.Politeness.OwnTrimHold"/>).</summary>
+    public bool OwnTrimHold { get; init; } = true;
+
     /// <summary>v2 with site budgets: only where routers are shared, so not among <see cref="All"/> (name it with --policy).</summary>
     public static PolicyVariant V2Site { get; } = new("v2-site", PolicyFamily.V2, V2Features.All, true, true,
-        "v2 whose nodes behind one router split a site budget (the cluster backbone's)") { SiteBudgets = true };
+        "v2 whose nodes behind one router split a site budget counting router entries (the cluster backbone's)") { SiteBudgets = true };
+
+    /// <summary>v2 without the hold after its own trims (an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2NoOwnTrim { get; } = new("v2-no-owntrim", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 redialling the peers it trimmed itself at once (no own-trim backoff)") { OwnTrimHold = false };
+
+    /// <summary>v2-site without the burst model (a finished lookup does not release its connections).</summary>
+    public static PolicyVariant V2SiteNoBurst { get; } = V2Site with
+    {
+        Name = "v2-site-no-burst", Summary = "v2-site without the burst model", Features = V2Features.All with { BurstModel = false },
+    };
+
+    /// <summary>v2-site without the hold after its own trims (an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2SiteNoOwnTrim { get; } = V2Site with
+    {
+        Name = "v2-site-no-owntrim", Summary = "v2-site without the own-trim backoff", OwnTrimHold = false,
+    };
 
     public static IReadOnlyList<PolicyVariant> All { get; } =
     [
@@ -41,5 +60,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -98,7 +98,7 @@ internal sealed class Sampler
             m.RoutingTableTrims * 60 / nodeMinutes, m.RedialsByClosedPeer, m.RedialsByCloser,
             m.UsefulMessages == 0 ? double.NaN : m.Opens / (double)m.UsefulMessages,
             _ctx.Routers.Count == 0 ? double.NaN : _ctx.Routers.OverflowedCount / (double)_ctx.Routers.Count, m.BurstReleases,
-            m.UsefulPeerReleases);
+            m.UsefulPeerReleases, m.RedialsAfterOwnTrim, m.DialsHeldAfterOwnTrim, m.SiteEntryRefusals);
     }
 
     /// <summary>Reachable nodes online now (the DHT servers).</summary>

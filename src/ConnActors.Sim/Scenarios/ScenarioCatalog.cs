@@ -82,11 +82,11 @@ internal static class ScenarioCatalog
     public static ScenarioSettings SharedRouter { get; } = new()
     {
         Name = "shared-router",
-        Description = "Households of 4 nodes behind one 512-entry router (every home router shared), each node within its own profile caps (4 desktops may hold 768 connections); 60 lookups/h with alpha 10, 50 discovery dials per join, 30% in 10 pubsub topics. Under v2-site the 4 split half the router's table as a site budget.",
+        Description = "Households of 4 nodes behind one 512-entry router (every home router shared), each node within its own profile caps (4 desktops may hold 768 connections); 60 lookups/h with alpha 10, 50 discovery dials per join, 30% in 10 pubsub topics. Under v2-site the 4 split 90% of the router's table as a site budget, counting open connections and lingering entries.",
         RouterSizes = [(512, 1.0)],
         SharedRouterShare = 1,
         SharedRouterSeats = 4,
-        SiteBudgetShare = 0.5,
+        SiteBudgetShare = 0.9,
         DiscoveryDials = 50,
         LookupsPerNodeHour = 60,
         Alpha = 10,

@@ -17,6 +17,9 @@ namespace ConnActors.Sim.Sites;
 /// member's Negotiator would: again whenever a member joins or leaves and every
 /// <see cref="RebalanceEveryMs"/>. Each member's engine is resized to its share
 /// (<see cref="ConnectionManagerPolicy.Resize"/>) and regulated. A router with one node is no site.
+/// A member's share bounds the router entries it holds (<see cref="RouterEntryBudget"/>): its open
+/// connections plus the entries of its ended connections and attempts still lingering in the router; the
+/// entries that members which went offline left behind are taken off the budget before it is split.
 /// </summary>
 internal sealed class SiteBudgets : INodeLifecycle
 {
@@ -28,6 +31,8 @@ internal sealed class SiteBudgets : INodeLifecycle
     private readonly Regulator _regulator;
     private readonly Dictionary<int, int[]> _members = new();
     private readonly int[] _share;
+    private readonly LingeringEntries?[] _lingering;
+    private readonly long[] _refusals;
 
     public SiteBudgets(SimContext ctx, NodeEngines engines, Regulator regulator)
     {
@@ -35,6 +40,8 @@ internal sealed class SiteBudgets : INodeLifecycle
         _engines = engines;
         _regulator = regulator;
         _share = new int[ctx.Nodes.Count];
+        _lingering = new LingeringEntries?[ctx.Nodes.Count];
+        _refusals = new long[ctx.Nodes.Count];
         Enabled = engines.Variant.SiteBudgets && ctx.Scenario.SiteBudgetShare > 0;
         if (!Enabled) return;
         var nodes = ctx.Nodes;
@@ -54,6 +61,38 @@ internal sealed class SiteBudgets : INodeLifecycle
 
     /// <summary>The budget of the site behind <paramref name="router"/>.</summary>
     public int Budget(int router) => (int)(_ctx.Routers.Capacity(router) * _ctx.Scenario.SiteBudgetShare);
+
+    /// <summary>
+    /// May <paramref name="node"/> start one more connection (a dial, or accept an inbound one)? Always for a
+    /// node without a share; for a member, while its open connections and lingering entries leave room in its
+    /// share or, borrowing, in the site's budget beside what the other members hold (simulated dials are
+    /// settled at once, so none is ever in flight). The simulator sees the others' entries as they are; a
+    /// member in the product sees them as last reported. A refusal counts toward the member's
+    /// demand at the next split, as the node's capacity refusals do in the product.
+    /// </summary>
+    public bool MayOpen(int node)
+    {
+        if (_share[node] <= 0) return true;
+        int router = _ctx.Nodes.Router[node];
+        long othersHeld = 0;
+        foreach (int other in _members[router])
+        {
+            if (other != node) othersHeld += (_ctx.Nodes.Online[other] ? _ctx.Links.Degree(other) : 0) + Lingering(other);
+        }
+        if (RouterEntryBudget.MayOpen(_share[node], _ctx.Links.Degree(node), 0, Lingering(node), Budget(router), othersHeld)) return true;
+        _refusals[node]++;
+        return false;
+    }
+
+    /// <summary>One of <paramref name="node"/>'s connections or attempts ended: its router entry lingers.</summary>
+    public void EntryEnded(int node)
+    {
+        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _members.ContainsKey(router))
+            (_lingering[node] ??= new LingeringEntries(_ctx.Scenario.RouterLingerMs)).Ended(_ctx.Now);
+    }
+
+    /// <summary>The router entries of <paramref name="node"/>'s ended connections and attempts still lingering.</summary>
+    public int Lingering(int node) => _lingering[node]?.Count(_ctx.Now) ?? 0;
 
     /// <summary>The hard cap <paramref name="node"/> holds as its site's share (0: none).</summary>
     public int ShareOf(int node) => _share[node];
@@ -90,7 +129,8 @@ internal sealed class SiteBudgets : INodeLifecycle
         var online = _members[router].Where(n => nodes.Online[n]).ToArray();
         if (online.Length == 0) return;
         var members = online.Select(n => Member(n)).ToArray();
-        var split = SiteAllocation.Allocate(Budget(router), members);
+        int leftBehind = _members[router].Where(n => !nodes.Online[n]).Sum(Lingering);
+        var split = SiteAllocation.Allocate(Math.Max(0, Budget(router) - leftBehind), members);
         foreach (int node in online)
         {
             // A member whose floor did not fit runs at the smallest workable cap rather than none (the
@@ -111,7 +151,9 @@ internal sealed class SiteBudgets : INodeLifecycle
         int maxCap = ResourceProfiles.For(_ctx.Nodes.Profile[node]).HardCap;
         if (_engines.ExistingV2(node) is not { } v2) return new SiteMember(Address(node), SiteAllocation.MinimumCap, 0, 0, maxCap);
         var limits = v2.Settings.Limits;
-        int demand = SiteDemand.Of(v2.Connections, limits.HardCap, limits.HighWater, maxCap, capacityRefusals: 0);
+        // What the member holds of the router (open plus lingering entries) is its occupancy; refusals since the last split press it.
+        int demand = SiteDemand.Of(v2.Connections + Lingering(node), limits.HardCap, limits.HighWater, maxCap, capacityRefusals: _refusals[node]);
+        _refusals[node] = 0;
         return new SiteMember(Address(node), demand, 0, 0, maxCap);
     }
 

@@ -1,0 +1,38 @@
+namespace ConnActors.Policy.Fleet;
+
+/// <summary>
+/// A member's share of a site budget bounds the entries the shared router's connection table holds for
+/// it, not only its open connections: a router (conntrack) keeps an entry for every open connection, every
+/// dial in flight and every connection that ended until its linger ends (TIME_WAIT-like; the simulator and
+/// the node assume 120 s). Counting only open connections let a member that trims and redials fill the
+/// table with closed entries (docs/simulator.md, "Households behind one router").
+/// </summary>
+public static class RouterEntryBudget
+{
+    /// <summary>The router entries a member holds: open connections, attempts in flight (dials and inbound handshakes), and ended ones still lingering.</summary>
+    public static long Held(int open, int pending, int lingering) => (long)open + pending + lingering;
+
+    /// <summary>How many more connections (or attempts) the member may start within <paramref name="share"/>: 0 when it holds its share or more.</summary>
+    public static int Headroom(int share, int open, int pending, int lingering) =>
+        (int)Math.Clamp(share - Held(open, pending, lingering), 0, int.MaxValue);
+
+    /// <summary>May the member start one more connection (dial or inbound) within <paramref name="share"/>?</summary>
+    public static bool MayOpen(int share, int open, int pending, int lingering) => Headroom(share, open, pending, lingering) > 0;
+
+    /// <summary>
+    /// May the member start one more connection, borrowing room the site does not use? Always within its own
+    /// <paramref name="share"/> (a member's share is guaranteed); beyond it, while its entries plus
+    /// <paramref name="othersHeld"/> (the entries the other members hold, as last reported, and those that
+    /// members which left still hold) stay below <paramref name="siteBudget"/>. So the router holds more than
+    /// the budget only when members that borrowed are joined by others growing within their shares, by at
+    /// most the unused part of those shares: keep the site budget below the router's table by that margin
+    /// (the simulator gives the site 90% of the table). Per-member shares alone cost lookups in the simulator
+    /// (a busy member hit its share while the others' sat idle; docs/simulator.md), and reserving the others'
+    /// unused shares before borrowing cost them too.
+    /// </summary>
+    public static bool MayOpen(int share, int open, int pending, int lingering, int siteBudget, long othersHeld)
+    {
+        long held = Held(open, pending, lingering);
+        return held < share || held + othersHeld < siteBudget;
+    }
+}

@@ -1,0 +1,26 @@
+namespace ConnActors.Policy.Politeness;
+
+/// <summary>
+/// After this node trims a peer it does not dial that peer itself until the hold ends
+/// (<see cref="ByeBackoffSettings.OwnTrimBackoffMs"/>): without it, its own lookups and mesh repairs redial
+/// the peers it just trimmed within seconds, and behind a shared router every such dial and close holds a
+/// table entry (docs/simulator.md, "Households behind one router"). A friend, or a subsystem below its
+/// reservation that asks for exactly this peer, passes the hold; lookups pick other peers instead.
+/// </summary>
+public static class OwnTrimHold
+{
+    /// <summary>The end of the hold for a trim at <paramref name="nowMs"/>: none (<paramref name="nowMs"/>) for a friend or with the hold off.</summary>
+    public static long Until(long nowMs, long backoffMs, bool friend) => friend || backoffMs <= 0 ? nowMs : nowMs + backoffMs;
+
+    /// <summary>
+    /// May this node dial a peer whose own-trim hold ends at <paramref name="holdUntilMs"/>? Yes once it has
+    /// ended, or for a <paramref name="friend"/>, or when <paramref name="reservationAsks"/> (a subsystem below
+    /// its reservation needs this peer).
+    /// </summary>
+    public static bool MayDial(long holdUntilMs, long nowMs, bool friend, bool reservationAsks) =>
+        holdUntilMs <= nowMs || friend || reservationAsks;
+
+    /// <summary>How long the hold still lasts (0 when it does not hold the dial back).</summary>
+    public static long RemainingMs(long holdUntilMs, long nowMs, bool friend, bool reservationAsks) =>
+        MayDial(holdUntilMs, nowMs, friend, reservationAsks) ? 0 : holdUntilMs - nowMs;
+}

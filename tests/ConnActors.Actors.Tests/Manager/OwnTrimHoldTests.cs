@@ -1,0 +1,44 @@
+using Akka.Actor;
+using ConnActors.Actors.Manager;
+using ConnActors.Actors.Tests.Support;
+
+namespace ConnActors.Actors.Tests.Manager;
+
+/// <summary>After the manager trims a peer itself, it does not dial it again for <c>bye.own-trim-backoff</c> (a friend passes).</summary>
+public class OwnTrimHoldTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
+
+    public OwnTrimHoldTests(Xunit.Abstractions.ITestOutputHelper output) : base("akka.loglevel = INFO", output)
+    {
+    }
+
+    [Fact]
+    public async Task A_peer_the_node_trimmed_is_not_dialled_by_it_during_the_hold_but_a_friend_is()
+    {
+        var trims = CreateTestProbe();
+        Sys.EventStream.Subscribe(trims.Ref, typeof(PeerTrimmed));
+        await using var nodes = new NodeFixture(Sys);
+        var hub = await nodes.StartAsync(NodeSettings.From("connactors.limits { hard-cap = 16, max-pending-handshakes = 16 }\nconnactors.bye.own-trim-backoff = 10m"));
+        var clients = new List<Actors.Host.ConnActorsNode>();
+        for (int i = 0; i < 14; i++) clients.Add(await nodes.StartAsync(NodeSettings.From()));
+        foreach (var client in clients) client.Manager.Tell(new DialPeer(hub.Host.PeerId, [NodeFixture.AddressOf(hub)]));
+
+        var first = trims.ExpectMsg<PeerTrimmed>(TimeSpan.FromSeconds(30));
+        var second = trims.ExpectMsg<PeerTrimmed>(TimeSpan.FromSeconds(30));
+        var victim = clients.Single(c => c.Host.PeerId.ToString() == first.PeerId);
+        var friend = clients.Single(c => c.Host.PeerId.ToString() == second.PeerId);
+        await Eventually.HoldsAsync(() => Task.FromResult(!hub.Host.ConnectionsTo(victim.Host.PeerId).Any(c => !c.IsClosed)), Wait, "the trimmed peer's connection closed");
+
+        var outcome = await hub.Manager.Ask<DialOutcome>(new DialForQuery(victim.Host.PeerId, [NodeFixture.AddressOf(victim)]), Wait);
+        Assert.Null(outcome.Connection);
+        Assert.StartsWith("refused: OwnTrimBackoff", outcome.Failure);
+        Assert.True((await NodeFixture.StatusAsync(hub)).RefusalsByReason.GetValueOrDefault("OwnTrimBackoff") >= 1);
+        Assert.DoesNotContain(hub.Host.ConnectionsTo(victim.Host.PeerId), c => !c.IsClosed && c.Direction == Libp2p.Host.ConnectionDirection.Outbound);
+
+        // A friend is dialled whatever the hold: the operator asked for it.
+        await hub.Manager.Ask<CommandAck>(new AddFriend(NodeFixture.AddressOf(friend)), Wait);
+        await Eventually.HoldsAsync(() => Task.FromResult(hub.Host.ConnectionsTo(friend.Host.PeerId).Any(c => !c.IsClosed)), Wait,
+            "the hub reconnected its friend inside the hold");
+    }
+}
