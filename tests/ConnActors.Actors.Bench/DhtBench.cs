@@ -10,7 +10,9 @@ namespace ConnActors.Actors.Bench;
 /// The DHT side by side: a swarm of js-libp2p Kad-DHT servers on loopback; a ConnActors node and a
 /// js-libp2p node, one after the other, each in its own process with the same bootstrap peers and the
 /// same cap, each holding 10 long-lived "pubsub-like" peers (an open stream each; pubsub slots for
-/// ConnActors, a gossipsub-like tag for js) while it runs random-key lookups and provides. Measures
+/// ConnActors, a gossipsub-like tag for js) while it runs random-key lookups and provides. The ConnActors node runs
+/// twice against the same swarm: as it is ("after") and with the query pacing of before the DHT latency work
+/// ("before", see <see cref="DhtNodeProgram"/>). Measures
 /// latency and hops, connections opened, the peak, what is still open 30 s after the last operation,
 /// long-lived peers ever lost, and the process's CPU and RSS.
 /// </summary>
@@ -36,19 +38,29 @@ internal static class DhtBench
         await using var longLived = await PeerProcess.StartJsAsync(script: "dht-peer.mjs");
         var heldReply = await longLived.RunAsync("start", new { count = 9, dht = false });
         var held = heldReply["nodes"]!.AsArray().Select(n => n!["addrs"]![0]!.GetValue<string>()).Prepend(longLived.Address.ToString()).ToArray();
-        var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();
+        // Both measured nodes start from the seeds and from 8 more swarm nodes whose tables are not empty: on a loaded
+        // machine a seed may not take a new connection in time (a js node once got none and measured an empty DHT).
+        var bootstrap = swarm.Bootstrap.Concat(swarm.Nodes.Where((n, i) => n.Index != 0 && sizes[i] > 0).Take(8)).Select(b => b.Address.ToString()).ToArray();
 
         var runs = new List<DhtRun>();
-        await using (var connactors = await PeerProcess.StartCsharpListenerAsync($"dht-node {cap} {string.Join(' ', bootstrap)}"))
-        {
-            runs.Add(await MeasureAsync(connactors.ProcessId, "ConnActors (C#)", connactors, held, servers, lookups, provides, log));
-        }
+        // The node as it is, then js, then the node as before: the comparison that matters first, under the closest load.
+        await RunConnActorsAsync(DhtNodeProgram.Variants[0]);
         await using (var js = await PeerProcess.StartJsAsync(script: $"dht-peer.mjs --max-connections={cap} --client --ping-timeout-ms={MeasuredPingTimeoutMs}"))
         {
-            await js.RunAsync("connectMany", new { first = 0, count = 1, addrs = bootstrap });
+            var connected = await js.RunAsync("connectMany", new { first = 0, count = 1, addrs = bootstrap });
+            log($"js node: connected to {connected["connected"]} of {bootstrap.Length} bootstrap peers {connected["errors"]?.ToJsonString()}");
             runs.Add(await MeasureAsync(js.ProcessId, "js-libp2p 3.3 + @libp2p/kad-dht 16.4", js, held, servers, lookups, provides, log));
+            log(ToMarkdown(runs[^1..]));
         }
+        foreach (var variant in DhtNodeProgram.Variants.Skip(1)) await RunConnActorsAsync(variant);
         return runs;
+
+        async Task RunConnActorsAsync(string variant)
+        {
+            await using var connactors = await PeerProcess.StartCsharpListenerAsync($"dht-node {cap} {variant} {string.Join(' ', bootstrap)}");
+            runs.Add(await MeasureAsync(connactors.ProcessId, $"ConnActors (C#), {variant}", connactors, held, servers, lookups, provides, log));
+            log(ToMarkdown(runs[^1..]));
+        }
     }
 
     private static async Task<DhtRun> MeasureAsync(int pid, string name, PeerProcess node, string[] held, int servers, int lookups, int provides, Action<string> log)
@@ -56,6 +68,7 @@ internal static class DhtBench
         await node.RunAsync("hold", new { addrs = held });
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while ((await node.RunAsync("routingTableSize"))["size"]!.GetValue<int>() < Math.Min(20, servers / 2) && DateTime.UtcNow < deadline) await Task.Delay(500);
+        log($"{name}: routing table {(await node.RunAsync("routingTableSize"))["size"]} peers when its lookups start");
         var before = ProcessMeter.Read(pid);
         var latencies = new List<double>();
         var hops = new List<int>();

@@ -20,20 +20,31 @@ internal static class DhtNodeProgram
     public const string HoldProtocol = "/connactors/bench/hold/1.0.0";
     private static readonly TimeSpan Ask = TimeSpan.FromMinutes(2);
 
-    public static async Task RunAsync(int hardCap, IReadOnlyList<string> bootstrap)
+    /// <summary>The variants the benchmark runs: the node as it is, and with the query pacing of before the DHT latency work.</summary>
+    public static readonly string[] Variants = ["after", "before"];
+
+    public static async Task RunAsync(int hardCap, string variant, IReadOnlyList<string> bootstrap)
     {
         using var system = ActorSystem.Create("dht-node", "akka.loglevel = WARNING\nakka.log-dead-letters = off");
+        // The 10 long-lived peers are pubsub's: it reserves 10 (by default 15% of 64 = 9, and the tenth could be trimmed).
+        // "before": query dials paced at the profile's dial rate and no slow-query rule, as before the DHT latency work.
+        string before = variant == "before"
+            ? $"dial.query-rate = {Policy.Limits.ConnectionLimits.DerivedFrom(hardCap).DialRatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)}\ndht.slow-queries = off"
+            : "";
         var settings = ConnActorsSettings.FromConfig(ConfigurationFactory.ParseString($$"""
             connactors {
               profile = desktop
               limits.hard-cap = {{hardCap}}
               libp2p.listen = ["/ip4/127.0.0.1/tcp/0"]
+              quotas.pubsub.reserved = 10
               dht {
                 mode = client
                 bootstrap = [{{string.Join(", ", bootstrap.Select(b => $"\"{b}\""))}}]
               }
+              {{before}}
             }
             """));
+        if (Environment.GetEnvironmentVariable("DHT_TIMELINE") is { Length: > 0 } timeline) system.ActorOf(DhtTimelineWriter.Props($"{timeline}.{variant}"), "dht-timeline");
         await using var node = await ConnActorsNode.StartAsync(system, settings, PrivateKey.Generate());
         var dht = node.Dht!;
         var held = new List<PeerId>();

@@ -12,7 +12,7 @@ const string usage = """
       bench [BenchmarkDotNet args]                  code benchmarks, e.g. bench --filter '*'
       dht [servers] [lookups] [provides] [cap]      Kad-DHT side by side: ConnActors node vs js-libp2p node in a js DHT swarm
       node-listen <hard cap> | host-listen          listeners driven over JSON lines (started by hold)
-      dht-node <hard cap> <bootstrap...>            the DHT benchmark's ConnActors node (started by dht)
+      dht-node <hard cap> after|before <bootstrap...> the DHT benchmark's ConnActors node (started by dht)
     """;
 
 try
@@ -41,8 +41,8 @@ try
             var dhtRuns = await DhtBench.RunAsync(Arg(1, 200), Arg(2, 200), Arg(3, 50), Arg(4, 64), Console.Error.WriteLine);
             Console.WriteLine(DhtBench.ToMarkdown(dhtRuns));
             return 0;
-        case "dht-node" when args.Length >= 2:
-            await DhtNodeProgram.RunAsync(Arg(1, 64), args[2..]);
+        case "dht-node" when args.Length >= 3 && DhtNodeProgram.Variants.Contains(args[2]):
+            await DhtNodeProgram.RunAsync(Arg(1, 64), args[2], args[3..]);
             return 0;
         case "node-listen" when args.Length == 2:
             await NodeListenerProgram.RunAsync(Arg(1, 0));

@@ -82,6 +82,7 @@ internal static class PolicySettingsReader
         DialQueue = DialQueueSettings.Default.WithCapsOf(limits) with
         {
             MaxLength = reader.Int("dial.max-queue"),
+            QueryDialRatePerSecond = reader.IsSet("dial.query-rate") ? reader.Double("dial.query-rate") : null,
             AgingIntervalMs = reader.Milliseconds("dial.aging-interval"),
         },
         DialBackoff = new DialBackoffSettings

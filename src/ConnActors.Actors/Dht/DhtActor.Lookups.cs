@@ -4,6 +4,7 @@ using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Kad;
 using ConnActors.Libp2p.Kad.Protocol;
 using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy.Dht;
 using ConnActors.Policy.Scoring;
 using Google.Protobuf;
 
@@ -16,6 +17,7 @@ internal sealed partial class DhtActor
     private readonly Dictionary<int, LookupRun> _running = new();
     private readonly Queue<LookupRun> _waiting = new();
     private readonly Queue<LookupRun> _awaitingBurst = new();
+    private readonly SlowQueryRule _slowQueries = new();
     private int _nextLookup;
     private long _lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened;
 
@@ -61,6 +63,7 @@ internal sealed partial class DhtActor
         });
         Receive<BurstStarted>(OnBurstStarted);
         Receive<QueryDone>(OnQueryDone);
+        Receive<QuerySlow>(OnQuerySlow);
         Receive<LookupTimedOut>(m =>
         {
             if (!_running.TryGetValue(m.Id, out var run)) return;
@@ -177,8 +180,21 @@ internal sealed partial class DhtActor
         run.InFlight.Add(peer.Id);
         _queriesSent++;
         var job = new QueryJob(run.Id, peer, request, expectResponse, run.BurstId, claimed, delivery,
-            _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout);
+            _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout) { SentAtMs = run.Elapsed.ElapsedMilliseconds };
         DhtQuery.RunAsync(job).PipeTo(Self);
+        if (_settings.SlowQueries && !delivery)
+        {
+            long slowAfter = _slowQueries.SlowAfterMs((long)_settings.RequestTimeout.TotalMilliseconds);
+            if (slowAfter < _settings.RequestTimeout.TotalMilliseconds)
+                Timers.StartSingleTimer(SlowTimerKey(run.Id, peer.Id), new QuerySlow(run.Id, peer.Id), TimeSpan.FromMilliseconds(slowAfter));
+        }
+    }
+
+    // A query past the slow time: its lookup moves on without it (its answer, if it comes, still counts).
+    private void OnQuerySlow(QuerySlow m)
+    {
+        if (!_running.TryGetValue(m.LookupId, out var run) || run.Delivering || !run.InFlight.Contains(m.Peer)) return;
+        if (run.Lookup.Slow(m.Peer)) Advance(run);
     }
 
     private void OnQueryDone(QueryDone done)
@@ -186,6 +202,11 @@ internal sealed partial class DhtActor
         var job = done.Job;
         var peer = job.Peer.Id;
         if (done.Opened) _connectionsOpened++;
+        if (!job.Delivery)
+        {
+            Timers.Cancel(SlowTimerKey(job.LookupId, peer));
+            if (done.Succeeded) _slowQueries.Answered(done.Timeline.TotalMs);
+        }
         if (!done.Succeeded)
         {
             _queriesFailed++;
@@ -200,6 +221,8 @@ internal sealed partial class DhtActor
         }
         run.InFlight.Remove(peer);
         if (done.Opened) run.ConnectionsOpened++;
+        Context.System.EventStream.Publish(new DhtQueryFinished(run.Id, LookupTallies.Label(run.Kind), peer, job.SentAtMs, run.Elapsed.ElapsedMilliseconds,
+            done.Opened, done.Failure, done.Timeline));
         if (!done.Succeeded && job.Claimed && run.Claimed.Remove(peer)) UnclaimForLookup(peer); // no connection: the slot goes back now
         if (job.Delivery)
         {
@@ -290,6 +313,7 @@ internal sealed partial class DhtActor
     {
         if (!_running.Remove(run.Id)) return;
         Timers.Cancel(TimerKey(run.Id));
+        foreach (var peer in run.InFlight) Timers.Cancel(SlowTimerKey(run.Id, peer));
         // Slots go back before the burst ends, so its peers are unclaimed when they become first to prune.
         foreach (var peer in run.Claimed.Where(p => !run.InFlight.Contains(p))) UnclaimForLookup(peer);
         if (run.BurstId is { } burst) _supervisor.Tell(new EndBurst(burst), Self);
@@ -302,7 +326,7 @@ internal sealed partial class DhtActor
         _lookupsDone++;
         _hopsTotal += lookup.Hops;
         var outcome = _tallies.Finished(run.Kind, GotWhatItWasFor(run), run.TimedOut);
-        Context.System.EventStream.Publish(new DhtLookupFinished(LookupTallies.Label(run.Kind), outcome, stats));
+        Context.System.EventStream.Publish(new DhtLookupFinished(LookupTallies.Label(run.Kind), outcome, stats, run.Id));
         Reply(run, stats);
         UpdateRoutingSlots();
         while (_running.Count < _settings.MaxConcurrentLookups && _waiting.TryDequeue(out var next)) Begin(next);
@@ -357,5 +381,9 @@ internal sealed partial class DhtActor
 
     private static string TimerKey(int lookup) => $"lookup-{lookup}";
 
+    private static string SlowTimerKey(int lookup, PeerId peer) => $"slow-{lookup}-{peer}";
+
     private sealed record LookupTimedOut(int Id);
+
+    private sealed record QuerySlow(int LookupId, PeerId Peer);
 }

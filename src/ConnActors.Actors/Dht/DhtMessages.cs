@@ -79,7 +79,21 @@ public enum LookupOutcome
 }
 
 /// <summary>Published on the event stream when a lookup ends (for metrics): its kind's label, outcome and figures.</summary>
-public sealed record DhtLookupFinished(string Kind, LookupOutcome Outcome, LookupStats Stats);
+public sealed record DhtLookupFinished(string Kind, LookupOutcome Outcome, LookupStats Stats, int LookupId = 0);
+
+/// <summary>
+/// Published on the event stream when one query of a lookup ends (for timelines): when it was sent and ended, in ms since
+/// its lookup began; whether it opened a connection; why it failed (null when answered); where its time went.
+/// </summary>
+public sealed record DhtQueryFinished(int LookupId, string Kind, PeerId Peer, long SentAtMs, long EndedAtMs, bool Opened, string? Failure, QueryTimes Times);
+
+/// <summary>One query's time: waiting for a dht slot, in the manager's dial queue, dialling, then the request and its answer.</summary>
+public sealed record QueryTimes(long SlotMs, long QueuedMs, long DialMs, long RequestMs)
+{
+    public static QueryTimes None { get; } = new(0, 0, 0, 0);
+
+    public long TotalMs => SlotMs + QueuedMs + DialMs + RequestMs;
+}
 
 // Inside the DHT.
 

@@ -20,6 +20,7 @@ internal static class DhtQuery
     {
         using var deadline = new CancellationTokenSource(job.Timeout);
         bool opened = false;
+        var timeline = new QueryClock();
         try
         {
             var connection = job.Host.ConnectionsTo(job.Peer.Id).FirstOrDefault(c => !c.IsClosed);
@@ -27,12 +28,14 @@ internal static class DhtQuery
             if (connection is null)
             {
                 var slot = await job.Supervisor.Ask<SlotReply>(new RequestSlot(job.Peer.Id), job.Timeout, deadline.Token).ConfigureAwait(false);
-                if (!slot.Granted) return job.Failed($"no dht slot ({slot.Outcome})", QueryFailure.Local);
+                timeline.SlotDone();
+                if (!slot.Granted) return job.Failed($"no dht slot ({slot.Outcome})", QueryFailure.Local, timeline: timeline.Times);
                 var dial = await job.Manager.Ask<DialOutcome>(new DialForQuery(job.Peer.Id, job.Peer.Addresses), job.Timeout, deadline.Token).ConfigureAwait(false);
+                timeline.DialDone(dial.QueuedMs);
                 if (dial.Connection is null)
                 {
                     string reason = dial.Failure ?? "dial failed";
-                    return job.Failed(reason, IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable);
+                    return job.Failed(reason, IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable, timeline: timeline.Times);
                 }
                 connection = dial.Connection;
                 opened = true;
@@ -40,24 +43,24 @@ internal static class DhtQuery
             if (!job.ExpectResponse)
             {
                 await KadClient.SendAsync(job.Host, connection, job.Request, job.Limits, job.Timeout, deadline.Token).ConfigureAwait(false);
-                return new QueryDone(job, null, [], [], null, opened);
+                return new QueryDone(job, null, [], [], null, opened) { Timeline = timeline.Times };
             }
             var response = await KadClient.RequestAsync(job.Host, connection, job.Request, job.Limits, job.Timeout, deadline.Token).ConfigureAwait(false);
             var closer = response.CloserPeers.Select(p => KadPeer.FromProto(p, job.Limits.MaxAddressesPerPeer)).ToList();
             var providers = response.ProviderPeers.Select(p => KadPeer.FromProto(p, job.Limits.MaxAddressesPerPeer)).ToList();
-            return new QueryDone(job, response, closer, providers, null, opened);
+            return new QueryDone(job, response, closer, providers, null, opened) { Timeline = timeline.Times };
         }
         catch (KadProtocolException e)
         {
-            return job.Failed($"bad answer: {e.Reason}", QueryFailure.BadAnswer, opened);
+            return job.Failed($"bad answer: {e.Reason}", QueryFailure.BadAnswer, opened, timeline.Times);
         }
         catch (Exception e) when (e is AskTimeoutException or OperationCanceledException or TimeoutException)
         {
-            return job.Failed($"no answer within {job.Timeout.TotalSeconds:0.#} s", QueryFailure.Unreachable, opened);
+            return job.Failed($"no answer within {job.Timeout.TotalSeconds:0.#} s", QueryFailure.Unreachable, opened, timeline.Times);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
-            return job.Failed(e.Message, QueryFailure.Unreachable, opened);
+            return job.Failed(e.Message, QueryFailure.Unreachable, opened, timeline.Times);
         }
     }
 
@@ -74,7 +77,11 @@ internal sealed record QueryJob(
     int LookupId, KadPeer Peer, Message Request, bool ExpectResponse, int? BurstId, bool Claimed, bool Delivery,
     IActorRef Supervisor, IActorRef Manager, Libp2pHost Host, KadLimits Limits, TimeSpan Timeout)
 {
-    public QueryDone Failed(string reason, QueryFailure kind, bool opened = false) => new(this, null, [], [], reason, opened, kind);
+    /// <summary>When it was sent, in ms since its lookup began.</summary>
+    public long SentAtMs { get; init; }
+
+    public QueryDone Failed(string reason, QueryFailure kind, bool opened = false, QueryTimes? timeline = null) =>
+        new(this, null, [], [], reason, opened, kind) { Timeline = timeline ?? QueryTimes.None };
 }
 
 /// <summary>Why a query failed: our own refusal, the remote unreachable or silent, or a bad answer.</summary>
@@ -92,4 +99,23 @@ internal sealed record QueryDone(
     QueryFailure Kind = QueryFailure.None)
 {
     public bool Succeeded => Failure is null;
+
+    public QueryTimes Timeline { get; init; } = QueryTimes.None;
+}
+
+/// <summary>Where one query's time went, by a stopwatch started with the query.</summary>
+internal sealed class QueryClock
+{
+    private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
+    private long _slotMs, _queuedMs, _dialMs;
+
+    public void SlotDone() => _slotMs = _watch.ElapsedMilliseconds;
+
+    public void DialDone(long queuedMs)
+    {
+        _queuedMs = queuedMs;
+        _dialMs = Math.Max(0, _watch.ElapsedMilliseconds - _slotMs - queuedMs);
+    }
+
+    public QueryTimes Times => new(_slotMs, _queuedMs, _dialMs, Math.Max(0, _watch.ElapsedMilliseconds - _slotMs - _queuedMs - _dialMs));
 }

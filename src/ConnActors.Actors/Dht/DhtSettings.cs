@@ -36,6 +36,9 @@ public sealed record DhtSettings
     /// <summary>One query: connection (dial if needed), request, response.</summary>
     public required TimeSpan RequestTimeout { get; init; }
 
+    /// <summary>Whether a query past <see cref="ConnActors.Policy.Dht.SlowQueryRule"/>'s time frees its alpha place and stops holding its lookup's end.</summary>
+    public bool SlowQueries { get; init; } = true;
+
     /// <summary>A whole lookup.</summary>
     public required TimeSpan LookupTimeout { get; init; }
 
@@ -98,6 +101,7 @@ public sealed record DhtSettings
             ReplacementCache = AtLeast(r, "replacement-cache", 0, 1024),
             MaxQueriesPerLookup = AtLeast(r, "max-queries-per-lookup", k, 10_000),
             RequestTimeout = Positive(r, "request-timeout"),
+            SlowQueries = r.Bool("slow-queries"),
             LookupTimeout = Positive(r, "lookup-timeout"),
             MaxConcurrentLookups = AtLeast(r, "max-concurrent-lookups", 1, 1024),
             RefreshInterval = Positive(r, "refresh-interval"),

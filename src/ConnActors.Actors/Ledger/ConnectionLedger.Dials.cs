@@ -16,8 +16,11 @@ internal sealed partial class ConnectionLedger
     public long DialBackoffUntil(PeerId peer, Multiaddr address, long nowMs) =>
         _peers.TryGetKey(peer, out var key) ? _dials.Backoff.EarliestDialMs(key, Addresses.ToAddressKey(address), nowMs) : nowMs;
 
-    /// <summary>Queues a dial to <paramref name="peer"/>; refused at once when it has no address or the queue is full.</summary>
-    public void RequestDial(PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs)
+    /// <summary>
+    /// Queues a dial to <paramref name="peer"/> (a lookup's query dial when <paramref name="forQuery"/>: in the query dials'
+    /// queue); refused at once when it has no address or the queue is full.
+    /// </summary>
+    public void RequestDial(PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs, bool forQuery = false)
     {
         var key = _peers.KeyFor(peer);
         if (addresses.Count == 0)
@@ -37,7 +40,7 @@ internal sealed partial class ConnectionLedger
             DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs);
             return;
         }
-        var result = _dials.Enqueue(key, peer, addresses, priority, nowMs);
+        var result = _dials.Enqueue(key, peer, addresses, priority, nowMs, forQuery);
         if (result == EnqueueResult.QueueFull) DialNotStarted(key, "dial queue full", nowMs);
         // AlreadyDialing: the dial in flight reports for both.
     }

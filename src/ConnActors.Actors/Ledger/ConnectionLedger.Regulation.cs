@@ -73,7 +73,7 @@ internal sealed partial class ConnectionLedger
         var bye = _settings.Bye;
         long backoffMs = _policy.ByeBackoffMs(key, nowMs);
         if (bye.Enabled) _policy.RecordByeSent(key, nowMs + backoffMs, nowMs);
-        HoldOwnDials(key, nowMs);
+        HoldOwnDials(key, reason == TrimReason.FinishedBurst, nowMs);
         var message = new ByeMessage(byeReason, TimeSpan.FromMilliseconds(backoffMs), bye.Enabled ? alternatives : [], reason.ToString());
         var ids = new List<ConnectionId>();
         foreach (var record in _connections.Of(key))
@@ -88,9 +88,9 @@ internal sealed partial class ConnectionLedger
 
     // This node trimmed the peer: its own lookups and repairs pick other peers until the hold ends; the
     // policy keeps the peer's record (and key) as long (bounded by peers.max-records like any retained record).
-    private void HoldOwnDials(PeerKey key, long nowMs)
+    private void HoldOwnDials(PeerKey key, bool releasedAfterBurst, long nowMs)
     {
-        long until = OwnTrimHold.Until(nowMs, _policy.Settings.Bye.OwnTrimBackoffMs, _friends.IsFriend(key));
+        long until = OwnTrimHold.Until(nowMs, _policy.Settings.Bye.OwnTrimBackoffMs, _friends.IsFriend(key), releasedAfterBurst);
         if (until <= nowMs) return;
         _dials.Backoff.RecordOwnTrim(key, until - nowMs, nowMs);
         _policy.Retain(key, until, nowMs);

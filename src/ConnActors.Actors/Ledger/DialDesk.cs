@@ -11,11 +11,14 @@ namespace ConnActors.Actors.Ledger;
 /// Dials waiting and in flight: the policy's <see cref="DialQueue"/> (priorities with aging, concurrency and
 /// rate caps) and <see cref="DialBackoffTable"/> (failure windows and remote bye obligations — the one copy of
 /// those, clamped by the honour ceiling, the copy that is persisted), plus what to dial for each queued peer
-/// and which attempt id each dial in flight runs under.
+/// and which attempt id each dial in flight runs under. Query dials (a lookup's) wait in a queue of their own
+/// (<see cref="DialQueueSettings.ForQueryDials"/>), so they are not paced behind the manager's own dials; a peer
+/// queued or dialling in one queue is not queued again in the other.
 /// </summary>
 internal sealed class DialDesk
 {
     private readonly DialQueue _queue;
+    private readonly DialQueue _queries;
     private readonly DialBackoffTable _backoff;
     private readonly Dictionary<PeerKey, DialTarget> _targets = new();
     private readonly Dictionary<ConnectionId, PeerKey> _inFlight = new();
@@ -23,21 +26,28 @@ internal sealed class DialDesk
     public DialDesk(PolitenessSettings settings, DeterministicRandom random)
     {
         _queue = new DialQueue(settings.DialQueue);
+        _queries = new DialQueue(settings.DialQueue.ForQueryDials());
         _backoff = new DialBackoffTable(settings.DialBackoff, random);
     }
 
-    public int Queued => _queue.Count;
+    public int Queued => _queue.Count + _queries.Count;
 
-    public int Parked => _queue.ParkedCount;
+    public int Parked => _queue.ParkedCount + _queries.ParkedCount;
 
-    public int InFlight => _queue.InFlight;
+    public int InFlight => _queue.InFlight + _queries.InFlight;
 
     public DialBackoffTable Backoff => _backoff;
 
-    /// <summary>Queues a dial; a peer queued already keeps one request (the higher priority).</summary>
-    public EnqueueResult Enqueue(PeerKey key, PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs)
+    /// <summary>
+    /// Queues a dial (in the query dials' queue when <paramref name="forQuery"/>); a peer queued already keeps one
+    /// request (the higher priority), in whichever queue holds it.
+    /// </summary>
+    public EnqueueResult Enqueue(PeerKey key, PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs, bool forQuery = false)
     {
-        var result = _queue.Enqueue(new DialRequest(key, Addresses.ToAddressKey(addresses[0]), priority, 0), nowMs);
+        var (lane, other) = forQuery ? (_queries, _queue) : (_queue, _queries);
+        if (other.IsDialing(key)) return EnqueueResult.AlreadyDialing;
+        if (other.IsQueued(key)) lane = other;
+        var result = lane.Enqueue(new DialRequest(key, Addresses.ToAddressKey(addresses[0]), priority, 0), nowMs);
         if (result is EnqueueResult.Queued or EnqueueResult.Merged) _targets[key] = new DialTarget(peer, addresses);
         return result;
     }
@@ -46,7 +56,7 @@ internal sealed class DialDesk
     public bool TryNext(long nowMs, out PeerKey key, out DialTarget target)
     {
         target = default;
-        if (!_queue.TryDequeue(nowMs, _backoff, out var request))
+        if (!_queue.TryDequeue(nowMs, _backoff, out var request) && !_queries.TryDequeue(nowMs, _backoff, out request))
         {
             key = default;
             return false;
@@ -71,18 +81,20 @@ internal sealed class DialDesk
     {
         backoffUntilMs = 0;
         if (!_inFlight.Remove(id, out var key)) return false;
-        _queue.Complete(key, connected, nowMs);
+        LaneOf(key).Complete(key, connected, nowMs);
         if (connected) _backoff.RecordSuccess(key, nowMs);
         else backoffUntilMs = _backoff.RecordFailure(key, nowMs);
         return true;
     }
 
     /// <summary>A dial admission that the policy refused: the peer leaves the in-flight set without a backoff.</summary>
-    public void Refused(PeerKey key, long nowMs) => _queue.Complete(key, success: false, nowMs);
+    public void Refused(PeerKey key, long nowMs) => LaneOf(key).Complete(key, success: false, nowMs);
 
-    public long NextReadyMs(long nowMs) => _queue.NextReadyMs(nowMs);
+    public long NextReadyMs(long nowMs) => Math.Min(_queue.NextReadyMs(nowMs), _queries.NextReadyMs(nowMs));
 
-    public bool Holds(PeerKey key) => _queue.IsQueued(key) || _queue.IsDialing(key);
+    public bool Holds(PeerKey key) => _queue.IsQueued(key) || _queue.IsDialing(key) || _queries.IsQueued(key) || _queries.IsDialing(key);
+
+    private DialQueue LaneOf(PeerKey key) => _queries.IsDialing(key) ? _queries : _queue;
 
     /// <summary>A remote asked (in a bye) not to be dialed for <paramref name="hintMs"/>: the obligation in force, clamped.</summary>
     public ByeObligation HonourBye(PeerKey key, long hintMs, long nowMs) => _backoff.RecordRemoteBye(key, hintMs, nowMs);

@@ -32,6 +32,7 @@ public sealed partial class ConnectionManager
                 break;
             case StartDial e:
                 var dialId = e.Id;
+                QueryDialStarted(e.Peer);
                 Host.DialPeerAsync(e.Peer, e.Addresses, dialId).PipeTo(Self,
                     success: connection => new DialReturned(dialId, connection.Id, null),
                     failure: error => new DialReturned(dialId, null, error is HandshakeFailedException h ? h.Reason : error.Message));

@@ -8,7 +8,7 @@ namespace ConnActors.Actors.Manager;
 // fails, and refused at once for a peer inside a backoff or bye window instead of waiting for it to end.
 public sealed partial class ConnectionManager
 {
-    private readonly Dictionary<PeerId, List<IActorRef>> _queryDials = new();
+    private readonly Dictionary<PeerId, QueryDialWaiters> _queryDials = new();
 
     private void ReceiveQueryDials() => Receive<DialForQuery>(m =>
     {
@@ -22,15 +22,31 @@ public sealed partial class ConnectionManager
             Sender.Tell(new DialOutcome(m.Peer, null, $"in backoff for {until - Now} ms"));
             return;
         }
-        if (!_queryDials.TryGetValue(m.Peer, out var waiting)) _queryDials[m.Peer] = waiting = new List<IActorRef>(1);
-        waiting.Add(Sender);
-        _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now);
+        if (!_queryDials.TryGetValue(m.Peer, out var waiting)) _queryDials[m.Peer] = waiting = new QueryDialWaiters(Now);
+        waiting.ReplyTo.Add(Sender);
+        _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now, forQuery: true);
         PumpDials();
     });
 
     private void QueryDialEnded(PeerId peer, Libp2pConnection? connection, string? failure)
     {
         if (_queryDials.Count == 0 || !_queryDials.Remove(peer, out var waiting)) return;
-        foreach (var replyTo in waiting) replyTo.Tell(new DialOutcome(peer, connection, failure));
+        long queued = (waiting.StartedAtMs ?? Now) - waiting.QueuedAtMs;
+        foreach (var replyTo in waiting.ReplyTo) replyTo.Tell(new DialOutcome(peer, connection, failure, queued));
+    }
+
+    // The dial queue handed out a query's dial: its wait in the queue ends here.
+    private void QueryDialStarted(PeerId peer)
+    {
+        if (_queryDials.TryGetValue(peer, out var waiting)) waiting.StartedAtMs ??= Now;
+    }
+
+    private sealed class QueryDialWaiters(long queuedAtMs)
+    {
+        public long QueuedAtMs { get; } = queuedAtMs;
+
+        public long? StartedAtMs { get; set; }
+
+        public List<IActorRef> ReplyTo { get; } = new(1);
     }
 }

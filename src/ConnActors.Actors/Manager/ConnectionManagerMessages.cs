@@ -165,5 +165,8 @@ internal sealed record PublishPenalty(PeerId Peer, double Value, long LastUpdate
 /// </summary>
 internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addresses);
 
-/// <summary>How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not.</summary>
-internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure);
+/// <summary>
+/// How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not; <paramref name="QueuedMs"/>
+/// is how long it waited in the dial queue before its dial started (0 when answered at once).
+/// </summary>
+internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure, long QueuedMs = 0);

@@ -9,7 +9,9 @@ namespace ConnActors.Libp2p.Kad;
 /// are queried. Termination is the spec's rule: the k closest peers seen (that did not fail) have all
 /// answered; or nothing is left to ask; or the query budget is spent; or the owner stopped it (a value or
 /// the target was found). Hops count the path: seeds are hop 1, a peer learnt from a hop-h answer is
-/// hop h+1; the lookup's hops are those of the closest peer that answered.
+/// hop h+1; the lookup's hops are those of the closest peer that answered. A query the owner reports
+/// <see cref="Slow"/> stays in flight (its answer still counts) but frees its alpha place and is left out of
+/// the termination rule, like a failed one, until it answers.
 /// </summary>
 public sealed class KadLookup
 {
@@ -46,8 +48,11 @@ public sealed class KadLookup
     /// <summary>Queries failed (no connection, timeout, bad answer).</summary>
     public int FailedCount { get; private set; }
 
-    /// <summary>Queries in flight.</summary>
+    /// <summary>Queries in flight that are not slow (those that hold an alpha place).</summary>
     public int InFlight => _inFlight;
+
+    /// <summary>Queries reported slow so far (answered late or not).</summary>
+    public int SlowCount { get; private set; }
 
     /// <summary>Peers heard of (seeds and every closer peer reported).</summary>
     public int Seen => _candidates.Count;
@@ -79,7 +84,7 @@ public sealed class KadLookup
         foreach (var c in _candidates)
         {
             if (_inFlight >= _alpha || Queried >= _maxQueries || considered >= _k) break;
-            if (c.State == State.Failed) continue;
+            if (c.State is State.Failed or State.Slow) continue;
             considered++;
             if (c.State != State.Heard) continue;
             c.State = State.Waiting;
@@ -90,22 +95,35 @@ public sealed class KadLookup
         return next ?? (IReadOnlyList<KadPeer>)[];
     }
 
-    /// <summary>An in-flight query to <paramref name="peer"/> was answered.</summary>
+    /// <summary>An in-flight (or slow) query to <paramref name="peer"/> was answered.</summary>
     public void Succeeded(PeerId peer)
     {
-        if (!_byId.TryGetValue(peer, out var c) || c.State != State.Waiting) return;
+        if (!_byId.TryGetValue(peer, out var c) || c.State is not (State.Waiting or State.Slow)) return;
+        if (c.State == State.Waiting) _inFlight--;
         c.State = State.Succeeded;
-        _inFlight--;
         Answered++;
     }
 
-    /// <summary>An in-flight query to <paramref name="peer"/> failed; the peer no longer counts among the closest.</summary>
+    /// <summary>An in-flight (or slow) query to <paramref name="peer"/> failed; the peer no longer counts among the closest.</summary>
     public void Failed(PeerId peer)
     {
-        if (!_byId.TryGetValue(peer, out var c) || c.State != State.Waiting) return;
+        if (!_byId.TryGetValue(peer, out var c) || c.State is not (State.Waiting or State.Slow)) return;
+        if (c.State == State.Waiting) _inFlight--;
         c.State = State.Failed;
-        _inFlight--;
         FailedCount++;
+    }
+
+    /// <summary>
+    /// The query to <paramref name="peer"/> is still in flight but slow: it frees its alpha place, and until it answers the
+    /// lookup neither counts it among the closest nor waits for it. Returns false if it was not in flight.
+    /// </summary>
+    public bool Slow(PeerId peer)
+    {
+        if (!_byId.TryGetValue(peer, out var c) || c.State != State.Waiting) return false;
+        c.State = State.Slow;
+        _inFlight--;
+        SlowCount++;
+        return true;
     }
 
     /// <summary>Ends the lookup early (the target or a value was found).</summary>
@@ -140,13 +158,13 @@ public sealed class KadLookup
         return true;
     }
 
-    // The spec's rule: the k closest candidates that did not fail have all answered.
+    // The spec's rule: the k closest candidates that did not fail (and are not slow) have all answered.
     private bool IsConverged()
     {
         int counted = 0;
         foreach (var c in _candidates)
         {
-            if (c.State == State.Failed) continue;
+            if (c.State is State.Failed or State.Slow) continue;
             if (c.State != State.Succeeded) return false;
             if (++counted == _k) return true;
         }
@@ -160,7 +178,7 @@ public sealed class KadLookup
         int considered = 0;
         foreach (var c in _candidates)
         {
-            if (c.State == State.Failed) continue;
+            if (c.State is State.Failed or State.Slow) continue;
             if (c.State == State.Heard) return true;
             if (++considered >= _k) return false;
         }
@@ -173,6 +191,7 @@ public sealed class KadLookup
         Waiting,
         Succeeded,
         Failed,
+        Slow,
     }
 
     private sealed class Candidate(KadPeer peer, KadKey distance, int hop, PeerId? introducer)

@@ -9,8 +9,13 @@ namespace ConnActors.Policy.Politeness;
 /// </summary>
 public static class OwnTrimHold
 {
-    /// <summary>The end of the hold for a trim at <paramref name="nowMs"/>: none (<paramref name="nowMs"/>) for a friend or with the hold off.</summary>
-    public static long Until(long nowMs, long backoffMs, bool friend) => friend || backoffMs <= 0 ? nowMs : nowMs + backoffMs;
+    /// <summary>
+    /// The end of the hold for a trim at <paramref name="nowMs"/>: none (<paramref name="nowMs"/>) for a friend, with the
+    /// hold off, or for a connection released because the burst (lookup) that opened it ended: that peer did nothing
+    /// this node regrets, and the next lookup may well need it again.
+    /// </summary>
+    public static long Until(long nowMs, long backoffMs, bool friend, bool releasedAfterBurst = false) =>
+        friend || releasedAfterBurst || backoffMs <= 0 ? nowMs : nowMs + backoffMs;
 
     /// <summary>
     /// May this node dial a peer whose own-trim hold ends at <paramref name="holdUntilMs"/>? Yes once it has

@@ -80,6 +80,77 @@ public class KadLookupTests
         Assert.False(lookup.Knows(self.Id));
     }
 
+    [Fact]
+    public void Slow_peers_free_their_alpha_place_never_hold_the_end_and_still_count_when_they_answer() =>
+        Gen.Select(Gen.Int[30, 150], Gen.Int[1, 4], Gen.Int[5, 30], Gen.Int[0, 1_000_000]).Sample((size, alpha, slowPercent, seed) =>
+        {
+            const int k = 8;
+            var network = new Network(size, k, seed, offlinePercent: 0);
+            var random = new Random(seed + 2);
+            var slow = network.Peers.Skip(1).Where(_ => random.Next(100) < slowPercent).Select(p => p.Id).ToHashSet();
+            var self = network.Peers[0];
+            var target = KadKey.FromPeer(KadPeers.Id(new Random(seed + 1)));
+            var lookup = new KadLookup(target, self.Id, k, alpha, maxQueries: 1_000);
+            lookup.AddSeeds(network.Tables[self.Id].Closest(target, k));
+            var inFlight = new Queue<KadPeer>();
+            var late = new List<KadPeer>();
+            while (!lookup.IsDone)
+            {
+                foreach (var p in lookup.TakeNext()) inFlight.Enqueue(p);
+                Assert.True(lookup.InFlight <= alpha, $"{lookup.InFlight} holding alpha places with alpha {alpha}");
+                if (inFlight.Count == 0) break;
+                var peer = inFlight.Dequeue();
+                if (slow.Contains(peer.Id))
+                {
+                    Assert.True(lookup.Slow(peer.Id));
+                    late.Add(peer);
+                    continue;
+                }
+                lookup.Succeeded(peer.Id);
+                lookup.AddCloser(peer.Id, network.Tables[peer.Id].Closest(target, k, exclude: self.Id));
+            }
+            Assert.True(lookup.IsDone, "a lookup must end without waiting for its slow peers");
+            Assert.Equal(late.Count, lookup.SlowCount);
+            var answering = network.Peers.Skip(1).Where(p => !slow.Contains(p.Id)).OrderBy(p => p.Key.Xor(target)).ToList();
+            var found = lookup.ClosestAnswered(k);
+            Assert.DoesNotContain(found, p => slow.Contains(p.Id));
+            if (found.Count > 0) Assert.Equal(answering[0], found[0]);
+            // A slow peer's late answer still counts: it joins the closest answered, in order.
+            if (late.Count > 0)
+            {
+                var closestLate = late.OrderBy(p => p.Key.Xor(target)).First();
+                lookup.Succeeded(closestLate.Id);
+                var answered = lookup.ClosestAnswered(size);
+                Assert.Contains(closestLate, answered);
+                Assert.Equal(answered.OrderBy(p => p.Key.Xor(target)), answered);
+            }
+        });
+
+    [Fact]
+    public void A_slow_query_lets_the_next_peer_be_asked_and_only_an_in_flight_query_can_be_slow()
+    {
+        var random = new Random(7);
+        var self = KadPeers.Peer(random);
+        var a = KadPeers.Peer(random);
+        var b = KadPeers.Peer(random);
+        var lookup = new KadLookup(KadPeers.Peer(random).Key, self.Id, k: 2, alpha: 1, maxQueries: 10);
+        lookup.AddSeeds([a, b]);
+        var first = Assert.Single(lookup.TakeNext());
+        var second = first.Equals(a) ? b : a;
+        Assert.Empty(lookup.TakeNext());
+        Assert.False(lookup.Slow(second.Id));
+        Assert.True(lookup.Slow(first.Id));
+        Assert.False(lookup.Slow(first.Id));
+        Assert.Equal(0, lookup.InFlight);
+        Assert.Equal([second], lookup.TakeNext());
+        lookup.Succeeded(second.Id);
+        Assert.True(lookup.IsDone);
+        Assert.True(lookup.Converged);
+        lookup.Failed(first.Id);
+        Assert.Equal(1, lookup.FailedCount);
+        Assert.Equal(0, lookup.InFlight);
+    }
+
     private sealed class Network
     {
         public Network(int size, int k, int seed, int offlinePercent)

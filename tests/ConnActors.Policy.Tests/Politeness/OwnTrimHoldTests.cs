@@ -37,6 +37,7 @@ public class OwnTrimHoldTests
         Assert.Equal(60_000, table.OwnTrimHoldOf(peer, 20_000));
         Assert.Equal(10_000, OwnTrimHold.Until(10_000, Backoff, friend: true));
         Assert.Equal(10_000, OwnTrimHold.Until(10_000, 0, friend: false));
+        Assert.Equal(10_000, OwnTrimHold.Until(10_000, Backoff, friend: false, releasedAfterBurst: true));
     }
 
     private readonly record struct Step(int Kind, int Peer, int ElapsedMs);
