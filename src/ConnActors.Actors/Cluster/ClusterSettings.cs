@@ -37,7 +37,7 @@ public sealed record ClusterSettings
 
     public TimeSpan LoadInterval { get; init; } = TimeSpan.FromSeconds(1);
 
-    public bool Handoff { get; init; } = true;
+    public bool Handoff { get; init; }
 
     public bool Dedup { get; init; } = true;
 

@@ -27,7 +27,8 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
         var nodes = ctx.Nodes;
         if (!nodes.IsFleet[node] || nodes.IsFleet[peer]) return;
         ctx.Metrics.FleetTrims++;
-        int target = _enabled ? loads.TakeHandoffTarget(node, HeldFor(node, peer), connections: 1) : -1;
+        // As the node's ledger: a client that a member in its view keeps already is not handed to a third member.
+        int target = _enabled && loads.KeeperOtherThan(node, peer) < 0 ? loads.TakeHandoffTarget(node, HeldFor(node, peer), connections: 1) : -1;
         bool heldElsewhere = ConnectedToFleet(peer, except: node);
         if (target < 0)
         {
@@ -36,7 +37,7 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
             return;
         }
         ctx.Metrics.HandoffsOffered++;
-        // The node hands a peer off whether or not another member holds it too (its choice is by room and subsystems).
+        // Another member may hold it all the same: one that sorts after this member, or one the view has not caught up with.
         if (heldElsewhere) ctx.Metrics.HandoffsOfHeldPeers++;
         ctx.After(OfferDelayMs, EventKind.HandoffDial, target, peer);
     }

@@ -17,7 +17,7 @@ public sealed class HandoffAndDedupSpecs(ITestOutputHelper output)
         await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
         {
             Nodes = [NodeSpec.Cluster(1, "connactors.limits.hard-cap = 12\nconnactors.regulation { grace-period = 5s, grace-max-count = 12 }"), NodeSpec.Cluster(2)],
-            Hocon = "connactors.cluster.load-interval = 300ms",
+            Hocon = "connactors.cluster.load-interval = 300ms\nconnactors.cluster.handoff = on",
             Log = output.WriteLine,
         });
         await fleet.Harness.BarrierAsync("cluster-1 sees cluster-2's room", async _ =>
@@ -47,7 +47,7 @@ public sealed class HandoffAndDedupSpecs(ITestOutputHelper output)
         await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
         {
             Nodes = [NodeSpec.Cluster(1), NodeSpec.Cluster(2)],
-            Hocon = "connactors.cluster.load-interval = 300ms",
+            Hocon = "connactors.cluster.load-interval = 300ms\nconnactors.cluster.handoff = on",
             Log = output.WriteLine,
         });
         // Of two members holding the same peer, the one whose address sorts first keeps it.

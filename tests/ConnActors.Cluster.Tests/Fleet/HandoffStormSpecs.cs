@@ -26,7 +26,7 @@ public sealed class HandoffStormSpecs(ITestOutputHelper output)
                 NodeSpec.Cluster(1, "connactors.limits.hard-cap = 24\nconnactors.regulation.grace-period = 2s"),
                 NodeSpec.Cluster(2),
             ],
-            Hocon = "connactors.cluster.load-interval = 300ms",
+            Hocon = "connactors.cluster.load-interval = 300ms\nconnactors.cluster.handoff = on",
             Log = output.WriteLine,
         });
         string[] members = ["gateway-1", "cluster-1", "cluster-2"];
