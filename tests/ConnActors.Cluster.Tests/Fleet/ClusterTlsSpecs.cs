@@ -191,7 +191,9 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
             try
             {
                 var identity = await negotiator.Ask<ActorIdentity>(new Identify("attacker"), TimeSpan.FromSeconds(1));
-                Assert.Fail($"the member's Negotiator answered the attacker: {identity.Subject}");
+                // An identity without a subject is the attacker's own dead letters answering for an unreachable
+                // address (a gated association): nobody on the member's side saw the message.
+                if (identity.Subject is not null) Assert.Fail($"the member's Negotiator answered the attacker: {identity.Subject}");
             }
             catch (AskTimeoutException)
             {
