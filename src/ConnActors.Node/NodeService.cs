@@ -35,16 +35,12 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "connactors-management-api", async () =>
         {
-            if (Interlocked.Exchange(ref _management, null) is { } management) await management.DisposeAsync();
+            await StopManagementAsync();
             return Akka.Done.Instance;
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "connactors-bye-and-close", async () =>
         {
-            if (Interlocked.Exchange(ref _node, null) is { } node)
-            {
-                await SayByeAsync(node);
-                await node.Host.DisposeAsync();
-            }
+            await StopNodeAsync(sayBye: true);
             return Akka.Done.Instance;
         });
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "connactors-exit-code", () =>
@@ -72,7 +68,10 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
         {
             system.Log.Info("stopped while starting ({0})", e.Message);
         }
-        if (shutdown.ShutdownReason is not null) await StopStartedPartsAsync();
+        if (shutdown.ShutdownReason is null) return;
+        // The stop may have run its phases before these parts existed: they are stopped here.
+        await StopManagementAsync();
+        await StopNodeAsync(sayBye: false);
     }
 
     private async Task StartPartsAsync(CancellationToken cancel)
@@ -107,11 +106,17 @@ internal sealed class NodeService(ActorSystem system, IRequiredActor<PeerStoreAc
         system.ActorOf(Props.Create(() => new ManagerWatch(node.Manager, this)), "manager-watch");
     }
 
-    // A stop that came during start-up may have run its phases before these parts existed: they are stopped here.
-    private async Task StopStartedPartsAsync()
+    // Each part is stopped once, by whichever comes first: its shutdown phase or the end of an interrupted start.
+    private async Task StopManagementAsync()
     {
         if (Interlocked.Exchange(ref _management, null) is { } management) await management.DisposeAsync();
-        if (Interlocked.Exchange(ref _node, null) is { } node) await node.Host.DisposeAsync();
+    }
+
+    private async Task StopNodeAsync(bool sayBye)
+    {
+        if (Interlocked.Exchange(ref _node, null) is not { } node) return;
+        if (sayBye) await SayByeAsync(node);
+        await node.Host.DisposeAsync();
     }
 
     public Task StopAsync(CancellationToken cancel) => Task.CompletedTask;

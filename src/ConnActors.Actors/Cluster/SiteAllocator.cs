@@ -42,7 +42,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         {
             bool first = _loads.Count == 0;
             _loads = c.Get(LoadsKey).Entries;
-            if (first) Allocate(); // an allocator taking over from a dead one splits at once, not a tick later
+            if (first) Allocate(); // the first loads this member sees: split at once rather than a tick later
         });
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
@@ -117,7 +117,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         _elected = elected;
         _rounds.Clear();
         _applied.Clear();
-        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: an older member allocates", _cluster.SelfAddress);
+        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up", _cluster.SelfAddress);
         return elected;
     }
 

@@ -105,7 +105,7 @@ internal sealed partial class ConnectionLedger
     // subsystem the peer was held for here. Its room is counted down for the next victims of the same trim.
     private FleetTarget? HandoffTarget(PeerKey victim, int connections, long nowMs)
     {
-        if (!_handoff || _fleet.Targets.Count == 0) return null;
+        if (_fleet.Targets.Count == 0) return null;
         var subsystems = _policy.View(victim, nowMs) is { SubsystemClaims: var claims } ? _policy.Quotas.NamesIn(claims) : [];
         var chosen = HandoffChoice.Pick(_fleet.Targets.Select(t => new HandoffCandidate(t.Member, t.Headroom, t.OpenSubsystems)).ToList(), subsystems, connections);
         if (chosen is null) return null;

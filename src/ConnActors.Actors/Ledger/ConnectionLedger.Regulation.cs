@@ -38,19 +38,22 @@ internal sealed partial class ConnectionLedger
         foreach (var victim in _plan.Victims)
         {
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
-            if (!emergency && _handoff && _peers.TryGetPeer(victim.Peer, out var held) && _fleet.HeldElsewhere.TryGetValue(held, out var holder))
+            if (!emergency && _handoff && _peers.TryGetPeer(victim.Peer, out var peer))
             {
-                // Another member holds it already: it stays in the fleet, so it is not handed to a third; its bye names the holder.
-                Close(victim.Peer, victim.Reason, ByeReason.Handoff, [holder, .. alternatives], nowMs);
-                continue;
-            }
-            if (!emergency && HandoffTarget(victim.Peer, victim.Connections, nowMs) is { } target && _peers.TryGetPeer(victim.Peer, out var peer))
-            {
-                // Handed to a member with room: the bye names it first, and it dials the peer if the peer's
-                // listen addresses are known (not yet identified: the bye alone refers it there).
-                if (_peers.DialableAddress(victim.Peer) is { } dialable) _effects.Add(new HandOff(peer, [dialable], target));
-                Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
-                continue;
+                if (_fleet.HeldElsewhere.TryGetValue(peer, out var holder))
+                {
+                    // Another member holds it already: it stays in the fleet, so it is not handed to a third; its bye names the holder.
+                    Close(victim.Peer, victim.Reason, ByeReason.Handoff, [holder, .. alternatives], nowMs);
+                    continue;
+                }
+                if (HandoffTarget(victim.Peer, victim.Connections, nowMs) is { } target)
+                {
+                    // Handed to a member with room: the bye names it first, and it dials the peer if the peer's
+                    // listen addresses are known (not yet identified: the bye alone refers it there).
+                    if (_peers.DialableAddress(victim.Peer) is { } dialable) _effects.Add(new HandOff(peer, [dialable], target));
+                    Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
+                    continue;
+                }
             }
             Close(victim.Peer, victim.Reason, byeReason, alternatives, nowMs);
         }

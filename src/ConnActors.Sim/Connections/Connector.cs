@@ -203,8 +203,8 @@ internal sealed class Connector
         // policy still knows the peer.
         long? backoffMs = reason == CloseReason.Released || !_engines.Variant.SendsBye ? null
             : _engines.ExistingV2(node)?.ByeBackoffMs(new PeerKey(peer), now);
-        long ownHoldUntil = reason == CloseReason.Released || !_engines.Variant.OwnTrimHold || _engines.ExistingV2(node) is not { } v2 ? now
-            : OwnTrimHold.Until(now, v2.Settings.Bye.OwnTrimBackoffMs, v2.IsFriend(new PeerKey(peer)));
+        long ownHoldUntil = !_engines.Variant.OwnTrimHold || _engines.ExistingV2(node) is not { } v2 ? now
+            : OwnTrimHold.Until(now, v2.Settings.Bye.OwnTrimBackoffMs, v2.IsFriend(new PeerKey(peer)), releasedAfterBurst: reason == CloseReason.Released);
         Close(node, peer, reason);
         Trims.Record(node, peer, now, trim: reason != CloseReason.Released, byeBackoffMs: backoffMs);
         if (backoffMs > 0) _engines.ByeTable(peer).RecordRemoteBye(new PeerKey(node), backoffMs.Value, now);

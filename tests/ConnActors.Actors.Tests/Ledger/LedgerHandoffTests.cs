@@ -1,4 +1,5 @@
 using ConnActors.Actors.Ledger;
+using ConnActors.Libp2p.Host;
 using ConnActors.Actors.Quotas;
 
 namespace ConnActors.Actors.Tests.Ledger;
@@ -23,15 +24,11 @@ public class LedgerHandoffTests
             var id = f.ConnectInbound(peer, i);
             if (i % 2 == 0)
             {
-                f.Ledger.Identified(id, [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
+                Identify(f, id, i);
                 identified.Add(peer);
             }
         }
-        f.TakeEffects();
-
-        f.Now += 1_000;
-        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
-        var effects = f.TakeEffects();
+        var effects = RegulateASecondLater(f);
 
         var byes = effects.OfType<ByeAndClose>().ToList();
         Assert.NotEmpty(byes);
@@ -60,16 +57,10 @@ public class LedgerHandoffTests
         for (int i = 0; i < 14; i++)
         {
             var peer = PrivateKey.Generate().PeerId;
-            var id = f.ConnectInbound(peer, i);
-            f.Ledger.Identified(id, [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
+            Identify(f, f.ConnectInbound(peer, i), i);
             if (heldForPubsub) Assert.True(Assert.IsType<SlotReply>(f.Ledger.Subsystem(pubsub, new RequestSlot(peer), f.Now)).Granted);
         }
-        f.TakeEffects();
-
-        f.Now += 1_000;
-        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
-
-        var offers = f.TakeEffects().OfType<HandOff>().ToList();
+        var offers = RegulateASecondLater(f).OfType<HandOff>().ToList();
         Assert.NotEmpty(offers);
         Assert.All(offers, offer => Assert.Equal(heldForPubsub ? withPubsubRoom.Member : roomy.Member, offer.Target.Member));
     }
@@ -82,17 +73,25 @@ public class LedgerHandoffTests
         var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
         var peers = Enumerable.Range(0, 14).Select(_ => PrivateKey.Generate().PeerId).ToList();
         f.Ledger.SetFleetView(new FleetView(peers.ToDictionary(p => p, _ => holder), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]));
-        for (int i = 0; i < peers.Count; i++)
-            f.Ledger.Identified(f.ConnectInbound(peers[i], i), [Multiaddr.Parse($"/ip4/10.1.0.{i + 1}/tcp/4001")], []);
-        f.TakeEffects();
-
-        f.Now += 1_000;
-        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
-        var effects = f.TakeEffects();
+        for (int i = 0; i < peers.Count; i++) Identify(f, f.ConnectInbound(peers[i], i), i);
+        var effects = RegulateASecondLater(f);
 
         var byes = effects.OfType<ByeAndClose>().ToList();
         Assert.NotEmpty(byes);
         Assert.All(byes, bye => Assert.Equal(holder, bye.Bye.Alternatives[0]));
         Assert.Empty(effects.OfType<HandOff>());
+    }
+
+    // The inbound peer on connection <paramref name="id"/> announces a listen address, so that it can be dialled.
+    private static void Identify(LedgerFixture f, ConnectionId id, int host) =>
+        f.Ledger.Identified(id, [Multiaddr.Parse($"/ip4/10.1.0.{host + 1}/tcp/4001")], []);
+
+    // Drops what connecting produced, then runs the regulation a second later (past the grace period of 0 s) and returns its effects.
+    private static List<LedgerEffect> RegulateASecondLater(LedgerFixture f)
+    {
+        f.TakeEffects();
+        f.Now += 1_000;
+        f.Ledger.Regulate(f.Now, workingSetBytes: 0);
+        return f.TakeEffects();
     }
 }
