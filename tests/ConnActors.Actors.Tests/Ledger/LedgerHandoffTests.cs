@@ -82,6 +82,25 @@ public class LedgerHandoffTests
         Assert.Empty(effects.OfType<HandOff>());
     }
 
+    [Fact]
+    public void A_trimmed_peer_held_by_a_member_sorting_after_this_one_is_not_handed_off_either()
+    {
+        var f = new LedgerFixture(SmallNode);
+        f.Ledger.JoinFleet(handoff: true, dedup: true);
+        var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
+        var peers = Enumerable.Range(0, 14).Select(_ => PrivateKey.Generate().PeerId).ToList();
+        // Held by a member this one keeps peers before: not a duplicate to steer here, but held in the fleet all the same.
+        var target = new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: []);
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [target]) { HeldByOthers = peers.ToDictionary(p => p, _ => holder) });
+        for (int i = 0; i < peers.Count; i++) Identify(f, f.ConnectInbound(peers[i], i), i);
+        var effects = RegulateASecondLater(f);
+
+        var byes = effects.OfType<ByeAndClose>().ToList();
+        Assert.NotEmpty(byes);
+        Assert.All(byes, bye => Assert.Equal(holder, bye.Bye.Alternatives[0]));
+        Assert.Empty(effects.OfType<HandOff>());
+    }
+
     // The inbound peer on connection <paramref name="id"/> announces a listen address, so that it can be dialled.
     private static void Identify(LedgerFixture f, ConnectionId id, int host) =>
         f.Ledger.Identified(id, [Multiaddr.Parse($"/ip4/10.1.0.{host + 1}/tcp/4001")], []);
