@@ -135,7 +135,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _appliedCap = l.HardCap;
         var load = new FleetLoad(_members.Self, _settings.Site, _settings.SiteBudget, _settings.Floor, _settings.Roles, sample.PeerId, sample.ListenAddresses,
             l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs, l.OpenSubsystems,
-            l.RouterEntries, sampled.ShareStep);
+            l.RouterEntries, sampled.ShareStep, l.LowWater);
         _replicator.Tell(Dsl.Update(LoadsKey, LWWDictionary<string, FleetLoad>.Empty, WriteLocal.Instance, map =>
         {
             // The oldest member also drops the reports of members that left, so the map follows the membership.

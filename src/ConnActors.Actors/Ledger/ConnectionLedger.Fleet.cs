@@ -102,7 +102,7 @@ internal sealed partial class ConnectionLedger
         }
         return new FleetLoadSample(HardCap, OwnHardCap, demand, policy.Connections, policy.Inbound, policy.Outbound,
             policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList(), policy.Quotas.WithFreeSlots(),
-            RouterEntries(nowMs) ?? 0);
+            RouterEntries(nowMs) ?? 0, limits.LowWater);
     }
 
     // A dial for discovery (a bye's alternatives) is not made to a peer another member holds.
@@ -119,13 +119,14 @@ internal sealed partial class ConnectionLedger
         Close(key, TrimReason.Unassigned, ByeReason.Handoff, [holder], nowMs);
     }
 
-    // The member a trimmed peer is handed to (the policy's HandoffChoice): one with room, and with a free slot in a
-    // subsystem the peer was held for here. Its room is counted down for the next victims of the same trim.
-    private FleetTarget? HandoffTarget(PeerKey victim, int connections, long nowMs)
+    // The member a trimmed peer is handed to (the policy's HandoffChoice): none when another member holds the peer;
+    // else one with room below its low water, and with a free slot in a subsystem the peer was held for here. Its
+    // room is counted down for the next victims of the same trim.
+    private FleetTarget? HandoffTarget(PeerKey victim, int connections, bool heldByAnotherMember, long nowMs)
     {
         if (_fleet.Targets.Count == 0) return null;
         var subsystems = _policy.View(victim, nowMs) is { SubsystemClaims: var claims } ? _policy.Quotas.NamesIn(claims) : [];
-        var chosen = HandoffChoice.Pick(_fleet.Targets.Select(t => new HandoffCandidate(t.Member, t.Headroom, t.OpenSubsystems)).ToList(), subsystems, connections);
+        var chosen = HandoffChoice.Pick(_fleet.Targets.Select(t => new HandoffCandidate(t.Member, t.Headroom, t.OpenSubsystems)).ToList(), subsystems, connections, heldByAnotherMember);
         if (chosen is null) return null;
         var best = _fleet.Targets.First(t => t.Member == chosen.Member);
         _fleet = _fleet with { Targets = _fleet.Targets.Select(t => t == best ? t with { Headroom = t.Headroom - connections } : t).ToList() };
@@ -142,4 +143,4 @@ internal sealed partial class ConnectionLedger
 /// <summary>A member's load as it reports it to the fleet.</summary>
 internal sealed record FleetLoadSample(
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries);
+    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries, int LowWater);

@@ -83,6 +83,25 @@ public class LedgerHandoffTests
     }
 
     [Fact]
+    public void A_trimmed_peer_held_by_a_member_sorting_after_this_one_is_not_handed_off_either()
+    {
+        var f = new LedgerFixture(SmallNode);
+        f.Ledger.JoinFleet(handoff: true, dedup: true);
+        var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
+        var peers = Enumerable.Range(0, 14).Select(_ => PrivateKey.Generate().PeerId).ToList();
+        // Held by a member this one keeps peers before: not a duplicate to steer here, but held in the fleet all the same.
+        var target = new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: []);
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [target]) { HeldByOthers = peers.ToDictionary(p => p, _ => holder) }, f.Now);
+        for (int i = 0; i < peers.Count; i++) Identify(f, f.ConnectInbound(peers[i], i), i);
+        var effects = RegulateASecondLater(f);
+
+        var byes = effects.OfType<ByeAndClose>().ToList();
+        Assert.NotEmpty(byes);
+        Assert.All(byes, bye => Assert.Equal(holder, bye.Bye.Alternatives[0]));
+        Assert.Empty(effects.OfType<HandOff>());
+    }
+
+    [Fact]
     public void An_inbound_peer_that_came_before_the_view_said_another_member_keeps_it_is_steered_when_the_view_does()
     {
         var f = new LedgerFixture(SmallNode);
