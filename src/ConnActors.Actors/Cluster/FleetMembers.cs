@@ -77,18 +77,21 @@ internal sealed class FleetMembers(string self, long routerEntryLingerMs)
             if (sited && load.Address != Self && load.Site == site) elsewhere += load.RouterEntries;
         }
         var held = new Dictionary<PeerId, Multiaddr>();
+        var heldByOthers = new Dictionary<PeerId, Multiaddr>();
         var targets = new List<FleetTarget>();
         foreach (var load in MemberLoads)
         {
             if (load.Address == Self || !IsReachable(load.Address) || load.ListenAddresses.Count == 0) continue;
             if (!Multiaddr.TryParse(load.ListenAddresses[0], out var address)) continue;
             if (FleetDedup.HasRoomFor(load.Headroom, 1)) targets.Add(new FleetTarget(load.Address, address!, load.Headroom, load.OpenSubsystems ?? []));
-            if (!FleetDedup.Keeps(load.Address, Self)) continue;
+            bool keeps = FleetDedup.Keeps(load.Address, Self);
             foreach (var text in load.HeldPeers)
             {
-                if (PeerId.TryParse(text, out var peer) && !held.ContainsKey(peer!)) held[peer!] = address!;
+                if (!PeerId.TryParse(text, out var peer)) continue;
+                heldByOthers.TryAdd(peer!, address!);
+                if (keeps) held.TryAdd(peer!, address!);
             }
         }
-        return new FleetView(held, targets) { SiteBudget = sited ? siteBudget : 0, SiteEntriesElsewhere = elsewhere };
+        return new FleetView(held, targets) { HeldByOthers = heldByOthers, SiteBudget = sited ? siteBudget : 0, SiteEntriesElsewhere = elsewhere };
     }
 }

@@ -5,6 +5,7 @@ using ConnActors.Policy;
 using ConnActors.Policy.Fleet;
 using ConnActors.Policy.Scoring;
 using ConnActors.Policy.Trimming;
+using PolicyDirection = ConnActors.Policy.Admission.ConnectionDirection;
 
 namespace ConnActors.Actors.Ledger;
 
@@ -49,7 +50,24 @@ internal sealed partial class ConnectionLedger
         return HardCap;
     }
 
-    public void SetFleetView(FleetView view) => _fleet = view;
+    /// <summary>
+    /// Takes the fleet's latest view, and steers the inbound duplicates it reveals: a peer that connected here
+    /// before this member learnt that another keeps it (the view lags by a load interval, and a peer may reach
+    /// two members at once) is steered as it would have been on arrival.
+    /// </summary>
+    public void SetFleetView(FleetView view, long nowMs)
+    {
+        _fleet = view;
+        if (!_dedup || view.HeldElsewhere.Count == 0) return;
+        List<(PeerKey Key, PeerId Peer)>? duplicates = null;
+        foreach (var record in _connections.All)
+        {
+            if (record is { Stage: ConnectionStage.Live, Direction: PolicyDirection.Inbound, Closing: false, Peer: { } peer } && view.HeldElsewhere.ContainsKey(peer))
+                (duplicates ??= []).Add((record.Key, peer));
+        }
+        if (duplicates is null) return;
+        foreach (var (key, peer) in duplicates.DistinctBy(d => d.Key)) SteerDuplicate(key, peer, nowMs);
+    }
 
     /// <summary>A penalty another member recorded; honoured here when it weighs more than the peer's own.</summary>
     public void MergeSharedPenalty(PeerId peer, double value, long lastUpdateMs, long retainUntilMs, long nowMs)
@@ -84,7 +102,7 @@ internal sealed partial class ConnectionLedger
         }
         return new FleetLoadSample(HardCap, OwnHardCap, demand, policy.Connections, policy.Inbound, policy.Outbound,
             policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList(), policy.Quotas.WithFreeSlots(),
-            RouterEntries(nowMs) ?? 0);
+            RouterEntries(nowMs) ?? 0, limits.LowWater);
     }
 
     // A dial for discovery (a bye's alternatives) is not made to a peer another member holds.
@@ -101,13 +119,14 @@ internal sealed partial class ConnectionLedger
         Close(key, TrimReason.Unassigned, ByeReason.Handoff, [holder], nowMs);
     }
 
-    // The member a trimmed peer is handed to (the policy's HandoffChoice): one with room, and with a free slot in a
-    // subsystem the peer was held for here. Its room is counted down for the next victims of the same trim.
-    private FleetTarget? HandoffTarget(PeerKey victim, int connections, long nowMs)
+    // The member a trimmed peer is handed to (the policy's HandoffChoice): none when another member holds the peer;
+    // else one with room below its low water, and with a free slot in a subsystem the peer was held for here. Its
+    // room is counted down for the next victims of the same trim.
+    private FleetTarget? HandoffTarget(PeerKey victim, int connections, bool heldByAnotherMember, long nowMs)
     {
         if (_fleet.Targets.Count == 0) return null;
         var subsystems = _policy.View(victim, nowMs) is { SubsystemClaims: var claims } ? _policy.Quotas.NamesIn(claims) : [];
-        var chosen = HandoffChoice.Pick(_fleet.Targets.Select(t => new HandoffCandidate(t.Member, t.Headroom, t.OpenSubsystems)).ToList(), subsystems, connections);
+        var chosen = HandoffChoice.Pick(_fleet.Targets.Select(t => new HandoffCandidate(t.Member, t.Headroom, t.OpenSubsystems)).ToList(), subsystems, connections, heldByAnotherMember);
         if (chosen is null) return null;
         var best = _fleet.Targets.First(t => t.Member == chosen.Member);
         _fleet = _fleet with { Targets = _fleet.Targets.Select(t => t == best ? t with { Headroom = t.Headroom - connections } : t).ToList() };
@@ -124,4 +143,4 @@ internal sealed partial class ConnectionLedger
 /// <summary>A member's load as it reports it to the fleet.</summary>
 internal sealed record FleetLoadSample(
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries);
+    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries, int LowWater);

@@ -17,7 +17,7 @@ internal sealed partial class ConnectionLedger
         if (_connections.Contains(id)) return GateDecision.Allow; // asked twice: the first answer stands
         if (_suspended)
         {
-            EntryEnded(nowMs);
+            EntryReset(nowMs);
             return RefuseWithoutShare();
         }
         if (!RouterHasRoom(nowMs)) return RefuseForRouterEntries(nowMs);
@@ -28,7 +28,7 @@ internal sealed partial class ConnectionLedger
             verdict = _policy.CheckInboundAddress(address, nowMs, privileged);
         if (!verdict.Admitted)
         {
-            EntryEnded(nowMs); // the router took the accepted socket's entry before the gate could refuse it
+            EntryReset(nowMs); // the router took the accepted socket's entry before the gate could refuse it (and reset it)
             return Refuse(verdict.Reason);
         }
         _connections.Add(new ConnectionRecord(id, PolicyDirection.Inbound, address) { Stage = ConnectionStage.Handshaking, StartedMs = nowMs });

@@ -40,18 +40,19 @@ internal sealed partial class ConnectionLedger
             byReason[victim.Reason] = byReason.GetValueOrDefault(victim.Reason) + 1;
             if (!emergency && _handoff && _peers.TryGetPeer(victim.Peer, out var peer))
             {
-                if (_fleet.HeldElsewhere.TryGetValue(peer, out var holder))
-                {
-                    // Another member holds it already: it stays in the fleet, so it is not handed to a third; its bye names the holder.
-                    Close(victim.Peer, victim.Reason, ByeReason.Handoff, [holder, .. alternatives], nowMs);
-                    continue;
-                }
-                if (HandoffTarget(victim.Peer, victim.Connections, nowMs) is { } target)
+                bool held = _fleet.HeldByOthers.TryGetValue(peer, out var holder);
+                if (HandoffTarget(victim.Peer, victim.Connections, held, nowMs) is { } target)
                 {
                     // Handed to a member with room: the bye names it first, and it dials the peer if the peer's
                     // listen addresses are known (not yet identified: the bye alone refers it there).
                     if (_peers.DialableAddress(victim.Peer) is { } dialable) _effects.Add(new HandOff(peer, [dialable], target));
                     Close(victim.Peer, victim.Reason, ByeReason.Handoff, [target.Address, .. alternatives], nowMs);
+                    continue;
+                }
+                if (held)
+                {
+                    // Another member holds it already: it stays in the fleet, so it is not handed to a third; its bye names the holder.
+                    Close(victim.Peer, victim.Reason, ByeReason.Handoff, [holder!, .. alternatives], nowMs);
                     continue;
                 }
             }

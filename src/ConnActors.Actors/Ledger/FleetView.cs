@@ -13,6 +13,12 @@ internal sealed record FleetTarget(string Member, Multiaddr Address, int Headroo
 /// </summary>
 internal sealed record FleetView(IReadOnlyDictionary<PeerId, Multiaddr> HeldElsewhere, IReadOnlyList<FleetTarget> Targets)
 {
+    /// <summary>
+    /// The peers any other member holds, whatever their order (a holder's address each): such a peer is not handed
+    /// off. Defaults to <see cref="HeldElsewhere"/>.
+    /// </summary>
+    public IReadOnlyDictionary<PeerId, Multiaddr> HeldByOthers { get; init; } = HeldElsewhere;
+
     /// <summary>The budget of this member's site (0: none, or not known yet: the member keeps to its own share).</summary>
     public int SiteBudget { get; init; }
 

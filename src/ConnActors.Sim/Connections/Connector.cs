@@ -12,7 +12,8 @@ namespace ConnActors.Sim.Connections;
 /// <summary>
 /// Opens and closes connections: a dial passes the dialer's router, the dialer's policy, the remote's
 /// router and the remote's policy, in that order; every attempt and every closed connection holds a
-/// router entry for <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>. A v2 node holds back its own
+/// router entry for <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>, or an inbound attempt the remote
+/// refused with a reset for <see cref="Scenarios.ScenarioSettings.RouterResetLingerMs"/>. A v2 node holds back its own
 /// dials to peers it trimmed itself (<see cref="OwnTrimHold"/>); under site budgets a member's router entries
 /// are gated by its share (<see cref="Sites.SiteBudgets.MayOpen"/>).
 /// </summary>
@@ -155,15 +156,15 @@ internal sealed class Connector
         {
             metrics.SiteEntryRefusals++;
             metrics.RemoteRefusals++;
-            Linger(a);
-            Linger(b);
+            LingerRefused(a);
+            LingerRefused(b);
             return DialOutcome.RemoteRefused;
         }
         if (!_engines.Of(b).AdmitInbound(new PeerKey(a), nodes.Address(a), _ctx.Now).Admitted)
         {
             metrics.RemoteRefusals++;
-            Linger(a);
-            Linger(b);
+            LingerRefused(a);
+            LingerRefused(b);
             return DialOutcome.RemoteRefused;
         }
         return DialOutcome.Connected;
@@ -230,5 +231,19 @@ internal sealed class Connector
         if (router < 0) return;
         _ctx.Queue.ScheduleInOrder(_ctx.Now + _ctx.Scenario.RouterLingerMs, EventKind.RouterRelease, router);
         Sites?.EntryEnded(node);
+    }
+
+    // The entry of an attempt the remote refused: for the reset linger when the remote answers with a reset.
+    private void LingerRefused(int node)
+    {
+        if (!_engines.Variant.ResetsRefusedAttempts)
+        {
+            Linger(node);
+            return;
+        }
+        int router = _ctx.Nodes.Router[node];
+        if (router < 0) return;
+        _ctx.Queue.Schedule(_ctx.Now + _ctx.Scenario.RouterResetLingerMs, EventKind.RouterRelease, router);
+        Sites?.EntryReset(node);
     }
 }

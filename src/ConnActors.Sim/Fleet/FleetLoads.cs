@@ -10,8 +10,9 @@ namespace ConnActors.Sim.Fleet;
 /// What the fleet's members know of one another, as their Negotiators publish it every
 /// <see cref="LoadIntervalMs"/> (<c>connactors.cluster.load-interval</c>): each online member's room below high
 /// water and the clients it holds (at most <see cref="MaxHeldPeers"/>, as the node reports). From the clients
-/// held, the member that keeps each one (<see cref="FleetDedup.Keeps"/> against every other holder); from the
-/// room, each member's own list of handoff targets, which it takes down by each peer it hands over until the
+/// held, the member that keeps each one (<see cref="FleetDedup.Keeps"/> against every other holder) and whether
+/// more than one holds it; from the room for handoffs (<see cref="HandoffChoice.Room"/>: below low water), each
+/// member's own list of handoff targets, which it takes down by each peer it hands over until the
 /// next publication (as the node's ledger does with its fleet view), and the subsystems it has free slots in. Only under a variant with handoff or
 /// deduplication; between publications the view is stale, as in the node.
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class FleetLoads
     private readonly int[][] _headroom;
     private readonly IReadOnlyCollection<string>[] _openSubsystems;
     private readonly Dictionary<int, int> _keeper = new();
+    private readonly HashSet<int> _heldByMany = new();
 
     public FleetLoads(SimContext ctx, NodeEngines engines, int[] members)
     {
@@ -52,6 +54,7 @@ internal sealed class FleetLoads
         var nodes = _ctx.Nodes;
         var links = _ctx.Links;
         _keeper.Clear();
+        _heldByMany.Clear();
         var published = new int[_members.Length];
         for (int i = 0; i < _members.Length; i++)
         {
@@ -62,14 +65,19 @@ internal sealed class FleetLoads
                 continue;
             }
             var limits = _engines.LimitsOf(member);
-            published[i] = Math.Max(0, Math.Min(limits.HardCap, limits.HighWater) - links.Degree(member));
+            published[i] = HandoffChoice.Room(limits.HardCap, limits.LowWater, links.Degree(member), pending: 0);
             _openSubsystems[i] = _engines.ExistingV2(member)?.Quotas.WithFreeSlots() ?? [];
             var held = links.Neighbours(member);
             for (int k = 0, n = Math.Min(held.Length, MaxHeldPeers); k < n; k++)
             {
                 int peer = held[k];
                 if (nodes.IsFleet[peer]) continue;
-                if (!_keeper.TryGetValue(peer, out int keeper) || FleetDedup.Keeps(_addresses[i], _addresses[keeper])) _keeper[peer] = i;
+                if (!_keeper.TryGetValue(peer, out int keeper)) _keeper[peer] = i;
+                else
+                {
+                    _heldByMany.Add(peer);
+                    if (FleetDedup.Keeps(_addresses[i], _addresses[keeper])) _keeper[peer] = i;
+                }
             }
         }
         // A member is a target for the others when it published room for at least one peer.
@@ -89,12 +97,19 @@ internal sealed class FleetLoads
         return keeper != self && FleetDedup.Keeps(_addresses[keeper], _addresses[self]) ? _members[keeper] : -1;
     }
 
+    /// <summary>Does a member other than <paramref name="member"/> hold <paramref name="peer"/>, in the last publication (whatever their order)?</summary>
+    public bool HeldByOtherThan(int member, int peer)
+    {
+        if (!Enabled || !_keeper.TryGetValue(peer, out int keeper)) return false;
+        return _members[keeper] != member || _heldByMany.Contains(peer);
+    }
+
     /// <summary>
     /// The member <paramref name="member"/> hands a trimmed peer to (<see cref="HandoffChoice.Pick"/> over its view: the
     /// peer holds <paramref name="connections"/> connections and is held here for <paramref name="peerSubsystems"/>),
-    /// its room in that view taken down; -1 when none fits.
+    /// its room in that view taken down; -1 when none fits or another member holds the peer.
     /// </summary>
-    public int TakeHandoffTarget(int member, IReadOnlyCollection<string> peerSubsystems, int connections)
+    public int TakeHandoffTarget(int member, int peer, IReadOnlyCollection<string> peerSubsystems, int connections)
     {
         if (!Enabled) return -1;
         int self = Array.IndexOf(_members, member);
@@ -102,7 +117,7 @@ internal sealed class FleetLoads
         var candidates = new List<HandoffCandidate>(_members.Length);
         for (int t = 0; t < _members.Length; t++)
             if (t != self && view[t] > 0) candidates.Add(new HandoffCandidate(_addresses[t], view[t], _openSubsystems[t]));
-        if (HandoffChoice.Pick(candidates, peerSubsystems, connections) is not { } chosen) return -1;
+        if (HandoffChoice.Pick(candidates, peerSubsystems, connections, HeldByOtherThan(member, peer)) is not { } chosen) return -1;
         int target = Array.IndexOf(_addresses, chosen.Member);
         view[target] -= connections;
         return _members[target];

@@ -8,18 +8,26 @@ namespace ConnActors.Sim.Fleet;
 
 /// <summary>
 /// The fleet's handoff as the node carries it out (docs/cluster.md): a member that trims a client offers it to
-/// the member its view picks (<see cref="FleetLoads.TakeHandoffTarget"/>: room, and a free slot in a subsystem that held the client); the offer and the dial
-/// take <see cref="OfferDelayMs"/>. The target dials a dialable (reachable) client; an unreachable one has no
+/// the member its view picks (<see cref="FleetLoads.TakeHandoffTarget"/>: none when another member holds the client;
+/// room below low water, and a free slot in a subsystem that held the client); the offer and the dial take
+/// <see cref="OfferDelayMs"/>. The target dials a dialable (reachable) client; an unreachable one has no
 /// listen address, so the bye alone refers it and the client dials the target. Every trim of a client by a
 /// member is judged then (or at once without an offer): the client is <em>lost</em> when it is online and
-/// connected to no member.
+/// connected to no member. A handed-off client the target trims within <see cref="RetrimWindowMs"/> of taking it
+/// is counted (the ping-pong that made the first design lose clients).
 /// </summary>
 internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads loads, DuplicateSteering steering, NodeEngines engines)
 {
     /// <summary>The offer between members and the dial it starts (a data-centre round trip and a handshake).</summary>
     public const long OfferDelayMs = 100;
 
+    /// <summary>A handed-off client trimmed by its target within this long counts as trimmed again.</summary>
+    public const long RetrimWindowMs = 60_000;
+
+    private const int MaxRemembered = 65_536;
+
     private readonly bool _enabled = engines.Variant.FleetHandoff && loads.Enabled;
+    private readonly Dictionary<long, long> _handedAtMs = new();
 
     /// <summary><paramref name="node"/>'s regulation is about to trim <paramref name="peer"/> (the connection still open).</summary>
     public void Trimming(int node, int peer)
@@ -27,8 +35,8 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
         var nodes = ctx.Nodes;
         if (!nodes.IsFleet[node] || nodes.IsFleet[peer]) return;
         ctx.Metrics.FleetTrims++;
-        // As the node's ledger: a client that a member in its view keeps already is not handed to a third member.
-        int target = _enabled && loads.KeeperOtherThan(node, peer) < 0 ? loads.TakeHandoffTarget(node, HeldFor(node, peer), connections: 1) : -1;
+        if (_handedAtMs.Remove(Key(node, peer), out long handedAtMs) && ctx.Now - handedAtMs < RetrimWindowMs) ctx.Metrics.HandoffsRetrimmed++;
+        int target = _enabled ? loads.TakeHandoffTarget(node, peer, HeldFor(node, peer), connections: 1) : -1;
         bool heldElsewhere = ConnectedToFleet(peer, except: node);
         if (target < 0)
         {
@@ -37,7 +45,7 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
             return;
         }
         ctx.Metrics.HandoffsOffered++;
-        // Another member may hold it all the same: one that sorts after this member, or one the view has not caught up with.
+        // Another member may hold it all the same: one the view has not caught up with.
         if (heldElsewhere) ctx.Metrics.HandoffsOfHeldPeers++;
         ctx.After(OfferDelayMs, EventKind.HandoffDial, target, peer);
     }
@@ -52,11 +60,26 @@ internal sealed class Handoffs(SimContext ctx, Connector connector, FleetLoads l
             metrics.HandoffsAccepted++;
             if (!nodes.Unreachable[peer]) connector.Connect(target, peer);
             else if (connector.Connect(peer, target) == DialOutcome.Connected) steering.Serving(peer, target);
-            if (ctx.Links.Connected(peer, target)) metrics.HandoffsCompleted++;
+            if (ctx.Links.Connected(peer, target))
+            {
+                metrics.HandoffsCompleted++;
+                Remember(target, peer);
+            }
         }
         if (!nodes.Online[peer]) return;
         if (!ConnectedToFleet(peer)) metrics.FleetPeersLost++;
     }
+
+    private void Remember(int target, int peer)
+    {
+        if (_handedAtMs.Count >= MaxRemembered)
+        {
+            foreach (var (key, at) in _handedAtMs) if (ctx.Now - at >= RetrimWindowMs) _handedAtMs.Remove(key);
+        }
+        _handedAtMs[Key(target, peer)] = ctx.Now;
+    }
+
+    private static long Key(int member, int peer) => ((long)member << 32) | (uint)peer;
 
     // The subsystems that hold the peer at the trimming member (the ledger's view of the victim).
     private IReadOnlyCollection<string> HeldFor(int node, int peer) =>

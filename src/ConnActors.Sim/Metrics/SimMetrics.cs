@@ -50,6 +50,8 @@ internal sealed class SimMetrics
     public long HandoffsOffered, HandoffsAccepted, HandoffsCompleted;
     /// <summary>Fleet: handoffs offered of a client that another member still held.</summary>
     public long HandoffsOfHeldPeers;
+    /// <summary>Fleet: handed-off clients their target trimmed within a minute of taking them.</summary>
+    public long HandoffsRetrimmed;
     /// <summary>Fleet: inbound duplicates a member closed with a bye naming the member that keeps the client.</summary>
     public long DuplicatesSteered;
     public double OnlineNodeMinutes;

@@ -53,6 +53,7 @@ internal sealed record Headline(string Label, Func<RunSummary, double> Value, bo
         new("fleet: handoffs completed", r => Fleet(r, f => f.HandoffsCompleted), true, "0"),
         new("fleet: duplicates steered", r => Fleet(r, f => f.DuplicatesSteered), true, "0"),
         new("fleet: handoffs of clients another member held", r => Fleet(r, f => f.HandoffsOfHeldPeers), false, "0"),
+        new("fleet: handed-off clients trimmed again within 1 min", r => Fleet(r, f => f.HandoffsRetrimmed), false, "0"),
     ];
 
     private static double Fleet(RunSummary run, Func<FleetSummary, double> value) => run.Fleet is { } fleet ? value(fleet) : double.NaN;

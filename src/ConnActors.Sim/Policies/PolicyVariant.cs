@@ -24,6 +24,14 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// <summary>A v2 node does not dial a non-friend peer it trimmed itself for <c>bye.own-trim-backoff</c> (<see cref="ConnActors.Policy.Politeness.OwnTrimHold"/>).</summary>
     public bool OwnTrimHold { get; init; } = true;
 
+    /// <summary>
+    /// A node refuses an inbound attempt with a reset (RST), so both routers drop its entry after
+    /// <see cref="Scenarios.ScenarioSettings.RouterResetLingerMs"/>: ConnActors' host aborts a refused attempt
+    /// (<c>TcpConnection.Abort</c>, linger 0), and go-libp2p sets linger 0 on every TCP connection. js-libp2p's is
+    /// not verified here, so js-like's refusals keep the full linger.
+    /// </summary>
+    public bool ResetsRefusedAttempts => Family is PolicyFamily.V2 or PolicyFamily.Basic;
+
     /// <summary>v2 with site budgets: only where routers are shared, so not among <see cref="All"/> (name it with --policy).</summary>
     public static PolicyVariant V2Site { get; } = new("v2-site", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose nodes behind one router split a site budget counting router entries (the cluster backbone's)") { SiteBudgets = true };

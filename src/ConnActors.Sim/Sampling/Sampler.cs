@@ -120,7 +120,7 @@ internal sealed class Sampler
             Mean(r => r.FleetConnectionsPerPeer), Mean(r => r.FleetDistinctPeers), Mean(r => r.FleetCapacityUsed),
             m.GatewayVisits == 0 ? double.NaN : m.GatewayVisitsServed / (double)m.GatewayVisits,
             m.FleetTrims, m.FleetPeersLost, m.FleetPeersKeptByDuplicate, m.HandoffsOffered, m.HandoffsAccepted, m.HandoffsCompleted,
-            m.DuplicatesSteered, m.HandoffsOfHeldPeers);
+            m.DuplicatesSteered, m.HandoffsOfHeldPeers, m.HandoffsRetrimmed);
     }
 
     /// <summary>Reachable nodes online now (the DHT servers).</summary>

@@ -27,6 +27,8 @@ internal sealed record ScenarioSettings
     public double SiteBudgetShare { get; init; }
     /// <summary>Closed and failed connections keep a conntrack entry this long (Linux TIME_WAIT / SYN_SENT: 120 s).</summary>
     public long RouterLingerMs { get; init; } = 120_000;
+    /// <summary>An attempt the remote refused with a reset keeps its entry this long (nf_conntrack's CLOSE state: 10 s).</summary>
+    public long RouterResetLingerMs { get; init; } = 10_000;
 
     // Churn.
     /// <summary>Multiplies every session length (1 = measured IPFS churn).</summary>

@@ -18,7 +18,8 @@ namespace ConnActors.Sim.Sites;
 /// <see cref="RebalanceEveryMs"/>. Each member's engine is resized to its share
 /// (<see cref="ConnectionManagerPolicy.Resize"/>) and regulated. A router with one node is no site.
 /// A member's share bounds the router entries it holds (<see cref="RouterEntryBudget"/>): its open
-/// connections plus the entries of its ended connections and attempts still lingering in the router; the
+/// connections plus the entries of its ended connections and attempts still lingering in the router (a refused
+/// attempt that was reset for the shorter reset linger); the
 /// entries that members which went offline left behind are taken off the budget before it is split.
 /// </summary>
 internal sealed class SiteBudgets : INodeLifecycle
@@ -32,6 +33,7 @@ internal sealed class SiteBudgets : INodeLifecycle
     private readonly Dictionary<int, int[]> _members = new();
     private readonly int[] _share;
     private readonly LingeringEntries?[] _lingering;
+    private readonly LingeringEntries?[] _reset = [];
     private readonly long[] _refusals;
 
     public SiteBudgets(SimContext ctx, NodeEngines engines, Regulator regulator)
@@ -44,6 +46,7 @@ internal sealed class SiteBudgets : INodeLifecycle
         _refusals = new long[ctx.Nodes.Count];
         Enabled = engines.Variant.SiteBudgets && ctx.Scenario.SiteBudgetShare > 0;
         if (!Enabled) return;
+        _reset = new LingeringEntries?[ctx.Nodes.Count];
         var nodes = ctx.Nodes;
         foreach (var site in Enumerable.Range(0, nodes.Count).Where(n => nodes.Router[n] >= 0).GroupBy(n => nodes.Router[n]))
             if (site.Count() >= 2) _members[site.Key] = site.ToArray();
@@ -91,8 +94,15 @@ internal sealed class SiteBudgets : INodeLifecycle
             (_lingering[node] ??= new LingeringEntries(_ctx.Scenario.RouterLingerMs)).Ended(_ctx.Now);
     }
 
+    /// <summary>One of <paramref name="node"/>'s attempts was refused with a reset: its router entry lingers for the reset linger.</summary>
+    public void EntryReset(int node)
+    {
+        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _members.ContainsKey(router))
+            (_reset[node] ??= new LingeringEntries(_ctx.Scenario.RouterResetLingerMs)).Ended(_ctx.Now);
+    }
+
     /// <summary>The router entries of <paramref name="node"/>'s ended connections and attempts still lingering.</summary>
-    public int Lingering(int node) => _lingering[node]?.Count(_ctx.Now) ?? 0;
+    public int Lingering(int node) => (_lingering[node]?.Count(_ctx.Now) ?? 0) + (Enabled ? _reset[node]?.Count(_ctx.Now) ?? 0 : 0);
 
     /// <summary>The hard cap <paramref name="node"/> holds as its site's share (0: none).</summary>
     public int ShareOf(int node) => _share[node];

@@ -20,7 +20,7 @@ public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
     public async Task Closed_connections_count_against_the_share_until_their_linger_ends()
     {
         await using var nodes = new NodeFixture(Sys);
-        var hub = await nodes.StartAsync(NodeSettings.From("connactors.cluster.router-entry-linger = 10m"));
+        var hub = await nodes.StartAsync(NodeSettings.From("connactors.cluster { router-entry-linger = 10m, router-reset-linger = 10m }"));
         var applied = await hub.Manager.Ask<HardCapApplied>(new SetHardCap(8), Wait);
         Assert.Equal(8, applied.Cap);
         Assert.Equal(0, (await NodeFixture.StatusAsync(hub)).Counts.RouterEntries);
@@ -72,6 +72,30 @@ public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
         var borrowed = await hub.Manager.Ask<DialOutcome>(new DialForQuery(extra.Host.PeerId, [NodeFixture.AddressOf(extra)]), Wait);
         Assert.True(borrowed.Connection is not null, $"the dial borrowed the site's last free entry: {borrowed.Failure}");
         Assert.Equal(held + 1, (await NodeFixture.StatusAsync(hub)).Counts.RouterEntries);
+    }
+
+    [Fact]
+    public async Task A_refused_attempt_counts_only_for_the_reset_linger_and_a_closed_connection_for_the_full_one()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var hub = await nodes.StartAsync(NodeSettings.From("connactors.cluster { router-entry-linger = 10m, router-reset-linger = 3s }"));
+        Assert.Equal(8, (await hub.Manager.Ask<HardCapApplied>(new SetHardCap(8), Wait)).Cap);
+
+        // A peer connects and leaves: its entry lingers for router-entry-linger.
+        var passing = await nodes.StartAsync(NodeSettings.From());
+        passing.Manager.Tell(new DialPeer(hub.Host.PeerId, [NodeFixture.AddressOf(hub)]));
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Counts.Inbound == 1, Wait, "the passing peer connected");
+        await nodes.StopAsync(passing);
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Counts.RouterEntries == 1, Wait, "the closed connection's entry lingers");
+
+        // Without a share the hub refuses every inbound attempt at its gate; the host resets each one.
+        await hub.Manager.Ask<HardCapApplied>(new SetHardCap(0), Wait);
+        var refused = await nodes.StartAsync(NodeSettings.From());
+        refused.Manager.Tell(new DialPeer(hub.Host.PeerId, [NodeFixture.AddressOf(hub)]));
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Counts.RouterEntries >= 2, Wait, "the refused attempt's entry counts");
+        await nodes.StopAsync(refused);
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(hub)).Counts.RouterEntries == 1, Wait,
+            async () => $"the reset entries end after 3 s, the closed connection's stays: {(await NodeFixture.StatusAsync(hub)).Counts.RouterEntries}");
     }
 
     private static global::ConnActors.Actors.Ledger.FleetView SiteView(int budget, long elsewhere) =>
