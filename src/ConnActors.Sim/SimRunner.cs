@@ -11,6 +11,7 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
     public IReadOnlyList<RunSummary> Execute(string command)
     {
         Directory.CreateDirectory(options.OutDirectory);
+        if (options.ReportFrom is { } summaries) return ReportFrom(summaries, command);
         var all = new List<RunSummary>();
         var results = new List<(ScenarioSettings, IReadOnlyList<RunSummary>)>();
         var scenarios = options.Scenarios.Select(options.Apply).ToList();
@@ -49,6 +50,21 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
         ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots, scale);
         stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")}");
         return all;
+    }
+
+    // The report of runs made apart: each scenario's rows side by side, as if run in one invocation.
+    private IReadOnlyList<RunSummary> ReportFrom(string summaryCsv, string command)
+    {
+        var rows = File.ReadLines(summaryCsv).Skip(1).Where(l => l.Length > 0).Select(RunSummary.FromCsv).ToList();
+        var results = rows.GroupBy(r => r.Scenario).Select(g =>
+        {
+            var scenario = ScenarioCatalog.Find(g.Key) ?? throw new FormatException($"{summaryCsv}: unknown scenario '{g.Key}'");
+            var first = g.First();
+            return (scenario with { Nodes = first.Nodes, DurationMs = (long)(first.SimulatedMinutes * 60_000) }, (IReadOnlyList<RunSummary>)g.ToList());
+        }).ToList();
+        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, null, plots: false);
+        stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")} from {rows.Count} runs");
+        return rows;
     }
 
     private Action<double>? Progress(string label) => options.Progress ? new ProgressBar(label, stderr).Report : null;

@@ -21,6 +21,8 @@ public class CliTests
     [InlineData("--scenario fleet --out x --fleet-capacity 0")]
     [InlineData("--scenario fleet --out x --fleet-capacity lots")]
     [InlineData("--scenario dht-heavy --out x --fleet-capacity 0.5")]
+    [InlineData("--report-from no-such-summary.csv --out x")]
+    [InlineData("--report-from no-such-summary.csv")]
     public void Bad_arguments_print_usage_and_exit_non_zero(string commandLine)
     {
         var args = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -81,4 +83,33 @@ public class CliTests
     // summary.csv without the machine's figures (wall time, peak working set), in row order.
     private static List<RunSummary> Figures(string dir) =>
         File.ReadLines(Path.Combine(dir, "summary.csv")).Skip(1).Select(RunSummary.FromCsv).Select(r => r.WithoutMachineFigures()).ToList();
+
+    [Fact]
+    public void A_report_from_runs_made_apart_puts_them_side_by_side()
+    {
+        string dir = Directory.CreateTempSubdirectory("connactors-sim-report-from-").FullName;
+        try
+        {
+            var scenario = SimTestRuns.Small("router-killing", nodes: 300, minutes: 3);
+            var runs = new[] { "basic", "v2" }.Select(p => SimTestRuns.Run(scenario, p).Summary).ToList();
+            string csv = Path.Combine(dir, "summary.csv");
+            ConnActors.Sim.Output.CsvFiles.WriteSummary(csv, runs);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+
+            Assert.Equal(2, SimProgram.Run(["--report-from", csv, "--scenario", "dht-heavy", "--out", dir], stdout, stderr));
+            Assert.Equal(0, SimProgram.Run(["--report-from", csv, "--out", dir], stdout, stderr));
+
+            string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+            Assert.Contains("## What v2 buys you", report);
+            Assert.Contains("| router-killing | policy work /node/min |", report);
+            Assert.Contains("## router-killing", report);
+            Assert.Contains("300 nodes, 3 simulated minutes", report);
+            Assert.Contains("| metric | basic | v2 |", report);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

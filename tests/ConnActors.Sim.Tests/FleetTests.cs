@@ -125,4 +125,15 @@ public class FleetTests
         Assert.Equal(read with { Fleet = null }, readOlder);
         Assert.Throws<FormatException>(() => RunSummary.FromCsv(older + ",1"));
     }
+
+    [Fact]
+    public void A_row_without_a_fleet_written_before_the_last_fleet_column_existed_still_reads()
+    {
+        var (_, run) = SimTestRuns.Run(SimTestRuns.Small("scale", nodes: 200, minutes: 2), "v2");
+        string csv = run.WithoutMachineFigures().ToCsv();
+        Assert.EndsWith(new string(',', FleetSummary.Fields), csv);
+        var read = RunSummary.FromCsv(csv[..^1]);
+        Assert.Null(read.Fleet);
+        Assert.Equal(run.WithoutMachineFigures().ToCsv(), read.ToCsv());
+    }
 }

@@ -15,7 +15,9 @@ internal sealed class SubnetTable
     private readonly Dictionary<ulong, int> _ipv6Slash48Counts = new();
     private readonly Dictionary<ulong, CompactBucket> _ipv4Buckets = new();
     private readonly Dictionary<ulong, CompactBucket> _ipv6Buckets = new();
+    private const int MinBucketsBeforeCleanup = 32;
     private int _operationsSinceCleanup;
+    private int _bucketsAfterCleanup;
 
     public SubnetTable(SubnetLimits limits) => _limits = limits;
 
@@ -82,13 +84,16 @@ internal sealed class SubnetTable
     }
 
     // Full buckets carry no state; dropping them every so often keeps the table proportional to the
-    // subnets that were active recently. Amortized: one pass per 4096 inbound attempts.
+    // subnets that were active recently. Amortized: one pass per 4096 inbound attempts, or sooner once the
+    // table has doubled since the last pass (a node met by few attempts from many addresses would otherwise
+    // keep a bucket for every address it ever saw).
     private void MaybeCleanup(long nowMs)
     {
-        if (++_operationsSinceCleanup < 4096) return;
+        if (++_operationsSinceCleanup < 4096 && TrackedBuckets < Math.Max(MinBucketsBeforeCleanup, 2 * _bucketsAfterCleanup)) return;
         _operationsSinceCleanup = 0;
         DropFull(_ipv4Buckets, nowMs);
         DropFull(_ipv6Buckets, nowMs);
+        _bucketsAfterCleanup = TrackedBuckets;
     }
 
     private void DropFull(Dictionary<ulong, CompactBucket> buckets, long nowMs)

@@ -57,7 +57,7 @@ internal sealed class PeerTable
         if (_count >= MaxRecords && !_slotOf.ContainsKey(peer.Value)) EvictOne();
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, peer.Value, out bool exists);
         if (exists) return ref _entries[slot];
-        if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length + Math.Max(8, _entries.Length / 2));
         slot = _count++;
         ref var entry = ref _entries[slot];
         entry = default;
@@ -150,10 +150,12 @@ internal sealed class PeerTable
             _slotOf[_entries[slot].Key] = slot;
         }
         _entries[last] = default;
-        // Give memory back when a crowd of peers has gone (keeps idle simulated nodes small).
-        if (_entries.Length > 64 && _count < _entries.Length / 4)
+        // Give memory back when a crowd of peers has gone: a node trimmed from its hard cap to its low water
+        // would otherwise keep the array of its peak. Growth by half and shrinking below half keep at most
+        // about twice the tracked peers, usually a quarter more (a simulated 1M-node network holds ~50M records).
+        if (_entries.Length > 64 && _count < _entries.Length / 2)
         {
-            Array.Resize(ref _entries, _entries.Length / 2);
+            Array.Resize(ref _entries, Math.Max(64, _count + _count / 4));
             _slotOf.TrimExcess();
         }
     }

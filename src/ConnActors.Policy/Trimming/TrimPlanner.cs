@@ -198,6 +198,7 @@ internal sealed class TrimPlanner
     private double KthLowestHighAtMost(int count, int k)
     {
         double scale = HistogramBuckets / (2 * _classSpan);
+        if (count <= FewCandidates) return KthLowestHighAtMostFew(count, k, scale);
         Array.Clear(_s.Histogram);
         for (int i = 0; i < count; i++) _s.Histogram[Bucket(_s.Highs[i], scale)]++;
         int bucket = 0;
@@ -206,6 +207,25 @@ internal sealed class TrimPlanner
             seen += _s.Histogram[bucket];
             if (seen >= k) break;
         }
+        double threshold = double.MinValue;
+        for (int i = 0; i < count; i++)
+        {
+            if (Bucket(_s.Highs[i], scale) <= bucket) threshold = Math.Max(threshold, _s.Highs[i]);
+        }
+        return threshold;
+    }
+
+    // Up to this many candidates, sorting their buckets is cheaper than clearing and scanning the histogram.
+    private const int FewCandidates = 512;
+
+    // The same threshold as the histogram's: the k-th lowest bucket is the one where the histogram's running
+    // count first reaches k.
+    private double KthLowestHighAtMostFew(int count, int k, double scale)
+    {
+        Span<int> buckets = stackalloc int[count];
+        for (int i = 0; i < count; i++) buckets[i] = Bucket(_s.Highs[i], scale);
+        buckets.Sort();
+        int bucket = k <= 0 ? 0 : buckets[k - 1];
         double threshold = double.MinValue;
         for (int i = 0; i < count; i++)
         {

@@ -8,12 +8,13 @@ namespace ConnActors.Sim.Cli;
 internal sealed record CliOptions(
     IReadOnlyList<ScenarioSettings> Scenarios, IReadOnlyList<PolicyVariant> Policies, int? Nodes, ulong Seed,
     string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null, int Parallel = 1,
-    double? FleetCapacity = null)
+    double? FleetCapacity = null, string? ReportFrom = null)
 {
     public const string Usage = """
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
                               [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv>]
                               [--parallel <n>] [--fleet-capacity <c>]
+               ConnActors.Sim --report-from <summary.csv> --out <dir>
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
                       scale, shared-router, fleet, validate-hops, validate-churn, or all (the six comparison
@@ -37,11 +38,13 @@ internal sealed record CliOptions(
                       and the peak working set in summary.csv are then those of runs sharing the process)
           --fleet-capacity  the fleet members' hard caps together, in connections per node of the network
                       (default: the scenario's; fleet: 0.7); only for scenarios with a fleet
+          --report-from  runs nothing: writes <dir>/report.md from the rows of a summary.csv (runs made in
+                      separate processes, one per policy, so that each has its own peak memory)
         """;
 
     public static CliOptions Parse(IReadOnlyList<string> args)
     {
-        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null, parallel = null, fleetCapacity = null;
+        string? scenario = null, policy = null, nodes = null, seed = null, output = null, minutes = null, scaleSummary = null, parallel = null, fleetCapacity = null, reportFrom = null;
         bool progress = true, validate = false, plots = true;
         for (int i = 0; i < args.Count; i++)
         {
@@ -60,11 +63,19 @@ internal sealed record CliOptions(
                 case "--scale-summary": scaleSummary = Value(args, ref i); break;
                 case "--parallel": parallel = Value(args, ref i); break;
                 case "--fleet-capacity": fleetCapacity = Value(args, ref i); break;
+                case "--report-from": reportFrom = Value(args, ref i); break;
                 default: throw new UsageException($"unknown argument '{arg}'");
             }
         }
-        if (scenario is null) throw new UsageException("--scenario is required");
         if (output is null) throw new UsageException("--out is required");
+        if (reportFrom is not null)
+        {
+            if (scenario is not null || policy is not null || nodes is not null || minutes is not null || validate || scaleSummary is not null || fleetCapacity is not null)
+                throw new UsageException("--report-from runs nothing: it takes only --out");
+            if (!File.Exists(reportFrom)) throw new UsageException($"--report-from: no file '{reportFrom}'");
+            return new CliOptions([], [], null, 1, output, null, false, false, false, ReportFrom: reportFrom);
+        }
+        if (scenario is null) throw new UsageException("--scenario is required");
         var scenarios = string.Equals(scenario, "all", StringComparison.OrdinalIgnoreCase)
             ? ScenarioCatalog.All.Where(s => s.Name != "scale").ToList()
             : [ScenarioCatalog.Find(scenario) ?? throw new UsageException($"unknown scenario '{scenario}'")];

@@ -229,7 +229,7 @@ internal sealed class Connector
     {
         int router = _ctx.Nodes.Router[node];
         if (router < 0) return;
-        _ctx.Queue.Schedule(_ctx.Now + _ctx.Scenario.RouterLingerMs, EventKind.RouterRelease, router);
+        _ctx.Queue.ScheduleInOrder(_ctx.Now + _ctx.Scenario.RouterLingerMs, EventKind.RouterRelease, router);
         Sites?.EntryEnded(node);
     }
 

@@ -3,26 +3,46 @@ namespace ConnActors.Sim.Connections;
 /// <summary>
 /// When each pair was last closed by a policy (trim, reclaim or release) and what backoff its bye asked
 /// for, kept for <see cref="Connector.RedialWindowMs"/> or the backoff, whichever is longer, so that
-/// dials after a close can be counted whatever the policy.
+/// dials after a close can be counted whatever the policy. 16 bytes a close; expired closes are dropped
+/// at least once a simulated minute, so a large run holds about two minutes of closes.
 /// </summary>
 internal sealed class TrimHistory
 {
-    private readonly Dictionary<long, ClosedPair> _closedAt = new();
+    private const long PurgeEveryMs = 60_000;
+    private const int NoBye = -1;
+    private readonly Dictionary<long, Stored> _closedAt = new();
+    private readonly List<long> _expired = new();
+    private long _lastPurgeMs;
+
+    // ByeBackoffMs: the bye's backoff in ms, or NoBye.
+    private readonly record struct Stored(long AtMs, int ByeBackoffMs, bool Trim)
+    {
+        public long KeptMs(long windowMs) => Math.Max(windowMs, ByeBackoffMs);
+    }
+
+    public int Count => _closedAt.Count;
 
     /// <summary><paramref name="closer"/> closed its connection to <paramref name="closed"/>; <paramref name="trim"/> is false for a release.</summary>
-    public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs) =>
-        _closedAt[PairKey(closer, closed)] = new ClosedPair(nowMs, trim, byeBackoffMs);
+    public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs)
+    {
+        if (nowMs - _lastPurgeMs >= PurgeEveryMs) Purge(nowMs, Connector.RedialWindowMs);
+        int bye = byeBackoffMs is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : NoBye;
+        _closedAt[PairKey(closer, closed)] = new Stored(nowMs, bye, trim);
+    }
 
     /// <summary>The last close of the pair by <paramref name="closer"/>, if it is still within <paramref name="windowMs"/> or its bye's backoff.</summary>
     public ClosedPair? ClosedBy(int closer, int closed, long nowMs, long windowMs) =>
-        _closedAt.TryGetValue(PairKey(closer, closed), out var e) && nowMs - e.AtMs < Math.Max(windowMs, e.ByeBackoffMs ?? 0) ? e : null;
+        _closedAt.TryGetValue(PairKey(closer, closed), out var e) && nowMs - e.AtMs < e.KeptMs(windowMs)
+            ? new ClosedPair(e.AtMs, e.Trim, e.ByeBackoffMs == NoBye ? null : e.ByeBackoffMs)
+            : null;
 
     /// <summary>Forgets closes older than <paramref name="windowMs"/> and their bye's backoff.</summary>
     public void Purge(long nowMs, long windowMs)
     {
-        var expired = new List<long>();
-        foreach (var pair in _closedAt) if (nowMs - pair.Value.AtMs >= Math.Max(windowMs, pair.Value.ByeBackoffMs ?? 0)) expired.Add(pair.Key);
-        foreach (long key in expired) _closedAt.Remove(key);
+        _lastPurgeMs = nowMs;
+        _expired.Clear();
+        foreach (var pair in _closedAt) if (nowMs - pair.Value.AtMs >= pair.Value.KeptMs(windowMs)) _expired.Add(pair.Key);
+        foreach (long key in _expired) _closedAt.Remove(key);
     }
 
     private static long PairKey(int from, int to) => ((long)from << 32) | (uint)to;

@@ -30,9 +30,13 @@ internal sealed record FleetSummary(
             fleet.Trims, fleet.PeersLost, fleet.PeersKeptByDuplicate, fleet.HandoffsOffered, fleet.HandoffsAccepted, fleet.HandoffsCompleted,
             fleet.DuplicatesSteered, fleet.HandoffsOfHeldPeers, fleet.HandoffsRetrimmed);
 
-    /// <summary>Reads the fields <see cref="ToCsv"/> wrote; null when they are empty.</summary>
+    /// <summary>
+    /// Reads the fields <see cref="ToCsv"/> wrote; null when they are empty (also when a row of a run without a
+    /// fleet was written before the last fleet columns existed, so has fewer of them).
+    /// </summary>
     public static FleetSummary? FromCsv(string[] fields)
     {
+        if (fields.Length <= Fields && fields.All(f => f.Length == 0)) return null;
         if (fields.Length != Fields) throw new FormatException($"the fleet columns are {Fields} fields, these {fields.Length}");
         if (fields[0].Length == 0 && fields[4].Length == 0) return null;
         double D(int i) => fields[i].Length == 0 ? double.NaN : double.Parse(fields[i], CultureInfo.InvariantCulture);

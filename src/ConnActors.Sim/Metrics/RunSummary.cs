@@ -40,9 +40,10 @@ internal sealed record RunSummary(
     {
         var fields = line.Split(',');
         var parameters = typeof(RunSummary).GetConstructors().Single(c => c.GetParameters().Length > 1).GetParameters();
-        // Rows written before the fleet columns existed end after the constructor's fields.
-        if (fields.Length != parameters.Length && fields.Length != parameters.Length + FleetSummary.Fields)
-            throw new FormatException($"a summary row has {parameters.Length} or {parameters.Length + FleetSummary.Fields} fields, this one {fields.Length}");
+        // Rows written before the fleet columns existed end after the constructor's fields; rows of runs
+        // without a fleet written before the last fleet columns existed have fewer (empty) fleet fields.
+        if (fields.Length < parameters.Length || fields.Length > parameters.Length + FleetSummary.Fields)
+            throw new FormatException($"a summary row has {parameters.Length} to {parameters.Length + FleetSummary.Fields} fields, this one {fields.Length}");
         var values = new object[parameters.Length];
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         for (int i = 0; i < parameters.Length; i++)

@@ -59,7 +59,7 @@ internal sealed class Adjacency
         int d = _degree[node];
         if (d == _neighbours[node].Length)
         {
-            int size = Math.Max(4, d * 2);
+            int size = d + Math.Max(4, d / 2);
             Array.Resize(ref _neighbours[node], size);
             Array.Resize(ref _flags[node], size);
             Array.Resize(ref _usefulStamp[node], size);
@@ -84,6 +84,14 @@ internal sealed class Adjacency
             _neighbours[node] = NoNeighbours;
             _flags[node] = NoFlags;
             _usefulStamp[node] = NoNeighbours;
+        }
+        else if (last > 16 && last < _neighbours[node].Length / 2)
+        {
+            // Trimmed well below its peak: give the slack back (growth by half, shrink below half).
+            int size = last + last / 4;
+            Array.Resize(ref _neighbours[node], size);
+            Array.Resize(ref _flags[node], size);
+            Array.Resize(ref _usefulStamp[node], size);
         }
         return flags;
     }

@@ -11,6 +11,24 @@ internal static class ReportWriter
     /// <summary>An ablation differs from v2 when a metric moves by more than this share (and by more than noise-sized absolute amounts).</summary>
     private const double NotableChange = 0.10;
 
+    /// <summary>
+    /// A link to docs/simulator.md relative to the report at <paramref name="reportPath"/> when the report is
+    /// written inside a checkout (a directory above it has docs/simulator.md or is docs/), else its name in the repository.
+    /// </summary>
+    public static string SimulatorDocLink(string reportPath)
+    {
+        string reportDir = Path.GetDirectoryName(Path.GetFullPath(reportPath))!;
+        for (var dir = new DirectoryInfo(reportDir); dir is not null; dir = dir.Parent)
+        {
+            foreach (string candidate in new[] { Path.Combine(dir.FullName, "simulator.md"), Path.Combine(dir.FullName, "docs", "simulator.md") })
+            {
+                if (File.Exists(candidate))
+                    return $"[docs/simulator.md]({Path.GetRelativePath(reportDir, candidate).Replace(Path.DirectorySeparatorChar, '/')})";
+            }
+        }
+        return "docs/simulator.md in the repository";
+    }
+
     public static void Write(string path, string command, IReadOnlyList<(ScenarioSettings Scenario, IReadOnlyList<RunSummary> Runs)> results,
         string? validationMarkdown, bool plots, IReadOnlyList<RunSummary>? scale = null)
     {
@@ -23,7 +41,7 @@ internal static class ReportWriter
         md.AppendLine(command);
         md.AppendLine("```");
         md.AppendLine();
-        md.AppendLine("Model, assumptions and a reading of the results: [docs/simulator.md](../simulator.md). Every figure below comes from the CSV files next to this report.");
+        md.AppendLine($"Model, assumptions and a reading of the results: {SimulatorDocLink(path)}. Every figure below comes from the CSV files next to this report.");
         md.AppendLine("Wall times vary with machine load and are listed in summary.csv only.");
         md.AppendLine();
         V2Gains.Write(md, results.Select(r => (r.Scenario.Name, r.Runs)).ToList(),
