@@ -7,11 +7,16 @@ using ConnActors.Policy.Fleet;
 
 namespace ConnActors.Actors.Cluster;
 
-/// <summary>What one member knows of the fleet: members (status, roles, reachability) and their published loads.</summary>
-internal sealed class FleetMembers(string self)
+/// <summary>
+/// What one member knows of the fleet: members (status, roles, reachability), their published loads, and the
+/// router entries that members which left its site still hold for <paramref name="routerEntryLingerMs"/>.
+/// </summary>
+internal sealed class FleetMembers(string self, long routerEntryLingerMs)
 {
+    private readonly DepartedEntries _departed = new(routerEntryLingerMs);
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
+    private readonly Dictionary<string, FleetLoad> _lastLoads = new(StringComparer.Ordinal); // kept until the member is removed, whatever the map does
     private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
 
     public string Self { get; } = self;
@@ -29,10 +34,12 @@ internal sealed class FleetMembers(string self)
 
     public void Seen(Member member) => _members[member.Address.ToString()] = member;
 
-    public void Removed(Member member)
+    public void Removed(Member member, long nowMs)
     {
-        _members.Remove(member.Address.ToString());
-        _unreachable.Remove(member.Address.ToString());
+        var address = member.Address.ToString();
+        if (_members.Remove(address) && _lastLoads.Remove(address, out var load) && load.Site.Length > 0)
+            _departed.Left(address, load.Site, load.RouterEntries, nowMs);
+        _unreachable.Remove(address);
     }
 
     public void Reachable(Member member, bool reachable)
@@ -41,7 +48,14 @@ internal sealed class FleetMembers(string self)
         else _unreachable.Add(member.Address.ToString());
     }
 
-    public void Loads(IReadOnlyDictionary<string, FleetLoad> loads) => _loads = loads;
+    public void Loads(IReadOnlyDictionary<string, FleetLoad> loads)
+    {
+        _loads = loads;
+        foreach (var (address, load) in loads)
+        {
+            if (_members.ContainsKey(address)) _lastLoads[address] = load;
+        }
+    }
 
     /// <summary>The loads of members that are still members (a removed member's last report is ignored).</summary>
     public IEnumerable<FleetLoad> MemberLoads => _loads.Values.Where(l => _members.ContainsKey(l.Address));
@@ -51,12 +65,13 @@ internal sealed class FleetMembers(string self)
     /// <summary>
     /// The peers other members keep (deduplication), the members with room (handoff), and, when this member's
     /// <paramref name="site"/> has a <paramref name="siteBudget"/>, the router entries the site's other members
-    /// last reported (a member borrows room beyond its share only while the site holds less than the budget).
+    /// last reported and those that members which left it still hold (a member borrows room beyond its share
+    /// only while the site holds less than the budget).
     /// </summary>
-    public FleetView View(string site, int siteBudget)
+    public FleetView View(string site, int siteBudget, long nowMs)
     {
-        long elsewhere = 0;
         bool sited = site.Length > 0 && siteBudget > 0;
+        long elsewhere = sited ? _departed.HeldAt(site, nowMs) : 0;
         foreach (var load in MemberLoads)
         {
             if (sited && load.Address != Self && load.Site == site) elsewhere += load.RouterEntries;

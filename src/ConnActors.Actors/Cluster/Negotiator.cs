@@ -47,12 +47,12 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _clock = clock;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _replicator = DistributedData.Get(Context.System).Replicator;
-        _members = new FleetMembers(_cluster.SelfAddress.ToString());
+        _members = new FleetMembers(_cluster.SelfAddress.ToString(), (long)settings.RouterEntryLinger.TotalMilliseconds);
 
         Receive<ClusterEvent.MemberStatusChange>(m => Changed(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
-            _members.Removed(m.Member);
+            _members.Removed(m.Member, _clock.NowMs);
             Reconcile();
         });
         Receive<ClusterEvent.UnreachableMember>(m =>
@@ -110,7 +110,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
 
     private void Changed(Member member)
     {
-        if (member.Status is MemberStatus.Removed) _members.Removed(member);
+        if (member.Status is MemberStatus.Removed) _members.Removed(member, _clock.NowMs);
         else _members.Seen(member);
         Reconcile();
         if (_heldProposal is var (proposal, from) && AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, from.Path.Address))
@@ -139,7 +139,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     // Everything derived from the membership and the loads: the ledger's view, and the fleet friends.
     private void Reconcile()
     {
-        _manager.Tell(new UpdateFleetView(_members.View(_settings.Site, _settings.SiteBudget)));
+        _manager.Tell(new UpdateFleetView(_members.View(_settings.Site, _settings.SiteBudget, _clock.NowMs)));
         var wanted = new Dictionary<string, Multiaddr>(StringComparer.Ordinal);
         foreach (var load in _members.MemberLoads)
         {

@@ -123,7 +123,7 @@ internal sealed partial class ConnectionLedger
     // What is left of the hold after this node's own trim of the peer: none for a friend or a friend's reconnect.
     private long OwnTrimHoldLeft(PeerKey key, byte priority, long nowMs) =>
         OwnTrimHold.RemainingMs(_dials.Backoff.OwnTrimHoldOf(key, nowMs), nowMs,
-            friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend, reservationAsks: false);
+            friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend);
 
     private void DialNotStarted(PeerKey key, string reason, long nowMs)
     {

@@ -16,7 +16,7 @@ internal sealed record FleetView(IReadOnlyDictionary<PeerId, Multiaddr> HeldElse
     /// <summary>The budget of this member's site (0: none, or not known yet: the member keeps to its own share).</summary>
     public int SiteBudget { get; init; }
 
-    /// <summary>The router entries the other members of the site last reported (about one load interval old).</summary>
+    /// <summary>The router entries the other members of the site last reported (about one load interval old), and those members that left it still hold.</summary>
     public long SiteEntriesElsewhere { get; init; }
 
     public static FleetView Empty { get; } = new(new Dictionary<PeerId, Multiaddr>(), []);

@@ -4,8 +4,8 @@ namespace ConnActors.Policy.Politeness;
 /// After this node trims a peer it does not dial that peer itself until the hold ends
 /// (<see cref="ByeBackoffSettings.OwnTrimBackoffMs"/>): without it, its own lookups and mesh repairs redial
 /// the peers it just trimmed within seconds, and behind a shared router every such dial and close holds a
-/// table entry (docs/simulator.md, "Households behind one router"). A friend, or a subsystem below its
-/// reservation that asks for exactly this peer, passes the hold; lookups pick other peers instead.
+/// table entry (docs/simulator.md, "Households behind one router"). A friend passes the hold; lookups and
+/// mesh repairs pick other peers instead (a dial names no subsystem, so a reservation cannot ask past it).
 /// </summary>
 public static class OwnTrimHold
 {
@@ -19,13 +19,12 @@ public static class OwnTrimHold
 
     /// <summary>
     /// May this node dial a peer whose own-trim hold ends at <paramref name="holdUntilMs"/>? Yes once it has
-    /// ended, or for a <paramref name="friend"/>, or when <paramref name="reservationAsks"/> (a subsystem below
-    /// its reservation needs this peer).
+    /// ended, or for a <paramref name="friend"/>.
     /// </summary>
-    public static bool MayDial(long holdUntilMs, long nowMs, bool friend, bool reservationAsks) =>
-        holdUntilMs <= nowMs || friend || reservationAsks;
+    public static bool MayDial(long holdUntilMs, long nowMs, bool friend) =>
+        holdUntilMs <= nowMs || friend;
 
     /// <summary>How long the hold still lasts (0 when it does not hold the dial back).</summary>
-    public static long RemainingMs(long holdUntilMs, long nowMs, bool friend, bool reservationAsks) =>
-        MayDial(holdUntilMs, nowMs, friend, reservationAsks) ? 0 : holdUntilMs - nowMs;
+    public static long RemainingMs(long holdUntilMs, long nowMs, bool friend) =>
+        MayDial(holdUntilMs, nowMs, friend) ? 0 : holdUntilMs - nowMs;
 }

@@ -19,6 +19,7 @@ internal sealed class PolicyReplay
     private readonly Dictionary<int, List<(ConnectionDirection Direction, RemoteAddress Address)>> _open = new();
     private readonly Dictionary<int, BurstId> _bursts = new();
     private readonly TrimPlan _plan = new();
+    private readonly List<PeerKey> _released = new();
     private PhaseStats _current = new();
 
     public PolicyReplay(IConnectionPolicy policy, Scenario scenario)
@@ -79,10 +80,10 @@ internal sealed class PolicyReplay
                 _policy.RecordSignal(peer, e.Signal, e.Value, now);
                 break;
             case ScenarioAction.BurstBegin when _policy is ConnectionManagerPolicy starting:
-                _bursts[e.Value] = starting.BeginBurst();
+                _bursts[e.Value] = starting.BeginBurst(now);
                 break;
             case ScenarioAction.BurstEnd when _policy is ConnectionManagerPolicy ending:
-                ending.EndBurst(_bursts[e.Value], now);
+                EndBurst(ending, _bursts[e.Value], now);
                 break;
             case ScenarioAction.Emergency:
                 _policy.PlanEmergencyTrim(now, e.Value, _plan);
@@ -106,6 +107,18 @@ internal sealed class PolicyReplay
         connections.Add((e.Direction, e.Address));
         _current.Peak = Math.Max(_current.Peak, _policy.Connections);
         return true;
+    }
+
+    // As the node does: the query connections a finished burst releases are closed at once.
+    private void EndBurst(ConnectionManagerPolicy policy, BurstId burst, long now)
+    {
+        _released.Clear();
+        policy.EndBurst(burst, now, _released);
+        foreach (var peer in _released)
+        {
+            _current.CountTrim(TrimReason.FinishedBurst, _open.TryGetValue(peer.Value, out var connections) ? connections.Count : 0);
+            CloseAll(peer.Value, now);
+        }
     }
 
     private void CloseVictims(long now)

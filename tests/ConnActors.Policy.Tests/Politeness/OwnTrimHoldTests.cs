@@ -10,17 +10,16 @@ public class OwnTrimHoldTests
     private static DialBackoffTable Table() => new(new DialBackoffSettings { ForgetAfterMs = 30_000 }, new DeterministicRandom(7));
 
     [Fact]
-    public void A_trimmed_peer_is_not_dialled_until_the_hold_ends_unless_friend_or_reservation()
+    public void A_trimmed_peer_is_not_dialled_until_the_hold_ends_unless_friend()
     {
         var table = Table();
         var peer = new PeerKey(5);
         long until = table.RecordOwnTrim(peer, Backoff, 1_000);
         Assert.Equal(61_000, until);
-        Assert.False(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 60_999), 60_999, friend: false, reservationAsks: false));
-        Assert.Equal(1, OwnTrimHold.RemainingMs(table.OwnTrimHoldOf(peer, 60_999), 60_999, false, false));
-        Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 30_000), 30_000, friend: true, reservationAsks: false));
-        Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 30_000), 30_000, friend: false, reservationAsks: true));
-        Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 61_000), 61_000, friend: false, reservationAsks: false));
+        Assert.False(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 60_999), 60_999, friend: false));
+        Assert.Equal(1, OwnTrimHold.RemainingMs(table.OwnTrimHoldOf(peer, 60_999), 60_999, friend: false));
+        Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 30_000), 30_000, friend: true));
+        Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 61_000), 61_000, friend: false));
         // The hold is ours alone: it is no failure window and no bye obligation, so the dial queue and the persisted obligations ignore it.
         Assert.Equal(30_000, table.EarliestDialMs(peer, 30_000));
         Assert.Empty(table.ByeObligations(30_000));
@@ -77,7 +76,7 @@ public class OwnTrimHoldTests
                         case 2: table.RecordSuccess(key, now); break;
                         case 3: table.RecordRemoteBye(key, step.ElapsedMs, now); break;
                         default:
-                            bool may = OwnTrimHold.MayDial(table.OwnTrimHoldOf(key, now), now, friend, reservationAsks: false);
+                            bool may = OwnTrimHold.MayDial(table.OwnTrimHoldOf(key, now), now, friend);
                             bool trimmedLately = lastTrim.TryGetValue(step.Peer, out long at) && now - at < backoff;
                             if (!friend && trimmedLately && may) return false;
                             if (!trimmedLately && !may) return false;
