@@ -8,14 +8,19 @@ namespace ConnActors.Actors.Cluster;
 /// <summary>
 /// One member's load, replicated to every member (distributed data): its identity (cluster address,
 /// libp2p peer id and listen addresses, roles, site and the site's budget as it is configured), its hard
-/// cap in force and the most it can use, its demand, counts, the peers it holds (for deduplication), and the
-/// subsystems it has free slots in (a handoff goes where the peer's subsystem has room).
+/// cap in force and the most it can use, its demand, counts, the peers it holds (for deduplication), the
+/// subsystems it has free slots in (a handoff goes where the peer's subsystem has room), and
+/// <paramref name="ShareStep"/>: the step of the allocator's rounds (<see cref="StepOf"/>) it had applied when
+/// the load was sampled (the hard cap is at least that new).
 /// </summary>
 public sealed record FleetLoad(
     string Address, string Site, int SiteBudget, int Floor, IReadOnlyList<string> Roles, string PeerId, IReadOnlyList<string> ListenAddresses,
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems, int RouterEntries = 0) : IConnActorsMessage
+    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems, int RouterEntries = 0, long ShareStep = 0) : IConnActorsMessage
 {
+    /// <summary>Round <paramref name="version"/>'s shrink phase, then its grow phase: one step each, in order.</summary>
+    public static long StepOf(long version, bool shrink) => version * 2 + (shrink ? 0 : 1);
+
     /// <summary>Room left below high water.</summary>
     public int Headroom => Math.Max(0, Math.Min(HardCap, HighWater) - Connections - Pending);
 }
@@ -27,8 +32,8 @@ public sealed record FleetLoad(
 /// </summary>
 public sealed record ShareProposal(long Version, string Site, int Cap, bool Shrink) : IConnActorsMessage;
 
-/// <summary>A member applied round <paramref name="Version"/>: its hard cap is now <paramref name="Cap"/>.</summary>
-public sealed record ShareApplied(long Version, string Address, int Cap) : IConnActorsMessage;
+/// <summary>A member applied round <paramref name="Version"/>'s shrink (<paramref name="Shrink"/>) or grow phase: its hard cap is now <paramref name="Cap"/>.</summary>
+public sealed record ShareApplied(long Version, string Address, int Cap, bool Shrink) : IConnActorsMessage;
 
 /// <summary>A member that must trim offers <paramref name="PeerId"/> (reachable at <paramref name="Addresses"/>) to a member with room.</summary>
 public sealed record HandoffOffer(string PeerId, IReadOnlyList<string> Addresses, string From) : IConnActorsMessage;

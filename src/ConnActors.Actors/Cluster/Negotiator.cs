@@ -38,6 +38,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _penaltiesSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _shareVersions = new(StringComparer.Ordinal);
     private int _appliedCap = -1;
+    private long _appliedShareStep;
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
 
     public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
@@ -67,8 +68,14 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
             Reconcile();
         });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
-        Receive<PublishLoad>(_ => _manager.Ask<LoadSample>(GetLoadSample.Instance, settings.LoadInterval).PipeTo(Self, failure: _ => PublishLoad.Skipped));
-        Receive<LoadSample>(Publish);
+        Receive<PublishLoad>(_ =>
+        {
+            // The sample is taken after every share applied so far: its cap is at least that round's.
+            long step = _appliedShareStep;
+            _manager.Ask<LoadSample>(GetLoadSample.Instance, settings.LoadInterval)
+                .PipeTo(Self, success: sample => new SampledLoad(sample, step), failure: _ => PublishLoad.Skipped);
+        });
+        Receive<SampledLoad>(Publish);
         Receive<PublishLoadSkipped>(_ => { });
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
@@ -83,7 +90,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<OfferExpired>(e => DialedForFleet(new DialOutcome(e.Peer, null, "no outcome in time")));
         Receive<HandoffAnswer>(Answered);
         Receive<ShareProposal>(Propose);
-        Receive<ShareTaken>(t => t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, _appliedCap = t.Cap)));
+        Receive<ShareTaken>(t =>
+        {
+            _appliedShareStep = FleetLoad.StepOf(t.Version, t.Shrink);
+            t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, _appliedCap = t.Cap, t.Shrink));
+        });
         Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
         Receive<IUpdateResponse>(_ => { });
     }
@@ -117,13 +128,14 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
             Self.Tell(proposal, from);
     }
 
-    private void Publish(LoadSample sample)
+    private void Publish(SampledLoad sampled)
     {
+        var sample = sampled.Sample;
         var l = sample.Load;
         _appliedCap = l.HardCap;
         var load = new FleetLoad(_members.Self, _settings.Site, _settings.SiteBudget, _settings.Floor, _settings.Roles, sample.PeerId, sample.ListenAddresses,
             l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs, l.OpenSubsystems,
-            l.RouterEntries);
+            l.RouterEntries, sampled.ShareStep);
         _replicator.Tell(Dsl.Update(LoadsKey, LWWDictionary<string, FleetLoad>.Empty, WriteLocal.Instance, map =>
         {
             // The oldest member also drops the reports of members that left, so the map follows the membership.
@@ -229,8 +241,9 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         int cap = proposal.Shrink ? Math.Min(current, proposal.Cap) : proposal.Cap;
         var replyTo = Sender;
         long version = proposal.Version;
+        bool shrink = proposal.Shrink;
         _manager.Ask<HardCapApplied>(new SetHardCap(cap), TimeSpan.FromSeconds(5))
-            .PipeTo(Self, success: applied => new ShareTaken(version, applied.Cap, replyTo));
+            .PipeTo(Self, success: applied => new ShareTaken(version, applied.Cap, replyTo, shrink));
     }
 
     private bool FromMember(string what)
@@ -270,5 +283,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
 
     private sealed record PublishLoadSkipped;
 
-    private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator);
+    private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator, bool Shrink);
+
+    private sealed record SampledLoad(LoadSample Sample, long ShareStep);
 }

@@ -27,6 +27,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, SiteRound> _rounds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _applied = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
     private readonly HashSet<Address> _unreachable = [];
@@ -98,8 +99,10 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             var targets = site.ToDictionary(l => l.Address, l => split.Caps.GetValueOrDefault(l.Address), StringComparer.Ordinal);
             var current = site.ToDictionary(l => l.Address, l => _applied.TryGetValue(l.Address, out int cap) ? cap : l.HardCap, StringComparer.Ordinal);
             // A member may have let go of its share on its own (cut off from the majority): its published cap
-            // says so. Safe either way: a round's shrink phase never raises anyone's cap.
-            var published = site.ToDictionary(l => l.Address, l => l.HardCap, StringComparer.Ordinal);
+            // says so. Safe either way: a round's shrink phase never raises anyone's cap. A load sampled before the
+            // member applied the round it last acknowledged says nothing new (and made a redundant round).
+            var published = site.ToDictionary(l => l.Address,
+                l => l.ShareStep >= _appliedSteps.GetValueOrDefault(l.Address) ? l.HardCap : current[l.Address], StringComparer.Ordinal);
             if (!SiteResplit.Worthwhile(targets, current) && !SiteResplit.Worthwhile(targets, published)) continue;
             round = new SiteRound(++_version, targets, current);
             _rounds[site.Key] = round;
@@ -117,6 +120,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         _elected = elected;
         _rounds.Clear();
         _applied.Clear();
+        _appliedSteps.Clear();
         _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up", _cluster.SelfAddress);
         return elected;
     }
@@ -130,6 +134,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             return;
         }
         _applied[applied.Address] = applied.Cap;
+        _appliedSteps[applied.Address] = FleetLoad.StepOf(applied.Version, applied.Shrink);
         foreach (var (site, round) in _rounds.ToList())
         {
             if (!round.Applied(applied.Address, applied.Version)) continue;
@@ -158,6 +163,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void Left(string member)
     {
         _applied.Remove(member);
+        _appliedSteps.Remove(member);
         foreach (var (site, round) in _rounds.ToList())
         {
             if (round.Left(member)) Advance(site, round);

@@ -5,6 +5,7 @@ using ConnActors.Policy;
 using ConnActors.Policy.Fleet;
 using ConnActors.Policy.Scoring;
 using ConnActors.Policy.Trimming;
+using PolicyDirection = ConnActors.Policy.Admission.ConnectionDirection;
 
 namespace ConnActors.Actors.Ledger;
 
@@ -49,7 +50,24 @@ internal sealed partial class ConnectionLedger
         return HardCap;
     }
 
-    public void SetFleetView(FleetView view) => _fleet = view;
+    /// <summary>
+    /// Takes the fleet's latest view, and steers the inbound duplicates it reveals: a peer that connected here
+    /// before this member learnt that another keeps it (the view lags by a load interval, and a peer may reach
+    /// two members at once) is steered as it would have been on arrival.
+    /// </summary>
+    public void SetFleetView(FleetView view, long nowMs)
+    {
+        _fleet = view;
+        if (!_dedup || view.HeldElsewhere.Count == 0) return;
+        List<(PeerKey Key, PeerId Peer)>? duplicates = null;
+        foreach (var record in _connections.All)
+        {
+            if (record is { Stage: ConnectionStage.Live, Direction: PolicyDirection.Inbound, Closing: false, Peer: { } peer } && view.HeldElsewhere.ContainsKey(peer))
+                (duplicates ??= []).Add((record.Key, peer));
+        }
+        if (duplicates is null) return;
+        foreach (var (key, peer) in duplicates.DistinctBy(d => d.Key)) SteerDuplicate(key, peer, nowMs);
+    }
 
     /// <summary>A penalty another member recorded; honoured here when it weighs more than the peer's own.</summary>
     public void MergeSharedPenalty(PeerId peer, double value, long lastUpdateMs, long retainUntilMs, long nowMs)

@@ -40,7 +40,11 @@ public sealed partial class ConnectionManager
             else _ledger.RemoveFriend(m.Address.PeerId!, Now, FriendOrigin.Fleet);
             Perform();
         });
-        Receive<UpdateFleetView>(m => _ledger.SetFleetView(m.View));
+        Receive<UpdateFleetView>(m =>
+        {
+            _ledger.SetFleetView(m.View, Now);
+            Perform();
+        });
         Receive<MergeSharedPenalty>(m =>
         {
             _ledger.MergeSharedPenalty(m.Peer, m.Value, m.LastUpdateMs, m.RetainUntilMs, Now);

@@ -11,12 +11,13 @@ namespace ConnActors.Actors.Tests.Dht;
 public class DhtInteropTests : TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SwarmWait = TimeSpan.FromSeconds(120); // pings of up to 20 s each on a loaded machine
 
     [Fact]
     public async Task ConnActors_and_js_find_each_others_provider_records_and_peers()
     {
         await using var swarm = await JsDhtSwarm.StartAsync(processes: 2, nodesPerProcess: 6);
-        await swarm.WaitForRoutingTablesAsync(size: 3, Wait);
+        await swarm.WaitForRoutingTablesAsync(size: 3, SwarmWait);
         await using var nodes = new NodeFixture(Sys);
         var node = await nodes.StartAsync(DhtNodes.Settings(swarm.Bootstrap.Select(b => b.Address)));
         await DhtNodes.WaitForRoutingTableAsync(node, 6, Wait);

@@ -22,10 +22,14 @@ internal sealed class JsDhtSwarm : IAsyncDisposable
     /// <summary>The ids of the js processes (for CPU and memory readings).</summary>
     public IReadOnlyList<int> ProcessIds => _processes.Select(p => p.ProcessId).ToList();
 
-    /// <summary>Starts the nodes and bootstraps them all at once through the first node of each process (small swarms: tests).</summary>
-    public static async Task<JsDhtSwarm> StartAsync(int processes, int nodesPerProcess)
+    /// <summary>
+    /// Starts the nodes and bootstraps them all at once through the first node of each process (small swarms: tests).
+    /// kad-dht's routing-table pings get <paramref name="pingTimeoutMs"/> at least: its adaptive timeout (from 5 s)
+    /// failed them on a loaded machine and left tables empty (a suite run beside two busy loops, load 40-50).
+    /// </summary>
+    public static async Task<JsDhtSwarm> StartAsync(int processes, int nodesPerProcess, int pingTimeoutMs = 20_000)
     {
-        var swarm = await LaunchAsync(processes, nodesPerProcess);
+        var swarm = await LaunchAsync(processes, nodesPerProcess, pingTimeoutMs: pingTimeoutMs);
         try
         {
             var bootstrap = swarm.Bootstrap.Select(b => b.Address.ToString()).ToArray();

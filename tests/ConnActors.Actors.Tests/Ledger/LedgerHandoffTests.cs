@@ -16,7 +16,7 @@ public class LedgerHandoffTests
     {
         var f = new LedgerFixture(SmallNode);
         f.Ledger.JoinFleet(handoff: true, dedup: true);
-        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]));
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]), f.Now);
         var identified = new HashSet<PeerId>();
         for (int i = 0; i < 14; i++)
         {
@@ -52,7 +52,7 @@ public class LedgerHandoffTests
         var roomy = new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: ["dht"]);
         var withPubsubRoom = new FleetTarget("akka.tcp://connactors@10.9.0.2:4053", Multiaddr.Parse("/ip4/10.9.0.2/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId),
             Headroom: 20, OpenSubsystems: ["pubsub", "dht"]);
-        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [roomy, withPubsubRoom]));
+        f.Ledger.SetFleetView(new FleetView(new Dictionary<PeerId, Multiaddr>(), [roomy, withPubsubRoom]), f.Now);
         var pubsub = f.Ledger.Policy.Quotas.Find("pubsub") ?? throw new InvalidOperationException("no pubsub quota");
         for (int i = 0; i < 14; i++)
         {
@@ -72,7 +72,7 @@ public class LedgerHandoffTests
         f.Ledger.JoinFleet(handoff: true, dedup: false); // with dedup the duplicates would be steered at once, before any trim
         var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
         var peers = Enumerable.Range(0, 14).Select(_ => PrivateKey.Generate().PeerId).ToList();
-        f.Ledger.SetFleetView(new FleetView(peers.ToDictionary(p => p, _ => holder), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]));
+        f.Ledger.SetFleetView(new FleetView(peers.ToDictionary(p => p, _ => holder), [new FleetTarget("akka.tcp://connactors@10.9.0.1:4053", Member, Headroom: 100, OpenSubsystems: [])]), f.Now);
         for (int i = 0; i < peers.Count; i++) Identify(f, f.ConnectInbound(peers[i], i), i);
         var effects = RegulateASecondLater(f);
 
@@ -80,6 +80,28 @@ public class LedgerHandoffTests
         Assert.NotEmpty(byes);
         Assert.All(byes, bye => Assert.Equal(holder, bye.Bye.Alternatives[0]));
         Assert.Empty(effects.OfType<HandOff>());
+    }
+
+    [Fact]
+    public void An_inbound_peer_that_came_before_the_view_said_another_member_keeps_it_is_steered_when_the_view_does()
+    {
+        var f = new LedgerFixture(SmallNode);
+        f.Ledger.JoinFleet(handoff: false, dedup: true);
+        var holder = Multiaddr.Parse("/ip4/10.9.0.3/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId);
+        var duplicate = PrivateKey.Generate().PeerId;
+        var ours = PrivateKey.Generate().PeerId;
+        Identify(f, f.ConnectInbound(duplicate, 0), 0);
+        Identify(f, f.ConnectInbound(ours, 1), 1);
+        Assert.Empty(f.TakeEffects().OfType<ByeAndClose>()); // nobody else holds them yet
+
+        var held = new Dictionary<PeerId, Multiaddr> { [duplicate] = holder };
+        f.Ledger.SetFleetView(new FleetView(held, []), f.Now);
+        var bye = Assert.Single(f.TakeEffects().OfType<ByeAndClose>());
+        Assert.Equal(holder, bye.Bye.Alternatives[0]);
+        Assert.Equal(duplicate, bye.Peer);
+
+        f.Ledger.SetFleetView(new FleetView(held, []), f.Now); // the next view steers it no second time
+        Assert.Empty(f.TakeEffects().OfType<ByeAndClose>());
     }
 
     // The inbound peer on connection <paramref name="id"/> announces a listen address, so that it can be dialled.

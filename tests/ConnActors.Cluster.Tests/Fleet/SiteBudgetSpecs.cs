@@ -96,6 +96,33 @@ public sealed class SiteBudgetSpecs(ITestOutputHelper output)
         Assert.True(fleet.MaxSumOfCaps().Max <= Budget);
     }
 
+    [Fact]
+    public async Task A_join_is_carried_out_without_a_second_round_towards_the_same_split()
+    {
+        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = Topology.GatewayAndTwoClusterNodes,
+            Hocon = Site + "\nakka.loglevel = INFO", // the allocator logs its rounds at info
+            Log = output.WriteLine,
+        });
+        await SharedAsync(fleet, ["gateway-1", "cluster-1", "cluster-2"], "three members share the whole budget");
+        var logs = fleet.Harness.LiveNodes.Select(n => LogCapture.On(n.System, withInfo: true)).ToList();
+
+        await fleet.AddAsync(NodeSpec.Cluster(3));
+        await SharedAsync(fleet, ["gateway-1", "cluster-1", "cluster-2", "cluster-3"], "four members share the whole budget");
+        await Task.Delay(TimeSpan.FromSeconds(3)); // ten load intervals: time for a round repeated from a lagging report
+
+        // The allocator logs each round as "site home: round N towards <address> <cap>, ...". Members idle, demand
+        // steady: a round whose targets equal the one before moved nobody, it only cost messages.
+        var rounds = logs.SelectMany(l => l.Lines).Where(l => l.Contains("site home: round ", StringComparison.Ordinal))
+            .Select(l => (Version: long.Parse(l.Split("round ")[1].Split(' ')[0]), Targets: l.Split(" towards ")[1]))
+            .DistinctBy(r => r.Version).OrderBy(r => r.Version).ToList();
+        output.WriteLine(string.Join(Environment.NewLine, rounds.Select(r => $"round {r.Version}: {r.Targets}")));
+        Assert.NotEmpty(rounds);
+        for (int i = 1; i < rounds.Count; i++)
+            Assert.False(rounds[i].Targets == rounds[i - 1].Targets, $"round {rounds[i].Version} repeated round {rounds[i - 1].Version}'s split: {rounds[i].Targets}");
+    }
+
     private static async Task SharedAsync(FleetNodes fleet, IReadOnlyList<string> members, string what) =>
         await fleet.Harness.BarrierAsync(what, async _ =>
         {

@@ -4,7 +4,7 @@ using Akka.Event;
 
 namespace ConnActors.Cluster.Tests.Support;
 
-/// <summary>The warnings and errors a node's ActorSystem logs from the moment of <see cref="On"/>, to check what a node said.</summary>
+/// <summary>The warnings and errors (and, if asked, the infos) a node's ActorSystem logs from the moment of <see cref="On"/>, to check what a node said.</summary>
 internal sealed class LogCapture
 {
     private readonly ConcurrentQueue<string> _lines = new();
@@ -13,11 +13,12 @@ internal sealed class LogCapture
     {
     }
 
-    /// <summary>Starts recording <paramref name="system"/>'s warnings and errors.</summary>
-    public static LogCapture On(ActorSystem system)
+    /// <summary>Starts recording <paramref name="system"/>'s warnings and errors, and its infos <paramref name="withInfo"/>.</summary>
+    public static LogCapture On(ActorSystem system, bool withInfo = false)
     {
         var capture = new LogCapture();
         var recorder = system.ActorOf(Props.Create(() => new Recorder(capture._lines)));
+        if (withInfo) system.EventStream.Subscribe(recorder, typeof(Info));
         system.EventStream.Subscribe(recorder, typeof(Warning));
         system.EventStream.Subscribe(recorder, typeof(Error));
         return capture;
