@@ -20,17 +20,15 @@ internal static class DhtNodeProgram
     public const string HoldProtocol = "/connactors/bench/hold/1.0.0";
     private static readonly TimeSpan Ask = TimeSpan.FromMinutes(2);
 
-    /// <summary>The variants the benchmark runs: the node as it is, and with the query pacing of before the DHT latency work.</summary>
-    public static readonly string[] Variants = ["after", "before"];
+    /// <summary>The variants the benchmark runs: the node as it is, and with the slow-query rule of before the tail work.</summary>
+    public static readonly string[] Variants = ["after", "slow-p90"];
 
     public static async Task RunAsync(int hardCap, string variant, IReadOnlyList<string> bootstrap)
     {
         using var system = ActorSystem.Create("dht-node", "akka.loglevel = WARNING\nakka.log-dead-letters = off");
         // The 10 long-lived peers are pubsub's: it reserves 10 (by default 15% of 64 = 9, and the tenth could be trimmed).
-        // "before": query dials paced at the profile's dial rate and no slow-query rule, as before the DHT latency work.
-        string before = variant == "before"
-            ? $"dial.query-rate = {Policy.Limits.ConnectionLimits.DerivedFrom(hardCap).DialRatePerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)}\ndht.slow-queries = off"
-            : "";
+        // "slow-p90": a query is slow after 3 times the 90th percentile of recent answered queries, as before the tail work.
+        string before = variant == "slow-p90" ? "dht.slow-query-percentile = 90" : "";
         var settings = ConnActorsSettings.FromConfig(ConfigurationFactory.ParseString($$"""
             connactors {
               profile = desktop
@@ -120,6 +118,7 @@ internal static class DhtNodeProgram
         reply["hops"] = stats.Hops;
         reply["opened"] = stats.ConnectionsOpened;
         reply["queried"] = stats.Queried;
+        reply["failedQueries"] = stats.Failed;
     }
 
     private static async Task<Libp2p.Host.Libp2pConnection> WaitForConnectionAsync(ConnActorsNode node, PeerId peer)

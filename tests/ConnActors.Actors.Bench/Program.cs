@@ -12,7 +12,7 @@ const string usage = """
       bench [BenchmarkDotNet args]                  code benchmarks, e.g. bench --filter '*'
       dht [servers] [lookups] [provides] [cap]      Kad-DHT side by side: ConnActors node vs js-libp2p node in a js DHT swarm
       node-listen <hard cap> | host-listen          listeners driven over JSON lines (started by hold)
-      dht-node <hard cap> after|before <bootstrap...> the DHT benchmark's ConnActors node (started by dht)
+      dht-node <hard cap> after|slow-p90 <bootstrap...> the DHT benchmark's ConnActors node (started by dht)
     """;
 
 try

@@ -1,3 +1,5 @@
+using ConnActors.Sim.Scenarios;
+
 namespace ConnActors.Sim.Tests;
 
 public class ScenarioTests
@@ -62,5 +64,20 @@ public class ScenarioTests
         var (_, lazy) = SimTestRuns.Run(settings, "v2");
         var (_, eager) = SimTestRuns.Run(settings, "v2-no-lazy");
         Assert.True(eager.WorkPerNodeMinute > lazy.WorkPerNodeMinute);
+    }
+
+    [Fact]
+    public void The_nodes_lookup_rule_asks_at_least_k_peers_where_gos_stops_after_a_few()
+    {
+        var settings = ScenarioCatalog.DhtSideBySide;
+        var (goRule, go) = SimTestRuns.Run(settings, "v2");
+        var (specRule, spec) = SimTestRuns.Run(settings, "v2-spec-lookups");
+        Assert.True(go.Lookups > 100, $"only {go.Lookups} lookups");
+        Assert.Equal(go.Lookups, spec.Lookups);
+        // A lookup by the spec's rule stops only when the k closest found answered (or nobody is left to ask).
+        Assert.True(specRule.Metrics.LookupQueries.Mean >= settings.BucketSize, $"the spec's rule: {specRule.Metrics.LookupQueries.Mean} queries per lookup");
+        Assert.True(goRule.Metrics.LookupQueries.Mean < settings.BucketSize / 2.0, $"go's rule: {goRule.Metrics.LookupQueries.Mean} queries per lookup");
+        Assert.True(spec.PerLookup!.Value.Opened > go.PerLookup!.Value.Opened);
+        Assert.True(spec.PerLookup.Value.Opened <= spec.PerLookup.Value.Queries);
     }
 }

@@ -18,6 +18,7 @@ const { peerIdFromString } = await import('@libp2p/peer-id')
 const { CID } = await import('multiformats/cid')
 const Digest = await import('multiformats/hashes/digest')
 const { randomBytes, createHash } = await import('node:crypto')
+const { appendFileSync } = await import('node:fs')
 
 const RAW = 0x55
 const HOLD = '/connactors/bench/hold/1.0.0'
@@ -31,6 +32,7 @@ for (const arg of process.argv.slice(2)) {
   if (arg.startsWith('--max-connections=')) firstOptions.maxConnections = Number(arg.split('=')[1])
   if (arg === '--client') firstOptions.clientMode = true
   if (arg.startsWith('--ping-timeout-ms=')) firstOptions.pingTimeoutMs = Number(arg.split('=')[1])
+  if (arg.startsWith('--dial-timeout-ms=')) firstOptions.dialTimeoutMs = Number(arg.split('=')[1])
 }
 
 
@@ -49,7 +51,7 @@ async function startNode (opts = {}) {
     },
     connectionGater: { denyDialMultiaddr: async () => false },
     connectionManager: opts.maxConnections != null
-      ? { maxConnections: opts.maxConnections }
+      ? { maxConnections: opts.maxConnections, ...dialTimeouts(opts.dialTimeoutMs) }
       : { maxConnections: 20000, inboundConnectionThreshold: 100000, maxIncomingPendingConnections: 20000 }
   })
   // Long-lived "pubsub-like" links of the benchmark: the remote side keeps the stream open.
@@ -69,6 +71,16 @@ function pingTimeouts (ms) {
   return { pingNewContactTimeout: timeout, pingOldContactTimeout: timeout }
 }
 
+// js-libp2p gives one address of a dial addressDialTimeout (6 s by default) for the TCP connect and the whole upgrade
+// (noise, yamux), and the whole dial dialTimeout (10 s). On a loaded machine a handshake with a busy swarm process takes
+// longer than 6 s and every dial fails ("The operation was aborted due to timeout"), where the ConnActors node, with
+// libp2p.dial-timeout 10 s for the connect and handshake-timeout 10 s for the upgrade, waits up to 20 s. dialTimeoutMs
+// gives both js timeouts the ConnActors node's total (the benchmark's measured js node).
+function dialTimeouts (ms) {
+  if (ms == null) return {}
+  return { dialTimeout: ms, addressDialTimeout: ms }
+}
+
 // Connections opened (outbound and inbound), the peak count, and which long-lived peers ever dropped.
 function track (node) {
   const t = { opened: 0, outbound: 0, peak: 0, lostHeld: new Set(), held: new Set() }
@@ -79,6 +91,17 @@ function track (node) {
   })
   node.addEventListener('peer:disconnect', (e) => { if (t.held.has(e.detail.toString())) t.lostHeld.add(e.detail.toString()) })
   return t
+}
+
+// With DHT_TIMELINE set, the measured node writes each lookup's queries (from its dial to its answer or error) and
+// the lookup as JSON lines to <DHT_TIMELINE>.js, as the benchmark's ConnActors node does to <DHT_TIMELINE>.<variant>.
+let lookupsWritten = 0
+function writeTimeline (queries, ms) {
+  if (!process.env.DHT_TIMELINE) return
+  const id = ++lookupsWritten
+  const lines = [...queries].map(([peer, q]) => JSON.stringify({ q: id, kind: 'closest', peer: peer.slice(-6), sent: q.sent, ended: q.ended ?? null, failure: q.failure ?? null }))
+  lines.push(JSON.stringify({ lookup: id, kind: 'closest', ms: Math.round(ms), queried: queries.size }))
+  appendFileSync(`${process.env.DHT_TIMELINE}.js`, lines.join('\n') + '\n')
 }
 
 function kadKey (bytes) { return createHash('sha256').update(bytes).digest() }
@@ -111,18 +134,21 @@ const commands = {
   // Each node of [first, first+count) dials the given addresses (a bootstrap), a few dials at a time and
   // answering within the driver's command timeout (nodes not reached are filled by selfLookupMany later).
   async connectMany (msg) {
-    let connected = 0; const errors = []
+    let connected = 0; const errors = []; const dialMs = []
     const jobs = []
     for (let i = 0; i < msg.count; i++) for (const addr of msg.addrs) jobs.push([nodes[msg.first + i], addr])
     const deadline = AbortSignal.timeout(45000)
     async function worker () {
       while (jobs.length > 0 && !deadline.aborted) {
         const [node, addr] = jobs.shift()
-        try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(20000)]) }); connected++ } catch (e) { errors.push(String(e?.message ?? e)) }
+        const started = performance.now()
+        try { await node.dial(multiaddr(addr), { signal: AbortSignal.any([deadline, timeout(msg.timeoutMs ?? 20000)]) }); connected++ } catch (e) { errors.push(`${String(e?.message ?? e)} after ${Math.round(performance.now() - started)} ms`) }
+        dialMs.push(Math.round(performance.now() - started))
       }
     }
     await Promise.all(Array.from({ length: msg.concurrency ?? 16 }, worker))
-    return { connected, errors: errors.slice(0, 5) }
+    dialMs.sort((a, b) => a - b)
+    return { connected, errors: errors.slice(0, 5), dialMsMedian: dialMs[dialMs.length >> 1] ?? 0, dialMsMax: dialMs[dialMs.length - 1] ?? 0 }
   },
   // Each node of [first, first+count) looks itself up, which fills its routing table (js looks itself up at
   // start, before a bootstrap made by connectMany, and then only every 5 minutes).
@@ -182,18 +208,25 @@ const commands = {
     const tally = tallies[msg.node ?? 0]
     const outboundBefore = tally.outbound
     const started = performance.now()
+    const queries = new Map() // peer -> { sent, ended, failure } since the lookup began, for DHT_TIMELINE
     const t = await run(node.services.dht.getClosestPeers(key, { signal: timeout(msg.timeoutMs) }), (e) => {
+      const at = Math.round(performance.now() - started)
+      if (e.name === 'DIAL_PEER' && !queries.has(e.peer.toString())) queries.set(e.peer.toString(), { sent: at })
       if (e.name === 'SEND_QUERY' && !hops.has(e.to.toString())) hops.set(e.to.toString(), 1)
       if (e.name === 'PEER_RESPONSE') {
         const h = hops.get(e.from.toString()) ?? 1
         for (const p of e.closer) if (!hops.has(p.id.toString())) hops.set(p.id.toString(), h + 1)
+        const q = queries.get(e.from.toString()); if (q != null) q.ended = at
       }
+      if (e.name === 'QUERY_ERROR') { const q = queries.get(e.from.toString()); if (q != null) { q.ended = at; q.failure = String(e.error?.message ?? e.error) } }
       if (e.name === 'FINAL_PEER') final.push(e.peer.id)
       return false
     })
     final.sort((a, b) => closer(target, kadKey(a.toMultihash().bytes), kadKey(b.toMultihash().bytes)))
     const best = final.length > 0 ? (hops.get(final[0].toString()) ?? 1) : 0
-    return { ...t, ms: performance.now() - started, peers: final.map(p => p.toString()), hops: best, opened: tally.outbound - outboundBefore }
+    const ms = performance.now() - started
+    writeTimeline(queries, ms)
+    return { ...t, ms, peers: final.map(p => p.toString()), hops: best, opened: tally.outbound - outboundBefore, queried: t.sent, failedQueries: t.errors }
   },
   async tally (msg, node) {
     const t = tallies[msg.node ?? 0]

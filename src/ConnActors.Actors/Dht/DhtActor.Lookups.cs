@@ -17,7 +17,7 @@ internal sealed partial class DhtActor
     private readonly Dictionary<int, LookupRun> _running = new();
     private readonly Queue<LookupRun> _waiting = new();
     private readonly Queue<LookupRun> _awaitingBurst = new();
-    private readonly SlowQueryRule _slowQueries = new();
+    private readonly SlowQueryRule _slowQueries;
     private int _nextLookup;
     private long _lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened;
 

@@ -6,6 +6,7 @@ using ConnActors.Actors.Time;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Kad;
+using ConnActors.Policy.Dht;
 
 namespace ConnActors.Actors.Dht;
 
@@ -56,6 +57,7 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
         _table = new RoutingTable(host.PeerId, settings.K, settings.ReplacementCache);
         _providers = new ProviderStore(settings.Providers);
         _records = new RecordStore(settings.RecordValidity, settings.MaxRecords);
+        _slowQueries = new SlowQueryRule(settings.SlowQueryPercentile);
         Starting();
     }
 

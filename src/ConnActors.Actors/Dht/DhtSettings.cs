@@ -39,6 +39,9 @@ public sealed record DhtSettings
     /// <summary>Whether a query past <see cref="ConnActors.Policy.Dht.SlowQueryRule"/>'s time frees its alpha place and stops holding its lookup's end.</summary>
     public bool SlowQueries { get; init; } = true;
 
+    /// <summary>The percentile of recent answered query times that <see cref="ConnActors.Policy.Dht.SlowQueryRule"/> scales by.</summary>
+    public int SlowQueryPercentile { get; init; } = ConnActors.Policy.Dht.SlowQueryRule.DefaultPercentile;
+
     /// <summary>A whole lookup.</summary>
     public required TimeSpan LookupTimeout { get; init; }
 
@@ -102,6 +105,7 @@ public sealed record DhtSettings
             MaxQueriesPerLookup = AtLeast(r, "max-queries-per-lookup", k, 10_000),
             RequestTimeout = Positive(r, "request-timeout"),
             SlowQueries = r.Bool("slow-queries"),
+            SlowQueryPercentile = AtLeast(r, "slow-query-percentile", 1, 100),
             LookupTimeout = Positive(r, "lookup-timeout"),
             MaxConcurrentLookups = AtLeast(r, "max-concurrent-lookups", 1, 1024),
             RefreshInterval = Positive(r, "refresh-interval"),

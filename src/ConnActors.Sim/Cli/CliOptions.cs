@@ -17,15 +17,15 @@ internal sealed record CliOptions(
                ConnActors.Sim --report-from <summary.csv> --out <dir>
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
-                      scale, shared-router, fleet, validate-hops, validate-churn, or all (the six comparison
-                      scenarios)
+                      scale, shared-router, fleet, dht-side-by-side, validate-hops, validate-churn, or all (the six
+                      comparison scenarios)
           --nodes     network size (default: each scenario's, 10000)
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
                       v2-no-bye, v2-no-ratecap, v2-no-smooth; or all (default, these ten); also v2-site
                       (site budgets for nodes sharing a router, for shared-router), the ablations
                       v2-no-owntrim and v2-site-no-owntrim (no backoff after the node's own trims), and v2-fleet,
                       v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's deduplication and
-                      handoff, for fleet)
+                      handoff, for fleet), v2-spec-lookups (lookups end by the node's rule: the k closest answered)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)

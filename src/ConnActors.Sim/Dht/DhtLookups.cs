@@ -13,7 +13,7 @@ namespace ConnActors.Sim.Dht;
 /// <summary>
 /// Kademlia lookups. A lookup runs in rounds: it queries the alpha closest candidates not yet asked;
 /// each answer adds the answerer's k closest known peers. It stops when the <c>Resiliency</c> closest
-/// candidates have all answered (go-libp2p) or nothing is left to ask. Every query needs a connection,
+/// candidates have all answered (go-libp2p; the k closest, the node's rule, for v2-spec-lookups) or nothing is left to ask. Every query needs a connection,
 /// so lookups are the bursts of short-lived dials the policies must absorb. All of a lookup's dials are
 /// admitted at its start time (the policies see time advance between events only); its burst ends,
 /// and its query streams close, after its simulated latency.
@@ -123,7 +123,9 @@ internal sealed class DhtLookups : INodeLifecycle
         for (int i = 0; i < n; i++) candidates.Add(known[i], nodes.DhtId[known[i]] ^ target, depth: 1);
 
         double latencyMs = 0;
-        for (int round = 0; round < MaxRounds && !candidates.Converged(s.Resiliency); round++)
+        int queries = 0, opened = 0;
+        int resiliency = v2 is not null && _engines.Variant.SpecLookups ? s.BucketSize : s.Resiliency;
+        for (int round = 0; round < MaxRounds && !candidates.Converged(resiliency); round++)
         {
             double slowestOk = 0, slowestFailed = 0;
             bool anyOk = false;
@@ -132,7 +134,9 @@ internal sealed class DhtLookups : INodeLifecycle
                 int c = candidates.NextFresh();
                 if (c < 0) break;
                 int peer = candidates.NodeAt(c);
-                double cost = Query(node, peer, lookup, out bool ok);
+                double cost = Query(node, peer, lookup, out bool ok, out bool dialled);
+                queries++;
+                if (dialled) opened++;
                 if (!ok)
                 {
                     candidates.MarkFailed(c);
@@ -155,7 +159,12 @@ internal sealed class DhtLookups : INodeLifecycle
             metrics.LookupHops.Add(candidates.DepthAt(best));
             if (candidates.NodeAt(best) == Index.ClosestOnline(target, nodes.Online)) metrics.LookupSuccesses++;
         }
-        if (measured) metrics.LookupLatencyMs.Add(latencyMs);
+        if (measured)
+        {
+            metrics.LookupLatencyMs.Add(latencyMs);
+            metrics.LookupQueries.Add(queries);
+            metrics.LookupOpened.Add(opened);
+        }
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)latencyMs), EventKind.BurstEnd, slot);
     }
 
@@ -165,10 +174,11 @@ internal sealed class DhtLookups : INodeLifecycle
         return _lookups.Count - 1;
     }
 
-    /// <summary>One query: slot, dial (if not connected), answer. Returns its duration.</summary>
-    private double Query(int node, int peer, LookupInFlight lookup, out bool ok)
+    /// <summary>One query: slot, dial (if not connected), answer. Returns its duration; <paramref name="dialled"/>: it opened a connection.</summary>
+    private double Query(int node, int peer, LookupInFlight lookup, out bool ok, out bool dialled)
     {
         ok = false;
+        dialled = false;
         var nodes = _ctx.Nodes;
         var metrics = _ctx.Metrics;
         long now = _ctx.Now;
@@ -209,6 +219,7 @@ internal sealed class DhtLookups : INodeLifecycle
                 : outcome is DialOutcome.SkippedForBye or DialOutcome.HeldAfterOwnTrim or DialOutcome.LocalSiteFull ? 0 : rtt;
         }
         ok = true;
+        dialled = !connected;
         int i = _ctx.Links.IndexOf(node, peer);
         _ctx.Links.FlagsAt(node, i) |= LinkFlags.InQuery;
         _ctx.Links.MarkUseful(node, i, now);

@@ -16,6 +16,9 @@ internal sealed record RunSummary(
     /// <summary>The fleet's figures, for a scenario with a fleet.</summary>
     public FleetSummary? Fleet { get; init; }
 
+    /// <summary>Mean queries and connections opened per measured DHT lookup (not in summary.csv; null for rows read from it).</summary>
+    public (double Queries, double Opened)? PerLookup { get; init; }
+
     public static string Header =>
         "scenario,policy,nodes,seed,simulated_min,wall_s,events,peak_working_set_mb,mean_load_of_high_water,max_p99_load_of_high_water,max_load_of_high_water," +
         "max_share_at_hard_cap,max_p99_router_occupancy,router_overflows,lookup_success,hops_p50,hops_p90,hops_p99," +

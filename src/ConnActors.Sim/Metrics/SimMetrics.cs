@@ -57,6 +57,9 @@ internal sealed class SimMetrics
     public double OnlineNodeMinutes;
 
     public Histogram LookupHops { get; } = new(1, 64);
+    /// <summary>Per measured lookup: queries sent, and the connections its queries opened (a query to a peer not connected yet).</summary>
+    public Histogram LookupQueries { get; } = new(1, 256);
+    public Histogram LookupOpened { get; } = new(1, 256);
     public Histogram LookupLatencyMs { get; } = new(10, 12_000);
     public Histogram DeliveryLatencyMs { get; } = new(5, 4_000);
     public KaplanMeier Sessions { get; } = new();

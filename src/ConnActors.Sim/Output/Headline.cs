@@ -15,6 +15,8 @@ internal sealed record Headline(string Label, Func<RunSummary, double> Value, bo
         new("home routers that overflowed", r => r.RoutersOverflowedShare, false, "0.000"),
         new("lookup success", r => r.LookupSuccess, true, "0.000"),
         new("lookup hops p50/p90", r => r.HopsP50, false, "0"),
+        new("DHT queries per lookup", r => r.PerLookup?.Queries ?? double.NaN, false, "0.0"),
+        new("connections opened per lookup", r => r.PerLookup?.Opened ?? double.NaN, false, "0.0"),
         new("lookup ms p50", r => r.LookupMsP50, false, "0"),
         new("lookup ms p90", r => r.LookupMsP90, false, "0"),
         new("lookup ms p99", r => r.LookupMsP99, false, "0"),

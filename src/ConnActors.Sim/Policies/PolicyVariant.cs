@@ -40,6 +40,17 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2NoOwnTrim { get; } = new("v2-no-owntrim", PolicyFamily.V2, V2Features.All, true, true,
         "v2 redialling the peers it trimmed itself at once (no own-trim backoff)") { OwnTrimHold = false };
 
+    /// <summary>
+    /// A v2 node's lookups end by the node's own rule, the spec's (the k closest found have answered), not go-libp2p's
+    /// resiliency the scenarios give every node (the 3 closest): the node's DHT queries about 4 times as many peers per
+    /// lookup (docs/simulator.md, "the model beside the node"). Name it with --policy.
+    /// </summary>
+    public bool SpecLookups { get; init; }
+
+    /// <summary>v2 with the node's lookup termination (<see cref="SpecLookups"/>).</summary>
+    public static PolicyVariant V2SpecLookups { get; } = new("v2-spec-lookups", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups end when the k closest found have answered (the node's rule, the spec's)") { SpecLookups = true };
+
     /// <summary>v2-site without the burst model (a finished lookup does not release its connections).</summary>
     public static PolicyVariant V2SiteNoBurst { get; } = V2Site with
     {
@@ -83,5 +94,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).Append(V2SpecLookups).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -105,6 +105,7 @@ internal sealed class Sampler
             m.UsefulPeerReleases, m.RedialsAfterOwnTrim, m.DialsHeldAfterOwnTrim, m.SiteEntryRefusals)
         {
             Fleet = FleetFigures(rows),
+            PerLookup = m.LookupQueries.Count == 0 ? null : (m.LookupQueries.Mean, m.LookupOpened.Mean),
         };
     }
 

@@ -111,6 +111,23 @@ internal static class ScenarioCatalog
         LookupsPerNodeHour = 6,
     };
 
+    /// <summary>
+    /// The node's DHT side by side (docs/benchmarks.md) in the model: about 200 DHT servers online (400 reachable nodes,
+    /// half online, sessions 1,000 times the measured ones, so nobody leaves), k 20, alpha 3, lookups only; its hops and
+    /// queries and connections per lookup are set beside the node's measured ones in docs/simulator.md (with --policy
+    /// v2,v2-spec-lookups: the model's termination, go's resiliency 3, and the node's, the spec's).
+    /// </summary>
+    public static ScenarioSettings DhtSideBySide { get; } = new()
+    {
+        Name = "dht-side-by-side",
+        Description = "About 200 online DHT servers (400 nodes, all reachable, half online, no departures), k 20, alpha 3, 6 lookups/h, 20 min: the node's DHT side by side in the model.",
+        Nodes = 400,
+        UnreachableShare = 0,
+        ChurnScale = 1_000,
+        LookupsPerNodeHour = 6,
+        DurationMs = 1_200_000,
+    };
+
     /// <summary>Validation: DHT hop counts at a network with about 15,000 online DHT servers (ProbeLab RFM17).</summary>
     public static ScenarioSettings HopValidation { get; } = new()
     {
@@ -133,5 +150,5 @@ internal static class ScenarioCatalog
     };
 
     public static ScenarioSettings? Find(string name) =>
-        All.Concat([SharedRouter, Fleet, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Concat([SharedRouter, Fleet, DhtSideBySide, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }
