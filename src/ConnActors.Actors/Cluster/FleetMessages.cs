@@ -22,6 +22,9 @@ public sealed record FleetLoad(
     /// <summary>Round <paramref name="version"/>'s shrink phase, then its grow phase: one step each, in order.</summary>
     public static long StepOf(long version, bool shrink) => version * 2 + (shrink ? 0 : 1);
 
+    /// <summary>The round a step (<see cref="StepOf"/>) belongs to.</summary>
+    public static long VersionOf(long step) => step / 2;
+
     /// <summary>Room for handed-off peers: below low water (<see cref="HandoffChoice.Room"/>); none from a member that did not report its low water.</summary>
     public int Headroom => HandoffChoice.Room(HardCap, LowWater, Connections, Pending);
 }

@@ -123,7 +123,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         _appliedSteps.Clear();
         // Rounds go on from the last one any member applied, whoever ran it, so that the members' published steps
         // compare with this allocator's: a load sampled under the previous allocator is older than this one's first round.
-        if (elected && _loads.Count > 0) _version = Math.Max(_version, _loads.Values.Max(l => l.ShareStep) / 2);
+        if (elected && _loads.Count > 0) _version = Math.Max(_version, FleetLoad.VersionOf(_loads.Values.Max(l => l.ShareStep)));
         _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up", _cluster.SelfAddress);
         return elected;
     }

@@ -59,6 +59,7 @@ internal sealed partial class ConnectionLedger
     {
         _fleet = view;
         if (!_dedup || view.HeldElsewhere.Count == 0) return;
+        // Collected first: steering marks records closing while the table is being read.
         List<(PeerKey Key, PeerId Peer)>? duplicates = null;
         foreach (var record in _connections.All)
         {
