@@ -12,12 +12,14 @@ namespace ConnActors.Actors.Cluster;
 /// cap in force and the most it can use, its demand, counts, its watermarks, the peers it holds (for deduplication
 /// and handoff), the subsystems it has free slots in (a handoff goes where the peer's subsystem has room), and
 /// <paramref name="ShareStep"/>: the step of the allocator's rounds (<see cref="StepOf"/>) it had applied when
-/// the load was sampled (the hard cap is at least that new).
+/// the load was sampled (the hard cap is at least that new), and <paramref name="Grant"/>: the share granted, in force while
+/// its lease is valid (the hard cap is what is in force).
 /// </summary>
 public sealed record FleetLoad(
     string Address, string Site, int SiteBudget, int Floor, IReadOnlyList<string> Roles, string PeerId, IReadOnlyList<string> ListenAddresses,
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems, int RouterEntries = 0, long ShareStep = 0, int LowWater = 0) : IConnActorsMessage
+    IReadOnlyList<string> HeldPeers, long AtMs, IReadOnlyList<string> OpenSubsystems, int RouterEntries = 0, long ShareStep = 0, int LowWater = 0,
+    int Grant = 0) : IConnActorsMessage
 {
     /// <summary>Round <paramref name="version"/>'s shrink phase, then its grow phase: one step each, in order.</summary>
     public static long StepOf(long version, bool shrink) => version * 2 + (shrink ? 0 : 1);
@@ -38,6 +40,21 @@ public sealed record ShareProposal(long Version, string Site, int Cap, bool Shri
 
 /// <summary>A member applied round <paramref name="Version"/>'s shrink (<paramref name="Shrink"/>) or grow phase: its hard cap is now <paramref name="Cap"/>.</summary>
 public sealed record ShareApplied(long Version, string Address, int Cap, bool Shrink) : IConnActorsMessage;
+
+/// <summary>
+/// A member asks the site allocator to renew the lease of its share of <paramref name="Site"/>. <paramref name="StampMs"/>
+/// is the member's clock as it sends this (its lease will run from there); <paramref name="EchoMs"/> is the allocator's
+/// stamp on the last renewal this member received from it (-1: none), so the allocator knows which members it reached
+/// recently on its own clock, however late it reads their requests; <paramref name="OtherAgeMs"/> is how long ago the
+/// member last received a renewal from another allocator (-1: never), so a new allocator can bound its predecessor's leases.
+/// </summary>
+public sealed record LeaseRequest(long StampMs, long EchoMs, long OtherAgeMs, string Site) : IConnActorsMessage;
+
+/// <summary>
+/// The allocator renews the lease of the request of <paramref name="StampMs"/>; <paramref name="Bound"/> is what it still
+/// reserves for the member (the member's grant is lowered to it); <paramref name="AllocatorStampMs"/> is its clock as it answers.
+/// </summary>
+public sealed record LeaseGranted(long StampMs, long AllocatorStampMs, int Bound) : IConnActorsMessage;
 
 /// <summary>A member that must trim offers <paramref name="PeerId"/> (reachable at <paramref name="Addresses"/>) to a member with room.</summary>
 public sealed record HandoffOffer(string PeerId, IReadOnlyList<string> Addresses, string From) : IConnActorsMessage;

@@ -23,6 +23,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     public const string Name = "negotiator";
 
     private const string LoadTimer = "load";
+    private const string LeaseTimer = "lease";
     private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
     private static readonly LWWDictionaryKey<string, SharedPenalty> PenaltiesKey = FleetDataKeys.Penalties;
 
@@ -40,6 +41,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private int _appliedCap = -1;
     private long _appliedShareStep;
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
+    private (Address Allocator, long StampMs)? _lastEcho;
+    private readonly Dictionary<Address, long> _renewedBy = [];
 
     public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
     {
@@ -90,6 +93,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<OfferExpired>(e => DialedForFleet(new DialOutcome(e.Peer, null, "no outcome in time")));
         Receive<HandoffAnswer>(Answered);
         Receive<ShareProposal>(Propose);
+        Receive<RequestLease>(_ => RequestLeaseRenewal());
+        Receive<LeaseGranted>(Renewed);
         Receive<ShareTaken>(t =>
         {
             _appliedShareStep = FleetLoad.StepOf(t.Version, t.Shrink);
@@ -114,6 +119,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _replicator.Tell(Dsl.Subscribe(PenaltiesKey, Self));
         _manager.Tell(new AttachNegotiator(Self));
         Timers.StartPeriodicTimer(LoadTimer, PublishLoad.Instance, TimeSpan.Zero, _settings.LoadInterval);
+        if (_settings.SiteBudget > 0) Timers.StartPeriodicTimer(LeaseTimer, RequestLease.Instance, _settings.LeaseRenewInterval);
     }
 
     /// <inheritdoc />
@@ -135,7 +141,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _appliedCap = l.HardCap;
         var load = new FleetLoad(_members.Self, _settings.Site, _settings.SiteBudget, _settings.Floor, _settings.Roles, sample.PeerId, sample.ListenAddresses,
             l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs, l.OpenSubsystems,
-            l.RouterEntries, sampled.ShareStep, l.LowWater);
+            l.RouterEntries, sampled.ShareStep, l.LowWater, l.Grant);
         _replicator.Tell(Dsl.Update(LoadsKey, LWWDictionary<string, FleetLoad>.Empty, WriteLocal.Instance, map =>
         {
             // The oldest member also drops the reports of members that left, so the map follows the membership.
@@ -246,6 +252,38 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
             .PipeTo(Self, success: applied => new ShareTaken(version, applied.Cap, replyTo, shrink));
     }
 
+    // The share's lease: asked of the allocator this member sees elected, timed from this request's stamp (the
+    // ledger enforces it on its own: ShareLease.EffectiveCap). The request echoes that allocator's last stamp, and
+    // says how long ago another allocator last renewed this member.
+    private void RequestLeaseRenewal()
+    {
+        if (AllocatorElection.Elected(_members.All) is not { } allocator) return;
+        long now = _clock.NowMs;
+        long echo = _lastEcho is var (from, stamp) && from == allocator ? stamp : -1;
+        var others = _renewedBy.Where(r => r.Key != allocator).Select(r => r.Value).ToList();
+        long otherAge = others.Count == 0 ? -1 : now - others.Max();
+        Context.ActorSelection(new RootActorPath(allocator) / "user" / SiteAllocator.Name).Tell(new LeaseRequest(now, echo, otherAge, _settings.Site));
+        _counters.Sent++;
+    }
+
+    private void Renewed(LeaseGranted granted)
+    {
+        if (!FromMember("lease renewal")) return;
+        if (!AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, Sender.Path.Address)) return; // a late answer of one that stood down
+        var allocator = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+        _lastEcho = (allocator, granted.AllocatorStampMs);
+        // A probe (the allocator is not quorate yet) renews nothing: its stamp is for the next request to echo.
+        if (granted.StampMs != long.MinValue)
+        {
+            long now = _clock.NowMs;
+            _renewedBy[allocator] = now;
+            // A renewal older than both leases together can no longer matter to anyone's bound.
+            var lease = _settings.ShareLease;
+            foreach (var old in _renewedBy.Where(r => r.Value < now - 2 * (lease.LengthMs + lease.FloorLengthMs + lease.MarginMs)).Select(r => r.Key).ToList()) _renewedBy.Remove(old);
+        }
+        _manager.Tell(new RenewShareLease(granted.StampMs == long.MinValue ? long.MinValue / 4 : granted.StampMs, granted.Bound));
+    }
+
     private bool FromMember(string what)
     {
         // A message without a sender arrives from deadLetters, which looks local: it is refused like a stranger's.
@@ -282,6 +320,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     }
 
     private sealed record PublishLoadSkipped;
+
+    private sealed record RequestLease
+    {
+        public static RequestLease Instance { get; } = new();
+    }
 
     private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator, bool Shrink);
 

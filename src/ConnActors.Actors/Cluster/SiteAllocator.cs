@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
+using ConnActors.Actors.Time;
 using ConnActors.Policy.Fleet;
 
 namespace ConnActors.Actors.Cluster;
@@ -30,15 +31,19 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
-    private readonly HashSet<Address> _unreachable = [];
+    private readonly SiteLeases _leases;
+    private readonly IClock _clock;
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
     private bool _elected;
     private bool _memberGoneDuringRound;
     private DateTime _lastSend;
+    private long _notQuorateLoggedMs = long.MinValue;
 
-    public SiteAllocator(TimeSpan interval)
+    public SiteAllocator(TimeSpan interval, ShareLeaseTimings leases, IClock clock)
     {
+        _leases = new SiteLeases(leases);
+        _clock = clock;
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
             bool first = _loads.Count == 0;
@@ -48,14 +53,16 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
             _downed.Remove(m.Member.Address);
-            _unreachable.Remove(m.Member.Address);
             Left(m.Member.Address.ToString());
         });
-        Receive<ClusterEvent.MemberDowned>(m => Gone(m.Member.Address, _downed));
-        Receive<ClusterEvent.UnreachableMember>(m => Gone(m.Member.Address, _unreachable));
-        Receive<ClusterEvent.ReachableMember>(m => _unreachable.Remove(m.Member.Address));
+        Receive<ClusterEvent.MemberDowned>(m =>
+        {
+            _downed.Add(m.Member.Address);
+            Allocate(); // at once: this member may take over allocating
+        });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<ShareApplied>(OnApplied);
+        Receive<LeaseRequest>(OnLeaseRequest);
         Receive<Tick>(_ => Allocate());
         Receive<IUpdateResponse>(_ => { });
         Timers.StartPeriodicTimer(TickTimer, Tick.Instance, interval);
@@ -64,14 +71,15 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeSpan interval) => Akka.Actor.Props.Create(() => new SiteAllocator(interval));
+    public static Props Props(TimeSpan interval, ShareLeaseTimings leases, IClock clock) =>
+        Akka.Actor.Props.Create(() => new SiteAllocator(interval, leases, clock));
 
     /// <inheritdoc />
     protected override void PreStart()
     {
         DistributedData.Get(Context.System).Replicator.Tell(Dsl.Subscribe(LoadsKey, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.IReachabilityEvent));
+            typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned));
     }
 
     /// <inheritdoc />
@@ -80,8 +88,26 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void Allocate()
     {
         if (!Elected()) return;
-        var present = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed && !IsGone(m.Address)).ToDictionary(m => m.Address.ToString(), m => m.Status, StringComparer.Ordinal);
-        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && present.ContainsKey(l.Address)).GroupBy(l => l.Site))
+        long now = _clock.NowMs;
+        var members = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m, StringComparer.Ordinal);
+        Book(members, now);
+        // Members whose lease this allocator renewed lately take part in the split; what the others may still hold
+        // (a crashed member, one cut off, one whose actors stall) is kept out of it until their leases have lapsed.
+        var live = _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address) && _leases.Live(l.Address, now))
+            .Select(l => l.Address).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, r) in _rounds.ToList())
+        {
+            if (r.Pending.Keys.All(live.Contains)) continue;
+            _log.Info("site {0}: round {1} dropped: {2} no longer renew(s) their lease", key, r.Version, string.Join(", ", r.Pending.Keys.Where(m => !live.Contains(m))));
+            _rounds.Remove(key);
+        }
+        if (!_leases.Quorate(now))
+        {
+            if (now - _notQuorateLoggedMs >= 10_000) _log.Info("site allocator on {0}: not renewed by a majority of the members lately; no new split", _cluster.SelfAddress);
+            _notQuorateLoggedMs = now;
+            return;
+        }
+        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && live.Contains(l.Address)).GroupBy(l => l.Site))
         {
             if (_rounds.TryGetValue(site.Key, out var round))
             {
@@ -90,8 +116,9 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             }
             // The budget is split between the members that are up; one that is leaving (or down, not yet
             // removed) still holds its share until it gives it back, so the round takes it to 0 first.
-            var up = site.Where(l => present[l.Address] is MemberStatus.Up or MemberStatus.WeaklyUp).ToList();
-            int budget = site.Min(l => l.SiteBudget); // members that disagree get the smallest: never more than any of them allows
+            var up = site.Where(l => members[l.Address].Status is MemberStatus.Up or MemberStatus.WeaklyUp && !_downed.Contains(members[l.Address].Address)).ToList();
+            int configured = site.Min(l => l.SiteBudget); // members that disagree get the smallest: never more than any of them allows
+            int budget = Math.Max(0, configured - _leases.ReservedOutside(site.Key, live, now));
             var split = SiteAllocation.Allocate(budget, up.Select(l => new SiteMember(l.Address, l.Demand, l.Floor, l.Friends, l.MaxCap)).ToList());
             if (_shortfalls.GetValueOrDefault(site.Key) != split.Shortfall && split.Shortfall is not null)
                 _log.Error("site {0}: {1}", site.Key, split.Shortfall);
@@ -121,6 +148,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         _rounds.Clear();
         _applied.Clear();
         _appliedSteps.Clear();
+        _leases.Restart();
         // Rounds go on from the last one any member applied, whoever ran it, so that the members' published steps
         // compare with this allocator's: a load sampled under the previous allocator is older than this one's first round.
         if (elected && _loads.Count > 0) _version = Math.Max(_version, FleetLoad.VersionOf(_loads.Values.Max(l => l.ShareStep)));
@@ -138,6 +166,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         }
         _applied[applied.Address] = applied.Cap;
         _appliedSteps[applied.Address] = FleetLoad.StepOf(applied.Version, applied.Shrink);
+        if (applied.Shrink) _leases.Shrunk(applied.Address, applied.Cap);
         foreach (var (site, round) in _rounds.ToList())
         {
             if (!round.Applied(applied.Address, applied.Version)) continue;
@@ -145,26 +174,45 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         }
     }
 
-    // A member that is down and unreachable holds nothing: it crashed, or it is cut off from the majority and
-    // gave its share up itself when it saw that (Negotiator, ResolverSide), a stable-after before the resolver
-    // downed it. Waiting for its removal as well cost a gossip round, and its acknowledgement never comes.
-    // A member downed while reachable still holds its share until it acknowledges a share of 0.
-    private bool IsGone(Address member) => _downed.Contains(member) && _unreachable.Contains(member);
-
-    private void Gone(Address member, HashSet<Address> seen)
+    // The leases: every load updates what the allocator knows of each member (its site, floor, and a first estimate
+    // of its grant), and the quorum counts the members of a site with a budget that are not removed.
+    private void Book(IReadOnlyDictionary<string, Member> members, long now)
     {
-        seen.Add(member);
-        if (IsGone(member))
-        {
-            _memberGoneDuringRound = _rounds.Count > 0;
-            Left(member.ToString());
-        }
-        Allocate(); // at once rather than at the next tick: the survivors get its share, or this member takes over allocating
+        foreach (var load in _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)))
+            _leases.Seen(load.Address, load.Site, load.Floor, Math.Max(load.Grant, load.HardCap));
+        _leases.Members = Math.Max(1, _loads.Values.Count(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)));
+        _leases.Purge(members.Keys.ToHashSet(StringComparer.Ordinal), now);
+    }
 
+    // A member asks for its lease to be renewed. Only the elected allocator answers, and only members in good
+    // standing (not down); while it is not quorate it answers with its stamp alone (a probe: no renewal), so that
+    // the members' next requests echo it and it becomes quorate without renewing anything it cannot vouch for.
+    private void OnLeaseRequest(LeaseRequest request)
+    {
+        var from = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+        var member = _cluster.State.Members.FirstOrDefault(m => m.Address == from);
+        if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || member is null)
+        {
+            _log.Warning("refused a lease request from {0}: not a member of this cluster", Sender.Path.Address);
+            return;
+        }
+        if (!Elected() || member.Status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed || _downed.Contains(from)) return;
+        string address = from.ToString();
+        long now = _clock.NowMs;
+        if (!_leases.Knows(address))
+        {
+            if (_loads.GetValueOrDefault(address) is not { SiteBudget: > 0 } load) return; // its load has not arrived yet: it asks again
+            _leases.Seen(address, load.Site, load.Floor, Math.Max(load.Grant, load.HardCap));
+        }
+        _leases.Requested(address, request.EchoMs, request.OtherAgeMs, now);
+        bool renew = _leases.Quorate(now);
+        int bound = renew ? _leases.Renew(address, now) : _leases.HeldAtMost(address, now);
+        Sender.Tell(new LeaseGranted(renew ? request.StampMs : long.MinValue, now, bound));
     }
 
     private void Left(string member)
     {
+        _memberGoneDuringRound |= _rounds.Count > 0;
         _applied.Remove(member);
         _appliedSteps.Remove(member);
         foreach (var (site, round) in _rounds.ToList())
@@ -197,10 +245,12 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Send(SiteRound round, string site)
     {
+        if (round.Growing && !_leases.Quorate(_clock.NowMs)) return; // grows wait until a majority renews again (resent at a tick)
         _lastSend = DateTime.UtcNow;
         foreach (var (member, cap) in round.Pending)
         {
             if (!ActorPath.TryParseAddress(member, out var address)) continue;
+            if (round.Growing) _leases.Granted(member, cap);
             Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: !round.Growing));
         }
     }
