@@ -42,6 +42,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private long _appliedShareStep;
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
     private (Address Allocator, long StampMs)? _lastEcho;
+    private Address? _askedAllocator;
     private readonly Dictionary<Address, long> _renewedBy = [];
 
     public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
@@ -132,6 +133,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Reconcile();
         if (_heldProposal is var (proposal, from) && AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, from.Path.Address))
             Self.Tell(proposal, from);
+        // A new allocator is asked at once rather than at the next renewal: the sooner it is quorate, the sooner it renews.
+        if (_settings.SiteBudget > 0 && AllocatorElection.Elected(_members.All) is { } allocator && allocator != _askedAllocator) RequestLeaseRenewal();
     }
 
     private void Publish(SampledLoad sampled)
@@ -258,6 +261,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private void RequestLeaseRenewal()
     {
         if (AllocatorElection.Elected(_members.All) is not { } allocator) return;
+        _askedAllocator = allocator;
         long now = _clock.NowMs;
         long echo = _lastEcho is var (from, stamp) && from == allocator ? stamp : -1;
         var others = _renewedBy.Where(r => r.Key != allocator).Select(r => r.Value).ToList();
@@ -282,6 +286,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
             foreach (var old in _renewedBy.Where(r => r.Value < now - 2 * (lease.LengthMs + lease.FloorLengthMs + lease.MarginMs)).Select(r => r.Key).ToList()) _renewedBy.Remove(old);
         }
         _manager.Tell(new RenewShareLease(granted.StampMs == long.MinValue ? long.MinValue / 4 : granted.StampMs, granted.Bound));
+        if (granted.StampMs == long.MinValue) RequestLeaseRenewal(); // echo a probe at once
     }
 
     private bool FromMember(string what)

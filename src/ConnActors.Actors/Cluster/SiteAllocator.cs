@@ -206,8 +206,10 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         }
         _leases.Requested(address, request.EchoMs, request.OtherAgeMs, now);
         bool renew = _leases.Quorate(now);
+        bool wasLive = _leases.Live(address, now);
         int bound = renew ? _leases.Renew(address, now) : _leases.HeldAtMost(address, now);
         Sender.Tell(new LeaseGranted(renew ? request.StampMs : long.MinValue, now, bound));
+        if (renew && !wasLive) Allocate(); // a member takes part in the split again (or for the first time): at once, not at the next tick
     }
 
     private void Left(string member)
