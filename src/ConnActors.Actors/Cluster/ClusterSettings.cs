@@ -89,8 +89,9 @@ public sealed record ClusterSettings
         string hostname = reader.String("cluster.hostname");
         var lease = new Policy.Fleet.ShareLeaseTimings(Ms(reader, "cluster.share-lease.length"), Ms(reader, "cluster.share-lease.floor-length"), Ms(reader, "cluster.share-lease.margin"));
         var renew = reader.PositiveDuration("cluster.share-lease.renew-interval");
-        if (Policy.Fleet.ShareLeaseTimings.Invalid(lease.LengthMs, lease.FloorLengthMs, lease.MarginMs, (long)renew.TotalMilliseconds) is { } why)
-            throw new PolicyConfigurationException(reader.Key("cluster.share-lease"), why);
+        if (Policy.Fleet.ShareLeaseTimings.Invalid(lease.LengthMs, lease.FloorLengthMs, lease.MarginMs, (long)renew.TotalMilliseconds,
+                setting => $"cluster.share-lease.{setting}") is var (setting, why))
+            throw new PolicyConfigurationException(reader.Key($"cluster.share-lease.{setting}"), why);
         return new ClusterSettings
         {
             Enabled = reader.Bool("cluster.enabled"),

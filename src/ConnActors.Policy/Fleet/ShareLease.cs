@@ -15,13 +15,21 @@ public sealed record ShareLeaseTimings(long LengthMs, long FloorLengthMs, long M
     /// <summary>The relative clock-rate difference the margin absorbs over the longest lease.</summary>
     public double DriftCovered => (double)MarginMs / FloorLengthMs;
 
-    /// <summary>Why these timings cannot work (null when they can): the caller names its keys.</summary>
-    public static string? Invalid(long lengthMs, long floorLengthMs, long marginMs, long renewIntervalMs)
+    /// <summary>
+    /// Why these timings cannot work, as the setting at fault and the reason (null when they can work).
+    /// <paramref name="name"/> renders a setting's name (length, floor-length, margin, renew-interval) for the reason.
+    /// </summary>
+    public static (string Setting, string Reason)? Invalid(long lengthMs, long floorLengthMs, long marginMs, long renewIntervalMs, Func<string, string> name)
     {
-        if (lengthMs <= 0 || floorLengthMs <= 0 || marginMs <= 0 || renewIntervalMs <= 0) return "every lease timing must be positive";
-        if (floorLengthMs < lengthMs) return $"the floor's lease ({floorLengthMs} ms) must be at least the share's ({lengthMs} ms)";
-        if (renewIntervalMs * 2 > lengthMs) return $"the renew interval ({renewIntervalMs} ms) must be at most half the lease ({lengthMs} ms), or one lost renewal lapses it";
-        if (marginMs * 200 < floorLengthMs) return $"the margin ({marginMs} ms) must be at least 0.5% of the floor's lease ({floorLengthMs} ms) for clock-rate drift";
+        foreach (var (setting, value) in new[] { ("length", lengthMs), ("floor-length", floorLengthMs), ("margin", marginMs), ("renew-interval", renewIntervalMs) })
+        {
+            if (value <= 0) return (setting, "must be positive");
+        }
+        if (floorLengthMs < lengthMs) return ("floor-length", $"must be at least {name("length")} ({lengthMs} ms), was {floorLengthMs} ms");
+        if (renewIntervalMs * 2 > lengthMs)
+            return ("renew-interval", $"must be at most half of {name("length")} ({lengthMs} ms), or one lost renewal lapses the lease; was {renewIntervalMs} ms");
+        if (marginMs * 200 < floorLengthMs)
+            return ("margin", $"must be at least 0.5% of {name("floor-length")} ({floorLengthMs} ms) to absorb clock-rate drift; was {marginMs} ms");
         return null;
     }
 }

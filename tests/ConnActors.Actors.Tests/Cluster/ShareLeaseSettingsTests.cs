@@ -26,13 +26,13 @@ public sealed class ShareLeaseSettingsTests
     }
 
     [Theory]
-    [InlineData("length = 4s, floor-length = 3s", "floor's lease")]
-    [InlineData("renew-interval = 3s", "half the lease")]
-    [InlineData("margin = 10ms", "margin")]
-    public void Timings_that_cannot_work_are_refused_under_share_lease(string hocon, string why)
+    [InlineData("length = 4s, floor-length = 3s", "floor-length", "cluster.share-lease.length")]
+    [InlineData("renew-interval = 3s", "renew-interval", "half of cluster.share-lease.length")]
+    [InlineData("margin = 10ms", "margin", "cluster.share-lease.floor-length")]
+    public void Timings_that_cannot_work_are_refused_naming_the_key_at_fault(string hocon, string key, string why)
     {
         var error = Assert.Throws<PolicyConfigurationException>(() => Read($"connactors.cluster.share-lease {{ {hocon} }}"));
-        Assert.Equal("connactors.cluster.share-lease", error.Key);
+        Assert.Equal($"connactors.cluster.share-lease.{key}", error.Key);
         Assert.Contains(why, error.Reason, StringComparison.Ordinal);
     }
 

@@ -41,13 +41,16 @@ public class ShareLeaseTests
     }
 
     [Fact]
-    public void Timings_that_cannot_work_are_refused_with_a_reason()
+    public void Timings_that_cannot_work_are_refused_naming_the_setting_at_fault_and_the_other_one()
     {
-        Assert.Null(ShareLeaseTimings.Invalid(4_000, 15_000, 500, 1_000));
-        Assert.Contains("floor's lease", ShareLeaseTimings.Invalid(4_000, 3_000, 500, 1_000));
-        Assert.Contains("half the lease", ShareLeaseTimings.Invalid(4_000, 15_000, 500, 2_500));
-        Assert.Contains("margin", ShareLeaseTimings.Invalid(4_000, 15_000, 10, 1_000));
-        Assert.Contains("positive", ShareLeaseTimings.Invalid(0, 15_000, 500, 1_000));
+        static (string Setting, string Reason)? Check(long length, long floor, long margin, long renew) => ShareLeaseTimings.Invalid(length, floor, margin, renew, n => $"<{n}>");
+        Assert.Null(Check(4_000, 15_000, 500, 1_000));
+        Assert.Equal("floor-length", Check(4_000, 3_000, 500, 1_000)!.Value.Setting);
+        Assert.Contains("<length>", Check(4_000, 3_000, 500, 1_000)!.Value.Reason);
+        Assert.Equal("renew-interval", Check(4_000, 15_000, 500, 2_500)!.Value.Setting);
+        Assert.Equal("margin", Check(4_000, 15_000, 10, 1_000)!.Value.Setting);
+        Assert.Contains("<floor-length>", Check(4_000, 15_000, 10, 1_000)!.Value.Reason);
+        Assert.Equal(("length", "must be positive"), Check(0, 15_000, 500, 1_000));
     }
 
     /// <summary>
