@@ -80,7 +80,7 @@ public sealed partial class ConnectionManagerPolicy
     public IReadOnlyList<PeerKey> BestConnectedPeers(long nowMs, int count, Func<PeerKey, bool> eligible)
     {
         var best = new List<(double Score, PeerKey Peer)>();
-        foreach (ref var entry in _peers.Tracked)
+        foreach (ref readonly var entry in _peers.Tracked)
         {
             var peer = new PeerKey(entry.Key);
             if (entry.OpenConnections == 0 || !eligible(peer)) continue;

@@ -13,14 +13,16 @@ namespace ConnActors.Policy.Trimming;
 /// <para>
 /// An entry holds while its slot has the same peer, connected before the entry was written, with no
 /// signal at or after that time, and was written in one of the last <see cref="Rounds"/> rounds;
-/// anything else is evaluated again. Time must not go back between rounds.
+/// anything else is evaluated again. The owner checks the first three with <see cref="Validate"/> for
+/// each slot whose peer changed (<see cref="Peers.PeerTable.ChangedSlots"/>), so a round reads no
+/// entry of an unchanged peer. Time must not go back between rounds.
 /// </para>
 /// </summary>
 internal sealed class ScoreCache
 {
     private const int Rounds = 64;
     // Margins that absorb float storage and the rounding of the decay evaluation (far above both).
-    private const double Up = 1 + 1e-6, Down = 1 - 1e-6;
+    private const double Up = 1 + 1e-6, Down = 1 - 1e-6, Slack = 1e-9;
     private static readonly int SignalCount = Enum.GetValues<UsefulnessSignal>().Length;
     private readonly PeerScorer _scorer;
     private readonly int[] _groupOf;
@@ -29,11 +31,17 @@ internal sealed class ScoreCache
     private int[] _keys = [];
     private int[] _rounds = [];
     private float[] _values = [];
+    // Per group, ln(Σ w·e^(−y) / Σ w) over the signals present (rounded up) and Σ w of them: a second,
+    // tighter lower bound (TightLow) for candidates the first cannot rule out.
+    private float[] _logLeft = [];
+    private float[] _present = [];
     // Allocated with the first round: a node that never trims holds none of it.
     private long[] _roundAtMs = [];
     private double[] _decay = [];
     private int[] _decayOfRound = [];
     private readonly double[] _scratch;
+    private readonly double[] _leftScratch;
+    private readonly double[] _presentScratch;
     private int _round = -1;
     private long _nowMs;
 
@@ -46,6 +54,8 @@ internal sealed class ScoreCache
         _groupOf = signals.Select(s => Array.IndexOf(halfLives, s.HalfLifeMs)).ToArray();
         _ln2PerHalfLife = halfLives.Select(h => Math.Log(2) / h).ToArray();
         _scratch = new double[_groups];
+        _leftScratch = new double[_groups];
+        _presentScratch = new double[_groups];
     }
 
     /// <summary>Starts a round at <paramref name="nowMs"/> over slots 0..<paramref name="slots"/>-1.</summary>
@@ -67,21 +77,40 @@ internal sealed class ScoreCache
             Array.Resize(ref _keys, size);
             Array.Resize(ref _rounds, size);
             Array.Resize(ref _values, size * _groups);
+            Array.Resize(ref _logLeft, size * _groups);
+            Array.Resize(ref _present, size * _groups);
         }
     }
 
-    /// <summary>Bounds of the usefulness of the peer in <paramref name="slot"/> now; false when its entry does not hold.</summary>
-    public bool TryBound(int slot, in PeerEntry entry, out double low, out double high)
+    /// <summary>
+    /// Drops the entry of <paramref name="slot"/> unless it still holds for <paramref name="entry"/>: the same
+    /// peer, connected before the entry was written, no signal since. Called for every slot whose entry may
+    /// have changed since the last round, before <see cref="TryBound"/> reads it.
+    /// </summary>
+    public void Validate(int slot, in PeerEntry entry)
+    {
+        if (_keys[slot] == 0) return;
+        if (_keys[slot] != entry.Key + 1 || _round - _rounds[slot] >= Rounds) { _keys[slot] = 0; return; }
+        long atMs = _roundAtMs[_rounds[slot] % Rounds];
+        bool holds = entry.ConnectedSinceMs < atMs;
+        for (int i = 0; i < SignalCount && holds; i++) holds = entry.Signals[i].Raw.LastUpdateMs < atMs;
+        if (!holds) _keys[slot] = 0;
+    }
+
+    /// <summary>Forgets every entry (the slots will be refilled).</summary>
+    public void Clear() => Array.Clear(_keys);
+
+    /// <summary>
+    /// Bounds of the usefulness of the peer in <paramref name="slot"/> now; false when it has no entry.
+    /// The entry was checked by <see cref="Validate"/> since the peer last changed.
+    /// </summary>
+    public bool TryBound(int slot, out double low, out double high)
     {
         low = high = 0;
         int written = _rounds[slot];
-        if (_keys[slot] != entry.Key + 1 || _round - written >= Rounds) return false;
+        if (_keys[slot] == 0 || _round - written >= Rounds) return false;
         long atMs = _roundAtMs[written % Rounds];
-        if (entry.ConnectedSinceMs >= atMs || _nowMs < atMs) return false;
-        for (int i = 0; i < SignalCount; i++)
-        {
-            if (entry.Signals[i].Raw.LastUpdateMs >= atMs) return false;
-        }
+        if (_nowMs < atMs) return false;
         int decays = DecaysOf(written % Rounds, atMs);
         int values = slot * _groups;
         for (int g = 0; g < _groups; g++)
@@ -95,10 +124,31 @@ internal sealed class ScoreCache
         return true;
     }
 
+    /// <summary>
+    /// A lower bound of the usefulness of the peer in <paramref name="slot"/> now, tighter than
+    /// <see cref="TryBound"/>'s for saturated terms but one exponential per group; only after TryBound
+    /// returned true this round. Between signals every y of a group is scaled by the group's decay d, and
+    /// Σ w·(1 − e^(−y·d)) = W − Σ w·(e^(−y))^d ≥ W·(1 − r^d) with r = Σ w·e^(−y) / W, W = Σ w, since x ↦ x^d
+    /// is concave for d in (0, 1] (Jensen).
+    /// </summary>
+    public double TightLow(int slot)
+    {
+        int decays = DecaysOf(_rounds[slot] % Rounds, _roundAtMs[_rounds[slot] % Rounds]);
+        int values = slot * _groups;
+        double low = 0;
+        for (int g = 0; g < _groups; g++)
+        {
+            double logLeft = _logLeft[values + g];
+            if (logLeft == 0) continue;
+            low += _present[values + g] * (1 - Math.Exp(_decay[decays + g] * logLeft));
+        }
+        return Math.Max(0, low * Down - Slack);
+    }
+
     /// <summary>The exact usefulness of the peer in <paramref name="slot"/> now, remembered for later rounds.</summary>
     public double Evaluate(int slot, in PeerEntry entry)
     {
-        double usefulness = _scorer.Usefulness(in entry, _nowMs, _groupOf, _scratch);
+        double usefulness = _scorer.Usefulness(in entry, _nowMs, _groupOf, _scratch, _leftScratch, _presentScratch);
         _keys[slot] = entry.Key + 1;
         _rounds[slot] = _round;
         int values = slot * _groups;
@@ -107,6 +157,15 @@ internal sealed class ScoreCache
             float stored = (float)_scratch[g];
             if (stored < _scratch[g]) stored = MathF.BitIncrement(stored);
             _values[values + g] = stored;
+            double present = _presentScratch[g];
+            // Present weights are sums of configured weights: stored rounded down (a smaller bound).
+            float presentStored = (float)present;
+            if (presentStored > present) presentStored = MathF.BitDecrement(presentStored);
+            _present[values + g] = presentStored;
+            double logLeft = present > 0 ? Math.Log(Math.Min(1, _leftScratch[g] / present)) : 0;
+            float logStored = (float)logLeft;
+            if (logStored < logLeft) logStored = MathF.BitIncrement(logStored);
+            _logLeft[values + g] = Math.Min(0, logStored);
         }
         return usefulness;
     }

@@ -5,10 +5,12 @@ using ConnActors.Policy.Scoring;
 namespace ConnActors.Policy.Trimming;
 
 /// <summary>
-/// Chooses the peers a regulation round closes. One pass over the tracked peers builds the candidate
-/// list (friends, protected, locked, in-use burst members and peers in grace are left out; grace is
-/// bounded by time and by count) with each candidate's score bounded, not evaluated: the cheap part of
-/// a score is computed, its usefulness terms come from <see cref="ScoreCache"/> as an interval. The k-th
+/// Chooses the peers a regulation round closes. One pass over the compact <see cref="TrimIndex"/> (refreshed
+/// from the peers that changed since the last round; no peer entry is read for the others) builds the
+/// candidate list (friends, protected, locked, in-use burst members and peers in grace are left out;
+/// grace is bounded by time and by count) with each candidate's score bounded, not evaluated: the part of
+/// a score that does not decay comes from the index, its usefulness terms from <see cref="ScoreCache"/>
+/// as an interval. The k-th
 /// lowest upper bound is a threshold no candidate whose lower bound lies above it can get under, so only
 /// the candidates that can be among the k cheapest are scored exactly, and a partial selection brings
 /// the k cheapest to the front: a round costs one pass plus O(k log k) plus the exact scores near the
@@ -30,6 +32,7 @@ internal sealed class TrimPlanner
     private readonly QuotaTable _quotas;
     private readonly PeerScorer _scorer;
     private readonly ScoreCache _cache;
+    private readonly TrimIndex _index;
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
@@ -54,6 +57,7 @@ internal sealed class TrimPlanner
         _quotas = quotas;
         _scorer = scorer;
         _cache = new ScoreCache(scorer);
+        _index = new TrimIndex(peers, scorer, _cache);
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
         _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
@@ -152,7 +156,7 @@ internal sealed class TrimPlanner
             for (int i = 0; i < batch && closed < connectionsToClose; i++)
             {
                 var c = rest[i];
-                ref var entry = ref _peers.At(c.Slot);
+                ref readonly var entry = ref _peers.At(c.Slot);
                 // A peer holding several connections is skipped if closing it would undershoot the
                 // target (low water): a cheaper-to-close peer further down may fit.
                 if (respectReservations && closed + entry.OpenConnections > connectionsToClose) continue;
@@ -188,6 +192,8 @@ internal sealed class TrimPlanner
         for (int i = 0; i < count; i++)
         {
             if (_s.Lows[i] > threshold) continue;
+            // Bounded but not tightened in the pass (its first lower bound was above the expected threshold).
+            if (double.IsNaN(_s.Usefulness[i]) && (_s.Lows[i] = TightLowOrder(i)) > threshold) continue;
             Build(i, built++);
         }
         return built;
@@ -282,30 +288,38 @@ internal sealed class TrimPlanner
     {
         _nowMs = nowMs;
         ExactScores = 0;
-        var tracked = _peers.Tracked;
-        _s = TrimScratch.Reserve(tracked.Length);
-        _cache.BeginRound(nowMs, tracked.Length);
+        int slots = _peers.TrackedCount;
+        _s = TrimScratch.Reserve(slots);
+        _cache.BeginRound(nowMs, slots);
+        _index.Refresh();
         int count = 0, graceCount = 0;
-        _openOutbound = 0;
+        int openOutbound = 0;
         earliestGraceEndMs = long.MaxValue;
-        for (int slot = 0; slot < tracked.Length; slot++)
+        var states = _index.States;
+        var outbound = _index.Outbound;
+        var lockedUntil = _index.LockedUntilMs;
+        var connectedSince = _index.ConnectedSinceMs;
+        byte excluded = _burstModel ? TrimIndex.InBurst : (byte)0;
+        long graceMs = _settings.GracePeriodMs;
+        for (int slot = 0; slot < slots; slot++)
         {
-            ref var entry = ref tracked[slot];
+            byte state = states[slot];
             // Friends and protected peers have their own reserve and are never trimmed: they do not fill the outbound one.
-            if (entry.OpenConnections == 0 || entry.IsPrivileged) continue;
-            _openOutbound += entry.Outbound;
+            if (state == 0) continue;
+            openOutbound += outbound[slot];
             if (!emergency)
             {
-                if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;
-                if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
+                if (lockedUntil[slot] > nowMs || (state & excluded) != 0) continue;
+                if (nowMs - connectedSince[slot] < graceMs)
                 {
                     if (graceCount == _s.InGrace.Length) _s.GrowGrace();
-                    _s.InGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, slot);
+                    _s.InGrace[graceCount++] = new GraceEntry(connectedSince[slot], slot);
                     continue;
                 }
             }
-            Bound(count++, slot, in entry, nowMs);
+            Bound(count++, slot, state, nowMs);
         }
+        _openOutbound = openOutbound;
 
         // Grace is bounded by count: only the newest GraceMaxCount connections keep it, so a flood of
         // new connections cannot make everything untrimmable.
@@ -314,30 +328,33 @@ internal sealed class TrimPlanner
             var graced = _s.InGrace.AsSpan(0, graceCount);
             int overflow = graceCount - _graceMaxCount;
             Selection.SmallestToFront(graced, overflow);
-            foreach (var g in graced[..overflow]) Bound(count++, g.Slot, in _peers.At(g.Slot), nowMs);
+            foreach (var g in graced[..overflow]) Bound(count++, g.Slot, states[g.Slot], nowMs);
             graced = graced[overflow..];
             graceCount = graced.Length;
-            for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + _settings.GracePeriodMs);
+            for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + graceMs);
         }
         else
         {
-            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
+            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + graceMs);
         }
         return count;
     }
 
     // Candidate i's order: bounded from the score cache when its entry holds, else evaluated (and cached).
-    private void Bound(int i, int slot, in PeerEntry entry, long nowMs)
+    private void Bound(int i, int slot, byte state, long nowMs)
     {
-        byte cls = entry.SubsystemClaims != 0 ? Claimed : Unassigned;
-        double statics = _scorer.Static(new PeerKey(entry.Key), in entry, nowMs);
+        byte cls = (state & TrimIndex.Claimed) != 0 ? Claimed : Unassigned;
+        int key = _index.Keys[slot];
+        double statics = _index.Unpenalized[slot];
+        if ((state & TrimIndex.Penalized) != 0) statics = _scorer.Penalized(new PeerKey(key), statics, nowMs);
         _s.Slots[i] = slot;
-        _s.Keys[i] = entry.Key;
+        _s.Keys[i] = key;
         _s.Classes[i] = cls;
         _s.Statics[i] = statics;
-        if (_cache.TryBound(slot, in entry, out double low, out double high))
+        if (_cache.TryBound(slot, out double low, out double high))
         {
             double lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
+            if (lowOrder <= _expectedThreshold) lowOrder = OrderOf(cls, _scorer.Clamp(statics + Math.Max(low, _cache.TightLow(slot))));
             if (lowOrder > _expectedThreshold)
             {
                 _s.Usefulness[i] = double.NaN;
@@ -346,10 +363,16 @@ internal sealed class TrimPlanner
                 return;
             }
         }
-        double usefulness = _cache.Evaluate(slot, in entry);
+        double usefulness = _cache.Evaluate(slot, in _peers.At(slot));
         ExactScores++;
         _s.Usefulness[i] = usefulness;
         _s.Lows[i] = _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + usefulness));
+    }
+
+    private double TightLowOrder(int i)
+    {
+        double low = OrderOf(_s.Classes[i], _scorer.Clamp(_s.Statics[i] + _cache.TightLow(_s.Slots[i])));
+        return Math.Max(low, _s.Lows[i]);
     }
 
     // The full candidate i of the last pass; its order is NaN until evaluated.
