@@ -31,9 +31,9 @@ internal sealed class ScoreCache
     private int[] _keys = [];
     private int[] _rounds = [];
     private float[] _values = [];
-    // Per group, ln(Σ w·e^(−y) / Σ w) over the signals present (rounded up) and Σ w of them: a second,
+    // Per group, Σ w·e^(−y) / Σ w over the signals present (rounded up) and Σ w of them: a second,
     // tighter lower bound (TightLow) for candidates the first cannot rule out.
-    private float[] _logLeft = [];
+    private float[] _leftShare = [];
     private float[] _present = [];
     // Allocated with the first round: a node that never trims holds none of it.
     private long[] _roundAtMs = [];
@@ -58,6 +58,9 @@ internal sealed class ScoreCache
         _presentScratch = new double[_groups];
     }
 
+    /// <summary>The fastest decay rate of any group (ln 2 / shortest half-life, per ms).</summary>
+    public double FastestDecayPerMs => _ln2PerHalfLife.Max();
+
     /// <summary>Starts a round at <paramref name="nowMs"/> over slots 0..<paramref name="slots"/>-1.</summary>
     public void BeginRound(long nowMs, int slots)
     {
@@ -77,7 +80,7 @@ internal sealed class ScoreCache
             Array.Resize(ref _keys, size);
             Array.Resize(ref _rounds, size);
             Array.Resize(ref _values, size * _groups);
-            Array.Resize(ref _logLeft, size * _groups);
+            Array.Resize(ref _leftShare, size * _groups);
             Array.Resize(ref _present, size * _groups);
         }
     }
@@ -138,9 +141,9 @@ internal sealed class ScoreCache
         double low = 0;
         for (int g = 0; g < _groups; g++)
         {
-            double logLeft = _logLeft[values + g];
-            if (logLeft == 0) continue;
-            low += _present[values + g] * (1 - Math.Exp(_decay[decays + g] * logLeft));
+            double leftShare = _leftShare[values + g];
+            if (leftShare >= 1) continue;
+            low += _present[values + g] * (1 - Math.Pow(leftShare, _decay[decays + g]));
         }
         return Math.Max(0, low * Down - Slack);
     }
@@ -162,10 +165,10 @@ internal sealed class ScoreCache
             float presentStored = (float)present;
             if (presentStored > present) presentStored = MathF.BitDecrement(presentStored);
             _present[values + g] = presentStored;
-            double logLeft = present > 0 ? Math.Log(Math.Min(1, _leftScratch[g] / present)) : 0;
-            float logStored = (float)logLeft;
-            if (logStored < logLeft) logStored = MathF.BitIncrement(logStored);
-            _logLeft[values + g] = Math.Min(0, logStored);
+            double leftShare = present > 0 ? Math.Min(1, _leftScratch[g] / present) : 1;
+            float leftStored = (float)leftShare;
+            if (leftStored < leftShare) leftStored = MathF.BitIncrement(leftStored);
+            _leftShare[values + g] = Math.Min(1, leftStored);
         }
         return usefulness;
     }

@@ -29,6 +29,9 @@ internal sealed class TrimIndex
     public long[] ConnectedSinceMs = [];
     public long[] LockedUntilMs = [];
     public double[] Unpenalized = [];
+    // Until when the planner may leave this candidate out of a round (0: visit it): set by the planner
+    // for a candidate whose order cannot come down to its skip level before then; reset when the peer changes.
+    public long[] VisitAfterMs = [];
 
     public TrimIndex(PeerTable peers, PeerScorer scorer, ScoreCache cache)
     {
@@ -70,6 +73,7 @@ internal sealed class TrimIndex
         ref readonly var entry = ref _peers.At(slot);
         _cache.Validate(slot, in entry);
         Keys[slot] = entry.Key;
+        VisitAfterMs[slot] = 0;
         if (entry.OpenConnections == 0 || entry.IsPrivileged)
         {
             States[slot] = 0;
@@ -96,5 +100,6 @@ internal sealed class TrimIndex
         Array.Resize(ref ConnectedSinceMs, size);
         Array.Resize(ref LockedUntilMs, size);
         Array.Resize(ref Unpenalized, size);
+        Array.Resize(ref VisitAfterMs, size);
     }
 }

@@ -48,6 +48,15 @@ internal sealed class TrimPlanner
     // The last round's threshold: a candidate whose lower bound is below it is scored during the pass,
     // while its entry is at hand (most of those the threshold keeps), not in a second visit.
     private double _expectedThreshold = double.MaxValue;
+    // Candidates whose lower bound lies above this are only counted by the pass (they cannot be chosen
+    // while the round's threshold stays below it); double.MaxValue stores every candidate.
+    private double _storeAbove = double.MaxValue;
+    private int _candidatesTotal, _notStored;
+    // The level deferrals are computed against (TrimIndex.VisitAfterMs): a candidate is left out of a round
+    // while its order provably stays above it, which is safe while the round stores up to _storeAbove <= it.
+    private double _skipLevel = double.MinValue;
+    private bool _deferring;
+    private readonly double _fastestDecayPerMs;
 
     public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, Limits.ConnectionLimits limits, Engine.V2Features features)
     {
@@ -58,6 +67,7 @@ internal sealed class TrimPlanner
         _scorer = scorer;
         _cache = new ScoreCache(scorer);
         _index = new TrimIndex(peers, scorer, _cache);
+        _fastestDecayPerMs = _cache.FastestDecayPerMs;
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
         _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
@@ -78,10 +88,18 @@ internal sealed class TrimPlanner
         if (needed <= 0) return;
         int budget = Math.Min(needed, _maxClosesPerRound);
 
-        int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
-        plan.CandidatesConsidered = candidateCount;
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs, nearOnly: true);
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
         int closed = Choose(plan, candidateCount, budget, respectReservations: true);
+        if (closed < 0)
+        {
+            // The round reached candidates the pass only counted: plan it again from all of them.
+            plan.Reset(trigger, count, target);
+            candidateCount = CollectCandidates(nowMs, emergency: false, out earliestGraceEndMs, nearOnly: false);
+            for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
+            closed = Choose(plan, candidateCount, budget, respectReservations: true);
+        }
+        plan.CandidatesConsidered = _candidatesTotal;
 
         if (closed < needed)
         {
@@ -97,9 +115,14 @@ internal sealed class TrimPlanner
         plan.Reset(RegulationTrigger.Emergency, count, target);
         int needed = count - target;
         if (needed <= 0) return;
-        int candidateCount = CollectCandidates(nowMs, emergency: true, out _);
-        plan.CandidatesConsidered = candidateCount;
-        Choose(plan, candidateCount, needed, respectReservations: false);
+        int candidateCount = CollectCandidates(nowMs, emergency: true, out _, nearOnly: true);
+        if (Choose(plan, candidateCount, needed, respectReservations: false) < 0)
+        {
+            plan.Reset(RegulationTrigger.Emergency, count, target);
+            candidateCount = CollectCandidates(nowMs, emergency: true, out _, nearOnly: false);
+            Choose(plan, candidateCount, needed, respectReservations: false);
+        }
+        plan.CandidatesConsidered = _candidatesTotal;
     }
 
     /// <summary>The cheapest peer whose every claim is by a subsystem above its reservation (for a reclaim).</summary>
@@ -120,7 +143,7 @@ internal sealed class TrimPlanner
     // only the eligible whose lower bound reaches down to it are scored.
     private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, Candidate, bool> eligible)
     {
-        int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out _, nearOnly: false);
         double threshold = double.MaxValue;
         for (int i = 0; i < candidateCount; i++)
         {
@@ -138,6 +161,8 @@ internal sealed class TrimPlanner
         return best is { } b ? new PeerKey(b.Peer) : null;
     }
 
+    // The victims' connections, or -1 when the round would need a candidate the pass did not store (one
+    // whose order lies above _storeAbove): every stored candidate up to it is in the global order, beyond it not.
     private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
     {
         int closed = 0;
@@ -156,6 +181,7 @@ internal sealed class TrimPlanner
             for (int i = 0; i < batch && closed < connectionsToClose; i++)
             {
                 var c = rest[i];
+                if (c.Order > _storeAbove && _notStored > 0) return -1;
                 ref readonly var entry = ref _peers.At(c.Slot);
                 // A peer holding several connections is skipped if closing it would undershoot the
                 // target (low water): a cheaper-to-close peer further down may fit.
@@ -175,7 +201,7 @@ internal sealed class TrimPlanner
             }
             start += batch;
         }
-        return closed;
+        return closed < connectionsToClose && _notStored > 0 ? -1 : closed;
     }
 
     /// <summary>
@@ -220,6 +246,13 @@ internal sealed class TrimPlanner
         }
         return threshold;
     }
+
+    // Candidates are stored when their lower bound lies within classSpan / NearMargin above the last round's threshold.
+    private const double NearMargin = 512;
+
+    // Deferrals are computed against a level classSpan / SkipMargin above the first round's store level, so
+    // that the threshold's drift from round to round does not make every round visit everyone.
+    private const double SkipMargin = 128;
 
     // Up to this many candidates, sorting their buckets is cheaper than clearing and scanning the histogram.
     private const int FewCandidates = 512;
@@ -284,15 +317,22 @@ internal sealed class TrimPlanner
         }
     }
 
-    private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs)
+    private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs, bool nearOnly)
     {
+        _storeAbove = nearOnly && _expectedThreshold != double.MaxValue ? _expectedThreshold + _classSpan / NearMargin : double.MaxValue;
         _nowMs = nowMs;
         ExactScores = 0;
         int slots = _peers.TrackedCount;
         _s = TrimScratch.Reserve(slots);
         _cache.BeginRound(nowMs, slots);
         _index.Refresh();
-        int count = 0, graceCount = 0;
+        // Normal rounds leave out the candidates deferred against the skip level; when the level would be
+        // too low for this round, it is raised and this round visits (and defers again) every candidate.
+        _deferring = nearOnly && !emergency && _storeAbove != double.MaxValue;
+        bool skipping = _deferring && _storeAbove <= _skipLevel;
+        if (_deferring && !skipping) _skipLevel = _storeAbove + _classSpan / SkipMargin;
+        var visitAfter = _index.VisitAfterMs;
+        int count = 0, graceCount = 0, notStored = 0;
         int openOutbound = 0;
         earliestGraceEndMs = long.MaxValue;
         var states = _index.States;
@@ -307,6 +347,11 @@ internal sealed class TrimPlanner
             // Friends and protected peers have their own reserve and are never trimmed: they do not fill the outbound one.
             if (state == 0) continue;
             openOutbound += outbound[slot];
+            if (skipping && visitAfter[slot] > nowMs)
+            {
+                notStored++;
+                continue;
+            }
             if (!emergency)
             {
                 if (lockedUntil[slot] > nowMs || (state & excluded) != 0) continue;
@@ -317,7 +362,8 @@ internal sealed class TrimPlanner
                     continue;
                 }
             }
-            Bound(count++, slot, state, nowMs);
+            if (Bound(count, slot, state, nowMs, mayDefer: true)) count++;
+            else notStored++;
         }
         _openOutbound = openOutbound;
 
@@ -328,7 +374,11 @@ internal sealed class TrimPlanner
             var graced = _s.InGrace.AsSpan(0, graceCount);
             int overflow = graceCount - _graceMaxCount;
             Selection.SmallestToFront(graced, overflow);
-            foreach (var g in graced[..overflow]) Bound(count++, g.Slot, states[g.Slot], nowMs);
+            foreach (var g in graced[..overflow])
+            {
+                if (Bound(count, g.Slot, states[g.Slot], nowMs, mayDefer: false)) count++;
+                else notStored++;
+            }
             graced = graced[overflow..];
             graceCount = graced.Length;
             for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + graceMs);
@@ -337,16 +387,21 @@ internal sealed class TrimPlanner
         {
             for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + graceMs);
         }
+        _notStored = notStored;
+        _candidatesTotal = count + notStored;
         return count;
     }
 
     // Candidate i's order: bounded from the score cache when its entry holds, else evaluated (and cached).
-    private void Bound(int i, int slot, byte state, long nowMs)
+    // False (nothing stored) when its lower bound lies above _storeAbove.
+    private bool Bound(int i, int slot, byte state, long nowMs, bool mayDefer)
     {
         byte cls = (state & TrimIndex.Claimed) != 0 ? Claimed : Unassigned;
         int key = _index.Keys[slot];
         double statics = _index.Unpenalized[slot];
         if ((state & TrimIndex.Penalized) != 0) statics = _scorer.Penalized(new PeerKey(key), statics, nowMs);
+        // A deferral made against an earlier skip level no longer holds once the candidate is visited.
+        if (_deferring) _index.VisitAfterMs[slot] = 0;
         _s.Slots[i] = slot;
         _s.Keys[i] = key;
         _s.Classes[i] = cls;
@@ -355,18 +410,50 @@ internal sealed class TrimPlanner
         {
             double lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
             if (lowOrder <= _expectedThreshold) lowOrder = OrderOf(cls, _scorer.Clamp(statics + Math.Max(low, _cache.TightLow(slot))));
+            if (lowOrder > _storeAbove)
+            {
+                if (_deferring && mayDefer) Defer(slot, cls, statics, Math.Max(0, InverseOrder(cls, lowOrder) - statics), nowMs);
+                return false;
+            }
             if (lowOrder > _expectedThreshold)
             {
                 _s.Usefulness[i] = double.NaN;
                 _s.Lows[i] = lowOrder;
                 _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + high));
-                return;
+                return true;
             }
         }
         double usefulness = _cache.Evaluate(slot, in _peers.At(slot));
         ExactScores++;
         _s.Usefulness[i] = usefulness;
-        _s.Lows[i] = _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + usefulness));
+        double order = OrderOf(cls, _scorer.Clamp(statics + usefulness));
+        _s.Lows[i] = _s.Highs[i] = order;
+        // Scored now, so its cached bounds hold from the next round on; it is stored only when it can be chosen.
+        if (order <= _storeAbove) return true;
+        if (_deferring && mayDefer) Defer(slot, cls, statics, usefulness, nowMs);
+        return false;
+    }
+
+    // The score whose order is lowOrder (before the clamp): statics + usefulness bound.
+    private double InverseOrder(byte cls, double order) => order - cls * _classSpan + _scorer.Minimum;
+
+    /// <summary>
+    /// Leaves the candidate out of rounds until its order could reach the skip level. Its score is at
+    /// least <paramref name="statics"/> + u·e^(−λΔ) Δ ms from now (u a lower bound of its usefulness now,
+    /// λ the fastest decay: every term decays at least that fast, and a penalty only decays), so it stays
+    /// above the level while u·e^(−λΔ) &gt; level − statics.
+    /// </summary>
+    private void Defer(int slot, byte cls, double statics, double usefulness, long nowMs)
+    {
+        // The score the candidate must stay above, with room for rounding.
+        double need = InverseOrder(cls, _skipLevel) + 1e-6;
+        if (need >= _scorer.Maximum) return;
+        double margin = statics - need;
+        long after;
+        if (margin > 0 || (margin == 0 && usefulness > 0)) after = long.MaxValue;
+        else if (usefulness <= -margin) return;
+        else after = nowMs + (long)(Math.Log(usefulness / -margin) / _fastestDecayPerMs * (1 - 1e-9)) - 1;
+        _index.VisitAfterMs[slot] = after;
     }
 
     private double TightLowOrder(int i)
