@@ -58,8 +58,12 @@ internal sealed class ScoreCache
         _presentScratch = new double[_groups];
     }
 
-    /// <summary>The fastest decay rate of any group (ln 2 / shortest half-life, per ms).</summary>
-    public double FastestDecayPerMs => _ln2PerHalfLife.Max();
+    /// <summary>
+    /// The decay rate (per ms) of the usefulness <see cref="Evaluate"/> returned last, averaged over its groups
+    /// weighted by their terms: by Jensen (e^(−x) is convex) and the concavity of each term in its decay,
+    /// that usefulness Δ ms later is at least itself·e^(−rate·Δ).
+    /// </summary>
+    public double LastRate { get; private set; }
 
     /// <summary>Starts a round at <paramref name="nowMs"/> over slots 0..<paramref name="slots"/>-1.</summary>
     public void BeginRound(long nowMs, int slots)
@@ -107,21 +111,25 @@ internal sealed class ScoreCache
     /// Bounds of the usefulness of the peer in <paramref name="slot"/> now; false when it has no entry.
     /// The entry was checked by <see cref="Validate"/> since the peer last changed.
     /// </summary>
-    public bool TryBound(int slot, out double low, out double high)
+    public bool TryBound(int slot, out double low, out double high, out double lowRate)
     {
-        low = high = 0;
+        low = high = lowRate = 0;
         int written = _rounds[slot];
         if (_keys[slot] == 0 || _round - written >= Rounds) return false;
         long atMs = _roundAtMs[written % Rounds];
         if (_nowMs < atMs) return false;
         int decays = DecaysOf(written % Rounds, atMs);
         int values = slot * _groups;
+        double rate = 0;
         for (int g = 0; g < _groups; g++)
         {
             double value = _values[values + g];
             high += value;
-            low += value * _decay[decays + g];
+            double decayed = value * _decay[decays + g];
+            low += decayed;
+            rate += decayed * _ln2PerHalfLife[g];
         }
+        if (low > 0) lowRate = rate / low;
         high *= Up;
         low *= Down;
         return true;
@@ -134,8 +142,9 @@ internal sealed class ScoreCache
     /// Σ w·(1 − e^(−y·d)) = W − Σ w·(e^(−y))^d ≥ W·(1 − r^d) with r = Σ w·e^(−y) / W, W = Σ w, since x ↦ x^d
     /// is concave for d in (0, 1] (Jensen).
     /// </summary>
-    public double TightLow(int slot)
+    public double TightLow(int slot, out double lowRate)
     {
+        double rate = 0;
         int decays = DecaysOf(_rounds[slot] % Rounds, _roundAtMs[_rounds[slot] % Rounds]);
         int values = slot * _groups;
         double low = 0;
@@ -143,8 +152,11 @@ internal sealed class ScoreCache
         {
             double leftShare = _leftShare[values + g];
             if (leftShare >= 1) continue;
-            low += _present[values + g] * (1 - Math.Pow(leftShare, _decay[decays + g]));
+            double term = _present[values + g] * (1 - Math.Pow(leftShare, _decay[decays + g]));
+            low += term;
+            rate += term * _ln2PerHalfLife[g];
         }
+        lowRate = low > 0 ? rate / low : 0;
         return Math.Max(0, low * Down - Slack);
     }
 
@@ -152,6 +164,13 @@ internal sealed class ScoreCache
     public double Evaluate(int slot, in PeerEntry entry)
     {
         double usefulness = _scorer.Usefulness(in entry, _nowMs, _groupOf, _scratch, _leftScratch, _presentScratch);
+        double rate = 0, sum = 0;
+        for (int g = 0; g < _groups; g++)
+        {
+            rate += _scratch[g] * _ln2PerHalfLife[g];
+            sum += _scratch[g];
+        }
+        LastRate = sum > 0 ? rate / sum : 0;
         _keys[slot] = entry.Key + 1;
         _rounds[slot] = _round;
         int values = slot * _groups;

@@ -52,11 +52,11 @@ internal sealed class TrimPlanner
     // while the round's threshold stays below it); double.MaxValue stores every candidate.
     private double _storeAbove = double.MaxValue;
     private int _candidatesTotal, _notStored;
+    private static readonly bool NoTight = Environment.GetEnvironmentVariable("NO_TIGHT") is not null, NoNear = Environment.GetEnvironmentVariable("NO_NEAR") is not null;
     // The level deferrals are computed against (TrimIndex.VisitAfterMs): a candidate is left out of a round
     // while its order provably stays above it, which is safe while the round stores up to _storeAbove <= it.
     private double _skipLevel = double.MinValue;
     private bool _deferring;
-    private readonly double _fastestDecayPerMs;
 
     public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, Limits.ConnectionLimits limits, Engine.V2Features features)
     {
@@ -67,7 +67,6 @@ internal sealed class TrimPlanner
         _scorer = scorer;
         _cache = new ScoreCache(scorer);
         _index = new TrimIndex(peers, scorer, _cache);
-        _fastestDecayPerMs = _cache.FastestDecayPerMs;
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
         _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
@@ -219,7 +218,7 @@ internal sealed class TrimPlanner
         {
             if (_s.Lows[i] > threshold) continue;
             // Bounded but not tightened in the pass (its first lower bound was above the expected threshold).
-            if (double.IsNaN(_s.Usefulness[i]) && (_s.Lows[i] = TightLowOrder(i)) > threshold) continue;
+            if (!NoTight && double.IsNaN(_s.Usefulness[i]) && (_s.Lows[i] = TightLowOrder(i)) > threshold) continue;
             Build(i, built++);
         }
         return built;
@@ -319,6 +318,7 @@ internal sealed class TrimPlanner
 
     private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs, bool nearOnly)
     {
+        if (NoNear) nearOnly = false;
         _storeAbove = nearOnly && _expectedThreshold != double.MaxValue ? _expectedThreshold + _classSpan / NearMargin : double.MaxValue;
         _nowMs = nowMs;
         ExactScores = 0;
@@ -406,13 +406,21 @@ internal sealed class TrimPlanner
         _s.Keys[i] = key;
         _s.Classes[i] = cls;
         _s.Statics[i] = statics;
-        if (_cache.TryBound(slot, out double low, out double high))
+        if (_cache.TryBound(slot, out double low, out double high, out double lowRate))
         {
             double lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
-            if (lowOrder <= _expectedThreshold) lowOrder = OrderOf(cls, _scorer.Clamp(statics + Math.Max(low, _cache.TightLow(slot))));
+            if (lowOrder <= _expectedThreshold && !NoTight)
+            {
+                double tight = _cache.TightLow(slot, out double tightRate);
+                if (tight > low)
+                {
+                    (low, lowRate) = (tight, tightRate);
+                    lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
+                }
+            }
             if (lowOrder > _storeAbove)
             {
-                if (_deferring && mayDefer) Defer(slot, cls, statics, Math.Max(0, InverseOrder(cls, lowOrder) - statics), nowMs);
+                if (_deferring && mayDefer) Defer(slot, cls, statics, low, lowRate, nowMs);
                 return false;
             }
             if (lowOrder > _expectedThreshold)
@@ -430,7 +438,7 @@ internal sealed class TrimPlanner
         _s.Lows[i] = _s.Highs[i] = order;
         // Scored now, so its cached bounds hold from the next round on; it is stored only when it can be chosen.
         if (order <= _storeAbove) return true;
-        if (_deferring && mayDefer) Defer(slot, cls, statics, usefulness, nowMs);
+        if (_deferring && mayDefer) Defer(slot, cls, statics, usefulness, _cache.LastRate, nowMs);
         return false;
     }
 
@@ -439,11 +447,12 @@ internal sealed class TrimPlanner
 
     /// <summary>
     /// Leaves the candidate out of rounds until its order could reach the skip level. Its score is at
-    /// least <paramref name="statics"/> + u·e^(−λΔ) Δ ms from now (u a lower bound of its usefulness now,
-    /// λ the fastest decay: every term decays at least that fast, and a penalty only decays), so it stays
-    /// above the level while u·e^(−λΔ) &gt; level − statics.
+    /// least <paramref name="statics"/> + u·e^(−rate·Δ) Δ ms from now (u a lower bound of its usefulness now,
+    /// whose terms decay at the given average rate, see <see cref="ScoreCache.LastRate"/>; a penalty only
+    /// decays), so it stays above the level while u·e^(−rate·Δ) &gt; level − statics, i.e. for
+    /// Δ &lt; ln(u / (level − statics)) / rate; ln y ≥ 2(y − 1)/(y + 1) for y ≥ 1 keeps Δ on the safe side.
     /// </summary>
-    private void Defer(int slot, byte cls, double statics, double usefulness, long nowMs)
+    private void Defer(int slot, byte cls, double statics, double usefulness, double rate, long nowMs)
     {
         // The score the candidate must stay above, with room for rounding.
         double need = InverseOrder(cls, _skipLevel) + 1e-6;
@@ -451,14 +460,19 @@ internal sealed class TrimPlanner
         double margin = statics - need;
         long after;
         if (margin > 0 || (margin == 0 && usefulness > 0)) after = long.MaxValue;
-        else if (usefulness <= -margin) return;
-        else after = nowMs + (long)(Math.Log(usefulness / -margin) / _fastestDecayPerMs * (1 - 1e-9)) - 1;
+        else if (usefulness <= -margin || !(rate > 0)) return;
+        else
+        {
+            double y = usefulness / -margin;
+            double horizonMs = 2 * (y - 1) / (y + 1) / rate * (1 - 1e-9);
+            after = nowMs + (long)Math.Min(horizonMs, long.MaxValue / 4) - 1;
+        }
         _index.VisitAfterMs[slot] = after;
     }
 
     private double TightLowOrder(int i)
     {
-        double low = OrderOf(_s.Classes[i], _scorer.Clamp(_s.Statics[i] + _cache.TightLow(_s.Slots[i])));
+        double low = OrderOf(_s.Classes[i], _scorer.Clamp(_s.Statics[i] + _cache.TightLow(_s.Slots[i], out _)));
         return Math.Max(low, _s.Lows[i]);
     }
 
