@@ -10,8 +10,7 @@ namespace ConnActors.Policy.Benchmarks;
 /// <summary>
 /// One inbound admission decision on the desktop profile holding 100 connections, followed by the close
 /// that keeps the state steady. Attempts rotate over 4,096 peers and /32s, 10 ms apart, so every
-/// attempt passes the subnet rate limit: the benchmark measures the admitting path end to end, with the
-/// trim index's change tracking on (one trim round planned in setup).
+/// attempt passes the subnet rate limit: the benchmark measures the admitting path end to end.
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -36,15 +35,6 @@ public class AdmissionBenchmarks
         {
             BenchPeers.ConnectV2(_v2, p, p);
             _basic.AdmitInbound(new PeerKey(p), BenchPeers.AddressOf(p), p);
-        }
-        // The trim index tracks changed peers from the first round on: plan one (an emergency round of one
-        // victim, reconnected) so that admission is measured with that upkeep.
-        var plan = new Policy.Trimming.TrimPlan();
-        _v2.PlanEmergencyTrim(Steady, Steady - 1, plan);
-        foreach (var victim in plan.Victims)
-        {
-            BenchPeers.Close(_v2, victim.Peer.Value, Steady);
-            BenchPeers.ConnectV2(_v2, victim.Peer.Value, Steady);
         }
         _nowMs = 60_000;
         for (int i = 0; i < 2 * Rotation; i++)

@@ -46,7 +46,7 @@ public sealed partial class ConnectionManagerPolicy
     /// <summary>Candidates whose exact score the last round evaluated (the rest were ruled out by their cached score bounds).</summary>
     public int LastExactScores => _planner.ExactScores;
 
-    // For the tests' reference planner (the full pass the planner must agree with).
+    // For the tests' reference planner (the plain full pass the planner must agree with).
     internal Peers.PeerTable PeerTable => _peers;
     internal Quotas.QuotaTable QuotaTable => _quotas;
     internal Scoring.PeerScorer Scorer => _scorer;
@@ -85,7 +85,7 @@ public sealed partial class ConnectionManagerPolicy
     public IReadOnlyList<PeerKey> BestConnectedPeers(long nowMs, int count, Func<PeerKey, bool> eligible)
     {
         var best = new List<(double Score, PeerKey Peer)>();
-        foreach (ref readonly var entry in _peers.Tracked)
+        foreach (ref var entry in _peers.Tracked)
         {
             var peer = new PeerKey(entry.Key);
             if (entry.OpenConnections == 0 || !eligible(peer)) continue;

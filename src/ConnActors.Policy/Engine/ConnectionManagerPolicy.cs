@@ -133,16 +133,16 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     /// <summary>The peer's current score (computed now, lazily).</summary>
     public double ScoreOf(PeerKey peer, long nowMs)
     {
-        ref readonly var entry = ref _peers.Find(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(in entry)) return Math.Clamp(-_penalties.PenaltyOf(peer, nowMs), Settings.Scoring.Minimum, Settings.Scoring.Maximum);
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry)) return Math.Clamp(-_penalties.PenaltyOf(peer, nowMs), Settings.Scoring.Minimum, Settings.Scoring.Maximum);
         return _scorer.Score(peer, in entry, nowMs);
     }
 
     /// <summary>A read-only view of what the engine knows about <paramref name="peer"/>.</summary>
     public PeerView? View(PeerKey peer, long nowMs)
     {
-        ref readonly var e = ref _peers.Find(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(in e)) return null;
+        ref var e = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref e)) return null;
         return new PeerView(peer, e.Inbound, e.Outbound, e.IsFriend, e.IsProtected, e.SubsystemClaims,
             e.ActiveBursts > 0, e.LockedUntilMs > nowMs, e.ClosingConnections, e.ConnectedSinceMs, _scorer.Score(peer, in e, nowMs));
     }
@@ -151,7 +151,7 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     public IEnumerable<PeerView> Peers(long nowMs)
     {
         var ids = new List<int>(_peers.TrackedCount);
-        foreach (ref readonly var entry in _peers.Tracked) ids.Add(entry.Key);
+        foreach (ref var entry in _peers.Tracked) ids.Add(entry.Key);
         foreach (int id in ids)
         {
             if (View(new PeerKey(id), nowMs) is { } view) yield return view;

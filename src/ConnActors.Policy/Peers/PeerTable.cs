@@ -23,13 +23,6 @@ internal sealed class PeerTable
     private readonly PriorityQueue<int, long> _expiries = new();
     private readonly long _idleExpiryMs;
     private int _expiriesHighWater;
-    // Slots whose entry may have changed since the trim index last read them (see ChangedSlots); kept
-    // only once the index asked for them, so a node that never trims pays nothing.
-    private bool _trackingChanges;
-    private bool[] _changed = [];
-    private int[] _changedSlots = [];
-    private int _changedCount;
-    private bool _allChanged;
 
     public PeerTable(PeerRecordSettings? settings = null, int maxRecords = int.MaxValue, int initialCapacity = 8)
     {
@@ -55,26 +48,17 @@ internal sealed class PeerTable
     /// <summary>Bytes the index holds per tracked peer: the entry plus its map entry (key, slot, hash, next, bucket).</summary>
     public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 5 * sizeof(int);
 
-    /// <summary>The tracked entries, to read; a slot index is only stable until the next Track or Forget.</summary>
-    public ReadOnlySpan<PeerEntry> Tracked => _entries.AsSpan(0, _count);
+    /// <summary>The tracked entries; a slot index is only stable until the next Track or Forget.</summary>
+    public Span<PeerEntry> Tracked => _entries.AsSpan(0, _count);
 
     /// <summary>The entry of <paramref name="peer"/>, tracking it if it was not (making room at the bound).</summary>
     public ref PeerEntry Track(PeerKey peer)
     {
         if (_count >= MaxRecords && !_slotOf.ContainsKey(peer.Value)) EvictOne();
         ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, peer.Value, out bool exists);
-        if (exists)
-        {
-            MarkChanged(slot);
-            return ref _entries[slot];
-        }
-        if (_count == _entries.Length)
-        {
-            Array.Resize(ref _entries, _entries.Length + Math.Max(8, _entries.Length / 2));
-            if (_trackingChanges) Array.Resize(ref _changed, _entries.Length);
-        }
+        if (exists) return ref _entries[slot];
+        if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length + Math.Max(8, _entries.Length / 2));
         slot = _count++;
-        MarkChanged(slot);
         ref var entry = ref _entries[slot];
         entry = default;
         entry.Key = peer.Value;
@@ -82,61 +66,15 @@ internal sealed class PeerTable
         return ref entry;
     }
 
-    /// <summary>The entry of <paramref name="peer"/> (counted as changed), or a null reference when it is not tracked.</summary>
+    /// <summary>The entry of <paramref name="peer"/>, or a null reference when it is not tracked.</summary>
     public ref PeerEntry Get(PeerKey peer)
     {
         ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slotOf, peer.Value);
         if (Unsafe.IsNullRef(ref slot)) return ref Unsafe.NullRef<PeerEntry>();
-        MarkChanged(slot);
         return ref _entries[slot];
     }
 
-    /// <summary>The entry of <paramref name="peer"/> to read, or a null reference when it is not tracked.</summary>
-    public ref readonly PeerEntry Find(PeerKey peer)
-    {
-        ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slotOf, peer.Value);
-        if (Unsafe.IsNullRef(ref slot)) return ref Unsafe.NullRef<PeerEntry>();
-        return ref _entries[slot];
-    }
-
-    /// <summary>The entry in <paramref name="slot"/>, to read.</summary>
-    public ref readonly PeerEntry At(int slot) => ref _entries[slot];
-
-    /// <summary>
-    /// Slots whose entry may have changed since <see cref="ClearChanges"/>: every slot handed out by
-    /// <see cref="Track"/> or <see cref="Get"/> (the only ways to write an entry) or refilled when a record
-    /// was dropped. Only kept after <see cref="ClearChanges"/> was first called; until then, and after the
-    /// array shrank, <see cref="AllChanged"/> is true.
-    /// </summary>
-    public ReadOnlySpan<int> ChangedSlots => _changedSlots.AsSpan(0, _changedCount);
-
-    /// <summary>True when every slot must be taken as changed.</summary>
-    public bool AllChanged => !_trackingChanges || _allChanged;
-
-    /// <summary>Forgets the changes seen so far and keeps track of the next ones.</summary>
-    public void ClearChanges()
-    {
-        if (!_trackingChanges || _changed.Length != _entries.Length)
-        {
-            _trackingChanges = true;
-            _changed = new bool[_entries.Length];
-            _changedSlots = new int[Math.Max(16, _entries.Length / 8)];
-        }
-        else
-        {
-            foreach (int slot in ChangedSlots) _changed[slot] = false;
-        }
-        _changedCount = 0;
-        _allChanged = false;
-    }
-
-    private void MarkChanged(int slot)
-    {
-        if (!_trackingChanges || _changed[slot]) return;
-        _changed[slot] = true;
-        if (_changedCount == _changedSlots.Length) Array.Resize(ref _changedSlots, _changedSlots.Length * 2);
-        _changedSlots[_changedCount++] = slot;
-    }
+    public ref PeerEntry At(int slot) => ref _entries[slot];
 
     public bool IsTracked(PeerKey peer) => _slotOf.ContainsKey(peer.Value);
 
@@ -211,7 +149,6 @@ internal sealed class PeerTable
             _entries[slot] = _entries[last];
             _slotOf[_entries[slot].Key] = slot;
         }
-        MarkChanged(slot);
         _entries[last] = default;
         // Give memory back when a crowd of peers has gone: a node trimmed from its hard cap to its low water
         // would otherwise keep the array of its peak. Growth by half and shrinking below half keep at most
@@ -220,14 +157,6 @@ internal sealed class PeerTable
         {
             Array.Resize(ref _entries, Math.Max(64, _count + _count / 4));
             _slotOf.TrimExcess();
-            // The change list may name slots beyond the new array: the index reads everything again.
-            if (_trackingChanges)
-            {
-                _allChanged = true;
-                Array.Resize(ref _changed, _entries.Length);
-                _changedCount = 0;
-                Array.Clear(_changed);
-            }
         }
     }
 

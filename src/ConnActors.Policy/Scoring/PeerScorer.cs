@@ -37,27 +37,9 @@ internal sealed class PeerScorer
     /// <summary>Everything but the usefulness terms: clamped tags, overlap, outbound bonus, minus the penalty (cheap: no decay but the penalty's).</summary>
     public double Static(PeerKey peer, in PeerEntry entry, long nowMs)
     {
-        double score = Unpenalized(in entry);
-        if (_penalties.Count != 0) score -= _penalties.PenaltyOf(peer, nowMs);
-        return score;
-    }
-
-    /// <summary><see cref="Static"/> before the penalty: clamped tags, overlap and outbound bonus (no decay).</summary>
-    public double Unpenalized(in PeerEntry entry)
-    {
         double score = Math.Clamp(entry.TagSum, -_settings.TagLimit, _settings.TagLimit);
         score += _settings.OverlapWeight * entry.Overlap;
         if (entry.Outbound > 0) score += _settings.OutboundBonus;
-        return score;
-    }
-
-    /// <summary>True when a penalty is remembered for <paramref name="peer"/> (it may have decayed to nothing).</summary>
-    public bool HasPenalty(PeerKey peer) => _penalties.Count != 0 && _penalties.Holds(peer);
-
-    /// <summary><see cref="Static"/> from its <see cref="Unpenalized"/> part (the same arithmetic).</summary>
-    public double Penalized(PeerKey peer, double unpenalized, long nowMs)
-    {
-        double score = unpenalized;
         if (_penalties.Count != 0) score -= _penalties.PenaltyOf(peer, nowMs);
         return score;
     }
@@ -67,22 +49,18 @@ internal sealed class PeerScorer
 
     /// <summary>
     /// <see cref="Usefulness(in PeerEntry, long)"/> (the same sum, term by term), also added up per group
-    /// of signals (signal i into group <paramref name="groupOf"/>[i]): the terms w·(1 − e^(−y)) into
-    /// <paramref name="terms"/>, what they lack of their weight, w·e^(−y), into <paramref name="left"/>,
-    /// and the weights of the signals present into <paramref name="present"/>.
+    /// of signals into <paramref name="byGroup"/> (signal i into group <paramref name="groupOf"/>[i]).
     /// </summary>
-    public double Usefulness(in PeerEntry entry, long nowMs, int[] groupOf, Span<double> terms, Span<double> left, Span<double> present)
+    public double Usefulness(in PeerEntry entry, long nowMs, int[] groupOf, Span<double> byGroup)
     {
-        terms.Clear();
-        left.Clear();
-        present.Clear();
-        return Sum(_settings.Signals, in entry.Signals, nowMs, groupOf, terms, left, present);
+        byGroup.Clear();
+        return Sum(_settings.Signals, in entry.Signals, nowMs, groupOf, byGroup);
     }
 
     /// <summary>Σ over signals of weight · (1 − e^(−value/saturation)), each value decayed to <paramref name="nowMs"/>.</summary>
-    internal static double Usefulness(SignalWeight[] weights, in SignalValues signals, long nowMs) => Sum(weights, in signals, nowMs, null, default, default, default);
+    internal static double Usefulness(SignalWeight[] weights, in SignalValues signals, long nowMs) => Sum(weights, in signals, nowMs, null, default);
 
-    private static double Sum(SignalWeight[] weights, in SignalValues signals, long nowMs, int[]? groupOf, Span<double> terms, Span<double> left, Span<double> present)
+    private static double Sum(SignalWeight[] weights, in SignalValues signals, long nowMs, int[]? groupOf, Span<double> byGroup)
     {
         double sum = 0;
         long lastMs = long.MinValue;
@@ -100,16 +78,9 @@ internal sealed class PeerScorer
             }
             double value = raw * lastDecay;
             if (value <= 0) continue;
-            double saturation = Saturation(value / weights[i].Saturation);
-            double term = weights[i].Weight * saturation;
+            double term = weights[i].Weight * Saturation(value / weights[i].Saturation);
             sum += term;
-            if (groupOf is not null)
-            {
-                int g = groupOf[i];
-                terms[g] += term;
-                left[g] += weights[i].Weight * (1 - saturation);
-                present[g] += weights[i].Weight;
-            }
+            if (groupOf is not null) byGroup[groupOf[i]] += term;
         }
         return sum;
     }

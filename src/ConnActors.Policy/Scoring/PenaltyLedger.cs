@@ -38,9 +38,6 @@ public sealed class PenaltyLedger
         return entry.Value.ValueAt(nowMs, _settings.PenaltyHalfLifeMs);
     }
 
-    /// <summary>True when a penalty of <paramref name="peer"/> is remembered (possibly past its retention).</summary>
-    internal bool Holds(PeerKey peer) => _entries.ContainsKey(peer.Value);
-
     /// <summary>True when the peer's penalty bars it from being admitted.</summary>
     public bool IsBarred(PeerKey peer, long nowMs) => _entries.Count != 0 && PenaltyOf(peer, nowMs) >= _settings.PenaltyBarThreshold;
 

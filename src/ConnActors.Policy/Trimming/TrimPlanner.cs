@@ -5,12 +5,10 @@ using ConnActors.Policy.Scoring;
 namespace ConnActors.Policy.Trimming;
 
 /// <summary>
-/// Chooses the peers a regulation round closes. One pass over the compact <see cref="TrimIndex"/> (refreshed
-/// from the peers that changed since the last round; no peer entry is read for the others) builds the
-/// candidate list (friends, protected, locked, in-use burst members and peers in grace are left out;
-/// grace is bounded by time and by count) with each candidate's score bounded, not evaluated: the part of
-/// a score that does not decay comes from the index, its usefulness terms from <see cref="ScoreCache"/>
-/// as an interval. The k-th
+/// Chooses the peers a regulation round closes. One pass over the tracked peers builds the candidate
+/// list (friends, protected, locked, in-use burst members and peers in grace are left out; grace is
+/// bounded by time and by count) with each candidate's score bounded, not evaluated: the cheap part of
+/// a score is computed, its usefulness terms come from <see cref="ScoreCache"/> as an interval. The k-th
 /// lowest upper bound is a threshold no candidate whose lower bound lies above it can get under, so only
 /// the candidates that can be among the k cheapest are scored exactly, and a partial selection brings
 /// the k cheapest to the front: a round costs one pass plus O(k log k) plus the exact scores near the
@@ -32,7 +30,6 @@ internal sealed class TrimPlanner
     private readonly QuotaTable _quotas;
     private readonly PeerScorer _scorer;
     private readonly ScoreCache _cache;
-    private readonly TrimIndex _index;
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
     private readonly int _maxClosesPerRound;
@@ -48,15 +45,6 @@ internal sealed class TrimPlanner
     // The last round's threshold: a candidate whose lower bound is below it is scored during the pass,
     // while its entry is at hand (most of those the threshold keeps), not in a second visit.
     private double _expectedThreshold = double.MaxValue;
-    // Candidates whose lower bound lies above this are only counted by the pass (they cannot be chosen
-    // while the round's threshold stays below it); double.MaxValue stores every candidate.
-    private double _storeAbove = double.MaxValue;
-    private int _candidatesTotal, _notStored;
-    private static readonly bool NoTight = Environment.GetEnvironmentVariable("NO_TIGHT") is not null, NoNear = Environment.GetEnvironmentVariable("NO_NEAR") is not null;
-    // The level deferrals are computed against (TrimIndex.VisitAfterMs): a candidate is left out of a round
-    // while its order provably stays above it, which is safe while the round stores up to _storeAbove <= it.
-    private double _skipLevel = double.MinValue;
-    private bool _deferring;
 
     public TrimPlanner(PeerTable peers, QuotaTable quotas, PeerScorer scorer, TrimSettings settings, Limits.ConnectionLimits limits, Engine.V2Features features)
     {
@@ -66,7 +54,6 @@ internal sealed class TrimPlanner
         _quotas = quotas;
         _scorer = scorer;
         _cache = new ScoreCache(scorer);
-        _index = new TrimIndex(peers, scorer, _cache);
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
         _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
@@ -87,18 +74,10 @@ internal sealed class TrimPlanner
         if (needed <= 0) return;
         int budget = Math.Min(needed, _maxClosesPerRound);
 
-        int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs, nearOnly: true);
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
+        plan.CandidatesConsidered = candidateCount;
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
         int closed = Choose(plan, candidateCount, budget, respectReservations: true);
-        if (closed < 0)
-        {
-            // The round reached candidates the pass only counted: plan it again from all of them.
-            plan.Reset(trigger, count, target);
-            candidateCount = CollectCandidates(nowMs, emergency: false, out earliestGraceEndMs, nearOnly: false);
-            for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
-            closed = Choose(plan, candidateCount, budget, respectReservations: true);
-        }
-        plan.CandidatesConsidered = _candidatesTotal;
 
         if (closed < needed)
         {
@@ -114,14 +93,9 @@ internal sealed class TrimPlanner
         plan.Reset(RegulationTrigger.Emergency, count, target);
         int needed = count - target;
         if (needed <= 0) return;
-        int candidateCount = CollectCandidates(nowMs, emergency: true, out _, nearOnly: true);
-        if (Choose(plan, candidateCount, needed, respectReservations: false) < 0)
-        {
-            plan.Reset(RegulationTrigger.Emergency, count, target);
-            candidateCount = CollectCandidates(nowMs, emergency: true, out _, nearOnly: false);
-            Choose(plan, candidateCount, needed, respectReservations: false);
-        }
-        plan.CandidatesConsidered = _candidatesTotal;
+        int candidateCount = CollectCandidates(nowMs, emergency: true, out _);
+        plan.CandidatesConsidered = candidateCount;
+        Choose(plan, candidateCount, needed, respectReservations: false);
     }
 
     /// <summary>The cheapest peer whose every claim is by a subsystem above its reservation (for a reclaim).</summary>
@@ -142,7 +116,7 @@ internal sealed class TrimPlanner
     // only the eligible whose lower bound reaches down to it are scored.
     private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, Candidate, bool> eligible)
     {
-        int candidateCount = CollectCandidates(nowMs, emergency: false, out _, nearOnly: false);
+        int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
         double threshold = double.MaxValue;
         for (int i = 0; i < candidateCount; i++)
         {
@@ -160,8 +134,6 @@ internal sealed class TrimPlanner
         return best is { } b ? new PeerKey(b.Peer) : null;
     }
 
-    // The victims' connections, or -1 when the round would need a candidate the pass did not store (one
-    // whose order lies above _storeAbove): every stored candidate up to it is in the global order, beyond it not.
     private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
     {
         int closed = 0;
@@ -180,8 +152,7 @@ internal sealed class TrimPlanner
             for (int i = 0; i < batch && closed < connectionsToClose; i++)
             {
                 var c = rest[i];
-                if (c.Order > _storeAbove && _notStored > 0) return -1;
-                ref readonly var entry = ref _peers.At(c.Slot);
+                ref var entry = ref _peers.At(c.Slot);
                 // A peer holding several connections is skipped if closing it would undershoot the
                 // target (low water): a cheaper-to-close peer further down may fit.
                 if (respectReservations && closed + entry.OpenConnections > connectionsToClose) continue;
@@ -200,7 +171,7 @@ internal sealed class TrimPlanner
             }
             start += batch;
         }
-        return closed < connectionsToClose && _notStored > 0 ? -1 : closed;
+        return closed;
     }
 
     /// <summary>
@@ -217,8 +188,6 @@ internal sealed class TrimPlanner
         for (int i = 0; i < count; i++)
         {
             if (_s.Lows[i] > threshold) continue;
-            // Bounded but not tightened in the pass (its first lower bound was above the expected threshold).
-            if (!NoTight && double.IsNaN(_s.Usefulness[i]) && (_s.Lows[i] = TightLowOrder(i)) > threshold) continue;
             Build(i, built++);
         }
         return built;
@@ -245,13 +214,6 @@ internal sealed class TrimPlanner
         }
         return threshold;
     }
-
-    // Candidates are stored when their lower bound lies within classSpan / NearMargin above the last round's threshold.
-    private const double NearMargin = 512;
-
-    // Deferrals are computed against a level classSpan / SkipMargin above the first round's store level, so
-    // that the threshold's drift from round to round does not make every round visit everyone.
-    private const double SkipMargin = 128;
 
     // Up to this many candidates, sorting their buckets is cheaper than clearing and scanning the histogram.
     private const int FewCandidates = 512;
@@ -316,56 +278,34 @@ internal sealed class TrimPlanner
         }
     }
 
-    private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs, bool nearOnly)
+    private int CollectCandidates(long nowMs, bool emergency, out long earliestGraceEndMs)
     {
-        if (NoNear) nearOnly = false;
-        _storeAbove = nearOnly && _expectedThreshold != double.MaxValue ? _expectedThreshold + _classSpan / NearMargin : double.MaxValue;
         _nowMs = nowMs;
         ExactScores = 0;
-        int slots = _peers.TrackedCount;
-        _s = TrimScratch.Reserve(slots);
-        _cache.BeginRound(nowMs, slots);
-        _index.Refresh();
-        // Normal rounds leave out the candidates deferred against the skip level; when the level would be
-        // too low for this round, it is raised and this round visits (and defers again) every candidate.
-        _deferring = nearOnly && !emergency && _storeAbove != double.MaxValue;
-        bool skipping = _deferring && _storeAbove <= _skipLevel;
-        if (_deferring && !skipping) _skipLevel = _storeAbove + _classSpan / SkipMargin;
-        var visitAfter = _index.VisitAfterMs;
-        int count = 0, graceCount = 0, notStored = 0;
-        int openOutbound = 0;
+        var tracked = _peers.Tracked;
+        _s = TrimScratch.Reserve(tracked.Length);
+        _cache.BeginRound(nowMs, tracked.Length);
+        int count = 0, graceCount = 0;
+        _openOutbound = 0;
         earliestGraceEndMs = long.MaxValue;
-        var states = _index.States;
-        var outbound = _index.Outbound;
-        var lockedUntil = _index.LockedUntilMs;
-        var connectedSince = _index.ConnectedSinceMs;
-        byte excluded = _burstModel ? TrimIndex.InBurst : (byte)0;
-        long graceMs = _settings.GracePeriodMs;
-        for (int slot = 0; slot < slots; slot++)
+        for (int slot = 0; slot < tracked.Length; slot++)
         {
-            byte state = states[slot];
+            ref var entry = ref tracked[slot];
             // Friends and protected peers have their own reserve and are never trimmed: they do not fill the outbound one.
-            if (state == 0) continue;
-            openOutbound += outbound[slot];
-            if (skipping && visitAfter[slot] > nowMs)
-            {
-                notStored++;
-                continue;
-            }
+            if (entry.OpenConnections == 0 || entry.IsPrivileged) continue;
+            _openOutbound += entry.Outbound;
             if (!emergency)
             {
-                if (lockedUntil[slot] > nowMs || (state & excluded) != 0) continue;
-                if (nowMs - connectedSince[slot] < graceMs)
+                if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;
+                if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
                 {
                     if (graceCount == _s.InGrace.Length) _s.GrowGrace();
-                    _s.InGrace[graceCount++] = new GraceEntry(connectedSince[slot], slot);
+                    _s.InGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, slot);
                     continue;
                 }
             }
-            if (Bound(count, slot, state, nowMs, mayDefer: true)) count++;
-            else notStored++;
+            Bound(count++, slot, in entry, nowMs);
         }
-        _openOutbound = openOutbound;
 
         // Grace is bounded by count: only the newest GraceMaxCount connections keep it, so a flood of
         // new connections cannot make everything untrimmable.
@@ -374,106 +314,42 @@ internal sealed class TrimPlanner
             var graced = _s.InGrace.AsSpan(0, graceCount);
             int overflow = graceCount - _graceMaxCount;
             Selection.SmallestToFront(graced, overflow);
-            foreach (var g in graced[..overflow])
-            {
-                if (Bound(count, g.Slot, states[g.Slot], nowMs, mayDefer: false)) count++;
-                else notStored++;
-            }
+            foreach (var g in graced[..overflow]) Bound(count++, g.Slot, in _peers.At(g.Slot), nowMs);
             graced = graced[overflow..];
             graceCount = graced.Length;
-            for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + graceMs);
+            for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + _settings.GracePeriodMs);
         }
         else
         {
-            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + graceMs);
+            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
         }
-        _notStored = notStored;
-        _candidatesTotal = count + notStored;
         return count;
     }
 
     // Candidate i's order: bounded from the score cache when its entry holds, else evaluated (and cached).
-    // False (nothing stored) when its lower bound lies above _storeAbove.
-    private bool Bound(int i, int slot, byte state, long nowMs, bool mayDefer)
+    private void Bound(int i, int slot, in PeerEntry entry, long nowMs)
     {
-        byte cls = (state & TrimIndex.Claimed) != 0 ? Claimed : Unassigned;
-        int key = _index.Keys[slot];
-        double statics = _index.Unpenalized[slot];
-        if ((state & TrimIndex.Penalized) != 0) statics = _scorer.Penalized(new PeerKey(key), statics, nowMs);
-        // A deferral made against an earlier skip level no longer holds once the candidate is visited.
-        if (_deferring) _index.VisitAfterMs[slot] = 0;
+        byte cls = entry.SubsystemClaims != 0 ? Claimed : Unassigned;
+        double statics = _scorer.Static(new PeerKey(entry.Key), in entry, nowMs);
         _s.Slots[i] = slot;
-        _s.Keys[i] = key;
+        _s.Keys[i] = entry.Key;
         _s.Classes[i] = cls;
         _s.Statics[i] = statics;
-        if (_cache.TryBound(slot, out double low, out double high, out double lowRate))
+        if (_cache.TryBound(slot, in entry, out double low, out double high))
         {
             double lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
-            if (lowOrder <= _expectedThreshold && !NoTight)
-            {
-                double tight = _cache.TightLow(slot, out double tightRate);
-                if (tight > low)
-                {
-                    (low, lowRate) = (tight, tightRate);
-                    lowOrder = OrderOf(cls, _scorer.Clamp(statics + low));
-                }
-            }
-            if (lowOrder > _storeAbove)
-            {
-                if (_deferring && mayDefer) Defer(slot, cls, statics, low, lowRate, nowMs);
-                return false;
-            }
             if (lowOrder > _expectedThreshold)
             {
                 _s.Usefulness[i] = double.NaN;
                 _s.Lows[i] = lowOrder;
                 _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + high));
-                return true;
+                return;
             }
         }
-        double usefulness = _cache.Evaluate(slot, in _peers.At(slot));
+        double usefulness = _cache.Evaluate(slot, in entry);
         ExactScores++;
         _s.Usefulness[i] = usefulness;
-        double order = OrderOf(cls, _scorer.Clamp(statics + usefulness));
-        _s.Lows[i] = _s.Highs[i] = order;
-        // Scored now, so its cached bounds hold from the next round on; it is stored only when it can be chosen.
-        if (order <= _storeAbove) return true;
-        if (_deferring && mayDefer) Defer(slot, cls, statics, usefulness, _cache.LastRate, nowMs);
-        return false;
-    }
-
-    // The score whose order is lowOrder (before the clamp): statics + usefulness bound.
-    private double InverseOrder(byte cls, double order) => order - cls * _classSpan + _scorer.Minimum;
-
-    /// <summary>
-    /// Leaves the candidate out of rounds until its order could reach the skip level. Its score is at
-    /// least <paramref name="statics"/> + u·e^(−rate·Δ) Δ ms from now (u a lower bound of its usefulness now,
-    /// whose terms decay at the given average rate, see <see cref="ScoreCache.LastRate"/>; a penalty only
-    /// decays), so it stays above the level while u·e^(−rate·Δ) &gt; level − statics, i.e. for
-    /// Δ &lt; ln(u / (level − statics)) / rate; ln y ≥ 2(y − 1)/(y + 1) for y ≥ 1 keeps Δ on the safe side.
-    /// </summary>
-    private void Defer(int slot, byte cls, double statics, double usefulness, double rate, long nowMs)
-    {
-        // The score the candidate must stay above, with room for rounding.
-        double need = InverseOrder(cls, _skipLevel) + 1e-6;
-        if (need >= _scorer.Maximum) return;
-        double margin = statics - need;
-        long after;
-        if (margin > 0 || (margin == 0 && usefulness > 0)) after = long.MaxValue;
-        else if (usefulness <= -margin || !(rate > 0)) return;
-        else
-        {
-            double y = usefulness / -margin;
-            double horizonMs = 2 * (y - 1) / (y + 1) / rate * (1 - 1e-9);
-            after = nowMs + (long)Math.Min(horizonMs, long.MaxValue / 4) - 1;
-        }
-        _index.VisitAfterMs[slot] = after;
-    }
-
-    private double TightLowOrder(int i)
-    {
-        double low = OrderOf(_s.Classes[i], _scorer.Clamp(_s.Statics[i] + _cache.TightLow(_s.Slots[i], out _)));
-        return Math.Max(low, _s.Lows[i]);
+        _s.Lows[i] = _s.Highs[i] = OrderOf(cls, _scorer.Clamp(statics + usefulness));
     }
 
     // The full candidate i of the last pass; its order is NaN until evaluated.
