@@ -125,8 +125,19 @@ async function dialMany (msg) {
   return { succeeded, failed: targets.length - succeeded, errors }
 }
 
+// js-libp2p gives a dial 6 s per address and an inbound upgrade 10 s; a test that makes one process handshake many
+// connections at once on a loaded machine gives both sides the same, longer allowance.
+function upgradeTimeouts (ms) {
+  return { dialTimeout: ms, addressDialTimeout: ms, inboundUpgradeTimeout: ms }
+}
+
 const commands = {
-  async start (msg) { const n = []; for (let i = 0; i < (msg.count ?? 1); i++) n.push(await startNode()); return { nodes: n } },
+  async start (msg) {
+    const manager = msg.timeoutMs == null ? OPEN_CONNECTION_MANAGER : { ...OPEN_CONNECTION_MANAGER, ...upgradeTimeouts(msg.timeoutMs) }
+    const n = []
+    for (let i = 0; i < (msg.count ?? 1); i++) n.push(await startNode(manager))
+    return { nodes: n }
+  },
   async dial (msg, node) { const c = await node.dial(multiaddr(msg.addr)); return { peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString() } },
   async ping (msg, node) { return { rtt: await node.services.ping.ping(multiaddr(msg.addr)) } },
   async peerInfo (msg, node) { return await peerInfo(node, msg.peer) },

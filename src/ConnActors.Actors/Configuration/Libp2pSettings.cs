@@ -1,4 +1,5 @@
 using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy;
 
 namespace ConnActors.Actors.Configuration;
 
@@ -8,12 +9,24 @@ public sealed record Libp2pSettings(
     TimeSpan DialTimeout,
     TimeSpan HandshakeTimeout,
     TimeSpan IdleBeforeHandshakeTimeout,
-    TimeSpan WriteTimeout)
+    TimeSpan WriteTimeout,
+    TimeSpan UnacknowledgedDataTimeout)
 {
     internal static Libp2pSettings Read(HoconReader reader) => new(
         reader.Multiaddrs("libp2p.listen", requirePeerId: false),
         reader.PositiveDuration("libp2p.dial-timeout"),
         reader.PositiveDuration("libp2p.handshake-timeout"),
         reader.PositiveDuration("libp2p.idle-before-handshake-timeout"),
-        reader.PositiveDuration("libp2p.write-timeout"));
+        reader.PositiveDuration("libp2p.write-timeout"),
+        ReadUnacknowledgedDataTimeout(reader));
+
+    // The kernel counts it in milliseconds; under a second, one slow acknowledgement on a busy link would cut a healthy peer.
+    private static TimeSpan ReadUnacknowledgedDataTimeout(HoconReader reader)
+    {
+        const string key = "libp2p.unacknowledged-data-timeout";
+        var value = reader.Duration(key);
+        if (value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromDays(24))
+            throw new PolicyConfigurationException(reader.Key(key), $"must be between 1s and 24d, was {value}");
+        return value;
+    }
 }

@@ -55,24 +55,63 @@ public sealed class ConnActorsNode : IAsyncDisposable
             HandshakeTimeout = settings.Libp2p.HandshakeTimeout,
             IdleBeforeHandshakeTimeout = settings.Libp2p.IdleBeforeHandshakeTimeout,
             Yamux = new YamuxOptions { WriteTimeout = settings.Libp2p.WriteTimeout },
+            UnacknowledgedDataTimeout = settings.Libp2p.UnacknowledgedDataTimeout,
             MaxPendingInboundHandshakes = settings.Policy.Limits.HostPendingHandshakeBackstop,
         };
-        var host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
-        ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
+        Libp2pHost host;
         try
         {
-            await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout, cancel).ConfigureAwait(false);
+            host = await Libp2pHost.StartAsync(options).ConfigureAwait(false);
         }
         catch
         {
-            await host.DisposeAsync().ConfigureAwait(false);
+            await StopQuietlyAsync(manager).ConfigureAwait(false);
             throw;
         }
+        ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
+        IActorRef? dht = null;
+        try
+        {
+            await manager.Ask<CommandAck>(new AttachHost(host), settings.StartupTimeout, cancel).ConfigureAwait(false);
+            if (settings.Dht is { Enabled: true, Subsystem: { } subsystem })
+            {
+                dht = system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht");
+                await AwaitDhtServingAsync(dht, settings.StartupTimeout, cancel).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await StopQuietlyAsync(dht).ConfigureAwait(false);
+            await host.DisposeAsync().ConfigureAwait(false);
+            await StopQuietlyAsync(manager).ConfigureAwait(false);
+            throw;
+        }
+        // Last: joining the fleet is what others see, so it happens only once the node serves.
         var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance, joinCluster) : null;
-        var dht = settings.Dht is { Enabled: true, Subsystem: { } subsystem }
-            ? system.ActorOf(DhtActor.Props(settings.Dht, subsystem, host, manager, clock ?? SystemClock.Instance), $"{name}-dht")
-            : null;
         return new ConnActorsNode(manager, host, negotiator, dht);
+    }
+
+    /// <summary>
+    /// The DHT serves /ipfs/kad/1.0.0 only once the manager has told it its subsystem, and answers its status only
+    /// from then on: a node is not started before its DHT serves.
+    /// </summary>
+    private static async Task AwaitDhtServingAsync(IActorRef dht, TimeSpan timeout, CancellationToken cancel)
+    {
+        try
+        {
+            await dht.Ask<DhtStatus>(GetDhtStatus.Instance, timeout, cancel).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new TimeoutException($"the DHT did not start serving within connactors.startup-timeout ({timeout.TotalSeconds:0.#} s); its log says why", e);
+        }
+    }
+
+    private static async Task StopQuietlyAsync(IActorRef? actor)
+    {
+        if (actor is null) return;
+        try { await actor.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false); }
+        catch (TaskCanceledException) { }
     }
 
     /// <summary>Stops the host (its connections close) and the manager.</summary>

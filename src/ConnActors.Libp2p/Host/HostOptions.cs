@@ -26,6 +26,13 @@ public sealed record HostOptions
     /// <summary>How long an inbound connection may stay silent before its first handshake byte.</summary>
     public TimeSpan IdleBeforeHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Data sent on a connection must be acknowledged by the peer within this time, or the kernel aborts the connection
+    /// (TCP_USER_TIMEOUT, Linux only): the bound on a peer that never reads when what we send fits in the socket buffer,
+    /// where <see cref="YamuxOptions.WriteTimeout"/> never fires.
+    /// </summary>
+    public TimeSpan UnacknowledgedDataTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Inbound connections in their handshake at once; more are dropped at accept.</summary>
     public int MaxPendingInboundHandshakes { get; init; } = 1024;
 
@@ -47,6 +54,8 @@ public sealed record HostOptions
         Positive(HandshakeTimeout, nameof(HandshakeTimeout));
         Positive(IdleBeforeHandshakeTimeout, nameof(IdleBeforeHandshakeTimeout));
         Positive(StreamNegotiationTimeout, nameof(StreamNegotiationTimeout));
+        if (UnacknowledgedDataTimeout < TimeSpan.FromSeconds(1) || UnacknowledgedDataTimeout.TotalMilliseconds > int.MaxValue)
+            throw new ArgumentException($"{nameof(UnacknowledgedDataTimeout)} must be at least 1 s (and below 24 days), not {UnacknowledgedDataTimeout}");
         AtLeast(MaxPendingInboundHandshakes, 1, nameof(MaxPendingInboundHandshakes));
         // The spec fixes 256 KiB as the initial window both sides assume; above 16 MiB one stream could pin that much memory.
         if (Yamux.InitialWindow is < YamuxOptions.SpecInitialWindow or > 16 * 1024 * 1024)

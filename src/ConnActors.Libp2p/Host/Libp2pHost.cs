@@ -48,7 +48,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
             foreach (var address in options.ListenAddresses)
             {
                 var endPoint = address.ToTcpEndPoint() ?? throw new ArgumentException($"cannot listen on {address}: only /ip4|ip6/.../tcp/port");
-                host._listeners.Add(TcpTransport.Listen(endPoint, host.AcceptAsync));
+                host._listeners.Add(TcpTransport.Listen(endPoint, host.AcceptAsync, unacknowledgedDataTimeout: options.UnacknowledgedDataTimeout));
             }
         }
         catch
@@ -150,7 +150,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
             var endPoint = await ResolveAsync(address, linked.Token).ConfigureAwait(false);
             try
             {
-                tcp = await TcpTransport.DialAsync(endPoint, _options.DialTimeout, linked.Token).ConfigureAwait(false);
+                tcp = await TcpTransport.DialAsync(endPoint, _options.DialTimeout, linked.Token, _options.UnacknowledgedDataTimeout).ConfigureAwait(false);
             }
             catch (Exception e) when (e is TimeoutException or System.Net.Sockets.SocketException)
             {

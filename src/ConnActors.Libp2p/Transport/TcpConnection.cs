@@ -10,10 +10,21 @@ public sealed class TcpConnection : IAsyncDisposable
     private readonly Socket _socket;
     private int _closed;
 
-    public TcpConnection(Socket socket)
+    private const int IpProtoTcp = 6;
+    private const int TcpUserTimeout = 18;
+
+    /// <param name="socket">A connected socket; the connection owns it.</param>
+    /// <param name="unacknowledgedDataTimeout">
+    /// On Linux, the kernel aborts the connection when data it sent stays unacknowledged this long, zero-window
+    /// probing included (TCP_USER_TIMEOUT). A write deadline only bounds what the application hands to the kernel:
+    /// small answers to a peer that never reads fit in the socket buffer and would otherwise sit there forever.
+    /// </param>
+    public TcpConnection(Socket socket, TimeSpan? unacknowledgedDataTimeout = null)
     {
         _socket = socket;
         _socket.NoDelay = true;
+        if (unacknowledgedDataTimeout is { } timeout && OperatingSystem.IsLinux())
+            _socket.SetRawSocketOption(IpProtoTcp, TcpUserTimeout, BitConverter.GetBytes((int)timeout.TotalMilliseconds));
         Stream = new NetworkStream(socket, ownsSocket: false);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;

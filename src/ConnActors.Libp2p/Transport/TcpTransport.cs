@@ -9,7 +9,7 @@ public static class TcpTransport
 {
     /// <exception cref="TimeoutException">Not connected within <paramref name="timeout"/>.</exception>
     /// <exception cref="SocketException">Refused or unreachable.</exception>
-    public static async Task<TcpConnection> DialAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken ct)
+    public static async Task<TcpConnection> DialAsync(IPEndPoint endPoint, TimeSpan timeout, CancellationToken ct, TimeSpan? unacknowledgedDataTimeout = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -17,7 +17,7 @@ public static class TcpTransport
         try
         {
             await socket.ConnectAsync(endPoint, cts.Token).ConfigureAwait(false);
-            return new TcpConnection(socket);
+            return new TcpConnection(socket, unacknowledgedDataTimeout);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -32,7 +32,7 @@ public static class TcpTransport
     }
 
     /// <summary>Binds a listener; port 0 picks a free port (see <see cref="TcpListenerHandle.Address"/>).</summary>
-    public static TcpListenerHandle Listen(IPEndPoint endPoint, Func<TcpConnection, Task> onAccepted, int backlog = 4096)
+    public static TcpListenerHandle Listen(IPEndPoint endPoint, Func<TcpConnection, Task> onAccepted, int backlog = 4096, TimeSpan? unacknowledgedDataTimeout = null)
     {
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -46,7 +46,7 @@ public static class TcpTransport
             socket.Dispose();
             throw;
         }
-        return new TcpListenerHandle(socket, onAccepted);
+        return new TcpListenerHandle(socket, onAccepted, unacknowledgedDataTimeout);
     }
 }
 
@@ -55,13 +55,15 @@ public sealed class TcpListenerHandle : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly Func<TcpConnection, Task> _onAccepted;
+    private readonly TimeSpan? _unacknowledgedDataTimeout;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    internal TcpListenerHandle(Socket socket, Func<TcpConnection, Task> onAccepted)
+    internal TcpListenerHandle(Socket socket, Func<TcpConnection, Task> onAccepted, TimeSpan? unacknowledgedDataTimeout)
     {
         _socket = socket;
         _onAccepted = onAccepted;
+        _unacknowledgedDataTimeout = unacknowledgedDataTimeout;
         Address = Multiaddr.FromEndPoint((IPEndPoint)socket.LocalEndPoint!);
         _loop = Task.Run(AcceptLoopAsync);
     }
@@ -87,7 +89,7 @@ public sealed class TcpListenerHandle : IAsyncDisposable
                 continue;
             }
             TcpConnection connection;
-            try { connection = new TcpConnection(accepted); }
+            try { connection = new TcpConnection(accepted, _unacknowledgedDataTimeout); }
             catch (SocketException) { accepted.Dispose(); continue; }
             catch (ObjectDisposedException) { continue; }
             _ = _onAccepted(connection);

@@ -64,6 +64,11 @@ internal sealed class ManagementServer : IAsyncDisposable
         if (fleet is not null) builder.Services.AddSingleton<IMetricsSource>(new ClusterMetrics(fleet, metrics.Factory));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Every change is a small JSON object: a body past the limit is refused as it streams in, chunked or not
+            // (a Content-Length check alone let a chunked body through up to Kestrel's 30 MB default).
+            kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
+            // A client that trickles its headers holds a connection before any rule can look at it.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
             if (settings.Address is { } address) kestrel.Listen(address, settings.Port);
             else kestrel.ListenLocalhost(settings.Port);
         });

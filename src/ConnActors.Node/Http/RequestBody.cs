@@ -8,7 +8,7 @@ namespace ConnActors.Node.Http;
 /// </summary>
 internal sealed class RequestBody
 {
-    private const int MaxBytes = 64 * 1024;
+    public const int MaxBytes = 64 * 1024;
     private readonly JsonElement _root;
 
     private RequestBody(JsonElement root) => _root = root;
@@ -26,6 +26,10 @@ internal sealed class RequestBody
         catch (JsonException e)
         {
             return (null, ApiError.BadRequest($"the body is not valid JSON: {e.Message}"));
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, ApiError.Status(StatusCodes.Status413PayloadTooLarge, $"the body is larger than {MaxBytes} bytes"));
         }
     }
 

@@ -28,7 +28,6 @@ public class DhtBadInputTests : TestKit
     {
         await using var nodes = new NodeFixture(Sys);
         var server = await nodes.StartAsync(DhtNodes.Settings([]));
-        await DhtNodes.StatusAsync(server); // answered once the DHT serves /ipfs/kad/1.0.0, a moment after the node starts
         await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
         var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
 
@@ -54,7 +53,6 @@ public class DhtBadInputTests : TestKit
     {
         await using var nodes = new NodeFixture(Sys);
         var server = await nodes.StartAsync(DhtNodes.Settings([], "connactors.dht.max-keys-per-provider = 3"));
-        await DhtNodes.StatusAsync(server); // answered once the DHT serves /ipfs/kad/1.0.0, a moment after the node starts
         await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate(), ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
         var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
         var stream = await raw.NewStreamAsync(connection, [KadProtocol.Id]);
@@ -71,7 +69,6 @@ public class DhtBadInputTests : TestKit
     {
         await using var nodes = new NodeFixture(Sys);
         var server = await nodes.StartAsync(DhtNodes.Settings([]));
-        await DhtNodes.StatusAsync(server); // answered once the DHT serves /ipfs/kad/1.0.0, a moment after the node starts
         await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
         var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
 

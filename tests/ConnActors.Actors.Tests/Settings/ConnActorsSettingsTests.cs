@@ -20,6 +20,7 @@ public class ConnActorsSettingsTests
         Assert.True(settings.Bye.Enabled);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.Libp2p.WriteTimeout);
         Assert.Equal(TimeSpan.FromSeconds(3), Read("connactors.libp2p.write-timeout = 3s").Libp2p.WriteTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.Libp2p.UnacknowledgedDataTimeout);
     }
 
     [Fact]
@@ -61,6 +62,7 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.friends = [\"not-a-multiaddr\"]", "connactors.friends")]
     [InlineData("connactors.libp2p.listen = [\"/ip4/300.0.0.1/tcp/1\"]", "connactors.libp2p.listen")]
     [InlineData("connactors.libp2p.write-timeout = 0s", "connactors.libp2p.write-timeout")]
+    [InlineData("connactors.libp2p.unacknowledged-data-timeout = 500ms", "connactors.libp2p.unacknowledged-data-timeout")]
     [InlineData("connactors.libp2p.handshake-timeout = -1s", "connactors.libp2p.handshake-timeout")]
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]

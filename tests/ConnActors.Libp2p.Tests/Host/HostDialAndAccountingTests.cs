@@ -63,6 +63,7 @@ public class HostDialAndAccountingTests
     [InlineData("MaxPendingInboundHandshakes")]
     [InlineData("Yamux.InitialWindow")]
     [InlineData("Yamux.MaxInboundStreams")]
+    [InlineData("UnacknowledgedDataTimeout")]
     public async Task Out_of_range_options_are_refused_at_start_naming_the_option(string option)
     {
         var e = await Assert.ThrowsAsync<ArgumentException>(() => Hosts.StartAsync(configure: o => option switch
@@ -70,6 +71,7 @@ public class HostDialAndAccountingTests
             "HandshakeTimeout" => o with { HandshakeTimeout = TimeSpan.Zero },
             "MaxPendingInboundHandshakes" => o with { MaxPendingInboundHandshakes = 0 },
             "Yamux.InitialWindow" => o with { Yamux = o.Yamux with { InitialWindow = 1024 } },
+            "UnacknowledgedDataTimeout" => o with { UnacknowledgedDataTimeout = TimeSpan.FromMilliseconds(500) },
             _ => o with { Yamux = o.Yamux with { MaxInboundStreams = 0 } },
         }));
         Assert.StartsWith(option + " must be", e.Message);

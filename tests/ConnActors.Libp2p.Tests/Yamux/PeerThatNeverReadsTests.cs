@@ -9,11 +9,13 @@ namespace ConnActors.Libp2p.Tests.Yamux;
 /// <summary>
 /// A session whose peer never reads: tiny socket buffers on both ends, so whatever the session writes
 /// (stream data, ping answers, window updates) backs up within a few kilobytes. Every case must end the
-/// session at the write deadline with its reason, flagged for a reset, with every stream released.
+/// session at the write deadline with its reason, flagged for a reset, with every stream released; what the
+/// kernel took without a pending write is bounded by the connection's unacknowledged-data timeout.
 /// </summary>
 public class PeerThatNeverReadsTests
 {
     private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan UnacknowledgedDataTimeout = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task Stream_data_to_a_peer_that_never_reads_ends_the_session_at_the_write_deadline()
@@ -42,14 +44,47 @@ public class PeerThatNeverReadsTests
     public async Task Window_updates_to_a_peer_that_never_reads_end_the_session_at_the_write_deadline()
     {
         // The server reads everything, so it grants window (an update per half window read) on every stream.
-        await using var fixture = await NeverReadingPeer.StartAsync(stream => stream.CopyToAsync(Stream.Null));
+        await using var fixture = await NeverReadingPeer.StartAsync(stream => stream.CopyToAsync(Stream.Null), unacknowledgedDataTimeout: UnacknowledgedDataTimeout);
         var window = new byte[YamuxOptions.SpecInitialWindow];
-        for (uint id = 1; !fixture.Server.Completion.IsCompleted && id < 20_000; id += 2)
+        // The client keeps opening streams until the server ends the session. Each of its writes waits for the server
+        // to read, so it is not bounded by itself: what is bounded is the session's end, which is the claim here.
+        using var stop = new CancellationTokenSource();
+        var sending = Task.Run(async () =>
         {
-            await fixture.SendAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, id, 0);
-            await fixture.SendAsync(YamuxFrameType.Data, YamuxFlags.None, id, (uint)window.Length, window);
+            for (uint id = 1; !fixture.Server.Completion.IsCompleted && !stop.IsCancellationRequested && id < 20_000; id += 2)
+            {
+                await fixture.SendAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, id, 0, null, bounded: false, stop.Token);
+                await fixture.SendAsync(YamuxFrameType.Data, YamuxFlags.None, id, (uint)window.Length, window, bounded: false, stop.Token);
+            }
+        });
+        try
+        {
+            await fixture.AssertEndsAtTheWriteDeadlineAsync(orUnacknowledgedDataTimeout: true);
         }
-        await fixture.AssertEndsAtTheWriteDeadlineAsync();
+        finally
+        {
+            stop.Cancel();
+            await sending.Within("the client stops sending once the session ended or the test gave up");
+        }
+    }
+
+    [Fact]
+    public async Task Answers_that_fit_in_the_socket_buffer_end_the_connection_at_the_unacknowledged_data_timeout()
+    {
+        // The server's socket buffer takes the whole answer, so no write is ever pending and the write deadline
+        // (5 min here) cannot fire: only the kernel, probing the peer's zero window, sees that nothing is read.
+        await using var fixture = await NeverReadingPeer.StartAsync(async stream =>
+        {
+            try { await stream.WriteAsync(new byte[64 * 1024]); }
+            catch (YamuxException) { }
+        }, writeTimeout: TimeSpan.FromMinutes(5), unacknowledgedDataTimeout: TimeSpan.FromSeconds(2), serverSendBuffer: 1024 * 1024);
+        await fixture.SendAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, 0);
+
+        var reason = await fixture.Server.Completion.Within("the kernel aborts the connection once its data waited 2 s for an acknowledgement");
+        Assert.StartsWith("connection failed:", reason);
+        Assert.Contains("timed out", reason, StringComparison.OrdinalIgnoreCase);
+        await fixture.Server.StoppedAsync().Within("read loop and writers stop once the connection is aborted");
+        Assert.Equal(0, fixture.Server.StreamCount);
     }
 
     [Fact]
@@ -85,7 +120,9 @@ public class PeerThatNeverReadsTests
 
         public YamuxSession Server { get; }
 
-        public static async Task<NeverReadingPeer> StartAsync(Func<YamuxStream, Task> onInbound, int maxUnsentPingAnswers = 64, TimeSpan? writeTimeout = null)
+        public static async Task<NeverReadingPeer> StartAsync(
+            Func<YamuxStream, Task> onInbound, int maxUnsentPingAnswers = 64, TimeSpan? writeTimeout = null,
+            TimeSpan? unacknowledgedDataTimeout = null, int serverSendBuffer = 2048)
         {
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -94,8 +131,8 @@ public class PeerThatNeverReadsTests
             using var timeout = new CancellationTokenSource(Bounded.Limit);
             await client.ConnectAsync(listener.LocalEndPoint!, timeout.Token);
             var accepted = await listener.AcceptAsync(timeout.Token);
-            accepted.SendBufferSize = 2048;
-            var server = new TcpConnection(accepted);
+            accepted.SendBufferSize = serverSendBuffer;
+            var server = new TcpConnection(accepted, unacknowledgedDataTimeout);
             var options = new YamuxOptions
             {
                 WriteTimeout = writeTimeout ?? WriteTimeout,
@@ -109,23 +146,46 @@ public class PeerThatNeverReadsTests
             return new NeverReadingPeer(client, server, session);
         }
 
-        /// <summary>Sends one raw frame; once the server has ended, its socket refuses, which is fine here.</summary>
-        public async Task SendAsync(YamuxFrameType type, YamuxFlags flags, uint stream, uint length, byte[]? payload = null)
+        /// <summary>
+        /// Sends one raw frame; once the server has ended, its socket refuses, which is fine here. Unless
+        /// <paramref name="bounded"/>, a write waits for the server to read for as long as <paramref name="cancel"/> allows.
+        /// </summary>
+        public async Task SendAsync(YamuxFrameType type, YamuxFlags flags, uint stream, uint length, byte[]? payload = null, bool bounded = true, CancellationToken cancel = default)
         {
             var header = new byte[YamuxHeader.Size];
             new YamuxHeader(0, type, flags, stream, length).Write(header);
             try
             {
-                await _clientStream.WriteAsync(header).Within("client: send a frame header");
-                if (payload is not null) await _clientStream.WriteAsync(payload).Within("client: send a frame's payload");
+                if (bounded)
+                {
+                    await _clientStream.WriteAsync(header).Within("client: send a frame header");
+                    if (payload is not null) await _clientStream.WriteAsync(payload).Within("client: send a frame's payload");
+                    return;
+                }
+                await _clientStream.WriteAsync(header, cancel);
+                if (payload is not null) await _clientStream.WriteAsync(payload, cancel);
             }
             catch (IOException) when (Server.Completion.IsCompleted) { }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested) { }
         }
 
-        /// <summary>The session ends on its write deadline (not sooner, not never), flagged for a reset, with nothing left open.</summary>
-        public async Task AssertEndsAtTheWriteDeadlineAsync()
+        /// <summary>
+        /// The session ends on its write deadline (not sooner, not never), flagged for a reset, with nothing left open.
+        /// With <paramref name="orUnacknowledgedDataTimeout"/> the kernel may end it first, as below.
+        /// </summary>
+        public async Task AssertEndsAtTheWriteDeadlineAsync(bool orUnacknowledgedDataTimeout = false)
         {
             var reason = await Server.Completion.Within("the session ends at its write deadline");
+            if (orUnacknowledgedDataTimeout && reason.StartsWith("connection failed:", StringComparison.Ordinal))
+            {
+                // With 2 KiB buffers on both ends a loaded loopback pair can stall (each side's retransmissions dropped
+                // by the other, both timers backing off) after the server's last write was taken by the kernel: no
+                // write is pending, so the deadline never runs, and the kernel's TCP_USER_TIMEOUT ends it instead.
+                Assert.Contains("timed out", reason, StringComparison.OrdinalIgnoreCase);
+                await Server.StoppedAsync().Within("read loop and writers stop once the connection is aborted");
+                Assert.Equal(0, Server.StreamCount);
+                return;
+            }
             Assert.StartsWith($"write timed out: the peer took no data for {WriteTimeout.TotalSeconds} s", reason);
             Assert.True(Server.EndedByFault, "a session that ends on its write deadline asks for a reset");
             await Server.StoppedAsync().Within("read loop and writers stop once the socket is reset");

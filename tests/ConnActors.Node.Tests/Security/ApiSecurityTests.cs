@@ -85,6 +85,50 @@ public sealed class ApiSecurityTests(ServingNode node) : IClassFixture<ServingNo
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Body_over_64_KiB_is_413_chunked_or_not_and_changes_nothing(bool chunked)
+    {
+        // Before, only Content-Length was checked: a chunked body went through to Kestrel's 30 MB default.
+        var (peer, address) = TestPeers.UnreachableFriend();
+        var request = Authorized(Json(HttpMethod.Post, "/api/friends", $"{{\"address\":\"{address}\",\"pad\":\"{new string('a', 100_000)}\"}}"));
+        request.Headers.TransferEncodingChunked = chunked;
+
+        var answer = await Api.SendRawAsync(request);
+
+        answer.Expect(HttpStatusCode.RequestEntityTooLarge);
+        Assert.False(await IsListedAsync(peer));
+        (await Api.SendRawAsync(new HttpRequestMessage(HttpMethod.Get, "/api/status"))).Expect(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_client_that_trickles_its_headers_is_cut_off()
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(Base.Host, Base.Port).WaitAsync(TimeSpan.FromSeconds(10));
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
+
+        // The headers never end: the server answers 408 (or just closes) once its header timeout (10 s) has passed.
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var buffer = new byte[4096];
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var answer = new StringBuilder();
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, limit.Token)) > 0) answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+        catch (IOException) { } // a reset is a close too
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the connection was still open after {started.Elapsed.TotalSeconds:0} s of unfinished headers");
+        }
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(5), $"closed after {started.Elapsed.TotalSeconds:0.0} s, before the header timeout");
+        Assert.True(answer.Length == 0 || answer.ToString().StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer.ToString());
+    }
+
+    [Theory]
     [InlineData("http://evil.example")]
     [InlineData("http://localhost:1")] // another local web app, on another port
     [InlineData("https://127.0.0.1")]
