@@ -15,6 +15,7 @@ public sealed class BadStartTests
     [InlineData("connactors.http.listen = \"http://example.com:5080\"", "connactors.http.listen")]
     [InlineData("connactors.http.enabled = maybe", "connactors.http.enabled")]
     [InlineData("connactors.http.ask-timeout = -1s", "connactors.http.ask-timeout")]
+    [InlineData("connactors.http.max-connections = 0", "connactors.http.max-connections")]
     [InlineData("connactors.persistence.provider = oracle", "connactors.persistence.provider")]
     [InlineData("connactors.http.allowed-hosts = [\"http://node1.example:5080\"]", "connactors.http.allowed-hosts")]
     public async Task Invalid_hocon_value_fails_at_start_naming_the_key(string overrideConf, string key)

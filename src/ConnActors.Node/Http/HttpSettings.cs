@@ -5,15 +5,16 @@ using ConnActors.Policy;
 namespace ConnActors.Node.Http;
 
 /// <summary>
-/// The management API's settings, <c>connactors.http { enabled, listen, allowed-hosts, ask-timeout }</c>; defaults in
+/// The management API's settings, <c>connactors.http { enabled, listen, allowed-hosts, ask-timeout, max-connections }</c>; defaults in
 /// hocon/connactors.conf. Invalid values are a <see cref="PolicyConfigurationException"/> naming the key.
 /// </summary>
-internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Address, int Port, TimeSpan AskTimeout, IReadOnlyList<string> AllowedHosts)
+internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Address, int Port, TimeSpan AskTimeout, IReadOnlyList<string> AllowedHosts, int MaxConnections)
 {
     public const string EnabledKey = "connactors.http.enabled";
     public const string ListenKey = "connactors.http.listen";
     public const string AskTimeoutKey = "connactors.http.ask-timeout";
     public const string AllowedHostsKey = "connactors.http.allowed-hosts";
+    public const string MaxConnectionsKey = "connactors.http.max-connections";
 
     /// <summary>Bound to a loopback address (or "localhost"): reads need no token there.</summary>
     public bool IsLoopback => Address is null || IPAddress.IsLoopback(Address);
@@ -32,7 +33,11 @@ internal sealed record HttpSettings(bool Enabled, string Listen, IPAddress? Addr
             var value = ConfigurationFactory.ParseString($"t = {text}").GetTimeSpan("t", null, allowInfinite: false);
             return value > TimeSpan.Zero ? value : throw new FormatException("must be a positive duration, e.g. 10s");
         });
-        return new HttpSettings(enabled, listen, address, port, askTimeout, ReadAllowedHosts(config));
+        int maxConnections = Read(config, MaxConnectionsKey, "256", text =>
+            int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 65_536
+                ? n
+                : throw new FormatException("must be a whole number from 1 to 65536"));
+        return new HttpSettings(enabled, listen, address, port, askTimeout, ReadAllowedHosts(config), maxConnections);
     }
 
     // Kestrel is given an IP address and port, or "localhost" (both loopback interfaces); nothing else.

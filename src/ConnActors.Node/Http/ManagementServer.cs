@@ -69,6 +69,10 @@ internal sealed class ManagementServer : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes;
             // A client that trickles its headers holds a connection before any rule can look at it.
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+            // The API shares the process's file descriptors with the libp2p host: a flood of HTTP connections must not
+            // take the host's. Past the cap Kestrel closes a new connection at once.
+            kestrel.Limits.MaxConcurrentConnections = settings.MaxConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = settings.MaxConnections;
             if (settings.Address is { } address) kestrel.Listen(address, settings.Port);
             else kestrel.ListenLocalhost(settings.Port);
         });
