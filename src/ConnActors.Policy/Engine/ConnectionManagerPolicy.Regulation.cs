@@ -53,6 +53,11 @@ public sealed partial class ConnectionManagerPolicy
     /// <summary>Candidates whose exact score the last round evaluated (the rest were ruled out by their cached score bounds).</summary>
     public int LastExactScores => _planner.ExactScores;
 
+    // For the tests' reference planner (the plain full pass the planner must agree with).
+    internal Peers.PeerTable PeerTable => _peers;
+    internal Quotas.QuotaTable QuotaTable => _quotas;
+    internal Scoring.PeerScorer Scorer => _scorer;
+
     /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
     public long FollowUpAtMs => _followUpAtMs;
 
