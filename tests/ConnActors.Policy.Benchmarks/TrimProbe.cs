@@ -4,7 +4,10 @@ using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Policy.Benchmarks;
 
-/// <summary>TEMPORARY: times rounds outside BenchmarkDotNet.</summary>
+/// <summary>
+/// Times trim rounds of v2 and basic outside BenchmarkDotNet, in thread CPU time, for profiling one planner at a time
+/// (PROBE_SIZES, PROBE_ROUNDS, PROBE_V2_ONLY). The figures of record come from <c>bench</c>.
+/// </summary>
 internal static class TrimProbe
 {
     [System.Runtime.InteropServices.DllImport("libc")]
@@ -17,6 +20,7 @@ internal static class TrimProbe
         clock_gettime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID
         return ts.Sec * 1000.0 + ts.Nsec / 1e6;
     }
+
     public static int Run(TextWriter output)
     {
         foreach (int peers in (Environment.GetEnvironmentVariable("PROBE_SIZES") ?? "1000,10000,100000").Split(",").Select(int.Parse))
