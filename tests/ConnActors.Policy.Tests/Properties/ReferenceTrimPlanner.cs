@@ -7,7 +7,8 @@ namespace ConnActors.Policy.Tests.Properties;
 /// <summary>
 /// The oracle for <see cref="TrimPlanner"/>: the planner's rules written as plainly as possible — one pass
 /// over every tracked peer, every candidate's exact score, a full sort — with none of its shortcuts (no
-/// trim index, no cached bounds, no deferred candidates). A normal round's victims, in order.
+/// trim index, no cached bounds, no deferred candidates). A normal round's victims, in order; claimed peers only
+/// down to the claimed floor (low water plus running bursts' connections).
 /// </summary>
 internal static class ReferenceTrimPlanner
 {
@@ -41,13 +42,16 @@ internal static class ReferenceTrimPlanner
 
         var surplus = new int[QuotaTable.MaxSubsystems];
         for (int i = 0; i < surplus.Length; i++) surplus[i] = engine.QuotaTable.SurplusAt(i);
+        // Claimed peers go only down to the claimed floor: low water plus the running bursts' connections.
+        int claimedBudget = Math.Max(0, engine.EffectiveConnections - Math.Max(limits.LowWater, engine.ClaimedFloor));
         var victims = new List<int>();
-        int closed = 0;
+        int closed = 0, closedClaimed = 0;
         foreach (var (_, key, slot) in candidates.OrderBy(c => c.Order).ThenBy(c => c.Key))
         {
             if (closed >= budget) break;
             var entry = tracked[slot];
             if (closed + entry.OpenConnections > budget) continue;
+            if (entry.SubsystemClaims != 0 && closedClaimed + entry.OpenConnections > claimedBudget) continue;
             var claims = Subsystems(entry.SubsystemClaims);
             if (claims.Any(s => surplus[s] < 1)) continue;
             if (entry.Outbound > 0 && openOutbound - entry.Outbound < limits.OutboundReserve) continue;
@@ -55,6 +59,7 @@ internal static class ReferenceTrimPlanner
             openOutbound -= entry.Outbound;
             victims.Add(key);
             closed += entry.OpenConnections;
+            if (entry.SubsystemClaims != 0) closedClaimed += entry.OpenConnections;
         }
         return victims;
 
