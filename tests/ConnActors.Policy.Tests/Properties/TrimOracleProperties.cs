@@ -47,6 +47,12 @@ public class TrimOracleProperties
                 var rng = new Random(peer);
                 for (int s = 0; s < 4; s++) engine.RecordSignal(new PeerKey(peer), (UsefulnessSignal)s, rng.Next(0, 40), now);
             }
+            // Bounded: above high water the inbound rate gate refuses newcomers while the clock stands still, and an
+            // unbounded loop spun forever on such a history (a loaded suite run's 5 min hang dump).
+            void ConnectUpTo(int count)
+            {
+                for (int tries = 0; engine.Connections < count && tries < 1_000; tries++) Connect(outbound: false);
+            }
             void Close(int peer)
             {
                 if (engine.View(new PeerKey(peer), now) is not { } view) return;
@@ -111,10 +117,10 @@ public class TrimOracleProperties
                         }
                         else engine.SetOverlap(peer, value / 60.0);
                         break;
-                    default: while (engine.Connections < limits.HighWater + value % 10) Connect(outbound: false); Round(); break;
+                    default: ConnectUpTo(limits.HighWater + value % 10); Round(); break;
                 }
             }
-            while (engine.Connections < limits.HighWater) Connect(outbound: false);
+            ConnectUpTo(limits.HighWater);
             now += 61_000;
             Round();
         }, iter: 300);
