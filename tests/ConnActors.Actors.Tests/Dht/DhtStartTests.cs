@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using ConnActors.Actors.Host;
+using ConnActors.Actors.Tests.Support;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
 
@@ -17,7 +18,7 @@ public class DhtStartTests : TestKit
     [Fact]
     public async Task A_DHT_that_never_starts_fails_the_node_start_and_leaves_nothing_behind()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var settings = DhtNodes.Settings([]);
         // The configuration reader refuses a DHT without an enrolled subsystem; an embedder building settings by hand
         // can still name one the manager does not know, and the DHT then stops without serving.
@@ -36,12 +37,5 @@ public class DhtStartTests : TestKit
         rebind.Bind(new IPEndPoint(IPAddress.Loopback, port)); // the host's listener is gone
         await Assert.ThrowsAsync<ActorNotFoundException>(() => Sys.ActorSelection("/user/failing-start").ResolveOne(TimeSpan.FromSeconds(5)));
         await Assert.ThrowsAsync<ActorNotFoundException>(() => Sys.ActorSelection("/user/failing-start-dht").ResolveOne(TimeSpan.FromSeconds(5)));
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }
