@@ -3,7 +3,7 @@ using ConnActors.Policy.Benchmarks.Demo;
 
 namespace ConnActors.Policy.Benchmarks;
 
-/// <summary>Verbs: <c>bench</c> (BenchmarkDotNet), <c>memory</c> (bytes per tracked peer), <c>demo</c> (v2 vs basic replay).</summary>
+/// <summary>Verbs: <c>bench</c> (BenchmarkDotNet), <c>memory</c> (bytes per tracked peer), <c>demo</c> (v2 vs basic replay), <c>retention</c>, <c>trimprobe</c>.</summary>
 public static class Program
 {
     private const string Usage = """
@@ -12,6 +12,7 @@ public static class Program
           bench [BenchmarkDotNet]   run the benchmarks, e.g.  bench --filter '*'
           memory                    bytes retained per tracked peer at 100,000 peers
           retention [peers]         retained memory while distinct peers churn through, and after their records expire (default 1,000,000)
+          trimprobe                 thread CPU time of trim rounds, v2 and basic (env: PROBE_SIZES, PROBE_ROUNDS, PROBE_V2_ONLY)
         """;
 
     public static int Main(string[] args)

@@ -4,7 +4,10 @@ using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Policy.Benchmarks;
 
-/// <summary>TEMPORARY: times rounds outside BenchmarkDotNet.</summary>
+/// <summary>
+/// Times trim rounds of v2 and basic outside BenchmarkDotNet, in thread CPU time, for profiling one planner at a time
+/// (PROBE_SIZES, PROBE_ROUNDS, PROBE_V2_ONLY). The figures of record come from <c>bench</c>.
+/// </summary>
 internal static class TrimProbe
 {
     [System.Runtime.InteropServices.DllImport("libc")]
@@ -17,6 +20,7 @@ internal static class TrimProbe
         clock_gettime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID
         return ts.Sec * 1000.0 + ts.Nsec / 1e6;
     }
+
     public static int Run(TextWriter output)
     {
         foreach (int peers in (Environment.GetEnvironmentVariable("PROBE_SIZES") ?? "1000,10000,100000").Split(",").Select(int.Parse))
@@ -29,7 +33,7 @@ internal static class TrimProbe
             var plan = new TrimPlan();
             var bplan = new TrimPlan();
             double v2Total = 0, basicTotal = 0;
-            int rounds = 30;
+            int rounds = int.Parse(Environment.GetEnvironmentVariable("PROBE_ROUNDS") ?? "30");
             for (int r = 0; r < rounds; r++)
             {
                 now += 61_000;
@@ -37,15 +41,15 @@ internal static class TrimProbe
                 double c0 = ThreadCpuMs();
                 v2.PlanTrim(now, plan);
                 double c1 = ThreadCpuMs();
-                basic.PlanTrim(now, bplan);
+                if (Environment.GetEnvironmentVariable("PROBE_V2_ONLY") is null) basic.PlanTrim(now, bplan);
                 double c2 = ThreadCpuMs();
                 double v2ms = c1 - c0, bms = c2 - c1;
-                if (r >= 10) { v2Total += v2ms; basicTotal += bms; }
-                if (r < 3 || r == rounds - 1) output.WriteLine($"{peers} round {r}: v2 {v2ms:F3} ms ({v2.LastExactScores} exact of {plan.CandidatesConsidered}), basic {bms:F3} ms");
+                if (r >= rounds / 3) { v2Total += v2ms; basicTotal += bms; }
+                if (r < 3 || r % 10 == 0 || r == rounds - 1) output.WriteLine($"{peers} round {r}: v2 {v2ms:F3} ms ({v2.LastExactScores} exact of {plan.CandidatesConsidered}), basic {bms:F3} ms");
                 foreach (var victim in plan.Victims) { BenchPeers.Close(v2, victim.Peer.Value, now); BenchPeers.ConnectV2(v2, victim.Peer.Value, now); }
                 foreach (var victim in bplan.Victims) { BenchPeers.Close(basic, victim.Peer.Value, now); BenchPeers.ConnectBasic(basic, tags, victim.Peer.Value, now); }
             }
-            output.WriteLine($"{peers}: mean of rounds 10..{rounds - 1}: v2 {v2Total / (rounds - 10):F3} ms, basic {basicTotal / (rounds - 10):F3} ms, ratio {v2Total / basicTotal:F3}");
+            output.WriteLine($"{peers}: mean of rounds {rounds / 3}..{rounds - 1}: v2 {v2Total / (rounds - rounds / 3):F3} ms, basic {basicTotal / (rounds - rounds / 3):F3} ms, ratio {v2Total / basicTotal:F3}");
         }
         return 0;
     }

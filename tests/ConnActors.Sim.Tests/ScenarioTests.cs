@@ -70,8 +70,8 @@ public class ScenarioTests
     public void The_nodes_lookup_rule_asks_at_least_k_peers_where_gos_stops_after_a_few()
     {
         var settings = ScenarioCatalog.DhtSideBySide;
-        var (goRule, go) = SimTestRuns.Run(settings, "v2");
-        var (specRule, spec) = SimTestRuns.Run(settings, "v2-spec-lookups");
+        var (goRule, go) = SimTestRuns.Run(settings, "v2-go-lookups");
+        var (specRule, spec) = SimTestRuns.Run(settings, "v2");
         Assert.True(go.Lookups > 100, $"only {go.Lookups} lookups");
         Assert.Equal(go.Lookups, spec.Lookups);
         // A lookup by the spec's rule stops only when the k closest found answered (or nobody is left to ask).

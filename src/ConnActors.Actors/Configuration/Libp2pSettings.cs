@@ -1,3 +1,4 @@
+using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
 
@@ -20,12 +21,12 @@ public sealed record Libp2pSettings(
         reader.PositiveDuration("libp2p.write-timeout"),
         ReadUnacknowledgedDataTimeout(reader));
 
-    // The kernel counts it in milliseconds; under a second, one slow acknowledgement on a busy link would cut a healthy peer.
+    // The host's range (HostOptions), refused here naming the key.
     private static TimeSpan ReadUnacknowledgedDataTimeout(HoconReader reader)
     {
         const string key = "libp2p.unacknowledged-data-timeout";
         var value = reader.Duration(key);
-        if (value < TimeSpan.FromSeconds(1) || value > TimeSpan.FromDays(24))
+        if (value < HostOptions.MinUnacknowledgedDataTimeout || value > HostOptions.MaxUnacknowledgedDataTimeout)
             throw new PolicyConfigurationException(reader.Key(key), $"must be between 1s and 24d, was {value}");
         return value;
     }

@@ -93,17 +93,26 @@ public sealed class ConnActorsNode : IAsyncDisposable
 
     /// <summary>
     /// The DHT serves /ipfs/kad/1.0.0 only once the manager has told it its subsystem, and answers its status only
-    /// from then on: a node is not started before its DHT serves.
+    /// from then on: a node is not started before its DHT serves. A DHT that stops instead fails the start at once.
     /// </summary>
     private static async Task AwaitDhtServingAsync(IActorRef dht, TimeSpan timeout, CancellationToken cancel)
     {
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var stopped = dht.WatchAsync(stopWatching.Token);
+        var serving = dht.Ask<DhtStatus>(GetDhtStatus.Instance, timeout, cancel);
         try
         {
-            await dht.Ask<DhtStatus>(GetDhtStatus.Instance, timeout, cancel).ConfigureAwait(false);
+            if (await Task.WhenAny(serving, stopped).ConfigureAwait(false) == stopped && !serving.IsCompleted && !cancel.IsCancellationRequested)
+                throw new InvalidOperationException("the DHT stopped while starting; its log says why");
+            await serving.ConfigureAwait(false);
         }
         catch (AskTimeoutException e)
         {
             throw new TimeoutException($"the DHT did not start serving within connactors.startup-timeout ({timeout.TotalSeconds:0.#} s); its log says why", e);
+        }
+        finally
+        {
+            await stopWatching.CancelAsync().ConfigureAwait(false);
         }
     }
 

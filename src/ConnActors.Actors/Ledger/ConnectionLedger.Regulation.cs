@@ -2,7 +2,6 @@ using ConnActors.Actors.Bye;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
-using ConnActors.Policy.Politeness;
 using ConnActors.Policy.Trimming;
 
 namespace ConnActors.Actors.Ledger;
@@ -77,7 +76,7 @@ internal sealed partial class ConnectionLedger
         var bye = _settings.Bye;
         long backoffMs = _policy.ByeBackoffMs(key, nowMs);
         if (bye.Enabled) _policy.RecordByeSent(key, nowMs + backoffMs, nowMs);
-        HoldOwnDials(key, reason == TrimReason.FinishedBurst, nowMs);
+        HoldOwnDials(key, reason, nowMs);
         var message = new ByeMessage(byeReason, TimeSpan.FromMilliseconds(backoffMs), bye.Enabled ? alternatives : [], reason.ToString());
         var ids = new List<ConnectionId>();
         foreach (var record in _connections.Of(key))
@@ -90,11 +89,12 @@ internal sealed partial class ConnectionLedger
         if (ids.Count > 0) _effects.Add(new ByeAndClose(key, peer, ids, message, reason.ToString()));
     }
 
-    // This node trimmed the peer: its own lookups and repairs pick other peers until the hold ends; the
-    // policy keeps the peer's record (and key) as long (bounded by peers.max-records like any retained record).
-    private void HoldOwnDials(PeerKey key, bool releasedAfterBurst, long nowMs)
+    // This node trimmed the peer: its own lookups and repairs pick other peers until the hold ends (none for a
+    // friend or a finished lookup's query connection, whatever the reason: OwnTrimHold); the policy keeps the
+    // peer's record (and key) as long (bounded by peers.max-records like any retained record).
+    private void HoldOwnDials(PeerKey key, TrimReason reason, long nowMs)
     {
-        long until = OwnTrimHold.Until(nowMs, _policy.Settings.Bye.OwnTrimBackoffMs, _friends.IsFriend(key), releasedAfterBurst);
+        long until = _policy.OwnTrimHoldUntil(key, reason, nowMs);
         if (until <= nowMs) return;
         _dials.Backoff.RecordOwnTrim(key, until - nowMs, nowMs);
         _policy.Retain(key, until, nowMs);

@@ -33,6 +33,15 @@ public sealed record HostOptions
     /// </summary>
     public TimeSpan UnacknowledgedDataTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The range of <see cref="UnacknowledgedDataTimeout"/>: the kernel counts it in milliseconds (an int); under a
+    /// second, one slow acknowledgement on a busy link would cut a healthy peer.
+    /// </summary>
+    public static readonly TimeSpan MinUnacknowledgedDataTimeout = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc cref="MinUnacknowledgedDataTimeout"/>
+    public static readonly TimeSpan MaxUnacknowledgedDataTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
     /// <summary>Inbound connections in their handshake at once; more are dropped at accept.</summary>
     public int MaxPendingInboundHandshakes { get; init; } = 1024;
 
@@ -54,7 +63,7 @@ public sealed record HostOptions
         Positive(HandshakeTimeout, nameof(HandshakeTimeout));
         Positive(IdleBeforeHandshakeTimeout, nameof(IdleBeforeHandshakeTimeout));
         Positive(StreamNegotiationTimeout, nameof(StreamNegotiationTimeout));
-        if (UnacknowledgedDataTimeout < TimeSpan.FromSeconds(1) || UnacknowledgedDataTimeout.TotalMilliseconds > int.MaxValue)
+        if (UnacknowledgedDataTimeout < MinUnacknowledgedDataTimeout || UnacknowledgedDataTimeout > MaxUnacknowledgedDataTimeout)
             throw new ArgumentException($"{nameof(UnacknowledgedDataTimeout)} must be at least 1 s (and below 24 days), not {UnacknowledgedDataTimeout}");
         AtLeast(MaxPendingInboundHandshakes, 1, nameof(MaxPendingInboundHandshakes));
         // The spec fixes 256 KiB as the initial window both sides assume; above 16 MiB one stream could pin that much memory.

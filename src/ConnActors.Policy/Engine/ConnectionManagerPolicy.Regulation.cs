@@ -38,6 +38,13 @@ public sealed partial class ConnectionManagerPolicy
         return HasLingeringDue(nowMs) ? RegulationTrigger.BurstLinger : RegulationTrigger.None;
     }
 
+    /// <summary>
+    /// A round takes claimed (long-lived) peers only down to low water plus the connections of running bursts: those
+    /// leave when their bursts end, so a lookup's query connections never push out routing-table, pubsub or app peers
+    /// (unassigned peers may still go down to low water). Without the burst model, low water.
+    /// </summary>
+    public int ClaimedFloor => Settings.Features.BurstModel ? Limits.LowWater + _activeBurstConnections : Limits.LowWater;
+
     /// <summary>Failed outbound dials per second, averaged over a minute.</summary>
     public double FailedDialsPerSecond(long nowMs) => _failedDials.PerSecond(nowMs);
 
@@ -45,6 +52,11 @@ public sealed partial class ConnectionManagerPolicy
 
     /// <summary>Candidates whose exact score the last round evaluated (the rest were ruled out by their cached score bounds).</summary>
     public int LastExactScores => _planner.ExactScores;
+
+    // For the tests' reference planner (the plain full pass the planner must agree with).
+    internal Peers.PeerTable PeerTable => _peers;
+    internal Quotas.QuotaTable QuotaTable => _quotas;
+    internal Scoring.PeerScorer Scorer => _scorer;
 
     /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
     public long FollowUpAtMs => _followUpAtMs;
@@ -59,7 +71,7 @@ public sealed partial class ConnectionManagerPolicy
             return;
         }
         if (trigger == RegulationTrigger.BurstLinger) PlanLingering(plan, nowMs);
-        else _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs);
+        else _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs, ClaimedFloor);
         _work += plan.CandidatesConsidered + 1;
         _followUpAtMs = plan.FollowUpAtMs ?? long.MaxValue;
         foreach (var victim in plan.Victims) MarkClosing(victim.Peer);

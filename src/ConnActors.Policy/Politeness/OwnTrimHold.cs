@@ -1,3 +1,5 @@
+using ConnActors.Policy.Trimming;
+
 namespace ConnActors.Policy.Politeness;
 
 /// <summary>
@@ -16,6 +18,16 @@ public static class OwnTrimHold
     /// </summary>
     public static long Until(long nowMs, long backoffMs, bool friend, bool releasedAfterBurst = false) =>
         friend || releasedAfterBurst || backoffMs <= 0 ? nowMs : nowMs + backoffMs;
+
+    /// <summary>
+    /// Was a peer trimmed now last used by a burst that has ended (a finished lookup's query connection)? Yes when the
+    /// trim is the burst's release (<see cref="TrimReason.FinishedBurst"/>), and whatever reason the trim records
+    /// (a regulation round takes a lingering query connection as <see cref="TrimReason.Unassigned"/>) when the peer's
+    /// last burst has finished, it is in no running burst and no subsystem has claimed it since. Such a trim holds no
+    /// dials (<see cref="Until"/>): the peer did nothing this node regrets, and the next lookup may need it again.
+    /// </summary>
+    public static bool LastUseWasFinishedBurst(TrimReason reason, bool burstFinished, int runningBursts, bool claimed) =>
+        reason == TrimReason.FinishedBurst || (burstFinished && runningBursts == 0 && !claimed);
 
     /// <summary>
     /// May this node dial a peer whose own-trim hold ends at <paramref name="holdUntilMs"/>? Yes once it has

@@ -67,7 +67,7 @@ internal sealed class TrimPlanner
     public int ExactScores { get; private set; }
 
     /// <summary>Plans a normal round that brings <paramref name="count"/> down toward <paramref name="target"/>.</summary>
-    public void Plan(TrimPlan plan, RegulationTrigger trigger, int count, int target, long nowMs)
+    public void Plan(TrimPlan plan, RegulationTrigger trigger, int count, int target, long nowMs, int claimedFloor = 0)
     {
         plan.Reset(trigger, count, target);
         int needed = count - target;
@@ -77,7 +77,7 @@ internal sealed class TrimPlanner
         int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
         plan.CandidatesConsidered = candidateCount;
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
-        int closed = Choose(plan, candidateCount, budget, respectReservations: true);
+        int closed = Choose(plan, candidateCount, budget, respectReservations: true, claimedBudget: Math.Max(0, count - Math.Max(target, claimedFloor)));
 
         if (closed < needed)
         {
@@ -134,9 +134,10 @@ internal sealed class TrimPlanner
         return best is { } b ? new PeerKey(b.Peer) : null;
     }
 
-    private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations)
+    // claimedBudget: at most this many connections of claimed peers (the rest of the round may take only unassigned ones).
+    private int Choose(TrimPlan plan, int candidateCount, int connectionsToClose, bool respectReservations, int claimedBudget = int.MaxValue)
     {
-        int closed = 0;
+        int closed = 0, closedClaimed = 0;
         int start = 0;
         // The first batch is the k cheapest, found among the candidates their bounds cannot rule out;
         // reservations may skip some, then (rarely) every other candidate is scored and the next batch
@@ -156,6 +157,7 @@ internal sealed class TrimPlanner
                 // A peer holding several connections is skipped if closing it would undershoot the
                 // target (low water): a cheaper-to-close peer further down may fit.
                 if (respectReservations && closed + entry.OpenConnections > connectionsToClose) continue;
+                if (c.Class == Claimed && closedClaimed + entry.OpenConnections > claimedBudget) continue;
                 if (respectReservations)
                 {
                     if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
@@ -168,6 +170,7 @@ internal sealed class TrimPlanner
                     : TrimReason.LowScore;
                 plan.Add(new TrimVictim(new PeerKey(c.Peer), reason, entry.OpenConnections, c.Score));
                 closed += entry.OpenConnections;
+                if (c.Class == Claimed) closedClaimed += entry.OpenConnections;
             }
             start += batch;
         }

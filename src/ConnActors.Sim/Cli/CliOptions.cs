@@ -25,7 +25,8 @@ internal sealed record CliOptions(
                       (site budgets for nodes sharing a router, for shared-router), the ablations
                       v2-no-owntrim and v2-site-no-owntrim (no backoff after the node's own trims), and v2-fleet,
                       v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's deduplication and
-                      handoff, for fleet), v2-spec-lookups (lookups end by the node's rule: the k closest answered)
+                      handoff, for fleet), v2-go-lookups (lookups end by go's rule, the 3 closest answered, not the node's),
+                      v2-no-linger (no regulation.burst-linger)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)

@@ -2,6 +2,7 @@ using ConnActors.Policy;
 using ConnActors.Policy.Admission;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Politeness;
+using ConnActors.Policy.Trimming;
 using ConnActors.Sim.Events;
 using ConnActors.Sim.Model;
 using ConnActors.Sim.Policies;
@@ -77,7 +78,7 @@ internal sealed class Connector
         else if (Trims.ClosedBy(a, b, now, RedialWindowMs) is { } closedByA)
         {
             metrics.RedialsByCloser++;
-            if (closedByA.Trim) metrics.RedialsAfterOwnTrim++;
+            if (closedByA.Trim && !closedByA.EndOfBurst) metrics.RedialsAfterOwnTrim++;
         }
 
         var outcome = _engines.V2(a) is { } v2 ? DialThroughV2(v2, a, b) : DialThrough(_engines.Of(a), a, b);
@@ -194,9 +195,10 @@ internal sealed class Connector
     /// <summary>
     /// <paramref name="node"/>'s connection manager closes its connection to <paramref name="peer"/>
     /// (a trim, a reclaim or a release): remembered for the redial count and, for a trim or reclaim
-    /// under a policy that says bye, the peer is asked to back off.
+    /// under a policy that says bye, the peer is asked to back off. <paramref name="trimReason"/> is the reason the
+    /// policy gave (a regulation round's); without it, the one the node records for <paramref name="reason"/>.
     /// </summary>
-    public void CloseByPolicy(int node, int peer, CloseReason reason)
+    public void CloseByPolicy(int node, int peer, CloseReason reason, TrimReason? trimReason = null)
     {
         if (reason == CloseReason.Churn) throw new ArgumentException("churn is not a policy's choice", nameof(reason));
         long now = _ctx.Now;
@@ -204,13 +206,24 @@ internal sealed class Connector
         // policy still knows the peer.
         long? backoffMs = reason == CloseReason.Released || !_engines.Variant.SendsBye ? null
             : _engines.ExistingV2(node)?.ByeBackoffMs(new PeerKey(peer), now);
-        long ownHoldUntil = !_engines.Variant.OwnTrimHold || _engines.ExistingV2(node) is not { } v2 ? now
-            : OwnTrimHold.Until(now, v2.Settings.Bye.OwnTrimBackoffMs, v2.IsFriend(new PeerKey(peer)), releasedAfterBurst: reason == CloseReason.Released);
+        var why = trimReason ?? TrimReasonOf(reason);
+        var v2 = _engines.ExistingV2(node);
+        long ownHoldUntil = !_engines.Variant.OwnTrimHold || v2 is null ? now : v2.OwnTrimHoldUntil(new PeerKey(peer), why, now);
+        // A finished lookup's peer closed by a round is the end of its burst, as a release is (the node holds no dial to it).
+        bool endOfBurst = reason == CloseReason.Released || v2?.LastUseWasFinishedBurst(new PeerKey(peer), why) == true;
         Close(node, peer, reason);
-        Trims.Record(node, peer, now, trim: reason != CloseReason.Released, byeBackoffMs: backoffMs);
+        Trims.Record(node, peer, now, trim: reason != CloseReason.Released, byeBackoffMs: backoffMs, endOfBurst);
         if (backoffMs > 0) _engines.ByeTable(peer).RecordRemoteBye(new PeerKey(node), backoffMs.Value, now);
         if (ownHoldUntil > now) _engines.ByeTable(node).RecordOwnTrim(new PeerKey(peer), ownHoldUntil - now, now);
     }
+
+    // The reason the node's ledger records for such a close (a fleet's steering closes as a handoff does: Unassigned).
+    private static TrimReason TrimReasonOf(CloseReason reason) => reason switch
+    {
+        CloseReason.Released => TrimReason.FinishedBurst,
+        CloseReason.Reclaim => TrimReason.QuotaReclaim,
+        _ => TrimReason.Unassigned,
+    };
 
     /// <summary>True when <paramref name="a"/> (v2) trimmed <paramref name="b"/> itself within its own-trim backoff and so does not dial it.</summary>
     public bool HeldAfterOwnTrim(int a, int b, long nowMs) =>

@@ -80,7 +80,14 @@ internal sealed class Regulator
                 int peer = victim.Peer.Value;
                 if (!_ctx.Links.Connected(node, peer)) throw new InvalidOperationException($"node {node} planned to trim {peer}, which it is not connected to");
                 Trimming?.Invoke(node, peer);
-                _connector.CloseByPolicy(node, peer, CloseReason.Trim);
+                if (victim.Reason == TrimReason.FinishedBurst)
+                {
+                    // A finished lookup's peer closed after the burst linger: the end of its burst, as the node records it.
+                    _connector.CloseByPolicy(node, peer, CloseReason.Released, victim.Reason);
+                    _ctx.Metrics.BurstReleases++;
+                    continue;
+                }
+                _connector.CloseByPolicy(node, peer, CloseReason.Trim, victim.Reason);
                 _ctx.Metrics.Trims++;
             }
         }

@@ -15,25 +15,28 @@ internal sealed class TrimHistory
     private long _lastPurgeMs;
 
     // ByeBackoffMs: the bye's backoff in ms, or NoBye.
-    private readonly record struct Stored(long AtMs, int ByeBackoffMs, bool Trim)
+    private readonly record struct Stored(long AtMs, int ByeBackoffMs, bool Trim, bool EndOfBurst)
     {
         public long KeptMs(long windowMs) => Math.Max(windowMs, ByeBackoffMs);
     }
 
     public int Count => _closedAt.Count;
 
-    /// <summary><paramref name="closer"/> closed its connection to <paramref name="closed"/>; <paramref name="trim"/> is false for a release.</summary>
-    public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs)
+    /// <summary>
+    /// <paramref name="closer"/> closed its connection to <paramref name="closed"/>; <paramref name="trim"/> is false for a release;
+    /// <paramref name="endOfBurst"/>: the peer's last use was a finished burst (a release, or a trim of a lingering query peer).
+    /// </summary>
+    public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs, bool endOfBurst = false)
     {
         if (nowMs - _lastPurgeMs >= PurgeEveryMs) Purge(nowMs, Connector.RedialWindowMs);
         int bye = byeBackoffMs is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : NoBye;
-        _closedAt[PairKey(closer, closed)] = new Stored(nowMs, bye, trim);
+        _closedAt[PairKey(closer, closed)] = new Stored(nowMs, bye, trim, endOfBurst || !trim);
     }
 
     /// <summary>The last close of the pair by <paramref name="closer"/>, if it is still within <paramref name="windowMs"/> or its bye's backoff.</summary>
     public ClosedPair? ClosedBy(int closer, int closed, long nowMs, long windowMs) =>
         _closedAt.TryGetValue(PairKey(closer, closed), out var e) && nowMs - e.AtMs < e.KeptMs(windowMs)
-            ? new ClosedPair(e.AtMs, e.Trim, e.ByeBackoffMs == NoBye ? null : e.ByeBackoffMs)
+            ? new ClosedPair(e.AtMs, e.Trim, e.ByeBackoffMs == NoBye ? null : e.ByeBackoffMs, e.EndOfBurst)
             : null;
 
     /// <summary>Forgets closes older than <paramref name="windowMs"/> and their bye's backoff.</summary>
@@ -48,8 +51,11 @@ internal sealed class TrimHistory
     private static long PairKey(int from, int to) => ((long)from << 32) | (uint)to;
 }
 
-/// <summary>A policy's close of a pair's connection: when, whether it was a trim (or reclaim), and the backoff its bye asked for (null: no bye).</summary>
-internal readonly record struct ClosedPair(long AtMs, bool Trim, long? ByeBackoffMs)
+/// <summary>
+/// A policy's close of a pair's connection: when, whether it was a trim (or reclaim), the backoff its bye asked for (null: no
+/// bye), and whether the peer's last use was a finished burst (the node holds no dial of its own to such a peer).
+/// </summary>
+internal readonly record struct ClosedPair(long AtMs, bool Trim, long? ByeBackoffMs, bool EndOfBurst = false)
 {
     /// <summary>
     /// A dial by the closed peer now breaks the politeness asked of it: inside its bye's backoff, or,

@@ -13,7 +13,8 @@ namespace ConnActors.Sim.Dht;
 /// <summary>
 /// Kademlia lookups. A lookup runs in rounds: it queries the alpha closest candidates not yet asked;
 /// each answer adds the answerer's k closest known peers. It stops when the <c>Resiliency</c> closest
-/// candidates have all answered (go-libp2p; the k closest, the node's rule, for v2-spec-lookups) or nothing is left to ask. Every query needs a connection,
+/// candidates have all answered (go-libp2p, for basic, js-like and v2-go-lookups; v2 nodes stop when the k closest have,
+/// the node's rule, the spec's) or nothing is left to ask. Every query needs a connection,
 /// so lookups are the bursts of short-lived dials the policies must absorb. All of a lookup's dials are
 /// admitted at its start time (the policies see time advance between events only); its burst ends,
 /// and its query streams close, after its simulated latency.
@@ -76,6 +77,8 @@ internal sealed class DhtLookups : INodeLifecycle
         public BurstId Burst;
         public bool HasBurst;
         public readonly List<int> Peers = new();
+        // Peers whose query asked for a dht slot (those it dialled), released when the lookup ends.
+        public readonly List<int> Claimed = new();
     }
 
     /// <summary>A joining node looks itself up (its bootstrap) and starts its stream of lookups.</summary>
@@ -112,6 +115,7 @@ internal sealed class DhtLookups : INodeLifecycle
         lookup.Node = node;
         lookup.Session = nodes.SessionNumber[node];
         lookup.Peers.Clear();
+        lookup.Claimed.Clear();
         var v2 = _engines.V2(node);
         lookup.HasBurst = v2 is not null;
         if (v2 is not null) lookup.Burst = v2.BeginBurst(_ctx.Now);
@@ -124,7 +128,7 @@ internal sealed class DhtLookups : INodeLifecycle
 
         double latencyMs = 0;
         int queries = 0, opened = 0;
-        int resiliency = v2 is not null && _engines.Variant.SpecLookups ? s.BucketSize : s.Resiliency;
+        int resiliency = v2 is not null && !_engines.Variant.GoLookups ? s.BucketSize : s.Resiliency;
         for (int round = 0; round < MaxRounds && !candidates.Converged(resiliency); round++)
         {
             double slowestOk = 0, slowestFailed = 0;
@@ -196,7 +200,9 @@ internal sealed class DhtLookups : INodeLifecycle
             metrics.DialsHeldAfterOwnTrim++;
             return 0;
         }
-        if (_engines.QuotasOn && _engines.V2(node) is { } v2)
+        // As the node: only a query that needs a new connection asks for a dht slot, held until the lookup ends.
+        bool claimed = false;
+        if (!connected && _engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
             if (!slot.IsGranted)
@@ -209,11 +215,12 @@ internal sealed class DhtLookups : INodeLifecycle
                 _connector.CloseByPolicy(node, slot.Victim.Value, CloseReason.Reclaim);
                 metrics.ReclaimCloses++;
             }
+            claimed = true;
         }
         var outcome = _connector.Connect(node, peer);
         if (!Connector.IsUp(outcome))
         {
-            if (_engines.QuotasOn) _engines.ExistingV2(node)?.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            if (claimed) _engines.ExistingV2(node)?.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
             if (outcome is DialOutcome.LocalRefused) metrics.DhtStarvations++;
             return outcome is DialOutcome.LocalRouterFull or DialOutcome.RemoteRouterFull ? _ctx.Scenario.DialTimeoutMs
                 : outcome is DialOutcome.SkippedForBye or DialOutcome.HeldAfterOwnTrim or DialOutcome.LocalSiteFull ? 0 : rtt;
@@ -226,6 +233,7 @@ internal sealed class DhtLookups : INodeLifecycle
         metrics.UsefulMessages++;
         StreamCounts.Update(_engines, _ctx.Links, node, peer);
         lookup.Peers.Add(peer);
+        if (claimed) lookup.Claimed.Add(peer);
         var engine = _engines.Of(node);
         if (lookup.HasBurst && engine is Policy.Engine.ConnectionManagerPolicy burstOwner) burstOwner.Enlist(lookup.Burst, new PeerKey(peer));
         StreamSignals.Opened(_engines, node, peer, now);
@@ -251,8 +259,8 @@ internal sealed class DhtLookups : INodeLifecycle
                 _ctx.Links.FlagsAt(node, i) &= ~LinkFlags.InQuery;
                 StreamCounts.Update(_engines, _ctx.Links, node, peer);
             }
-            if (_engines.QuotasOn && v2 is not null) v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
         }
+        if (v2 is not null) foreach (int peer in lookup.Claimed) v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);
         if (lookup.HasBurst && v2 is not null)
         {
             _released.Clear();

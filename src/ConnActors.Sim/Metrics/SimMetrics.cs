@@ -11,7 +11,7 @@ internal sealed class SimMetrics
     public long RedialsByClosedPeer;
     /// <summary>Dials by a node to a peer its policy closed within the bye window.</summary>
     public long RedialsByCloser;
-    /// <summary>Of <see cref="RedialsByCloser"/>, those after a trim or reclaim (not a burst release).</summary>
+    /// <summary>Of <see cref="RedialsByCloser"/>, those after a trim or reclaim of a peer whose last use was not a finished burst (not a burst release, not a lingering query peer).</summary>
     public long RedialsAfterOwnTrim;
     public long DialsSkippedForBye;
     /// <summary>Dials a v2 node held back because it had trimmed the peer itself within <c>bye.own-trim-backoff</c>.</summary>

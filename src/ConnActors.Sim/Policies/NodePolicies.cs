@@ -31,7 +31,8 @@ internal sealed class NodePolicies
     {
         _variant = variant;
         _settings = Enum.GetValues<ResourceProfile>()
-            .Select(p => (PolicySettings.ForProfile(p) with { Features = variant.Features }).Validate())
+            .Select(p => PolicySettings.ForProfile(p) with { Features = variant.Features })
+            .Select(s => (s with { Trim = s.Trim with { BurstLingerMs = variant.BurstLingerMs } }).Validate())
             .ToArray();
     }
 

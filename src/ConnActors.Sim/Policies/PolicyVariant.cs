@@ -41,15 +41,25 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
         "v2 redialling the peers it trimmed itself at once (no own-trim backoff)") { OwnTrimHold = false };
 
     /// <summary>
-    /// A v2 node's lookups end by the node's own rule, the spec's (the k closest found have answered), not go-libp2p's
-    /// resiliency the scenarios give every node (the 3 closest): the node's DHT queries about 4 times as many peers per
-    /// lookup (docs/simulator.md, "the model beside the node"). Name it with --policy.
+    /// A v2 node's lookups end by go-libp2p's rule (the <c>Resiliency</c> = 3 closest found have answered), not by the node's
+    /// own, the spec's (the k closest found have answered), which every other v2 variant models: an ablation that asks about
+    /// a quarter as many peers per lookup (docs/simulator.md, "the model beside the node"). Name it with --policy.
     /// </summary>
-    public bool SpecLookups { get; init; }
+    public bool GoLookups { get; init; }
 
-    /// <summary>v2 with the node's lookup termination (<see cref="SpecLookups"/>).</summary>
-    public static PolicyVariant V2SpecLookups { get; } = new("v2-spec-lookups", PolicyFamily.V2, V2Features.All, true, true,
-        "v2 whose lookups end when the k closest found have answered (the node's rule, the spec's)") { SpecLookups = true };
+    /// <summary>v2 whose lookups end by go-libp2p's rule (<see cref="GoLookups"/>; before 30 Nov 2026 this was v2's).</summary>
+    public static PolicyVariant V2GoLookups { get; } = new("v2-go-lookups", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups end when the 3 closest found have answered (go-libp2p's rule, not the node's)") { GoLookups = true };
+
+    /// <summary>
+    /// A v2 node closes a finished lookup's peer that nothing claims this long after the lookup (<c>regulation.burst-linger</c>;
+    /// the node's default, 10 s); 0: such peers stay until a round above high water needs room (the model before 30 Nov 2026).
+    /// </summary>
+    public long BurstLingerMs { get; init; } = 10_000;
+
+    /// <summary>v2 without the burst linger (<see cref="BurstLingerMs"/> 0; an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2NoLinger { get; } = new("v2-no-linger", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 keeping a finished lookup's connections until a round needs room (no regulation.burst-linger)") { BurstLingerMs = 0 };
 
     /// <summary>v2-site without the burst model (a finished lookup does not release its connections).</summary>
     public static PolicyVariant V2SiteNoBurst { get; } = V2Site with
@@ -94,5 +104,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).Append(V2SpecLookups).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).Append(V2GoLookups).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -113,6 +113,49 @@ public class DhtGovernanceTests : TestKit
     }
 
     [Fact]
+    public async Task A_lookup_dials_again_a_query_peer_that_a_regulation_round_trimmed_while_it_lingered()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var servers = await DhtNetwork.StartServersAsync(nodes, 8);
+        // Query connections linger (burst-linger 10m) below low water (14 of a cap of 20); the own-trim hold is long.
+        var querier = await nodes.StartAsync(DhtNodes.Settings([NodeFixture.AddressOf(servers[0])], mode: "client", overrides: """
+            connactors.limits.hard-cap = 20
+            connactors.regulation.burst-linger = 10m
+            connactors.bye.own-trim-backoff = 10m
+            connactors.dht.routing-slots = 0
+            connactors.quotas.pubsub { reserved = "10", maximum = "10" }
+            """));
+        await DhtNodes.WaitForRoutingTableAsync(querier, 7, Wait);
+        await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(querier)).ActiveBursts == 0, Wait, () => DescribeAsync(querier));
+        var serverIds = servers.Select(s => s.Host.PeerId.ToString()).ToHashSet();
+        Assert.True(servers.Count(s => querier.Host.ConnectionsTo(s.Host.PeerId).Any()) >= 4, await DescribeAsync(querier));
+
+        // Long-lived peers in pubsub slots push the node past high water (17): the round takes lingering query
+        // connections first, and records them as unassigned.
+        var trims = CreateTestProbe();
+        Sys.EventStream.Subscribe(trims.Ref, typeof(PeerTrimmed));
+        var plain = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => nodes.StartAsync(NodeSettings.From("connactors.dht.enabled = off"))));
+        var pubsub = (await querier.Manager.Ask<SubsystemRef>(new GetSubsystem("pubsub"), Wait)).Supervisor!;
+        foreach (var peer in plain)
+        {
+            Assert.True((await pubsub.Ask<SlotReply>(new RequestSlot(peer.Host.PeerId), Wait)).Granted);
+            querier.Manager.Tell(new DialPeer(peer.Host.PeerId, [DhtNodes.ListenAddress(peer)]));
+        }
+        var trimmed = trims.FishForMessage<PeerTrimmed>(t => t.Reason == "Unassigned" && serverIds.Contains(t.PeerId), Wait);
+        var victim = servers.Single(s => s.Host.PeerId.ToString() == trimmed.PeerId);
+        await Eventually.HoldsAsync(() => Task.FromResult(!querier.Host.ConnectionsTo(victim.Host.PeerId).Any(c => !c.IsClosed)), Wait,
+            "the trimmed query connection closed");
+
+        // Its last use was a finished lookup: the next lookup (of its own key) dials it and it answers.
+        var again = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(victim.Host.PeerId.ToBytes()));
+        var status = await NodeFixture.StatusAsync(querier);
+        Assert.True(again.Peers.Any(p => p.Id.Equals(victim.Host.PeerId)),
+            $"the trimmed peer did not answer: {again.Stats}; refusals [{string.Join(", ", status.RefusalsByReason)}]");
+        Assert.Equal(0, status.RefusalsByReason.GetValueOrDefault("OwnTrimBackoff"));
+    }
+
+    [Fact]
     public async Task Answers_that_led_to_a_result_are_reported_as_usefulness()
     {
         await using var nodes = new NodeFixture(Sys);

@@ -47,7 +47,7 @@ public class FailedDialRegulationTests : Akka.TestKit.Xunit2.TestKit
             for (int i = 0; i < 10; i++)
             {
                 var peer = PrivateKey.Generate().PeerId;
-                node.Manager.Tell(new DialPeer(peer, [Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{FreePort()}/p2p/{peer}")]));
+                node.Manager.Tell(new DialPeer(peer, [Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{LoopbackPorts.Free()}/p2p/{peer}")]));
             }
 
             await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(node)).Counts.Connections == LowWater, TimeSpan.FromSeconds(20),
@@ -58,12 +58,5 @@ public class FailedDialRegulationTests : Akka.TestKit.Xunit2.TestKit
         {
             foreach (var dialer in dialers) await dialer.DisposeAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
