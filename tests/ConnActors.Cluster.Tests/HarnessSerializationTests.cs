@@ -39,8 +39,8 @@ public sealed class HarnessSerializationTests : Akka.TestKit.Xunit2.TestKit
     {
         await using var harness = await StartAsync();
         var serialization = harness["gateway-1"].System.Serialization;
-        var request = new ConnActors.Actors.Cluster.LeaseRequest(1_764_000_000_000, 1_764_000_000_500, 12_345, "home");
-        var granted = new ConnActors.Actors.Cluster.LeaseGranted(1_764_000_000_000, 1_764_000_000_900, 150);
+        var request = new ConnActors.Actors.Cluster.LeaseRequest(1_764_000_000_000, 1_764_000_000_500, 1_764_000_000_700, 12_345, 150, "home");
+        var granted = new ConnActors.Actors.Cluster.LeaseGranted(1_764_000_000_000, 1_764_000_000_900, 150, 1_764_000_000_100);
         foreach (object message in new object[] { request, granted })
         {
             var serializer = serialization.FindSerializerFor(message);

@@ -87,9 +87,10 @@ public sealed record ClusterSettings
         if (floor < Policy.Fleet.SiteAllocation.MinimumCap)
             throw new PolicyConfigurationException(reader.Key("cluster.floor"), $"must be at least {Policy.Fleet.SiteAllocation.MinimumCap}, was {floor}");
         string hostname = reader.String("cluster.hostname");
-        var lease = new Policy.Fleet.ShareLeaseTimings(Ms(reader, "cluster.share-lease.length"), Ms(reader, "cluster.share-lease.floor-length"), Ms(reader, "cluster.share-lease.margin"));
+        var lease = new Policy.Fleet.ShareLeaseTimings(Ms(reader, "cluster.share-lease.length"), Ms(reader, "cluster.share-lease.floor-length"),
+            Ms(reader, "cluster.share-lease.margin"), Ms(reader, "cluster.share-lease.quorum-window"));
         var renew = reader.PositiveDuration("cluster.share-lease.renew-interval");
-        if (Policy.Fleet.ShareLeaseTimings.Invalid(lease.LengthMs, lease.FloorLengthMs, lease.MarginMs, (long)renew.TotalMilliseconds,
+        if (Policy.Fleet.ShareLeaseTimings.Invalid(lease.LengthMs, lease.FloorLengthMs, lease.MarginMs, (long)renew.TotalMilliseconds, lease.QuorumWindowMs,
                 setting => $"cluster.share-lease.{setting}") is var (setting, why))
             throw new PolicyConfigurationException(reader.Key($"cluster.share-lease.{setting}"), why);
         return new ClusterSettings

@@ -34,9 +34,10 @@ public sealed record FleetLoad(
 /// <summary>
 /// The site allocator to a member: take <paramref name="Cap"/> as the share of <paramref name="Site"/>. In the
 /// shrink phase of round <paramref name="Version"/> a member takes the smaller of its cap and this one; in
-/// the grow phase (sent only once every member acknowledged its shrink) it takes this one.
+/// the grow phase (sent only once every member acknowledged its shrink) it takes this one, but only if the lease it
+/// holds was last extended by this allocator in <paramref name="Epoch"/> (<see cref="MemberLease.TakesGrowFrom"/>).
 /// </summary>
-public sealed record ShareProposal(long Version, string Site, int Cap, bool Shrink) : IConnActorsMessage;
+public sealed record ShareProposal(long Version, string Site, int Cap, bool Shrink, long Epoch) : IConnActorsMessage;
 
 /// <summary>A member applied round <paramref name="Version"/>'s shrink (<paramref name="Shrink"/>) or grow phase: its hard cap is now <paramref name="Cap"/>.</summary>
 public sealed record ShareApplied(long Version, string Address, int Cap, bool Shrink) : IConnActorsMessage;
@@ -44,17 +45,24 @@ public sealed record ShareApplied(long Version, string Address, int Cap, bool Sh
 /// <summary>
 /// A member asks the site allocator to renew the lease of its share of <paramref name="Site"/>. <paramref name="StampMs"/>
 /// is the member's clock as it sends this (its lease will run from there); <paramref name="EchoMs"/> is the allocator's
-/// stamp on the last renewal this member received from it (-1: none), so the allocator knows which members it reached
-/// recently on its own clock, however late it reads their requests; <paramref name="OtherAgeMs"/> is how long ago the
-/// member last received a renewal from another allocator (-1: never), so a new allocator can bound its predecessor's leases.
+/// stamp on the last answer this member received from it (-1: none), so the allocator knows which members it reached
+/// recently on its own clock, however late it reads their requests; <paramref name="OtherStampMs"/> and
+/// <paramref name="OtherAgeMs"/> are the stamp of the last answer the member received from any other allocator and how
+/// long ago (-1: never), so the allocator can bound when another last acted; <paramref name="InForce"/> is the cap the
+/// member's lease allowed as it sent this (<see cref="LeaseReport"/>).
 /// </summary>
-public sealed record LeaseRequest(long StampMs, long EchoMs, long OtherAgeMs, string Site) : IConnActorsMessage;
+public sealed record LeaseRequest(long StampMs, long EchoMs, long OtherStampMs, long OtherAgeMs, int InForce, string Site) : IConnActorsMessage;
 
 /// <summary>
-/// The allocator renews the lease of the request of <paramref name="StampMs"/>; <paramref name="Bound"/> is what it still
-/// reserves for the member (the member's grant is lowered to it); <paramref name="AllocatorStampMs"/> is its clock as it answers.
+/// The allocator's answer to the lease request of <paramref name="StampMs"/>: renewed in <paramref name="Epoch"/>, the
+/// member's grant lowered to <paramref name="Bound"/> (what the allocator still reserves for it); or, with
+/// <paramref name="StampMs"/> = long.MinValue, a probe that renews nothing. <paramref name="AllocatorStampMs"/> is the
+/// allocator's clock as it answers (echoed in the member's next request).
 /// </summary>
-public sealed record LeaseGranted(long StampMs, long AllocatorStampMs, int Bound) : IConnActorsMessage;
+public sealed record LeaseGranted(long StampMs, long AllocatorStampMs, int Bound, long Epoch) : IConnActorsMessage
+{
+    public bool IsProbe => StampMs == long.MinValue;
+}
 
 /// <summary>A member that must trim offers <paramref name="PeerId"/> (reachable at <paramref name="Addresses"/>) to a member with room.</summary>
 public sealed record HandoffOffer(string PeerId, IReadOnlyList<string> Addresses, string From) : IConnActorsMessage;

@@ -8,12 +8,13 @@ using ConnActors.Policy.Fleet;
 namespace ConnActors.Actors.Cluster;
 
 /// <summary>
-/// The fleet's site allocator: every member runs one, the oldest member that is Up allocates
-/// (<see cref="AllocatorElection"/>). For every site with a budget
+/// The fleet's site allocator: every member runs one, the oldest member that is Up and reachable allocates, as each
+/// member sees it (<see cref="AllocatorElection"/>). For every site with a budget
 /// it splits the budget between the site's members (<see cref="SiteAllocation"/>, by their published
 /// demand) and carries the split out in shrink-then-grow rounds (<see cref="SiteRound"/>), so the sum of the
 /// members' hard caps never exceeds the budget while members join, leave or crash. A new member starts with
-/// no share and gets its floor from the others first.
+/// no share and gets its floor from the others first. What it may do at all is the lease book's
+/// (<see cref="LeaseBook"/>): several members may believe they allocate at once, and the budget holds by its rules.
 /// </summary>
 public sealed class SiteAllocator : ReceiveActor, IWithTimers
 {
@@ -31,18 +32,19 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
-    private readonly SiteLeases _leases;
+    private readonly LeaseBook _leases;
     private readonly IClock _clock;
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
     private bool _elected;
+    private long? _epoch;
     private bool _memberGoneDuringRound;
     private DateTime _lastSend;
     private long _notQuorateLoggedMs = long.MinValue;
 
     public SiteAllocator(TimeSpan interval, ShareLeaseTimings leases, IClock clock)
     {
-        _leases = new SiteLeases(leases);
+        _leases = new LeaseBook(leases);
         _clock = clock;
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
@@ -60,6 +62,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             _downed.Add(m.Member.Address);
             Allocate(); // at once: this member may take over allocating
         });
+        Receive<ClusterEvent.IReachabilityEvent>(_ => Allocate()); // at once: the allocator this member sees elected may change
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<ShareApplied>(OnApplied);
         Receive<LeaseRequest>(OnLeaseRequest);
@@ -79,7 +82,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         DistributedData.Get(Context.System).Replicator.Tell(Dsl.Subscribe(LoadsKey, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned));
+            typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.IReachabilityEvent));
     }
 
     /// <inheritdoc />
@@ -89,7 +92,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         if (!Elected()) return;
         long now = _clock.NowMs;
-        var members = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m, StringComparer.Ordinal);
+        var members = Members();
         Book(members, now);
         // Members whose lease this allocator renewed lately take part in the split; what the others may still hold
         // (a crashed member, one cut off, one whose actors stall) is kept out of it until their leases have lapsed.
@@ -101,12 +104,16 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             _log.Info("site {0}: round {1} dropped: {2} no longer renew(s) their lease", key, r.Version, string.Join(", ", r.Pending.Keys.Where(m => !live.Contains(m))));
             _rounds.Remove(key);
         }
-        if (!_leases.Quorate(now))
+        if (!_leases.MaySplit(now))
         {
-            if (now - _notQuorateLoggedMs >= 10_000) _log.Info("site allocator on {0}: not renewed by a majority of the members lately; no new split", _cluster.SelfAddress);
+            if (now - _notQuorateLoggedMs >= 10_000)
+                _log.Info("site allocator on {0}: no new split (quorate: {1}; another allocator may have acted until {2} ms ago)", _cluster.SelfAddress,
+                    _leases.Quorate(now), _leases.OthersActedBy is { } others ? (now - others).ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown");
             _notQuorateLoggedMs = now;
+            NewEpoch();
             return;
         }
+        NewEpoch();
         foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && live.Contains(l.Address)).GroupBy(l => l.Site))
         {
             if (_rounds.TryGetValue(site.Key, out var round))
@@ -142,18 +149,33 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     // A member that becomes the allocator starts from the caps its peers publish; one that stands down forgets its rounds.
     private bool Elected()
     {
-        bool elected = AllocatorElection.Elected(_cluster.State.Members.Where(m => !_downed.Contains(m.Address))) == _cluster.SelfAddress;
+        var state = _cluster.State;
+        bool elected = AllocatorElection.Elected(state.Members.Where(m => !_downed.Contains(m.Address)), _cluster.SelfAddress,
+            address => !state.Unreachable.Any(u => u.Address == address)) == _cluster.SelfAddress;
         if (elected == _elected) return elected;
         _elected = elected;
+        ForgetRounds();
+        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up and reachable", _cluster.SelfAddress);
+        return elected;
+    }
+
+    // The book began a new epoch (or stopped acting): rounds, acknowledgements and versions of the last one say nothing
+    // about this one's records.
+    private void NewEpoch()
+    {
+        if (_leases.Epoch == _epoch) return;
+        _epoch = _leases.Epoch;
+        ForgetRounds();
+    }
+
+    private void ForgetRounds()
+    {
         _rounds.Clear();
         _applied.Clear();
         _appliedSteps.Clear();
-        _leases.Restart();
         // Rounds go on from the last one any member applied, whoever ran it, so that the members' published steps
         // compare with this allocator's: a load sampled under the previous allocator is older than this one's first round.
-        if (elected && _loads.Count > 0) _version = Math.Max(_version, FleetLoad.VersionOf(_loads.Values.Max(l => l.ShareStep)));
-        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up", _cluster.SelfAddress);
-        return elected;
+        if (_loads.Count > 0) _version = Math.Max(_version, FleetLoad.VersionOf(_loads.Values.Max(l => l.ShareStep)));
     }
 
     private void OnApplied(ShareApplied applied)
@@ -164,6 +186,9 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             _log.Warning("refused a share acknowledgement from {0}: not a member of this cluster", Sender.Path.Address);
             return;
         }
+        // Only an acknowledgement of this epoch's round counts: one of an earlier round may arrive after a grow this
+        // allocator sent since, and would lower its record below what the member holds.
+        if (!_rounds.Values.Any(r => r.Version == applied.Version && r.Growing != applied.Shrink && r.Pending.ContainsKey(applied.Address))) return;
         _applied[applied.Address] = applied.Cap;
         _appliedSteps[applied.Address] = FleetLoad.StepOf(applied.Version, applied.Shrink);
         if (applied.Shrink) _leases.Shrunk(applied.Address, applied.Cap);
@@ -174,19 +199,22 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         }
     }
 
+    private Dictionary<string, Member> Members() =>
+        _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m, StringComparer.Ordinal);
+
     // The leases: every load updates what the allocator knows of each member (its site, floor, and a first estimate
     // of its grant), and the quorum counts the members of a site with a budget that are not removed.
     private void Book(IReadOnlyDictionary<string, Member> members, long now)
     {
         foreach (var load in _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)))
-            _leases.Seen(load.Address, load.Site, load.Floor, Math.Max(load.Grant, load.HardCap));
+            _leases.Seen(load.Address, load.Site, load.Floor);
         _leases.Members = Math.Max(1, _loads.Values.Count(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)));
         _leases.Purge(members.Keys.ToHashSet(StringComparer.Ordinal), now);
     }
 
-    // A member asks for its lease to be renewed. Only the elected allocator answers, and only members in good
-    // standing (not down); while it is not quorate it answers with its stamp alone (a probe: no renewal), so that
-    // the members' next requests echo it and it becomes quorate without renewing anything it cannot vouch for.
+    // A member asks for its lease to be renewed. Only an allocator elected in its own view answers, and only members in
+    // good standing (not down); while the book may not act it answers with its stamp alone (a probe: no renewal), so
+    // that the members' next requests echo it and it becomes quorate without renewing anything it cannot vouch for.
     private void OnLeaseRequest(LeaseRequest request)
     {
         var from = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
@@ -199,17 +227,20 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         if (!Elected() || member.Status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed || _downed.Contains(from)) return;
         string address = from.ToString();
         long now = _clock.NowMs;
+        Book(Members(), now); // the quorum's base as it is now, not as at the last split
         if (!_leases.Knows(address))
         {
             if (_loads.GetValueOrDefault(address) is not { SiteBudget: > 0 } load) return; // its load has not arrived yet: it asks again
-            _leases.Seen(address, load.Site, load.Floor, Math.Max(load.Grant, load.HardCap));
+            _leases.Seen(address, load.Site, load.Floor);
         }
-        _leases.Requested(address, request.EchoMs, request.OtherAgeMs, now);
-        bool renew = _leases.Quorate(now);
+        _leases.Requested(address, new LeaseReport(request.EchoMs, request.OtherStampMs, request.OtherAgeMs, request.InForce), now);
         bool wasLive = _leases.Live(address, now);
-        int bound = renew ? _leases.Renew(address, now) : _leases.HeldAtMost(address, now);
-        Sender.Tell(new LeaseGranted(renew ? request.StampMs : long.MinValue, now, bound));
-        if (renew && !wasLive) Allocate(); // a member takes part in the split again (or for the first time): at once, not at the next tick
+        int? bound = _leases.Renew(address, request.InForce, now);
+        NewEpoch();
+        Sender.Tell(bound is { } renewed
+            ? new LeaseGranted(request.StampMs, now, renewed, _leases.Epoch!.Value)
+            : new LeaseGranted(long.MinValue, now, int.MaxValue, 0));
+        if (bound is not null && !wasLive) Allocate(); // a member takes part in the split again (or for the first time): at once, not at the next tick
     }
 
     private void Left(string member)
@@ -247,13 +278,25 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Send(SiteRound round, string site)
     {
-        if (round.Growing && !_leases.Quorate(_clock.NowMs)) return; // grows wait until a majority renews again (resent at a tick)
+        if (_leases.Epoch != _epoch)
+        {
+            NewEpoch(); // the book restarted since this round began: the round goes with its epoch
+            return;
+        }
+        long now = _clock.NowMs;
         _lastSend = DateTime.UtcNow;
+        int budget = _loads.Values.Where(l => l.Site == site && l.SiteBudget > 0).Select(l => l.SiteBudget).DefaultIfEmpty(0).Min();
         foreach (var (member, cap) in round.Pending)
         {
             if (!ActorPath.TryParseAddress(member, out var address)) continue;
-            if (round.Growing) _leases.Granted(member, cap);
-            Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: !round.Growing));
+            if (round.Growing)
+            {
+                // A grow waits (resent at a tick) until the book allows it: quorate, and room left by every other member.
+                if (!_leases.MayGrow(member, cap, budget, now) || _leases.Epoch is not { } epoch) continue;
+                _leases.Granted(member, cap);
+                Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: false, epoch));
+            }
+            else Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: true, 0));
         }
     }
 

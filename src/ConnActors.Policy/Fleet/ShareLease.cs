@@ -5,29 +5,35 @@ namespace ConnActors.Policy.Fleet;
 /// <paramref name="LengthMs"/>: the whole share; <paramref name="FloorLengthMs"/>: the part up to the member's floor,
 /// which lasts longer so that a member keeps its floor while the allocator changes hands;
 /// <paramref name="MarginMs"/>: what the allocator adds before it takes a share back, for the members' and its own
-/// clocks running at different rates (the margin covers a rate difference of up to <see cref="DriftCovered"/>).
+/// clocks running at different rates (the margin covers a rate difference of up to <see cref="DriftCovered"/>);
+/// <paramref name="QuorumWindowMs"/>: an allocator acts (renews, grows) only while a majority echoed one of its stamps
+/// within this window, so it stops acting at most this long after it last reached a majority (<see cref="LeaseQuorum"/>).
 /// </summary>
-public sealed record ShareLeaseTimings(long LengthMs, long FloorLengthMs, long MarginMs)
+public sealed record ShareLeaseTimings(long LengthMs, long FloorLengthMs, long MarginMs, long QuorumWindowMs)
 {
-    /// <summary>The defaults of reference.conf: 4 s, 15 s, 500 ms.</summary>
-    public static ShareLeaseTimings Default { get; } = new(4_000, 15_000, 500);
+    /// <summary>The defaults of reference.conf: 6 s, 8 s, 500 ms, quorum window 2 s.</summary>
+    public static ShareLeaseTimings Default { get; } = new(6_000, 8_000, 500, 2_000);
 
     /// <summary>The relative clock-rate difference the margin absorbs over the longest lease.</summary>
     public double DriftCovered => (double)MarginMs / FloorLengthMs;
 
     /// <summary>
     /// Why these timings cannot work, as the setting at fault and the reason (null when they can work).
-    /// <paramref name="name"/> renders a setting's name (length, floor-length, margin, renew-interval) for the reason.
+    /// <paramref name="name"/> renders a setting's name (length, floor-length, margin, renew-interval, quorum-window) for the reason.
     /// </summary>
-    public static (string Setting, string Reason)? Invalid(long lengthMs, long floorLengthMs, long marginMs, long renewIntervalMs, Func<string, string> name)
+    public static (string Setting, string Reason)? Invalid(long lengthMs, long floorLengthMs, long marginMs, long renewIntervalMs, long quorumWindowMs, Func<string, string> name)
     {
-        foreach (var (setting, value) in new[] { ("length", lengthMs), ("floor-length", floorLengthMs), ("margin", marginMs), ("renew-interval", renewIntervalMs) })
+        foreach (var (setting, value) in new[] { ("length", lengthMs), ("floor-length", floorLengthMs), ("margin", marginMs), ("renew-interval", renewIntervalMs), ("quorum-window", quorumWindowMs) })
         {
             if (value <= 0) return (setting, "must be positive");
         }
         if (floorLengthMs < lengthMs) return ("floor-length", $"must be at least {name("length")} ({lengthMs} ms), was {floorLengthMs} ms");
         if (renewIntervalMs * 2 > lengthMs)
             return ("renew-interval", $"must be at most half of {name("length")} ({lengthMs} ms), or one lost renewal lapses the lease; was {renewIntervalMs} ms");
+        if (quorumWindowMs <= renewIntervalMs)
+            return ("quorum-window", $"must be more than {name("renew-interval")} ({renewIntervalMs} ms), or an allocator loses its quorum between two requests; was {quorumWindowMs} ms");
+        if (quorumWindowMs > lengthMs)
+            return ("quorum-window", $"must be at most {name("length")} ({lengthMs} ms): a successor bounds its predecessor's last renewal by it; was {quorumWindowMs} ms");
         if (marginMs * 200 < floorLengthMs)
             return ("margin", $"must be at least 0.5% of {name("floor-length")} ({floorLengthMs} ms) to absorb clock-rate drift; was {marginMs} ms");
         return null;
@@ -91,26 +97,27 @@ public static class ShareLease
 
 /// <summary>
 /// When an allocator may act on leases at all. It renews leases and grows shares only while a majority of the members
-/// have echoed one of its own renewal stamps within a lease length (its clock): a renewal it sent recently reached
-/// them and they answered since. An allocator cut off from the majority therefore stops within a lease length, however
-/// late its actors run (a backlog of old requests only carries old stamps), and one that takes over can bound the
-/// leases its predecessor may still have granted (<see cref="PredecessorAnsweredBy"/>).
+/// have echoed one of its own stamps within the quorum window (its clock): a stamp it sent recently reached them and
+/// they answered since. An allocator cut off from the majority therefore stops within the window, however late its
+/// actors run (a backlog of old requests only carries old stamps), and any other allocator can bound when it last
+/// acted (<see cref="OthersActedBy"/>).
 /// </summary>
 public static class LeaseQuorum
 {
-    /// <summary>True when more than half of <paramref name="members"/> echoed a stamp of this allocator within the lease length.</summary>
+    /// <summary>True when more than half of <paramref name="members"/> echoed a stamp of this allocator within the quorum window.</summary>
     public static bool Quorate(IEnumerable<long> echoesMs, int members, long nowMs, ShareLeaseTimings timings) =>
-        members > 0 && echoesMs.Count(e => nowMs < e + timings.LengthMs) * 2 > members;
+        members > 0 && echoesMs.Count(e => nowMs < e + timings.QuorumWindowMs) * 2 > members;
 
     /// <summary>
-    /// The latest moment (this allocator's clock) a predecessor may have renewed any lease, from when the members that
-    /// have asked this allocator last received a renewal from another one (<paramref name="lastOtherRenewalsMs"/>, each
-    /// estimated no earlier than it was): the predecessor needed a majority's fresh echoes to renew, and every majority
-    /// holds one of them once they are a majority of <paramref name="members"/>. Null while they are not: unknown.
+    /// The latest moment (this allocator's clock) another allocator may have acted, from when the members that asked
+    /// this one last heard from another (<paramref name="lastOtherContactsMs"/>, each estimated no earlier than it was;
+    /// never: a very small value): the other needed a majority's echoes within the window to act, and every majority
+    /// holds one of these members once they are a majority of <paramref name="members"/>; a member that echoed the
+    /// other after it last asked this one reports it in its next request. Null while they are not a majority: unknown.
     /// </summary>
-    public static long? PredecessorAnsweredBy(IReadOnlyCollection<long> lastOtherRenewalsMs, int members, ShareLeaseTimings timings)
+    public static long? OthersActedBy(IReadOnlyCollection<long> lastOtherContactsMs, int members, ShareLeaseTimings timings)
     {
-        if (lastOtherRenewalsMs.Count * 2 <= members) return null;
-        return lastOtherRenewalsMs.Max() + timings.LengthMs;
+        if (lastOtherContactsMs.Count * 2 <= members) return null;
+        return lastOtherContactsMs.Max() + timings.QuorumWindowMs;
     }
 }

@@ -20,14 +20,16 @@ public sealed class ShareLeaseSettingsTests
     [Fact]
     public void Timings_are_read_from_hocon()
     {
-        var settings = Read("connactors.cluster.share-lease { length = 6s, floor-length = 20s, margin = 1s, renew-interval = 2s }");
-        Assert.Equal(new ShareLeaseTimings(6_000, 20_000, 1_000), settings.ShareLease);
+        var settings = Read("connactors.cluster.share-lease { length = 6s, floor-length = 20s, margin = 1s, renew-interval = 2s, quorum-window = 3s }");
+        Assert.Equal(new ShareLeaseTimings(6_000, 20_000, 1_000, 3_000), settings.ShareLease);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.LeaseRenewInterval);
     }
 
     [Theory]
     [InlineData("length = 4s, floor-length = 3s", "floor-length", "cluster.share-lease.length")]
-    [InlineData("renew-interval = 3s", "renew-interval", "half of cluster.share-lease.length")]
+    [InlineData("renew-interval = 3500ms", "renew-interval", "half of cluster.share-lease.length")]
+    [InlineData("quorum-window = 1s", "quorum-window", "cluster.share-lease.renew-interval")]
+    [InlineData("quorum-window = 7s", "quorum-window", "cluster.share-lease.length")]
     [InlineData("margin = 10ms", "margin", "cluster.share-lease.floor-length")]
     public void Timings_that_cannot_work_are_refused_naming_the_key_at_fault(string hocon, string key, string why)
     {

@@ -91,11 +91,11 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
         var negotiator = outsider.SelectOn(fleet.Harness["cluster-1"], Negotiator.Name);
 
         negotiator.Tell(new HandoffOffer(peers.All[0].PeerId.ToString(), [PeerHosts.AddressOf(peers.All[0]).ToString()], outsider.Address.ToString()));
-        negotiator.Tell(new ShareProposal(1_000, "home", 1, Shrink: true));
-        negotiator.Tell(new ShareProposal(1_001, "home", 10_000, Shrink: false));
+        negotiator.Tell(new ShareProposal(1_000, "home", 1, Shrink: true, 0));
+        negotiator.Tell(new ShareProposal(1_001, "home", 10_000, Shrink: false, 0));
         // A renewal for ever (a stamp far ahead) with a bound above the budget: refused like the rest.
-        negotiator.Tell(new LeaseGranted(long.MaxValue / 8, 0, 10_000));
-        outsider.SelectOn(fleet.Harness["gateway-1"], SiteAllocator.Name).Tell(new LeaseRequest(0, -1, -1, "home"));
+        negotiator.Tell(new LeaseGranted(long.MaxValue / 8, 0, 10_000, 0));
+        outsider.SelectOn(fleet.Harness["gateway-1"], SiteAllocator.Name).Tell(new LeaseRequest(0, -1, -1, -1, 10_000, "home"));
 
         await fleet.Harness.BarrierAsync("the messages were refused", async _ =>
             (await fleet.ClusterAsync("cluster-1")).Counters["refusedFromNonMembers"] >= 4, Bound);

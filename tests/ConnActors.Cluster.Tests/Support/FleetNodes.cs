@@ -97,6 +97,30 @@ internal sealed class FleetNodes : IAsyncDisposable
         return (max, at);
     }
 
+    /// <summary>
+    /// The cap <paramref name="node"/> had in force every <paramref name="step"/> from <paramref name="fromTicks"/> to
+    /// <paramref name="toTicks"/> (<see cref="Stopwatch"/> timestamps), from the last change before each moment and its lease.
+    /// </summary>
+    public IReadOnlyList<(double Seconds, int Cap)> InForceEvery(string node, long fromTicks, long toTicks, TimeSpan step)
+    {
+        var events = _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).ToList();
+        var result = new List<(double, int)>();
+        long stepTicks = (long)(step.TotalSeconds * Stopwatch.Frequency);
+        for (long at = fromTicks; at <= toTicks; at += stepTicks)
+        {
+            var last = events.LastOrDefault(e => e.Ticks <= at);
+            result.Add((Stopwatch.GetElapsedTime(fromTicks, at).TotalSeconds, last.Share?.InForceAt(at) ?? 0));
+        }
+        return result;
+    }
+
+    /// <summary>The name of the oldest member (the one that allocates while every member reaches it), as <paramref name="observer"/> sees the cluster.</summary>
+    public string Oldest(string observer)
+    {
+        var oldest = Harness[observer].Cluster.State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up).OrderBy(m => m, Akka.Cluster.Member.AgeOrdering).First();
+        return Harness.Nodes.Single(n => n.Address == oldest.Address).Name;
+    }
+
     /// <summary>The hard caps <paramref name="node"/> took, in the order it took them.</summary>
     public IReadOnlyList<int> CapHistoryOf(string node) => _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).Select(c => c.Share.HardCap).ToList();
 

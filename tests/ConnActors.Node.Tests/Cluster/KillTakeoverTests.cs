@@ -54,6 +54,8 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
         var killed = fleet.Nodes[victim];
         var survivors = fleet.Nodes.Where(n => n != killed).ToList();
         int expected = Math.Min(Budget, survivors.Sum(HardCapTimeline.OwnCap));
+        var sharesBefore = new Dictionary<int, int>();
+        foreach (var survivor in survivors) sharesBefore[fleet.Nodes.ToList().IndexOf(survivor)] = await survivor.HardCapAsync();
 
         sampler.Remove(victim);
         var killedAt = DateTime.UtcNow;
@@ -80,6 +82,15 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
         var timeline = HardCapTimeline.Of(fleet.Nodes, new Dictionary<int, DateTime> { [victim] = killedAt });
         var lastGrow = timeline.Where(c => c.Node != victim && c.At > killedAt).Select(c => c.At).DefaultIfEmpty(killedAt).Max();
         Report(which, unreachable, removed, aboveFloor, takenOver!.Value, lastGrow - killedAt, sampler.Samples.Count);
+        // What the survivors held meanwhile: a survivor that fell below its share before the kill trimmed (with real
+        // connections it would redial): the cost of a hand-over that came too late.
+        foreach (var (index, share) in sharesBefore)
+        {
+            var after = sampler.Samples.Where(x => x.Start > killedAt && x.Caps.ContainsKey(index)).ToList();
+            var low = after.MinBy(x => x.Caps[index]);
+            output.WriteLine($"survivor node {index}: share {share} before the kill, lowest sampled after it {low?.Caps[index].ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}" +
+                (low is null ? "" : $" at +{(low.Start - killedAt).TotalSeconds:0.0} s") + $" ({after.Count} samples)");
+        }
         ReportMilestones(fleet, killedAt);
 
         Assert.True(takenOver < TakeoverBound, $"took {takenOver}");
