@@ -26,6 +26,7 @@ internal sealed class LeaseSite
     private readonly Dictionary<(int From, int To), long> _lastDelivery = [];
     private readonly List<Message> _inFlight = [];
     private readonly Random _random;
+    private readonly bool _calm; // no stalls, cuts, crashes or kills: allocators hand over by the views alone
     private readonly long _tickMs;
     private long _nextTick;
     private long _now;
@@ -35,10 +36,11 @@ internal sealed class LeaseSite
     /// renewal, as a Negotiator does every renew-interval, and each allocator may try a resplit. Every member starts
     /// asking the first allocator, as members that agree on the oldest do; flaps make them disagree.
     /// </summary>
-    public LeaseSite(ShareLeaseTimings t, int budget, int[] rates, int seed)
+    public LeaseSite(ShareLeaseTimings t, int budget, int[] rates, int seed, bool calm)
     {
         _t = t;
         _budget = budget;
+        _calm = calm;
         _random = new Random(seed);
         _tickMs = Math.Max(1, t.QuorumWindowMs / 3);
         // Clocks may differ in rate by up to what the margin covers (less the clocks' 1 ms resolution).
@@ -71,7 +73,13 @@ internal sealed class LeaseSite
                 case 0 or 1 or 2: Advance(a % 1_500 + 1); break;
                 case 14 or 15: Advance(a % 6_000); break;
                 case 3 or 4 or 5 or 6: Request(who, a, b); break;
+                case 8 when b < 40:
+                    // A flapping member: it switches between its allocator and another on every tick for a while.
+                    _members[who].FlapsWith = a % Allocators;
+                    _members[who].FlapsUntil = _now + a % 8_000;
+                    break;
                 case 7 or 8: Resplit(b % Allocators, who, a % (_budget + 1), a, b); break;
+                case 9 or 10 or 11 when _calm: break;
                 case 9: if (b < 100) _members[who].StalledUntil = _now + a % 10_000; break;
                 case 10:
                     if (b < 20) _allocators[who % Allocators].StalledUntil = _now + a % 8_000;
@@ -219,7 +227,12 @@ internal sealed class LeaseSite
 
     private void Tick()
     {
-        for (int i = 0; i < Members; i++) Request(i, _random.Next(20_000), _random.Next(200));
+        for (int i = 0; i < Members; i++)
+        {
+            var m = _members[i];
+            if (_now < m.FlapsUntil) (m.Asks, m.FlapsWith) = (m.FlapsWith, m.Asks);
+            Request(i, _random.Next(20_000), _random.Next(200));
+        }
         for (int a = 0; a < Allocators; a++)
         {
             if (_random.Next(4) == 0) Resplit(a, _random.Next(Members), _random.Next(_budget * 2 / Members + 1), _random.Next(20_000), _random.Next(200));
@@ -248,6 +261,10 @@ internal sealed class LeaseSite
         public MemberLease Lease { get; } = lease;
 
         public int Asks { get; set; }
+
+        public int FlapsWith { get; set; }
+
+        public long FlapsUntil { get; set; }
 
         /// <summary>The last stamp heard from each allocator, and when (this member's clock).</summary>
         public Dictionary<int, (long Stamp, long AtMs)> Heard { get; } = [];

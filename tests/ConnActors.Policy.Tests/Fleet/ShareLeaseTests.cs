@@ -71,10 +71,10 @@ public class ShareLeaseTests
             .Select((length, extra, margin, window) => new ShareLeaseTimings(length, length + extra, margin + (length + extra) / 200, Math.Max(100, length * window / 100)));
         var step = Gen.Select(Gen.Int[0, 15], Gen.Int[0, LeaseSite.Members - 1], Gen.Int[0, 20_000], Gen.Int[0, 200]);
         int handedOver = 0, runs = 0;
-        Gen.Select(timings, Gen.Int[20, 300], Gen.Int[0, 1_000_000].Array[LeaseSite.Members + LeaseSite.Allocators], step.Array[1, 300], Gen.Int)
-            .Sample((t, budget, rates, steps, seed) =>
+        Gen.Select(timings, Gen.Int[20, 300], Gen.Int[0, 1_000_000].Array[LeaseSite.Members + LeaseSite.Allocators], step.Array[1, 300], Gen.Int, Gen.Bool)
+            .Sample((t, budget, rates, steps, seed, calm) =>
             {
-                var site = new LeaseSite(t, budget, rates, seed);
+                var site = new LeaseSite(t, budget, rates, seed, calm);
                 site.Run(steps);
                 Interlocked.Increment(ref runs);
                 if (site.Reached.HandedOverGrows > 0) Interlocked.Increment(ref handedOver);
