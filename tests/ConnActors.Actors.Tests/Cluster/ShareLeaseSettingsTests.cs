@@ -27,9 +27,9 @@ public sealed class ShareLeaseSettingsTests
 
     [Theory]
     [InlineData("length = 4s, floor-length = 3s", "floor-length", "cluster.share-lease.length")]
-    [InlineData("renew-interval = 3500ms", "renew-interval", "half of cluster.share-lease.length")]
+    [InlineData("renew-interval = 4s", "renew-interval", "half of cluster.share-lease.length")]
     [InlineData("quorum-window = 1s", "quorum-window", "cluster.share-lease.renew-interval")]
-    [InlineData("quorum-window = 7s", "quorum-window", "cluster.share-lease.length")]
+    [InlineData("quorum-window = 8s", "quorum-window", "cluster.share-lease.length")]
     [InlineData("margin = 10ms", "margin", "cluster.share-lease.floor-length")]
     public void Timings_that_cannot_work_are_refused_naming_the_key_at_fault(string hocon, string key, string why)
     {
