@@ -208,7 +208,9 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         foreach (var load in _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)))
             _leases.Seen(load.Address, load.Site, load.Floor);
-        _leases.Members = Math.Max(1, _loads.Values.Count(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)));
+        var quorumBase = _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)).Select(l => members[l.Address]).ToList();
+        _leases.Members = Math.Max(1, quorumBase.Count);
+        _leases.TieBreaker = quorumBase.Count == 0 ? null : quorumBase.Select(m => m.Address).Min(Member.AddressOrdering)!.ToString();
         _leases.Purge(members.Keys.ToHashSet(StringComparer.Ordinal), now);
     }
 

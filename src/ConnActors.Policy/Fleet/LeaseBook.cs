@@ -38,6 +38,9 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
     /// <summary>How many members ask for leases (the quorum's base).</summary>
     public int Members { get; set; } = 1;
 
+    /// <summary>The member of the quorum's base with the lowest address (<see cref="LeaseQuorum"/>: it breaks a tie), or null.</summary>
+    public string? TieBreaker { get; set; }
+
     /// <summary>The epoch this allocator acts in (its clock when the epoch began), or null while it may not act.</summary>
     public long? Epoch => _epochStartMs;
 
@@ -72,11 +75,13 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
         if (_epochStartMs is { } start && estimate + Timings.QuorumWindowMs > start) Restart();
     }
 
-    /// <summary>Whether a majority echoed this allocator within the quorum window (<see cref="LeaseQuorum.Quorate"/>).</summary>
-    public bool Quorate(long nowMs) => LeaseQuorum.Quorate(_entries.Values.Select(e => e.EchoMs), Members, nowMs, Timings);
+    /// <summary>Whether a quorum echoed this allocator within the quorum window (<see cref="LeaseQuorum.Quorate"/>).</summary>
+    public bool Quorate(long nowMs) => LeaseQuorum.Quorate(_entries.Values.Select(e => e.EchoMs), Members, nowMs, Timings,
+        TieBreaker is not null && _entries.TryGetValue(TieBreaker, out var tie) ? tie.EchoMs : null);
 
     /// <summary>The latest moment another allocator may have acted (null: not known yet).</summary>
-    public long? OthersActedBy => LeaseQuorum.OthersActedBy(_others.Values.Select(o => o.EstimateMs).ToList(), Members, Timings);
+    public long? OthersActedBy => LeaseQuorum.OthersActedBy(_others.Values.Select(o => o.EstimateMs).ToList(), Members, Timings,
+        TieBreaker is not null && _others.ContainsKey(TieBreaker));
 
     /// <summary>Whether this allocator may renew and grow now; the first time after a restart, a new epoch begins.</summary>
     public bool MayAct(long nowMs)

@@ -96,28 +96,38 @@ public static class ShareLease
 }
 
 /// <summary>
-/// When an allocator may act on leases at all. It renews leases and grows shares only while a majority of the members
+/// When an allocator may act on leases at all. It renews leases and grows shares only while a quorum of the members
 /// have echoed one of its own stamps within the quorum window (its clock): a stamp it sent recently reached them and
-/// they answered since. An allocator cut off from the majority therefore stops within the window, however late its
+/// they answered since. An allocator cut off from the quorum therefore stops within the window, however late its
 /// actors run (a backlog of old requests only carries old stamps), and any other allocator can bound when it last
-/// acted (<see cref="OthersActedBy"/>).
+/// acted (<see cref="OthersActedBy"/>). A quorum is a majority, or exactly half of the members when that half holds the
+/// tie-breaker (the member with the lowest address, the side the keep-majority resolver keeps on a tie): any two
+/// quorums still share a member, and the survivor of a site of two that holds the tie-breaker keeps its share.
 /// </summary>
 public static class LeaseQuorum
 {
-    /// <summary>True when more than half of <paramref name="members"/> echoed a stamp of this allocator within the quorum window.</summary>
-    public static bool Quorate(IEnumerable<long> echoesMs, int members, long nowMs, ShareLeaseTimings timings) =>
-        members > 0 && echoesMs.Count(e => nowMs < e + timings.QuorumWindowMs) * 2 > members;
+    /// <summary>Whether <paramref name="count"/> of <paramref name="members"/>, holding the tie-breaker or not, are a quorum.</summary>
+    public static bool IsQuorum(int count, bool holdsTieBreaker, int members) =>
+        members > 0 && (count * 2 > members || (count * 2 == members && holdsTieBreaker));
+
+    /// <summary>
+    /// True when a quorum of <paramref name="members"/> echoed a stamp of this allocator within the quorum window;
+    /// <paramref name="tieBreakerEchoMs"/> is the tie-breaker's echo (null: it has none or is unknown).
+    /// </summary>
+    public static bool Quorate(IEnumerable<long> echoesMs, int members, long nowMs, ShareLeaseTimings timings, long? tieBreakerEchoMs = null) =>
+        IsQuorum(echoesMs.Count(e => nowMs < e + timings.QuorumWindowMs), tieBreakerEchoMs is { } tie && nowMs < tie + timings.QuorumWindowMs, members);
 
     /// <summary>
     /// The latest moment (this allocator's clock) another allocator may have acted, from when the members that asked
     /// this one last heard from another (<paramref name="lastOtherContactsMs"/>, each estimated no earlier than it was;
-    /// never: a very small value): the other needed a majority's echoes within the window to act, and every majority
-    /// holds one of these members once they are a majority of <paramref name="members"/>; a member that echoed the
-    /// other after it last asked this one reports it in its next request. Null while they are not a majority: unknown.
+    /// never: a very small value): the other needed a quorum's echoes within the window to act, and every quorum
+    /// holds one of these members once they are a quorum of <paramref name="members"/> (<paramref name="holdsTieBreaker"/>:
+    /// the tie-breaker is among them); a member that echoed the other after it last asked this one reports it in its
+    /// next request. Null while they are not a quorum: unknown.
     /// </summary>
-    public static long? OthersActedBy(IReadOnlyCollection<long> lastOtherContactsMs, int members, ShareLeaseTimings timings)
+    public static long? OthersActedBy(IReadOnlyCollection<long> lastOtherContactsMs, int members, ShareLeaseTimings timings, bool holdsTieBreaker = false)
     {
-        if (lastOtherContactsMs.Count * 2 <= members) return null;
+        if (!IsQuorum(lastOtherContactsMs.Count, holdsTieBreaker, members)) return null;
         return lastOtherContactsMs.Max() + timings.QuorumWindowMs;
     }
 }

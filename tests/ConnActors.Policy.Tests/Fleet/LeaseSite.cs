@@ -53,7 +53,7 @@ internal sealed class LeaseSite
         for (int i = 0; i < Members; i++) _members[i] = new Member(new MemberLease(Floor, t)) { Asks = 0 };
         for (int a = 0; a < Allocators; a++)
         {
-            var book = new LeaseBook(t) { Members = Members };
+            var book = new LeaseBook(t) { Members = Members, TieBreaker = Name(0) };
             for (int i = 0; i < Members; i++) book.Seen(Name(i), SiteName, Floor);
             _allocators[a] = new Allocator(book);
         }

@@ -97,6 +97,20 @@ public class LeaseQuorumTests
     }
 
     [Fact]
+    public void Exactly_half_of_the_members_are_a_quorum_only_when_they_hold_the_tie_breaker()
+    {
+        // A site of two: the survivor that holds the tie-breaker (lowest address) is quorate alone, the other is not.
+        Assert.True(LeaseQuorum.Quorate([9_500], members: 2, nowMs: 10_000, Timings, tieBreakerEchoMs: 9_500));
+        Assert.False(LeaseQuorum.Quorate([9_500], members: 2, nowMs: 10_000, Timings));
+        Assert.False(LeaseQuorum.Quorate([9_500], members: 2, nowMs: 10_000, Timings, tieBreakerEchoMs: 7_000)); // its echo is stale
+        Assert.True(LeaseQuorum.IsQuorum(2, holdsTieBreaker: true, members: 4));
+        Assert.False(LeaseQuorum.IsQuorum(2, holdsTieBreaker: false, members: 4));
+        Assert.False(LeaseQuorum.IsQuorum(1, holdsTieBreaker: true, members: 3));
+        Assert.Equal(3_000, LeaseQuorum.OthersActedBy([1_000], members: 2, Timings, holdsTieBreaker: true));
+        Assert.Null(LeaseQuorum.OthersActedBy([1_000], members: 2, Timings));
+    }
+
+    [Fact]
     public void Another_allocators_last_action_is_bounded_once_a_majority_said_when_it_last_heard_from_one()
     {
         Assert.Null(LeaseQuorum.OthersActedBy([1_000], members: 3, Timings));
@@ -116,9 +130,10 @@ public class LeaseQuorumTests
             {
                 // lastReceived[m]: when member m last heard from the other allocator; an echo it sent is at most that.
                 var quorum = Enumerable.Range(0, n).Where(m => (quorumMask >> m & 1) == 1).ToList();
-                bool quorate = LeaseQuorum.Quorate(quorum.Select(m => lastReceived[m]), n, actAt, Timings);
+                // Member 0 breaks ties (a quorum may be exactly half when it holds member 0).
+                bool quorate = LeaseQuorum.Quorate(quorum.Select(m => lastReceived[m]), n, actAt, Timings, quorum.Contains(0) ? lastReceived[0] : null);
                 var successors = Enumerable.Range(0, n).Where(m => (successorMask >> m & 1) == 1).Select(m => lastReceived[m]).ToList();
-                if (!quorate || LeaseQuorum.OthersActedBy(successors, n, Timings) is not { } bound) return true;
+                if (!quorate || LeaseQuorum.OthersActedBy(successors, n, Timings, (successorMask & 1) == 1) is not { } bound) return true;
                 return actAt <= bound;
             });
     }
