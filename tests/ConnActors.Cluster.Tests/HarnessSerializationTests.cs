@@ -33,6 +33,25 @@ public sealed class HarnessSerializationTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(nameof(HyperionSerializer), pong.Serializer);
     }
 
+    /// <summary>What a lease renewal costs on the wire: one request and one answer per member and renew interval.</summary>
+    [Fact]
+    public async Task Lease_messages_are_hyperion_serialized_and_small()
+    {
+        await using var harness = await StartAsync();
+        var serialization = harness["gateway-1"].System.Serialization;
+        var request = new ConnActors.Actors.Cluster.LeaseRequest(1_764_000_000_000, 1_764_000_000_500, 1_764_000_000_700, 12_345, 150, "home");
+        var granted = new ConnActors.Actors.Cluster.LeaseGranted(1_764_000_000_000, 1_764_000_000_900, 150, 1_764_000_000_100);
+        foreach (object message in new object[] { request, granted })
+        {
+            var serializer = serialization.FindSerializerFor(message);
+            Assert.IsType<HyperionSerializer>(serializer);
+            byte[] bytes = serializer.ToBinary(message);
+            Assert.Equal(message, serializer.FromBinary(bytes, message.GetType()));
+            _output.WriteLine($"{message.GetType().Name}: {bytes.Length} bytes serialized (before Akka.Remote's envelope)");
+            Assert.True(bytes.Length < 512, $"{message.GetType().Name} takes {bytes.Length} bytes");
+        }
+    }
+
     [Fact]
     public async Task A_type_without_the_marker_is_refused_by_serialization_and_never_delivered()
     {

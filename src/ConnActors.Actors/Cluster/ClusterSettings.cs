@@ -50,6 +50,12 @@ public sealed record ClusterSettings
 
     public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long a share of the site budget lasts without renewal (<c>share-lease</c>).</summary>
+    public Policy.Fleet.ShareLeaseTimings ShareLease { get; init; } = Policy.Fleet.ShareLeaseTimings.Default;
+
+    /// <summary>How often a member asks the site allocator to renew its share's lease.</summary>
+    public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Mutual TLS with certificate pinning on the cluster port.</summary>
     public ClusterTlsSettings Tls { get; init; } = new();
 
@@ -81,6 +87,12 @@ public sealed record ClusterSettings
         if (floor < Policy.Fleet.SiteAllocation.MinimumCap)
             throw new PolicyConfigurationException(reader.Key("cluster.floor"), $"must be at least {Policy.Fleet.SiteAllocation.MinimumCap}, was {floor}");
         string hostname = reader.String("cluster.hostname");
+        var lease = new Policy.Fleet.ShareLeaseTimings(Ms(reader, "cluster.share-lease.length"), Ms(reader, "cluster.share-lease.floor-length"),
+            Ms(reader, "cluster.share-lease.margin"), Ms(reader, "cluster.share-lease.quorum-window"));
+        var renew = reader.PositiveDuration("cluster.share-lease.renew-interval");
+        if (Policy.Fleet.ShareLeaseTimings.Invalid(lease.LengthMs, lease.FloorLengthMs, lease.MarginMs, (long)renew.TotalMilliseconds, lease.QuorumWindowMs,
+                setting => $"cluster.share-lease.{setting}") is var (setting, why))
+            throw new PolicyConfigurationException(reader.Key($"cluster.share-lease.{setting}"), why);
         return new ClusterSettings
         {
             Enabled = reader.Bool("cluster.enabled"),
@@ -100,8 +112,12 @@ public sealed record ClusterSettings
             StableAfter = reader.PositiveDuration("cluster.stable-after"),
             HeartbeatPause = reader.PositiveDuration("cluster.heartbeat-pause"),
             Tls = ClusterTlsSettings.Read(reader),
+            ShareLease = lease,
+            LeaseRenewInterval = renew,
         };
     }
+
+    private static long Ms(HoconReader reader, string path) => (long)reader.PositiveDuration(path).TotalMilliseconds;
 
     /// <summary>Parses host:port (a bracketed IPv6 host allowed).</summary>
     public static bool TryHostPort(string text, out string host, out int port)

@@ -13,7 +13,7 @@ public static class FleetMembership
     public static IActorRef Start(ActorSystem system, ClusterSettings settings, IActorRef manager, IClock clock, bool join = true)
     {
         var negotiator = system.ActorOf(Negotiator.Props(settings, manager, clock), Negotiator.Name);
-        system.ActorOf(SiteAllocator.Props(settings.LoadInterval), SiteAllocator.Name);
+        system.ActorOf(SiteAllocator.Props(settings.LoadInterval, settings.ShareLease, clock), SiteAllocator.Name);
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (join && settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
         return negotiator;

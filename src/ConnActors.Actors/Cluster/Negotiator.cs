@@ -23,6 +23,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     public const string Name = "negotiator";
 
     private const string LoadTimer = "load";
+    private const string LeaseTimer = "lease";
     private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
     private static readonly LWWDictionaryKey<string, SharedPenalty> PenaltiesKey = FleetDataKeys.Penalties;
 
@@ -37,9 +38,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private readonly HashSet<string> _fleetFriends = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _penaltiesSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _shareVersions = new(StringComparer.Ordinal);
-    private int _appliedCap = -1;
+    private readonly MemberLease _lease;
+    private readonly Dictionary<Address, (long StampMs, long AtMs)> _heardFrom = [];
     private long _appliedShareStep;
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
+    private Address? _askedAllocator;
 
     public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
     {
@@ -49,6 +52,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _replicator = DistributedData.Get(Context.System).Replicator;
         _members = new FleetMembers(_cluster.SelfAddress.ToString(), (long)settings.RouterEntryLinger.TotalMilliseconds);
+        _lease = new MemberLease(settings.Floor, settings.ShareLease);
 
         Receive<ClusterEvent.MemberStatusChange>(m => Changed(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m =>
@@ -61,11 +65,13 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
             _members.Reachable(m.Member, false);
             GiveUpShareIfCutOff();
             Reconcile();
+            AllocatorMayHaveChanged();
         });
         Receive<ClusterEvent.ReachableMember>(m =>
         {
             _members.Reachable(m.Member, true);
             Reconcile();
+            AllocatorMayHaveChanged();
         });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<PublishLoad>(_ =>
@@ -90,10 +96,12 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<OfferExpired>(e => DialedForFleet(new DialOutcome(e.Peer, null, "no outcome in time")));
         Receive<HandoffAnswer>(Answered);
         Receive<ShareProposal>(Propose);
+        Receive<RequestLease>(_ => RequestLeaseRenewal());
+        Receive<LeaseGranted>(Renewed);
         Receive<ShareTaken>(t =>
         {
             _appliedShareStep = FleetLoad.StepOf(t.Version, t.Shrink);
-            t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, _appliedCap = t.Cap, t.Shrink));
+            t.Allocator.Tell(new ShareApplied(t.Version, _members.Self, t.Cap, t.Shrink));
         });
         Receive<GetClusterStatus>(_ => Sender.Tell(Status()));
         Receive<IUpdateResponse>(_ => { });
@@ -114,6 +122,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _replicator.Tell(Dsl.Subscribe(PenaltiesKey, Self));
         _manager.Tell(new AttachNegotiator(Self));
         Timers.StartPeriodicTimer(LoadTimer, PublishLoad.Instance, TimeSpan.Zero, _settings.LoadInterval);
+        if (_settings.SiteBudget > 0) Timers.StartPeriodicTimer(LeaseTimer, RequestLease.Instance, _settings.LeaseRenewInterval);
     }
 
     /// <inheritdoc />
@@ -124,18 +133,28 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         if (member.Status is MemberStatus.Removed) _members.Removed(member, _clock.NowMs);
         else _members.Seen(member);
         Reconcile();
-        if (_heldProposal is var (proposal, from) && AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, from.Path.Address))
-            Self.Tell(proposal, from);
+        AllocatorMayHaveChanged();
     }
+
+    private void AllocatorMayHaveChanged()
+    {
+        if (_heldProposal is var (proposal, from) && IsElected(from.Path.Address)) Self.Tell(proposal, from);
+        // A new allocator is asked at once rather than at the next renewal: the sooner it is quorate, the sooner it renews.
+        if (_settings.SiteBudget > 0 && ElectedAllocator() is { } allocator && allocator != _askedAllocator) RequestLeaseRenewal();
+    }
+
+    // The allocator as this member sees it: the oldest member Up and reachable from here.
+    private Address? ElectedAllocator() => AllocatorElection.Elected(_members.All, _cluster.SelfAddress, a => _members.IsReachable(a.ToString()));
+
+    private bool IsElected(Address sender) => AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, a => _members.IsReachable(a.ToString()), sender);
 
     private void Publish(SampledLoad sampled)
     {
         var sample = sampled.Sample;
         var l = sample.Load;
-        _appliedCap = l.HardCap;
         var load = new FleetLoad(_members.Self, _settings.Site, _settings.SiteBudget, _settings.Floor, _settings.Roles, sample.PeerId, sample.ListenAddresses,
             l.HardCap, l.MaxCap, l.Demand, l.Connections, l.Inbound, l.Outbound, l.Pending, l.Friends, l.HighWater, l.HeldPeers, _clock.NowMs, l.OpenSubsystems,
-            l.RouterEntries, sampled.ShareStep, l.LowWater);
+            l.RouterEntries, sampled.ShareStep, l.LowWater, l.Grant);
         _replicator.Tell(Dsl.Update(LoadsKey, LWWDictionary<string, FleetLoad>.Empty, WriteLocal.Instance, map =>
         {
             // The oldest member also drops the reports of members that left, so the map follows the membership.
@@ -179,13 +198,12 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     // the larger side and, between equal halves, the one holding the lowest address.
     private void GiveUpShareIfCutOff()
     {
-        if (_settings.SiteBudget <= 0 || _appliedCap == 0) return;
+        if (_settings.SiteBudget <= 0 || _lease.Grant == 0) return;
         var up = _members.All.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp).Select(m => m.Address).ToList();
         var ours = up.Where(a => a.ToString() == _members.Self || _members.IsReachable(a.ToString())).ToList();
         if (!ResolverSide.WillBeDowned(up.Count, ours.Count, ours.Contains(up.Min(Member.AddressOrdering)!))) return;
         _log.Warning("cut off from the majority of the fleet ({0} of {1} members reachable): holding no share of site '{2}' until reachable", ours.Count, up.Count, _settings.Site);
-        _appliedCap = 0;
-        _manager.Tell(new SetHardCap(0));
+        _manager.Tell(new SetHardCap(_lease.Shrink(0)));
     }
 
     private void Share(PublishPenalty p)
@@ -219,13 +237,14 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         foreach (var gone in _penaltiesSeen.Keys.Where(p => !penalties.ContainsKey(p)).ToList()) _penaltiesSeen.Remove(gone);
     }
 
-    // The allocator's rounds: shrinks apply at once (the smaller of the two caps), grows only in their
-    // own phase, which the allocator starts once every member has acknowledged its shrink.
+    // The allocator's rounds: shrinks apply at once (the smaller of the two caps), grows only in their own phase, which
+    // the allocator starts once every member has acknowledged its shrink, and only from the allocator and epoch that
+    // last extended this member's lease (a grow of an earlier epoch is refused: MemberLease.TakesGrowFrom).
     private void Propose(ShareProposal proposal)
     {
         if (!FromMember("share proposal")) return;
         _heldProposal = null;
-        if (!AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, Sender.Path.Address))
+        if (!IsElected(Sender.Path.Address))
         {
             // While the allocator changes hands, a late proposal of the one that stood down must not undo the new
             // one's shrink. The new one's may come before this member has seen the change: held until it has.
@@ -233,17 +252,53 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
             _heldProposal = (proposal, Sender);
             return;
         }
-        string allocator = Sender.Path.Address.ToString();
+        string allocator = (Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address).ToString();
         if (_shareVersions.TryGetValue(allocator, out long seen) && proposal.Version < seen) return;
+        if (!proposal.Shrink && !_lease.TakesGrowFrom(allocator, proposal.Epoch))
+        {
+            _log.Info("refused a grow to {0} from {1}: its epoch did not renew this member's lease", proposal.Cap, allocator);
+            return;
+        }
         _shareVersions.Clear();
         _shareVersions[allocator] = proposal.Version;
-        int current = _appliedCap < 0 ? 0 : _appliedCap;
-        int cap = proposal.Shrink ? Math.Min(current, proposal.Cap) : proposal.Cap;
+        int cap = proposal.Shrink ? _lease.Shrink(proposal.Cap) : proposal.Cap;
+        if (!proposal.Shrink) _lease.Grow(cap);
         var replyTo = Sender;
         long version = proposal.Version;
         bool shrink = proposal.Shrink;
         _manager.Ask<HardCapApplied>(new SetHardCap(cap), TimeSpan.FromSeconds(5))
             .PipeTo(Self, success: applied => new ShareTaken(version, applied.Cap, replyTo, shrink));
+    }
+
+    // The share's lease: asked of the allocator this member sees elected, timed from this request's stamp (the
+    // ledger enforces it on its own: ShareLease.EffectiveCap). The request echoes that allocator's last stamp, says when
+    // this member last heard from any other allocator, and what its lease allows now (LeaseReport).
+    private void RequestLeaseRenewal()
+    {
+        if (ElectedAllocator() is not { } allocator) return;
+        _askedAllocator = allocator;
+        long now = _clock.NowMs;
+        long echo = _heardFrom.TryGetValue(allocator, out var heard) ? heard.StampMs : -1;
+        var other = _heardFrom.Where(h => h.Key != allocator).OrderByDescending(h => h.Value.AtMs).Select(h => ((long StampMs, long AtMs)?)h.Value).FirstOrDefault();
+        Context.ActorSelection(new RootActorPath(allocator) / "user" / SiteAllocator.Name)
+            .Tell(new LeaseRequest(now, echo, other?.StampMs ?? -1, other is { } o ? now - o.AtMs : -1, _lease.InForce(now), _settings.Site));
+        _counters.Sent++;
+    }
+
+    private void Renewed(LeaseGranted granted)
+    {
+        if (!FromMember("lease renewal")) return;
+        var allocator = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+        // Every answer counts as a contact, whoever sent it: this member may echo it, so that allocator may act on it.
+        _heardFrom[allocator] = (granted.AllocatorStampMs, _clock.NowMs);
+        if (!IsElected(allocator)) return; // a late answer of one that stood down
+        if (granted.IsProbe)
+        {
+            RequestLeaseRenewal(); // echo a probe at once: it renews nothing
+            return;
+        }
+        _lease.Renewed(allocator.ToString(), granted.Epoch, granted.StampMs, granted.Bound);
+        _manager.Tell(new RenewShareLease(granted.StampMs, granted.Bound));
     }
 
     private bool FromMember(string what)
@@ -256,7 +311,8 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         return false;
     }
 
-    private bool IsOldest() => AllocatorElection.Elected(_members.All) == _cluster.SelfAddress;
+    // The member that keeps the replicated loads tidy: the oldest Up, whatever its reachability (one writer is enough).
+    private bool IsOldest() => AllocatorElection.Elected(_members.All, _cluster.SelfAddress, _ => true) == _cluster.SelfAddress;
 
     private ActorSelection NegotiatorOf(Address address) => Context.ActorSelection(new RootActorPath(address) / "user" / Name);
 
@@ -282,6 +338,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     }
 
     private sealed record PublishLoadSkipped;
+
+    private sealed record RequestLease
+    {
+        public static RequestLease Instance { get; } = new();
+    }
 
     private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator, bool Shrink);
 

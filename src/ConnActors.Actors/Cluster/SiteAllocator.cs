@@ -2,17 +2,19 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 using Akka.Event;
+using ConnActors.Actors.Time;
 using ConnActors.Policy.Fleet;
 
 namespace ConnActors.Actors.Cluster;
 
 /// <summary>
-/// The fleet's site allocator: every member runs one, the oldest member that is Up allocates
-/// (<see cref="AllocatorElection"/>). For every site with a budget
+/// The fleet's site allocator: every member runs one, the oldest member that is Up and reachable allocates, as each
+/// member sees it (<see cref="AllocatorElection"/>). For every site with a budget
 /// it splits the budget between the site's members (<see cref="SiteAllocation"/>, by their published
 /// demand) and carries the split out in shrink-then-grow rounds (<see cref="SiteRound"/>), so the sum of the
 /// members' hard caps never exceeds the budget while members join, leave or crash. A new member starts with
-/// no share and gets its floor from the others first.
+/// no share and gets its floor from the others first. What it may do at all is the lease book's
+/// (<see cref="LeaseBook"/>): several members may believe they allocate at once, and the budget holds by its rules.
 /// </summary>
 public sealed class SiteAllocator : ReceiveActor, IWithTimers
 {
@@ -30,15 +32,20 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
-    private readonly HashSet<Address> _unreachable = [];
+    private readonly LeaseBook _leases;
+    private readonly IClock _clock;
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
     private bool _elected;
+    private long? _epoch;
     private bool _memberGoneDuringRound;
     private DateTime _lastSend;
+    private long _notQuorateLoggedMs = long.MinValue;
 
-    public SiteAllocator(TimeSpan interval)
+    public SiteAllocator(TimeSpan interval, ShareLeaseTimings leases, IClock clock)
     {
+        _leases = new LeaseBook(leases);
+        _clock = clock;
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
             bool first = _loads.Count == 0;
@@ -48,14 +55,17 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
             _downed.Remove(m.Member.Address);
-            _unreachable.Remove(m.Member.Address);
             Left(m.Member.Address.ToString());
         });
-        Receive<ClusterEvent.MemberDowned>(m => Gone(m.Member.Address, _downed));
-        Receive<ClusterEvent.UnreachableMember>(m => Gone(m.Member.Address, _unreachable));
-        Receive<ClusterEvent.ReachableMember>(m => _unreachable.Remove(m.Member.Address));
+        Receive<ClusterEvent.MemberDowned>(m =>
+        {
+            _downed.Add(m.Member.Address);
+            Allocate(); // at once: this member may take over allocating
+        });
+        Receive<ClusterEvent.IReachabilityEvent>(_ => Allocate()); // at once: the allocator this member sees elected may change
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<ShareApplied>(OnApplied);
+        Receive<LeaseRequest>(OnLeaseRequest);
         Receive<Tick>(_ => Allocate());
         Receive<IUpdateResponse>(_ => { });
         Timers.StartPeriodicTimer(TickTimer, Tick.Instance, interval);
@@ -64,7 +74,8 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(TimeSpan interval) => Akka.Actor.Props.Create(() => new SiteAllocator(interval));
+    public static Props Props(TimeSpan interval, ShareLeaseTimings leases, IClock clock) =>
+        Akka.Actor.Props.Create(() => new SiteAllocator(interval, leases, clock));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -80,8 +91,30 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void Allocate()
     {
         if (!Elected()) return;
-        var present = _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed && !IsGone(m.Address)).ToDictionary(m => m.Address.ToString(), m => m.Status, StringComparer.Ordinal);
-        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && present.ContainsKey(l.Address)).GroupBy(l => l.Site))
+        long now = _clock.NowMs;
+        var members = Members();
+        Book(members, now);
+        // Members whose lease this allocator renewed lately take part in the split; what the others may still hold
+        // (a crashed member, one cut off, one whose actors stall) is kept out of it until their leases have lapsed.
+        var live = _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address) && _leases.Live(l.Address, now))
+            .Select(l => l.Address).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, r) in _rounds.ToList())
+        {
+            if (r.Pending.Keys.All(live.Contains)) continue;
+            _log.Info("site {0}: round {1} dropped: {2} no longer renew(s) their lease", key, r.Version, string.Join(", ", r.Pending.Keys.Where(m => !live.Contains(m))));
+            _rounds.Remove(key);
+        }
+        if (!_leases.MaySplit(now))
+        {
+            if (now - _notQuorateLoggedMs >= 10_000)
+                _log.Info("site allocator on {0}: no new split (quorate: {1}; another allocator may have acted until {2} ms ago)", _cluster.SelfAddress,
+                    _leases.Quorate(now), _leases.OthersActedBy is { } others ? (now - others).ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown");
+            _notQuorateLoggedMs = now;
+            NewEpoch();
+            return;
+        }
+        NewEpoch();
+        foreach (var site in _loads.Values.Where(l => l.SiteBudget > 0 && live.Contains(l.Address)).GroupBy(l => l.Site))
         {
             if (_rounds.TryGetValue(site.Key, out var round))
             {
@@ -90,8 +123,9 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             }
             // The budget is split between the members that are up; one that is leaving (or down, not yet
             // removed) still holds its share until it gives it back, so the round takes it to 0 first.
-            var up = site.Where(l => present[l.Address] is MemberStatus.Up or MemberStatus.WeaklyUp).ToList();
-            int budget = site.Min(l => l.SiteBudget); // members that disagree get the smallest: never more than any of them allows
+            var up = site.Where(l => members[l.Address].Status is MemberStatus.Up or MemberStatus.WeaklyUp && !_downed.Contains(members[l.Address].Address)).ToList();
+            int configured = site.Min(l => l.SiteBudget); // members that disagree get the smallest: never more than any of them allows
+            int budget = Math.Max(0, configured - _leases.ReservedOutside(site.Key, live, now));
             var split = SiteAllocation.Allocate(budget, up.Select(l => new SiteMember(l.Address, l.Demand, l.Floor, l.Friends, l.MaxCap)).ToList());
             if (_shortfalls.GetValueOrDefault(site.Key) != split.Shortfall && split.Shortfall is not null)
                 _log.Error("site {0}: {1}", site.Key, split.Shortfall);
@@ -115,17 +149,33 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     // A member that becomes the allocator starts from the caps its peers publish; one that stands down forgets its rounds.
     private bool Elected()
     {
-        bool elected = AllocatorElection.Elected(_cluster.State.Members.Where(m => !_downed.Contains(m.Address))) == _cluster.SelfAddress;
+        var state = _cluster.State;
+        bool elected = AllocatorElection.Elected(state.Members.Where(m => !_downed.Contains(m.Address)), _cluster.SelfAddress,
+            address => !state.Unreachable.Any(u => u.Address == address)) == _cluster.SelfAddress;
         if (elected == _elected) return elected;
         _elected = elected;
+        ForgetRounds();
+        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up and reachable", _cluster.SelfAddress);
+        return elected;
+    }
+
+    // The book began a new epoch (or stopped acting): rounds, acknowledgements and versions of the last one say nothing
+    // about this one's records.
+    private void NewEpoch()
+    {
+        if (_leases.Epoch == _epoch) return;
+        _epoch = _leases.Epoch;
+        ForgetRounds();
+    }
+
+    private void ForgetRounds()
+    {
         _rounds.Clear();
         _applied.Clear();
         _appliedSteps.Clear();
         // Rounds go on from the last one any member applied, whoever ran it, so that the members' published steps
         // compare with this allocator's: a load sampled under the previous allocator is older than this one's first round.
-        if (elected && _loads.Count > 0) _version = Math.Max(_version, FleetLoad.VersionOf(_loads.Values.Max(l => l.ShareStep)));
-        _log.Info(elected ? "site allocator running on {0}" : "site allocator on {0} stands down: another member is the oldest Up", _cluster.SelfAddress);
-        return elected;
+        if (_loads.Count > 0) _version = Math.Max(_version, FleetLoad.VersionOf(_loads.Values.Max(l => l.ShareStep)));
     }
 
     private void OnApplied(ShareApplied applied)
@@ -136,8 +186,12 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             _log.Warning("refused a share acknowledgement from {0}: not a member of this cluster", Sender.Path.Address);
             return;
         }
+        // Only an acknowledgement of this epoch's round counts: one of an earlier round may arrive after a grow this
+        // allocator sent since, and would lower its record below what the member holds.
+        if (!_rounds.Values.Any(r => r.Version == applied.Version && r.Growing != applied.Shrink && r.Pending.ContainsKey(applied.Address))) return;
         _applied[applied.Address] = applied.Cap;
         _appliedSteps[applied.Address] = FleetLoad.StepOf(applied.Version, applied.Shrink);
+        if (applied.Shrink) _leases.Shrunk(applied.Address, applied.Cap);
         foreach (var (site, round) in _rounds.ToList())
         {
             if (!round.Applied(applied.Address, applied.Version)) continue;
@@ -145,26 +199,55 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         }
     }
 
-    // A member that is down and unreachable holds nothing: it crashed, or it is cut off from the majority and
-    // gave its share up itself when it saw that (Negotiator, ResolverSide), a stable-after before the resolver
-    // downed it. Waiting for its removal as well cost a gossip round, and its acknowledgement never comes.
-    // A member downed while reachable still holds its share until it acknowledges a share of 0.
-    private bool IsGone(Address member) => _downed.Contains(member) && _unreachable.Contains(member);
+    private Dictionary<string, Member> Members() =>
+        _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m, StringComparer.Ordinal);
 
-    private void Gone(Address member, HashSet<Address> seen)
+    // The leases: every load updates what the allocator knows of each member (its site, floor, and a first estimate
+    // of its grant), and the quorum counts the members of a site with a budget that are not removed.
+    private void Book(IReadOnlyDictionary<string, Member> members, long now)
     {
-        seen.Add(member);
-        if (IsGone(member))
-        {
-            _memberGoneDuringRound = _rounds.Count > 0;
-            Left(member.ToString());
-        }
-        Allocate(); // at once rather than at the next tick: the survivors get its share, or this member takes over allocating
+        foreach (var load in _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)))
+            _leases.Seen(load.Address, load.Site, load.Floor);
+        var quorumBase = _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)).Select(l => members[l.Address]).ToList();
+        _leases.Members = Math.Max(1, quorumBase.Count);
+        _leases.TieBreaker = quorumBase.Count == 0 ? null : quorumBase.Select(m => m.Address).Min(Member.AddressOrdering)!.ToString();
+        _leases.Purge(members.Keys.ToHashSet(StringComparer.Ordinal), now);
+    }
 
+    // A member asks for its lease to be renewed. Only an allocator elected in its own view answers, and only members in
+    // good standing (not down); while the book may not act it answers with its stamp alone (a probe: no renewal), so
+    // that the members' next requests echo it and it becomes quorate without renewing anything it cannot vouch for.
+    private void OnLeaseRequest(LeaseRequest request)
+    {
+        var from = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
+        var member = _cluster.State.Members.FirstOrDefault(m => m.Address == from);
+        if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || member is null)
+        {
+            _log.Warning("refused a lease request from {0}: not a member of this cluster", Sender.Path.Address);
+            return;
+        }
+        if (!Elected() || member.Status is MemberStatus.Down or MemberStatus.Exiting or MemberStatus.Removed || _downed.Contains(from)) return;
+        string address = from.ToString();
+        long now = _clock.NowMs;
+        Book(Members(), now); // the quorum's base as it is now, not as at the last split
+        if (!_leases.Knows(address))
+        {
+            if (_loads.GetValueOrDefault(address) is not { SiteBudget: > 0 } load) return; // its load has not arrived yet: it asks again
+            _leases.Seen(address, load.Site, load.Floor);
+        }
+        _leases.Requested(address, new LeaseReport(request.EchoMs, request.OtherStampMs, request.OtherAgeMs, request.InForce), now);
+        bool wasLive = _leases.Live(address, now);
+        int? bound = _leases.Renew(address, request.InForce, now);
+        NewEpoch();
+        Sender.Tell(bound is { } renewed
+            ? new LeaseGranted(request.StampMs, now, renewed, _leases.Epoch!.Value)
+            : new LeaseGranted(long.MinValue, now, int.MaxValue, 0));
+        if (bound is not null && !wasLive) Allocate(); // a member takes part in the split again (or for the first time): at once, not at the next tick
     }
 
     private void Left(string member)
     {
+        _memberGoneDuringRound |= _rounds.Count > 0;
         _applied.Remove(member);
         _appliedSteps.Remove(member);
         foreach (var (site, round) in _rounds.ToList())
@@ -197,11 +280,25 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void Send(SiteRound round, string site)
     {
+        if (_leases.Epoch != _epoch)
+        {
+            NewEpoch(); // the book restarted since this round began: the round goes with its epoch
+            return;
+        }
+        long now = _clock.NowMs;
         _lastSend = DateTime.UtcNow;
+        int budget = _loads.Values.Where(l => l.Site == site && l.SiteBudget > 0).Select(l => l.SiteBudget).DefaultIfEmpty(0).Min();
         foreach (var (member, cap) in round.Pending)
         {
             if (!ActorPath.TryParseAddress(member, out var address)) continue;
-            Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: !round.Growing));
+            if (round.Growing)
+            {
+                // A grow waits (resent at a tick) until the book allows it: quorate, and room left by every other member.
+                if (!_leases.MayGrow(member, cap, budget, now) || _leases.Epoch is not { } epoch) continue;
+                _leases.Granted(member, cap);
+                Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: false, epoch));
+            }
+            else Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: true, 0));
         }
     }
 

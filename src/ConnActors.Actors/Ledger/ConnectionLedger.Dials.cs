@@ -51,6 +51,7 @@ internal sealed partial class ConnectionLedger
     /// </summary>
     public void PumpDials(Func<ConnectionId> newId, long nowMs)
     {
+        ApplyLease(nowMs);
         while (_dials.TryNext(nowMs, out var key, out var target))
         {
             if (_suspended)

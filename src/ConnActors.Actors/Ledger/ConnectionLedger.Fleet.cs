@@ -18,6 +18,10 @@ internal sealed partial class ConnectionLedger
     private bool _dedup;
     private bool _suspended;
     private long _capacityRefusalsReported;
+    private ShareLeaseTimings? _lease; // null: no site budget, the share is not leased
+    private int _grant;
+    private long _leaseFromMs = long.MinValue / 4;
+    private int _inForce = -1;
 
     /// <summary>The hard cap in force: the node's own, its share of a site budget, or 0 while it has no share.</summary>
     public int HardCap => _suspended ? 0 : _policy.Settings.Limits.HardCap;
@@ -32,13 +36,57 @@ internal sealed partial class ConnectionLedger
         _dedup = dedup;
     }
 
+    /// <summary>The share granted by the site allocator (what the lease, while valid, lets this member use).</summary>
+    public int Grant => _grant;
+
+    /// <summary>This member's clock reading of the request its lease was last renewed for (docs/cluster.md).</summary>
+    public long LeaseFromMs => _leaseFromMs;
+
+    /// <summary>The lease timings, or null when the share is not leased (no site budget).</summary>
+    public ShareLeaseTimings? LeaseTimings => _lease;
+
+    /// <summary>The floor the share falls to once its lease lapses, until the floor's own lease lapses.</summary>
+    public int LeaseFloor => _settings.Cluster.Floor;
+
+    /// <summary>From now on the share is a lease with these <paramref name="timings"/> (a member of a site with a budget).</summary>
+    public void LeaseShare(ShareLeaseTimings timings) => _lease = timings;
+
     /// <summary>
-    /// Applies the node's share of its site's budget: below the smallest workable cap the node holds no
-    /// share and admits nothing (it keeps only friends and protected peers); otherwise the policy's limits
-    /// are scaled to it. Returns the hard cap now in force.
+    /// Takes <paramref name="cap"/> as the share the site allocator grants this member. Without a lease it is in
+    /// force at once; with one, only while the lease is valid (<see cref="ApplyLease"/>). Returns the grant.
     /// </summary>
     public int SetShare(int cap, long nowMs)
     {
+        _grant = Math.Max(0, cap);
+        if (_lease is null) Apply(_grant, nowMs);
+        else ApplyLease(nowMs);
+        return _grant;
+    }
+
+    /// <summary>The allocator answered this member's lease request of <paramref name="requestedAtMs"/>, still reserving it <paramref name="bound"/>.</summary>
+    public void RenewLease(long requestedAtMs, int bound, long nowMs)
+    {
+        _leaseFromMs = ShareLease.Renewed(_leaseFromMs, requestedAtMs);
+        _grant = ShareLease.Bounded(_grant, bound);
+        ApplyLease(nowMs);
+    }
+
+    /// <summary>
+    /// Puts the cap the lease allows now in force (<see cref="ShareLease.EffectiveCap"/>). Called where admission is
+    /// decided and at every regulation, so a lapsed lease is refused at the next admission however late the actors run.
+    /// </summary>
+    public void ApplyLease(long nowMs)
+    {
+        if (_lease is null) return;
+        int effective = ShareLease.EffectiveCap(_grant, _settings.Cluster.Floor, _leaseFromMs, nowMs, _lease);
+        if (effective != _inForce) Apply(effective, nowMs);
+    }
+
+    // Below the smallest workable cap the node holds no share and admits nothing (it keeps only friends and
+    // protected peers); otherwise the policy's limits are scaled to the cap.
+    private void Apply(int cap, long nowMs)
+    {
+        _inForce = cap;
         CountRouterEntries();
         _suspended = cap < SiteAllocation.MinimumCap;
         if (_suspended) EmergencyTrimTo(0, nowMs);
@@ -47,7 +95,6 @@ internal sealed partial class ConnectionLedger
             _policy.Resize(cap);
             Regulate(nowMs, 0);
         }
-        return HardCap;
     }
 
     /// <summary>
@@ -90,6 +137,7 @@ internal sealed partial class ConnectionLedger
     /// <summary>What this member tells the fleet about its load.</summary>
     public FleetLoadSample Load(int maxHeldPeers, long nowMs)
     {
+        ApplyLease(nowMs);
         var policy = _policy;
         long refusals = _counters.CapacityRefusals - _capacityRefusalsReported;
         _capacityRefusalsReported = _counters.CapacityRefusals;
@@ -103,7 +151,7 @@ internal sealed partial class ConnectionLedger
         }
         return new FleetLoadSample(HardCap, OwnHardCap, demand, policy.Connections, policy.Inbound, policy.Outbound,
             policy.PendingInbound + policy.PendingOutbound, _friends.Count, limits.HighWater, held.Distinct().ToList(), policy.Quotas.WithFreeSlots(),
-            RouterEntries(nowMs) ?? 0, limits.LowWater);
+            RouterEntries(nowMs) ?? 0, limits.LowWater) { Grant = _lease is null ? HardCap : _grant };
     }
 
     // A dial for discovery (a bye's alternatives) is not made to a peer another member holds.
@@ -144,4 +192,8 @@ internal sealed partial class ConnectionLedger
 /// <summary>A member's load as it reports it to the fleet.</summary>
 internal sealed record FleetLoadSample(
     int HardCap, int MaxCap, int Demand, int Connections, int Inbound, int Outbound, int Pending, int Friends, int HighWater,
-    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries, int LowWater);
+    IReadOnlyList<string> HeldPeers, IReadOnlyList<string> OpenSubsystems, int RouterEntries, int LowWater)
+{
+    /// <summary>The share granted (in force while its lease is valid).</summary>
+    public int Grant { get; init; } = HardCap;
+}

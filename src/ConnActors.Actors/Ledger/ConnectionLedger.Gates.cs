@@ -15,6 +15,7 @@ internal sealed partial class ConnectionLedger
     public GateDecision InboundAttempt(ConnectionId id, Multiaddr remote, long nowMs)
     {
         if (_connections.Contains(id)) return GateDecision.Allow; // asked twice: the first answer stands
+        ApplyLease(nowMs);
         if (_suspended)
         {
             EntryReset(nowMs);
@@ -38,6 +39,7 @@ internal sealed partial class ConnectionLedger
     /// <summary>The inbound attempt <paramref name="id"/> authenticated as <paramref name="peer"/>: admit it?</summary>
     public GateDecision InboundSecured(ConnectionId id, PeerId peer, Multiaddr remote, long nowMs)
     {
+        ApplyLease(nowMs);
         if (_suspended) return RefuseWithoutShare();
         var key = _peers.KeyFor(peer);
         if (!_connections.TryGet(id, out var record))
@@ -70,6 +72,7 @@ internal sealed partial class ConnectionLedger
     public GateDecision OutboundSecured(ConnectionId id, PeerId peer, Multiaddr remote, long nowMs)
     {
         if (_connections.Contains(id)) return GateDecision.Allow; // a queued dial, or another address of the same attempt
+        ApplyLease(nowMs);
         if (_suspended) return RefuseWithoutShare();
         if (!RouterHasRoom(nowMs)) return RefuseForRouterEntries(nowMs);
         var key = _peers.KeyFor(peer);

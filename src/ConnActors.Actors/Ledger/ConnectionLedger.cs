@@ -70,7 +70,11 @@ internal sealed partial class ConnectionLedger
     }
 
     /// <summary>Drops expired peer records (the policy's) and what the ledger kept only for them.</summary>
-    public void Tick(long nowMs) => _policy.Tick(nowMs);
+    public void Tick(long nowMs)
+    {
+        _policy.Tick(nowMs);
+        ApplyLease(nowMs); // a lapsed lease is enforced at the next admission anyway; this trims down to it
+    }
 
     /// <summary>True when the peer's actor may stop: no connection or attempt, not a friend, no dial waiting.</summary>
     public bool MayForgetActorOf(PeerKey key) =>

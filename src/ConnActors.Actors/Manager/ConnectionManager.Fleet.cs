@@ -9,6 +9,7 @@ namespace ConnActors.Actors.Manager;
 public sealed partial class ConnectionManager
 {
     private IActorRef? _negotiator;
+    private (int HardCap, int Grant, long LeaseFromMs) _publishedShare = (-1, -1, long.MinValue);
 
     private void ReceiveFleet()
     {
@@ -22,15 +23,17 @@ public sealed partial class ConnectionManager
         });
         Receive<SetHardCap>(m =>
         {
-            int previous = _ledger.HardCap;
-            int applied = _ledger.SetShare(m.Cap, Now);
-            if (applied != previous)
-            {
-                _log.Info("share of the site budget: hard cap {0} (was {1})", applied, previous);
-                Context.System.EventStream.Publish(new HardCapChanged(applied, System.Diagnostics.Stopwatch.GetTimestamp()));
-            }
+            if (_publishedShare.HardCap < 0) _publishedShare = (_ledger.HardCap, _ledger.Grant, _ledger.LeaseFromMs);
+            int granted = _ledger.SetShare(m.Cap, Now);
+            PublishShare(granted: true);
             Perform();
-            Sender.Tell(new HardCapApplied(applied));
+            Sender.Tell(new HardCapApplied(granted));
+        });
+        Receive<RenewShareLease>(m =>
+        {
+            _ledger.RenewLease(m.RequestedAtMs, m.Bound, Now);
+            PublishShare();
+            Perform();
         });
         Receive<GetLoadSample>(_ => Sender.Tell(new LoadSample(_ledger.Load(maxHeldPeers: 4_096, Now), Host.PeerId.ToString(),
             Host.ListenAddresses.Select(a => a.WithPeerId(Host.PeerId).ToString()).ToList())));
@@ -51,6 +54,33 @@ public sealed partial class ConnectionManager
             Perform();
         });
     }
+
+    // Logs and streams a change of the cap in force, and publishes every change of the grant or its lease (with
+    // them, the cap in force at any later moment is known without this actor running: HardCapChanged.InForceAt).
+    private void PublishShare(bool granted = false)
+    {
+        if (_ledger.LeaseTimings is null && !granted) return;
+        var share = (_ledger.HardCap, _ledger.Grant, _ledger.LeaseFromMs);
+        if (share == _publishedShare) return;
+        if (share.HardCap != _publishedShare.HardCap) _log.Info("share of the site budget: hard cap {0} (was {1})", share.HardCap, _publishedShare.HardCap);
+        _publishedShare = share;
+        long ticks = System.Diagnostics.Stopwatch.GetTimestamp();
+        var changed = new HardCapChanged(share.HardCap, ticks) { Grant = share.Grant };
+        if (_ledger.LeaseTimings is { } lease)
+        {
+            long now = Now;
+            changed = changed with
+            {
+                Floor = _ledger.LeaseFloor,
+                GrantUntil = TicksAt(ticks, now, share.LeaseFromMs + lease.LengthMs),
+                FloorUntil = TicksAt(ticks, now, share.LeaseFromMs + lease.FloorLengthMs),
+            };
+        }
+        Context.System.EventStream.Publish(changed);
+    }
+
+    private static long TicksAt(long ticksNow, long nowMs, long atMs) =>
+        ticksNow + (long)((atMs - nowMs) * (double)System.Diagnostics.Stopwatch.Frequency / 1000);
 
     private void Perform(HandOff e) => _negotiator?.Tell(new OfferHandoff(e.Peer, e.Addresses, e.Target));
 

@@ -115,7 +115,12 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     {
         Timers.StartPeriodicTimer(RegulationTimer, RegulationTick.Instance, _settings.Regulation.Interval);
         // A member of a site with a budget admits nothing until the site gives it a share.
-        if (_settings.Cluster is { Enabled: true, SiteBudget: > 0 }) _ledger.SetShare(0, Now);
+        if (_settings.Cluster is { Enabled: true, SiteBudget: > 0 })
+        {
+            _ledger.LeaseShare(_settings.Cluster.ShareLease);
+            _ledger.SetShare(0, Now);
+            _publishedShare = (_ledger.HardCap, _ledger.Grant, _ledger.LeaseFromMs);
+        }
         foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
         if (_peerStore is null)
         {
@@ -198,6 +203,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<RegulationTick>(_ =>
         {
             _ledger.Tick(Now);
+            PublishShare();
             Regulate(checkMemory: true);
             LogRefusalsIfChanged();
         });
@@ -224,6 +230,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     {
         Sender.Tell(decision);
         if (!decision.Allowed) Context.System.EventStream.Publish(new AdmissionRefused(decision.Reason ?? "refused", remote?.ToString(), peer?.ToString()));
+        PublishShare(); // the gate may have found the share's lease lapsed
         Perform();
     }
 

@@ -131,8 +131,11 @@ internal sealed record AttachNegotiator(Akka.Actor.IActorRef Negotiator);
 /// <summary>Take <paramref name="Cap"/> as the node's share of its site's budget; answered with <see cref="HardCapApplied"/>.</summary>
 internal sealed record SetHardCap(int Cap);
 
-/// <summary>The hard cap in force after a <see cref="SetHardCap"/> (0: no share).</summary>
+/// <summary>The share granted after a <see cref="SetHardCap"/> (0: no share); in force while its lease is valid.</summary>
 internal sealed record HardCapApplied(int Cap);
+
+/// <summary>The site allocator renewed the lease of the request of <paramref name="RequestedAtMs"/>, reserving at most <paramref name="Bound"/>.</summary>
+internal sealed record RenewShareLease(long RequestedAtMs, int Bound);
 
 /// <summary>Asks for the node's load as the fleet sees it; answered with <see cref="LoadSample"/>.</summary>
 internal sealed record GetLoadSample

@@ -30,6 +30,25 @@ public sealed record ConnectionClosed(string PeerId, string Direction, string Re
 
 /// <summary>
 /// The node's hard cap changed to <paramref name="HardCap"/>: its share of its site's budget (0: no share), at
-/// <paramref name="Timestamp"/> (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>, when the change took effect).
+/// <paramref name="Timestamp"/> (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/>, when the change took effect);
+/// also published when the share's grant or lease changes, so that the cap in force at any later moment follows
+/// from the last event (<see cref="InForceAt"/>).
 /// </summary>
-public sealed record HardCapChanged(int HardCap, long Timestamp) : IManagerEvent;
+public sealed record HardCapChanged(int HardCap, long Timestamp) : IManagerEvent
+{
+    /// <summary>The share granted (what the lease lets the node use while it is valid); the hard cap when not leased.</summary>
+    public int Grant { get; init; } = HardCap;
+
+    /// <summary>The floor the share falls to when the lease lapses.</summary>
+    public int Floor { get; init; }
+
+    /// <summary>Until when (<see cref="System.Diagnostics.Stopwatch"/> timestamp) the grant is valid; long.MaxValue when not leased.</summary>
+    public long GrantUntil { get; init; } = long.MaxValue;
+
+    /// <summary>Until when the floor is valid; long.MaxValue when not leased.</summary>
+    public long FloorUntil { get; init; } = long.MaxValue;
+
+    /// <summary>The cap in force at <paramref name="timestamp"/>, from this event's grant and lease alone (no actor has to run).</summary>
+    public int InForceAt(long timestamp) =>
+        timestamp < GrantUntil ? Grant : timestamp < FloorUntil ? Math.Min(Grant, Floor) : 0;
+}

@@ -186,8 +186,8 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
         var join = attacker.Cluster.JoinAsync(target, window.Token);
         while (!window.IsCancellationRequested)
         {
-            negotiator.Tell(new ShareProposal(1_000, "home", 1, Shrink: true));
-            negotiator.Tell(new ShareProposal(1_001, "home", 10_000, Shrink: false));
+            negotiator.Tell(new ShareProposal(1_000, "home", 1, Shrink: true, 0));
+            negotiator.Tell(new ShareProposal(1_001, "home", 10_000, Shrink: false, 0));
             try
             {
                 var identity = await negotiator.Ask<ActorIdentity>(new Identify("attacker"), TimeSpan.FromSeconds(1));
@@ -229,7 +229,7 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
         var negotiator = control.SelectOn(member, Negotiator.Name);
         var identity = await negotiator.Ask<ActorIdentity>(new Identify("control"), TimeSpan.FromSeconds(10));
         Assert.NotNull(identity.Subject);
-        negotiator.Tell(new ShareProposal(1_002, "home", 1, Shrink: true));
+        negotiator.Tell(new ShareProposal(1_002, "home", 1, Shrink: true, 0));
         await fleet.Harness.BarrierAsync("the control node's proposal arrived and was refused", async _ =>
             (await fleet.ClusterAsync("cluster-1")).Counters["refusedFromNonMembers"] >= 1, Bound);
         output.WriteLine("control: a non-member with the fleet certificate reaches the Negotiator, which refuses it");

@@ -51,6 +51,50 @@ public sealed class PartitionSpecs(ITestOutputHelper output)
         Assert.True(max <= Budget, $"the hard caps added up to {max} > {Budget} at {at}");
     }
 
+    /// <summary>
+    /// The case the share's lease exists for: the member cut off is starved (its Negotiator and its ConnectionManager
+    /// run nothing from just before the cut), so it never sees the cut and never lets go of its share itself, and its
+    /// own side's resolver waits two minutes. The majority takes its share once its lease has lapsed; the caps in force
+    /// (each member's grant while its lease is valid, the floor after, then nothing: what its admission enforces
+    /// whenever it next runs) never add up to more than the budget. Before the lease, the majority took the share
+    /// once the resolver downed the member, whatever the member still held.
+    /// </summary>
+    [Fact]
+    public async Task A_starved_member_cut_off_loses_its_share_by_its_lease_and_the_budget_holds_throughout()
+    {
+        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = [NodeSpec.Gateway(1), NodeSpec.Cluster(1), NodeSpec.Cluster(2, "connactors.cluster.stable-after = 120s")],
+            Hocon = Site,
+            Log = output.WriteLine,
+        });
+        await SharedAsync(fleet, ["gateway-1", "cluster-1", "cluster-2"]);
+
+        var starved = fleet["cluster-2"];
+        Starve.Suspend(starved.Negotiator!);
+        Starve.Suspend(starved.Manager);
+        var started = Stopwatch.StartNew();
+        await fleet.Harness.IsolateAsync("cluster-2");
+        await SharedAsync(fleet, ["gateway-1", "cluster-1"], live: ["gateway-1", "cluster-1"]);
+        output.WriteLine(Measured.Line("cut (member starved) to the majority holding the whole budget", started.Elapsed));
+
+        var (max, at) = fleet.MaxSumOfCaps();
+        output.WriteLine($"largest sum of the caps in force at any moment: {max} (at {at})");
+        Assert.True(max <= Budget, $"the caps in force added up to {max} > {Budget} at {at}");
+
+        // Once it runs again, the starved member's admission enforces the lapsed lease: it holds no share.
+        Starve.Resume(starved.Manager);
+        await fleet.Harness.BarrierAsync("the starved member, running again, holds no share", async _ => (await fleet.StatusAsync("cluster-2")).Counts.HardCap == 0, Bound);
+    }
+
+    private static Task SharedAsync(FleetNodes fleet, IReadOnlyList<string> members, IReadOnlyList<string> live) =>
+        fleet.Harness.BarrierAsync($"{string.Join(", ", members)} share the whole budget", async _ =>
+        {
+            var caps = new Dictionary<string, int>();
+            foreach (var name in live) caps[name] = (await fleet.StatusAsync(name)).Counts.HardCap;
+            return members.All(m => caps.TryGetValue(m, out int cap) && cap > 0) && members.Sum(m => caps[m]) == Budget;
+        }, Bound);
+
     private static Task SharedAsync(FleetNodes fleet, IReadOnlyList<string> members) =>
         fleet.Harness.BarrierAsync($"{string.Join(", ", members)} share the whole budget", async _ =>
         {

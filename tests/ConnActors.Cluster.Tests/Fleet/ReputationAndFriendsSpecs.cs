@@ -91,11 +91,14 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
         var negotiator = outsider.SelectOn(fleet.Harness["cluster-1"], Negotiator.Name);
 
         negotiator.Tell(new HandoffOffer(peers.All[0].PeerId.ToString(), [PeerHosts.AddressOf(peers.All[0]).ToString()], outsider.Address.ToString()));
-        negotiator.Tell(new ShareProposal(1_000, "home", 1, Shrink: true));
-        negotiator.Tell(new ShareProposal(1_001, "home", 10_000, Shrink: false));
+        negotiator.Tell(new ShareProposal(1_000, "home", 1, Shrink: true, 0));
+        negotiator.Tell(new ShareProposal(1_001, "home", 10_000, Shrink: false, 0));
+        // A renewal for ever (a stamp far ahead) with a bound above the budget: refused like the rest.
+        negotiator.Tell(new LeaseGranted(long.MaxValue / 8, 0, 10_000, 0));
+        outsider.SelectOn(fleet.Harness["gateway-1"], SiteAllocator.Name).Tell(new LeaseRequest(0, -1, -1, -1, 10_000, "home"));
 
-        await fleet.Harness.BarrierAsync("both messages were refused", async _ =>
-            (await fleet.ClusterAsync("cluster-1")).Counters["refusedFromNonMembers"] >= 3, Bound);
+        await fleet.Harness.BarrierAsync("the messages were refused", async _ =>
+            (await fleet.ClusterAsync("cluster-1")).Counters["refusedFromNonMembers"] >= 4, Bound);
         await Task.Delay(TimeSpan.FromSeconds(1)); // had a proposal been taken, its cap would be in force by now
         // The fleet may re-split the budget by demand meanwhile; the outsider's caps are never taken.
         Assert.DoesNotContain(1, fleet.CapsTakenBy("cluster-1"));

@@ -20,7 +20,7 @@ internal sealed class FleetNodes : IAsyncDisposable
     public static readonly TimeSpan Ask = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<string, ConnActorsNode> _nodes = new();
-    private readonly ConcurrentQueue<(long Ticks, string Node, int Cap)> _caps = new();
+    private readonly ConcurrentQueue<(long Ticks, string Node, HardCapChanged Share)> _caps = new();
     private readonly long _start = Stopwatch.GetTimestamp();
 
     private FleetNodes()
@@ -73,29 +73,59 @@ internal sealed class FleetNodes : IAsyncDisposable
 
     /// <summary>
     /// The largest sum of hard caps in force at any moment of the run, from every change each node made (a
-    /// node counts from the moment it starts, at 0 until the site gives it a share, and at 0 once killed).
+    /// node counts from the moment it starts, at 0 until the site gives it a share, and at 0 once killed). A
+    /// leased share is in force as its lease says (<see cref="HardCapChanged.InForceAt"/>): until the lease lapses
+    /// whether or not the node's actors ran, and no longer, so a share that lapsed while its node was starved counts
+    /// as what the node's admission enforces.
     /// </summary>
     public (int Max, string At) MaxSumOfCaps()
     {
-        var current = new Dictionary<string, int>();
+        var events = _caps.OrderBy(c => c.Ticks).ToList();
+        // The sum can only rise at an event; between events leases only lapse. So the sum right after each event is enough.
+        var current = new Dictionary<string, HardCapChanged>();
         int max = 0;
         string at = "never";
-        foreach (var (ticks, node, cap) in _caps.OrderBy(c => c.Ticks))
+        foreach (var (ticks, node, share) in events)
         {
-            current[node] = cap;
-            int sum = current.Values.Sum();
+            current[node] = share;
+            var inForce = current.ToDictionary(c => c.Key, c => c.Value.InForceAt(ticks));
+            int sum = inForce.Values.Sum();
             if (sum <= max) continue;
             max = sum;
-            at = $"{Stopwatch.GetElapsedTime(_start, ticks).TotalSeconds:F2} s: {string.Join(", ", current.Select(c => $"{c.Key} {c.Value}"))}";
+            at = $"{Stopwatch.GetElapsedTime(_start, ticks).TotalSeconds:F2} s: {string.Join(", ", inForce.Select(c => $"{c.Key} {c.Value}"))}";
         }
         return (max, at);
     }
 
+    /// <summary>
+    /// The cap <paramref name="node"/> had in force every <paramref name="step"/> from <paramref name="fromTicks"/> to
+    /// <paramref name="toTicks"/> (<see cref="Stopwatch"/> timestamps), from the last change before each moment and its lease.
+    /// </summary>
+    public IReadOnlyList<(double Seconds, int Cap)> InForceEvery(string node, long fromTicks, long toTicks, TimeSpan step)
+    {
+        var events = _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).ToList();
+        var result = new List<(double, int)>();
+        long stepTicks = (long)(step.TotalSeconds * Stopwatch.Frequency);
+        for (long at = fromTicks; at <= toTicks; at += stepTicks)
+        {
+            var last = events.LastOrDefault(e => e.Ticks <= at);
+            result.Add((Stopwatch.GetElapsedTime(fromTicks, at).TotalSeconds, last.Share?.InForceAt(at) ?? 0));
+        }
+        return result;
+    }
+
+    /// <summary>The name of the oldest member (the one that allocates while every member reaches it), as <paramref name="observer"/> sees the cluster.</summary>
+    public string Oldest(string observer)
+    {
+        var oldest = Harness[observer].Cluster.State.Members.Where(m => m.Status == Akka.Cluster.MemberStatus.Up).OrderBy(m => m, Akka.Cluster.Member.AgeOrdering).First();
+        return Harness.Nodes.Single(n => n.Address == oldest.Address).Name;
+    }
+
     /// <summary>The hard caps <paramref name="node"/> took, in the order it took them.</summary>
-    public IReadOnlyList<int> CapHistoryOf(string node) => _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).Select(c => c.Cap).ToList();
+    public IReadOnlyList<int> CapHistoryOf(string node) => _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).Select(c => c.Share.HardCap).ToList();
 
     /// <summary>Every hard cap <paramref name="node"/> took during the run.</summary>
-    public IReadOnlySet<int> CapsTakenBy(string node) => _caps.Where(c => c.Node == node).Select(c => c.Cap).ToHashSet();
+    public IReadOnlySet<int> CapsTakenBy(string node) => _caps.Where(c => c.Node == node).Select(c => c.Share.HardCap).ToHashSet();
 
     public async ValueTask DisposeAsync()
     {
@@ -119,10 +149,14 @@ internal sealed class FleetNodes : IAsyncDisposable
         }, TaskScheduler.Default);
     }
 
-    private void Record(string node, int cap, long? at = null) => _caps.Enqueue((at ?? Stopwatch.GetTimestamp(), node, cap));
+    private void Record(string node, int cap)
+    {
+        long now = Stopwatch.GetTimestamp();
+        _caps.Enqueue((now, node, new HardCapChanged(cap, now)));
+    }
 
     private sealed class CapRecorder : ReceiveActor
     {
-        public CapRecorder(FleetNodes fleet, string node) => Receive<HardCapChanged>(m => fleet.Record(node, m.HardCap, m.Timestamp));
+        public CapRecorder(FleetNodes fleet, string node) => Receive<HardCapChanged>(m => fleet._caps.Enqueue((m.Timestamp, node, m)));
     }
 }

@@ -1,0 +1,50 @@
+using Akka.Configuration;
+using ConnActors.Actors.Cluster;
+using ConnActors.Actors.Configuration;
+using ConnActors.Policy;
+using ConnActors.Policy.Fleet;
+
+namespace ConnActors.Actors.Tests.Cluster;
+
+/// <summary>connactors.cluster.share-lease: the defaults, and timings that cannot work refused naming the key and why.</summary>
+public sealed class ShareLeaseSettingsTests
+{
+    [Fact]
+    public void The_defaults_are_those_of_reference_conf()
+    {
+        var settings = Read("connactors.cluster.enabled = on");
+        Assert.Equal(ShareLeaseTimings.Default, settings.ShareLease);
+        Assert.Equal(TimeSpan.FromSeconds(1), settings.LeaseRenewInterval);
+    }
+
+    [Fact]
+    public void Timings_are_read_from_hocon()
+    {
+        var settings = Read("connactors.cluster.share-lease { length = 6s, floor-length = 20s, margin = 1s, renew-interval = 2s, quorum-window = 3s }");
+        Assert.Equal(new ShareLeaseTimings(6_000, 20_000, 1_000, 3_000), settings.ShareLease);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.LeaseRenewInterval);
+    }
+
+    [Theory]
+    [InlineData("length = 4s, floor-length = 3s", "floor-length", "cluster.share-lease.length")]
+    [InlineData("renew-interval = 4s", "renew-interval", "half of cluster.share-lease.length")]
+    [InlineData("quorum-window = 1s", "quorum-window", "cluster.share-lease.renew-interval")]
+    [InlineData("quorum-window = 8s", "quorum-window", "cluster.share-lease.length")]
+    [InlineData("margin = 10ms", "margin", "cluster.share-lease.floor-length")]
+    public void Timings_that_cannot_work_are_refused_naming_the_key_at_fault(string hocon, string key, string why)
+    {
+        var error = Assert.Throws<PolicyConfigurationException>(() => Read($"connactors.cluster.share-lease {{ {hocon} }}"));
+        Assert.Equal($"connactors.cluster.share-lease.{key}", error.Key);
+        Assert.Contains(why, error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zero_length_is_refused_naming_its_own_key()
+    {
+        var error = Assert.Throws<PolicyConfigurationException>(() => Read("connactors.cluster.share-lease.length = 0s"));
+        Assert.Equal("connactors.cluster.share-lease.length", error.Key);
+    }
+
+    private static ClusterSettings Read(string hocon) =>
+        ConnActorsSettings.FromConfig(ReferenceConfig.WithDefaults(ConfigurationFactory.ParseString(hocon))).Cluster;
+}
