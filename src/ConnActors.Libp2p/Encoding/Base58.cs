@@ -11,16 +11,28 @@ public static class Base58
     {
         var zeros = 0;
         while (zeros < data.Length && data[zeros] == 0) zeros++;
-        var value = new BigInteger(data, isUnsigned: true, isBigEndian: true);
-        var chars = new List<char>(data.Length * 138 / 100 + 1);
-        while (value > 0)
+        // Base-58 digits, most significant last-filled: each input byte multiplies the number so far by 256 and adds
+        // itself (schoolbook, no BigInteger: a peer id is encoded for every connection; docs/benchmarks.md).
+        int size = (data.Length - zeros) * 138 / 100 + 1;
+        Span<byte> digits = size <= 256 ? stackalloc byte[size] : new byte[size];
+        digits.Clear();
+        int length = 0;
+        for (int i = zeros; i < data.Length; i++)
         {
-            value = BigInteger.DivRem(value, 58, out var rem);
-            chars.Add(Alphabet[(int)rem]);
+            int carry = data[i];
+            int used = 0;
+            for (int k = size - 1; (carry != 0 || used < length) && k >= 0; k--, used++)
+            {
+                carry += 256 * digits[k];
+                digits[k] = (byte)(carry % 58);
+                carry /= 58;
+            }
+            length = used;
         }
-        chars.AddRange(Enumerable.Repeat('1', zeros));
-        chars.Reverse();
-        return new string(chars.ToArray());
+        var chars = new char[zeros + length];
+        chars.AsSpan(0, zeros).Fill('1');
+        for (int i = 0; i < length; i++) chars[zeros + i] = Alphabet[digits[size - length + i]];
+        return new string(chars);
     }
 
     /// <exception cref="FormatException">A character outside the alphabet.</exception>
