@@ -81,6 +81,9 @@ internal static class DhtBench
         var opened = new List<int>();
         var queried = new List<int>();
         var failedQueries = new List<int>();
+        var provideOpened = new List<int>();
+        var provideQueried = new List<int>();
+        var provideReached = new List<int>();
         int every = provides == 0 ? int.MaxValue : Math.Max(1, (lookups + provides) / provides);
         int done = 0, provided = 0, failed = 0;
         var watch = Stopwatch.StartNew();
@@ -88,7 +91,14 @@ internal static class DhtBench
         {
             if (op % every == every - 1 && provided < provides)
             {
-                if (await TryAsync(node, "provide", new { key = "1220" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) }) is null) failed++;
+                var provide = await TryAsync(node, "provide", new { key = "1220" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) });
+                if (provide is null) failed++;
+                else
+                {
+                    provideOpened.Add(provide["opened"]!.GetValue<int>());
+                    provideQueried.Add(provide["queried"]!.GetValue<int>());
+                    provideReached.Add(provide["peers"]!.GetValue<int>());
+                }
                 provided++;
                 continue;
             }
@@ -115,7 +125,9 @@ internal static class DhtBench
         latencies.Sort();
         hops.Sort();
         return new DhtRun(name, done, provided, failed, Percentile(latencies, 0.5), Percentile(latencies, 0.9), Percentile(latencies, 0.99), Percentile(hops, 0.5), Percentile(hops, 0.9),
-            opened.DefaultIfEmpty(0).Average(), queried.DefaultIfEmpty(0).Average(), failedQueries.DefaultIfEmpty(0).Average(), tally["opened"]!.GetValue<int>() / (double)(done + provided), afterOps["connections"]!.GetValue<int>(),
+            opened.DefaultIfEmpty(0).Average(), queried.DefaultIfEmpty(0).Average(), failedQueries.DefaultIfEmpty(0).Average(),
+            new ProvideFigures(provideOpened.DefaultIfEmpty(0).Average(), provideQueried.DefaultIfEmpty(0).Average(), provideReached.DefaultIfEmpty(0).Average()),
+            tally["opened"]!.GetValue<int>() / (double)(done + provided), afterOps["connections"]!.GetValue<int>(),
             tally["connections"]!.GetValue<int>(), tally["peak"]!.GetValue<int>(), tally["lostHeld"]!.AsArray().Count,
             after.CpuSeconds - before.CpuSeconds, after.RssBytes, watch.Elapsed, Describe(tally));
     }
@@ -149,11 +161,12 @@ internal static class DhtBench
     public static string ToMarkdown(IReadOnlyList<DhtRun> runs)
     {
         var md = new StringBuilder();
-        md.AppendLine("| node | lookups + provides (failed) | latency p50 / p90 / p99 (ms) | hops p50 / p90 | connections opened per lookup (by the lookup) | queries per lookup (failed) | connections opened per operation (all) | open right after the last operation | open 30 s later | peak connections | long-lived peers lost | CPU (s) | RSS (MiB) | wall (s) |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| node | lookups + provides (failed) | latency p50 / p90 / p99 (ms) | hops p50 / p90 | connections opened per lookup (by the lookup) | queries per lookup (failed) | per provide: connections opened / queries / records stored | connections opened per operation (all) | open right after the last operation | open 30 s later | peak connections | long-lived peers lost | CPU (s) | RSS (MiB) | wall (s) |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in runs)
         {
-            md.AppendLine($"| {r.Name} | {r.Lookups} + {r.Provides} ({r.Failed}) | {r.LatencyP50:0} / {r.LatencyP90:0} / {r.LatencyP99:0} | {r.HopsP50:0} / {r.HopsP90:0} | {r.OpenedPerLookup:0.0} | {r.QueriesPerLookup:0.0} ({r.FailedQueriesPerLookup:0.0}) | {r.OpenedPerOperation:0.0} | " +
+            md.AppendLine($"| {r.Name} | {r.Lookups} + {r.Provides} ({r.Failed}) | {r.LatencyP50:0} / {r.LatencyP90:0} / {r.LatencyP99:0} | {r.HopsP50:0} / {r.HopsP90:0} | {r.OpenedPerLookup:0.0} | {r.QueriesPerLookup:0.0} ({r.FailedQueriesPerLookup:0.0}) | " +
+                $"{r.PerProvide.Opened:0.0} / {r.PerProvide.Queries:0.0} / {r.PerProvide.Stored:0.0} | {r.OpenedPerOperation:0.0} | " +
                 $"{r.OpenAfterOps} | {r.OpenAfter30s} | {r.Peak} | {r.LostLongLived} of 10 | {r.CpuSeconds:0.0} | {r.RssBytes / 1048576.0:0} | {r.Wall.TotalSeconds:0} |");
         }
         foreach (var r in runs) md.AppendLine().Append($"- {r.Name}: {r.Tally}");
@@ -164,5 +177,8 @@ internal static class DhtBench
 /// <summary>One node's figures in the DHT side by side.</summary>
 internal sealed record DhtRun(
     string Name, int Lookups, int Provides, int Failed, double LatencyP50, double LatencyP90, double LatencyP99, double HopsP50, double HopsP90,
-    double OpenedPerLookup, double QueriesPerLookup, double FailedQueriesPerLookup, double OpenedPerOperation, int OpenAfterOps, int OpenAfter30s, int Peak, int LostLongLived,
+    double OpenedPerLookup, double QueriesPerLookup, double FailedQueriesPerLookup, ProvideFigures PerProvide, double OpenedPerOperation, int OpenAfterOps, int OpenAfter30s, int Peak, int LostLongLived,
     double CpuSeconds, long RssBytes, TimeSpan Wall, string Tally);
+
+/// <summary>Means over a node's provides that answered: connections the provide opened (its lookup's and its records'), its lookup's queries, and the peers that took its record.</summary>
+internal sealed record ProvideFigures(double Opened, double Queries, double Stored);

@@ -180,7 +180,19 @@ const commands = {
   },
   async routingTableSize (msg, node) { return { size: node.services.dht.routingTable.size } },
   async routingTableSizes (msg) { return { sizes: nodes.slice(msg.first, msg.first + msg.count).map(n => n.services.dht?.routingTable.size ?? 0) } },
-  async provide (msg, node) { const t = await run(node.services.dht.provide(cidOf(msg.key), { signal: timeout(msg.timeoutMs) })); return t },
+  // A provide: the records sent (ADD_PROVIDER answered), and the connections it opened, as closest counts them.
+  async provide (msg, node) {
+    const tally = tallies[msg.node ?? 0]
+    const outboundBefore = tally.outbound
+    let reached = 0
+    let queried = 0
+    const t = await run(node.services.dht.provide(cidOf(msg.key), { signal: timeout(msg.timeoutMs) }), (e) => {
+      if (e.name === 'SEND_QUERY' && e.messageName === 'FIND_NODE') queried++
+      if (e.name === 'PEER_RESPONSE' && e.messageName === 'ADD_PROVIDER') reached++
+      return false
+    })
+    return { ...t, opened: tally.outbound - outboundBefore, queried, failedQueries: t.errors, peers: reached }
+  },
   async findProviders (msg, node) {
     const providers = new Map()
     const started = performance.now()

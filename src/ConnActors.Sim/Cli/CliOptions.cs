@@ -25,8 +25,8 @@ internal sealed record CliOptions(
                       (site budgets for nodes sharing a router, for shared-router), the ablations
                       v2-no-owntrim and v2-site-no-owntrim (no backoff after the node's own trims), and v2-fleet,
                       v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's deduplication and
-                      handoff, for fleet), v2-go-lookups (lookups end by go's rule, the 3 closest answered, not the node's),
-                      v2-no-linger (no regulation.burst-linger)
+                      handoff, for fleet), v2-no-linger (no regulation.burst-linger), and basic-no-followup
+                      (basic's lookups end when the 3 closest answered, without go's follow-up of the top k)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)

@@ -11,15 +11,16 @@ using ConnActors.Sim.World;
 namespace ConnActors.Sim.Dht;
 
 /// <summary>
-/// Kademlia lookups. A lookup runs in rounds: it queries the alpha closest candidates not yet asked;
-/// each answer adds the answerer's k closest known peers. It stops when the <c>Resiliency</c> closest
-/// candidates have all answered (go-libp2p, for basic, js-like and v2-go-lookups; v2 nodes stop when the k closest have,
-/// the node's rule, the spec's) or nothing is left to ask. Every query needs a connection,
+/// Kademlia lookups, each run the way the node's stack runs them (<see cref="LookupRule"/>): in rounds of alpha queries
+/// to the closest candidates not yet asked, each answer adding the answerer's k closest known peers, until the k closest
+/// have answered (v2, the node's rule, the spec's) or the 3 closest have and then the rest of the top k is asked at once
+/// (go-libp2p, for basic and none); or over disjoint paths until every path's queue is empty (js-libp2p, for js-like).
+/// Every query needs a connection,
 /// so lookups are the bursts of short-lived dials the policies must absorb. All of a lookup's dials are
 /// admitted at its start time (the policies see time advance between events only); its burst ends,
 /// and its query streams close, after its simulated latency.
 /// </summary>
-internal sealed class DhtLookups : INodeLifecycle
+internal sealed partial class DhtLookups : INodeLifecycle
 {
     private const int MaxRounds = 24;
     // go-libp2p-kad-dht tags the peers of its routing table "kbucket" with value 5 in the connection manager.
@@ -28,7 +29,6 @@ internal sealed class DhtLookups : INodeLifecycle
     private readonly NodeEngines _engines;
     private readonly Connector _connector;
     private readonly Regulator _regulator;
-    private readonly LookupCandidates _candidates = new();
     private readonly List<LookupInFlight> _lookups = new();
     private readonly Stack<int> _freeLookups = new();
     private readonly List<PeerKey> _released = new();
@@ -106,7 +106,6 @@ internal sealed class DhtLookups : INodeLifecycle
     // of the lookup statistics, which describe lookups of random keys as RFM17 measured them.
     private void Run(int node, ulong target, bool measured)
     {
-        var s = _ctx.Scenario;
         var nodes = _ctx.Nodes;
         var metrics = _ctx.Metrics;
         if (measured) metrics.Lookups++;
@@ -120,56 +119,24 @@ internal sealed class DhtLookups : INodeLifecycle
         lookup.HasBurst = v2 is not null;
         if (v2 is not null) lookup.Burst = v2.BeginBurst(_ctx.Now);
 
-        var candidates = _candidates;
-        candidates.Clear();
-        Span<int> known = stackalloc int[s.BucketSize];
-        int n = Index.ClosestKnown(node, nodes.DhtId[node], target, nodes.Online, known);
-        for (int i = 0; i < n; i++) candidates.Add(known[i], nodes.DhtId[known[i]] ^ target, depth: 1);
-
-        double latencyMs = 0;
+        var rule = _engines.Variant.Lookups;
         int queries = 0, opened = 0;
-        int resiliency = v2 is not null && !_engines.Variant.GoLookups ? s.BucketSize : s.Resiliency;
-        for (int round = 0; round < MaxRounds && !candidates.Converged(resiliency); round++)
-        {
-            double slowestOk = 0, slowestFailed = 0;
-            bool anyOk = false;
-            for (int asked = 0; asked < s.Alpha; asked++)
-            {
-                int c = candidates.NextFresh();
-                if (c < 0) break;
-                int peer = candidates.NodeAt(c);
-                double cost = Query(node, peer, lookup, out bool ok, out bool dialled);
-                queries++;
-                if (dialled) opened++;
-                if (!ok)
-                {
-                    candidates.MarkFailed(c);
-                    slowestFailed = Math.Max(slowestFailed, cost);
-                    continue;
-                }
-                candidates.MarkAnswered(c);
-                anyOk = true;
-                slowestOk = Math.Max(slowestOk, cost);
-                int depth = candidates.DepthAt(c);
-                n = Index.ClosestKnown(peer, nodes.DhtId[peer], target, nodes.Online, known);
-                for (int i = 0; i < n; i++) if (known[i] != node) candidates.Add(known[i], nodes.DhtId[known[i]] ^ target, depth + 1);
-            }
-            latencyMs += anyOk ? slowestOk : slowestFailed;
-        }
+        var walk = rule == LookupRule.JsPaths
+            ? RunPaths(node, target, lookup, ref queries, ref opened)
+            : RunIterative(node, target, lookup, rule, ref queries, ref opened);
 
-        int best = candidates.BestAnswered();
-        if (measured && best >= 0)
+        if (measured && walk.BestNode >= 0)
         {
-            metrics.LookupHops.Add(candidates.DepthAt(best));
-            if (candidates.NodeAt(best) == Index.ClosestOnline(target, nodes.Online)) metrics.LookupSuccesses++;
+            metrics.LookupHops.Add(walk.BestDepth);
+            if (walk.BestNode == Index.ClosestOnline(target, nodes.Online)) metrics.LookupSuccesses++;
         }
         if (measured)
         {
-            metrics.LookupLatencyMs.Add(latencyMs);
+            metrics.LookupLatencyMs.Add(walk.LatencyMs);
             metrics.LookupQueries.Add(queries);
             metrics.LookupOpened.Add(opened);
         }
-        _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)latencyMs), EventKind.BurstEnd, slot);
+        _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)walk.LatencyMs), EventKind.BurstEnd, slot);
     }
 
     private int NewLookupSlot()

@@ -21,6 +21,10 @@ internal sealed class LookupCandidates
 
     public void Clear() => Count = 0;
 
+    public bool IsFresh(int i) => _state[i] == Fresh;
+
+    public bool IsFailed(int i) => _state[i] == Failed;
+
     public void MarkAnswered(int i) => _state[i] = Answered;
 
     public void MarkFailed(int i) => _state[i] = Failed;

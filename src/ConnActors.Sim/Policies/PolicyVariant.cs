@@ -40,16 +40,23 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2NoOwnTrim { get; } = new("v2-no-owntrim", PolicyFamily.V2, V2Features.All, true, true,
         "v2 redialling the peers it trimmed itself at once (no own-trim backoff)") { OwnTrimHold = false };
 
-    /// <summary>
-    /// A v2 node's lookups end by go-libp2p's rule (the <c>Resiliency</c> = 3 closest found have answered), not by the node's
-    /// own, the spec's (the k closest found have answered), which every other v2 variant models: an ablation that asks about
-    /// a quarter as many peers per lookup (docs/simulator.md, "the model beside the node"). Name it with --policy.
-    /// </summary>
-    public bool GoLookups { get; init; }
+    /// <summary>How this variant's nodes run their lookups when not the family's own (<see cref="Lookups"/>).</summary>
+    public Dht.LookupRule? LookupOverride { get; init; }
 
-    /// <summary>v2 whose lookups end by go-libp2p's rule (<see cref="GoLookups"/>; before 30 Nov 2026 this was v2's).</summary>
-    public static PolicyVariant V2GoLookups { get; } = new("v2-go-lookups", PolicyFamily.V2, V2Features.All, true, true,
-        "v2 whose lookups end when the 3 closest found have answered (go-libp2p's rule, not the node's)") { GoLookups = true };
+    /// <summary>
+    /// How this variant's nodes run their lookups: v2 by the node's rule (the spec's), basic and none as go-libp2p-kad-dht
+    /// (resiliency 3 and the follow-up), js-like as js-libp2p's kad-dht 16.x (disjoint paths) (docs/simulator.md).
+    /// </summary>
+    public Dht.LookupRule Lookups => LookupOverride ?? Family switch
+    {
+        PolicyFamily.V2 => Dht.LookupRule.Spec,
+        PolicyFamily.JsLike => Dht.LookupRule.JsPaths,
+        _ => Dht.LookupRule.GoFollowUp,
+    };
+
+    /// <summary>basic whose lookups stop when the 3 closest answered, without go's follow-up: the model before 30 Nov 2026 (an ablation; name it with --policy).</summary>
+    public static PolicyVariant BasicNoFollowUp { get; } = new("basic-no-followup", PolicyFamily.Basic, V2Features.All, false, false,
+        "basic whose lookups end when the 3 closest answered, without go-libp2p's follow-up of the top k (the model before 30 Nov 2026)") { LookupOverride = Dht.LookupRule.GoNoFollowUp };
 
     /// <summary>
     /// A v2 node closes a finished lookup's peer that nothing claims this long after the lookup (<c>regulation.burst-linger</c>;
@@ -104,5 +111,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).Append(V2GoLookups).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2Site).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }
