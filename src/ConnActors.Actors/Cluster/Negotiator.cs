@@ -24,6 +24,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
 
     private const string LoadTimer = "load";
     private const string LeaseTimer = "lease";
+    private const string ProbeEchoTimer = "probe-echo";
     private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
     private static readonly LWWDictionaryKey<string, SharedPenalty> PenaltiesKey = FleetDataKeys.Penalties;
 
@@ -40,6 +41,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _shareVersions = new(StringComparer.Ordinal);
     private readonly MemberLease _lease;
     private readonly Dictionary<Address, (long StampMs, long AtMs)> _heardFrom = [];
+    private long _probeEchoedAtMs = long.MinValue / 4;
     private long _appliedShareStep;
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
     private Address? _askedAllocator;
@@ -97,6 +99,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<HandoffAnswer>(Answered);
         Receive<ShareProposal>(Propose);
         Receive<RequestLease>(_ => RequestLeaseRenewal());
+        Receive<ProbeEchoDue>(_ =>
+        {
+            _probeEchoedAtMs = _clock.NowMs;
+            RequestLeaseRenewal();
+        });
         Receive<LeaseGranted>(Renewed);
         Receive<ShareTaken>(t =>
         {
@@ -294,7 +301,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         if (!IsElected(allocator)) return; // a late answer of one that stood down
         if (granted.IsProbe)
         {
-            RequestLeaseRenewal(); // echo a probe at once: it renews nothing
+            EchoProbe();
             return;
         }
         _lease.Renewed(allocator.ToString(), granted.Epoch, granted.StampMs, granted.Bound);
@@ -309,6 +316,25 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _log.Warning("refused a {0} from {1}: not a member of this cluster", what, Sender.Path.Address);
         _counters.Refused++;
         return false;
+    }
+
+    // A probe renews nothing; echoing it soon makes a new allocator quorate soon. But an allocator that may not act yet
+    // answers every request with a probe, so an echo at once of each would ping-pong at network speed (590 messages a
+    // second per member in a hand-over, AllocatorHandoverSpecs): at most one echo per quarter renew-interval, the
+    // next one then waits on a timer.
+    private void EchoProbe()
+    {
+        long now = _clock.NowMs;
+        long every = Math.Max(1, (long)_settings.LeaseRenewInterval.TotalMilliseconds / 4);
+        if (now - _probeEchoedAtMs >= every)
+        {
+            _probeEchoedAtMs = now;
+            RequestLeaseRenewal();
+        }
+        else if (!Timers.IsTimerActive(ProbeEchoTimer))
+        {
+            Timers.StartSingleTimer(ProbeEchoTimer, ProbeEchoDue.Instance, TimeSpan.FromMilliseconds(_probeEchoedAtMs + every - now));
+        }
     }
 
     // The member that keeps the replicated loads tidy: the oldest Up, whatever its reachability (one writer is enough).
@@ -342,6 +368,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private sealed record RequestLease
     {
         public static RequestLease Instance { get; } = new();
+    }
+
+    private sealed record ProbeEchoDue
+    {
+        public static ProbeEchoDue Instance { get; } = new();
     }
 
     private sealed record ShareTaken(long Version, int Cap, IActorRef Allocator, bool Shrink);

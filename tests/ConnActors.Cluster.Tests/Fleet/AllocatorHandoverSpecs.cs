@@ -33,6 +33,8 @@ public sealed class AllocatorHandoverSpecs(ITestOutputHelper output)
         string allocator = fleet.Oldest(all[0]);
         var survivors = all.Where(n => n != allocator).ToList();
         var before = await fleet.CapsAsync();
+        var sentBefore = new Dictionary<string, long>();
+        foreach (var survivor in survivors) sentBefore[survivor] = (await fleet.ClusterAsync(survivor)).Counters["messagesSent"];
 
         var samples = new ConcurrentQueue<(string Node, int Cap, double Seconds)>();
         using var stop = new CancellationTokenSource();
@@ -44,6 +46,16 @@ public sealed class AllocatorHandoverSpecs(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(2)); // nothing drops or grows past the budget right after
         await stop.CancelAsync();
         await sampling;
+
+        // The hand-over's traffic: a new allocator answers requests with probes until it may act, and a member echoes a
+        // probe at once; each survivor still sends a few messages a second, not a ping-pong at network speed.
+        double seconds = Stopwatch.GetElapsedTime(killedAt).TotalSeconds;
+        foreach (var survivor in survivors)
+        {
+            long sent = (await fleet.ClusterAsync(survivor)).Counters["messagesSent"] - sentBefore[survivor];
+            output.WriteLine($"{survivor}: {sent} Negotiator messages in the {seconds:F1} s from the kill ({sent / seconds:F1} a second)");
+            Assert.True(sent / seconds <= 8, $"{survivor} sent {sent} messages in {seconds:F1} s of the hand-over");
+        }
 
         foreach (var survivor in survivors)
         {
