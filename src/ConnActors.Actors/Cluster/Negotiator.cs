@@ -318,22 +318,20 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         return false;
     }
 
-    // A probe renews nothing; echoing it soon makes a new allocator quorate soon. But an allocator that may not act yet
-    // answers every request with a probe, so an echo at once of each would ping-pong at network speed (590 messages a
-    // second per member in a hand-over, AllocatorHandoverSpecs): at most one echo per quarter renew-interval, the
-    // next one then waits on a timer.
+    // A probe renews nothing; echoing it soon makes a new allocator quorate soon, paced by ShareLease.ProbeEchoWaitMs
+    // (a later echo waits on a timer).
     private void EchoProbe()
     {
         long now = _clock.NowMs;
-        long every = Math.Max(1, (long)_settings.LeaseRenewInterval.TotalMilliseconds / 4);
-        if (now - _probeEchoedAtMs >= every)
+        long wait = ShareLease.ProbeEchoWaitMs(_probeEchoedAtMs, now, (long)_settings.LeaseRenewInterval.TotalMilliseconds);
+        if (wait == 0)
         {
             _probeEchoedAtMs = now;
             RequestLeaseRenewal();
         }
         else if (!Timers.IsTimerActive(ProbeEchoTimer))
         {
-            Timers.StartSingleTimer(ProbeEchoTimer, ProbeEchoDue.Instance, TimeSpan.FromMilliseconds(_probeEchoedAtMs + every - now));
+            Timers.StartSingleTimer(ProbeEchoTimer, ProbeEchoDue.Instance, TimeSpan.FromMilliseconds(wait));
         }
     }
 

@@ -206,11 +206,17 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     // of its grant), and the quorum counts the members of a site with a budget that are not removed.
     private void Book(IReadOnlyDictionary<string, Member> members, long now)
     {
+        Address? tieBreaker = null;
+        int count = 0;
         foreach (var load in _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)))
+        {
             _leases.Seen(load.Address, load.Site, load.Floor);
-        var quorumBase = _loads.Values.Where(l => l.SiteBudget > 0 && members.ContainsKey(l.Address)).Select(l => members[l.Address]).ToList();
-        _leases.Members = Math.Max(1, quorumBase.Count);
-        _leases.TieBreaker = quorumBase.Count == 0 ? null : quorumBase.Select(m => m.Address).Min(Member.AddressOrdering)!.ToString();
+            var address = members[load.Address].Address;
+            if (tieBreaker is null || Member.AddressOrdering.Compare(address, tieBreaker) < 0) tieBreaker = address;
+            count++;
+        }
+        _leases.Members = Math.Max(1, count);
+        _leases.TieBreaker = tieBreaker?.ToString();
         _leases.Purge(members.Keys.ToHashSet(StringComparer.Ordinal), now);
     }
 

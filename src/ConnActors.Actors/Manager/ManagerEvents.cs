@@ -49,6 +49,5 @@ public sealed record HardCapChanged(int HardCap, long Timestamp) : IManagerEvent
     public long FloorUntil { get; init; } = long.MaxValue;
 
     /// <summary>The cap in force at <paramref name="timestamp"/>, from this event's grant and lease alone (no actor has to run).</summary>
-    public int InForceAt(long timestamp) =>
-        timestamp < GrantUntil ? Grant : timestamp < FloorUntil ? Math.Min(Grant, Floor) : 0;
+    public int InForceAt(long timestamp) => ConnActors.Policy.Fleet.ShareLease.InForce(Grant, Floor, timestamp, GrantUntil, FloorUntil);
 }

@@ -54,11 +54,26 @@ public static class ShareLease
     /// renewed by an answer to its request of <paramref name="leaseFromMs"/> (the member's clock): the grant until the
     /// lease's length, then at most the floor until the floor's length, then nothing.
     /// </summary>
-    public static int EffectiveCap(int grant, int floor, long leaseFromMs, long nowMs, ShareLeaseTimings timings)
+    public static int EffectiveCap(int grant, int floor, long leaseFromMs, long nowMs, ShareLeaseTimings timings) =>
+        InForce(grant, floor, nowMs, leaseFromMs + timings.LengthMs, leaseFromMs + timings.FloorLengthMs);
+
+    /// <summary>
+    /// The cap in force at <paramref name="now"/> of a grant valid until <paramref name="grantUntil"/> whose floor is valid
+    /// until <paramref name="floorUntil"/> (any one clock and unit): the grant, then at most the floor, then nothing.
+    /// </summary>
+    public static int InForce(int grant, int floor, long now, long grantUntil, long floorUntil)
     {
-        if (nowMs < leaseFromMs + timings.LengthMs) return grant;
-        return nowMs < leaseFromMs + timings.FloorLengthMs ? Math.Min(grant, floor) : 0;
+        if (now < grantUntil) return grant;
+        return now < floorUntil ? Math.Min(grant, floor) : 0;
     }
+
+    /// <summary>
+    /// How long a member waits before it echoes a probe (0: at once). An allocator that may not act yet answers every
+    /// request with a probe, so echoing each at once would ping-pong at network speed (590 messages a second per member
+    /// in a hand-over): at most one echo per quarter <paramref name="renewIntervalMs"/> since <paramref name="lastEchoMs"/>.
+    /// </summary>
+    public static long ProbeEchoWaitMs(long lastEchoMs, long nowMs, long renewIntervalMs) =>
+        Math.Max(0, lastEchoMs + Math.Max(1, renewIntervalMs / 4) - nowMs);
 
     /// <summary>
     /// The most a member may still hold, as the allocator (or whoever re-splits) sees it at <paramref name="nowMs"/>

@@ -83,6 +83,27 @@ public class ShareLeaseTests
     }
 }
 
+public class ProbeEchoTests
+{
+    [Fact]
+    public void A_probe_is_echoed_at_once_at_most_once_per_quarter_renew_interval()
+    {
+        Assert.Equal(0, ShareLease.ProbeEchoWaitMs(lastEchoMs: long.MinValue / 4, nowMs: 10_000, renewIntervalMs: 1_000));
+        Assert.Equal(150, ShareLease.ProbeEchoWaitMs(lastEchoMs: 9_900, nowMs: 10_000, renewIntervalMs: 1_000));
+        Assert.Equal(0, ShareLease.ProbeEchoWaitMs(lastEchoMs: 9_750, nowMs: 10_000, renewIntervalMs: 1_000));
+        Assert.Equal(1, ShareLease.ProbeEchoWaitMs(lastEchoMs: 10_000, nowMs: 10_000, renewIntervalMs: 2)); // never less than 1 ms apart
+    }
+
+    [Fact]
+    public void The_cap_in_force_is_the_grant_then_at_most_the_floor_then_nothing()
+    {
+        Assert.Equal(100, ShareLease.InForce(100, 16, now: 5, grantUntil: 10, floorUntil: 20));
+        Assert.Equal(16, ShareLease.InForce(100, 16, now: 10, grantUntil: 10, floorUntil: 20));
+        Assert.Equal(8, ShareLease.InForce(8, 16, now: 15, grantUntil: 10, floorUntil: 20));
+        Assert.Equal(0, ShareLease.InForce(100, 16, now: 20, grantUntil: 10, floorUntil: 20));
+    }
+}
+
 public class LeaseQuorumTests
 {
     private static readonly ShareLeaseTimings Timings = new(4_000, 15_000, 500, QuorumWindowMs: 2_000);
