@@ -29,6 +29,7 @@ public sealed class RouterEntriesTests
         Assert.Equal(RouterEntryBudget.HardCapFor(Entries, ConfiguredHardCap), counts["hardCap"]!.GetValue<int>());
         Assert.Equal(Entries, counts["routerEntryBudget"]!.GetValue<int>());
         Assert.Equal(0, counts["routerEntries"]!.GetValue<int>());
+        Assert.Contains($"hard cap {RouterEntryBudget.HardCapFor(Entries, ConfiguredHardCap)}, router entries {Entries} (hard cap {ConfiguredHardCap} configured),", node.Process.Stdout, StringComparison.Ordinal);
 
         // A few peers stay; the others connect and leave, and each leaves an entry lingering in the router.
         await node.Peers.DialAsync(node.Libp2pAddress, HeldOpen);
@@ -52,6 +53,9 @@ public sealed class RouterEntriesTests
         Assert.True(refusals >= 1, $"refused, but not for router entries: {full.ToJsonString()}");
         int connections = full["counts"]!["connections"]!.GetValue<int>();
         Assert.True(connections < full["counts"]!["hardCap"]!.GetValue<int>(), $"the router entries, not the hard cap, refused it: {full.ToJsonString()}");
+
+        var shown = (await ConnctlProcess.RunAsync(["status", "--node", node.Url])).Expect(0);
+        Assert.Matches(@"router entries \d+ of 24", shown.Stdout);
 
         // The node's own dial (to a new friend) is refused for router entries too, not started.
         var friend = await node.Peers.StartAsync();

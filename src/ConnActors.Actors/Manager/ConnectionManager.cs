@@ -89,8 +89,9 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         _incarnations.Host = host;
         Start(() => attachedBy.Tell(new CommandAck("host attached")));
         var limits = _ledger.Policy.Settings.Limits;
-        string router = _settings.RouterEntries > 0 ? $" (router entries {_settings.RouterEntries}: hard cap {_ledger.HardCap} of {_settings.Policy.Limits.HardCap})" : "";
-        _log.Info($"connection manager serving {host.PeerId}: hard cap {_ledger.HardCap}{router}, high/low water {limits.HighWater}/{limits.LowWater}, " +
+        // "hard cap N," is read by tests and tools: the router entries come after it.
+        string router = _settings.RouterEntries > 0 ? $"router entries {_settings.RouterEntries} (hard cap {_settings.Policy.Limits.HardCap} configured), " : "";
+        _log.Info($"connection manager serving {host.PeerId}: hard cap {limits.HardCap}, {router}high/low water {limits.HighWater}/{limits.LowWater}, " +
             $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_settings.Friends.Count} configured friend(s)");
     }
 
