@@ -32,6 +32,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
+    private HashSet<string> _suspected = new(StringComparer.Ordinal);
     private readonly LeaseBook _leases;
     private readonly IClock _clock;
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
@@ -64,6 +65,11 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.IReachabilityEvent>(_ => Allocate()); // at once: the allocator this member sees elected may change
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<AllocatorsSuspected>(s => Sender.Path.Address.HasLocalScope, s =>
+        {
+            _suspected = s.Allocators.ToHashSet(StringComparer.Ordinal);
+            Allocate(); // at once: this member may take over allocating
+        });
         Receive<ShareApplied>(OnApplied);
         Receive<LeaseRequest>(OnLeaseRequest);
         Receive<Tick>(_ => Allocate());
@@ -147,11 +153,12 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
 
     // A member that becomes the allocator starts from the caps its peers publish; one that stands down forgets its rounds.
+    // It elects as its own Negotiator does: the members it suspects of silence are left out too.
     private bool Elected()
     {
         var state = _cluster.State;
         bool elected = AllocatorElection.Elected(state.Members.Where(m => !_downed.Contains(m.Address)), _cluster.SelfAddress,
-            address => !state.Unreachable.Any(u => u.Address == address)) == _cluster.SelfAddress;
+            address => !state.Unreachable.Any(u => u.Address == address) && !_suspected.Contains(address.ToString())) == _cluster.SelfAddress;
         if (elected == _elected) return elected;
         _elected = elected;
         ForgetRounds();
