@@ -22,6 +22,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     public const string Name = "site-allocator";
 
     private const string TickTimer = "tick";
+    private const string LookTimer = "look";
     private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
     private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(2);
 
@@ -35,6 +36,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private HashSet<string> _suspected = new(StringComparer.Ordinal);
     private readonly LeaseBook _leases;
     private readonly IClock _clock;
+    private readonly TimeSpan _interval;
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
     private bool _elected;
@@ -47,6 +49,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         _leases = new LeaseBook(leases);
         _clock = clock;
+        _interval = interval;
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
             bool first = _loads.Count == 0;
@@ -97,6 +100,16 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void Allocate()
     {
         if (!Elected()) return;
+        Split();
+        // The book's next change by time alone (a dead member's lease lapsing, the predecessor no longer able to act) is
+        // acted on when it comes, not up to a tick later.
+        long now = _clock.NowMs;
+        if (_leases.NextChangeMs(now) is { } next && next - now < (long)_interval.TotalMilliseconds)
+            Timers.StartSingleTimer(LookTimer, Tick.Instance, TimeSpan.FromMilliseconds(next - now + 1));
+    }
+
+    private void Split()
+    {
         long now = _clock.NowMs;
         var members = Members();
         Book(members, now);
