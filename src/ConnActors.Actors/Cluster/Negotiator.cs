@@ -61,13 +61,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
             _members.Removed(m.Member, _clock.NowMs);
-            ForgiveOnNews(m.Member);
             Reconcile();
         });
         Receive<ClusterEvent.UnreachableMember>(m =>
         {
             _members.Reachable(m.Member, false);
-            ForgiveOnNews(m.Member);
             GiveUpShareIfCutOff();
             Reconcile();
             AllocatorMayHaveChanged();
@@ -75,7 +73,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.ReachableMember>(m =>
         {
             _members.Reachable(m.Member, true);
-            ForgiveOnNews(m.Member);
+            ForgiveOnReachable(m.Member);
             Reconcile();
             AllocatorMayHaveChanged();
         });
@@ -143,7 +141,6 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     {
         if (member.Status is MemberStatus.Removed) _members.Removed(member, _clock.NowMs);
         else _members.Seen(member);
-        ForgiveOnNews(member);
         Reconcile();
         AllocatorMayHaveChanged();
     }
@@ -167,11 +164,14 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
 
     private bool Eligible(Address member) => _members.IsReachable(member.ToString()) && !_watch.IsSuspected(member.ToString());
 
-    // What the membership says of a member (reachability, status) overrules this member's suspicion of it.
-    private void ForgiveOnNews(Member member)
+    // The failure detector saw the suspected member unreachable and now reachable again: its fresh view overrules the
+    // suspicion. (Not on other news: an unreachable, downed or removed member is left out anyway, and this node's site
+    // allocator reads the membership from Cluster.State, which lags the events: forgiving then made it elect the dead
+    // allocator for a moment and stand down.)
+    private void ForgiveOnReachable(Member member)
     {
         if (!_watch.Forgive(member.Address.ToString())) return;
-        _log.Info("no longer suspects the site allocator {0}: the membership's view of it changed ({1})", member.Address, member.Status);
+        _log.Info("no longer suspects the site allocator {0}: reachable again", member.Address);
         SuspicionsChanged();
     }
 

@@ -3,7 +3,7 @@ namespace ConnActors.Policy.Fleet;
 /// <summary>
 /// When a member stops waiting on a silent allocator (docs/cluster.md, "A silent allocator is suspected").
 /// <paramref name="SuspectAfterMs"/>: how long the allocator a member asks may leave its requests unanswered;
-/// <paramref name="HoldMs"/>: how long a suspicion lasts unless the membership says otherwise first;
+/// <paramref name="HoldMs"/>: how long a suspicion lasts unless the failure detector sees the allocator reachable again first;
 /// <paramref name="RenewIntervalMs"/>: how often the member asks (so how many requests a silence spans).
 /// </summary>
 public sealed record AllocatorSilenceTimings(long SuspectAfterMs, long HoldMs, long RenewIntervalMs)
@@ -45,14 +45,24 @@ public static class AllocatorSilence
     public static bool Suspects(bool answeredBefore, long firstUnansweredMs, int unanswered, long nowMs, AllocatorSilenceTimings t) =>
         answeredBefore && unanswered >= RequestsUnanswered(t) && nowMs - firstUnansweredMs >= t.SuspectAfterMs;
 
+    /// <summary>
+    /// Whether a member's suspicions lead nowhere at <paramref name="nowMs"/>: the allocator it asks instead has not
+    /// answered it since it began asking (as silent as the one suspected), by the same measure as
+    /// <see cref="Suspects"/>. They end then, and the member asks the older one again: a member that alone lost its
+    /// allocator's answers (the others, the next oldest among them, still hear from it) would otherwise ask one that does
+    /// not allocate until the hold ran out, and go without renewals long after the old one is heard again.
+    /// </summary>
+    public static bool LeadsNowhere(bool answeredSinceAsked, long firstUnansweredMs, int unanswered, long nowMs, AllocatorSilenceTimings t) =>
+        Suspects(!answeredSinceAsked, firstUnansweredMs, unanswered, nowMs, t);
+
     /// <summary>How many requests in a row must go unanswered: as many as the silence spans, at least two.</summary>
     public static int RequestsUnanswered(AllocatorSilenceTimings t) => (int)Math.Max(2, t.SuspectAfterMs / Math.Max(1, t.RenewIntervalMs));
 
     /// <summary>
     /// Whether a suspicion begun at <paramref name="suspectedAtMs"/> has run out at <paramref name="nowMs"/>. A late answer
     /// of the suspected allocator does not end it: an allocator that is alive but slow would otherwise be asked again
-    /// and suspected again every few seconds, each switch a hand-over. A change in the membership's own view of it
-    /// (reachability, status) ends it at once (the caller's part).
+    /// and suspected again every few seconds, each switch a hand-over. The failure detector seeing it reachable again
+    /// ends it at once (the caller's part).
     /// </summary>
     public static bool HoldRunOut(long suspectedAtMs, long nowMs, AllocatorSilenceTimings t) => nowMs - suspectedAtMs >= t.HoldMs;
 }

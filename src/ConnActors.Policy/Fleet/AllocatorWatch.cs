@@ -14,6 +14,7 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
     private string? _asked;
     private long _firstUnansweredMs;
     private int _unanswered;
+    private bool _answeredSinceAsked;
 
     /// <summary>The allocators suspected now (left out of this member's election).</summary>
     public IReadOnlyCollection<string> Suspected => _suspectedAt.Keys;
@@ -24,7 +25,7 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
     /// <summary>The member sent a lease request to <paramref name="allocator"/> at <paramref name="nowMs"/>.</summary>
     public void Asked(string allocator, long nowMs)
     {
-        if (allocator != _asked) (_asked, _unanswered) = (allocator, 0);
+        if (allocator != _asked) (_asked, _unanswered, _answeredSinceAsked) = (allocator, 0, false);
         if (_unanswered++ == 0) _firstUnansweredMs = nowMs;
     }
 
@@ -35,7 +36,9 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
     public void Answered(string allocator, long stampMs, long nowMs)
     {
         _heard[allocator] = (stampMs, nowMs);
-        if (allocator == _asked) _unanswered = 0;
+        if (allocator != _asked) return;
+        _unanswered = 0;
+        _answeredSinceAsked = true;
     }
 
     /// <summary>The stamp of <paramref name="allocator"/>'s last answer (-1: none), which a request to it echoes.</summary>
@@ -46,8 +49,9 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
         _heard.Where(h => h.Key != asked).OrderByDescending(h => h.Value.AtMs).Select(h => ((long, long)?)h.Value).FirstOrDefault();
 
     /// <summary>
-    /// Brings the suspicions up to <paramref name="nowMs"/>: the allocator asked becomes suspected if it is silent
-    /// (<see cref="AllocatorSilence.Suspects"/>), and suspicions whose hold ran out end. True when the set changed.
+    /// Brings the suspicions up to <paramref name="nowMs"/>: suspicions whose hold ran out end, all of them end if they
+    /// lead nowhere (<see cref="AllocatorSilence.LeadsNowhere"/>), and the allocator asked becomes suspected if it is
+    /// silent (<see cref="AllocatorSilence.Suspects"/>). True when the set changed.
     /// </summary>
     public bool Review(long nowMs)
     {
@@ -57,6 +61,13 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
             if (!AllocatorSilence.HoldRunOut(since, nowMs, timings)) continue;
             _suspectedAt.Remove(allocator);
             changed = true;
+        }
+        if (_suspectedAt.Count > 0 && _asked is { } instead && instead != self
+            && AllocatorSilence.LeadsNowhere(_answeredSinceAsked, _firstUnansweredMs, _unanswered, nowMs, timings))
+        {
+            _suspectedAt.Clear();
+            (_asked, _unanswered) = (null, 0);
+            return true;
         }
         if (_asked is { } asked && asked != self && !_suspectedAt.ContainsKey(asked)
             && AllocatorSilence.Suspects(_heard.ContainsKey(asked), _firstUnansweredMs, _unanswered, nowMs, timings))
@@ -69,8 +80,8 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
     }
 
     /// <summary>
-    /// The membership's own view of <paramref name="allocator"/> changed (reachability, status, removal): that view rules
-    /// again. True if it was suspected. (Its last stamp is kept: a removed member may still be running, and the members
+    /// The membership's own view of <paramref name="allocator"/> is fresh (the failure detector saw it reachable again):
+    /// that view rules again. True if it was suspected. (Its last stamp is kept: a removed member may still be running, and the members
     /// go on reporting their last contact with it.)
     /// </summary>
     public bool Forgive(string allocator) => _suspectedAt.Remove(allocator);

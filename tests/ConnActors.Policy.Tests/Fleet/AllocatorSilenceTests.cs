@@ -67,6 +67,31 @@ public class AllocatorSilenceTests
     }
 
     [Fact]
+    public void Suspicions_end_when_the_allocator_asked_instead_does_not_answer_either()
+    {
+        Assert.True(AllocatorSilence.LeadsNowhere(answeredSinceAsked: false, firstUnansweredMs: 1_000, unanswered: 3, nowMs: 4_000, T));
+        Assert.False(AllocatorSilence.LeadsNowhere(answeredSinceAsked: true, 1_000, 3, 4_000, T));
+        Assert.False(AllocatorSilence.LeadsNowhere(false, 1_000, 2, 4_000, T));
+
+        var watch = Suspecting("a", out long now);
+        for (long t = now; t < now + 3_000; t += 1_000)
+        {
+            Assert.False(watch.Review(t));
+            watch.Asked("b", t); // b does not allocate in its own view (it still hears from a): it does not answer
+        }
+        Assert.True(watch.Review(now + 3_000));
+        Assert.Empty(watch.Suspected); // back to a, which this member alone lost
+
+        watch = Suspecting("a", out now);
+        watch.Asked("b", now);
+        watch.Answered("b", 7, now + 100); // b took over: the suspicion stands
+        watch.Asked("b", now + 1_000);
+        watch.Asked("b", now + 2_000);
+        Assert.False(watch.Review(now + 4_000));
+        Assert.True(watch.IsSuspected("a"));
+    }
+
+    [Fact]
     public void A_member_never_suspects_its_own_allocator()
     {
         var watch = new AllocatorWatch("self", T);
