@@ -35,4 +35,18 @@ public static class RouterEntryBudget
         long held = Held(open, pending, lingering);
         return held < share || held + othersHeld < siteBudget;
     }
+
+    /// <summary>
+    /// The hard cap of a node alone behind a router whose table may hold <paramref name="routerEntries"/> of its entries:
+    /// its profile's <paramref name="profileHardCap"/>, or half the entries when that is less. The other half is room for
+    /// the entries of connections and attempts that ended and still linger (120 s each), so that a node at its cap can
+    /// still dial. Measured in the simulator (docs/simulator.md, "A node alone behind its router"): on 256-entry routers
+    /// a cap of the whole budget left lookups without entries (success 0.950), half of it 0.964, 70% 0.957.
+    /// </summary>
+    public static int HardCapFor(int routerEntries, int profileHardCap)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(routerEntries);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(profileHardCap);
+        return Math.Min(profileHardCap, Math.Max(SiteAllocation.MinimumCap, routerEntries / 2));
+    }
 }

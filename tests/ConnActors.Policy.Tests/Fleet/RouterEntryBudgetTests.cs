@@ -16,6 +16,26 @@ public class RouterEntryBudgetTests
     }
 
     [Fact]
+    public void A_lone_node_caps_its_connections_at_half_its_router_entries_when_that_is_below_its_profile()
+    {
+        Assert.Equal(115, RouterEntryBudget.HardCapFor(routerEntries: 230, profileHardCap: 192));
+        Assert.Equal(192, RouterEntryBudget.HardCapFor(routerEntries: 921, profileHardCap: 192));
+        Assert.Equal(SiteAllocation.MinimumCap, RouterEntryBudget.HardCapFor(routerEntries: 3, profileHardCap: 48));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RouterEntryBudget.HardCapFor(0, 192));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RouterEntryBudget.HardCapFor(100, 0));
+    }
+
+    [Fact]
+    public void A_lone_node_s_cap_leaves_half_its_router_entries_for_lingering_ends()
+    {
+        Gen.Select(Gen.Int[16, 100_000], Gen.Int[1, 100_000]).Sample((entries, profile) =>
+        {
+            int cap = RouterEntryBudget.HardCapFor(entries, profile);
+            return cap <= profile && cap * 2 <= entries && (cap == profile || cap == entries / 2);
+        });
+    }
+
+    [Fact]
     public void An_ended_entry_lingers_exactly_the_linger()
     {
         var lingering = new LingeringEntries(120_000);
