@@ -311,6 +311,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     {
         long now = _clock.NowMs;
         var asked = _askedAllocator;
+        bool suspecting = _watch.Suspected.Count > 0;
         if (_watch.Review(now))
         {
             if (asked is not null && _watch.IsSuspected(asked.ToString()))
@@ -318,6 +319,11 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
                 _counters.AllocatorsSuspected++;
                 _log.Warning("suspects the site allocator {0}: it left this member's lease requests unanswered for {1} ms; asks {2}", asked,
                     _settings.AllocatorSilence.SuspectAfterMs, ElectedAllocator()?.ToString() ?? "nobody");
+            }
+            else if (suspecting && _watch.Suspected.Count == 0)
+            {
+                _log.Info("no longer suspects any site allocator (the hold ran out, or {0}, asked instead, did not answer either); asks {1}", asked,
+                    ElectedAllocator()?.ToString() ?? "nobody");
             }
             SuspicionsChanged();
             ReleaseHeldProposal();
