@@ -44,6 +44,7 @@ internal static class NodeConfiguration
         if (options.Listen is { } listen) lines.Add($"connactors.libp2p.listen = [{Quote(listen)}]");
         if (options.Http is "off") lines.Add("connactors.http.enabled = off");
         else if (options.Http is { } http) lines.Add($"connactors.http {{ enabled = on, listen = {Quote(http)} }}");
+        if (options.RouterEntries is { } entries) lines.Add($"connactors.limits.router-entries = {entries}");
         if (options.ClusterPort is { } port)
         {
             lines.Add($"connactors.cluster {{ enabled = on, port = {port} }}");

@@ -7,7 +7,7 @@ namespace ConnActors.Node;
 internal sealed record NodeOptions(string ConfigDirectory, string? Profile, string? DataDirectory, string? Listen, string? Http = null)
 {
     public const string Usage = """
-        usage: ConnActors.Node [--config-dir DIR] [--profile tiny|desktop|server|xl|auto] [--data-dir DIR] [--listen MULTIADDR] [--http URL]
+        usage: ConnActors.Node [--config-dir DIR] [--profile tiny|desktop|server|xl|auto] [--data-dir DIR] [--listen MULTIADDR] [--http URL] [--router-entries N]
                                [--cluster-port PORT] [--cluster-host HOST] [--seed HOST:PORT]... [--role gateway|cluster]... [--site NAME] [--site-budget N]
                                [--cluster-cert PFX] [--strict-config]
 
@@ -16,6 +16,8 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
           --data-dir DIR       identity key and SQLite peer store (default: connactors.data-dir, "data")
           --listen ADDR        libp2p listen multiaddr, e.g. /ip4/127.0.0.1/tcp/4001
           --http URL           management API address, e.g. http://127.0.0.1:5080 (port 0: any free port), or "off"
+          --router-entries N   this node sits alone behind a home router (NAT): the entries it may hold in the router's
+                               connection table, about 90% of the table (0: not counted; else at least 16; not with --site-budget)
           --cluster-port PORT  join a fleet: the cluster (Akka.Remote) port, 0 for any free port
           --cluster-host HOST  the address other members reach this node at (default 127.0.0.1)
           --seed HOST:PORT     a member to join (repeat for several; none: start a new cluster)
@@ -42,6 +44,9 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
 
     public int? SiteBudget { get; init; }
 
+    /// <summary>The entries this node may hold in its router's connection table (<c>connactors.limits.router-entries</c>).</summary>
+    public int? RouterEntries { get; init; }
+
     /// <summary>The member's PFX file for mutual TLS on the cluster port.</summary>
     public string? ClusterCertificate { get; init; }
 
@@ -53,7 +58,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
         string configDir = Path.Combine(AppContext.BaseDirectory, "hocon");
         string? profile = Environment.GetEnvironmentVariable("CONNACTORS_PROFILE");
         string? dataDir = null, listen = null, http = null, clusterHost = null, site = null, clusterCert = null;
-        int? clusterPort = null, siteBudget = null;
+        int? clusterPort = null, siteBudget = null, routerEntries = null;
         var seeds = new List<string>();
         var roles = new List<string>();
         bool strict = false;
@@ -98,6 +103,11 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
                         return (null, $"--site-budget needs a number of connections, not '{value}'");
                     siteBudget = budget;
                     break;
+                case "--router-entries":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int entries))
+                        return (null, $"--router-entries needs a number of router entries, not '{value}'");
+                    routerEntries = entries;
+                    break;
                 case "--cluster-cert": clusterCert = value; break;
                 default: return (null, $"unknown option '{arg}'");
             }
@@ -113,6 +123,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
             Roles = roles,
             Site = site,
             SiteBudget = siteBudget,
+            RouterEntries = routerEntries,
             ClusterCertificate = clusterCert,
             StrictConfig = strict,
         }, null);

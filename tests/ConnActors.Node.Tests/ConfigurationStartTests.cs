@@ -77,6 +77,29 @@ public sealed class ConfigurationStartTests
     }
 
     [Fact]
+    public async Task A_router_entries_option_that_is_not_a_number_prints_usage_and_fails()
+    {
+        using var node = NodeProcess.Start("--router-entries", "lots");
+
+        Assert.Equal(2, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("--router-entries needs a number of router entries, not 'lots'", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains("usage: ConnActors.Node", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("must be 0 or at least 16", "--router-entries", "10")]
+    [InlineData("use one or the other", "--router-entries", "200", "--cluster-port", "0", "--site-budget", "400")]
+    public async Task A_router_entries_option_the_node_cannot_run_with_stops_it_naming_the_key(string why, params string[] args)
+    {
+        using var directories = new NodeDirectories("");
+        using var node = NodeProcess.Start(["--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--http", "off", .. args]);
+
+        Assert.Equal(1, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("configuration error: connactors.limits.router-entries: ", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains(why, node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_password_on_the_command_line_is_refused_with_usage()
     {
         using var node = NodeProcess.Start("--cluster-port", "0", "--cluster-cert-password", "secret");

@@ -56,6 +56,9 @@ public sealed record ClusterSettings
     /// <summary>How often a member asks the site allocator to renew its share's lease.</summary>
     public TimeSpan LeaseRenewInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>When a member stops asking a silent allocator (<c>share-lease.suspect-silence</c>, <c>.suspect-hold</c>).</summary>
+    public Policy.Fleet.AllocatorSilenceTimings AllocatorSilence { get; init; } = Policy.Fleet.AllocatorSilenceTimings.Default;
+
     /// <summary>Mutual TLS with certificate pinning on the cluster port.</summary>
     public ClusterTlsSettings Tls { get; init; } = new();
 
@@ -93,6 +96,11 @@ public sealed record ClusterSettings
         if (Policy.Fleet.ShareLeaseTimings.Invalid(lease.LengthMs, lease.FloorLengthMs, lease.MarginMs, (long)renew.TotalMilliseconds, lease.QuorumWindowMs,
                 setting => $"cluster.share-lease.{setting}") is var (setting, why))
             throw new PolicyConfigurationException(reader.Key($"cluster.share-lease.{setting}"), why);
+        var silence = new Policy.Fleet.AllocatorSilenceTimings(Ms(reader, "cluster.share-lease.suspect-silence"), Ms(reader, "cluster.share-lease.suspect-hold"),
+            (long)renew.TotalMilliseconds);
+        if (Policy.Fleet.AllocatorSilenceTimings.Invalid(silence.SuspectAfterMs, silence.HoldMs, silence.RenewIntervalMs, lease.LengthMs,
+                setting => $"cluster.share-lease.{setting}") is var (silent, whySilent))
+            throw new PolicyConfigurationException(reader.Key($"cluster.share-lease.{silent}"), whySilent);
         return new ClusterSettings
         {
             Enabled = reader.Bool("cluster.enabled"),
@@ -114,6 +122,7 @@ public sealed record ClusterSettings
             Tls = ClusterTlsSettings.Read(reader),
             ShareLease = lease,
             LeaseRenewInterval = renew,
+            AllocatorSilence = silence,
         };
     }
 

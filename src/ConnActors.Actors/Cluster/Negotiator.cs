@@ -40,7 +40,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _penaltiesSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _shareVersions = new(StringComparer.Ordinal);
     private readonly MemberLease _lease;
-    private readonly Dictionary<Address, (long StampMs, long AtMs)> _heardFrom = [];
+    private readonly AllocatorWatch _watch;
     private long _probeEchoedAtMs = long.MinValue / 4;
     private long _appliedShareStep;
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
@@ -55,6 +55,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         _replicator = DistributedData.Get(Context.System).Replicator;
         _members = new FleetMembers(_cluster.SelfAddress.ToString(), (long)settings.RouterEntryLinger.TotalMilliseconds);
         _lease = new MemberLease(settings.Floor, settings.ShareLease);
+        _watch = new AllocatorWatch(_members.Self, settings.AllocatorSilence);
 
         Receive<ClusterEvent.MemberStatusChange>(m => Changed(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m =>
@@ -72,6 +73,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         Receive<ClusterEvent.ReachableMember>(m =>
         {
             _members.Reachable(m.Member, true);
+            ForgiveOnReachable(m.Member);
             Reconcile();
             AllocatorMayHaveChanged();
         });
@@ -145,15 +147,38 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
 
     private void AllocatorMayHaveChanged()
     {
-        if (_heldProposal is var (proposal, from) && IsElected(from.Path.Address)) Self.Tell(proposal, from);
+        ReleaseHeldProposal();
         // A new allocator is asked at once rather than at the next renewal: the sooner it is quorate, the sooner it renews.
         if (_settings.SiteBudget > 0 && ElectedAllocator() is { } allocator && allocator != _askedAllocator) RequestLeaseRenewal();
     }
 
-    // The allocator as this member sees it: the oldest member Up and reachable from here.
-    private Address? ElectedAllocator() => AllocatorElection.Elected(_members.All, _cluster.SelfAddress, a => _members.IsReachable(a.ToString()));
+    private void ReleaseHeldProposal()
+    {
+        if (_heldProposal is var (proposal, from) && IsElected(from.Path.Address)) Self.Tell(proposal, from);
+    }
 
-    private bool IsElected(Address sender) => AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, a => _members.IsReachable(a.ToString()), sender);
+    // The allocator as this member sees it: the oldest member Up, reachable from here and not suspected of silence.
+    private Address? ElectedAllocator() => AllocatorElection.Elected(_members.All, _cluster.SelfAddress, Eligible);
+
+    private bool IsElected(Address sender) => AllocatorElection.IsElected(_members.All, _cluster.SelfAddress, Eligible, sender);
+
+    private bool Eligible(Address member) => _members.IsReachable(member.ToString()) && !_watch.IsSuspected(member.ToString());
+
+    // The failure detector saw the suspected member unreachable and now reachable again: its fresh view overrules the
+    // suspicion. (Not on other news: an unreachable, downed or removed member is left out anyway, and this node's site
+    // allocator reads the membership from Cluster.State, which lags the events: forgiving then made it elect the dead
+    // allocator for a moment and stand down.)
+    private void ForgiveOnReachable(Member member)
+    {
+        if (!_watch.Forgive(member.Address.ToString())) return;
+        _log.Info("no longer suspects the site allocator {0}: reachable again", member.Address);
+        SuspicionsChanged();
+    }
+
+    // This node's site allocator elects itself as its Negotiator does: told whom the Negotiator suspects.
+    private void SuspicionsChanged() =>
+        Context.ActorSelection(new RootActorPath(_cluster.SelfAddress) / "user" / SiteAllocator.Name)
+            .Tell(new AllocatorsSuspected(_watch.Suspected.ToList()));
 
     private void Publish(SampledLoad sampled)
     {
@@ -280,15 +305,36 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     // The share's lease: asked of the allocator this member sees elected, timed from this request's stamp (the
     // ledger enforces it on its own: ShareLease.EffectiveCap). The request echoes that allocator's last stamp, says when
     // this member last heard from any other allocator, and what its lease allows now (LeaseReport).
+    // Before each request the member reviews its suspicions (AllocatorSilence): an allocator silent too long is left
+    // out of its election, and this request already goes to the next.
     private void RequestLeaseRenewal()
     {
+        long now = _clock.NowMs;
+        var asked = _askedAllocator;
+        bool suspecting = _watch.Suspected.Count > 0;
+        if (_watch.Review(now))
+        {
+            if (asked is not null && _watch.IsSuspected(asked.ToString()))
+            {
+                _counters.AllocatorsSuspected++;
+                _log.Warning("suspects the site allocator {0}: it left this member's lease requests unanswered for {1} ms; asks {2}", asked,
+                    _settings.AllocatorSilence.SuspectAfterMs, ElectedAllocator()?.ToString() ?? "nobody");
+            }
+            else if (suspecting && _watch.Suspected.Count == 0)
+            {
+                _log.Info("no longer suspects any site allocator (the hold ran out, or {0}, asked instead, did not answer either); asks {1}", asked,
+                    ElectedAllocator()?.ToString() ?? "nobody");
+            }
+            SuspicionsChanged();
+            ReleaseHeldProposal();
+        }
         if (ElectedAllocator() is not { } allocator) return;
         _askedAllocator = allocator;
-        long now = _clock.NowMs;
-        long echo = _heardFrom.TryGetValue(allocator, out var heard) ? heard.StampMs : -1;
-        var other = _heardFrom.Where(h => h.Key != allocator).OrderByDescending(h => h.Value.AtMs).Select(h => ((long StampMs, long AtMs)?)h.Value).FirstOrDefault();
+        string name = allocator.ToString();
+        _watch.Asked(name, now);
+        var other = _watch.LastOther(name);
         Context.ActorSelection(new RootActorPath(allocator) / "user" / SiteAllocator.Name)
-            .Tell(new LeaseRequest(now, echo, other?.StampMs ?? -1, other is { } o ? now - o.AtMs : -1, _lease.InForce(now), _settings.Site));
+            .Tell(new LeaseRequest(now, _watch.EchoOf(name), other?.StampMs ?? -1, other is { } o ? now - o.AtMs : -1, _lease.InForce(now), _settings.Site));
         _counters.Sent++;
     }
 
@@ -297,7 +343,7 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
         if (!FromMember("lease renewal")) return;
         var allocator = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
         // Every answer counts as a contact, whoever sent it: this member may echo it, so that allocator may act on it.
-        _heardFrom[allocator] = (granted.AllocatorStampMs, _clock.NowMs);
+        _watch.Answered(allocator.ToString(), granted.AllocatorStampMs, _clock.NowMs);
         if (!IsElected(allocator)) return; // a late answer of one that stood down
         if (granted.IsProbe)
         {

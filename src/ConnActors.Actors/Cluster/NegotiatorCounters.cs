@@ -1,6 +1,6 @@
 namespace ConnActors.Actors.Cluster;
 
-/// <summary>What a Negotiator did: handoffs, penalties shared and merged, loads published, messages sent and refused.</summary>
+/// <summary>What a Negotiator did: handoffs, penalties shared and merged, loads published, messages sent and refused, allocators suspected of silence.</summary>
 internal sealed class NegotiatorCounters
 {
     public long HandoffsOffered;
@@ -13,6 +13,7 @@ internal sealed class NegotiatorCounters
     public long Published;
     public long Sent;
     public long Refused;
+    public long AllocatorsSuspected;
 
     public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(StringComparer.Ordinal)
     {
@@ -26,5 +27,6 @@ internal sealed class NegotiatorCounters
         ["loadsPublished"] = Published,
         ["messagesSent"] = Sent,
         ["refusedFromNonMembers"] = Refused,
+        ["allocatorsSuspected"] = AllocatorsSuspected,
     };
 }

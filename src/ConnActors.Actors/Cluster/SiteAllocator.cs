@@ -22,6 +22,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     public const string Name = "site-allocator";
 
     private const string TickTimer = "tick";
+    private const string LookTimer = "look";
     private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
     private static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(2);
 
@@ -32,8 +33,10 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
+    private HashSet<string> _suspected = new(StringComparer.Ordinal);
     private readonly LeaseBook _leases;
     private readonly IClock _clock;
+    private readonly TimeSpan _interval;
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private long _version;
     private bool _elected;
@@ -46,6 +49,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         _leases = new LeaseBook(leases);
         _clock = clock;
+        _interval = interval;
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
             bool first = _loads.Count == 0;
@@ -64,6 +68,11 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.IReachabilityEvent>(_ => Allocate()); // at once: the allocator this member sees elected may change
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
+        Receive<AllocatorsSuspected>(s => Sender.Path.Address.HasLocalScope, s =>
+        {
+            _suspected = s.Allocators.ToHashSet(StringComparer.Ordinal);
+            Allocate(); // at once: this member may take over allocating
+        });
         Receive<ShareApplied>(OnApplied);
         Receive<LeaseRequest>(OnLeaseRequest);
         Receive<Tick>(_ => Allocate());
@@ -91,6 +100,16 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void Allocate()
     {
         if (!Elected()) return;
+        Split();
+        // The book's next change by time alone (a dead member's lease lapsing, the predecessor no longer able to act) is
+        // acted on when it comes, not up to a tick later.
+        long now = _clock.NowMs;
+        if (_leases.NextChangeMs(now) is { } next && next - now < (long)_interval.TotalMilliseconds)
+            Timers.StartSingleTimer(LookTimer, Tick.Instance, TimeSpan.FromMilliseconds(next - now + 1));
+    }
+
+    private void Split()
+    {
         long now = _clock.NowMs;
         var members = Members();
         Book(members, now);
@@ -147,11 +166,12 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
 
     // A member that becomes the allocator starts from the caps its peers publish; one that stands down forgets its rounds.
+    // It elects as its own Negotiator does: the members it suspects of silence are left out too.
     private bool Elected()
     {
         var state = _cluster.State;
         bool elected = AllocatorElection.Elected(state.Members.Where(m => !_downed.Contains(m.Address)), _cluster.SelfAddress,
-            address => !state.Unreachable.Any(u => u.Address == address)) == _cluster.SelfAddress;
+            address => !state.Unreachable.Any(u => u.Address == address) && !_suspected.Contains(address.ToString())) == _cluster.SelfAddress;
         if (elected == _elected) return elected;
         _elected = elected;
         ForgetRounds();

@@ -49,6 +49,12 @@ public sealed record ConnActorsSettings
     /// <summary>The node's place in a fleet (off for a standalone node).</summary>
     public ConnActors.Actors.Cluster.ClusterSettings Cluster { get; init; } = new();
 
+    /// <summary>
+    /// The entries this node may hold in its router's connection table (<c>connactors.limits.router-entries</c>), when it
+    /// sits alone behind a router (NAT); 0: not counted.
+    /// </summary>
+    public int RouterEntries { get; init; }
+
     /// <summary>How long an operator command waits for the peer store to acknowledge its change.</summary>
     public TimeSpan PersistTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -74,6 +80,7 @@ public sealed record ConnActorsSettings
         }
         limits = WithPrefix(() => PolicySettingsReader.ReadLimitOverrides(reader, limits).Validate());
         var quotas = QuotaDefinition.ReadAll(reader, limits);
+        var cluster = ConnActors.Actors.Cluster.ClusterSettings.Read(reader);
         var settings = new ConnActorsSettings
         {
             Profile = profile,
@@ -88,7 +95,8 @@ public sealed record ConnActorsSettings
             Regulation = RegulationSettings.Read(reader),
             Bye = ByeSettings.Read(reader),
             Dht = ConnActors.Actors.Dht.DhtSettings.Read(reader, profile, limits, quotas),
-            Cluster = ConnActors.Actors.Cluster.ClusterSettings.Read(reader),
+            Cluster = cluster,
+            RouterEntries = RouterEntriesSetting.Read(reader, cluster),
         };
         return settings;
     }

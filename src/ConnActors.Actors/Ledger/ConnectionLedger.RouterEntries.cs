@@ -3,20 +3,42 @@ using ConnActors.Policy.Fleet;
 
 namespace ConnActors.Actors.Ledger;
 
-// While a site budget applies, the member counts what the shared router holds for it: every record in the
-// table (open connections, dials in flight, inbound handshakes) and every ended one until its linger ends
-// (connactors.cluster.router-entry-linger); an attempt refused at the gate, which the host resets, only for
-// connactors.cluster.router-reset-linger. It opens more within its share, or beyond it while the site's
-// entries (the others' as last reported) stay below the budget. The decision is the policy's (RouterEntryBudget).
+// While a site budget applies, or the node sits alone behind a router (connactors.limits.router-entries), it
+// counts what the router holds for it: every record in the table (open connections, dials in flight, inbound
+// handshakes) and every ended one until its linger ends (connactors.cluster.router-entry-linger); an attempt
+// refused at the gate, which the host resets, only for connactors.cluster.router-reset-linger. A site member
+// opens more within its share, or beyond it while the site's entries (the others' as last reported) stay
+// below the budget; a lone node within its router entries. The decision is the policy's (RouterEntryBudget).
 internal sealed partial class ConnectionLedger
 {
     private LingeringEntries? _lingering;
     private LingeringEntries? _reset;
+    private int _routerEntries; // a lone node's router entries; 0 for a site member (its share bounds them) or when not counted
 
-    /// <summary>The router entries this member holds now (records plus lingering ends); null while no site budget applies.</summary>
+    /// <summary>The router entries this node holds now (records plus lingering ends); null while none are counted.</summary>
     public int? RouterEntries(long nowMs) => _lingering is null ? null : _connections.Count + Lingering(nowMs);
 
-    // A share of a site budget was set: from now on ends linger and the share gates new entries.
+    /// <summary>The entries of attempts refused at the gate (and reset) still in the router now: the only part of
+    /// <see cref="RouterEntries"/> that may go beyond <see cref="RouterEntryBudgetInForce"/>, since the router took
+    /// them before the gate could refuse them. 0 while none are counted.</summary>
+    public int ResetEntries(long nowMs) => _reset?.Count(nowMs) ?? 0;
+
+    /// <summary>What bounds <see cref="RouterEntries"/>: a lone node's router entries, or a site member's share (its hard
+    /// cap, which it may exceed while the site has room); null while none are counted.</summary>
+    public int? RouterEntryBudgetInForce => _lingering is null ? null : _routerEntries > 0 ? _routerEntries : HardCap;
+
+    /// <summary>
+    /// The node sits alone behind a router whose table may hold <paramref name="routerEntries"/> of its entries: from now
+    /// on they gate new entries, and its hard cap is <see cref="RouterEntryBudget.HardCapFor"/>'s, its other limits
+    /// re-derived from it as when a site share changes.
+    /// </summary>
+    public void BehindRouter(int routerEntries, long nowMs)
+    {
+        _routerEntries = routerEntries;
+        SetShare(RouterEntryBudget.HardCapFor(routerEntries, OwnHardCap), nowMs);
+    }
+
+    // A share of a site budget, or a lone node's router entries, was set: from now on ends linger and gate new entries.
     private void CountRouterEntries()
     {
         _lingering ??= new LingeringEntries((long)_settings.Cluster.RouterEntryLinger.TotalMilliseconds);
@@ -38,12 +60,15 @@ internal sealed partial class ConnectionLedger
         EntryEnded(nowMs);
     }
 
-    // True when the share leaves room for one more router entry; a refusal is counted.
+    // True when the router entries (a lone node's) or the share (a site member's) leave room for one more; a refusal is counted.
     private bool RouterHasRoom(long nowMs)
     {
         if (_lingering is null) return true;
-        int open = _connections.Live;
-        if (RouterEntryBudget.MayOpen(HardCap, open, _connections.Count - open, Lingering(nowMs), _fleet.SiteBudget, _fleet.SiteEntriesElsewhere)) return true;
+        int open = _connections.Live, pending = _connections.Count - open, lingering = Lingering(nowMs);
+        bool room = _routerEntries > 0
+            ? RouterEntryBudget.MayOpen(_routerEntries, open, pending, lingering)
+            : RouterEntryBudget.MayOpen(HardCap, open, pending, lingering, _fleet.SiteBudget, _fleet.SiteEntriesElsewhere);
+        if (room) return true;
         _counters.RefusedForRouterEntries();
         return false;
     }

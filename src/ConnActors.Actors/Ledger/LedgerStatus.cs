@@ -26,7 +26,7 @@ internal static class LedgerStatus
             selfPeerId,
             listenAddresses,
             new ConnectionCounts(policy.Connections, policy.Inbound, policy.Outbound, policy.PendingInbound, policy.PendingOutbound,
-                ledger.HardCap, limits.HighWater, limits.LowWater, limits.OutboundReserve, limits.FriendReserve, ledger.RouterEntries(nowMs)),
+                ledger.HardCap, limits.HighWater, limits.LowWater, limits.OutboundReserve, limits.FriendReserve, ledger.RouterEntries(nowMs), ledger.RouterEntryBudgetInForce),
             peers,
             policy.Quotas.All().Select(q => new QuotaStatus(q.Name, q.Reserved, q.Maximum, q.Used)).ToList(),
             new Dictionary<string, long>(ledger.Counters.Refusals),

@@ -88,8 +88,10 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
     {
         _incarnations.Host = host;
         Start(() => attachedBy.Tell(new CommandAck("host attached")));
-        var limits = _settings.Policy.Limits;
-        _log.Info($"connection manager serving {host.PeerId}: hard cap {limits.HardCap}, high/low water {limits.HighWater}/{limits.LowWater}, " +
+        var limits = _ledger.Policy.Settings.Limits;
+        // "hard cap N," is read by tests and tools: the router entries come after it.
+        string router = _settings.RouterEntries > 0 ? $"router entries {_settings.RouterEntries} (hard cap {_settings.Policy.Limits.HardCap} configured), " : "";
+        _log.Info($"connection manager serving {host.PeerId}: hard cap {limits.HardCap}, {router}high/low water {limits.HighWater}/{limits.LowWater}, " +
             $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_settings.Friends.Count} configured friend(s)");
     }
 
@@ -121,6 +123,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
             _ledger.SetShare(0, Now);
             _publishedShare = (_ledger.HardCap, _ledger.Grant, _ledger.LeaseFromMs);
         }
+        // A node alone behind a router counts its entries there and caps its connections to leave room for ends that linger.
+        if (_settings.RouterEntries > 0) _ledger.BehindRouter(_settings.RouterEntries, Now);
         foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
         if (_peerStore is null)
         {

@@ -15,13 +15,16 @@ public sealed record ManagerStatus(
     int QueuedDials) : IConnActorsMessage;
 
 /// <summary>
-/// Connection counts against the limits. <paramref name="RouterEntries"/>: while a site budget applies, the
-/// entries the shared router holds for this member (connections and attempts, plus ended ones still within
-/// <c>connactors.cluster.router-entry-linger</c>), which its share (<paramref name="HardCap"/>) bounds; null otherwise.
+/// Connection counts against the limits. <paramref name="RouterEntries"/>: while a site budget applies or the node
+/// sits alone behind a router (<c>connactors.limits.router-entries</c>), the entries the router holds for this node
+/// (connections and attempts, plus ended ones still within <c>connactors.cluster.router-entry-linger</c>, and attempts
+/// refused at the gate within <c>router-reset-linger</c>); null otherwise. <paramref name="RouterEntryBudget"/>: what
+/// bounds them: a lone node's router entries, or a site member's share (<paramref name="HardCap"/>, which it may
+/// exceed while its site has room); null otherwise.
 /// </summary>
 public sealed record ConnectionCounts(
     int Connections, int Inbound, int Outbound, int PendingInbound, int PendingOutbound,
-    int HardCap, int HighWater, int LowWater, int OutboundReserve, int FriendReserve, int? RouterEntries = null) : IConnActorsMessage;
+    int HardCap, int HighWater, int LowWater, int OutboundReserve, int FriendReserve, int? RouterEntries = null, int? RouterEntryBudget = null) : IConnActorsMessage;
 
 /// <summary>One peer as the manager sees it; <paramref name="Penalty"/> is its retained penalty now (0 when none).</summary>
 public sealed record PeerStatus(

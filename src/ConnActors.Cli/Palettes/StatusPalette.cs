@@ -28,6 +28,8 @@ internal sealed class StatusPalette : IPalette
             $"{Count("pendingInbound")}/{Count("pendingOutbound")}", Count("lowWater").ToString(), Count("highWater").ToString(),
             Count("hardCap").ToString(), Count("outboundReserve").ToString(), Count("friendReserve").ToString());
         console.Write(table);
+        if (counts["routerEntries"] is { } held && counts["routerEntryBudget"] is { } budget)
+            console.MarkupLineInterpolated($"router entries {held} of {budget} (open, in flight, and ended ones still lingering in the router)");
         var peers = status["peers"]!.AsArray();
         console.MarkupLineInterpolated($"peers {peers.Count} (friends {peers.Count(p => p!["isFriend"]!.GetValue<bool>())}, protected {peers.Count(p => p!["isProtected"]!.GetValue<bool>())}), active bursts {status["activeBursts"]}, dials queued or in flight {status["queuedDials"]}");
         console.MarkupLineInterpolated($"refused: {Totals(status["refusalsByReason"]!)}");

@@ -159,6 +159,34 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
     public int ReservedOutside(string site, IReadOnlySet<string> participants, long nowMs) =>
         _entries.Where(e => e.Value.Site == site && !participants.Contains(e.Key)).Sum(e => Reserved(e.Key, nowMs) ?? e.Value.Floor);
 
+    /// <summary>
+    /// The next moment after <paramref name="nowMs"/> at which what this book allows changes by time alone (another
+    /// allocator can no longer act; what it may have left falls to the floor, then to nothing; a member renewed here stops
+    /// being live, or what it may hold lapses), or null when nothing will. An allocator looks again then, not at its next
+    /// periodic tick: each tick of delay is added to a dead member's share being handed out.
+    /// </summary>
+    public long? NextChangeMs(long nowMs)
+    {
+        long? next = null;
+        void Consider(long at)
+        {
+            if (at > nowMs && (next is null || at < next)) next = at;
+        }
+        if (OthersActedBy is { } last)
+        {
+            Consider(last + Timings.MarginMs);
+            Consider(last + Timings.LengthMs + Timings.MarginMs);
+            Consider(last + Timings.FloorLengthMs + Timings.MarginMs);
+        }
+        foreach (var entry in _entries.Values)
+        {
+            if (entry.AnsweredMs is not { } answered) continue;
+            Consider(answered + Timings.LengthMs + Timings.MarginMs);
+            if (ShareLease.NextLapse(entry.Granted, entry.Floor, answered, nowMs, Timings) is { } lapse) Consider(lapse);
+        }
+        return next;
+    }
+
     /// <summary>Forgets members that left and can no longer hold anything.</summary>
     public void Purge(IReadOnlySet<string> members, long nowMs)
     {

@@ -9,6 +9,14 @@ namespace ConnActors.Policy.Fleet;
 /// </summary>
 public static class RouterEntryBudget
 {
+    /// <summary>
+    /// The fewest router entries a node alone behind its router may be given (<c>connactors.limits.router-entries</c>):
+    /// its hard cap is half of them (<see cref="HardCapFor"/>) and must be at least the smallest workable cap
+    /// (<see cref="SiteAllocation.MinimumCap"/>), with as many entries again for ends that linger. With fewer, the cap
+    /// would take every entry and a node at its cap could not dial again until its ends stopped lingering.
+    /// </summary>
+    public const int MinimumEntries = 2 * SiteAllocation.MinimumCap;
+
     /// <summary>The router entries a member holds: open connections, attempts in flight (dials and inbound handshakes), and ended ones still lingering.</summary>
     public static long Held(int open, int pending, int lingering) => (long)open + pending + lingering;
 

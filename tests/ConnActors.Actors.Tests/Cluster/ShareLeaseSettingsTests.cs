@@ -15,6 +15,7 @@ public sealed class ShareLeaseSettingsTests
         var settings = Read("connactors.cluster.enabled = on");
         Assert.Equal(ShareLeaseTimings.Default, settings.ShareLease);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.LeaseRenewInterval);
+        Assert.Equal(AllocatorSilenceTimings.Default, settings.AllocatorSilence);
     }
 
     [Fact]
@@ -23,6 +24,9 @@ public sealed class ShareLeaseSettingsTests
         var settings = Read("connactors.cluster.share-lease { length = 6s, floor-length = 20s, margin = 1s, renew-interval = 2s, quorum-window = 3s }");
         Assert.Equal(new ShareLeaseTimings(6_000, 20_000, 1_000, 3_000), settings.ShareLease);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.LeaseRenewInterval);
+        Assert.Equal(new AllocatorSilenceTimings(3_000, 30_000, 2_000), settings.AllocatorSilence);
+        var silence = Read("connactors.cluster.share-lease { suspect-silence = 2500ms, suspect-hold = 1m }").AllocatorSilence;
+        Assert.Equal(new AllocatorSilenceTimings(2_500, 60_000, 1_000), silence);
     }
 
     [Theory]
@@ -31,6 +35,10 @@ public sealed class ShareLeaseSettingsTests
     [InlineData("quorum-window = 1s", "quorum-window", "cluster.share-lease.renew-interval")]
     [InlineData("quorum-window = 8s", "quorum-window", "cluster.share-lease.length")]
     [InlineData("margin = 10ms", "margin", "cluster.share-lease.floor-length")]
+    [InlineData("suspect-silence = 1s", "suspect-silence", "cluster.share-lease.renew-interval")]
+    [InlineData("suspect-silence = 6s", "suspect-silence", "cluster.share-lease.length")]
+    [InlineData("suspect-hold = 5s", "suspect-hold", "cluster.share-lease.length")]
+    [InlineData("suspect-silence = 0s", "suspect-silence", "positive")]
     public void Timings_that_cannot_work_are_refused_naming_the_key_at_fault(string hocon, string key, string why)
     {
         var error = Assert.Throws<PolicyConfigurationException>(() => Read($"connactors.cluster.share-lease {{ {hocon} }}"));

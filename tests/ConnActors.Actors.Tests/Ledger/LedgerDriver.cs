@@ -29,6 +29,9 @@ internal sealed class LedgerDriver
 
     public ConnectionLedger Ledger => _f.Ledger;
 
+    /// <summary>The host's clock (time steps move it).</summary>
+    public long Now => _f.Now;
+
     /// <summary>Every connection the host opened and later closed (each must have ended exactly once in the ledger).</summary>
     public int Opened { get; private set; }
 

@@ -12,7 +12,7 @@ namespace ConnActors.Cluster.Tests.Fleet;
 /// share once its leases have lapsed; a false suspicion (two members each believing they allocate) never takes the
 /// site over its budget.
 /// </summary>
-public sealed class AllocatorHandoverSpecs(ITestOutputHelper output)
+public sealed partial class AllocatorHandoverSpecs(ITestOutputHelper output)
 {
     private const int Budget = 120;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);

@@ -130,4 +130,24 @@ public class LeaseHandoverExamples
         Assert.Equal(40, lease.InForce(3_000 + T.LengthMs - 1));
         Assert.Equal(16, lease.InForce(3_000 + T.LengthMs));
     }
+
+    /// <summary>
+    /// When the book next changes by time alone, so an allocator acts on it then (a dead predecessor's share handed out
+    /// as soon as it has lapsed, not up to a tick later): the predecessor can no longer act, then what it may have left
+    /// falls to the floor, and a member renewed here stops being live.
+    /// </summary>
+    [Fact]
+    public void The_book_says_when_it_next_changes_by_time_alone()
+    {
+        var book = QuorateBook(nowMs: 10_000, otherAgeMs: 64);
+        long last = book.OthersActedBy!.Value;
+        Assert.Equal(last + T.MarginMs, book.NextChangeMs(10_000));
+        long acting = last + T.MarginMs;
+        Echo(book, acting);
+        Assert.NotNull(book.Renew("m0", 40, acting));
+        Assert.Equal(last + T.LengthMs + T.MarginMs, book.NextChangeMs(acting));
+        long split = last + T.LengthMs + T.MarginMs;
+        Assert.Equal(Math.Min(acting + T.LengthMs + T.MarginMs, last + T.FloorLengthMs + T.MarginMs), book.NextChangeMs(split));
+        Assert.Null(new LeaseBook(T).NextChangeMs(0));
+    }
 }

@@ -8,8 +8,11 @@ namespace ConnActors.Policy.Tests.Fleet;
 /// believes it allocates, so the budget holds only by the lease rules (<see cref="LeaseBook"/>, <see cref="MemberLease"/>),
 /// never by the election. Channels delay messages arbitrarily, lose about one in eight and keep one sender's order to
 /// one receiver; members and allocators stall for arbitrary times; members crash and allocators are killed; every clock
-/// runs at its own rate within the drift the margin covers. After every event, the caps in force (each on its member's
-/// clock, whatever its actor did) must add up to at most the budget.
+/// runs at its own rate within the drift the margin covers. Members also suspect a silent allocator as a Negotiator does
+/// (<see cref="AllocatorWatch"/>): one that answered them before and then left their requests unanswered for the
+/// suspicion's silence is left out of their election for its hold, whether it is dead, cut off, stalled or only slow
+/// (its answers delayed). After every event, the caps in force (each on its member's clock, whatever its actor did)
+/// must add up to at most the budget.
 /// </summary>
 internal sealed class LeaseSite
 {
@@ -36,7 +39,7 @@ internal sealed class LeaseSite
     /// renewal, as a Negotiator does every renew-interval, and each allocator may try a resplit. Every member starts
     /// asking the first allocator, as members that agree on the oldest do; flaps make them disagree.
     /// </summary>
-    public LeaseSite(ShareLeaseTimings t, int budget, int[] rates, int seed, bool calm)
+    public LeaseSite(ShareLeaseTimings t, AllocatorSilenceTimings silence, int budget, int[] rates, int seed, bool calm)
     {
         _t = t;
         _budget = budget;
@@ -50,7 +53,7 @@ internal sealed class LeaseSite
             _rate[i] = 1 + rho * (rates[i] / 500_000.0 - 1);
             _offset[i] = rates[i] * 7L;
         }
-        for (int i = 0; i < Members; i++) _members[i] = new Member(new MemberLease(Floor, t)) { Asks = 0 };
+        for (int i = 0; i < Members; i++) _members[i] = new Member(new MemberLease(Floor, t), new AllocatorWatch(Name(i), silence)) { Asks = 0 };
         for (int a = 0; a < Allocators; a++)
         {
             var book = new LeaseBook(t) { Members = Members, TieBreaker = Name(0) };
@@ -59,8 +62,12 @@ internal sealed class LeaseSite
         }
     }
 
-    /// <summary>What the run reached, to show the property is not vacuous: the largest sum in force, and grows taken from an allocator after another had granted.</summary>
-    public (int MaxSum, int HandedOverGrows) Reached { get; private set; }
+    /// <summary>
+    /// What the run reached, to show the property is not vacuous: the largest sum in force, grows taken from an allocator
+    /// after another had granted, suspicions of a silent allocator, and those of one that was alive and not cut off
+    /// (false: it was stalled, or only its messages were late).
+    /// </summary>
+    public (int MaxSum, int HandedOverGrows, int Suspicions, int FalseSuspicions) Reached { get; private set; }
 
     private int _lastGrower = -1;
 
@@ -127,12 +134,38 @@ internal sealed class LeaseSite
     {
         var m = _members[who];
         if (m.Crashed || _now < m.StalledUntil) return;
-        int a = m.Asks;
         long now = Clock(who);
-        long echo = m.Heard.TryGetValue(a, out var mine) ? mine.Stamp : -1;
-        var other = m.Heard.Where(h => h.Key != a).OrderByDescending(h => h.Value.AtMs).Select(h => ((long Stamp, long AtMs)?)h.Value).FirstOrDefault();
-        var report = new LeaseReport(echo, other?.Stamp ?? -1, other is { } o ? now - o.AtMs : -1, m.Lease.InForce(now));
+        Review(who, now);
+        if (Elected(who) is not { } a) return;
+        m.Watch.Asked(AllocatorName(a), now);
+        var other = m.Watch.LastOther(AllocatorName(a));
+        var report = new LeaseReport(m.Watch.EchoOf(AllocatorName(a)), other?.StampMs ?? -1, other is { } o ? now - o.AtMs : -1, m.Lease.InForce(now));
         Send(who, Members + a, delay, b, () => Answer(a, who, now, report, delay, b, echoes));
+    }
+
+    // The member's view elects m.Asks (the allocators before it are unreachable in that view); suspicion leaves out more:
+    // the oldest of the rest that is not suspected, or none.
+    private int? Elected(int who)
+    {
+        var m = _members[who];
+        for (int a = m.Asks; a < Allocators; a++)
+        {
+            if (!m.Watch.IsSuspected(AllocatorName(a))) return a;
+        }
+        return null;
+    }
+
+    private void Review(int who, long now)
+    {
+        var m = _members[who];
+        var before = m.Watch.Suspected.ToHashSet();
+        if (!m.Watch.Review(now)) return;
+        foreach (var suspected in m.Watch.Suspected.Where(s => !before.Contains(s)))
+        {
+            var allocator = _allocators[int.Parse(suspected[1..], System.Globalization.CultureInfo.InvariantCulture)];
+            bool alive = !allocator.Killed && !CutOff(Members + Array.IndexOf(_allocators, allocator));
+            Reached = Reached with { Suspicions = Reached.Suspicions + 1, FalseSuspicions = Reached.FalseSuspicions + (alive ? 1 : 0) };
+        }
     }
 
     private void Answer(int a, int who, long requestedAt, LeaseReport report, int delay, int b, int echoes)
@@ -146,9 +179,9 @@ internal sealed class LeaseSite
         Send(Members + a, who, delay * 7 % 20_000, b * 3 % 200, () =>
         {
             var m = _members[who];
-            m.Heard[a] = (now, Clock(who));
+            m.Watch.Answered(AllocatorName(a), now, Clock(who));
             if (bound is { } granted) m.Lease.Renewed(AllocatorName(a), epoch!.Value, requestedAt, granted);
-            else if (m.Asks == a && echoes < 3) Request(who, delay * 11 % 20_000, b * 13 % 200, echoes + 1); // a probe is echoed at once
+            else if (Elected(who) == a && echoes < 3) Request(who, delay * 11 % 20_000, b * 13 % 200, echoes + 1); // a probe is echoed at once
         });
     }
 
@@ -256,18 +289,18 @@ internal sealed class LeaseSite
 
     private sealed record Message(long At, int To, Action Deliver);
 
-    private sealed class Member(MemberLease lease)
+    private sealed class Member(MemberLease lease, AllocatorWatch watch)
     {
         public MemberLease Lease { get; } = lease;
+
+        /// <summary>Every allocator's last stamp and when (this member's clock), and whom it suspects of silence.</summary>
+        public AllocatorWatch Watch { get; } = watch;
 
         public int Asks { get; set; }
 
         public int FlapsWith { get; set; }
 
         public long FlapsUntil { get; set; }
-
-        /// <summary>The last stamp heard from each allocator, and when (this member's clock).</summary>
-        public Dictionary<int, (long Stamp, long AtMs)> Heard { get; } = [];
 
         public long StalledUntil { get; set; }
 

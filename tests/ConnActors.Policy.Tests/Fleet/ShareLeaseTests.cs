@@ -1,9 +1,10 @@
 using ConnActors.Policy.Fleet;
 using CsCheck;
+using Xunit.Abstractions;
 
 namespace ConnActors.Policy.Tests.Fleet;
 
-public class ShareLeaseTests
+public class ShareLeaseTests(ITestOutputHelper output)
 {
     private static readonly ShareLeaseTimings Timings = new(LengthMs: 4_000, FloorLengthMs: 15_000, MarginMs: 500, QuorumWindowMs: 2_000);
 
@@ -59,10 +60,12 @@ public class ShareLeaseTests
 
     /// <summary>
     /// The invariant the lease exists for, with several allocators (<see cref="LeaseSite"/>): members ask whichever
-    /// allocator their randomly wrong, flapping views elect, the old allocator stays alive but cut off, stalls or is
-    /// killed, messages are delayed and lost, members stall and crash, clocks drift within the margin. After every event
-    /// the caps in force add up to at most the budget. Across the runs, allocators must have handed over (a member grew
-    /// by one allocator after another had grown one), or the property says nothing about the hand-over.
+    /// allocator their randomly wrong, flapping views elect, less the ones they suspect of silence (<see cref="AllocatorWatch"/>,
+    /// with any silence and hold, even ones the configuration would refuse); the old allocator stays alive but cut off,
+    /// stalls or is killed, messages are delayed and lost, members stall and crash, clocks drift within the margin. After
+    /// every event the caps in force add up to at most the budget. Across the runs, allocators must have handed over (a
+    /// member grew by one allocator after another had grown one), members must have suspected allocators, and suspected
+    /// ones that were alive (stalled or only late), or the property says nothing about the hand-over or the suspicion.
     /// </summary>
     [Fact]
     public void The_caps_in_force_never_add_up_to_more_than_the_budget_whatever_the_allocators_delays_stalls_and_crashes()
@@ -70,16 +73,24 @@ public class ShareLeaseTests
         var timings = Gen.Select(Gen.Int[200, 5_000], Gen.Int[0, 10_000], Gen.Int[10, 1_000], Gen.Int[10, 100])
             .Select((length, extra, margin, window) => new ShareLeaseTimings(length, length + extra, margin + (length + extra) / 200, Math.Max(100, length * window / 100)));
         var step = Gen.Select(Gen.Int[0, 15], Gen.Int[0, LeaseSite.Members - 1], Gen.Int[0, 20_000], Gen.Int[0, 200]);
-        int handedOver = 0, runs = 0;
-        Gen.Select(timings, Gen.Int[20, 300], Gen.Int[0, 1_000_000].Array[LeaseSite.Members + LeaseSite.Allocators], step.Array[1, 300], Gen.Int, Gen.Bool)
-            .Sample((t, budget, rates, steps, seed, calm) =>
+        var silence = Gen.Select(Gen.Int[101, 1_000], Gen.Int[100, 500]);
+        int handedOver = 0, suspected = 0, falselySuspected = 0, runs = 0;
+        Gen.Select(timings, silence, Gen.Int[20, 300], Gen.Int[0, 1_000_000].Array[LeaseSite.Members + LeaseSite.Allocators], step.Array[1, 300], Gen.Int, Gen.Bool)
+            .Sample((t, s, budget, rates, steps, seed, calm) =>
             {
-                var site = new LeaseSite(t, budget, rates, seed, calm);
+                // The members ask every tick (a third of the quorum window): the silence spans 1 to 10 ticks, the hold 1 to 5 lengths.
+                long tick = Math.Max(1, t.QuorumWindowMs / 3);
+                var site = new LeaseSite(t, new AllocatorSilenceTimings(tick * s.Item1 / 100, t.LengthMs * s.Item2 / 100, tick), budget, rates, seed, calm);
                 site.Run(steps);
                 Interlocked.Increment(ref runs);
                 if (site.Reached.HandedOverGrows > 0) Interlocked.Increment(ref handedOver);
+                if (site.Reached.Suspicions > 0) Interlocked.Increment(ref suspected);
+                if (site.Reached.FalseSuspicions > 0) Interlocked.Increment(ref falselySuspected);
             }, iter: 3_000);
+        output.WriteLine($"{runs} runs: {handedOver} handed over, {suspected} suspected an allocator of silence, {falselySuspected} one that was alive and not cut off");
         Assert.True(handedOver * 10 >= runs, $"only {handedOver} of {runs} runs handed over between allocators ");
+        Assert.True(suspected * 10 >= runs, $"only {suspected} of {runs} runs suspected an allocator of silence");
+        Assert.True(falselySuspected * 20 >= runs, $"only {falselySuspected} of {runs} runs suspected an allocator that was alive and not cut off");
     }
 }
 
