@@ -124,8 +124,8 @@ public class MetricTests
     public void V2_does_not_redial_the_peers_it_trimmed_itself_within_the_hold_and_without_the_hold_it_does()
     {
         var settings = SimTestRuns.Small("shared-router", nodes: 800, minutes: 12);
-        var (_, held) = SimTestRuns.Run(settings, "v2-site");
-        var (_, unheld) = SimTestRuns.Run(settings, "v2-site-no-owntrim");
+        var (_, held) = SimTestRuns.Run(settings, "v2");
+        var (_, unheld) = SimTestRuns.Run(settings, "v2-no-owntrim");
         Assert.True(held.DialsHeldAfterOwnTrim > 0);
         Assert.Equal(0, held.RedialsAfterOwnTrim);
         Assert.Equal(0, unheld.DialsHeldAfterOwnTrim);

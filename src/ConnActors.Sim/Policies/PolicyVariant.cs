@@ -18,8 +18,15 @@ internal enum PolicyFamily
 /// </summary>
 internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Features Features, bool UsesQuotas, bool SendsBye, string Summary)
 {
-    /// <summary>Nodes behind one shared router split a site budget (<see cref="Sites.SiteBudgets"/>).</summary>
-    public bool SiteBudgets { get; init; }
+    /// <summary>
+    /// A v2 node behind a home router counts its router entries (<see cref="Sites.SiteBudgets"/>): alone, against its
+    /// <c>limits.router-entries</c>; with others, against its share of their site budget. Off: the ablation
+    /// <see cref="V2NoRouterEntries"/>, v2 as before 30 Nov 2026 (only its open connections count).
+    /// </summary>
+    public bool CountsRouterEntries => Family == PolicyFamily.V2 && !IgnoresRouterEntries;
+
+    /// <summary>See <see cref="CountsRouterEntries"/>.</summary>
+    public bool IgnoresRouterEntries { get; init; }
 
     /// <summary>A v2 node does not dial a non-friend peer it trimmed itself for <c>bye.own-trim-backoff</c> (<see cref="ConnActors.Policy.Politeness.OwnTrimHold"/>).</summary>
     public bool OwnTrimHold { get; init; } = true;
@@ -32,9 +39,9 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// </summary>
     public bool ResetsRefusedAttempts => Family is PolicyFamily.V2 or PolicyFamily.Basic;
 
-    /// <summary>v2 with site budgets: only where routers are shared, so not among <see cref="All"/> (name it with --policy).</summary>
-    public static PolicyVariant V2Site { get; } = new("v2-site", PolicyFamily.V2, V2Features.All, true, true,
-        "v2 whose nodes behind one router split a site budget counting router entries (the cluster backbone's)") { SiteBudgets = true };
+    /// <summary>v2 counting only its open connections, not its router entries (an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2NoRouterEntries { get; } = new("v2-no-router-entries", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 counting only its open connections: no router-entries budget, households not split as a site") { IgnoresRouterEntries = true };
 
     /// <summary>v2 without the hold after its own trims (an ablation; name it with --policy).</summary>
     public static PolicyVariant V2NoOwnTrim { get; } = new("v2-no-owntrim", PolicyFamily.V2, V2Features.All, true, true,
@@ -68,18 +75,6 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2NoLinger { get; } = new("v2-no-linger", PolicyFamily.V2, V2Features.All, true, true,
         "v2 keeping a finished lookup's connections until a round needs room (no regulation.burst-linger)") { BurstLingerMs = 0 };
 
-    /// <summary>v2-site without the burst model (a finished lookup does not release its connections).</summary>
-    public static PolicyVariant V2SiteNoBurst { get; } = V2Site with
-    {
-        Name = "v2-site-no-burst", Summary = "v2-site without the burst model", Features = V2Features.All with { BurstModel = false },
-    };
-
-    /// <summary>v2-site without the hold after its own trims (an ablation; name it with --policy).</summary>
-    public static PolicyVariant V2SiteNoOwnTrim { get; } = V2Site with
-    {
-        Name = "v2-site-no-owntrim", Summary = "v2-site without the own-trim backoff", OwnTrimHold = false,
-    };
-
     /// <summary>A fleet member that must trim offers the peer to the member with the most room (the fleet's handoff).</summary>
     public bool FleetHandoff { get; init; }
 
@@ -111,5 +106,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2Site).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2SiteNoOwnTrim).Append(V2SiteNoBurst).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

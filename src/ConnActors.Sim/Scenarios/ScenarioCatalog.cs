@@ -75,18 +75,17 @@ internal static class ScenarioCatalog
     ];
 
     /// <summary>
-    /// Router killing by a household (issue 10): nodes that share one router, each within its own caps,
-    /// against the same nodes splitting a site budget (v2-site). Not among "all": run it with
-    /// --policy none,basic,js-like,v2,v2-site.
+    /// Router killing by a household (issue 10): nodes that share one router, each within its own caps
+    /// (v2-no-router-entries), against the same nodes splitting a site budget (v2). Not among "all": run it with
+    /// --policy none,basic,js-like,v2-no-router-entries,v2.
     /// </summary>
     public static ScenarioSettings SharedRouter { get; } = new()
     {
         Name = "shared-router",
-        Description = "Households of 4 nodes behind one 512-entry router (every home router shared), each node within its own profile caps (4 desktops may hold 768 connections); 60 lookups/h with alpha 10, 50 discovery dials per join, 30% in 10 pubsub topics. Under v2-site the 4 split 90% of the router's table as a site budget, counting open connections and lingering entries.",
+        Description = "Households of 4 nodes behind one 512-entry router (every home router shared), each node within its own profile caps (4 desktops may hold 768 connections); 60 lookups/h with alpha 10, 50 discovery dials per join, 30% in 10 pubsub topics. Under v2 the 4 split 90% of the router's table as a site budget, counting open connections and lingering entries.",
         RouterSizes = [(512, 1.0)],
         SharedRouterShare = 1,
         SharedRouterSeats = 4,
-        SiteBudgetShare = 0.9,
         DiscoveryDials = 50,
         LookupsPerNodeHour = 60,
         Alpha = 10,

@@ -23,8 +23,12 @@ internal sealed record ScenarioSettings
     public double SharedRouterShare { get; init; } = 0.3;
     /// <summary>Nodes behind a shared router; 0 for 2 to 5 (drawn per router).</summary>
     public int SharedRouterSeats { get; init; }
-    /// <summary>Share of a shared router's table its nodes split as a site budget under v2-site (0: no sites).</summary>
-    public double SiteBudgetShare { get; init; }
+    /// <summary>
+    /// Share of a home router's table its v2 nodes may hold (<see cref="Sites.SiteBudgets"/>): a node alone behind it as
+    /// its <c>limits.router-entries</c>, the nodes that share it as their site budget (0: nodes count open connections
+    /// only). The rest is margin for inbound attempts the router takes before a node can refuse them.
+    /// </summary>
+    public double SiteBudgetShare { get; init; } = 0.9;
     /// <summary>Closed and failed connections keep a conntrack entry this long (Linux TIME_WAIT / SYN_SENT: 120 s).</summary>
     public long RouterLingerMs { get; init; } = 120_000;
     /// <summary>An attempt the remote refused with a reset keeps its entry this long (nf_conntrack's CLOSE state: 10 s).</summary>

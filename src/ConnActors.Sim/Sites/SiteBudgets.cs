@@ -10,17 +10,21 @@ using ConnActors.Sim.World;
 namespace ConnActors.Sim.Sites;
 
 /// <summary>
-/// Site budgets (the cluster backbone's, issue 10) for the nodes that share a home router: under a
-/// variant with <see cref="PolicyVariant.SiteBudgets"/>, the online v2 nodes behind a router with two
-/// or more seats split <see cref="Scenarios.ScenarioSettings.SiteBudgetShare"/> of its table with the
-/// policy library's <see cref="SiteAllocation"/> (demand from <see cref="SiteDemand"/>), as each
-/// member's Negotiator would: again whenever a member joins or leaves and every
-/// <see cref="RebalanceEveryMs"/>. Each member's engine is resized to its share
-/// (<see cref="ConnectionManagerPolicy.Resize"/>) and regulated. A router with one node is no site.
-/// A member's share bounds the router entries it holds (<see cref="RouterEntryBudget"/>): its open
-/// connections plus the entries of its ended connections and attempts still lingering in the router (a refused
-/// attempt that was reset for the shorter reset linger); the
-/// entries that members which went offline left behind are taken off the budget before it is split.
+/// Router entries (issues 10 and 13): under a variant that counts them (<see cref="PolicyVariant.CountsRouterEntries"/>:
+/// v2), every node behind a home router holds at most a budget of that router's table,
+/// <see cref="Scenarios.ScenarioSettings.SiteBudgetShare"/> of it, counting its open connections plus the entries of its
+/// ended connections and attempts still lingering in the router (a refused attempt that was reset for the shorter reset
+/// linger) (<see cref="RouterEntryBudget"/>).
+/// <list type="bullet">
+/// <item>A node alone behind its router (the node's <c>limits.router-entries</c>) holds the whole budget, and its hard
+/// cap is <see cref="RouterEntryBudget.HardCapFor"/>: half the budget when that is below its profile's.</item>
+/// <item>The online nodes behind a router with two or more seats (a household running its nodes as one cluster site,
+/// the node's <c>cluster.site-budget</c>) split the budget with the policy library's <see cref="SiteAllocation"/>
+/// (demand from <see cref="SiteDemand"/>), as each member's Negotiator would: again whenever a member joins or leaves
+/// and every <see cref="RebalanceEveryMs"/>. Each member's engine is resized to its share
+/// (<see cref="ConnectionManagerPolicy.Resize"/>) and regulated; the entries that members which went offline left
+/// behind are taken off the budget before it is split.</item>
+/// </list>
 /// </summary>
 internal sealed class SiteBudgets : INodeLifecycle
 {
@@ -44,7 +48,7 @@ internal sealed class SiteBudgets : INodeLifecycle
         _share = new int[ctx.Nodes.Count];
         _lingering = new LingeringEntries?[ctx.Nodes.Count];
         _refusals = new long[ctx.Nodes.Count];
-        Enabled = engines.Variant.SiteBudgets && ctx.Scenario.SiteBudgetShare > 0;
+        Enabled = engines.Variant.CountsRouterEntries && ctx.Scenario.SiteBudgetShare > 0;
         if (!Enabled) return;
         _reset = new LingeringEntries?[ctx.Nodes.Count];
         var nodes = ctx.Nodes;
@@ -52,22 +56,25 @@ internal sealed class SiteBudgets : INodeLifecycle
             if (site.Count() >= 2) _members[site.Key] = site.ToArray();
         engines.Configure += (node, engine) =>
         {
-            if (_share[node] > 0 && engine is ConnectionManagerPolicy v2) v2.Resize(_share[node]);
+            if (engine is not ConnectionManagerPolicy v2) return;
+            if (_share[node] > 0) v2.Resize(_share[node]);
+            else if (IsAlone(node) && RouterEntryBudget.HardCapFor(Budget(nodes.Router[node]), v2.Settings.Limits.HardCap) is var cap
+                     && cap < v2.Settings.Limits.HardCap) v2.Resize(cap);
         };
     }
 
-    /// <summary>True when this run splits site budgets.</summary>
+    /// <summary>True when this run's nodes count their router entries.</summary>
     public bool Enabled { get; }
 
     /// <summary>Sites (shared routers) whose members split a budget.</summary>
     public int Count => _members.Count;
 
-    /// <summary>The budget of the site behind <paramref name="router"/>.</summary>
+    /// <summary>The router entries the node or nodes behind <paramref name="router"/> may hold.</summary>
     public int Budget(int router) => (int)(_ctx.Routers.Capacity(router) * _ctx.Scenario.SiteBudgetShare);
 
     /// <summary>
     /// May <paramref name="node"/> start one more connection (a dial, or accept an inbound one)? Always for a
-    /// node without a share; for a member, while its open connections and lingering entries leave room in its
+    /// node with no router; for a node alone behind one, while its entries stay below the budget; for a member, while its open connections and lingering entries leave room in its
     /// share or, borrowing, in the site's budget beside what the other members hold (simulated dials are
     /// settled at once, so none is ever in flight). The simulator sees the others' entries as they are; a
     /// member in the product sees them as last reported. A refusal counts toward the member's
@@ -75,8 +82,15 @@ internal sealed class SiteBudgets : INodeLifecycle
     /// </summary>
     public bool MayOpen(int node)
     {
-        if (_share[node] <= 0) return true;
         int router = _ctx.Nodes.Router[node];
+        if (router < 0) return true;
+        if (IsAlone(node))
+        {
+            if (RouterEntryBudget.MayOpen(Budget(router), _ctx.Links.Degree(node), 0, Lingering(node))) return true;
+            _refusals[node]++;
+            return false;
+        }
+        if (_share[node] <= 0) return true;
         long othersHeld = 0;
         foreach (int other in _members[router])
         {
@@ -90,19 +104,25 @@ internal sealed class SiteBudgets : INodeLifecycle
     /// <summary>One of <paramref name="node"/>'s connections or attempts ended: its router entry lingers.</summary>
     public void EntryEnded(int node)
     {
-        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _members.ContainsKey(router))
+        if (Enabled && _ctx.Nodes.Router[node] >= 0)
             (_lingering[node] ??= new LingeringEntries(_ctx.Scenario.RouterLingerMs)).Ended(_ctx.Now);
     }
 
     /// <summary>One of <paramref name="node"/>'s attempts was refused with a reset: its router entry lingers for the reset linger.</summary>
     public void EntryReset(int node)
     {
-        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _members.ContainsKey(router))
+        if (Enabled && _ctx.Nodes.Router[node] >= 0)
             (_reset[node] ??= new LingeringEntries(_ctx.Scenario.RouterResetLingerMs)).Ended(_ctx.Now);
     }
 
     /// <summary>The router entries of <paramref name="node"/>'s ended connections and attempts still lingering.</summary>
-    public int Lingering(int node) => (_lingering[node]?.Count(_ctx.Now) ?? 0) + (Enabled ? _reset[node]?.Count(_ctx.Now) ?? 0 : 0);
+    public int Lingering(int node) => (_lingering[node]?.Count(_ctx.Now) ?? 0) + Resets(node);
+
+    /// <summary>The router entries of <paramref name="node"/>'s attempts refused with a reset, still lingering (they may take it past its budget: the router took them first).</summary>
+    public int Resets(int node) => Enabled ? _reset[node]?.Count(_ctx.Now) ?? 0 : 0;
+
+    /// <summary>True when <paramref name="node"/> counts its router entries alone: it sits behind a router it shares with no other node.</summary>
+    public bool IsAlone(int node) => Enabled && _ctx.Nodes.Router[node] >= 0 && !_members.ContainsKey(_ctx.Nodes.Router[node]);
 
     /// <summary>The hard cap <paramref name="node"/> holds as its site's share (0: none).</summary>
     public int ShareOf(int node) => _share[node];
