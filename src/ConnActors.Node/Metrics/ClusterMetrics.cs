@@ -7,7 +7,8 @@ namespace ConnActors.Node.Metrics;
 /// <summary>
 /// The fleet as this member sees it, as Prometheus metrics (served only by a clustered node), read from the
 /// Negotiator's <see cref="ClusterStatus"/> at each scrape: members by status and by reachability, the site budgets
-/// with this member's share and what the site's members hold together, and the Negotiator's counters.
+/// with this member's share and what the site's members hold together, and the Negotiator's counters (handoffs,
+/// penalties, loads, messages, refusals, suspicions of a silent allocator).
 /// </summary>
 internal sealed class ClusterMetrics : IMetricsSource
 {
@@ -26,6 +27,7 @@ internal sealed class ClusterMetrics : IMetricsSource
     private readonly Counter _published;
     private readonly Counter _sent;
     private readonly Counter _refused;
+    private readonly Counter _suspicions;
 
     public ClusterMetrics(FleetClient fleet, IMetricFactory factory)
     {
@@ -41,6 +43,8 @@ internal sealed class ClusterMetrics : IMetricsSource
         _published = factory.CreateCounter("connactors_cluster_loads_published_total", "Load reports this node published to the fleet.");
         _sent = factory.CreateCounter("connactors_cluster_messages_sent_total", "Messages this node's Negotiator sent to other members.");
         _refused = factory.CreateCounter("connactors_cluster_refused_total", "Messages refused because their sender is not a member of the cluster.");
+        _suspicions = factory.CreateCounter("connactors_cluster_allocator_suspicions_total",
+            "Times this node stopped asking its site allocator because it left the lease requests unanswered (share-lease.suspect-silence).");
         foreach (var status in Statuses) _members.WithLabels(status);
         foreach (var (_, stage) in Handoffs) _handoffs.WithLabels(stage);
     }
@@ -65,6 +69,7 @@ internal sealed class ClusterMetrics : IMetricsSource
         _published.IncTo(status.Counters.GetValueOrDefault("loadsPublished"));
         _sent.IncTo(status.Counters.GetValueOrDefault("messagesSent"));
         _refused.IncTo(status.Counters.GetValueOrDefault("refusedFromNonMembers"));
+        _suspicions.IncTo(status.Counters.GetValueOrDefault("allocatorsSuspected"));
     }
 
     // Akka's member status names (Up, WeaklyUp, ...) as label values (up, weakly_up, ...).

@@ -46,6 +46,12 @@ public sealed class ClusterMetricsTests(TwoNodeFleet fleet)
         Assert.True(scrape.Family("connactors_cluster_loads_published_total").Samples.Single().Value > 0);
         Assert.Equal("COUNTER", scrape.Family("connactors_cluster_messages_sent_total").Type);
         Assert.Equal(0, scrape.Family("connactors_cluster_refused_total").Samples.Single().Value);
+        // The counter of suspicions of a silent allocator, between what the Negotiator reported before and after the scrape.
+        long suspectedBefore = counters["allocatorsSuspected"]!.GetValue<long>();
+        var suspicions = (await ScrapeAsync(first)).Family("connactors_cluster_allocator_suspicions_total");
+        long suspectedAfter = (await first.ClusterAsync())["counters"]!["allocatorsSuspected"]!.GetValue<long>();
+        Assert.Equal("COUNTER", suspicions.Type);
+        Assert.InRange(suspicions.Samples.Single().Value, suspectedBefore, suspectedAfter);
 
         var queried = GrafanaDashboard.QueriedMetrics().Where(name => name.StartsWith("connactors_cluster_", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(queried);
