@@ -11,21 +11,19 @@ namespace ConnActors.Actors.Ledger;
 // below the budget; a lone node within its router entries. The decision is the policy's (RouterEntryBudget).
 internal sealed partial class ConnectionLedger
 {
-    private LingeringEntries? _lingering;
-    private LingeringEntries? _reset;
     private int _routerEntries; // a lone node's router entries; 0 for a site member (its share bounds them) or when not counted
 
     /// <summary>The router entries this node holds now (records plus lingering ends); null while none are counted.</summary>
-    public int? RouterEntries(long nowMs) => _lingering is null ? null : _connections.Count + Lingering(nowMs);
+    public int? RouterEntries(long nowMs) => _routerMemory.Ended is null ? null : _connections.Count + Lingering(nowMs);
 
     /// <summary>The entries of attempts refused at the gate (and reset) still in the router now: the only part of
     /// <see cref="RouterEntries"/> that may go beyond <see cref="RouterEntryBudgetInForce"/>, since the router took
     /// them before the gate could refuse them. 0 while none are counted.</summary>
-    public int ResetEntries(long nowMs) => _reset?.Count(nowMs) ?? 0;
+    public int ResetEntries(long nowMs) => _routerMemory.Reset?.Count(nowMs) ?? 0;
 
     /// <summary>What bounds <see cref="RouterEntries"/>: a lone node's router entries, or a site member's share (its hard
     /// cap, which it may exceed while the site has room); null while none are counted.</summary>
-    public int? RouterEntryBudgetInForce => _lingering is null ? null : _routerEntries > 0 ? _routerEntries : HardCap;
+    public int? RouterEntryBudgetInForce => _routerMemory.Ended is null ? null : _routerEntries > 0 ? _routerEntries : HardCap;
 
     /// <summary>
     /// The node sits alone behind a router whose table may hold <paramref name="routerEntries"/> of its entries: from now
@@ -41,17 +39,17 @@ internal sealed partial class ConnectionLedger
     // A share of a site budget, or a lone node's router entries, was set: from now on ends linger and gate new entries.
     private void CountRouterEntries()
     {
-        _lingering ??= new LingeringEntries((long)_settings.Cluster.RouterEntryLinger.TotalMilliseconds);
-        _reset ??= new LingeringEntries((long)_settings.Cluster.RouterResetLinger.TotalMilliseconds);
+        _routerMemory.Ended ??= new LingeringEntries((long)_settings.Cluster.RouterEntryLinger.TotalMilliseconds);
+        _routerMemory.Reset ??= new LingeringEntries((long)_settings.Cluster.RouterResetLinger.TotalMilliseconds);
     }
 
-    private int Lingering(long nowMs) => (_lingering?.Count(nowMs) ?? 0) + (_reset?.Count(nowMs) ?? 0);
+    private int Lingering(long nowMs) => (_routerMemory.Ended?.Count(nowMs) ?? 0) + (_routerMemory.Reset?.Count(nowMs) ?? 0);
 
     // A connection or attempt ended, or was refused after the router had taken its entry: the entry lingers.
-    private void EntryEnded(long nowMs) => _lingering?.Ended(nowMs);
+    private void EntryEnded(long nowMs) => _routerMemory.Ended?.Ended(nowMs);
 
     // An inbound attempt was refused at the gate: the host resets it, and the router drops a reset entry sooner.
-    private void EntryReset(long nowMs) => _reset?.Ended(nowMs);
+    private void EntryReset(long nowMs) => _routerMemory.Reset?.Ended(nowMs);
 
     // Ends a record whose connection or attempt is over (not one re-admitted under the same id).
     private void RemoveEnded(ConnectionRecord record, long nowMs)
@@ -63,7 +61,7 @@ internal sealed partial class ConnectionLedger
     // True when the router entries (a lone node's) or the share (a site member's) leave room for one more; a refusal is counted.
     private bool RouterHasRoom(long nowMs)
     {
-        if (_lingering is null) return true;
+        if (_routerMemory.Ended is null) return true;
         int open = _connections.Live, pending = _connections.Count - open, lingering = Lingering(nowMs);
         bool room = _routerEntries > 0
             ? RouterEntryBudget.MayOpen(_routerEntries, open, pending, lingering)

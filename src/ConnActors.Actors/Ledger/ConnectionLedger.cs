@@ -17,6 +17,7 @@ namespace ConnActors.Actors.Ledger;
 internal sealed partial class ConnectionLedger
 {
     private readonly ConnActorsSettings _settings;
+    private readonly RouterEntryMemory _routerMemory;
     private readonly ConnectionManagerPolicy _policy;
     private readonly PeerDirectory _peers = new();
     private readonly ConnectionTable _connections = new();
@@ -28,9 +29,10 @@ internal sealed partial class ConnectionLedger
     private readonly TrimPlan _plan = new();
     private readonly List<LedgerEffect> _effects = new();
 
-    public ConnectionLedger(ConnActorsSettings settings, ulong seed)
+    public ConnectionLedger(ConnActorsSettings settings, ulong seed, RouterEntryMemory? routerMemory = null)
     {
         _settings = settings;
+        _routerMemory = routerMemory ?? new RouterEntryMemory();
         _policy = new ConnectionManagerPolicy(settings.Policy) { PeerForgotten = ReleaseIfUnheld };
         _dials = new DialDesk(settings.Politeness, new DeterministicRandom(seed));
     }

@@ -47,7 +47,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         _clock = clock;
         _peerStore = peerStore;
         _incarnations = incarnations;
-        _ledger = new ConnectionLedger(settings, (ulong)clock.NowMs);
+        _ledger = new ConnectionLedger(settings, (ulong)clock.NowMs, incarnations.RouterEntries);
         foreach (var quota in settings.Quotas) Supervise(quota);
         Receive<AttachHost>(m => Attach(m.Host, Sender));
         Receive<RecoverFromRestart>(_ => Recover(_incarnations.Host!));

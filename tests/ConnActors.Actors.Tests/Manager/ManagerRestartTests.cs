@@ -54,6 +54,41 @@ public class ManagerRestartTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_manager_that_restarts_still_counts_the_router_entries_of_connections_that_ended_before()
+    {
+        var clock = new FaultingClock();
+        await using var nodes = new NodeFixture(Sys);
+        var node = await nodes.StartAsync(NodeSettings.From(
+            "connactors.limits.router-entries = 40\nconnactors.cluster { router-entry-linger = 10m, router-reset-linger = 10m }"), clock: clock);
+        var dialers = new List<Libp2pHost>();
+        try
+        {
+            for (int i = 0; i < 3; i++) dialers.Add(await DialingHostAsync(node));
+            await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(node)).Counts.Connections == 3, Generous, "three peers connected");
+            await dialers[0].DisposeAsync();
+            await dialers[1].DisposeAsync();
+            // One open, two ended and still in the router for the linger.
+            await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(node)).Counts is { Connections: 1, RouterEntries: 3 }, Generous,
+                async () => $"two left: {(await NodeFixture.StatusAsync(node)).Counts}");
+
+            clock.FailOnce();
+            node.Manager.Tell(TrimNow.Instance);
+            await Eventually.HoldsAsync(async () => clock.Failed && (await NodeFixture.StatusAsync(node)).Counts.Connections == node.Host.Connections.Count,
+                Generous, async () => $"counts after the restart {(await NodeFixture.StatusAsync(node)).Counts}");
+
+            var counts = (await NodeFixture.StatusAsync(node)).Counts;
+            Assert.Equal(1, counts.Connections);
+            Assert.Equal(3, counts.RouterEntries); // the rebuilt ledger's record plus the two ends it did not see
+            Assert.Equal(40, counts.RouterEntryBudget);
+            Assert.Equal(20, counts.HardCap);
+        }
+        finally
+        {
+            foreach (var dialer in dialers.Skip(2)) await dialer.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_manager_that_keeps_failing_stops_instead_of_looping()
     {
         var clock = new FaultingClock();
