@@ -50,8 +50,7 @@ public sealed partial class AllocatorHandoverSpecs
             output.WriteLine($"{survivor}: share {before[survivor]} before the kill, lowest in force after it {inForce.Min(s => s.Cap)}; suspected {(await fleet.ClusterAsync(survivor)).Counters.GetValueOrDefault("allocatorsSuspected")} allocator(s)");
             Assert.True(dips.Count == 0, $"{survivor} fell below its share {before[survivor]}: {string.Join(", ", dips.Take(5).Select(d => $"{d.Cap} at {d.Seconds:F1} s"))}");
         }
-        var (max, at) = fleet.MaxSumOfCaps();
-        Assert.True(max <= Budget, $"the caps in force added up to {max} > {Budget} at {at}");
+        fleet.AssertCapsNeverAbove(Budget);
     }
 
     /// <summary>
@@ -102,9 +101,7 @@ public sealed partial class AllocatorHandoverSpecs
             Assert.True(suspected == 1, $"{member} suspected {suspected} times, expected once: the 6 s silence and nothing else");
         }
         Assert.All(fleet.Harness.Nodes, n => Assert.True(n.IsAlive, $"{n.Name} was downed"));
-        var (max, at) = fleet.MaxSumOfCaps();
-        output.WriteLine($"largest sum of the caps in force at any moment: {max} (at {at})");
-        Assert.True(max <= Budget, $"the caps in force added up to {max} > {Budget} at {at}");
+        fleet.AssertCapsNeverAbove(Budget, output.WriteLine);
     }
 
     private async Task<TimeSpan> DetectedAsync(FleetNodes fleet, string observer, string subject, long fromTicks)

@@ -66,8 +66,7 @@ public sealed partial class AllocatorHandoverSpecs(ITestOutputHelper output)
             var sampledDips = samples.Where(s => s.Node == survivor && s.Cap < before[survivor]).ToList();
             Assert.True(sampledDips.Count == 0, $"{survivor}'s status showed {string.Join(", ", sampledDips.Take(5).Select(d => $"{d.Cap} at {d.Seconds:F1} s"))} below its share {before[survivor]}");
         }
-        var (max, at) = fleet.MaxSumOfCaps();
-        Assert.True(max <= Budget, $"the caps in force added up to {max} > {Budget} at {at}");
+        fleet.AssertCapsNeverAbove(Budget);
     }
 
     /// <summary>
@@ -99,9 +98,7 @@ public sealed partial class AllocatorHandoverSpecs(ITestOutputHelper output)
         await SharedAsync(fleet, all);
 
         Assert.All(fleet.Harness.Nodes, n => Assert.True(n.IsAlive, $"{n.Name} was downed"));
-        var (max, at) = fleet.MaxSumOfCaps();
-        output.WriteLine($"largest sum of the caps in force at any moment: {max} (at {at})");
-        Assert.True(max <= Budget, $"the caps in force added up to {max} > {Budget} at {at}");
+        fleet.AssertCapsNeverAbove(Budget, output.WriteLine);
     }
 
     private static async Task SampleAsync(FleetNodes fleet, IReadOnlyList<string> nodes, ConcurrentQueue<(string, int, double)> samples, long fromTicks, CancellationToken stop)

@@ -44,7 +44,7 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
             return caps.Count == 3 && caps.Values.All(c => c > 0) && caps.Values.Sum() == Budget;
         }, Bound);
         output.WriteLine(Measured.Line("TLS: start to the budget split between three", started.Elapsed));
-        Assert.True(fleet.MaxSumOfCaps().Max <= Budget);
+        fleet.AssertCapsNeverAbove(Budget);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class ClusterTlsSpecs(ITestOutputHelper output) : IDisposable
         }
         Assert.DoesNotContain(1, fleet.CapsTakenBy("cluster-1"));
         Assert.DoesNotContain(10_000, fleet.CapsTakenBy("cluster-1"));
-        Assert.True(fleet.MaxSumOfCaps().Max <= 100);
+        fleet.AssertCapsNeverAbove(100);
     }
 
     // The same messages from a node with the fleet's certificate that is not a member do arrive (and are refused

@@ -103,7 +103,7 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
         // The fleet may re-split the budget by demand meanwhile; the outsider's caps are never taken.
         Assert.DoesNotContain(1, fleet.CapsTakenBy("cluster-1"));
         Assert.DoesNotContain(10_000, fleet.CapsTakenBy("cluster-1"));
-        Assert.True(fleet.MaxSumOfCaps().Max <= 100);
+        fleet.AssertCapsNeverAbove(100);
         Assert.Empty(fleet["cluster-1"].Host.ConnectionsTo(peers.All[0].PeerId));
     }
 

@@ -45,9 +45,7 @@ public sealed class SiteBudgetSpecs(ITestOutputHelper output)
         await SharedAsync(fleet, ["gateway-1", "cluster-1"], "the survivors took the crashed member's share");
         output.WriteLine(Measured.Line($"crash to the survivors holding the whole budget (resolver downing time {harness.DowningTime.TotalSeconds:0.0} s)", started.Elapsed));
 
-        var (max, at) = fleet.MaxSumOfCaps();
-        output.WriteLine($"largest sum of hard caps in force at any moment: {max} (at {at})");
-        Assert.True(max <= Budget, $"the hard caps added up to {max} > {Budget} at {at}");
+        fleet.AssertCapsNeverAbove(Budget, output.WriteLine);
     }
 
     [Fact]
@@ -69,7 +67,7 @@ public sealed class SiteBudgetSpecs(ITestOutputHelper output)
         Assert.Equal(40, settled.Values.Sum());
         Assert.Equal(1, settled.Values.Count(c => c == 0));
         Assert.All(fleet.Harness.LiveNodes, n => Assert.True(n.IsAlive));
-        Assert.True(fleet.MaxSumOfCaps().Max <= 40);
+        fleet.AssertCapsNeverAbove(40);
         _ = caps;
     }
 
@@ -98,7 +96,7 @@ public sealed class SiteBudgetSpecs(ITestOutputHelper output)
         var after = fleet.CapHistoryOf(kept).Skip(before.Count).ToList();
         output.WriteLine($"{kept}: share {shareBefore} before the kill, then {string.Join(", ", after)}");
         Assert.All(after, cap => Assert.True(cap >= shareBefore, $"the survivor fell from {shareBefore} to {cap} while the other was unreachable"));
-        Assert.True(fleet.MaxSumOfCaps().Max <= Budget);
+        fleet.AssertCapsNeverAbove(Budget);
     }
 
     [Fact]

@@ -72,6 +72,17 @@ internal sealed class FleetNodes : IAsyncDisposable
     }
 
     /// <summary>
+    /// Asserts that the caps in force never added up to more than <paramref name="budget"/> at any moment of the run
+    /// (<see cref="MaxSumOfCaps"/>); <paramref name="log"/>, when given, hears the largest sum and when it was.
+    /// </summary>
+    public void AssertCapsNeverAbove(int budget, Action<string>? log = null)
+    {
+        var (max, at) = MaxSumOfCaps();
+        log?.Invoke($"largest sum of the caps in force at any moment: {max} (at {at})");
+        Assert.True(max <= budget, $"the caps in force added up to {max} > {budget} at {at}");
+    }
+
+    /// <summary>
     /// The largest sum of hard caps in force at any moment of the run, from every change each node made (a
     /// node counts from the moment it starts, at 0 until the site gives it a share, and at 0 once killed). A
     /// leased share is in force as its lease says (<see cref="HardCapChanged.InForceAt"/>): until the lease lapses
