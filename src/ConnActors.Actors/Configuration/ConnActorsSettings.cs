@@ -64,6 +64,7 @@ public sealed record ConnActorsSettings
     /// <summary>Reads and validates the settings from a full configuration (reference defaults are added behind it).</summary>
     public static ConnActorsSettings FromConfig(Config config)
     {
+        RemovedKeys.Refuse(config);
         var c = ReferenceConfig.WithDefaults(config).GetConfig(Root);
         var reader = new HoconReader(c, Root);
         string profileName = reader.String("profile");

@@ -121,13 +121,12 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
         new("none", PolicyFamily.None, V2Features.All, false, false, "no connection manager: admits all, never trims"),
         new("basic", PolicyFamily.Basic, V2Features.All, false, false, "go-libp2p BasicConnMgr: low/high water, 10 s ticker, sort all peers"),
         new("js-like", PolicyFamily.JsLike, V2Features.All, false, false, "js-libp2p: one ceiling, prune on every connection, spare peers with streams"),
-        new("v2", PolicyFamily.V2, V2Features.All, true, true, "ConnActors v2: reserves, quotas, lazy scoring, bursts, smoothed trims, bye"),
+        new("v2", PolicyFamily.V2, V2Features.All, true, true, "ConnActors v2: reserves, quotas, lazy scoring, bursts, trims to low water, bye"),
         new("v2-no-quotas", PolicyFamily.V2, V2Features.All, false, true, "v2 without subsystem quotas"),
         new("v2-no-lazy", PolicyFamily.V2, V2Features.All with { LazyScoring = false }, true, true, "v2 scoring every peer each minute (eager)"),
         new("v2-no-burst", PolicyFamily.V2, V2Features.All with { BurstModel = false }, true, true, "v2 without the burst model"),
         new("v2-no-bye", PolicyFamily.V2, V2Features.All, true, false, "v2 without bye/backoff hints"),
         new("v2-no-ratecap", PolicyFamily.V2, V2Features.All with { InboundRateCapAboveHighWater = false }, true, true, "v2 admitting unknown inbound above high water up to its caps (trimmed later)"),
-        new("v2-no-smooth", PolicyFamily.V2, V2Features.All with { SmoothedTrims = false }, true, true, "v2 trimming to low water in one round"),
     ];
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
