@@ -64,6 +64,8 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.libp2p.write-timeout = 0s", "connactors.libp2p.write-timeout")]
     [InlineData("connactors.libp2p.unacknowledged-data-timeout = 500ms", "connactors.libp2p.unacknowledged-data-timeout")]
     [InlineData("connactors.libp2p.handshake-timeout = -1s", "connactors.libp2p.handshake-timeout")]
+    [InlineData("connactors.libp2p.reset-on-close = sometimes", "connactors.libp2p.reset-on-close")]
+    [InlineData("connactors.libp2p.reset-acknowledgement-wait = 0s", "connactors.libp2p.reset-acknowledgement-wait")]
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]
     [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
