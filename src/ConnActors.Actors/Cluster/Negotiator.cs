@@ -309,6 +309,9 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     // out of its election, and this request already goes to the next.
     private void RequestLeaseRenewal()
     {
+        // A member still joining asks nobody: it holds no share yet, and the allocator may not have heard of it (every
+        // member has once it is Up: the leader moves a member Up only when all have seen it), so it would be refused.
+        if (!_members.All.Any(m => m.Address == _cluster.SelfAddress && m.Status != MemberStatus.Joining)) return;
         long now = _clock.NowMs;
         var asked = _askedAllocator;
         bool suspecting = _watch.Suspected.Count > 0;
