@@ -10,9 +10,9 @@ namespace ConnActors.Actors.Ledger;
 /// </summary>
 internal sealed class RouterEntryMemory
 {
-    /// <summary>Ended connections and attempts (connactors.cluster.router-entry-linger); null until entries are counted.</summary>
+    /// <summary>Ended connections and attempts (connactors.limits.router-entry-linger); null until entries are counted.</summary>
     public LingeringEntries? Ended { get; set; }
 
-    /// <summary>Attempts refused at the gate and reset (connactors.cluster.router-reset-linger); null until entries are counted.</summary>
+    /// <summary>Attempts refused at the gate and reset (connactors.limits.router-reset-linger); null until entries are counted.</summary>
     public LingeringEntries? Reset { get; set; }
 }

@@ -61,7 +61,7 @@ public class LeaseAtFormationTests() : TestKit("""
     public void A_member_still_joining_asks_no_allocator_for_a_lease_and_asks_at_once_when_it_is_up()
     {
         var settings = new ConnActors.Actors.Cluster.ClusterSettings { Enabled = true, Site = "home", SiteBudget = 120, LeaseRenewInterval = TimeSpan.FromMilliseconds(200) };
-        var negotiator = Sys.ActorOf(Negotiator.Props(settings, CreateTestProbe().Ref, SystemClock.Instance));
+        var negotiator = Sys.ActorOf(Negotiator.Props(settings, TimeSpan.FromSeconds(120), CreateTestProbe().Ref, SystemClock.Instance));
         // The oldest member, already Up, elsewhere: the allocator this member would ask. It has not heard of this member
         // until the gossip that makes it Up; before that it would refuse the request as a stranger's.
         var elsewhere = new UniqueAddress(new Address(Node.SelfAddress.Protocol, Node.SelfAddress.System, "127.0.0.1", 9), 9);

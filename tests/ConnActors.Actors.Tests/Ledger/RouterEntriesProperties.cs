@@ -17,7 +17,7 @@ public class RouterEntriesProperties
     private const string Behind = """
         connactors.limits { hard-cap = 24, router-entries = 20, max-pending-handshakes = 6, subnets { max-per-ipv4 = 3, inbound-burst = 100, inbound-rate = 100 } }
         connactors.regulation { grace-period = 0s, max-closes-per-round = 3, emergency-target = 0.1 }
-        connactors.cluster { router-entry-linger = 10m, router-reset-linger = 1m }
+        connactors.limits { router-entry-linger = 10m, router-reset-linger = 1m }
         """;
 
     private static readonly Gen<LedgerOp> AnyOp =
