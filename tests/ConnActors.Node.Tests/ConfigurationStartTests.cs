@@ -47,6 +47,17 @@ public sealed class ConfigurationStartTests
         Assert.Contains("configuration error: connactors.dial.max-queue: must be at least 1", node.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_removed_key_stops_the_node_naming_it_and_why_even_without_strict_config()
+    {
+        using var directories = new NodeDirectories("connactors.regulation.max-closes-per-round = 20");
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir);
+
+        Assert.NotEqual(0, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("configuration error: connactors.regulation.max-closes-per-round: was removed: trim rounds are no longer smoothed", node.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown key", node.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--cluster-port", "99999")]
     [InlineData("--cluster-port", "0", "--seed", "nowhere")]

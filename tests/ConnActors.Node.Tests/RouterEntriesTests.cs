@@ -7,7 +7,8 @@ namespace ConnActors.Node.Tests;
 /// <summary>
 /// A node alone behind a home router (<c>connactors.limits.router-entries</c>), as a process on real sockets: its
 /// connections and the ends still lingering fill its router entries, then an inbound attempt and its own dial are
-/// refused (RouterEntriesFull in /api/status), and once the ends stop lingering it connects again.
+/// refused (RouterEntriesFull in /api/status), and once the ends stop lingering it connects again; with
+/// <c>connactors.libp2p.reset-on-close</c> (the default) the ends of closed connections linger only for the reset linger.
 /// </summary>
 public sealed class RouterEntriesTests
 {
@@ -20,8 +21,10 @@ public sealed class RouterEntriesTests
     [Fact]
     public async Task Ended_connections_fill_the_router_entries_until_their_linger_passes_then_the_node_connects_again()
     {
+        // Closed with FIN, every end lingers for router-entry-linger (with reset-on-close, see below, for 3 s).
         await using var node = await StartedNode.StartAsync($$"""
             connactors.limits { router-entries = {{Entries}}, hard-cap = {{ConfiguredHardCap}} }
+            connactors.libp2p.reset-on-close = off
             connactors.limits { router-entry-linger = {{(int)Linger.TotalSeconds}}s, router-reset-linger = 3s }
             connactors.friend-reconnect { initial = 1s, cap = 2s }
             """);
@@ -69,6 +72,31 @@ public sealed class RouterEntriesTests
         await UntilAsync(node, async () => (await CountsAsync(node))["inbound"]!.GetValue<int>() == HeldOpen + 1, "the new peer connected");
         var after = await CountsAsync(node);
         Assert.True(after["routerEntries"]!.GetValue<int>() <= Entries, after.ToJsonString());
+    }
+
+    [Fact]
+    public async Task With_reset_on_close_the_ends_of_passing_peers_linger_only_for_the_reset_linger()
+    {
+        await using var node = await StartedNode.StartAsync($$"""
+            connactors.limits { router-entries = {{Entries}}, hard-cap = {{ConfiguredHardCap}} }
+            connactors.limits { router-entry-linger = {{(int)Linger.TotalSeconds}}s, router-reset-linger = 3s }
+            """);
+        await node.Peers.DialAsync(node.Libp2pAddress, HeldOpen);
+        const int Passing = 8;
+        for (int i = 0; i < Passing; i++)
+        {
+            await node.Peers.DialFromAsync(await node.Peers.StartAsync(), node.Libp2pAddress);
+            await UntilAsync(node, async () => (await CountsAsync(node))["inbound"]!.GetValue<int>() == HeldOpen + 1, $"passing peer {i} connected");
+            await node.Peers.DisposeHostAsync(node.Peers.Hosts.Count - 1);
+        }
+        await UntilAsync(node, async () => (await CountsAsync(node))["inbound"]!.GetValue<int>() == HeldOpen, "the passing peers left");
+        var afterLeaving = await CountsAsync(node);
+        Assert.True(afterLeaving["routerEntries"]!.GetValue<int>() > HeldOpen, $"the ends did not linger at all: {afterLeaving.ToJsonString()}");
+        // Well before router-entry-linger (40 s) the reset ends are gone: only the open connections hold entries.
+        var started = DateTime.UtcNow;
+        await UntilAsync(node, async () => (await CountsAsync(node))["routerEntries"]!.GetValue<int>() == HeldOpen, "the reset ends stopped lingering");
+        Assert.True(DateTime.UtcNow - started < Linger / 2, $"the ends lingered {(DateTime.UtcNow - started).TotalSeconds:F1} s, as FIN ends do");
+        Assert.Equal(0, RouterRefusals(await StatusAsync(node)));
     }
 
     private static long RouterRefusals(JsonNode status) => status["refusalsByReason"]?["RouterEntriesFull"]?.GetValue<long>() ?? 0;

@@ -67,6 +67,28 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void With_the_nodes_slow_query_rule_lookups_stop_waiting_out_failed_queries_and_end_sooner()
+    {
+        // Alpha 3 and ten times the measured churn: many rounds whose queries all go to peers that left.
+        var settings = SimTestRuns.Small("churn-storm");
+        var (_, slow) = SimTestRuns.Run(settings, "v2");
+        var (_, waiting) = SimTestRuns.Run(settings, "v2-no-slow-queries");
+        Assert.True(slow.LookupMsP90 < waiting.LookupMsP90 && slow.LookupMsP99 < waiting.LookupMsP99,
+            $"p90/p99 {slow.LookupMsP90}/{slow.LookupMsP99} ms with the rule, {waiting.LookupMsP90}/{waiting.LookupMsP99} ms without");
+    }
+
+    [Fact]
+    public void Closing_with_a_reset_gives_router_entries_back_sooner_and_v2_is_refused_for_them_less()
+    {
+        var settings = SimTestRuns.Small("router-killing");
+        var (_, reset) = SimTestRuns.Run(settings, "v2");
+        var (_, fin) = SimTestRuns.Run(settings, "v2-fin-close");
+        Assert.True(fin.SiteEntryRefusals > 100, $"only {fin.SiteEntryRefusals} refusals for router entries with FIN closes: the scenario does not stress");
+        Assert.True(reset.SiteEntryRefusals * 4 < fin.SiteEntryRefusals, $"refusals for router entries: {reset.SiteEntryRefusals} with reset closes, {fin.SiteEntryRefusals} with FIN");
+        Assert.True(reset.MaxP99RouterOccupancy < fin.MaxP99RouterOccupancy, $"p99 router occupancy {reset.MaxP99RouterOccupancy} with reset closes, {fin.MaxP99RouterOccupancy} with FIN");
+    }
+
+    [Fact]
     public void Gos_follow_up_asks_the_top_k_as_the_nodes_rule_does_and_without_it_a_lookup_stops_after_a_few()
     {
         var settings = ScenarioCatalog.DhtSideBySide;

@@ -71,6 +71,7 @@ public sealed record ConnActorsSettings
     /// <summary>Reads and validates the settings from a full configuration (reference defaults are added behind it).</summary>
     public static ConnActorsSettings FromConfig(Config config)
     {
+        RemovedKeys.Refuse(config);
         var c = ReferenceConfig.WithDefaults(config).GetConfig(Root);
         var reader = new HoconReader(c, Root);
         string profileName = reader.String("profile");
@@ -87,7 +88,6 @@ public sealed record ConnActorsSettings
         }
         limits = WithPrefix(() => PolicySettingsReader.ReadLimitOverrides(reader, limits).Validate());
         var quotas = QuotaDefinition.ReadAll(reader, limits);
-        MovedKeys.Refuse(reader);
         var cluster = ConnActors.Actors.Cluster.ClusterSettings.Read(reader);
         var settings = new ConnActorsSettings
         {

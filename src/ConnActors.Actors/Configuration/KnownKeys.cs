@@ -8,7 +8,8 @@ public sealed record UnknownKey(string Key, string? DidYouMean);
 
 /// <summary>
 /// Finds keys under <c>connactors</c> that no reference configuration knows (a misspelt key is otherwise
-/// silently ignored). Subsystem names under <c>connactors.quotas</c> are the operator's to choose.
+/// silently ignored). Subsystem names under <c>connactors.quotas</c> are the operator's to choose; a
+/// removed key is not unknown but refused with its reason (<see cref="RemovedKeys"/>).
 /// </summary>
 public static class KnownKeys
 {
@@ -24,7 +25,7 @@ public static class KnownKeys
         var given = new HashSet<string>(StringComparer.Ordinal);
         Collect(config, Root, given);
         return given
-            .Where(key => !known.Contains(key) && !knownShapes.Contains(Shape(key)) && !IsUnderKnownLeaf(key, known))
+            .Where(key => !known.Contains(key) && !knownShapes.Contains(Shape(key)) && !IsUnderKnownLeaf(key, known) && !RemovedKeys.All.ContainsKey(key))
             .OrderBy(key => key, StringComparer.Ordinal)
             .Select(key => new UnknownKey(key, Closest(key, known)))
             .ToList();

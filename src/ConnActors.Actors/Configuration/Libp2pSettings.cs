@@ -11,7 +11,9 @@ public sealed record Libp2pSettings(
     TimeSpan HandshakeTimeout,
     TimeSpan IdleBeforeHandshakeTimeout,
     TimeSpan WriteTimeout,
-    TimeSpan UnacknowledgedDataTimeout)
+    TimeSpan UnacknowledgedDataTimeout,
+    bool ResetOnClose,
+    TimeSpan ResetAcknowledgementWait)
 {
     internal static Libp2pSettings Read(HoconReader reader) => new(
         reader.Multiaddrs("libp2p.listen", requirePeerId: false),
@@ -19,7 +21,9 @@ public sealed record Libp2pSettings(
         reader.PositiveDuration("libp2p.handshake-timeout"),
         reader.PositiveDuration("libp2p.idle-before-handshake-timeout"),
         reader.PositiveDuration("libp2p.write-timeout"),
-        ReadUnacknowledgedDataTimeout(reader));
+        ReadUnacknowledgedDataTimeout(reader),
+        reader.Bool("libp2p.reset-on-close"),
+        reader.PositiveDuration("libp2p.reset-acknowledgement-wait"));
 
     // The host's range (HostOptions), refused here naming the key.
     private static TimeSpan ReadUnacknowledgedDataTimeout(HoconReader reader)

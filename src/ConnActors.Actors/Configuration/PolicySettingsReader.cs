@@ -18,8 +18,6 @@ internal static class PolicySettingsReader
         {
             GracePeriodMs = reader.Milliseconds("regulation.grace-period"),
             GraceMaxCount = reader.IntOrNull("regulation.grace-max-count"),
-            MaxClosesPerRound = reader.IntOrNull("regulation.max-closes-per-round"),
-            FollowUpDelayMs = reader.Milliseconds("regulation.follow-up-delay"),
             MemoryLimitBytes = reader.Int("regulation.memory-limit-mb") * 1024L * 1024L,
             EmergencyTargetFraction = reader.Double("regulation.emergency-target"),
             FailedDialShare = reader.Double("regulation.failed-dial-share"),

@@ -56,6 +56,8 @@ public sealed class ConnActorsNode : IAsyncDisposable
             IdleBeforeHandshakeTimeout = settings.Libp2p.IdleBeforeHandshakeTimeout,
             Yamux = new YamuxOptions { WriteTimeout = settings.Libp2p.WriteTimeout },
             UnacknowledgedDataTimeout = settings.Libp2p.UnacknowledgedDataTimeout,
+            ResetOnClose = settings.Libp2p.ResetOnClose,
+            ResetAcknowledgementWait = settings.Libp2p.ResetAcknowledgementWait,
             MaxPendingInboundHandshakes = settings.Policy.Limits.HostPendingHandshakeBackstop,
         };
         Libp2pHost host;

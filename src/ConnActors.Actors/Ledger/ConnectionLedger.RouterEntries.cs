@@ -6,7 +6,8 @@ namespace ConnActors.Actors.Ledger;
 // While a site budget applies, or the node sits alone behind a router (connactors.limits.router-entries), it
 // counts what the router holds for it: every record in the table (open connections, dials in flight, inbound
 // handshakes) and every ended one until its linger ends (connactors.limits.router-entry-linger); an attempt
-// refused at the gate, which the host resets, only for connactors.limits.router-reset-linger. A site member
+// refused at the gate, and an open connection the host closed with a reset (libp2p.reset-on-close), only for
+// connactors.limits.router-reset-linger. A site member
 // opens more within its share, or beyond it while the site's entries (the others' as last reported) stay
 // below the budget; a lone node within its router entries. The decision is the policy's (RouterEntryBudget).
 internal sealed partial class ConnectionLedger
@@ -41,9 +42,11 @@ internal sealed partial class ConnectionLedger
     {
         _routerMemory.Ended ??= new LingeringEntries((long)_settings.RouterLingers.Ended.TotalMilliseconds);
         _routerMemory.Reset ??= new LingeringEntries((long)_settings.RouterLingers.Reset.TotalMilliseconds);
+        _routerMemory.ClosedByReset ??= new LingeringEntries((long)_settings.RouterLingers.Reset.TotalMilliseconds);
     }
 
-    private int Lingering(long nowMs) => (_routerMemory.Ended?.Count(nowMs) ?? 0) + (_routerMemory.Reset?.Count(nowMs) ?? 0);
+    private int Lingering(long nowMs) =>
+        (_routerMemory.Ended?.Count(nowMs) ?? 0) + (_routerMemory.Reset?.Count(nowMs) ?? 0) + (_routerMemory.ClosedByReset?.Count(nowMs) ?? 0);
 
     // A connection or attempt ended, or was refused after the router had taken its entry: the entry lingers.
     private void EntryEnded(long nowMs) => _routerMemory.Ended?.Ended(nowMs);
@@ -51,11 +54,13 @@ internal sealed partial class ConnectionLedger
     // An inbound attempt was refused at the gate: the host resets it, and the router drops a reset entry sooner.
     private void EntryReset(long nowMs) => _routerMemory.Reset?.Ended(nowMs);
 
-    // Ends a record whose connection or attempt is over (not one re-admitted under the same id).
+    // Ends a record whose connection or attempt is over (not one re-admitted under the same id). An open connection the
+    // host ended with a reset (libp2p.reset-on-close) lingers as a reset one; a failed attempt may have left SYN_SENT.
     private void RemoveEnded(ConnectionRecord record, long nowMs)
     {
         _connections.Remove(record);
-        EntryEnded(nowMs);
+        if (record.Stage == ConnectionStage.Live && _settings.Libp2p.ResetOnClose) _routerMemory.ClosedByReset?.Ended(nowMs);
+        else EntryEnded(nowMs);
     }
 
     // True when the router entries (a lone node's) or the share (a site member's) leave room for one more; a refusal is counted.

@@ -15,4 +15,10 @@ internal sealed class RouterEntryMemory
 
     /// <summary>Attempts refused at the gate and reset (connactors.limits.router-reset-linger); null until entries are counted.</summary>
     public LingeringEntries? Reset { get; set; }
+
+    /// <summary>
+    /// Open connections the host ended with a reset (connactors.libp2p.reset-on-close): the router drops them after
+    /// connactors.limits.router-reset-linger, but unlike <see cref="Reset"/> the node started or accepted them.
+    /// </summary>
+    public LingeringEntries? ClosedByReset { get; set; }
 }

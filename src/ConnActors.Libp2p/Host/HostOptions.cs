@@ -42,6 +42,16 @@ public sealed record HostOptions
     /// <inheritdoc cref="MinUnacknowledgedDataTimeout"/>
     public static readonly TimeSpan MaxUnacknowledgedDataTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
 
+    /// <summary>
+    /// A connection that ends without a fault is reset once the peer has acknowledged everything sent (at most
+    /// <see cref="ResetAcknowledgementWait"/> later), so NAT routers drop its entry after seconds, not minutes
+    /// (<see cref="Transport.TcpConnection.CloseAcknowledgedThenResetAsync"/>). Off: closed with FIN.
+    /// </summary>
+    public bool ResetOnClose { get; init; } = true;
+
+    /// <summary>How long a closing connection waits for the peer to acknowledge what was sent before its reset.</summary>
+    public TimeSpan ResetAcknowledgementWait { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Inbound connections in their handshake at once; more are dropped at accept.</summary>
     public int MaxPendingInboundHandshakes { get; init; } = 1024;
 
@@ -65,6 +75,7 @@ public sealed record HostOptions
         Positive(StreamNegotiationTimeout, nameof(StreamNegotiationTimeout));
         if (UnacknowledgedDataTimeout < MinUnacknowledgedDataTimeout || UnacknowledgedDataTimeout > MaxUnacknowledgedDataTimeout)
             throw new ArgumentException($"{nameof(UnacknowledgedDataTimeout)} must be at least 1 s (and below 24 days), not {UnacknowledgedDataTimeout}");
+        Positive(ResetAcknowledgementWait, nameof(ResetAcknowledgementWait));
         AtLeast(MaxPendingInboundHandshakes, 1, nameof(MaxPendingInboundHandshakes));
         // The spec fixes 256 KiB as the initial window both sides assume; above 16 MiB one stream could pin that much memory.
         if (Yamux.InitialWindow is < YamuxOptions.SpecInitialWindow or > 16 * 1024 * 1024)

@@ -231,6 +231,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         var reason = await connection.Session.Completion.ConfigureAwait(false);
         _connections.TryRemove(connection.Id, out _);
         if (connection.Session.EndedByFault) connection.Tcp.Abort();
+        else if (_options.ResetOnClose) await connection.Tcp.CloseAcknowledgedThenResetAsync(_options.ResetAcknowledgementWait).ConfigureAwait(false);
         else connection.Tcp.CloseGracefully();
         // With the socket closed the read loop and any write end at once; only then are the ciphers released.
         await connection.Session.StoppedAsync().ConfigureAwait(false);

@@ -5,7 +5,7 @@ namespace ConnActors.Policy.Admission;
 
 /// <summary>
 /// Inbound rate caps that apply only while a node is at or above high water: a global token bucket
-/// (as many new inbound connections per second as smoothed trims can make room for) and, per IPv4 /32
+/// (<see cref="ConnectionLimits.InboundRateAboveHighWater"/> new inbound connections per second) and, per IPv4 /32
 /// or IPv6 /56, at most one new connection per interval. A flood that arrives when the node is full is
 /// refused at the address gate, before any handshake, instead of being admitted and trimmed. Subnet
 /// entries older than the interval are dropped every 4,096 checks, so memory follows the active subnets.

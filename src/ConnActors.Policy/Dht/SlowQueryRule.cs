@@ -57,6 +57,13 @@ public sealed class SlowQueryRule
         _count = Math.Min(Window, _count + 1);
     }
 
+    /// <summary>Forgets every answered query (a node that starts again).</summary>
+    public void Clear()
+    {
+        _count = 0;
+        _next = 0;
+    }
+
     /// <summary>How long a query may run before it is slow, given the request timeout.</summary>
     public long SlowAfterMs(long requestTimeoutMs)
     {

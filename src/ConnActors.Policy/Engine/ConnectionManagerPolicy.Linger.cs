@@ -25,15 +25,16 @@ public sealed partial class ConnectionManagerPolicy
         return false;
     }
 
-    // Closes the peers whose burst ended at least the linger time ago and that nothing has claimed
-    // since, oldest first, at most a round's worth (the rest follow on the next check). Grace does not
-    // spare them: their burst said they are done.
+    // Closes every peer whose burst ended at least the linger time ago and that nothing has claimed
+    // since, oldest first, in one round. Grace does not spare them: their burst said they are done. No
+    // per-round budget: the only one was the smoothed rounds' (5% of the hard cap), simplified away, and a
+    // burst's end already releases its connections all at once (EndBurst); the checks come every
+    // regulation interval, so a round holds the bursts that ended within about one interval.
     private void PlanLingering(TrimPlan plan, long nowMs)
     {
         int count = EffectiveConnections;
         plan.Reset(RegulationTrigger.BurstLinger, count, count);
-        int budget = _planner.MaxClosesPerRound;
-        while (plan.Victims.Count < budget && _lingering.TryPeek(out var next) && next.FinishedMs + Settings.Trim.BurstLingerMs <= nowMs)
+        while (_lingering.TryPeek(out var next) && next.FinishedMs + Settings.Trim.BurstLingerMs <= nowMs)
         {
             _lingering.Dequeue();
             if (!IsLingering(next.Peer, next.FinishedMs, nowMs)) continue;

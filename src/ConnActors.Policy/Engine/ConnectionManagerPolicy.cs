@@ -61,8 +61,11 @@ public sealed partial class ConnectionManagerPolicy : IConnectionPolicy
     /// <summary>
     /// Takes <paramref name="hardCap"/> as the node's hard cap from now on (its share of a site budget),
     /// every other limit scaled with it (<see cref="ConnectionLimits.ScaledTo"/>) and the subsystems'
-    /// budgets resolved again. Connections above the new watermarks are trimmed by the next rounds,
-    /// smoothed as usual; admission holds to the new cap at once. The bound on peer records stays.
+    /// budgets resolved again. Connections above the new watermarks are trimmed by the next round to the
+    /// new low water at once (each victim with its reason and a bye), like any round: pacing the shrink
+    /// would keep the node above its share of the site budget for longer and buys nothing (smoothed rounds
+    /// were measured and simplified away); admission holds to the new cap at once. The bound on peer
+    /// records stays.
     /// </summary>
     public ConnectionLimits Resize(int hardCap)
     {

@@ -30,7 +30,4 @@ public sealed record V2Features
     /// up to its caps and trims it afterwards.
     /// </summary>
     public bool InboundRateCapAboveHighWater { get; init; } = true;
-
-    /// <summary>Smoothed rounds (at most MaxClosesPerRound per round, follow-ups). Off: one round trims to low water.</summary>
-    public bool SmoothedTrims { get; init; } = true;
 }

@@ -38,10 +38,20 @@ public sealed record ConnectionLimits
     public required double DialRatePerSecond { get; init; }
 
     /// <summary>
-    /// At or above high water, new inbound connections admitted per second (and burst): about what smoothed
-    /// trims can make room for; 0 turns the cap off. Friends and protected peers are not counted.
+    /// At or above high water, new inbound connections admitted per second (and burst); 0 turns the cap off.
+    /// Friends and protected peers are not counted. Derived by <see cref="DefaultInboundRateAboveHighWater"/>.
     /// </summary>
     public double InboundRateAboveHighWater { get; init; }
+
+    /// <summary>
+    /// The derived inbound rate above high water: 5% of the hard cap per second, at least 4. It is the value
+    /// the simulator's rate-cap ablation and the policy demo measured. It once matched the smoothed rounds'
+    /// budget (5% of the cap per 1 s round); those were simplified away and a round now trims to low water at
+    /// once, so the rate is an explicit limit of its own: it bounds how many handshakes an unknown flood gets
+    /// out of a full node, and with the derived watermarks the headroom from high water (85%) to the hard cap
+    /// lasts at least three 1 s regulation checks at this rate when the cap is 80 or more.
+    /// </summary>
+    public static double DefaultInboundRateAboveHighWater(int hardCap) => Math.Max(4, hardCap / 20);
 
     /// <summary>Most inbound connections at once: the hard cap less the outbound reserve.</summary>
     public int MaxInbound => HardCap - OutboundReserve;
@@ -75,7 +85,7 @@ public sealed record ConnectionLimits
             Subnets = subnets ?? SubnetLimits.Default,
             DialConcurrency = Math.Clamp(hardCap / 8, 4, 512),
             DialRatePerSecond = Math.Clamp(hardCap / 16.0, 2, 256),
-            InboundRateAboveHighWater = Math.Max(4, hardCap / 20),
+            InboundRateAboveHighWater = DefaultInboundRateAboveHighWater(hardCap),
         };
     }
 

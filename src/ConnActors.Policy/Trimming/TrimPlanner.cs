@@ -32,7 +32,6 @@ internal sealed class TrimPlanner
     private readonly ScoreCache _cache;
     private readonly TrimSettings _settings;
     private readonly int _graceMaxCount;
-    private readonly int _maxClosesPerRound;
     private readonly int _outboundReserve;
     private readonly bool _burstModel;
     private readonly double _classSpan;
@@ -56,35 +55,34 @@ internal sealed class TrimPlanner
         _cache = new ScoreCache(scorer);
         _settings = settings;
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
-        _maxClosesPerRound = features.SmoothedTrims ? settings.MaxClosesPerRoundFor(hardCap) : int.MaxValue;
         _burstModel = features.BurstModel;
         _classSpan = scorer.Maximum - scorer.Minimum + 1;
     }
 
-    public int MaxClosesPerRound => _maxClosesPerRound;
-
     /// <summary>Candidates whose exact score the last round (or victim search) evaluated.</summary>
     public int ExactScores { get; private set; }
 
-    /// <summary>Plans a normal round that brings <paramref name="count"/> down toward <paramref name="target"/>.</summary>
+    /// <summary>
+    /// Plans a normal round that brings <paramref name="count"/> down to <paramref name="target"/> in one
+    /// round: the partial selection looks for all <c>count - target</c> connections at once. Rounds were
+    /// once smoothed (at most 5% of the hard cap each, follow-ups 1 s apart); the simulator measured that
+    /// this trimmed about twice as often for no gain in useful-peer trims or lookups (docs/simulator.md,
+    /// the ablations), so it was simplified away. A round falls short only when grace (or a reservation,
+    /// the outbound reserve, the claimed floor) spares the peers it would need; a follow-up is scheduled
+    /// when the earliest grace ends.
+    /// </summary>
     public void Plan(TrimPlan plan, RegulationTrigger trigger, int count, int target, long nowMs, int claimedFloor = 0)
     {
         plan.Reset(trigger, count, target);
         int needed = count - target;
         if (needed <= 0) return;
-        int budget = Math.Min(needed, _maxClosesPerRound);
 
         int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
         plan.CandidatesConsidered = candidateCount;
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
-        int closed = Choose(plan, candidateCount, budget, respectReservations: true, claimedBudget: Math.Max(0, count - Math.Max(target, claimedFloor)));
+        int closed = Choose(plan, candidateCount, needed, respectReservations: true, claimedBudget: Math.Max(0, count - Math.Max(target, claimedFloor)));
 
-        if (closed < needed)
-        {
-            bool smoothed = closed >= budget;
-            if (smoothed) plan.FollowUpAtMs = nowMs + _settings.FollowUpDelayMs;
-            else if (earliestGraceEndMs != long.MaxValue) plan.FollowUpAtMs = Math.Max(nowMs + 1, earliestGraceEndMs);
-        }
+        if (closed < needed && earliestGraceEndMs != long.MaxValue) plan.FollowUpAtMs = Math.Max(nowMs + 1, earliestGraceEndMs);
     }
 
     /// <summary>Plans an emergency round: everything but friends and protected peers may go, at once.</summary>

@@ -31,7 +31,7 @@ public enum RegulationTrigger : byte
     /// <summary>An arrival spike would push the count past high water within the headroom horizon.</summary>
     ArrivalSpike,
 
-    /// <summary>The previous round was smoothed or blocked by grace and is continued.</summary>
+    /// <summary>The previous round was blocked by grace and is continued when the grace ends.</summary>
     FollowUp,
 
     /// <summary>Memory pressure.</summary>

@@ -12,12 +12,6 @@ public sealed record TrimSettings
     /// <summary>At most this many of the newest connections are spared by grace; null means 10% of the hard cap.</summary>
     public int? GraceMaxCount { get; init; }
 
-    /// <summary>At most this many peers are closed per round; null means 5% of the hard cap (at least 4).</summary>
-    public int? MaxClosesPerRound { get; init; }
-
-    /// <summary>Delay before the follow-up round when a round was capped by smoothing.</summary>
-    public long FollowUpDelayMs { get; init; } = 1_000;
-
     /// <summary>Working-set size (bytes) above which the node is under memory pressure; 0 turns the check off.</summary>
     public long MemoryLimitBytes { get; init; }
 
@@ -42,19 +36,14 @@ public sealed record TrimSettings
         if (GracePeriodMs < 0) throw new PolicyConfigurationException("regulation.grace-period", $"must be >= 0, was {GracePeriodMs} ms");
         if (GraceMaxCount is { } g && (g < 0 || g > hardCap))
             throw new PolicyConfigurationException("regulation.grace-max-count", $"must be in [0, limits.hard-cap = {hardCap}], was {g}");
-        if (MaxClosesPerRound is { } m && m < 1)
-            throw new PolicyConfigurationException("regulation.max-closes-per-round", $"must be at least 1, was {m}");
         if (MemoryLimitBytes < 0) throw new PolicyConfigurationException("regulation.memory-limit-mb", $"must be >= 0, was {MemoryLimitBytes} bytes");
         if (EmergencyTargetFraction is < 0 or > 1 || double.IsNaN(EmergencyTargetFraction))
             throw new PolicyConfigurationException("regulation.emergency-target", $"must be in [0, 1], was {EmergencyTargetFraction}");
         if (FailedDialShare is < 0 or > 1 || double.IsNaN(FailedDialShare))
             throw new PolicyConfigurationException("regulation.failed-dial-share", $"must be in [0, 1] (0 = off), was {FailedDialShare}");
         if (BurstLingerMs < 0) throw new PolicyConfigurationException("regulation.burst-linger", $"must be >= 0 (0 = off), was {BurstLingerMs} ms");
-        if (FollowUpDelayMs < 1) throw new PolicyConfigurationException("regulation.follow-up-delay", $"must be at least 1 ms, was {FollowUpDelayMs}");
         return this;
     }
 
     internal int GraceMaxCountFor(int hardCap) => GraceMaxCount ?? Math.Max(1, hardCap / 10);
-
-    internal int MaxClosesPerRoundFor(int hardCap) => MaxClosesPerRound ?? Math.Max(4, hardCap / 20);
 }

@@ -21,7 +21,7 @@ internal sealed record CliOptions(
                       comparison scenarios)
           --nodes     network size (default: each scenario's, 10000)
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
-                      v2-no-bye, v2-no-ratecap, v2-no-smooth; or all (default, these ten); also the ablations
+                      v2-no-bye, v2-no-ratecap; or all (default, these nine); also the ablations
                       v2-no-router-entries (v2 counting only open connections, no router budget or site
                       split) and v2-no-owntrim (no backoff after the node's own trims), and v2-fleet,
                       v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's deduplication and

@@ -13,8 +13,9 @@ namespace ConnActors.Sim.Connections;
 /// <summary>
 /// Opens and closes connections: a dial passes the dialer's router, the dialer's policy, the remote's
 /// router and the remote's policy, in that order; every attempt and every closed connection holds a
-/// router entry for <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>, or an inbound attempt the remote
-/// refused with a reset for <see cref="Scenarios.ScenarioSettings.RouterResetLingerMs"/>. A v2 node holds back its own
+/// router entry for <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>, or for <see cref="Scenarios.ScenarioSettings.RouterResetLingerMs"/>
+/// when it ended with a reset (an inbound attempt the remote refused, or any close under a policy that resets its
+/// connections: <see cref="PolicyVariant.ResetsClosedConnections"/>). A v2 node holds back its own
 /// dials to peers it trimmed itself (<see cref="OwnTrimHold"/>); under site budgets a member's router entries
 /// are gated by its share (<see cref="Sites.SiteBudgets.MayOpen"/>).
 /// </summary>
@@ -184,8 +185,16 @@ internal sealed class Connector
         var dirB = dirA == ConnectionDirection.Outbound ? ConnectionDirection.Inbound : ConnectionDirection.Outbound;
         _engines.Existing(a)?.ConnectionClosed(new PeerKey(b), dirA, nodes.Address(b), _ctx.Now);
         _engines.Existing(b)?.ConnectionClosed(new PeerKey(a), dirB, nodes.Address(a), _ctx.Now);
-        Linger(a);
-        Linger(b);
+        if (_engines.Variant.ResetsClosedConnections)
+        {
+            LingerReset(a);
+            LingerReset(b);
+        }
+        else
+        {
+            Linger(a);
+            Linger(b);
+        }
         _ctx.Metrics.Closes++;
         if (reason == CloseReason.Churn) _ctx.Metrics.ChurnCloses++;
         var closed = new ClosedLink(a, b, flagsA, flagsB, usefulToA, usefulToB, reason);
@@ -249,11 +258,13 @@ internal sealed class Connector
     // The entry of an attempt the remote refused: for the reset linger when the remote answers with a reset.
     private void LingerRefused(int node)
     {
-        if (!_engines.Variant.ResetsRefusedAttempts)
-        {
-            Linger(node);
-            return;
-        }
+        if (!_engines.Variant.ResetsRefusedAttempts) Linger(node);
+        else LingerReset(node);
+    }
+
+    // The entry of a connection or attempt ended by a reset: the router drops it after the reset linger.
+    private void LingerReset(int node)
+    {
         int router = _ctx.Nodes.Router[node];
         if (router < 0) return;
         _ctx.Queue.Schedule(_ctx.Now + _ctx.Scenario.RouterResetLingerMs, EventKind.RouterRelease, router);

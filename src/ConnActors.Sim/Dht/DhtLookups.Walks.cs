@@ -24,10 +24,13 @@ internal sealed partial class DhtLookups
 
         double latencyMs = 0;
         int resiliency = rule == LookupRule.Spec ? s.BucketSize : s.Resiliency;
+        var slowRule = _slowQueries?[node];
         for (int round = 0; round < MaxRounds && !candidates.Converged(resiliency); round++)
         {
             double slowestOk = 0, slowestFailed = 0;
             bool anyOk = false;
+            // The node's slow-query rule: a round whose queries all fail waits at most this long for them.
+            double slowAfterMs = slowRule?.SlowAfterMs(s.DialTimeoutMs) ?? double.MaxValue;
             for (int asked = 0; asked < s.Alpha; asked++)
             {
                 int c = candidates.NextFresh();
@@ -39,9 +42,10 @@ internal sealed partial class DhtLookups
                 if (!ok)
                 {
                     candidates.MarkFailed(c);
-                    slowestFailed = Math.Max(slowestFailed, cost);
+                    slowestFailed = Math.Max(slowestFailed, Math.Min(cost, slowAfterMs));
                     continue;
                 }
+                slowRule?.Answered((long)cost);
                 candidates.MarkAnswered(c);
                 anyOk = true;
                 slowestOk = Math.Max(slowestOk, cost);

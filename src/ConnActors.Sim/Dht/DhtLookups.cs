@@ -1,5 +1,6 @@
 using ConnActors.Policy;
 using ConnActors.Policy.Bursts;
+using ConnActors.Policy.Dht;
 using ConnActors.Policy.Scoring;
 using ConnActors.Sim.Churn;
 using ConnActors.Sim.Connections;
@@ -32,6 +33,8 @@ internal sealed partial class DhtLookups : INodeLifecycle
     private readonly List<LookupInFlight> _lookups = new();
     private readonly Stack<int> _freeLookups = new();
     private readonly List<PeerKey> _released = new();
+    // Per node, when its lookups follow the node's slow-query rule (v2's, as dht.slow-queries = on): recent answers.
+    private readonly SlowQueryRule?[]? _slowQueries;
 
     public DhtLookups(SimContext ctx, NodeEngines engines, Connector connector, Regulator regulator)
     {
@@ -40,6 +43,8 @@ internal sealed partial class DhtLookups : INodeLifecycle
         _connector = connector;
         _regulator = regulator;
         Index = new DhtIndex(ctx.Nodes, ctx.Seed);
+        if (engines.Variant.Family == PolicyFamily.V2 && engines.Variant.SlowQueries && engines.Variant.Lookups == LookupRule.Spec)
+            _slowQueries = new SlowQueryRule?[ctx.Scenario.Nodes];
         if (ctx.Scenario.LookupsPerNodeHour > 0)
         {
             if (engines.Variant.Family == PolicyFamily.Basic) connector.Opened += TagRoutingTablePeers;
@@ -86,6 +91,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
     {
         double rate = _ctx.Scenario.LookupsPerNodeHour;
         if (rate <= 0) return;
+        if (_slowQueries is not null) (_slowQueries[node] ??= new SlowQueryRule()).Clear();
         Run(node, _ctx.Nodes.DhtId[node], measured: false);
         _ctx.Queue.Schedule(_ctx.Now + (long)_ctx.ExponentialMs(rate), EventKind.LookupStart, node, session);
     }

@@ -39,6 +39,22 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// </summary>
     public bool ResetsRefusedAttempts => Family is PolicyFamily.V2 or PolicyFamily.Basic;
 
+    /// <summary>
+    /// A node ends every connection with a reset, so both routers drop its entry after
+    /// <see cref="Scenarios.ScenarioSettings.RouterResetLingerMs"/> instead of <see cref="Scenarios.ScenarioSettings.RouterLingerMs"/>:
+    /// go-libp2p sets linger 0 on every TCP connection it dials or accepts, so closing sends a reset; ConnActors' host resets
+    /// once the peer has acknowledged everything sent (<c>host.reset-on-close</c>, <c>TcpConnection.CloseAcknowledgedThenReset</c>).
+    /// js-like and none close with FIN (the router keeps the entry in TIME_WAIT).
+    /// </summary>
+    public bool ResetsClosedConnections => Family == PolicyFamily.Basic || (Family == PolicyFamily.V2 && !ClosesWithFin);
+
+    /// <summary>v2 closing with FIN, as before 30 Nov 2026 (<see cref="V2FinClose"/>).</summary>
+    public bool ClosesWithFin { get; init; }
+
+    /// <summary>v2 whose closes leave the routers' entries for the full linger (an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2FinClose { get; } = new("v2-fin-close", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 closing connections with FIN: routers keep each ended connection's entry for the full linger (host.reset-on-close = off)") { ClosesWithFin = true };
+
     /// <summary>v2 counting only its open connections, not its router entries (an ablation; name it with --policy).</summary>
     public static PolicyVariant V2NoRouterEntries { get; } = new("v2-no-router-entries", PolicyFamily.V2, V2Features.All, true, true,
         "v2 counting only its open connections: no router-entries budget, households not split as a site") { IgnoresRouterEntries = true };
@@ -75,6 +91,16 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2NoLinger { get; } = new("v2-no-linger", PolicyFamily.V2, V2Features.All, true, true,
         "v2 keeping a finished lookup's connections until a round needs room (no regulation.burst-linger)") { BurstLingerMs = 0 };
 
+    /// <summary>
+    /// A v2 node's lookup stops waiting for a query past <see cref="ConnActors.Policy.Dht.SlowQueryRule"/>'s time (the
+    /// node's <c>dht.slow-queries = on</c>): a round whose queries all failed costs at most that, not the dial timeout.
+    /// </summary>
+    public bool SlowQueries { get; init; } = true;
+
+    /// <summary>v2 whose lookups wait out every failed query (<c>dht.slow-queries = off</c>; an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2NoSlowQueries { get; } = new("v2-no-slow-queries", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups wait out the dial timeout of every failed query (dht.slow-queries = off)") { SlowQueries = false };
+
     /// <summary>A fleet member that must trim offers the peer to the member with the most room (the fleet's handoff).</summary>
     public bool FleetHandoff { get; init; }
 
@@ -95,16 +121,15 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
         new("none", PolicyFamily.None, V2Features.All, false, false, "no connection manager: admits all, never trims"),
         new("basic", PolicyFamily.Basic, V2Features.All, false, false, "go-libp2p BasicConnMgr: low/high water, 10 s ticker, sort all peers"),
         new("js-like", PolicyFamily.JsLike, V2Features.All, false, false, "js-libp2p: one ceiling, prune on every connection, spare peers with streams"),
-        new("v2", PolicyFamily.V2, V2Features.All, true, true, "ConnActors v2: reserves, quotas, lazy scoring, bursts, smoothed trims, bye"),
+        new("v2", PolicyFamily.V2, V2Features.All, true, true, "ConnActors v2: reserves, quotas, lazy scoring, bursts, trims to low water, bye"),
         new("v2-no-quotas", PolicyFamily.V2, V2Features.All, false, true, "v2 without subsystem quotas"),
         new("v2-no-lazy", PolicyFamily.V2, V2Features.All with { LazyScoring = false }, true, true, "v2 scoring every peer each minute (eager)"),
         new("v2-no-burst", PolicyFamily.V2, V2Features.All with { BurstModel = false }, true, true, "v2 without the burst model"),
         new("v2-no-bye", PolicyFamily.V2, V2Features.All, true, false, "v2 without bye/backoff hints"),
         new("v2-no-ratecap", PolicyFamily.V2, V2Features.All with { InboundRateCapAboveHighWater = false }, true, true, "v2 admitting unknown inbound above high water up to its caps (trimmed later)"),
-        new("v2-no-smooth", PolicyFamily.V2, V2Features.All with { SmoothedTrims = false }, true, true, "v2 trimming to low water in one round"),
     ];
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -6,7 +6,7 @@ public class LedgerProperties
 {
     private const string Small = """
         connactors.limits { hard-cap = 24, max-pending-handshakes = 6, subnets { max-per-ipv4 = 3, inbound-burst = 100, inbound-rate = 100 } }
-        connactors.regulation { grace-period = 0s, max-closes-per-round = 3, emergency-target = 0.1 }
+        connactors.regulation { grace-period = 0s, emergency-target = 0.1 }
         """;
 
     private static readonly Gen<LedgerOp> AnyOp =

@@ -64,6 +64,8 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.libp2p.write-timeout = 0s", "connactors.libp2p.write-timeout")]
     [InlineData("connactors.libp2p.unacknowledged-data-timeout = 500ms", "connactors.libp2p.unacknowledged-data-timeout")]
     [InlineData("connactors.libp2p.handshake-timeout = -1s", "connactors.libp2p.handshake-timeout")]
+    [InlineData("connactors.libp2p.reset-on-close = sometimes", "connactors.libp2p.reset-on-close")]
+    [InlineData("connactors.libp2p.reset-acknowledgement-wait = 0s", "connactors.libp2p.reset-acknowledgement-wait")]
     [InlineData("connactors.regulation.emergency-target = 2", "connactors.regulation.emergency-target")]
     [InlineData("connactors.regulation.failed-dial-share = 1.5", "connactors.regulation.failed-dial-share")]
     [InlineData("connactors.bye.max-alternatives = 99", "connactors.bye.max-alternatives")]
@@ -83,5 +85,21 @@ public class ConnActorsSettingsTests
     {
         var error = Assert.Throws<PolicyConfigurationException>(() => Read(hocon));
         Assert.Equal(key, error.Key);
+    }
+
+    [Theory]
+    [InlineData("connactors.regulation.max-closes-per-round = 5", "connactors.regulation.max-closes-per-round")]
+    [InlineData("connactors.regulation { grace-period = 10s, follow-up-delay = 2s }", "connactors.regulation.follow-up-delay")]
+    [InlineData("connactors.regulation.max-closes-per-round = profile", "connactors.regulation.max-closes-per-round")]
+    public void A_removed_key_is_refused_naming_it_and_saying_why_it_went(string hocon, string key)
+    {
+        var error = Assert.Throws<PolicyConfigurationException>(() => Read(hocon));
+        Assert.Equal(key, error.Key);
+        Assert.Contains("was removed", error.Reason);
+        Assert.Contains("smoothed", error.Reason);
+        Assert.Contains("low water at once", error.Reason);
+        // Not an unknown key with a guess: the operator learns why, not what else to type.
+        Assert.Empty(KnownKeys.Unknown(ConfigurationFactory.ParseString(hocon), ReferenceConfig.Default));
+        Assert.False(ReferenceConfig.Default.HasPath(key));
     }
 }

@@ -19,6 +19,20 @@ public class SlowQueryRuleTests
     }
 
     [Fact]
+    public void Cleared_it_forgets_every_answer_and_waits_for_enough_again()
+    {
+        var rule = new SlowQueryRule();
+        for (int i = 0; i < SlowQueryRule.Window; i++) rule.Answered(4_000);
+        Assert.Equal(10_000, rule.SlowAfterMs(10_000));
+        rule.Clear();
+        Assert.Equal(0, rule.Samples);
+        for (int i = 0; i < SlowQueryRule.MinSamples - 1; i++) rule.Answered(10);
+        Assert.Equal(10_000, rule.SlowAfterMs(10_000));
+        rule.Answered(10);
+        Assert.Equal(SlowQueryRule.FloorMs, rule.SlowAfterMs(10_000)); // none of the 4 s answers is left
+    }
+
+    [Fact]
     public void Slow_after_is_three_times_the_recent_median_within_the_floor_and_the_timeout()
     {
         var rule = new SlowQueryRule();

@@ -1,3 +1,4 @@
+using CsCheck;
 using ConnActors.Policy.Admission;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
@@ -64,18 +65,34 @@ public class AboveHighWaterTests
     }
 
     [Fact]
-    public void While_a_smoothed_round_is_still_trimming_back_from_high_water_the_rates_hold_too()
+    public void While_a_round_held_back_by_grace_is_still_trimming_back_from_high_water_the_rates_hold_too()
     {
-        var engine = new ConnectionManagerPolicy(Engine().Settings with { Trim = new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 5 } });
+        // Peers 6..84 are in grace at 85 s: the round closes the 6 others and follows up when grace ends.
+        var engine = new ConnectionManagerPolicy(Engine().Settings with { Trim = new TrimSettings { GracePeriodMs = 80_000, GraceMaxCount = 100 } });
         var limits = engine.Settings.Limits;
         long t = ConnectSlowly(engine, limits.HighWater);
         var plan = new TrimPlan();
         engine.PlanTrim(t, plan);
         engine.CarryOut(plan, t);
+        Assert.Equal(6, plan.Victims.Count);
         Assert.NotNull(plan.FollowUpAtMs);
         Assert.InRange(engine.Connections, limits.LowWater + 1, limits.HighWater - 1);
         int admitted = Enumerable.Range(1_000, 20).Count(i => engine.CheckInboundAddress(Addresses.V4(i), t + 500).Admitted);
         Assert.Equal(5, admitted);
+    }
+
+    [Fact]
+    public void The_derived_rate_is_five_percent_of_the_cap_per_second_and_outlasts_three_regulation_checks_above_high_water()
+    {
+        Assert.Equal(4, ConnectionLimits.DerivedFrom(8).InboundRateAboveHighWater);
+        Assert.Equal(5, ConnectionLimits.DerivedFrom(100).InboundRateAboveHighWater);
+        Assert.Equal(5_000, ConnectionLimits.DerivedFrom(100_000).InboundRateAboveHighWater);
+        Gen.Int[80, 2_000_000].Sample(cap =>
+        {
+            var limits = ConnectionLimits.DerivedFrom(cap);
+            Assert.True((limits.HardCap - limits.HighWater) / limits.InboundRateAboveHighWater >= 3,
+                $"cap {cap}: {limits.HardCap - limits.HighWater} slots above high water fill in under 3 s at {limits.InboundRateAboveHighWater}/s");
+        }, iter: 2_000);
     }
 
     [Theory]

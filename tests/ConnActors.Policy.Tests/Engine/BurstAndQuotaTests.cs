@@ -169,7 +169,7 @@ public class AblationTests
     [Fact]
     public void Without_the_burst_model_running_bursts_are_trimmed_like_anything_else()
     {
-        var features = new ConnActors.Policy.Engine.V2Features { BurstModel = false, SmoothedTrims = false };
+        var features = new ConnActors.Policy.Engine.V2Features { BurstModel = false };
         var limits = ConnActors.Policy.Limits.ConnectionLimits.DerivedFrom(100);
         var engine = new ConnActors.Policy.Engine.ConnectionManagerPolicy(new ConnActors.Policy.Engine.PolicySettings
         {
@@ -187,7 +187,7 @@ public class AblationTests
         Assert.Equal(RegulationTrigger.HighWater, engine.CheckRegulation(600_100));
         var plan = new TrimPlan();
         engine.PlanTrim(600_100, plan);
-        Assert.Equal(limits.HighWater + 5 - limits.LowWater, plan.ConnectionsClosed); // unsmoothed: all at once
+        Assert.Equal(limits.HighWater + 5 - limits.LowWater, plan.ConnectionsClosed); // one round: all at once
     }
 
     [Fact]
@@ -213,17 +213,18 @@ public class FollowUpTests
     [Fact]
     public void A_follow_up_no_longer_needed_is_cleared()
     {
-        var engine = Engines.Small(hardCap: 400, trim: new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 10 });
+        // Every connection is in grace: the round closes nothing and follows up when grace ends.
+        var engine = Engines.Small(hardCap: 400, trim: new TrimSettings { GracePeriodMs = 30_000, GraceMaxCount = 400 });
         engine.ConnectInbound(0, engine.Settings.Limits.HighWater, 0);
         var plan = new TrimPlan();
-        engine.PlanTrim(600_000, plan);
-        Assert.NotNull(plan.FollowUpAtMs);
-        engine.CarryOut(plan, 600_000);
-        // The rest leave by themselves: low water is reached without the follow-up.
+        engine.PlanTrim(1_000, plan);
+        Assert.Empty(plan.Victims);
+        Assert.Equal(30_000, plan.FollowUpAtMs);
+        // The excess leaves by itself before then: low water is reached without the follow-up.
         for (int i = 0; i < engine.Settings.Limits.HighWater; i++)
         {
             if (engine.Connections <= engine.Settings.Limits.LowWater) break;
-            if (engine.View(new PeerKey(i), 600_000) is { Inbound: 1 }) engine.ConnectionClosed(new PeerKey(i), ConnActors.Policy.Admission.ConnectionDirection.Inbound, Addresses.V4(i), 600_000);
+            engine.ConnectionClosed(new PeerKey(i), ConnActors.Policy.Admission.ConnectionDirection.Inbound, Addresses.V4(i), 2_000);
         }
         Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(plan.FollowUpAtMs!.Value + 1));
         Assert.Equal(long.MaxValue, engine.FollowUpAtMs);

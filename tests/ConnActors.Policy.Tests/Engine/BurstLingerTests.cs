@@ -44,6 +44,28 @@ public class BurstLingerTests
     }
 
     [Fact]
+    public void Every_due_peer_goes_in_one_round_with_no_round_budget()
+    {
+        // 30 finished-burst peers at hard cap 100: six times the old smoothed budget of 5, below low water.
+        var engine = Engine();
+        var burst = engine.BeginBurst();
+        for (int i = 0; i < 30; i++)
+        {
+            engine.Enlist(burst, new PeerKey(i));
+            Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 0).Admitted);
+        }
+        engine.EndBurst(burst, 1_000);
+        var plan = new TrimPlan();
+        engine.PlanTrim(11_000, plan);
+        Assert.Equal(RegulationTrigger.BurstLinger, plan.Trigger);
+        Assert.Equal(30, plan.Victims.Count);
+        Assert.All(plan.Victims, v => Assert.Equal(TrimReason.FinishedBurst, v.Reason));
+        engine.CarryOut(plan, 11_000);
+        Assert.Equal(0, engine.Connections);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(11_000));
+    }
+
+    [Fact]
     public void Off_by_default_as_the_simulator_runs_it()
     {
         var engine = Engine(lingerMs: 0);

@@ -10,7 +10,7 @@ namespace ConnActors.Policy.Tests.Fleet;
 public class ResizeTests
 {
     [Fact]
-    public void A_smaller_share_refuses_new_connections_at_once_and_trims_to_the_new_low_water_in_smoothed_rounds()
+    public void A_smaller_share_refuses_new_connections_at_once_and_one_round_trims_to_the_new_low_water_with_reasons()
     {
         var engine = Engines.Small(hardCap: 100);
         engine.ConnectInbound(0, 60, 0);
@@ -21,14 +21,14 @@ public class ResizeTests
         Assert.Equal(limits, engine.Settings.Limits);
         Assert.False(engine.AdmitInbound(new PeerKey(500), Addresses.V4(500), 1).Admitted);
         var plan = new TrimPlan();
-        long now = 1;
-        for (int round = 0; round < 20 && engine.EffectiveConnections > limits.LowWater; round++, now += 1_000)
-        {
-            engine.PlanTrim(now, plan);
-            Assert.True(plan.Victims.Count <= 4, "rounds stay smoothed");
-            engine.CarryOut(plan, now);
-        }
+        engine.PlanTrim(1, plan);
+        Assert.Equal(RegulationTrigger.HighWater, plan.Trigger);
+        Assert.Equal(60 - limits.LowWater, plan.Victims.Count);
+        Assert.All(plan.Victims, v => Assert.Equal(TrimReason.Unassigned, v.Reason)); // the bye's reason
+        Assert.Null(plan.FollowUpAtMs);
+        engine.CarryOut(plan, 1);
         Assert.Equal(limits.LowWater, engine.Connections);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(2));
     }
 
     [Fact]

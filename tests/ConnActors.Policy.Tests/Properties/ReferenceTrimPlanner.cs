@@ -7,7 +7,7 @@ namespace ConnActors.Policy.Tests.Properties;
 /// <summary>
 /// The oracle for <see cref="TrimPlanner"/>: the planner's rules written as plainly as possible — one pass
 /// over every tracked peer, every candidate's exact score, a full sort — with none of its shortcuts (no
-/// trim index, no cached bounds, no deferred candidates). A normal round's victims, in order; claimed peers only
+/// trim index, no cached bounds, no deferred candidates). A normal round's victims (down to low water in one round), in order; claimed peers only
 /// down to the claimed floor (low water plus running bursts' connections).
 /// </summary>
 internal static class ReferenceTrimPlanner
@@ -20,7 +20,6 @@ internal static class ReferenceTrimPlanner
         var scorer = engine.Scorer;
         int needed = engine.EffectiveConnections - limits.LowWater;
         if (needed <= 0) return [];
-        int budget = Math.Min(needed, settings.Features.SmoothedTrims ? settings.Trim.MaxClosesPerRoundFor(limits.HardCap) : int.MaxValue);
         double classSpan = scorer.Maximum - scorer.Minimum + 1;
 
         var candidates = new List<(double Order, int Key, int Slot)>();
@@ -48,9 +47,9 @@ internal static class ReferenceTrimPlanner
         int closed = 0, closedClaimed = 0;
         foreach (var (_, key, slot) in candidates.OrderBy(c => c.Order).ThenBy(c => c.Key))
         {
-            if (closed >= budget) break;
+            if (closed >= needed) break;
             var entry = tracked[slot];
-            if (closed + entry.OpenConnections > budget) continue;
+            if (closed + entry.OpenConnections > needed) continue;
             if (entry.SubsystemClaims != 0 && closedClaimed + entry.OpenConnections > claimedBudget) continue;
             var claims = Subsystems(entry.SubsystemClaims);
             if (claims.Any(s => surplus[s] < 1)) continue;

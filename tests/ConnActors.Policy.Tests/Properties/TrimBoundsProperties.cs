@@ -23,7 +23,7 @@ public class TrimBoundsProperties
     {
         Step.Array[10, 120].Sample(steps =>
         {
-            var engine = Engines.Small(hardCap: 64, trim: new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 6 });
+            var engine = Engines.Small(hardCap: 64, trim: new TrimSettings { GracePeriodMs = 0 });
             var limits = engine.Settings.Limits;
             long now = 1_000;
             var connected = new HashSet<int>();
@@ -42,7 +42,7 @@ public class TrimBoundsProperties
                 if (tag != 0) engine.SetTag(new PeerKey(peer), 1, tag, now);
                 while (engine.Connections < limits.HighWater) Connect(nextPeer++);
                 if (!round) continue;
-                var expected = ExactVictims(engine, now, Math.Min(engine.Connections - limits.LowWater, 6));
+                var expected = ExactVictims(engine, now, engine.Connections - limits.LowWater);
                 engine.PlanTrim(now, plan);
                 Assert.Equal(expected, plan.Victims.Select(v => v.Peer.Value).ToList());
                 foreach (var victim in plan.Victims)

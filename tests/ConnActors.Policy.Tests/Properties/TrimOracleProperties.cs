@@ -14,7 +14,7 @@ namespace ConnActors.Policy.Tests.Properties;
 /// their order provably stays above the threshold) must choose exactly what the plain full pass of
 /// <see cref="ReferenceTrimPlanner"/> chooses, in the same order, whatever happened between rounds:
 /// inbound and outbound connections and closes, signals, tags, overlap, claims and releases, locks,
-/// friends and protections, penalties, bursts, grace, short (follow-up) and long gaps; emergency rounds too.
+/// friends and protections, penalties, bursts, grace, short (1 s) and long gaps; emergency rounds too.
 /// </summary>
 public class TrimOracleProperties
 {
@@ -26,7 +26,7 @@ public class TrimOracleProperties
     {
         Step.Array[20, 160].Sample(steps =>
         {
-            var engine = Engines.Small(hardCap: 120, trim: new TrimSettings { GracePeriodMs = 5_000, GraceMaxCount = 4, MaxClosesPerRound = 4 });
+            var engine = Engines.Small(hardCap: 120, trim: new TrimSettings { GracePeriodMs = 5_000, GraceMaxCount = 4 });
             var limits = engine.Settings.Limits;
             var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(6), QuotaAmount.Slots(60))).Id;
             var pubsub = engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(4), QuotaAmount.Slots(40))).Id;
@@ -79,7 +79,7 @@ public class TrimOracleProperties
                 var peer = connected.Count > 0 ? new PeerKey(connected[index % connected.Count]) : new PeerKey(-1);
                 switch (kind)
                 {
-                    case 0: now += 1_000; Round(); break;                      // a follow-up's gap
+                    case 0: now += 1_000; Round(); break;                      // a regulation interval
                     case 1: now += value * 7_000L; Round(); break;             // up to 7 minutes
                     case 2: for (int i = 0; i <= value % 8; i++) Connect(outbound: false); break;
                     case 3: Connect(outbound: true); break;

@@ -19,31 +19,24 @@ public class TrimPlanningTests
     }
 
     [Fact]
-    public void Rounds_are_smoothed_and_followed_up_until_low_water()
+    public void One_round_trims_to_low_water_with_no_follow_up()
     {
-        var engine = Engines.Small(hardCap: 400, trim: new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 20 });
+        var engine = Engines.Small(hardCap: 400, trim: new TrimSettings { GracePeriodMs = 0 });
         var limits = engine.Settings.Limits;
         engine.ConnectInbound(0, limits.MaxInbound - limits.FriendReserve, 0); // 340 >= high water 340
         var plan = new TrimPlan();
-        long now = 0;
-        int rounds = 0;
-        while (engine.CheckRegulation(now) != RegulationTrigger.None)
-        {
-            engine.PlanTrim(now, plan);
-            Assert.True(plan.Victims.Count <= 20, "a round closes at most MaxClosesPerRound peers");
-            engine.CarryOut(plan, now);
-            Assert.True(engine.Connections >= limits.LowWater);
-            now = plan.FollowUpAtMs ?? now;
-            rounds++;
-        }
+        engine.PlanTrim(0, plan);
+        Assert.Equal(340 - limits.LowWater, plan.Victims.Count);
+        Assert.Null(plan.FollowUpAtMs);
+        engine.CarryOut(plan, 0);
         Assert.Equal(limits.LowWater, engine.Connections);
-        Assert.Equal((340 - 280 + 19) / 20, rounds);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(1_000));
     }
 
     [Fact]
     public void Unassigned_go_first_then_claimed_each_lowest_score_first_and_a_finished_burst_is_ordinary()
     {
-        var engine = Engines.Small(hardCap: 40, trim: new TrimSettings { GracePeriodMs = 0, MaxClosesPerRound = 100 });
+        var engine = Engines.Small(hardCap: 40, trim: new TrimSettings { GracePeriodMs = 0 });
         var limits = engine.Settings.Limits;
         var app = engine.Enroll(new QuotaRequest("app", QuotaAmount.Slots(0), QuotaAmount.Share(1))).Id;
         engine.ConnectInbound(0, limits.HighWater, 0);
@@ -100,7 +93,7 @@ public class TrimPlanningTests
     [Fact]
     public void Grace_spares_new_connections_but_only_the_newest_few()
     {
-        var engine = Engines.Small(hardCap: 100, trim: new TrimSettings { GracePeriodMs = 30_000, GraceMaxCount = 5, MaxClosesPerRound = 100 });
+        var engine = Engines.Small(hardCap: 100, trim: new TrimSettings { GracePeriodMs = 30_000, GraceMaxCount = 5 });
         var limits = engine.Settings.Limits;
         for (int i = 0; i < limits.HighWater; i++) engine.ConnectInbound(i, 1, nowMs: i); // all within grace at t=100
         var plan = new TrimPlan();
