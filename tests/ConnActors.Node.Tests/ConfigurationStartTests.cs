@@ -111,6 +111,16 @@ public sealed class ConfigurationStartTests
     }
 
     [Fact]
+    public async Task A_linger_key_at_its_old_place_under_cluster_stops_the_node_naming_where_it_moved()
+    {
+        using var directories = new NodeDirectories("connactors.cluster.router-entry-linger = 60s");
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--http", "off", "--router-entries", "200");
+
+        Assert.Equal(1, await node.WaitForExitAsync(NodeProcess.ExitTimeout));
+        Assert.Contains("configuration error: connactors.cluster.router-entry-linger: has moved to connactors.limits.router-entry-linger", node.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_password_on_the_command_line_is_refused_with_usage()
     {
         using var node = NodeProcess.Start("--cluster-port", "0", "--cluster-cert-password", "secret");

@@ -25,7 +25,7 @@ public sealed class RouterEntriesTests
         await using var node = await StartedNode.StartAsync($$"""
             connactors.limits { router-entries = {{Entries}}, hard-cap = {{ConfiguredHardCap}} }
             connactors.libp2p.reset-on-close = off
-            connactors.cluster { router-entry-linger = {{(int)Linger.TotalSeconds}}s, router-reset-linger = 3s }
+            connactors.limits { router-entry-linger = {{(int)Linger.TotalSeconds}}s, router-reset-linger = 3s }
             connactors.friend-reconnect { initial = 1s, cap = 2s }
             """);
         var counts = await CountsAsync(node);
@@ -79,7 +79,7 @@ public sealed class RouterEntriesTests
     {
         await using var node = await StartedNode.StartAsync($$"""
             connactors.limits { router-entries = {{Entries}}, hard-cap = {{ConfiguredHardCap}} }
-            connactors.cluster { router-entry-linger = {{(int)Linger.TotalSeconds}}s, router-reset-linger = 3s }
+            connactors.limits { router-entry-linger = {{(int)Linger.TotalSeconds}}s, router-reset-linger = 3s }
             """);
         await node.Peers.DialAsync(node.Libp2pAddress, HeldOpen);
         const int Passing = 8;

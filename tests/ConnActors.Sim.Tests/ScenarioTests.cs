@@ -78,6 +78,17 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void With_the_follow_up_v2_lookups_ask_the_rest_of_the_k_closest_at_once_and_end_sooner()
+    {
+        var settings = SimTestRuns.Small("churn-storm");
+        var (_, followUp) = SimTestRuns.Run(settings, "v2");
+        var (_, alphaAtATime) = SimTestRuns.Run(settings, "v2-no-follow-up");
+        Assert.True(followUp.LookupMsP50 < alphaAtATime.LookupMsP50 && followUp.LookupMsP90 < alphaAtATime.LookupMsP90,
+            $"p50/p90 {followUp.LookupMsP50}/{followUp.LookupMsP90} ms with the follow-up, {alphaAtATime.LookupMsP50}/{alphaAtATime.LookupMsP90} ms without");
+        Assert.True(followUp.LookupSuccess >= alphaAtATime.LookupSuccess - 0.002, $"success {followUp.LookupSuccess} with the follow-up, {alphaAtATime.LookupSuccess} without");
+    }
+
+    [Fact]
     public void Closing_with_a_reset_gives_router_entries_back_sooner_and_v2_is_refused_for_them_less()
     {
         var settings = SimTestRuns.Small("router-killing");

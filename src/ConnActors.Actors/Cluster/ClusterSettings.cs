@@ -32,12 +32,6 @@ public sealed record ClusterSettings
 
     public int Floor { get; init; } = 16;
 
-    /// <summary>How long the router holds an ended connection's entry (an assumption, TIME_WAIT-like); counted against the share.</summary>
-    public TimeSpan RouterEntryLinger { get; init; } = TimeSpan.FromSeconds(120);
-
-    /// <summary>How long the router holds the entry of an attempt the node refused with a reset (nf_conntrack's CLOSE timeout); counted against the share.</summary>
-    public TimeSpan RouterResetLinger { get; init; } = TimeSpan.FromSeconds(10);
-
     public TimeSpan LoadInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public bool Handoff { get; init; }
@@ -111,8 +105,6 @@ public sealed record ClusterSettings
             Site = site,
             SiteBudget = budget,
             Floor = floor,
-            RouterEntryLinger = reader.Duration("cluster.router-entry-linger"),
-            RouterResetLinger = reader.Duration("cluster.router-reset-linger"),
             LoadInterval = reader.PositiveDuration("cluster.load-interval"),
             Handoff = reader.Bool("cluster.handoff"),
             Dedup = reader.Bool("cluster.dedup"),

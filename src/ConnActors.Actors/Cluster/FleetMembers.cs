@@ -14,51 +14,45 @@ namespace ConnActors.Actors.Cluster;
 internal sealed class FleetMembers(string self, long routerEntryLingerMs)
 {
     private readonly DepartedEntries _departed = new(routerEntryLingerMs);
-    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly MemberView _members = new();
     private IReadOnlyDictionary<string, FleetLoad> _loads = new Dictionary<string, FleetLoad>();
     private readonly Dictionary<string, FleetLoad> _lastLoads = new(StringComparer.Ordinal); // kept until the member is removed, whatever the map does
-    private readonly HashSet<string> _unreachable = new(StringComparer.Ordinal);
 
     public string Self { get; } = self;
 
-    public IReadOnlyCollection<Member> All => _members.Values;
+    public IReadOnlyCollection<Member> All => _members.All;
 
     /// <summary>Members that are up (or weakly up) and reachable from here.</summary>
-    public IEnumerable<string> UpAddresses => _members.Values
-        .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && !_unreachable.Contains(m.Address.ToString()))
+    public IEnumerable<string> UpAddresses => _members.All
+        .Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp && _members.IsReachable(m.Address.ToString()))
         .Select(m => m.Address.ToString());
 
-    public bool IsMember(Address address) => _members.ContainsKey(address.ToString());
+    public bool IsMember(Address address) => _members.IsMember(address);
 
-    public bool IsReachable(string address) => !_unreachable.Contains(address);
+    public bool IsReachable(string address) => _members.IsReachable(address);
 
-    public void Seen(Member member) => _members[member.Address.ToString()] = member;
+    public void Seen(Member member) => _members.Seen(member);
 
     public void Removed(Member member, long nowMs)
     {
         var address = member.Address.ToString();
-        if (_members.Remove(address) && _lastLoads.Remove(address, out var load) && load.Site.Length > 0)
+        if (_members.Removed(member) && _lastLoads.Remove(address, out var load) && load.Site.Length > 0)
             _departed.Left(address, load.Site, load.RouterEntries, nowMs);
-        _unreachable.Remove(address);
     }
 
-    public void Reachable(Member member, bool reachable)
-    {
-        if (reachable) _unreachable.Remove(member.Address.ToString());
-        else _unreachable.Add(member.Address.ToString());
-    }
+    public void Reachable(Member member, bool reachable) => _members.Reachable(member, reachable);
 
     public void Loads(IReadOnlyDictionary<string, FleetLoad> loads)
     {
         _loads = loads;
         foreach (var (address, load) in loads)
         {
-            if (_members.ContainsKey(address)) _lastLoads[address] = load;
+            if (_members.IsMember(address)) _lastLoads[address] = load;
         }
     }
 
     /// <summary>The loads of members that are still members (a removed member's last report is ignored).</summary>
-    public IEnumerable<FleetLoad> MemberLoads => _loads.Values.Where(l => _members.ContainsKey(l.Address));
+    public IEnumerable<FleetLoad> MemberLoads => _loads.Values.Where(l => _members.IsMember(l.Address));
 
     public FleetLoad? LoadOf(string address) => _loads.GetValueOrDefault(address);
 

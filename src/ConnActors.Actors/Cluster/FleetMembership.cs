@@ -9,10 +9,11 @@ public static class FleetMembership
     /// <summary>
     /// Starts the fleet actors next to <paramref name="manager"/> and, with <paramref name="join"/>, joins: the
     /// configured seeds (Akka joins them itself), or a new cluster of this node alone. Returns the Negotiator.
+    /// <paramref name="routerEntryLinger"/>: how long a member that left still counts its site's router entries.
     /// </summary>
-    public static IActorRef Start(ActorSystem system, ClusterSettings settings, IActorRef manager, IClock clock, bool join = true)
+    public static IActorRef Start(ActorSystem system, ClusterSettings settings, TimeSpan routerEntryLinger, IActorRef manager, IClock clock, bool join = true)
     {
-        var negotiator = system.ActorOf(Negotiator.Props(settings, manager, clock), Negotiator.Name);
+        var negotiator = system.ActorOf(Negotiator.Props(settings, routerEntryLinger, manager, clock), Negotiator.Name);
         system.ActorOf(SiteAllocator.Props(settings.LoadInterval, settings.ShareLease, clock), SiteAllocator.Name);
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (join && settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);

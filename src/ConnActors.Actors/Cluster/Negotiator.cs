@@ -46,14 +46,14 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     private (ShareProposal Proposal, IActorRef From)? _heldProposal;
     private Address? _askedAllocator;
 
-    public Negotiator(ClusterSettings settings, IActorRef manager, IClock clock)
+    public Negotiator(ClusterSettings settings, TimeSpan routerEntryLinger, IActorRef manager, IClock clock)
     {
         _settings = settings;
         _manager = manager;
         _clock = clock;
         _cluster = Akka.Cluster.Cluster.Get(Context.System);
         _replicator = DistributedData.Get(Context.System).Replicator;
-        _members = new FleetMembers(_cluster.SelfAddress.ToString(), (long)settings.RouterEntryLinger.TotalMilliseconds);
+        _members = new FleetMembers(_cluster.SelfAddress.ToString(), (long)routerEntryLinger.TotalMilliseconds);
         _lease = new MemberLease(settings.Floor, settings.ShareLease);
         _watch = new AllocatorWatch(_members.Self, settings.AllocatorSilence);
 
@@ -119,8 +119,9 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClusterSettings settings, IActorRef manager, IClock clock) =>
-        Akka.Actor.Props.Create(() => new Negotiator(settings, manager, clock));
+    /// <summary><paramref name="routerEntryLinger"/>: how long a member that left still counts its site's router entries (connactors.limits.router-entry-linger).</summary>
+    public static Props Props(ClusterSettings settings, TimeSpan routerEntryLinger, IActorRef manager, IClock clock) =>
+        Akka.Actor.Props.Create(() => new Negotiator(settings, routerEntryLinger, manager, clock));
 
     /// <inheritdoc />
     protected override void PreStart()
@@ -309,6 +310,9 @@ public sealed partial class Negotiator : ReceiveActor, IWithTimers
     // out of its election, and this request already goes to the next.
     private void RequestLeaseRenewal()
     {
+        // A member still joining asks nobody: it holds no share yet, and the allocator may not have heard of it (every
+        // member has once it is Up: the leader moves a member Up only when all have seen it), so it would be refused.
+        if (!_members.All.Any(m => m.Address == _cluster.SelfAddress && m.Status != MemberStatus.Joining)) return;
         long now = _clock.NowMs;
         var asked = _askedAllocator;
         bool suspecting = _watch.Suspected.Count > 0;

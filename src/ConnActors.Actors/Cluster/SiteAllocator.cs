@@ -33,6 +33,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, long> _appliedSteps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string?> _shortfalls = new(StringComparer.Ordinal);
     private readonly HashSet<Address> _downed = [];
+    private readonly MemberView _members = new();
     private HashSet<string> _suspected = new(StringComparer.Ordinal);
     private readonly LeaseBook _leases;
     private readonly IClock _clock;
@@ -44,6 +45,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private bool _memberGoneDuringRound;
     private DateTime _lastSend;
     private long _notQuorateLoggedMs = long.MinValue;
+    private (LeaseRequest Request, IActorRef From)? _earlyRequest;
 
     public SiteAllocator(TimeSpan interval, ShareLeaseTimings leases, IClock clock)
     {
@@ -58,15 +60,36 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         });
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
+            _members.Removed(m.Member);
             _downed.Remove(m.Member.Address);
             Left(m.Member.Address.ToString());
         });
         Receive<ClusterEvent.MemberDowned>(m =>
         {
+            _members.Seen(m.Member);
             _downed.Add(m.Member.Address);
             Allocate(); // at once: this member may take over allocating
         });
-        Receive<ClusterEvent.IReachabilityEvent>(_ => Allocate()); // at once: the allocator this member sees elected may change
+        Receive<ClusterEvent.MemberStatusChange>(m =>
+        {
+            _members.Seen(m.Member);
+            if (m.Member.Address == _cluster.SelfAddress && _earlyRequest is var (request, from))
+            {
+                _earlyRequest = null;
+                Self.Tell(request, from);
+            }
+            Allocate(); // at once: this member may now be the allocator
+        });
+        Receive<ClusterEvent.UnreachableMember>(m =>
+        {
+            _members.Reachable(m.Member, false);
+            Allocate(); // at once: the allocator this member sees elected may change
+        });
+        Receive<ClusterEvent.ReachableMember>(m =>
+        {
+            _members.Reachable(m.Member, true);
+            Allocate();
+        });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<AllocatorsSuspected>(s => Sender.Path.Address.HasLocalScope, s =>
         {
@@ -91,7 +114,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     {
         DistributedData.Get(Context.System).Replicator.Tell(Dsl.Subscribe(LoadsKey, Self));
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.MemberDowned), typeof(ClusterEvent.IReachabilityEvent));
+            typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.IReachabilityEvent));
     }
 
     /// <inheritdoc />
@@ -169,9 +192,8 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     // It elects as its own Negotiator does: the members it suspects of silence are left out too.
     private bool Elected()
     {
-        var state = _cluster.State;
-        bool elected = AllocatorElection.Elected(state.Members.Where(m => !_downed.Contains(m.Address)), _cluster.SelfAddress,
-            address => !state.Unreachable.Any(u => u.Address == address) && !_suspected.Contains(address.ToString())) == _cluster.SelfAddress;
+        bool elected = AllocatorElection.Elected(_members.All.Where(m => !_downed.Contains(m.Address)), _cluster.SelfAddress,
+            address => _members.IsReachable(address.ToString()) && !_suspected.Contains(address.ToString())) == _cluster.SelfAddress;
         if (elected == _elected) return elected;
         _elected = elected;
         ForgetRounds();
@@ -200,7 +222,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
 
     private void OnApplied(ShareApplied applied)
     {
-        bool member = Sender.Path.Address.HasLocalScope || _cluster.State.Members.Any(m => m.Address == Sender.Path.Address);
+        bool member = Sender.Path.Address.HasLocalScope || _members.IsMember(Sender.Path.Address);
         if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || !member)
         {
             _log.Warning("refused a share acknowledgement from {0}: not a member of this cluster", Sender.Path.Address);
@@ -220,7 +242,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     }
 
     private Dictionary<string, Member> Members() =>
-        _cluster.State.Members.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m, StringComparer.Ordinal);
+        _members.All.Where(m => m.Status != MemberStatus.Removed).ToDictionary(m => m.Address.ToString(), m => m, StringComparer.Ordinal);
 
     // The leases: every load updates what the allocator knows of each member (its site, floor, and a first estimate
     // of its grant), and the quorum counts the members of a site with a budget that are not removed.
@@ -246,7 +268,14 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
     private void OnLeaseRequest(LeaseRequest request)
     {
         var from = Sender.Path.Address.HasLocalScope ? _cluster.SelfAddress : Sender.Path.Address;
-        var member = _cluster.State.Members.FirstOrDefault(m => m.Address == from);
+        var member = _members.Of(from);
+        if (member is null && Sender.Path.Address.HasLocalScope && !Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
+        {
+            // This node's own Negotiator, which saw this node Up a moment before this actor did (each hears the event in
+            // its own mailbox): answered once this actor has seen it too, not refused as a stranger's.
+            _earlyRequest = (request, Sender);
+            return;
+        }
         if (Sender.IsNobody() || Sender.Equals(Context.System.DeadLetters) || member is null)
         {
             _log.Warning("refused a lease request from {0}: not a member of this cluster", Sender.Path.Address);

@@ -55,6 +55,13 @@ public sealed record ConnActorsSettings
     /// </summary>
     public int RouterEntries { get; init; }
 
+    /// <summary>
+    /// How long the router holds an ended connection's entry (<c>connactors.limits.router-entry-linger</c>, an assumption,
+    /// TIME_WAIT-like) and a reset attempt's (<c>router-reset-linger</c>, nf_conntrack's CLOSE timeout), wherever router
+    /// entries are counted: <see cref="RouterEntries"/> or a site member's share.
+    /// </summary>
+    public RouterLingers RouterLingers { get; init; } = new();
+
     /// <summary>How long an operator command waits for the peer store to acknowledge its change.</summary>
     public TimeSpan PersistTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -98,6 +105,7 @@ public sealed record ConnActorsSettings
             Dht = ConnActors.Actors.Dht.DhtSettings.Read(reader, profile, limits, quotas),
             Cluster = cluster,
             RouterEntries = RouterEntriesSetting.Read(reader, cluster),
+            RouterLingers = RouterEntriesSetting.ReadLingers(reader),
         };
         return settings;
     }

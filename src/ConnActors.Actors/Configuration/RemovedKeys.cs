@@ -4,8 +4,9 @@ using ConnActors.Policy;
 namespace ConnActors.Actors.Configuration;
 
 /// <summary>
-/// Keys that once existed and were removed. A configuration that still sets one is refused with the
-/// reason it went, not ignored as unknown: the operator relied on a behaviour that no longer exists.
+/// Keys that once existed and were removed or moved. A configuration that still sets one is refused with the
+/// reason it went (or where it went), not ignored as unknown: the operator relied on a behaviour that no longer exists
+/// there.
 /// </summary>
 public static class RemovedKeys
 {
@@ -19,7 +20,13 @@ public static class RemovedKeys
     {
         ["connactors.regulation.max-closes-per-round"] = SmoothingRemoved,
         ["connactors.regulation.follow-up-delay"] = SmoothingRemoved,
+        ["connactors.cluster.router-entry-linger"] = Moved("connactors.limits.router-entry-linger"),
+        ["connactors.cluster.router-reset-linger"] = Moved("connactors.limits.router-reset-linger"),
     };
+
+    // The router-entry lingers sat under cluster, but a node alone behind its router (limits.router-entries) counts them too.
+    private static string Moved(string to) =>
+        $"has moved to {to}: set it there (it applies to a node alone behind its router as well as to a site member)";
 
     /// <summary>Throws <see cref="PolicyConfigurationException"/> naming the first removed key <paramref name="config"/> sets.</summary>
     public static void Refuse(Config config)

@@ -28,4 +28,20 @@ internal static class RouterEntriesSetting
                 "the router's table for all the site's members and already counts this member's entries; router-entries is for a node alone behind its router");
         return entries;
     }
+
+    /// <summary><c>connactors.limits.router-entry-linger</c> and <c>router-reset-linger</c>.</summary>
+    public static RouterLingers ReadLingers(HoconReader reader) =>
+        new(reader.Duration("limits.router-entry-linger"), reader.Duration("limits.router-reset-linger"));
+}
+
+/// <summary>
+/// How long the router holds the entry of an ended connection (<paramref name="Ended"/>) and of an attempt the node
+/// refused with a reset (<paramref name="Reset"/>) after its end; what a node counts against its router entries.
+/// </summary>
+public sealed record RouterLingers(TimeSpan Ended, TimeSpan Reset)
+{
+    public RouterLingers()
+        : this(TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(10))
+    {
+    }
 }

@@ -101,7 +101,7 @@ internal sealed partial class DhtActor
 
     private void StartLookup(LookupKind kind, byte[] key, IActorRef replyTo, int providersWanted = 0, byte[]? value = null, PeerId? targetPeer = null)
     {
-        var lookup = new KadLookup(KadKey.FromKey(key), _host.PeerId, _settings.K, _settings.Alpha, _settings.MaxQueriesPerLookup);
+        var lookup = new KadLookup(KadKey.FromKey(key), _host.PeerId, _settings.K, _settings.Alpha, _settings.MaxQueriesPerLookup, _settings.FollowUpAfter);
         var run = new LookupRun(++_nextLookup, kind, key, lookup, replyTo)
         {
             Request = RequestFor(kind, key),

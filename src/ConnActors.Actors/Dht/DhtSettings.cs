@@ -27,6 +27,9 @@ public sealed record DhtSettings
     /// <summary>Queries in flight per lookup.</summary>
     public required int Alpha { get; init; }
 
+    /// <summary>Once this many of a lookup's closest peers answered, the rest of the k closest are asked at once; 0: alpha at a time.</summary>
+    public int FollowUpAfter { get; init; }
+
     /// <summary>Replacement cache per bucket.</summary>
     public required int ReplacementCache { get; init; }
 
@@ -101,6 +104,7 @@ public sealed record DhtSettings
             Bootstrap = r.Multiaddrs("bootstrap", requirePeerId: true),
             K = k,
             Alpha = alpha,
+            FollowUpAfter = AtLeast(r, "follow-up-after", 0, k),
             ReplacementCache = AtLeast(r, "replacement-cache", 0, 1024),
             MaxQueriesPerLookup = AtLeast(r, "max-queries-per-lookup", k, 10_000),
             RequestTimeout = Positive(r, "request-timeout"),

@@ -89,7 +89,7 @@ public sealed class ConnActorsNode : IAsyncDisposable
             throw;
         }
         // Last: joining the fleet is what others see, so it happens only once the node serves.
-        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, manager, clock ?? SystemClock.Instance, joinCluster) : null;
+        var negotiator = settings.Cluster.Enabled ? Cluster.FleetMembership.Start(system, settings.Cluster, settings.RouterLingers.Ended, manager, clock ?? SystemClock.Instance, joinCluster) : null;
         return new ConnActorsNode(manager, host, negotiator, dht);
     }
 

@@ -5,9 +5,9 @@ namespace ConnActors.Actors.Ledger;
 
 // While a site budget applies, or the node sits alone behind a router (connactors.limits.router-entries), it
 // counts what the router holds for it: every record in the table (open connections, dials in flight, inbound
-// handshakes) and every ended one until its linger ends (connactors.cluster.router-entry-linger); an attempt
+// handshakes) and every ended one until its linger ends (connactors.limits.router-entry-linger); an attempt
 // refused at the gate, and an open connection the host closed with a reset (libp2p.reset-on-close), only for
-// connactors.cluster.router-reset-linger. A site member
+// connactors.limits.router-reset-linger. A site member
 // opens more within its share, or beyond it while the site's entries (the others' as last reported) stay
 // below the budget; a lone node within its router entries. The decision is the policy's (RouterEntryBudget).
 internal sealed partial class ConnectionLedger
@@ -40,9 +40,9 @@ internal sealed partial class ConnectionLedger
     // A share of a site budget, or a lone node's router entries, was set: from now on ends linger and gate new entries.
     private void CountRouterEntries()
     {
-        _routerMemory.Ended ??= new LingeringEntries((long)_settings.Cluster.RouterEntryLinger.TotalMilliseconds);
-        _routerMemory.Reset ??= new LingeringEntries((long)_settings.Cluster.RouterResetLinger.TotalMilliseconds);
-        _routerMemory.ClosedByReset ??= new LingeringEntries((long)_settings.Cluster.RouterResetLinger.TotalMilliseconds);
+        _routerMemory.Ended ??= new LingeringEntries((long)_settings.RouterLingers.Ended.TotalMilliseconds);
+        _routerMemory.Reset ??= new LingeringEntries((long)_settings.RouterLingers.Reset.TotalMilliseconds);
+        _routerMemory.ClosedByReset ??= new LingeringEntries((long)_settings.RouterLingers.Reset.TotalMilliseconds);
     }
 
     private int Lingering(long nowMs) =>

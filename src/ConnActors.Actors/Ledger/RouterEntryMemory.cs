@@ -10,15 +10,15 @@ namespace ConnActors.Actors.Ledger;
 /// </summary>
 internal sealed class RouterEntryMemory
 {
-    /// <summary>Ended connections and attempts (connactors.cluster.router-entry-linger); null until entries are counted.</summary>
+    /// <summary>Ended connections and attempts (connactors.limits.router-entry-linger); null until entries are counted.</summary>
     public LingeringEntries? Ended { get; set; }
 
-    /// <summary>Attempts refused at the gate and reset (connactors.cluster.router-reset-linger); null until entries are counted.</summary>
+    /// <summary>Attempts refused at the gate and reset (connactors.limits.router-reset-linger); null until entries are counted.</summary>
     public LingeringEntries? Reset { get; set; }
 
     /// <summary>
     /// Open connections the host ended with a reset (connactors.libp2p.reset-on-close): the router drops them after
-    /// connactors.cluster.router-reset-linger, but unlike <see cref="Reset"/> the node started or accepted them.
+    /// connactors.limits.router-reset-linger, but unlike <see cref="Reset"/> the node started or accepted them.
     /// </summary>
     public LingeringEntries? ClosedByReset { get; set; }
 }

@@ -17,7 +17,7 @@ public sealed record ManagerStatus(
 /// <summary>
 /// Connection counts against the limits. <paramref name="RouterEntries"/>: while a site budget applies or the node
 /// sits alone behind a router (<c>connactors.limits.router-entries</c>), the entries the router holds for this node
-/// (connections and attempts, plus ended ones still within <c>connactors.cluster.router-entry-linger</c>, and attempts
+/// (connections and attempts, plus ended ones still within <c>connactors.limits.router-entry-linger</c>, and attempts
 /// refused at the gate within <c>router-reset-linger</c>); null otherwise. <paramref name="RouterEntryBudget"/>: what
 /// bounds them: a lone node's router entries, or a site member's share (<paramref name="HardCap"/>, which it may
 /// exceed while its site has room); null otherwise.

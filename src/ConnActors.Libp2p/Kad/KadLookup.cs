@@ -11,7 +11,9 @@ namespace ConnActors.Libp2p.Kad;
 /// the target was found). Hops count the path: seeds are hop 1, a peer learnt from a hop-h answer is
 /// hop h+1; the lookup's hops are those of the closest peer that answered. A query the owner reports
 /// <see cref="Slow"/> stays in flight (its answer still counts) but frees its alpha place and is left out of
-/// the termination rule, like a failed one, until it answers.
+/// the termination rule, like a failed one, until it answers. With a follow-up (<c>followUpAfter</c> above 0), once the
+/// closest <c>followUpAfter</c> candidates have answered the alpha bound lifts: the rest of the k closest are asked at
+/// once, as go-libp2p-kad-dht's follow-up does after its 3 closest answered; the lookup still ends by the spec's rule.
 /// </summary>
 public sealed class KadLookup
 {
@@ -20,16 +22,21 @@ public sealed class KadLookup
     private readonly int _k;
     private readonly int _alpha;
     private readonly int _maxQueries;
+    private readonly int _followUpAfter;
     private readonly List<Candidate> _candidates = new();
     private readonly Dictionary<PeerId, Candidate> _byId = new();
     private int _inFlight;
     private bool _stopped;
 
-    public KadLookup(KadKey target, PeerId self, int k, int alpha, int maxQueries)
+    /// <summary>A lookup of <paramref name="target"/>; <paramref name="followUpAfter"/>: once this many of the closest have
+    /// answered, the rest of the k closest are asked at once (0: alpha at a time to the end).</summary>
+    public KadLookup(KadKey target, PeerId self, int k, int alpha, int maxQueries, int followUpAfter = 0)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1");
         if (alpha < 1) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must be at least 1");
         if (maxQueries < 1) throw new ArgumentOutOfRangeException(nameof(maxQueries), maxQueries, "the query budget must be at least 1");
+        if (followUpAfter < 0 || followUpAfter > k) throw new ArgumentOutOfRangeException(nameof(followUpAfter), followUpAfter, "the follow-up starts after 0 (never) to k answers");
+        _followUpAfter = followUpAfter;
         _target = target;
         _self = self;
         _k = k;
@@ -48,7 +55,10 @@ public sealed class KadLookup
     /// <summary>Queries failed (no connection, timeout, bad answer).</summary>
     public int FailedCount { get; private set; }
 
-    /// <summary>Queries in flight that are not slow (those that hold an alpha place).</summary>
+    /// <summary>True once the follow-up has started: the closest <c>followUpAfter</c> answered, so the alpha bound no longer applies.</summary>
+    public bool InFollowUp => _followUpAfter > 0 && ClosestHaveAnswered(_followUpAfter);
+
+    /// <summary>Queries in flight that are not slow (those that hold an alpha place, or any of the k closest in the follow-up).</summary>
     public int InFlight => _inFlight;
 
     /// <summary>Queries reported slow so far (answered late or not).</summary>
@@ -81,9 +91,10 @@ public sealed class KadLookup
         if (_stopped || IsConverged()) return [];
         List<KadPeer>? next = null;
         int considered = 0;
+        int inFlightBound = InFollowUp ? _k : _alpha;
         foreach (var c in _candidates)
         {
-            if (_inFlight >= _alpha || Queried >= _maxQueries || considered >= _k) break;
+            if (_inFlight >= inFlightBound || Queried >= _maxQueries || considered >= _k) break;
             if (c.State is State.Failed or State.Slow) continue;
             considered++;
             if (c.State != State.Heard) continue;
@@ -158,19 +169,22 @@ public sealed class KadLookup
         return true;
     }
 
-    // The spec's rule: the k closest candidates that did not fail (and are not slow) have all answered.
-    private bool IsConverged()
+    // The closest `count` candidates that did not fail (and are not slow) have answered (fewer when fewer are known).
+    private bool ClosestHaveAnswered(int count)
     {
         int counted = 0;
         foreach (var c in _candidates)
         {
             if (c.State is State.Failed or State.Slow) continue;
             if (c.State != State.Succeeded) return false;
-            if (++counted == _k) return true;
+            if (++counted == count) return true;
         }
-        // Fewer than k candidates, every one that did not fail answered: all known peers were asked.
         return counted > 0;
     }
+
+    // The spec's rule: the k closest candidates that did not fail (and are not slow) have all answered; with fewer than k
+    // known, every one that did not fail answered (all known peers were asked).
+    private bool IsConverged() => ClosestHaveAnswered(_k);
 
     private bool HasQueryable()
     {

@@ -30,11 +30,15 @@ public sealed class AllocatorWatch(string self, AllocatorSilenceTimings timings)
     }
 
     /// <summary>
-    /// <paramref name="allocator"/> answered (a renewal or a probe) with its stamp <paramref name="stampMs"/>. Every answer
-    /// counts as a contact, whoever sent it and whether or not it is suspected: the member reports it to the others.
+    /// <paramref name="allocator"/> answered (a renewal or a probe) with its stamp <paramref name="stampMs"/>: a contact,
+    /// which the member reports to the others, unless it suspects that allocator. A suspected allocator's late answers are
+    /// not contacts: the member asks it nothing, so echoes none of their stamps, and an allocator acts only on a quorum's
+    /// echoes; every stamp the member echoed was recorded when it came and stays reported. Counting them only pushed the
+    /// next allocator's hand-over back (a stalled allocator's backlog restarted its successor's epoch).
     /// </summary>
     public void Answered(string allocator, long stampMs, long nowMs)
     {
+        if (_suspectedAt.ContainsKey(allocator)) return;
         _heard[allocator] = (stampMs, nowMs);
         if (allocator != _asked) return;
         _unanswered = 0;

@@ -25,15 +25,20 @@ internal sealed partial class DhtLookups
         double latencyMs = 0;
         int resiliency = rule == LookupRule.Spec ? s.BucketSize : s.Resiliency;
         var slowRule = _slowQueries?[node];
+        int window = rule == LookupRule.Spec ? s.BucketSize : int.MaxValue;
+        bool followUp = rule == LookupRule.Spec && _engines.Variant.SpecFollowUp;
         for (int round = 0; round < MaxRounds && !candidates.Converged(resiliency); round++)
         {
             double slowestOk = 0, slowestFailed = 0;
             bool anyOk = false;
             // The node's slow-query rule: a round whose queries all fail waits at most this long for them.
             double slowAfterMs = slowRule?.SlowAfterMs(s.DialTimeoutMs) ?? double.MaxValue;
-            for (int asked = 0; asked < s.Alpha; asked++)
+            // v2, as the node (KadLookup): only the k closest that did not fail are asked, alpha at a time until the
+            // `resiliency` closest answered, then all of them at once (the follow-up, within the spec's rule).
+            int width = followUp && candidates.Converged(s.Resiliency) ? s.BucketSize : s.Alpha;
+            for (int asked = 0; asked < width; asked++)
             {
-                int c = candidates.NextFresh();
+                int c = candidates.NextFresh(window);
                 if (c < 0) break;
                 int peer = candidates.NodeAt(c);
                 double cost = Query(node, peer, lookup, out bool ok, out bool dialled);

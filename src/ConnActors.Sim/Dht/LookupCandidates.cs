@@ -53,10 +53,16 @@ internal sealed class LookupCandidates
         _state[pos] = Fresh;
     }
 
-    /// <summary>The closest candidate not asked yet, or -1.</summary>
-    public int NextFresh()
+    /// <summary>The closest candidate not asked yet among the <paramref name="window"/> closest that did not fail, or -1.</summary>
+    public int NextFresh(int window = int.MaxValue)
     {
-        for (int i = 0; i < Count; i++) if (_state[i] == Fresh) return i;
+        int considered = 0;
+        for (int i = 0; i < Count && considered < window; i++)
+        {
+            if (_state[i] == Failed) continue;
+            if (_state[i] == Fresh) return i;
+            considered++;
+        }
         return -1;
     }
 

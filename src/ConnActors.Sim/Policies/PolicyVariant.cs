@@ -97,6 +97,16 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// </summary>
     public bool SlowQueries { get; init; } = true;
 
+    /// <summary>
+    /// A v2 node's lookup asks alpha at a time until the 3 closest found answered, then the rest of the k closest at once
+    /// (the node's <c>dht.follow-up-after = 3</c>), still ending only when the k closest answered.
+    /// </summary>
+    public bool SpecFollowUp { get; init; } = true;
+
+    /// <summary>v2 whose lookups ask alpha at a time to the end (<c>dht.follow-up-after = 0</c>; an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2NoFollowUp { get; } = new("v2-no-follow-up", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups ask alpha peers at a time until the k closest answered (dht.follow-up-after = 0)") { SpecFollowUp = false };
+
     /// <summary>v2 whose lookups wait out every failed query (<c>dht.slow-queries = off</c>; an ablation; name it with --policy).</summary>
     public static PolicyVariant V2NoSlowQueries { get; } = new("v2-no-slow-queries", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups wait out the dial timeout of every failed query (dht.slow-queries = off)") { SlowQueries = false };
@@ -131,5 +141,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

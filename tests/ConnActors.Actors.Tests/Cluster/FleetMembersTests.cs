@@ -1,8 +1,5 @@
-using System.Collections.Immutable;
-using System.Reflection;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Util;
 using ConnActors.Actors.Cluster;
 
 namespace ConnActors.Actors.Tests.Cluster;
@@ -12,12 +9,7 @@ public class FleetMembersTests
 {
     private const long Linger = 120_000;
 
-    // Akka builds members itself (Member.Create is internal); the tests need one without a cluster.
-    private static Member MemberAt(int port, MemberStatus status) =>
-        (Member)typeof(Member).GetMethod("Create", BindingFlags.NonPublic | BindingFlags.Static,
-                [typeof(UniqueAddress), typeof(int), typeof(MemberStatus), typeof(ImmutableHashSet<string>), typeof(AppVersion)])!
-            .Invoke(null, [new UniqueAddress(new Address("akka.tcp", "connactors", "127.0.0.1", port), port), 1, status,
-                ImmutableHashSet<string>.Empty, AppVersion.Zero])!;
+    private static Member MemberAt(int port, MemberStatus status) => TestMembers.AtPort(port, status);
 
     private static FleetLoad LoadOf(Member member, string site, int routerEntries) =>
         new(member.Address.ToString(), site, 300, 10, [], "peer", [], 100, 100, 0, routerEntries, 0, 0, 0, 0, 90, [], 0, [], routerEntries);

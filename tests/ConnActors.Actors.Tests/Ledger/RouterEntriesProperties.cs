@@ -18,7 +18,7 @@ public class RouterEntriesProperties
         connactors.libp2p.reset-on-close = {0}
         connactors.limits { hard-cap = 24, router-entries = 20, max-pending-handshakes = 6, subnets { max-per-ipv4 = 3, inbound-burst = 100, inbound-rate = 100 } }
         connactors.regulation { grace-period = 0s, emergency-target = 0.1 }
-        connactors.cluster { router-entry-linger = 10m, router-reset-linger = 1m }
+        connactors.limits { router-entry-linger = 10m, router-reset-linger = 1m }
         """;
 
     private static readonly Gen<LedgerOp> AnyOp =

@@ -59,7 +59,7 @@ public class ManagerRestartTests : Akka.TestKit.Xunit2.TestKit
         var clock = new FaultingClock();
         await using var nodes = new NodeFixture(Sys);
         var node = await nodes.StartAsync(NodeSettings.From(
-            "connactors.limits.router-entries = 40\nconnactors.cluster { router-entry-linger = 10m, router-reset-linger = 10m }"), clock: clock);
+            "connactors.limits.router-entries = 40\nconnactors.limits { router-entry-linger = 10m, router-reset-linger = 10m }"), clock: clock);
         var dialers = new List<Libp2pHost>();
         try
         {

@@ -6,7 +6,7 @@ namespace ConnActors.Actors.Tests.Manager;
 
 /// <summary>
 /// With a share of a site budget the manager counts what the shared router holds for it (open connections,
-/// attempts, and closed ones for <c>connactors.cluster.router-entry-linger</c>) and refuses beyond its share.
+/// attempts, and closed ones for <c>connactors.limits.router-entry-linger</c>) and refuses beyond its share.
 /// </summary>
 public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
 {
@@ -20,7 +20,7 @@ public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
     public async Task Closed_connections_count_against_the_share_until_their_linger_ends()
     {
         await using var nodes = new NodeFixture(Sys);
-        var hub = await nodes.StartAsync(NodeSettings.From("connactors.cluster { router-entry-linger = 10m, router-reset-linger = 10m }"));
+        var hub = await nodes.StartAsync(NodeSettings.From("connactors.limits { router-entry-linger = 10m, router-reset-linger = 10m }"));
         var applied = await hub.Manager.Ask<HardCapApplied>(new SetHardCap(8), Wait);
         Assert.Equal(8, applied.Cap);
         Assert.Equal(0, (await NodeFixture.StatusAsync(hub)).Counts.RouterEntries);
@@ -80,7 +80,7 @@ public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
         await using var nodes = new NodeFixture(Sys);
         // With reset-on-close (the default) a closed connection would count for the reset linger too (RouterEntriesTests).
         var hub = await nodes.StartAsync(NodeSettings.From("""
-            connactors.cluster { router-entry-linger = 10m, router-reset-linger = 3s }
+            connactors.limits { router-entry-linger = 10m, router-reset-linger = 3s }
             connactors.libp2p.reset-on-close = off
             """));
         Assert.Equal(8, (await hub.Manager.Ask<HardCapApplied>(new SetHardCap(8), Wait)).Cap);

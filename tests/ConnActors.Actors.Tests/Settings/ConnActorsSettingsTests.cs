@@ -72,6 +72,8 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.friend-reconnect.factor = 0.5", "connactors.friend-reconnect.factor")]
     [InlineData("connactors.regulation.burst-linger = -1s", "connactors.regulation.burst-linger")]
     [InlineData("connactors.dht.alpha = 0", "connactors.dht.alpha")]
+    [InlineData("connactors.dht.follow-up-after = 21", "connactors.dht.follow-up-after")]
+    [InlineData("connactors.dht.follow-up-after = -1", "connactors.dht.follow-up-after")]
     [InlineData("connactors.dht.mode = sometimes", "connactors.dht.mode")]
     [InlineData("connactors.dht.bootstrap = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.dht.bootstrap")]
     [InlineData("connactors.dht.max-message-size = 10", "connactors.dht.max-message-size")]

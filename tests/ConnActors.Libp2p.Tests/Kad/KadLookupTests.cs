@@ -6,21 +6,28 @@ namespace ConnActors.Libp2p.Tests.Kad;
 /// <summary>The lookup state machine over an in-memory network whose every node has a full routing table.</summary>
 public class KadLookupTests
 {
+    // With a follow-up (followUpAfter above 0) the alpha bound lifts to k once the closest followUpAfter answered.
     [Fact]
-    public void A_lookup_finds_the_k_closest_online_peers_and_never_exceeds_alpha() =>
-        Gen.Select(Gen.Int[30, 200], Gen.Int[1, 5], Gen.OneOf(Gen.Const(0), Gen.Int[1, 30]), Gen.Int[0, 1_000_000]).Sample((size, alpha, offlinePercent, seed) =>
+    public void A_lookup_finds_the_k_closest_online_peers_and_never_exceeds_alpha_before_its_follow_up_nor_k_after()
+    {
+        int beyondAlpha = 0;
+        Gen.Select(Gen.Int[30, 200], Gen.Int[1, 5], Gen.OneOf(Gen.Const(0), Gen.Int[1, 30]), Gen.Int[0, 1_000_000], Gen.OneOf(Gen.Const(0), Gen.Int[1, 8]))
+            .Sample((size, alpha, offlinePercent, seed, followUpAfter) =>
         {
             const int k = 8;
             var network = new Network(size, k, seed, offlinePercent);
             var self = network.Peers[0];
             var target = KadKey.FromPeer(KadPeers.Id(new Random(seed + 1)));
-            var lookup = new KadLookup(target, self.Id, k, alpha, maxQueries: 1_000);
+            var lookup = new KadLookup(target, self.Id, k, alpha, maxQueries: 1_000, followUpAfter);
             lookup.AddSeeds(network.Tables[self.Id].Closest(target, k));
             var inFlight = new Queue<KadPeer>();
             while (!lookup.IsDone)
             {
+                bool followingUp = lookup.InFollowUp;
                 foreach (var p in lookup.TakeNext()) inFlight.Enqueue(p);
-                Assert.True(lookup.InFlight <= alpha, $"{lookup.InFlight} in flight with alpha {alpha}");
+                Assert.True(lookup.InFlight <= (followingUp ? k : alpha), $"{lookup.InFlight} in flight with alpha {alpha}, k {k}, follow-up {followingUp}");
+                Assert.True(!followingUp || followUpAfter > 0, "a follow-up without followUpAfter");
+                if (lookup.InFlight > alpha) beyondAlpha++;
                 if (inFlight.Count == 0) break;
                 var peer = inFlight.Dequeue();
                 if (network.Offline.Contains(peer.Id)) { lookup.Failed(peer.Id); continue; }
@@ -40,6 +47,26 @@ public class KadLookupTests
             }
             Assert.True(lookup.Hops >= 1);
         });
+        Assert.True(beyondAlpha > 10, $"only {beyondAlpha} steps had more than alpha queries in flight: the follow-up was hardly exercised");
+    }
+
+    [Fact]
+    public void The_follow_up_starts_once_the_closest_answered_and_asks_the_rest_of_the_k_closest_at_once()
+    {
+        var network = new Network(100, 20, seed: 5, offlinePercent: 0);
+        var target = KadKey.FromPeer(KadPeers.Id(new Random(6)));
+        var lookup = new KadLookup(target, network.Peers[0].Id, k: 20, alpha: 3, maxQueries: 100, followUpAfter: 3);
+        lookup.AddSeeds(network.Peers.Skip(1)); // every peer known: the closest 20 are the seeds' closest 20
+        var first = lookup.TakeNext();
+        Assert.Equal(3, first.Count);
+        Assert.False(lookup.InFollowUp);
+        foreach (var p in first) lookup.Succeeded(p.Id);
+        Assert.True(lookup.InFollowUp);
+        var rest = lookup.TakeNext();
+        Assert.Equal(17, rest.Count); // the rest of the k closest, at once
+        foreach (var p in rest) lookup.Succeeded(p.Id);
+        Assert.True(lookup.Converged);
+    }
 
     [Fact]
     public void The_query_budget_bounds_a_lookup()

@@ -24,6 +24,7 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
     private const int Budget = 300;
     private const int Floor = 16; // connactors.cluster.floor
     private static readonly TimeSpan TakeoverBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SettledFor = TimeSpan.FromSeconds(3); // three share-lease.renew-interval
 
     [Theory]
     [InlineData(0, "the oldest member, which runs the site allocator")]
@@ -46,11 +47,7 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
 
     private async Task KillAndMeasureAsync(NodeFleet fleet, HardCapSampler sampler, int victim, string which)
     {
-        await fleet.WaitUntilAsync(async () =>
-        {
-            var caps = await Task.WhenAll(fleet.Nodes.Select(n => n.HardCapAsync()));
-            return caps.Sum() == Budget && caps.All(c => c >= Floor);
-        }, "each of the three members holding a share and their hard caps adding up to the site budget", NodeFleet.FormTimeout);
+        await WaitUntilSettledAsync(fleet);
         var killed = fleet.Nodes[victim];
         var survivors = fleet.Nodes.Where(n => n != killed).ToList();
         int expected = Math.Min(Budget, survivors.Sum(HardCapTimeline.OwnCap));
@@ -98,6 +95,36 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
         foreach (var survivor in survivors) Assert.Equal(2, (await survivor.ClusterAsync())["members"]!.AsArray().Count);
     }
 
+    // Settled: the allocator's last round is carried out, its split is over the three members and adds up to the budget,
+    // every member's hard cap is its share in it, and all of that stays so for SettledFor (three lease renewals) without
+    // a new round. Caps adding up to the budget alone also held between a join's first round and the one that evens
+    // the split again, so some kills came mid-split.
+    private async Task WaitUntilSettledAsync(NodeFleet fleet)
+    {
+        IReadOnlyDictionary<string, int>? settled = null;
+        var since = DateTime.UtcNow;
+        DateTime? oldCheck = null; // when the check before this one (sum at the budget, each at least its floor) first held
+        await fleet.WaitUntilAsync(async () =>
+        {
+            var split = PublishedSplit.Of(fleet.Nodes, fleet.Site);
+            var caps = await Task.WhenAll(fleet.Nodes.Select(n => n.HardCapAsync()));
+            if (oldCheck is null && caps.Sum() == Budget && caps.All(c => c >= Floor)) oldCheck = DateTime.UtcNow;
+            bool exact = split is not null && split.Count == fleet.Nodes.Count && split.Values.Sum() == Budget
+                && fleet.Nodes.Select((n, i) => split.TryGetValue(n.ClusterAddress, out int share) && share == caps[i]).All(x => x);
+            if (!exact || settled is null || !settled.OrderBy(x => x.Key).SequenceEqual(split!.OrderBy(x => x.Key)))
+            {
+                (settled, since) = (exact ? split : null, DateTime.UtcNow);
+                return false;
+            }
+            return DateTime.UtcNow - since >= SettledFor;
+        }, $"the allocator's last split over the three members carried out (every hard cap its share, adding up to the site budget) and unchanged for {SettledFor.TotalSeconds:0} s",
+            NodeFleet.FormTimeout);
+        var settledAt = since;
+        int roundsAfter = oldCheck is { } at ? PublishedSplit.RoundsBetween(fleet.Nodes, fleet.Site, at, settledAt) : 0;
+        output.WriteLine($"settled: {string.Join(", ", settled!.Select(s => $"{s.Key} {s.Value}"))} (stable from {settledAt:HH:mm:ss.fff}); " +
+            $"the old check (sum at the budget, each at least its floor) held from {oldCheck:HH:mm:ss.fff}, and {roundsAfter} round(s) started after that");
+    }
+
     // The timeline is exact; a sample is a simultaneous reading only when no member's cap changed while it was read
     // (the rounds shrink one member before they grow another, milliseconds apart), so only those are summed.
     private void AssertNeverAboveBudget(IReadOnlyList<HardCapTimeline.Change> timeline, IReadOnlyCollection<HardCapSampler.Sample> samples, NodeFleet fleet)
@@ -119,7 +146,7 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
     private void ReportMilestones(NodeFleet fleet, DateTime killedAt)
     {
         var milestone = new System.Text.RegularExpressions.Regex(
-            @"^\[\w+\]\[(?<at>[^\]]+)\].*?(?<what>Marking node\(s\) as UNREACHABLE|SBR took decision \S+|Leader is removing unreachable node|Member removed|site allocator running|share of the site budget: hard cap \d+ \(was \d+\)|site lab: shares .*|site lab: round .*|held a share proposal .*)");
+            @"^\[\w+\]\[(?<at>[^\]]+)\].*?(?<what>Marking node\(s\) as UNREACHABLE|SBR took decision \S+|Leader is removing unreachable node|Member removed|site allocator running|share of the site budget: hard cap \d+ \(was \d+\)|site lab: shares .*|site lab: round .*|held a share proposal .*|refused a grow .*|no new split .*|suspects the site allocator .*)");
         var lines = fleet.Nodes.SelectMany((n, i) => n.Process.Stdout.Split('\n').Select(line => (i, match: milestone.Match(line))))
             .Where(x => x.match.Success)
             .Select(x => (At: DateTime.ParseExact(x.match.Groups["at"].Value, "MM/dd/yyyy HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture,

@@ -125,6 +125,40 @@ public class AllocatorSilenceTests
         Assert.Equal(50, watch.EchoOf("a"));
     }
 
+    /// <summary>
+    /// A stalled allocator's backlog (answers to requests sent before it was suspected) reaches a member after the next
+    /// allocator began its epoch. The member echoed none of those stamps (it asks the new one), so the old one cannot have
+    /// acted on them; reported as contacts they made the new one restart its epoch (forget its grants, renew and split
+    /// nothing until the old one's supposed last action + the quorum window + margin, split nothing until + length).
+    /// </summary>
+    [Fact]
+    public void A_suspected_allocators_late_answer_does_not_restart_the_next_allocators_epoch()
+    {
+        var lease = ShareLeaseTimings.Default;
+        var watch = Suspecting("a", out long now); // a answered at 10 (stamp 50), then nothing: suspected at 4,000
+        var book = new LeaseBook(lease) { Members = 1, TieBreaker = "m" };
+        book.Seen("m", "home", 16);
+        LeaseReport Report(long at)
+        {
+            watch.Asked("b", at);
+            var other = watch.LastOther("b");
+            return new LeaseReport(watch.EchoOf("b"), other?.StampMs ?? -1, other is { } o ? at - o.AtMs : -1, 40);
+        }
+
+        book.Requested("m", Report(now), now); // the member asks b (same clock here): b probes
+        Assert.Null(book.Renew("m", 40, now));
+        watch.Answered("b", now, now + 5);
+        book.Requested("m", Report(now + 300), now + 300); // the echo: b is quorate, and a can no longer act
+        Assert.NotNull(book.Renew("m", 40, now + 300));
+        long epoch = book.Epoch!.Value;
+
+        watch.Answered("a", stampMs: now + 1_000, nowMs: now + 1_000); // a's backlog: it stalled, now answers late
+        Assert.Equal(50, watch.EchoOf("a")); // nothing of it is echoed if the member asks a again
+        book.Requested("m", Report(now + 1_300), now + 1_300);
+        Assert.Equal(epoch, book.Epoch);
+        Assert.NotNull(book.Renew("m", 40, now + 1_300));
+    }
+
     [Fact]
     public void Timings_that_cannot_work_are_refused_naming_the_setting_at_fault()
     {
