@@ -23,7 +23,17 @@ internal static class BenchPeers
     /// <summary>v2 limits whose high water (85% of the cap) sits just below <paramref name="peers"/>.</summary>
     public static ConnectionLimits LimitsFor(int peers) => ConnectionLimits.DerivedFrom(peers * 110 / 100);
 
-    public static ConnectionManagerPolicy NewV2(int peers) => new(new PolicySettings { Limits = LimitsFor(peers) });
+    /// <summary>
+    /// A v2 policy for <paramref name="peers"/>. Trim-round benchmarks reconnect a whole round's victims (23% of
+    /// the peers) at one instant between rounds, which the inbound rate cap above high water would refuse once the
+    /// count is back at high water; they turn that admission cap off (<paramref name="inboundRateCap"/>), which
+    /// takes no part in planning a round.
+    /// </summary>
+    public static ConnectionManagerPolicy NewV2(int peers, bool inboundRateCap = true) => new(new PolicySettings
+    {
+        Limits = LimitsFor(peers),
+        Features = V2Features.All with { InboundRateCapAboveHighWater = inboundRateCap },
+    });
 
     public static BasicConnectionManager NewBasic(int peers, out DecayingTagId[] tags)
     {

@@ -33,7 +33,7 @@ public class TrimPlanningBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _v2 = BenchPeers.NewV2(Peers);
+        _v2 = BenchPeers.NewV2(Peers, inboundRateCap: false);
         _basic = BenchPeers.NewBasic(Peers, out _tags);
         BenchPeers.Populate(_v2, Peers);
         BenchPeers.Populate(_basic, _tags, Peers);

@@ -25,7 +25,7 @@ internal static class TrimProbe
     {
         foreach (int peers in (Environment.GetEnvironmentVariable("PROBE_SIZES") ?? "1000,10000,100000").Split(",").Select(int.Parse))
         {
-            var v2 = BenchPeers.NewV2(peers);
+            var v2 = BenchPeers.NewV2(peers, inboundRateCap: false);
             var basic = BenchPeers.NewBasic(peers, out var tags);
             BenchPeers.Populate(v2, peers);
             BenchPeers.Populate(basic, tags, peers);

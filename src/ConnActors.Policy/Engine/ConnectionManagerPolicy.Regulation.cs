@@ -70,11 +70,14 @@ public sealed partial class ConnectionManagerPolicy
             plan.Reset(trigger, EffectiveConnections, EffectiveConnections);
             return;
         }
-        if (trigger == RegulationTrigger.BurstLinger) PlanLingering(plan, nowMs);
-        else _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs, ClaimedFloor);
+        if (trigger == RegulationTrigger.BurstLinger) PlanLingering(plan, nowMs); // marks its victims closing
+        else
+        {
+            _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs, ClaimedFloor);
+            _closingConnections += plan.ConnectionsClosed; // the planner marked the victims' entries
+        }
         _work += plan.CandidatesConsidered + 1;
         _followUpAtMs = plan.FollowUpAtMs ?? long.MaxValue;
-        foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
     }
 
     /// <summary>True when <paramref name="workingSetBytes"/> is over the configured memory limit.</summary>
@@ -107,8 +110,8 @@ public sealed partial class ConnectionManagerPolicy
     {
         if (target < 0) throw new ArgumentOutOfRangeException(nameof(target));
         _planner.PlanEmergency(plan, EffectiveConnections, target, nowMs);
+        _closingConnections += plan.ConnectionsClosed; // the planner marked the victims' entries
         _work += plan.CandidatesConsidered + 1;
-        foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
     }
 
     /// <summary>

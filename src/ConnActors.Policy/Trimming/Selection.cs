@@ -24,6 +24,19 @@ internal struct Candidate : IComparable<Candidate>
     }
 }
 
+/// <summary>
+/// A built candidate's place in the order (the same as <see cref="Candidate.CompareTo"/>: order, then peer
+/// key) and its index among the built candidates: what a round selects and sorts.
+/// </summary>
+internal readonly record struct CandidateRank(double Order, int Peer, int Index) : IComparable<CandidateRank>
+{
+    public int CompareTo(CandidateRank other)
+    {
+        int byOrder = Order.CompareTo(other.Order);
+        return byOrder != 0 ? byOrder : Peer.CompareTo(other.Peer);
+    }
+}
+
 /// <summary>Partial selection: moves the <c>k</c> smallest items to the front in expected O(n).</summary>
 internal static class Selection
 {

@@ -20,6 +20,7 @@ internal sealed class TrimScratch
     public double[] Statics = [];
     public double[] Usefulness = [];
     public Candidate[] Candidates = [];
+    public CandidateRank[] Ranks = [];
     public GraceEntry[] InGrace = [];
     public readonly int[] Histogram = new int[HistogramBuckets];
 
@@ -38,6 +39,7 @@ internal sealed class TrimScratch
             s.Statics = new double[size];
             s.Usefulness = new double[size];
             s.Candidates = new Candidate[size];
+            s.Ranks = new CandidateRank[size];
         }
         return s;
     }
