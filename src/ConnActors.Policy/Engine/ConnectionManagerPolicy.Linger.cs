@@ -14,6 +14,9 @@ public sealed partial class ConnectionManagerPolicy
         if (Settings.Trim.BurstLingerMs > 0 && Settings.Features.BurstModel) _lingering.Enqueue((peer, nowMs));
     }
 
+    // When the oldest remembered burst peer's linger ends (it may turn out to be no longer lingering).
+    private long NextLingerEndMs => _lingering.TryPeek(out var next) ? next.FinishedMs + Settings.Trim.BurstLingerMs : long.MaxValue;
+
     private bool HasLingeringDue(long nowMs)
     {
         while (_lingering.TryPeek(out var next))

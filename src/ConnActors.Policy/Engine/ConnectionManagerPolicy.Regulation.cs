@@ -61,6 +61,19 @@ public sealed partial class ConnectionManagerPolicy
     /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
     public long FollowUpAtMs => _followUpAtMs;
 
+    /// <summary>
+    /// The next time after <paramref name="nowMs"/> regulation may be due with no event in between: a follow-up, or the
+    /// end of the oldest finished burst peer's linger (at once when it has ended and the last check ran another round);
+    /// <see cref="long.MaxValue"/> if none. A follow-up time already past turned out unnecessary. The node checks on a
+    /// periodic timer anyway; a caller that checks only on events (the simulator) must also check then.
+    /// </summary>
+    public long NextDueMs(long nowMs)
+    {
+        long followUp = _followUpAtMs > nowMs ? _followUpAtMs : long.MaxValue;
+        long lingerEnd = NextLingerEndMs;
+        return Math.Min(followUp, lingerEnd <= nowMs ? nowMs + 1 : lingerEnd);
+    }
+
     /// <inheritdoc />
     public void PlanTrim(long nowMs, TrimPlan plan)
     {

@@ -99,8 +99,8 @@ internal sealed class Regulator
         long now = _ctx.Now;
         long at = engine switch
         {
-            // A stale, past follow-up time means the round turned out unnecessary.
-            ConnectionManagerPolicy v2 => v2.FollowUpAtMs,
+            // As the node's periodic check would: a follow-up, or a finished lookup's peer whose linger ends.
+            ConnectionManagerPolicy v2 => v2.NextDueMs(now),
             BasicConnectionManager basic when basic.EffectiveConnections >= basic.Settings.HighWater => now + basic.Settings.SilencePeriodMs,
             _ => long.MaxValue,
         };

@@ -44,6 +44,24 @@ public class BurstLingerTests
     }
 
     [Fact]
+    public void The_next_due_time_is_when_a_finished_bursts_linger_ends_or_at_once_if_it_has_ended()
+    {
+        var engine = Engine();
+        Assert.Equal(long.MaxValue, engine.NextDueMs(0));
+        var burst = engine.BeginBurst();
+        engine.Enlist(burst, new PeerKey(1));
+        Assert.True(engine.AdmitOutbound(new PeerKey(1), Addresses.V4(1), 0).Admitted);
+        Assert.Equal(long.MaxValue, engine.NextDueMs(500)); // running: nothing lingers yet
+        engine.EndBurst(burst, 1_000);
+        Assert.Equal(11_000, engine.NextDueMs(1_000));
+        Assert.Equal(12_001, engine.NextDueMs(12_000)); // ended and not yet closed: check at once
+        var plan = new TrimPlan();
+        engine.PlanTrim(12_000, plan);
+        engine.CarryOut(plan, 12_000);
+        Assert.Equal(long.MaxValue, engine.NextDueMs(12_000));
+    }
+
+    [Fact]
     public void Every_due_peer_goes_in_one_round_with_no_round_budget()
     {
         // 30 finished-burst peers at hard cap 100: six times the old smoothed budget of 5, below low water.
