@@ -63,15 +63,16 @@ public sealed partial class ConnectionManagerPolicy
 
     /// <summary>
     /// The next time after <paramref name="nowMs"/> regulation may be due with no event in between: a follow-up, or the
-    /// end of the oldest finished burst peer's linger (at once when it has ended and the last check ran another round);
-    /// <see cref="long.MaxValue"/> if none. A follow-up time already past turned out unnecessary. The node checks on a
-    /// periodic timer anyway; a caller that checks only on events (the simulator) must also check then.
+    /// end of the oldest finished burst peer's linger; <see cref="long.MaxValue"/> if none. A follow-up time already
+    /// past turned out unnecessary. A linger that has ended while the last check ran another round (its trigger comes
+    /// first) is due at the next periodic check, <paramref name="checkIntervalMs"/> later. The node checks on a periodic
+    /// timer anyway; a caller that checks only on events (the simulator) must also check then.
     /// </summary>
-    public long NextDueMs(long nowMs)
+    public long NextDueMs(long nowMs, long checkIntervalMs)
     {
         long followUp = _followUpAtMs > nowMs ? _followUpAtMs : long.MaxValue;
         long lingerEnd = NextLingerEndMs;
-        return Math.Min(followUp, lingerEnd <= nowMs ? nowMs + 1 : lingerEnd);
+        return Math.Min(followUp, lingerEnd <= nowMs ? nowMs + Math.Max(1, checkIntervalMs) : lingerEnd);
     }
 
     /// <inheritdoc />

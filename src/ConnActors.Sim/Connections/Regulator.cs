@@ -22,6 +22,8 @@ internal sealed class Regulator
     private readonly List<int> _toRegulate = new();
     private readonly bool[] _queued;
     private readonly long[] _checkAtMs;
+    // The node's connactors.regulation.interval (its default): how often its manager checks regulation.
+    private const long NodeRegulationIntervalMs = 1_000;
 
     public Regulator(SimContext ctx, NodeEngines engines, Connector connector)
     {
@@ -100,7 +102,7 @@ internal sealed class Regulator
         long at = engine switch
         {
             // As the node's periodic check would: a follow-up, or a finished lookup's peer whose linger ends.
-            ConnectionManagerPolicy v2 => v2.NextDueMs(now),
+            ConnectionManagerPolicy v2 => v2.NextDueMs(now, NodeRegulationIntervalMs),
             BasicConnectionManager basic when basic.EffectiveConnections >= basic.Settings.HighWater => now + basic.Settings.SilencePeriodMs,
             _ => long.MaxValue,
         };

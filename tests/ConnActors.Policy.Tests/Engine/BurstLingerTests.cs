@@ -44,21 +44,21 @@ public class BurstLingerTests
     }
 
     [Fact]
-    public void The_next_due_time_is_when_a_finished_bursts_linger_ends_or_at_once_if_it_has_ended()
+    public void The_next_due_time_is_when_a_finished_bursts_linger_ends_or_the_next_periodic_check_if_it_has_ended()
     {
         var engine = Engine();
-        Assert.Equal(long.MaxValue, engine.NextDueMs(0));
+        Assert.Equal(long.MaxValue, engine.NextDueMs(0, 1_000));
         var burst = engine.BeginBurst();
         engine.Enlist(burst, new PeerKey(1));
         Assert.True(engine.AdmitOutbound(new PeerKey(1), Addresses.V4(1), 0).Admitted);
-        Assert.Equal(long.MaxValue, engine.NextDueMs(500)); // running: nothing lingers yet
+        Assert.Equal(long.MaxValue, engine.NextDueMs(500, 1_000)); // running: nothing lingers yet
         engine.EndBurst(burst, 1_000);
-        Assert.Equal(11_000, engine.NextDueMs(1_000));
-        Assert.Equal(12_001, engine.NextDueMs(12_000)); // ended and not yet closed: check at once
+        Assert.Equal(11_000, engine.NextDueMs(1_000, 1_000));
+        Assert.Equal(13_000, engine.NextDueMs(12_000, 1_000)); // ended, not yet closed: at the next periodic check
         var plan = new TrimPlan();
         engine.PlanTrim(12_000, plan);
         engine.CarryOut(plan, 12_000);
-        Assert.Equal(long.MaxValue, engine.NextDueMs(12_000));
+        Assert.Equal(long.MaxValue, engine.NextDueMs(12_000, 1_000));
     }
 
     [Fact]
