@@ -31,8 +31,6 @@ internal sealed partial class DhtLookups
         {
             double slowestOk = 0, slowestFailed = 0;
             bool anyOk = false;
-            // The node's slow-query rule: a round whose queries all fail waits at most this long for them.
-            double slowAfterMs = slowRule?.SlowAfterMs(s.DialTimeoutMs) ?? double.MaxValue;
             // v2, as the node (KadLookup): only the k closest that did not fail are asked, alpha at a time until the
             // `resiliency` closest answered, then all of them at once (the follow-up, within the spec's rule).
             int width = followUp && candidates.Converged(s.Resiliency) ? s.BucketSize : s.Alpha;
@@ -47,7 +45,7 @@ internal sealed partial class DhtLookups
                 if (!ok)
                 {
                     candidates.MarkFailed(c);
-                    slowestFailed = Math.Max(slowestFailed, Math.Min(cost, slowAfterMs));
+                    slowestFailed = Math.Max(slowestFailed, cost);
                     continue;
                 }
                 slowRule?.Answered((long)cost);
@@ -58,6 +56,9 @@ internal sealed partial class DhtLookups
                 n = Index.ClosestKnown(peer, nodes.DhtId[peer], target, nodes.Online, known);
                 for (int i = 0; i < n; i++) if (known[i] != node) candidates.Add(known[i], nodes.DhtId[known[i]] ^ target, depth + 1);
             }
+            // The node's slow-query rule: a round whose queries all failed waits at most its time for them. Asked only
+            // then: with no answer in the round, the rule's recent answers are those it had when the round began.
+            if (!anyOk && slowRule is not null) slowestFailed = Math.Min(slowestFailed, slowRule.SlowAfterMs(s.DialTimeoutMs));
             latencyMs += anyOk ? slowestOk : slowestFailed;
         }
         if (rule == LookupRule.GoFollowUp) latencyMs += FollowUp(node, lookup, ref queries, ref opened);

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
@@ -42,6 +43,24 @@ public static class Hosts
         var ms = new MemoryStream();
         await stream.CopyToAsync(ms).Within("read to the end of the stream");
         return ms.ToArray();
+    }
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> until the peer resets the connection and returns how many bytes came before; fails
+    /// on a clean end of stream, another error, or when neither comes in time.
+    /// </summary>
+    public static async Task<long> ReadUntilResetAsync(Stream stream)
+    {
+        var buffer = new byte[64 * 1024];
+        long received = 0;
+        var ended = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            int got;
+            while ((got = await stream.ReadAsync(buffer).AsTask().WaitAsync(Timeout)) > 0) received += got;
+            throw new InvalidOperationException($"a clean end of stream after {received} bytes instead of a reset");
+        });
+        Assert.Equal(SocketError.ConnectionReset, Assert.IsType<SocketException>(ended.InnerException).SocketErrorCode);
+        return received;
     }
 
     public static byte[] RandomBytes(int n)
