@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace ConnActors.Policy.Peers;
 
@@ -18,7 +17,7 @@ internal sealed class PeerTable
 {
     private PeerEntry[] _entries;
     private int _count;
-    private readonly Dictionary<int, int> _slotOf;
+    private readonly SlotIndex _slotOf;
     // Idle records by expiry time; an entry whose time no longer matches its record's is stale and skipped.
     private readonly PriorityQueue<int, long> _expiries = new();
     private readonly long _idleExpiryMs;
@@ -29,7 +28,7 @@ internal sealed class PeerTable
         _idleExpiryMs = (settings ?? PeerRecordSettings.Default).IdleExpiryMs;
         MaxRecords = maxRecords;
         _entries = new PeerEntry[Math.Max(4, initialCapacity)];
-        _slotOf = new Dictionary<int, int>(Math.Max(4, initialCapacity));
+        _slotOf = new SlotIndex(Math.Max(4, initialCapacity));
     }
 
     /// <summary>Called with a record's key just before it is dropped, so that the owner drops what it keeps for it.</summary>
@@ -45,8 +44,8 @@ internal sealed class PeerTable
     /// <summary>Records dropped when they expired.</summary>
     public long Expired { get; private set; }
 
-    /// <summary>Bytes the index holds per tracked peer: the entry plus its map entry (key, slot, hash, next, bucket).</summary>
-    public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 5 * sizeof(int);
+    /// <summary>Bytes the index holds per tracked peer: the entry plus its (key, slot) pair at the index's most common load (about 2/3).</summary>
+    public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 3 * sizeof(int);
 
     /// <summary>The tracked entries; a slot index is only stable until the next Track or Forget.</summary>
     public Span<PeerEntry> Tracked => _entries.AsSpan(0, _count);
@@ -54,8 +53,8 @@ internal sealed class PeerTable
     /// <summary>The entry of <paramref name="peer"/>, tracking it if it was not (making room at the bound).</summary>
     public ref PeerEntry Track(PeerKey peer)
     {
-        if (_count >= MaxRecords && !_slotOf.ContainsKey(peer.Value)) EvictOne();
-        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, peer.Value, out bool exists);
+        if (_count >= MaxRecords && !_slotOf.Contains(peer.Value)) EvictOne();
+        ref int slot = ref _slotOf.SlotRefOrAdd(peer.Value, out bool exists);
         if (exists) return ref _entries[slot];
         if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length + Math.Max(8, _entries.Length / 2));
         slot = _count++;
@@ -69,14 +68,14 @@ internal sealed class PeerTable
     /// <summary>The entry of <paramref name="peer"/>, or a null reference when it is not tracked.</summary>
     public ref PeerEntry Get(PeerKey peer)
     {
-        ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slotOf, peer.Value);
+        ref int slot = ref _slotOf.SlotRefOrNull(peer.Value);
         if (Unsafe.IsNullRef(ref slot)) return ref Unsafe.NullRef<PeerEntry>();
         return ref _entries[slot];
     }
 
     public ref PeerEntry At(int slot) => ref _entries[slot];
 
-    public bool IsTracked(PeerKey peer) => _slotOf.ContainsKey(peer.Value);
+    public bool IsTracked(PeerKey peer) => _slotOf.Contains(peer.Value);
 
     /// <summary>
     /// After a change to <paramref name="peer"/>: a record in use or privileged stays; an idle one is dropped
@@ -84,7 +83,7 @@ internal sealed class PeerTable
     /// </summary>
     public void Settle(PeerKey peer, long nowMs)
     {
-        if (!_slotOf.TryGetValue(peer.Value, out int slot)) return;
+        if (!_slotOf.TryGetSlot(peer.Value, out int slot)) return;
         ref var entry = ref _entries[slot];
         if (!entry.IsIdle || entry.IsPrivileged)
         {
@@ -131,7 +130,7 @@ internal sealed class PeerTable
     // Drops the record of a heap entry unless the entry is stale (record gone, in use, privileged, or given another expiry since).
     private bool TryDrop(int key, long at)
     {
-        if (!_slotOf.TryGetValue(key, out int slot)) return false;
+        if (!_slotOf.TryGetSlot(key, out int slot)) return false;
         ref var entry = ref _entries[slot];
         if (entry.ExpiresAtMs != at || !entry.IsIdle || entry.IsPrivileged) return false;
         Forget(slot);
@@ -147,7 +146,7 @@ internal sealed class PeerTable
         if (slot != last)
         {
             _entries[slot] = _entries[last];
-            _slotOf[_entries[slot].Key] = slot;
+            _slotOf.SlotRefOrNull(_entries[slot].Key) = slot;
         }
         _entries[last] = default;
         // Give memory back when a crowd of peers has gone: a node trimmed from its hard cap to its low water

@@ -1,26 +1,56 @@
+using System.Numerics;
+
 namespace ConnActors.Sim.Connections;
 
 /// <summary>
 /// When each pair was last closed by a policy (trim, reclaim or release) and what backoff its bye asked
 /// for, kept for <see cref="Connector.RedialWindowMs"/> or the backoff, whichever is longer, so that
-/// dials after a close can be counted whatever the policy. 16 bytes a close; expired closes are dropped
-/// at least once a simulated minute, so a large run holds about two minutes of closes.
+/// dials after a close can be counted whatever the policy. Expired closes are dropped at least once a
+/// simulated minute, so a large run holds about two minutes of closes.
+/// <para>
+/// Both directions of a pair share one 32-byte slot of an open-addressing table (linear probing), so the
+/// two questions a dial asks (did the remote close us, did we close it) read one slot instead of a
+/// dictionary's bucket and entry twice: at 100,000 nodes those dictionary lookups were 18% of a dial's time.
+/// </para>
 /// </summary>
 internal sealed class TrimHistory
 {
     private const long PurgeEveryMs = 60_000;
     private const int NoBye = -1;
-    private readonly Dictionary<long, Stored> _closedAt = new();
-    private readonly List<long> _expired = new();
+    private const int NoClose = int.MinValue;
+    private const long EmptyKey = -1;
+    // A pair whose closes expired: lookups probe past it, inserts may take it (a tombstone).
+    private const long FreedKey = -2;
+    private const int MinCapacity = 1024;
+    private Slot[] _slots = NewSlots(MinCapacity);
+    private int _pairs;
+    // Slots holding a pair or freed: the table is rebuilt when they fill half of it.
+    private int _used;
     private long _lastPurgeMs;
 
-    // ByeBackoffMs: the bye's backoff in ms, or NoBye.
-    private readonly record struct Stored(long AtMs, int ByeBackoffMs, bool Trim, bool EndOfBurst)
+    // One direction's last close: AtMs (NoClose: none), the bye's backoff in ms (NoBye: none).
+    private struct Close
     {
-        public long KeptMs(long windowMs) => Math.Max(windowMs, ByeBackoffMs);
+        public int AtMs;
+        public int ByeBackoffMs;
+        public bool Trim;
+        public bool EndOfBurst;
+
+        public readonly bool Exists => AtMs != NoClose;
+
+        public readonly long KeptMs(long windowMs) => Math.Max(windowMs, ByeBackoffMs);
     }
 
-    public int Count => _closedAt.Count;
+    // Key: (lower node << 32) | higher node, EmptyKey or FreedKey. ByLower: the lower node closed the higher one.
+    private struct Slot
+    {
+        public long Key;
+        public Close ByLower;
+        public Close ByHigher;
+    }
+
+    /// <summary>Closes remembered (one per closer and closed node).</summary>
+    public int Count { get; private set; }
 
     /// <summary>
     /// <paramref name="closer"/> closed its connection to <paramref name="closed"/>; <paramref name="trim"/> is false for a release;
@@ -29,31 +59,106 @@ internal sealed class TrimHistory
     public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs, bool endOfBurst = false)
     {
         if (nowMs - _lastPurgeMs >= PurgeEveryMs) Purge(nowMs, Connector.RedialWindowMs);
-        int bye = byeBackoffMs is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : NoBye;
-        _closedAt[PairKey(closer, closed)] = new Stored(nowMs, bye, trim, endOfBurst || !trim);
+        if (nowMs > int.MaxValue) throw new InvalidOperationException($"simulated time {nowMs} ms is past what the trim history holds ({int.MaxValue} ms)");
+        if (2 * (_used + 1) > _slots.Length) Rehash(4 * (_pairs + 1) > _slots.Length ? 2 * _slots.Length : _slots.Length);
+        ref var slot = ref Find(PairKey(closer, closed), insert: true);
+        ref var close = ref closer < closed ? ref slot.ByLower : ref slot.ByHigher;
+        if (!close.Exists) Count++;
+        close.AtMs = (int)nowMs;
+        close.ByeBackoffMs = byeBackoffMs is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : NoBye;
+        close.Trim = trim;
+        close.EndOfBurst = endOfBurst || !trim;
     }
 
     /// <summary>The last close of the pair by <paramref name="closer"/>, if it is still within <paramref name="windowMs"/> or its bye's backoff.</summary>
-    public ClosedPair? ClosedBy(int closer, int closed, long nowMs, long windowMs) =>
-        _closedAt.TryGetValue(PairKey(closer, closed), out var e) && nowMs - e.AtMs < e.KeptMs(windowMs)
+    public ClosedPair? ClosedBy(int closer, int closed, long nowMs, long windowMs)
+    {
+        ref var slot = ref Find(PairKey(closer, closed), insert: false);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot)) return null;
+        var e = closer < closed ? slot.ByLower : slot.ByHigher;
+        return e.Exists && nowMs - e.AtMs < e.KeptMs(windowMs)
             ? new ClosedPair(e.AtMs, e.Trim, e.ByeBackoffMs == NoBye ? null : e.ByeBackoffMs, e.EndOfBurst)
             : null;
+    }
 
     /// <summary>Forgets closes older than <paramref name="windowMs"/> and their bye's backoff.</summary>
     public void Purge(long nowMs, long windowMs)
     {
         _lastPurgeMs = nowMs;
-        _expired.Clear();
-        foreach (var pair in _closedAt) if (nowMs - pair.Value.AtMs >= pair.Value.KeptMs(windowMs)) _expired.Add(pair.Key);
-        foreach (long key in _expired) _closedAt.Remove(key);
+        foreach (ref var slot in _slots.AsSpan())
+        {
+            if (slot.Key < 0) continue;
+            Expire(ref slot.ByLower, nowMs, windowMs);
+            Expire(ref slot.ByHigher, nowMs, windowMs);
+            if (slot.ByLower.Exists || slot.ByHigher.Exists) continue;
+            slot.Key = FreedKey;
+            _pairs--;
+        }
+        int capacity = _slots.Length;
+        while (capacity > MinCapacity && 8 * _pairs < capacity) capacity /= 2;
+        if (capacity < _slots.Length) Rehash(capacity);
     }
 
-    private static long PairKey(int from, int to) => ((long)from << 32) | (uint)to;
+    private void Expire(ref Close close, long nowMs, long windowMs)
+    {
+        if (!close.Exists || nowMs - close.AtMs < close.KeptMs(windowMs)) return;
+        close.AtMs = NoClose;
+        Count--;
+    }
+
+    private void Rehash(int capacity)
+    {
+        var old = _slots;
+        _slots = NewSlots(capacity);
+        _pairs = 0;
+        _used = 0;
+        foreach (ref var slot in old.AsSpan())
+        {
+            if (slot.Key < 0) continue;
+            Find(slot.Key, insert: true) = slot;
+        }
+    }
+
+    // The slot of the pair; with insert, a pair not yet there takes the first freed or empty slot of its probe (the caller fills it).
+    private ref Slot Find(long key, bool insert)
+    {
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int i = (int)((ulong)key * 0x9E3779B97F4A7C15UL >> (64 - BitOperations.Log2((uint)slots.Length))) & mask;
+        int freed = -1;
+        while (true)
+        {
+            ref var slot = ref slots[i];
+            if (slot.Key == key) return ref slot;
+            if (slot.Key == FreedKey && freed < 0) freed = i;
+            if (slot.Key == EmptyKey)
+            {
+                if (!insert) return ref System.Runtime.CompilerServices.Unsafe.NullRef<Slot>();
+                if (freed >= 0) slot = ref slots[freed];
+                else _used++;
+                slot.Key = key;
+                slot.ByLower.AtMs = NoClose;
+                slot.ByHigher.AtMs = NoClose;
+                _pairs++;
+                return ref slot;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    private static Slot[] NewSlots(int capacity)
+    {
+        var slots = new Slot[capacity];
+        foreach (ref var slot in slots.AsSpan()) slot.Key = EmptyKey;
+        return slots;
+    }
+
+    private static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
 }
 
 /// <summary>
 /// A policy's close of a pair's connection: when, whether it was a trim (or reclaim), the backoff its bye asked for (null: no
-/// bye), and whether the peer's last use was a finished burst (the node holds no dial of its own to such a peer).
+/// bye), and whether the peer's last use was a finished burst (the node holds no dial to it).
 /// </summary>
 internal readonly record struct ClosedPair(long AtMs, bool Trim, long? ByeBackoffMs, bool EndOfBurst = false)
 {
