@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ConnActors.Policy.Collections;
 
 namespace ConnActors.Policy.Peers;
 
@@ -17,7 +18,7 @@ internal sealed class PeerTable
 {
     private PeerEntry[] _entries;
     private int _count;
-    private readonly SlotIndex _slotOf;
+    private readonly OpenIntMap<int> _slotOf;
     // Idle records by expiry time; an entry whose time no longer matches its record's is stale and skipped.
     private readonly PriorityQueue<int, long> _expiries = new();
     private readonly long _idleExpiryMs;
@@ -28,7 +29,7 @@ internal sealed class PeerTable
         _idleExpiryMs = (settings ?? PeerRecordSettings.Default).IdleExpiryMs;
         MaxRecords = maxRecords;
         _entries = new PeerEntry[Math.Max(4, initialCapacity)];
-        _slotOf = new SlotIndex(Math.Max(4, initialCapacity));
+        _slotOf = new OpenIntMap<int>(Math.Max(4, initialCapacity));
     }
 
     /// <summary>Called with a record's key just before it is dropped, so that the owner drops what it keeps for it.</summary>
@@ -54,7 +55,7 @@ internal sealed class PeerTable
     public ref PeerEntry Track(PeerKey peer)
     {
         if (_count >= MaxRecords && !_slotOf.Contains(peer.Value)) EvictOne();
-        ref int slot = ref _slotOf.SlotRefOrAdd(peer.Value, out bool exists);
+        ref int slot = ref _slotOf.ValueRefOrAdd(peer.Value, out bool exists);
         if (exists) return ref _entries[slot];
         if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length + Math.Max(8, _entries.Length / 2));
         slot = _count++;
@@ -68,7 +69,7 @@ internal sealed class PeerTable
     /// <summary>The entry of <paramref name="peer"/>, or a null reference when it is not tracked.</summary>
     public ref PeerEntry Get(PeerKey peer)
     {
-        ref int slot = ref _slotOf.SlotRefOrNull(peer.Value);
+        ref int slot = ref _slotOf.ValueRefOrNull(peer.Value);
         if (Unsafe.IsNullRef(ref slot)) return ref Unsafe.NullRef<PeerEntry>();
         return ref _entries[slot];
     }
@@ -83,7 +84,7 @@ internal sealed class PeerTable
     /// </summary>
     public void Settle(PeerKey peer, long nowMs)
     {
-        if (!_slotOf.TryGetSlot(peer.Value, out int slot)) return;
+        if (!_slotOf.TryGetValue(peer.Value, out int slot)) return;
         ref var entry = ref _entries[slot];
         if (!entry.IsIdle || entry.IsPrivileged)
         {
@@ -130,7 +131,7 @@ internal sealed class PeerTable
     // Drops the record of a heap entry unless the entry is stale (record gone, in use, privileged, or given another expiry since).
     private bool TryDrop(int key, long at)
     {
-        if (!_slotOf.TryGetSlot(key, out int slot)) return false;
+        if (!_slotOf.TryGetValue(key, out int slot)) return false;
         ref var entry = ref _entries[slot];
         if (entry.ExpiresAtMs != at || !entry.IsIdle || entry.IsPrivileged) return false;
         Forget(slot);
@@ -146,7 +147,7 @@ internal sealed class PeerTable
         if (slot != last)
         {
             _entries[slot] = _entries[last];
-            _slotOf.SlotRefOrNull(_entries[slot].Key) = slot;
+            _slotOf.ValueRefOrNull(_entries[slot].Key) = slot;
         }
         _entries[last] = default;
         // Give memory back when a crowd of peers has gone: a node trimmed from its hard cap to its low water

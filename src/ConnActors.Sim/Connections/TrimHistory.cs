@@ -24,7 +24,7 @@ internal sealed class TrimHistory
     private const int MinCapacity = 1024;
     private Slot[] _slots = NewSlots(MinCapacity);
     private int _pairs;
-    // Slots holding a pair or freed: the table is rebuilt when they fill half of it.
+    // Slots holding a pair or freed: the table is rebuilt when they fill three quarters of it.
     private int _used;
     private long _lastPurgeMs;
 
@@ -60,7 +60,7 @@ internal sealed class TrimHistory
     {
         if (nowMs - _lastPurgeMs >= PurgeEveryMs) Purge(nowMs, Connector.RedialWindowMs);
         if (nowMs > int.MaxValue) throw new InvalidOperationException($"simulated time {nowMs} ms is past what the trim history holds ({int.MaxValue} ms)");
-        if (2 * (_used + 1) > _slots.Length) Rehash(4 * (_pairs + 1) > _slots.Length ? 2 * _slots.Length : _slots.Length);
+        if (4 * (_used + 1) > 3 * _slots.Length) Rehash(CapacityFor(_pairs + 1));
         ref var slot = ref Find(PairKey(closer, closed), insert: true);
         ref var close = ref closer < closed ? ref slot.ByLower : ref slot.ByHigher;
         if (!close.Exists) Count++;
@@ -94,9 +94,7 @@ internal sealed class TrimHistory
             slot.Key = FreedKey;
             _pairs--;
         }
-        int capacity = _slots.Length;
-        while (capacity > MinCapacity && 8 * _pairs < capacity) capacity /= 2;
-        if (capacity < _slots.Length) Rehash(capacity);
+        if (8 * _pairs < _slots.Length) Rehash(CapacityFor(_pairs));
     }
 
     private void Expire(ref Close close, long nowMs, long windowMs)
@@ -145,6 +143,9 @@ internal sealed class TrimHistory
             i = (i + 1) & mask;
         }
     }
+
+    // The smallest power of two holding `pairs` at most half full: rebuilt when pairs and freed slots fill three quarters.
+    private static int CapacityFor(int pairs) => (int)Math.Max(MinCapacity, BitOperations.RoundUpToPowerOf2((uint)(2 * pairs)));
 
     private static Slot[] NewSlots(int capacity)
     {
