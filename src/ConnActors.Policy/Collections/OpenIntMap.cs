@@ -15,7 +15,9 @@ internal sealed class OpenIntMap<TKey> where TKey : unmanaged, IBinaryInteger<TK
 {
     private const int Empty = -1;
     private const int MinCapacity = 8;
-    private Pair[] _pairs;
+    // No pairs until the first key (most nodes' IPv6 subnet counts stay empty), as a dictionary allocates nothing before it.
+    private static readonly Pair[] None = [];
+    private Pair[] _pairs = None;
     private int _shift;
 
     private struct Pair
@@ -24,7 +26,10 @@ internal sealed class OpenIntMap<TKey> where TKey : unmanaged, IBinaryInteger<TK
         public int Value;
     }
 
-    public OpenIntMap(int capacity = MinCapacity) => _pairs = NewPairs(CapacityFor(capacity));
+    public OpenIntMap(int capacity = 0)
+    {
+        if (capacity > 0) _pairs = NewPairs(CapacityFor(capacity));
+    }
 
     public int Count { get; private set; }
 
@@ -32,6 +37,7 @@ internal sealed class OpenIntMap<TKey> where TKey : unmanaged, IBinaryInteger<TK
     public ref int ValueRefOrNull(TKey key)
     {
         var pairs = _pairs;
+        if (pairs.Length == 0) return ref Unsafe.NullRef<int>();
         int mask = pairs.Length - 1;
         for (int i = Home(key); ; i = (i + 1) & mask)
         {
@@ -44,7 +50,7 @@ internal sealed class OpenIntMap<TKey> where TKey : unmanaged, IBinaryInteger<TK
     /// <summary>The value of <paramref name="key"/>, added (holding 0 for the caller to set, &gt;= 0) when it was not there.</summary>
     public ref int ValueRefOrAdd(TKey key, out bool exists)
     {
-        if (4 * (Count + 1) > 3 * _pairs.Length) Resize(2 * _pairs.Length);
+        if (4 * (Count + 1) > 3 * _pairs.Length) Resize(Math.Max(MinCapacity, 2 * _pairs.Length));
         var pairs = _pairs;
         int mask = pairs.Length - 1;
         for (int i = Home(key); ; i = (i + 1) & mask)
@@ -79,6 +85,7 @@ internal sealed class OpenIntMap<TKey> where TKey : unmanaged, IBinaryInteger<TK
     public bool Remove(TKey key)
     {
         var pairs = _pairs;
+        if (pairs.Length == 0) return false;
         int mask = pairs.Length - 1;
         int hole = Home(key);
         while (pairs[hole].Value == Empty || pairs[hole].Key != key)
@@ -103,8 +110,9 @@ internal sealed class OpenIntMap<TKey> where TKey : unmanaged, IBinaryInteger<TK
     /// <summary>Gives memory back after many removals (to about twice the keys held).</summary>
     public void TrimExcess()
     {
-        int capacity = CapacityFor(Count);
-        if (capacity < _pairs.Length) Resize(capacity);
+        int capacity = Count == 0 ? 0 : CapacityFor(Count);
+        if (capacity == 0) _pairs = None;
+        else if (capacity < _pairs.Length) Resize(capacity);
     }
 
     // Fibonacci hashing: the top bits of key × 2^64/φ spread consecutive keys over the whole table.
