@@ -8,45 +8,39 @@ namespace ConnActors.Sim.Connections;
 /// dials after a close can be counted whatever the policy. Expired closes are dropped at least once a
 /// simulated minute, so a large run holds about two minutes of closes.
 /// <para>
-/// Both directions of a pair share one 32-byte slot of an open-addressing table (linear probing), so the
-/// two questions a dial asks (did the remote close us, did we close it) read one slot instead of a
-/// dictionary's bucket and entry twice: at 100,000 nodes those dictionary lookups were 18% of a dial's time.
+/// Each close is a 16-byte slot of an open-addressing table (linear probing, freed slots reused), so a
+/// dial's question reads one slot where a dictionary read a bucket and then an entry elsewhere: at
+/// 100,000 nodes those dictionary lookups were 18% of a dial's time. Times are held in 29 bits (simulated
+/// runs of up to 6 days), the close's two flags in the bits above.
 /// </para>
 /// </summary>
 internal sealed class TrimHistory
 {
     private const long PurgeEveryMs = 60_000;
     private const int NoBye = -1;
-    private const int NoClose = int.MinValue;
     private const long EmptyKey = -1;
-    // A pair whose closes expired: lookups probe past it, inserts may take it (a tombstone).
+    // A close that expired: lookups probe past it, inserts may take it (a tombstone).
     private const long FreedKey = -2;
     private const int MinCapacity = 1024;
+    private const int TimeBits = 29;
+    private const int TimeMask = (1 << TimeBits) - 1;
+    private const int TrimFlag = 1 << TimeBits, EndOfBurstFlag = 1 << (TimeBits + 1);
     private Slot[] _slots = NewSlots(MinCapacity);
-    private int _pairs;
-    // Slots holding a pair or freed: the table is rebuilt when they fill three quarters of it.
+    // Slots holding a close or freed: the table is rebuilt when they fill three quarters of it.
     private int _used;
     private long _lastPurgeMs;
 
-    // One direction's last close: AtMs (NoClose: none), the bye's backoff in ms (NoBye: none).
-    private struct Close
-    {
-        public int AtMs;
-        public int ByeBackoffMs;
-        public bool Trim;
-        public bool EndOfBurst;
-
-        public readonly bool Exists => AtMs != NoClose;
-
-        public readonly long KeptMs(long windowMs) => Math.Max(windowMs, ByeBackoffMs);
-    }
-
-    // Key: (lower node << 32) | higher node, EmptyKey or FreedKey. ByLower: the lower node closed the higher one.
+    // Key: (closer << 32) | closed, EmptyKey or FreedKey. At: the close's time in ms with TrimFlag and EndOfBurstFlag;
+    // ByeBackoffMs: the bye's backoff in ms, or NoBye.
     private struct Slot
     {
         public long Key;
-        public Close ByLower;
-        public Close ByHigher;
+        public int At;
+        public int ByeBackoffMs;
+
+        public readonly long AtMs => At & TimeMask;
+
+        public readonly long KeptMs(long windowMs) => Math.Max(windowMs, ByeBackoffMs);
     }
 
     /// <summary>Closes remembered (one per closer and closed node).</summary>
@@ -59,26 +53,19 @@ internal sealed class TrimHistory
     public void Record(int closer, int closed, long nowMs, bool trim, long? byeBackoffMs, bool endOfBurst = false)
     {
         if (nowMs - _lastPurgeMs >= PurgeEveryMs) Purge(nowMs, Connector.RedialWindowMs);
-        if (nowMs > int.MaxValue) throw new InvalidOperationException($"simulated time {nowMs} ms is past what the trim history holds ({int.MaxValue} ms)");
-        if (4 * (_used + 1) > 3 * _slots.Length) Rehash(CapacityFor(_pairs + 1));
+        if (nowMs > TimeMask) throw new InvalidOperationException($"simulated time {nowMs} ms is past what the trim history holds ({TimeMask} ms)");
+        if (4 * (_used + 1) > 3 * _slots.Length) Rehash(CapacityFor(Count + 1));
         ref var slot = ref Find(PairKey(closer, closed), insert: true);
-        ref var close = ref closer < closed ? ref slot.ByLower : ref slot.ByHigher;
-        if (!close.Exists) Count++;
-        close.AtMs = (int)nowMs;
-        close.ByeBackoffMs = byeBackoffMs is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : NoBye;
-        close.Trim = trim;
-        close.EndOfBurst = endOfBurst || !trim;
+        slot.At = (int)nowMs | (trim ? TrimFlag : 0) | (endOfBurst || !trim ? EndOfBurstFlag : 0);
+        slot.ByeBackoffMs = byeBackoffMs is { } b ? (int)Math.Clamp(b, 0, int.MaxValue) : NoBye;
     }
 
     /// <summary>The last close of the pair by <paramref name="closer"/>, if it is still within <paramref name="windowMs"/> or its bye's backoff.</summary>
     public ClosedPair? ClosedBy(int closer, int closed, long nowMs, long windowMs)
     {
         ref var slot = ref Find(PairKey(closer, closed), insert: false);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot)) return null;
-        var e = closer < closed ? slot.ByLower : slot.ByHigher;
-        return e.Exists && nowMs - e.AtMs < e.KeptMs(windowMs)
-            ? new ClosedPair(e.AtMs, e.Trim, e.ByeBackoffMs == NoBye ? null : e.ByeBackoffMs, e.EndOfBurst)
-            : null;
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref slot) || nowMs - slot.AtMs >= slot.KeptMs(windowMs)) return null;
+        return new ClosedPair(slot.AtMs, (slot.At & TrimFlag) != 0, slot.ByeBackoffMs == NoBye ? null : slot.ByeBackoffMs, (slot.At & EndOfBurstFlag) != 0);
     }
 
     /// <summary>Forgets closes older than <paramref name="windowMs"/> and their bye's backoff.</summary>
@@ -87,29 +74,19 @@ internal sealed class TrimHistory
         _lastPurgeMs = nowMs;
         foreach (ref var slot in _slots.AsSpan())
         {
-            if (slot.Key < 0) continue;
-            Expire(ref slot.ByLower, nowMs, windowMs);
-            Expire(ref slot.ByHigher, nowMs, windowMs);
-            if (slot.ByLower.Exists || slot.ByHigher.Exists) continue;
+            if (slot.Key < 0 || nowMs - slot.AtMs < slot.KeptMs(windowMs)) continue;
             slot.Key = FreedKey;
-            _pairs--;
+            Count--;
         }
-        if (8 * _pairs < _slots.Length) Rehash(CapacityFor(_pairs));
-    }
-
-    private void Expire(ref Close close, long nowMs, long windowMs)
-    {
-        if (!close.Exists || nowMs - close.AtMs < close.KeptMs(windowMs)) return;
-        close.AtMs = NoClose;
-        Count--;
+        if (8 * Count < _slots.Length) Rehash(CapacityFor(Count));
     }
 
     private void Rehash(int capacity)
     {
         var old = _slots;
         _slots = NewSlots(capacity);
-        _pairs = 0;
         _used = 0;
+        Count = 0;
         foreach (ref var slot in old.AsSpan())
         {
             if (slot.Key < 0) continue;
@@ -117,7 +94,7 @@ internal sealed class TrimHistory
         }
     }
 
-    // The slot of the pair; with insert, a pair not yet there takes the first freed or empty slot of its probe (the caller fills it).
+    // The slot of the close; with insert, a close not yet there takes the first freed or empty slot of its probe (the caller fills it).
     private ref Slot Find(long key, bool insert)
     {
         var slots = _slots;
@@ -135,17 +112,15 @@ internal sealed class TrimHistory
                 if (freed >= 0) slot = ref slots[freed];
                 else _used++;
                 slot.Key = key;
-                slot.ByLower.AtMs = NoClose;
-                slot.ByHigher.AtMs = NoClose;
-                _pairs++;
+                Count++;
                 return ref slot;
             }
             i = (i + 1) & mask;
         }
     }
 
-    // The smallest power of two holding `pairs` at most half full: rebuilt when pairs and freed slots fill three quarters.
-    private static int CapacityFor(int pairs) => (int)Math.Max(MinCapacity, BitOperations.RoundUpToPowerOf2((uint)(2 * pairs)));
+    // The smallest power of two holding `closes` at most half full.
+    private static int CapacityFor(int closes) => (int)Math.Max(MinCapacity, BitOperations.RoundUpToPowerOf2((uint)(2 * closes)));
 
     private static Slot[] NewSlots(int capacity)
     {
@@ -154,7 +129,7 @@ internal sealed class TrimHistory
         return slots;
     }
 
-    private static long PairKey(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+    private static long PairKey(int closer, int closed) => ((long)closer << 32) | (uint)closed;
 }
 
 /// <summary>
