@@ -8,8 +8,8 @@ namespace ConnActors.Policy.Fleet;
 /// </summary>
 public sealed record AllocatorSilenceTimings(long SuspectAfterMs, long HoldMs, long RenewIntervalMs)
 {
-    /// <summary>The defaults of reference.conf: suspect after 3 s of silence, hold 30 s, asked every 1 s.</summary>
-    public static AllocatorSilenceTimings Default { get; } = new(3_000, 30_000, 1_000);
+    /// <summary>The defaults of reference.conf: suspect after 2 s of silence, hold 30 s, asked every 1 s.</summary>
+    public static AllocatorSilenceTimings Default { get; } = new(2_000, 30_000, 1_000);
 
     /// <summary>
     /// Why these timings cannot work with a lease of <paramref name="leaseLengthMs"/>, as the setting at fault and the
