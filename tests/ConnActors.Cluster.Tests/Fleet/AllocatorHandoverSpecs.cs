@@ -141,14 +141,15 @@ public sealed partial class AllocatorHandoverSpecs(ITestOutputHelper output)
     /// below its share 88: 52", 88 being 120 less the others' floors, 52 a split of 120 less the dead member's floor: a
     /// split, not a lapse, which would have left it at most its floor).
     /// </summary>
-    private static async Task<IReadOnlyDictionary<string, int>> SettledAsync(FleetNodes fleet, IReadOnlyList<string> members)
+    private async Task<IReadOnlyDictionary<string, int>> SettledAsync(FleetNodes fleet, IReadOnlyList<string> members)
     {
-        IReadOnlyDictionary<string, int>? last = null;
-        long since = Stopwatch.GetTimestamp();
+        IReadOnlyDictionary<string, int>? last = null, firstShared = null;
+        long since = Stopwatch.GetTimestamp(), started = since;
         await fleet.Harness.BarrierAsync($"{string.Join(", ", members)} share the whole budget, unchanged for {SettledFor.TotalSeconds:0} s", async _ =>
         {
             var caps = await fleet.CapsAsync();
             bool shared = members.All(m => caps.TryGetValue(m, out int cap) && cap > 0) && members.Sum(m => caps[m]) == Budget;
+            if (shared) firstShared ??= caps;
             if (!shared || last is null || members.Any(m => caps[m] != last[m]))
             {
                 (last, since) = (shared ? caps : null, Stopwatch.GetTimestamp());
@@ -156,6 +157,8 @@ public sealed partial class AllocatorHandoverSpecs(ITestOutputHelper output)
             }
             return Stopwatch.GetElapsedTime(since) >= SettledFor;
         }, Bound);
+        string Caps(IReadOnlyDictionary<string, int> caps) => string.Join(", ", members.Select(m => $"{m} {caps[m]}"));
+        output.WriteLine($"settled at {Caps(last!)} ({Stopwatch.GetElapsedTime(started, since).TotalSeconds:F1} s after the wait began); the whole budget was first shared as {Caps(firstShared!)}");
         return last!;
     }
 
