@@ -53,9 +53,9 @@ public static class AllocatorSilence
     /// the hold ran out, and go without renewals long after the old one is heard again. The extra interval is the next
     /// oldest's own: it answers only once its own Negotiator suspects the silent allocator too, up to a renew interval
     /// after this member does, later when its timers run late. Given only the silence, a member at load 27 gave up on
-    /// the next oldest 0.4 s before it began answering, went back to the dead allocator and suspected it again 2 s later;
-    /// the next oldest, without a quorum meanwhile, let its own lease lapse (docs/cluster.md, "A silent allocator is
-    /// suspected").
+    /// the next oldest just after it had begun to allocate (1.6 s after this member's suspicion) but before asking it
+    /// again, went back to the dead allocator and suspected it again 2 s later; the next oldest, without a quorum
+    /// meanwhile, let its own lease lapse (docs/cluster.md, "A silent allocator is suspected").
     /// </summary>
     public static bool LeadsNowhere(bool answeredSinceAsked, long firstUnansweredMs, int unanswered, long nowMs, AllocatorSilenceTimings t) =>
         !answeredSinceAsked && unanswered > RequestsUnanswered(t) && nowMs - firstUnansweredMs >= t.SuspectAfterMs + t.RenewIntervalMs;
