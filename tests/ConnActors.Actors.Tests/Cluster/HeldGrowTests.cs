@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.DistributedData;
 using Akka.TestKit.Xunit2;
 using ConnActors.Actors.Cluster;
 using ConnActors.Actors.Tests.Store;
@@ -15,11 +14,7 @@ namespace ConnActors.Actors.Tests.Cluster;
 /// the dead allocator's share 2.85 s after the round that gave it to them (11.9 s after the kill). Now the renewal that
 /// shows the book may act again sends it. The allocator's periodic tick is an hour here, so only that renewal can.
 /// </summary>
-public class HeldGrowTests() : TestKit("""
-    akka.actor.provider = cluster
-    akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-    akka.loglevel = WARNING
-    """)
+public class HeldGrowTests() : TestKit(TestMembers.Unjoined)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
@@ -31,7 +26,7 @@ public class HeldGrowTests() : TestKit("""
         var clock = new SettableClock();
         Sys.ActorOf(Props.Create(() => new Forward(TestActor)), Negotiator.Name); // where the allocator sends proposals
         var allocator = Sys.ActorOf(SiteAllocator.Props(TimeSpan.FromHours(1), ShareLeaseTimings.Default, clock));
-        allocator.Tell(LoadsOf(Node.SelfAddress));
+        allocator.Tell(TestMembers.LoadsOf(Node, Node.SelfAddress));
         allocator.Tell(new ClusterEvent.MemberUp(TestMembers.At(Node.SelfUniqueAddress, MemberStatus.Up, 1)));
 
         allocator.Tell(Request(clock, echo: -1), TestActor);
@@ -56,12 +51,6 @@ public class HeldGrowTests() : TestKit("""
     }
 
     private static LeaseRequest Request(SettableClock clock, long echo) => new(clock.NowMs, echo, -1, -1, 0, "home");
-
-    private Changed LoadsOf(Address self)
-    {
-        var load = new FleetLoad(self.ToString(), "home", 120, 16, ["cluster"], "peer", [], 0, 200, 0, 0, 0, 0, 0, 0, 160, [], 0, []);
-        return new Changed(FleetDataKeys.Loads, LWWDictionary<string, FleetLoad>.Empty.SetItem(Node, self.ToString(), load));
-    }
 
     private sealed class Forward : ReceiveActor
     {
