@@ -47,7 +47,7 @@ public sealed partial class BasicConnectionManager
         int index = entry.IndexOfTag(tag);
         if (index < 0)
         {
-            if (entry.TagCount == entry.Tags.Length) Array.Resize(ref entry.Tags, entry.Tags.Length * 2);
+            if (entry.TagCount == entry.Tags.Length) Array.Resize(ref entry.Tags, Math.Max(2, entry.Tags.Length * 2));
             index = entry.TagCount++;
             entry.Tags[index] = new TagValue { Tag = tag, Value = 0 };
         }
@@ -90,7 +90,7 @@ public sealed partial class BasicConnectionManager
         int index = entry.IndexOfDecaying(tag.Value);
         if (index < 0)
         {
-            if (entry.DecayingCount == entry.Decaying.Length) Array.Resize(ref entry.Decaying, entry.Decaying.Length * 2);
+            if (entry.DecayingCount == entry.Decaying.Length) Array.Resize(ref entry.Decaying, Math.Max(4, entry.Decaying.Length * 2));
             index = entry.DecayingCount++;
             entry.Decaying[index] = new DecayingTagValue { Tag = tag.Value };
         }

@@ -1,3 +1,4 @@
+using ConnActors.Policy.Collections;
 using ConnActors.Policy.Limits;
 using ConnActors.Policy.Rates;
 
@@ -10,9 +11,9 @@ namespace ConnActors.Policy.Admission;
 internal sealed class SubnetTable
 {
     private readonly SubnetLimits _limits;
-    private readonly Dictionary<ulong, int> _ipv4Counts = new();
-    private readonly Dictionary<ulong, int> _ipv6Slash56Counts = new();
-    private readonly Dictionary<ulong, int> _ipv6Slash48Counts = new();
+    private readonly OpenIntMap<ulong> _ipv4Counts = new();
+    private readonly OpenIntMap<ulong> _ipv6Slash56Counts = new();
+    private readonly OpenIntMap<ulong> _ipv6Slash48Counts = new();
     private readonly Dictionary<ulong, CompactBucket> _ipv4Buckets = new();
     private readonly Dictionary<ulong, CompactBucket> _ipv6Buckets = new();
     private const int MinBucketsBeforeCleanup = 32;
@@ -71,14 +72,13 @@ internal sealed class SubnetTable
         Decrement(_ipv6Slash48Counts, address.IPv6Slash48Key);
     }
 
-    private static int Get(Dictionary<ulong, int> counts, ulong key) => counts.TryGetValue(key, out int count) ? count : 0;
+    private static int Get(OpenIntMap<ulong> counts, ulong key) => counts.TryGetValue(key, out int count) ? count : 0;
 
-    private static void Increment(Dictionary<ulong, int> counts, ulong key) =>
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
+    private static void Increment(OpenIntMap<ulong> counts, ulong key) => counts.ValueRefOrAdd(key, out _)++;
 
-    private static void Decrement(Dictionary<ulong, int> counts, ulong key)
+    private static void Decrement(OpenIntMap<ulong> counts, ulong key)
     {
-        ref int count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrNullRef(counts, key);
+        ref int count = ref counts.ValueRefOrNull(key);
         if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref count)) return;
         if (--count <= 0) counts.Remove(key);
     }

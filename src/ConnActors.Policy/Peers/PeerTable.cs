@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using ConnActors.Policy.Collections;
 
 namespace ConnActors.Policy.Peers;
 
@@ -18,7 +18,7 @@ internal sealed class PeerTable
 {
     private PeerEntry[] _entries;
     private int _count;
-    private readonly Dictionary<int, int> _slotOf;
+    private readonly OpenIntMap<int> _slotOf;
     // Idle records by expiry time; an entry whose time no longer matches its record's is stale and skipped.
     private readonly PriorityQueue<int, long> _expiries = new();
     private readonly long _idleExpiryMs;
@@ -29,7 +29,7 @@ internal sealed class PeerTable
         _idleExpiryMs = (settings ?? PeerRecordSettings.Default).IdleExpiryMs;
         MaxRecords = maxRecords;
         _entries = new PeerEntry[Math.Max(4, initialCapacity)];
-        _slotOf = new Dictionary<int, int>(Math.Max(4, initialCapacity));
+        _slotOf = new OpenIntMap<int>(Math.Max(4, initialCapacity));
     }
 
     /// <summary>Called with a record's key just before it is dropped, so that the owner drops what it keeps for it.</summary>
@@ -45,8 +45,8 @@ internal sealed class PeerTable
     /// <summary>Records dropped when they expired.</summary>
     public long Expired { get; private set; }
 
-    /// <summary>Bytes the index holds per tracked peer: the entry plus its map entry (key, slot, hash, next, bucket).</summary>
-    public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 5 * sizeof(int);
+    /// <summary>Bytes the index holds per tracked peer: the entry plus its (key, slot) pair at the index's most common load (about 2/3).</summary>
+    public static int BytesPerPeer => Unsafe.SizeOf<PeerEntry>() + 3 * sizeof(int);
 
     /// <summary>The tracked entries; a slot index is only stable until the next Track or Forget.</summary>
     public Span<PeerEntry> Tracked => _entries.AsSpan(0, _count);
@@ -54,8 +54,8 @@ internal sealed class PeerTable
     /// <summary>The entry of <paramref name="peer"/>, tracking it if it was not (making room at the bound).</summary>
     public ref PeerEntry Track(PeerKey peer)
     {
-        if (_count >= MaxRecords && !_slotOf.ContainsKey(peer.Value)) EvictOne();
-        ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, peer.Value, out bool exists);
+        if (_count >= MaxRecords && !_slotOf.Contains(peer.Value)) EvictOne();
+        ref int slot = ref _slotOf.ValueRefOrAdd(peer.Value, out bool exists);
         if (exists) return ref _entries[slot];
         if (_count == _entries.Length) Array.Resize(ref _entries, _entries.Length + Math.Max(8, _entries.Length / 2));
         slot = _count++;
@@ -69,14 +69,14 @@ internal sealed class PeerTable
     /// <summary>The entry of <paramref name="peer"/>, or a null reference when it is not tracked.</summary>
     public ref PeerEntry Get(PeerKey peer)
     {
-        ref int slot = ref CollectionsMarshal.GetValueRefOrNullRef(_slotOf, peer.Value);
+        ref int slot = ref _slotOf.ValueRefOrNull(peer.Value);
         if (Unsafe.IsNullRef(ref slot)) return ref Unsafe.NullRef<PeerEntry>();
         return ref _entries[slot];
     }
 
     public ref PeerEntry At(int slot) => ref _entries[slot];
 
-    public bool IsTracked(PeerKey peer) => _slotOf.ContainsKey(peer.Value);
+    public bool IsTracked(PeerKey peer) => _slotOf.Contains(peer.Value);
 
     /// <summary>
     /// After a change to <paramref name="peer"/>: a record in use or privileged stays; an idle one is dropped
@@ -147,7 +147,7 @@ internal sealed class PeerTable
         if (slot != last)
         {
             _entries[slot] = _entries[last];
-            _slotOf[_entries[slot].Key] = slot;
+            _slotOf.ValueRefOrNull(_entries[slot].Key) = slot;
         }
         _entries[last] = default;
         // Give memory back when a crowd of peers has gone: a node trimmed from its hard cap to its low water

@@ -235,9 +235,13 @@ internal sealed class Connector
     };
 
     /// <summary>True when <paramref name="a"/> (v2) trimmed <paramref name="b"/> itself within its own-trim backoff and so does not dial it.</summary>
-    public bool HeldAfterOwnTrim(int a, int b, long nowMs) =>
-        _engines.Variant.OwnTrimHold && _engines.ExistingByeTable(a) is { } table && _engines.ExistingV2(a) is { } v2
-        && !OwnTrimHold.MayDial(table.OwnTrimHoldOf(new PeerKey(b), nowMs), nowMs, v2.IsFriend(new PeerKey(b)));
+    public bool HeldAfterOwnTrim(int a, int b, long nowMs)
+    {
+        if (!_engines.Variant.OwnTrimHold || _engines.ExistingByeTable(a) is not { } table || _engines.ExistingV2(a) is not { } v2) return false;
+        long holdUntilMs = table.OwnTrimHoldOf(new PeerKey(b), nowMs);
+        // Whether b is a friend matters only while a hold is in force: the peer-table lookup is saved on most dials.
+        return holdUntilMs > nowMs && !OwnTrimHold.MayDial(holdUntilMs, nowMs, v2.IsFriend(new PeerKey(b)));
+    }
 
     /// <summary>Closes every connection of <paramref name="node"/> (it goes offline).</summary>
     public void CloseAll(int node)

@@ -14,8 +14,12 @@ namespace ConnActors.Sim.Dht;
 internal sealed class DhtIndex
 {
     public const int RefreshTries = 3;
+    // The first index of each top-PrefixBits prefix of the sorted IDs: a bucket's range is then found with two
+    // reads, or a search among the few IDs of one prefix, instead of two binary searches over all the IDs.
+    private const int PrefixBits = 16;
     private readonly ulong[] _ids;
     private readonly int[] _nodeOf;
+    private readonly int[] _prefixStart;
     private readonly ulong _seed;
 
     public DhtIndex(NodeTable nodes, ulong seed)
@@ -27,6 +31,13 @@ internal sealed class DhtIndex
         _ids = new ulong[_nodeOf.Length];
         for (int i = 0; i < _nodeOf.Length; i++) _ids[i] = nodes.DhtId[_nodeOf[i]];
         Array.Sort(_ids, _nodeOf);
+        _prefixStart = new int[(1 << PrefixBits) + 1];
+        int at = 0;
+        for (int prefix = 0; prefix <= 1 << PrefixBits; prefix++)
+        {
+            while (at < _ids.Length && (int)(_ids[at] >> (64 - PrefixBits)) < prefix) at++;
+            _prefixStart[prefix] = at;
+        }
     }
 
     public int Servers => _ids.Length;
@@ -130,14 +141,21 @@ internal sealed class DhtIndex
     {
         if (prefixBits <= 0) return (0, _ids.Length);
         if (prefixBits >= 64) prefixBits = 64;
+        if (prefixBits <= PrefixBits)
+        {
+            int first = (int)(target >> (64 - prefixBits)) << (PrefixBits - prefixBits);
+            return (_prefixStart[first], _prefixStart[first + (1 << (PrefixBits - prefixBits))]);
+        }
         ulong mask = prefixBits == 64 ? ulong.MaxValue : ~(ulong.MaxValue >> prefixBits);
-        ulong first = target & mask, last = first | ~mask;
-        return (LowerBound(first), UpperBound(last));
+        ulong low = target & mask, high = low | ~mask;
+        // Both ends share target's first PrefixBits bits: the range lies among the IDs of that prefix.
+        int prefix = (int)(target >> (64 - PrefixBits));
+        int lo = _prefixStart[prefix], hi = _prefixStart[prefix + 1];
+        return (LowerBound(low, lo, hi), UpperBound(high, lo, hi));
     }
 
-    private int LowerBound(ulong value)
+    private int LowerBound(ulong value, int lo, int hi)
     {
-        int lo = 0, hi = _ids.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
@@ -146,9 +164,8 @@ internal sealed class DhtIndex
         return lo;
     }
 
-    private int UpperBound(ulong value)
+    private int UpperBound(ulong value, int lo, int hi)
     {
-        int lo = 0, hi = _ids.Length;
         while (lo < hi)
         {
             int mid = (lo + hi) >>> 1;
