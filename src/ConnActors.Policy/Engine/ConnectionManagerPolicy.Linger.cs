@@ -37,17 +37,26 @@ public sealed partial class ConnectionManagerPolicy
     {
         int count = EffectiveConnections;
         plan.Reset(RegulationTrigger.BurstLinger, count, count);
+        TakeDueLingering(nowMs);
+        foreach (var victim in _dueLingering) plan.Add(victim);
+        plan.CandidatesConsidered = _dueLingering.Count;
+        plan.Target = count - plan.ConnectionsClosed;
+    }
+
+    private readonly List<TrimVictim> _dueLingering = new();
+
+    // The due lingering peers, marked closing, into _dueLingering; their connections are added to the closing count.
+    private void TakeDueLingering(long nowMs)
+    {
+        _dueLingering.Clear();
         while (_lingering.TryPeek(out var next) && next.FinishedMs + Settings.Trim.BurstLingerMs <= nowMs)
         {
             _lingering.Dequeue();
             if (!IsLingering(next.Peer, next.FinishedMs, nowMs)) continue;
             ref var entry = ref _peers.Get(next.Peer);
-            plan.Add(new TrimVictim(next.Peer, TrimReason.FinishedBurst, entry.Connections, _scorer.Score(next.Peer, in entry, nowMs)));
-            plan.CandidatesConsidered++;
+            _dueLingering.Add(new TrimVictim(next.Peer, TrimReason.FinishedBurst, entry.Connections, _scorer.Score(next.Peer, in entry, nowMs)));
+            MarkClosing(next.Peer);
         }
-        plan.Target = count - plan.ConnectionsClosed;
-        _work += plan.CandidatesConsidered + 1;
-        foreach (var victim in plan.Victims) MarkClosing(victim.Peer);
     }
 
     private bool IsLingering(PeerKey peer, long finishedMs, long nowMs)

@@ -64,9 +64,9 @@ public sealed partial class ConnectionManagerPolicy
     /// <summary>
     /// The next time after <paramref name="nowMs"/> regulation may be due with no event in between: a follow-up, or the
     /// end of the oldest finished burst peer's linger; <see cref="long.MaxValue"/> if none. A follow-up time already
-    /// past turned out unnecessary. A linger that has ended while the last check ran another round (its trigger comes
-    /// first) is due at the next periodic check, <paramref name="checkIntervalMs"/> later. The node checks on a periodic
-    /// timer anyway; a caller that checks only on events (the simulator) must also check then.
+    /// past turned out unnecessary. A linger that has already ended (regulation was checked but no round planned) is due
+    /// at the next periodic check, <paramref name="checkIntervalMs"/> later. The node checks on a periodic timer anyway;
+    /// a caller that checks only on events (the simulator) must also check then.
     /// </summary>
     public long NextDueMs(long nowMs, long checkIntervalMs)
     {
@@ -87,8 +87,15 @@ public sealed partial class ConnectionManagerPolicy
         if (trigger == RegulationTrigger.BurstLinger) PlanLingering(plan, nowMs); // marks its victims closing
         else
         {
+            // Whatever started the round, the due lingering peers go with it, first: the trigger's own selection may not
+            // reach them (grace spares new connections), and while that trigger holds no linger round would run.
+            int countBefore = EffectiveConnections;
+            TakeDueLingering(nowMs);
             _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs, ClaimedFloor);
             _closingConnections += plan.ConnectionsClosed; // the planner marked the victims' entries
+            foreach (var victim in _dueLingering) plan.Add(victim);
+            plan.CandidatesConsidered += _dueLingering.Count;
+            plan.CountBefore = countBefore;
         }
         _work += plan.CandidatesConsidered + 1;
         _followUpAtMs = plan.FollowUpAtMs ?? long.MaxValue;

@@ -91,7 +91,8 @@ public sealed record ConnectionLimits
 
     /// <summary>
     /// These limits for another hard cap (a node's share of a site budget): watermarks and reserves keep
-    /// their proportions of the cap, pending handshakes and dial caps scale with it, per-peer and subnet
+    /// their proportions of the cap, pending handshakes, dial caps and the dial and above-high-water inbound
+    /// rates scale with it (a rate at most its derived minimum stays; 0, off, stays off), per-peer and subnet
     /// limits stay. At least 8 (the smallest valid cap).
     /// </summary>
     public ConnectionLimits ScaledTo(int hardCap)
@@ -99,6 +100,8 @@ public sealed record ConnectionLimits
         hardCap = Math.Max(8, hardCap);
         if (hardCap == HardCap) return this;
         int Scale(int value, int minimum) => (int)Math.Max(minimum, (long)value * hardCap / HardCap);
+        double ScaleRate(double perSecond, double minimum) =>
+            perSecond <= 0 ? perSecond : Math.Max(Math.Min(perSecond, minimum), perSecond * hardCap / HardCap);
         var scaled = this with
         {
             HardCap = hardCap,
@@ -108,6 +111,8 @@ public sealed record ConnectionLimits
             MaxPerPeer = Math.Min(MaxPerPeer, hardCap),
             MaxPendingHandshakes = Math.Min(hardCap, Scale(MaxPendingHandshakes, 1)),
             DialConcurrency = Scale(DialConcurrency, 1),
+            DialRatePerSecond = ScaleRate(DialRatePerSecond, 2),
+            InboundRateAboveHighWater = ScaleRate(InboundRateAboveHighWater, 4),
         };
         scaled = scaled with { LowWater = Math.Min(scaled.HighWater - 1, Scale(LowWater, 1)) };
         if (scaled.OutboundReserve + scaled.FriendReserve >= hardCap) scaled = scaled with { OutboundReserve = 1, FriendReserve = 1 };

@@ -20,9 +20,10 @@ internal sealed class NodePolicies
 
     /// <summary>
     /// The DHT's hold on connected routing-table peers (v2's counterpart of go-libp2p-kad-dht's "kbucket"
-    /// tag): 5% reserved, up to 25%. Apart from the per-query "dht" slots, which a lookup releases when it ends.
+    /// tag): 5% reserved, up to 15%, as many as the node holds (<c>dht.routing-slots = reserved</c>: the node's dht
+    /// reservation, 15%). Apart from the per-query "dht" slots, which a lookup releases when it ends.
     /// </summary>
-    public static readonly QuotaRequest DhtRoutingQuota = new("dht-routing", QuotaAmount.Share(0.05), QuotaAmount.Share(0.50));
+    public static readonly QuotaRequest DhtRoutingQuota = new("dht-routing", QuotaAmount.Share(0.05), QuotaAmount.Share(0.15));
 
     private readonly PolicyVariant _variant;
     private readonly PolicySettings[] _settings;

@@ -62,6 +62,39 @@ public class BurstLingerTests
     }
 
     [Fact]
+    public void Due_peers_go_in_a_round_another_trigger_started_though_grace_would_spare_them_there()
+    {
+        // Hard cap 100 (high water 85, low water 70): 80 claimed peers, then 6 of a lookup that ended at 6 s. At 16 s
+        // their linger is over, but all 86 are within the 30 s grace and the 6 are the newest, so the high-water round
+        // alone (which takes only the oldest past grace's bound of 10) would keep them while high water holds.
+        var engine = Engine();
+        var app = engine.Enroll(new QuotaRequest("app", QuotaAmount.Slots(0), QuotaAmount.Share(0.9))).Id;
+        for (int i = 0; i < 80; i++)
+        {
+            Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 0).Admitted);
+            Assert.True(engine.RequestSlot(app, new PeerKey(i), 0).IsGranted);
+        }
+        var burst = engine.BeginBurst();
+        for (int i = 80; i < 86; i++)
+        {
+            engine.Enlist(burst, new PeerKey(i));
+            Assert.True(engine.AdmitOutbound(new PeerKey(i), Addresses.V4(i), 5_000).Admitted);
+        }
+        engine.EndBurst(burst, 6_000);
+
+        Assert.Equal(RegulationTrigger.HighWater, engine.CheckRegulation(16_000));
+        var plan = new TrimPlan();
+        engine.PlanTrim(16_000, plan);
+        Assert.Equal(RegulationTrigger.HighWater, plan.Trigger);
+        Assert.Equal(86, plan.CountBefore);
+        Assert.Equal([80, 81, 82, 83, 84, 85], plan.Victims.Where(v => v.Reason == TrimReason.FinishedBurst).Select(v => v.Peer.Value).Order());
+        Assert.Equal(10, plan.Victims.Count(v => v.Reason != TrimReason.FinishedBurst)); // the rest of the way to low water
+        engine.CarryOut(plan, 16_000);
+        Assert.Equal(70, engine.Connections);
+        Assert.Equal(RegulationTrigger.None, engine.CheckRegulation(16_000));
+    }
+
+    [Fact]
     public void Every_due_peer_goes_in_one_round_with_no_round_budget()
     {
         // 30 finished-burst peers at hard cap 100: six times the old smoothed budget of 5, below low water.

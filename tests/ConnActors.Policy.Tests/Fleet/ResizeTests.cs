@@ -50,7 +50,24 @@ public class ResizeTests
             limits.Validate();
             Assert.InRange(limits.HighWater, 2, to - 1);
             Assert.InRange(limits.LowWater, 1, limits.HighWater - 1);
+            // A shrunk share dials and admits above high water no faster than a node of that cap would.
+            var native = ConnectionLimits.DerivedFrom(to);
+            Assert.InRange(limits.DialRatePerSecond, Math.Min(2, native.DialRatePerSecond), Math.Max(2, (double)to / from * ConnectionLimits.DerivedFrom(from).DialRatePerSecond) + 1e-9);
+            Assert.InRange(limits.InboundRateAboveHighWater, 4, Math.Max(4, (double)to / from * ConnectionLimits.DerivedFrom(from).InboundRateAboveHighWater) + 1e-9);
+            if (to < from) Assert.True(limits.InboundRateAboveHighWater <= ConnectionLimits.DerivedFrom(from).InboundRateAboveHighWater);
         }, iter: 2_000);
+
+    [Fact]
+    public void A_rate_that_is_off_stays_off_and_one_at_its_minimum_stays()
+    {
+        var off = ConnectionLimits.DerivedFrom(400) with { InboundRateAboveHighWater = 0, DialRatePerSecond = 1 };
+        var scaled = off.ScaledTo(40);
+        Assert.Equal(0, scaled.InboundRateAboveHighWater);
+        Assert.Equal(1, scaled.DialRatePerSecond);
+        Assert.Equal(2.5, ConnectionLimits.DerivedFrom(400).ScaledTo(40).DialRatePerSecond); // 25/s scaled to a tenth (at least 2)
+        Assert.Equal(4, ConnectionLimits.DerivedFrom(400).ScaledTo(40).InboundRateAboveHighWater); // 20/s to a tenth, at least 4
+        Assert.Equal(100, ConnectionLimits.DerivedFrom(400).ScaledTo(2_000).InboundRateAboveHighWater);
+    }
 
     [Fact]
     public void Subsystem_budgets_are_resolved_again_and_their_reservations_still_fit()
