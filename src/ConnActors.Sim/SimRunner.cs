@@ -44,10 +44,7 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             Validation.WriteFiles(options.OutDirectory, result, options.Plots);
             validation = Validation.Markdown(result, options.Plots);
         }
-        var scale = options.ScaleSummary is { } path
-            ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(RunSummary.FromCsv).ToList()
-            : null;
-        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots, scale);
+        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots, ReadScaleRows());
         stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")}");
         return all;
     }
@@ -62,10 +59,15 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             var first = g.First();
             return (scenario with { Nodes = first.Nodes, DurationMs = (long)(first.SimulatedMinutes * 60_000) }, (IReadOnlyList<RunSummary>)g.ToList());
         }).ToList();
-        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, null, plots: false);
+        bool plots = options.Plots && results.All(r => Directory.EnumerateFiles(options.OutDirectory, r.Item1.Name + "-*.png").Any());
+        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, null, plots, ReadScaleRows());
         stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")} from {rows.Count} runs");
         return rows;
     }
+
+    private List<RunSummary>? ReadScaleRows() => options.ScaleSummary is { } path
+        ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(RunSummary.FromCsv).ToList()
+        : null;
 
     private Action<double>? Progress(string label) => options.Progress ? new ProgressBar(label, stderr).Report : null;
 

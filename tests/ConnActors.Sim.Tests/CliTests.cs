@@ -106,6 +106,14 @@ public class CliTests
             Assert.Contains("## router-killing", report);
             Assert.Contains("300 nodes, 3 simulated minutes", report);
             Assert.Contains("| metric | basic | v2 |", report);
+            Assert.DoesNotContain("(300 nodes", report);
+
+            // Written again with rows of runs made at another size (the 1M-node runs) in its top table.
+            string scale = Path.Combine(dir, "scale.csv");
+            ConnActors.Sim.Output.CsvFiles.WriteSummary(scale, runs);
+            Assert.Equal(2, SimProgram.Run(["--report-from", csv, "--scale-summary", Path.Combine(dir, "none.csv"), "--out", dir], stdout, stderr));
+            Assert.Equal(0, SimProgram.Run(["--report-from", csv, "--scale-summary", scale, "--out", dir], stdout, stderr));
+            Assert.Contains("| router-killing (300 nodes, 3 min) | policy work /node/min |", File.ReadAllText(Path.Combine(dir, "report.md")));
         }
         finally
         {

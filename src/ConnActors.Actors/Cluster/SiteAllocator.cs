@@ -298,6 +298,16 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             ? new LeaseGranted(request.StampMs, now, renewed, _leases.Epoch!.Value)
             : new LeaseGranted(long.MinValue, now, int.MaxValue, 0));
         if (bound is not null && !wasLive) Allocate(); // a member takes part in the split again (or for the first time): at once, not at the next tick
+        else if (bound is not null)
+        {
+            // A grow held back (the book was not quorate a moment after the split, an echo late on a loaded machine) goes
+            // out once a renewal shows the book may act again, not after ResendAfter and a tick (2.85 s after the round,
+            // the allocator's whole share at 11.9 s after a kill -9 at load 40).
+            foreach (var (site, round) in _rounds.ToList())
+            {
+                if (round.Growing && round.GrowsHeld) Send(round, site);
+            }
+        }
     }
 
     private void Left(string member)
@@ -343,18 +353,27 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         long now = _clock.NowMs;
         _lastSend = DateTime.UtcNow;
         int budget = _loads.Values.Where(l => l.Site == site && l.SiteBudget > 0).Select(l => l.SiteBudget).DefaultIfEmpty(0).Min();
+        bool held = false;
         foreach (var (member, cap) in round.Pending)
         {
             if (!ActorPath.TryParseAddress(member, out var address)) continue;
             if (round.Growing)
             {
-                // A grow waits (resent at a tick) until the book allows it: quorate, and room left by every other member.
-                if (!_leases.MayGrow(member, cap, budget, now) || _leases.Epoch is not { } epoch) continue;
+                // A grow waits until the book allows it (quorate, and room left by every other member): tried again at
+                // the next lease request this allocator renews (its echo may be what restores the quorum), else at a tick.
+                if (!_leases.MayGrow(member, cap, budget, now) || _leases.Epoch is not { } epoch)
+                {
+                    if (!round.GrowsHeld && !held)
+                        _log.Info("site {0}: round {1}: grow of {2} to {3} held back (quorate: {4})", site, round.Version, member, cap, _leases.Quorate(now));
+                    held = true;
+                    continue;
+                }
                 _leases.Granted(member, cap);
                 Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: false, epoch));
             }
             else Context.ActorSelection(new RootActorPath(address) / "user" / Negotiator.Name).Tell(new ShareProposal(round.Version, site, cap, Shrink: true, 0));
         }
+        round.GrowsHeld = held;
     }
 
     private void Resend(SiteRound round, string site)

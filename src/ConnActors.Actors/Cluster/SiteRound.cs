@@ -19,6 +19,9 @@ internal sealed class SiteRound(long version, IReadOnlyDictionary<string, int> t
 
     public bool Growing { get; private set; }
 
+    /// <summary>Whether the last send of the grow phase held a grow back (the lease book did not allow it then).</summary>
+    public bool GrowsHeld { get; set; }
+
     /// <summary>The caps still to be acknowledged in the current phase.</summary>
     public IReadOnlyDictionary<string, int> Pending => _pending;
 

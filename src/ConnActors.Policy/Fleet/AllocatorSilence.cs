@@ -8,8 +8,8 @@ namespace ConnActors.Policy.Fleet;
 /// </summary>
 public sealed record AllocatorSilenceTimings(long SuspectAfterMs, long HoldMs, long RenewIntervalMs)
 {
-    /// <summary>The defaults of reference.conf: suspect after 3 s of silence, hold 30 s, asked every 1 s.</summary>
-    public static AllocatorSilenceTimings Default { get; } = new(3_000, 30_000, 1_000);
+    /// <summary>The defaults of reference.conf: suspect after 2 s of silence, hold 30 s, asked every 1 s.</summary>
+    public static AllocatorSilenceTimings Default { get; } = new(2_000, 30_000, 1_000);
 
     /// <summary>
     /// Why these timings cannot work with a lease of <paramref name="leaseLengthMs"/>, as the setting at fault and the
@@ -47,13 +47,18 @@ public static class AllocatorSilence
 
     /// <summary>
     /// Whether a member's suspicions lead nowhere at <paramref name="nowMs"/>: the allocator it asks instead has not
-    /// answered it since it began asking (as silent as the one suspected), by the same measure as
-    /// <see cref="Suspects"/>. They end then, and the member asks the older one again: a member that alone lost its
-    /// allocator's answers (the others, the next oldest among them, still hear from it) would otherwise ask one that does
-    /// not allocate until the hold ran out, and go without renewals long after the old one is heard again.
+    /// answered it since it began asking, for one renew interval (and one request) more than <see cref="Suspects"/>
+    /// asks. They end then, and the member asks the older one again: a member that alone lost its allocator's answers
+    /// (the others, the next oldest among them, still hear from it) would otherwise ask one that does not allocate until
+    /// the hold ran out, and go without renewals long after the old one is heard again. The extra interval is the next
+    /// oldest's own: it answers only once its own Negotiator suspects the silent allocator too, up to a renew interval
+    /// after this member does, later when its timers run late. Given only the silence, a member at load 27 gave up on
+    /// the next oldest just after it had begun to allocate (1.6 s after this member's suspicion) but before asking it
+    /// again, went back to the dead allocator and suspected it again 2 s later; the next oldest, without a quorum
+    /// meanwhile, let its own lease lapse (docs/cluster.md, "A silent allocator is suspected").
     /// </summary>
     public static bool LeadsNowhere(bool answeredSinceAsked, long firstUnansweredMs, int unanswered, long nowMs, AllocatorSilenceTimings t) =>
-        Suspects(!answeredSinceAsked, firstUnansweredMs, unanswered, nowMs, t);
+        !answeredSinceAsked && unanswered > RequestsUnanswered(t) && nowMs - firstUnansweredMs >= t.SuspectAfterMs + t.RenewIntervalMs;
 
     /// <summary>How many requests in a row must go unanswered: as many as the silence spans, at least two.</summary>
     public static int RequestsUnanswered(AllocatorSilenceTimings t) => (int)Math.Max(2, t.SuspectAfterMs / Math.Max(1, t.RenewIntervalMs));

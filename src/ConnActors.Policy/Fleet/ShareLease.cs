@@ -11,8 +11,8 @@ namespace ConnActors.Policy.Fleet;
 /// </summary>
 public sealed record ShareLeaseTimings(long LengthMs, long FloorLengthMs, long MarginMs, long QuorumWindowMs)
 {
-    /// <summary>The defaults of reference.conf: 7 s, 9 s, 500 ms, quorum window 2 s.</summary>
-    public static ShareLeaseTimings Default { get; } = new(7_000, 9_000, 500, 2_000);
+    /// <summary>The defaults of reference.conf: 6 s, 6 s, 500 ms, quorum window 2 s.</summary>
+    public static ShareLeaseTimings Default { get; } = new(6_000, 6_000, 500, 2_000);
 
     /// <summary>The relative clock-rate difference the margin absorbs over the longest lease.</summary>
     public double DriftCovered => (double)MarginMs / FloorLengthMs;

@@ -14,7 +14,7 @@ internal sealed record CliOptions(
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
                               [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv>]
                               [--parallel <n>] [--fleet-capacity <c>]
-               ConnActors.Sim --report-from <summary.csv> --out <dir>
+               ConnActors.Sim --report-from <summary.csv> --out <dir> [--scale-summary <csv>] [--no-plots]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
                       scale, shared-router, fleet, subsystem-contention, dht-side-by-side, validate-hops,
@@ -40,7 +40,8 @@ internal sealed record CliOptions(
           --fleet-capacity  the fleet members' hard caps together, in connections per node of the network
                       (default: the scenario's; fleet: 0.7); only for scenarios with a fleet
           --report-from  runs nothing: writes <dir>/report.md from the rows of a summary.csv (runs made in
-                      separate processes, one per policy, so that each has its own peak memory)
+                      separate processes, one per policy, so that each has its own peak memory; or a report
+                      written again with --scale-summary rows); links the plots already in <dir>, if any
         """;
 
     public static CliOptions Parse(IReadOnlyList<string> args)
@@ -71,10 +72,11 @@ internal sealed record CliOptions(
         if (output is null) throw new UsageException("--out is required");
         if (reportFrom is not null)
         {
-            if (scenario is not null || policy is not null || nodes is not null || minutes is not null || validate || scaleSummary is not null || fleetCapacity is not null)
-                throw new UsageException("--report-from runs nothing: it takes only --out");
+            if (scenario is not null || policy is not null || nodes is not null || minutes is not null || validate || fleetCapacity is not null)
+                throw new UsageException("--report-from runs nothing: it takes only --out, --scale-summary and --no-plots");
             if (!File.Exists(reportFrom)) throw new UsageException($"--report-from: no file '{reportFrom}'");
-            return new CliOptions([], [], null, 1, output, null, false, false, false, ReportFrom: reportFrom);
+            if (scaleSummary is not null && !File.Exists(scaleSummary)) throw new UsageException($"--scale-summary: no file '{scaleSummary}'");
+            return new CliOptions([], [], null, 1, output, null, false, false, plots, scaleSummary, ReportFrom: reportFrom);
         }
         if (scenario is null) throw new UsageException("--scenario is required");
         var scenarios = string.Equals(scenario, "all", StringComparison.OrdinalIgnoreCase)

@@ -16,14 +16,9 @@ namespace ConnActors.Actors.Tests.Cluster;
 /// member waited a renew interval more for its share. This system never joins, so its <c>Cluster.State</c> never shows a
 /// member: the events sent here are the only news the actors get, the state's lag at its extreme.
 /// </summary>
-public class LeaseAtFormationTests() : TestKit("""
-    akka.actor.provider = cluster
-    akka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }
-    akka.loglevel = WARNING
-    """)
+public class LeaseAtFormationTests() : TestKit(TestMembers.Unjoined)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
-    private static readonly LWWDictionaryKey<string, FleetLoad> LoadsKey = FleetDataKeys.Loads;
 
     private Akka.Cluster.Cluster Node => Akka.Cluster.Cluster.Get(Sys);
 
@@ -82,11 +77,7 @@ public class LeaseAtFormationTests() : TestKit("""
 
     private static LeaseRequest Request(long echo) => new(SystemClock.Instance.NowMs, echo, -1, -1, 0, "home");
 
-    private Changed LoadsOf(Address self)
-    {
-        var load = new FleetLoad(self.ToString(), "home", 120, 16, ["cluster"], "peer", [], 0, 200, 0, 0, 0, 0, 0, 0, 160, [], 0, []);
-        return new Changed(LoadsKey, LWWDictionary<string, FleetLoad>.Empty.SetItem(Node, self.ToString(), load));
-    }
+    private Changed LoadsOf(Address self) => TestMembers.LoadsOf(Node, self);
 
     private static Member MemberAt(UniqueAddress address, MemberStatus status, int upNumber) => TestMembers.At(address, status, upNumber);
 }

@@ -21,8 +21,8 @@ public sealed class ShareLeaseSettingsTests
     [Fact]
     public void Timings_are_read_from_hocon()
     {
-        var settings = Read("connactors.cluster.share-lease { length = 6s, floor-length = 20s, margin = 1s, renew-interval = 2s, quorum-window = 3s }");
-        Assert.Equal(new ShareLeaseTimings(6_000, 20_000, 1_000, 3_000), settings.ShareLease);
+        var settings = Read("connactors.cluster.share-lease { length = 7s, floor-length = 20s, margin = 1s, renew-interval = 2s, quorum-window = 3s, suspect-silence = 3s }");
+        Assert.Equal(new ShareLeaseTimings(7_000, 20_000, 1_000, 3_000), settings.ShareLease);
         Assert.Equal(TimeSpan.FromSeconds(2), settings.LeaseRenewInterval);
         Assert.Equal(new AllocatorSilenceTimings(3_000, 30_000, 2_000), settings.AllocatorSilence);
         var silence = Read("connactors.cluster.share-lease { suspect-silence = 2500ms, suspect-hold = 1m }").AllocatorSilence;

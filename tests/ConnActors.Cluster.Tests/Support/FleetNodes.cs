@@ -112,17 +112,41 @@ internal sealed class FleetNodes : IAsyncDisposable
     /// The cap <paramref name="node"/> had in force every <paramref name="step"/> from <paramref name="fromTicks"/> to
     /// <paramref name="toTicks"/> (<see cref="Stopwatch"/> timestamps), from the last change before each moment and its lease.
     /// </summary>
-    public IReadOnlyList<(double Seconds, int Cap)> InForceEvery(string node, long fromTicks, long toTicks, TimeSpan step)
+    public IReadOnlyList<(double Seconds, int Cap)> InForceEvery(string node, long fromTicks, long toTicks, TimeSpan step) =>
+        SharesEvery(node, fromTicks, toTicks, step).Select(s => (s.Seconds, s.InForce)).ToList();
+
+    /// <summary>
+    /// The moments (every <paramref name="step"/>, as <see cref="InForceEvery"/>) at which <paramref name="node"/>'s lease had
+    /// lapsed: the cap in force was below the share it was last granted. A share that shrinks by a split is not a lapse.
+    /// </summary>
+    public IReadOnlyList<(double Seconds, int Grant, int InForce)> LapsedEvery(string node, long fromTicks, long toTicks, TimeSpan step) =>
+        SharesEvery(node, fromTicks, toTicks, step).Where(s => s.InForce < s.Grant).ToList();
+
+    private List<(double Seconds, int Grant, int InForce)> SharesEvery(string node, long fromTicks, long toTicks, TimeSpan step)
     {
         var events = _caps.Where(c => c.Node == node).OrderBy(c => c.Ticks).ToList();
-        var result = new List<(double, int)>();
+        var result = new List<(double, int, int)>();
         long stepTicks = (long)(step.TotalSeconds * Stopwatch.Frequency);
         for (long at = fromTicks; at <= toTicks; at += stepTicks)
         {
             var last = events.LastOrDefault(e => e.Ticks <= at);
-            result.Add((Stopwatch.GetElapsedTime(fromTicks, at).TotalSeconds, last.Share?.InForceAt(at) ?? 0));
+            result.Add((Stopwatch.GetElapsedTime(fromTicks, at).TotalSeconds, last.Share?.Grant ?? 0, last.Share?.InForceAt(at) ?? 0));
         }
         return result;
+    }
+
+    /// <summary>Each change of the share (grant) <paramref name="node"/> was given from <paramref name="fromTicks"/> on, with when (seconds after it).</summary>
+    public IReadOnlyList<(double Seconds, int Grant)> GrantChangesSince(string node, long fromTicks)
+    {
+        var changes = new List<(double, int)>();
+        int? previous = _caps.Where(c => c.Node == node && c.Ticks < fromTicks).OrderBy(c => c.Ticks).LastOrDefault().Share?.Grant;
+        foreach (var (ticks, _, share) in _caps.Where(c => c.Node == node && c.Ticks >= fromTicks).OrderBy(c => c.Ticks))
+        {
+            if (share.Grant == previous) continue;
+            changes.Add((Stopwatch.GetElapsedTime(fromTicks, ticks).TotalSeconds, share.Grant));
+            previous = share.Grant;
+        }
+        return changes;
     }
 
     /// <summary>The name of the oldest member (the one that allocates while every member reaches it), as <paramref name="observer"/> sees the cluster.</summary>

@@ -146,7 +146,7 @@ public sealed class KillTakeoverTests(ITestOutputHelper output)
     private void ReportMilestones(NodeFleet fleet, DateTime killedAt)
     {
         var milestone = new System.Text.RegularExpressions.Regex(
-            @"^\[\w+\]\[(?<at>[^\]]+)\].*?(?<what>Marking node\(s\) as UNREACHABLE|SBR took decision \S+|Leader is removing unreachable node|Member removed|site allocator running|share of the site budget: hard cap \d+ \(was \d+\)|site lab: shares .*|site lab: round .*|held a share proposal .*|refused a grow .*|no new split .*|suspects the site allocator .*)");
+            @"^\[\w+\]\[(?<at>[^\]]+)\].*?(?<what>Marking node\(s\) as UNREACHABLE|SBR took decision \S+|Leader is removing unreachable node|Member removed|site allocator running|share of the site budget: hard cap \d+ \(was \d+\)|site lab: shares .*|site lab: round .*|held a share proposal .*|refused a grow .*|grow of .* held back .*|no new split .*|suspects the site allocator .*)");
         var lines = fleet.Nodes.SelectMany((n, i) => n.Process.Stdout.Split('\n').Select(line => (i, match: milestone.Match(line))))
             .Where(x => x.match.Success)
             .Select(x => (At: DateTime.ParseExact(x.match.Groups["at"].Value, "MM/dd/yyyy HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture,

@@ -69,17 +69,20 @@ public class AllocatorSilenceTests
     [Fact]
     public void Suspicions_end_when_the_allocator_asked_instead_does_not_answer_either()
     {
-        Assert.True(AllocatorSilence.LeadsNowhere(answeredSinceAsked: false, firstUnansweredMs: 1_000, unanswered: 3, nowMs: 4_000, T));
-        Assert.False(AllocatorSilence.LeadsNowhere(answeredSinceAsked: true, 1_000, 3, 4_000, T));
-        Assert.False(AllocatorSilence.LeadsNowhere(false, 1_000, 2, 4_000, T));
+        // The silence and one renew interval more (the next oldest answers once it suspects too, up to an interval later).
+        Assert.True(AllocatorSilence.LeadsNowhere(answeredSinceAsked: false, firstUnansweredMs: 1_000, unanswered: 4, nowMs: 5_000, T));
+        Assert.False(AllocatorSilence.LeadsNowhere(false, 1_000, 3, 4_000, T)); // as silent as a suspicion asks: not yet
+        Assert.False(AllocatorSilence.LeadsNowhere(false, 1_000, 4, 4_999, T));
+        Assert.False(AllocatorSilence.LeadsNowhere(answeredSinceAsked: true, 1_000, 4, 5_000, T));
+        Assert.False(AllocatorSilence.LeadsNowhere(false, 1_000, 3, 5_000, T));
 
         var watch = Suspecting("a", out long now);
-        for (long t = now; t < now + 3_000; t += 1_000)
+        for (long t = now; t < now + 4_000; t += 1_000)
         {
             Assert.False(watch.Review(t));
             watch.Asked("b", t); // b does not allocate in its own view (it still hears from a): it does not answer
         }
-        Assert.True(watch.Review(now + 3_000));
+        Assert.True(watch.Review(now + 4_000));
         Assert.Empty(watch.Suspected); // back to a, which this member alone lost
 
         watch = Suspecting("a", out now);

@@ -70,28 +70,53 @@ public class ShareLeaseTests(ITestOutputHelper output)
     [Fact]
     public void The_caps_in_force_never_add_up_to_more_than_the_budget_whatever_the_allocators_delays_stalls_and_crashes()
     {
-        var timings = Gen.Select(Gen.Int[200, 5_000], Gen.Int[0, 10_000], Gen.Int[10, 1_000], Gen.Int[10, 100])
+        // A floor's lease as long as the whole share (the defaults since 30 Nov) is drawn a third of the time.
+        var timings = Gen.Select(Gen.Int[200, 5_000], Gen.OneOf(Gen.Const(0), Gen.Int[0, 10_000], Gen.Int[0, 10_000]), Gen.Int[10, 1_000], Gen.Int[10, 100])
             .Select((length, extra, margin, window) => new ShareLeaseTimings(length, length + extra, margin + (length + extra) / 200, Math.Max(100, length * window / 100)));
-        var step = Gen.Select(Gen.Int[0, 15], Gen.Int[0, LeaseSite.Members - 1], Gen.Int[0, 20_000], Gen.Int[0, 200]);
+        // The members ask every tick (a third of the quorum window): the silence spans 1 to 10 ticks, the hold 1 to 5 lengths.
         var silence = Gen.Select(Gen.Int[101, 1_000], Gen.Int[100, 500]);
+        AssertBudgetHolds(Gen.Select(timings, silence, (t, s) =>
+        {
+            long tick = Math.Max(1, t.QuorumWindowMs / 3);
+            return (t, new AllocatorSilenceTimings(tick * s.Item1 / 100, t.LengthMs * s.Item2 / 100, tick));
+        }));
+    }
+
+    /// <summary>
+    /// The same property at the product's defaults (reference.conf: length and floor-length 6 s, margin 500 ms, quorum
+    /// window 2 s, suspect-silence 2 s, hold 30 s), the members asking every tick of the site (a third of the quorum
+    /// window) as they ask every renew-interval.
+    /// </summary>
+    [Fact]
+    public void At_the_default_timings_the_caps_in_force_never_add_up_to_more_than_the_budget()
+    {
+        var t = ShareLeaseTimings.Default;
+        var d = AllocatorSilenceTimings.Default;
+        AssertBudgetHolds(Gen.Const((t, new AllocatorSilenceTimings(d.SuspectAfterMs, d.HoldMs, Math.Max(1, t.QuorumWindowMs / 3)))));
+    }
+
+    // The property above with the lease and silence timings drawn from timings (one site run per sample).
+    private void AssertBudgetHolds(Gen<(ShareLeaseTimings Lease, AllocatorSilenceTimings Silence)> timings)
+    {
+        var step = Gen.Select(Gen.Int[0, 15], Gen.Int[0, LeaseSite.Members - 1], Gen.Int[0, 20_000], Gen.Int[0, 200]);
         int handedOver = 0, suspected = 0, falselySuspected = 0, runs = 0;
-        Gen.Select(timings, silence, Gen.Int[20, 300], Gen.Int[0, 1_000_000].Array[LeaseSite.Members + LeaseSite.Allocators], step.Array[1, 300], Gen.Int, Gen.Bool)
-            .Sample((t, s, budget, rates, steps, seed, calm) =>
+        Gen.Select(timings, Gen.Int[20, 300], Gen.Int[0, 1_000_000].Array[LeaseSite.Members + LeaseSite.Allocators], step.Array[1, 300], Gen.Int, Gen.Bool)
+            .Sample((t, budget, rates, steps, seed, calm) =>
             {
-                // The members ask every tick (a third of the quorum window): the silence spans 1 to 10 ticks, the hold 1 to 5 lengths.
-                long tick = Math.Max(1, t.QuorumWindowMs / 3);
-                var site = new LeaseSite(t, new AllocatorSilenceTimings(tick * s.Item1 / 100, t.LengthMs * s.Item2 / 100, tick), budget, rates, seed, calm);
+                var site = new LeaseSite(t.Lease, t.Silence, budget, rates, seed, calm);
                 site.Run(steps);
                 Interlocked.Increment(ref runs);
                 if (site.Reached.HandedOverGrows > 0) Interlocked.Increment(ref handedOver);
                 if (site.Reached.Suspicions > 0) Interlocked.Increment(ref suspected);
                 if (site.Reached.FalseSuspicions > 0) Interlocked.Increment(ref falselySuspected);
-            }, iter: 3_000);
+            }, iter: Iterations);
         output.WriteLine($"{runs} runs: {handedOver} handed over, {suspected} suspected an allocator of silence, {falselySuspected} one that was alive and not cut off");
         Assert.True(handedOver * 10 >= runs, $"only {handedOver} of {runs} runs handed over between allocators ");
         Assert.True(suspected * 10 >= runs, $"only {suspected} of {runs} runs suspected an allocator of silence");
         Assert.True(falselySuspected * 20 >= runs, $"only {falselySuspected} of {runs} runs suspected an allocator that was alive and not cut off");
     }
+
+    private const int Iterations = 3_000;
 }
 
 public class ProbeEchoTests
