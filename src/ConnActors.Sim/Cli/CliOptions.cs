@@ -17,8 +17,8 @@ internal sealed record CliOptions(
                ConnActors.Sim --report-from <summary.csv> --out <dir> [--scale-summary <csv>] [--no-plots]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
-                      scale, shared-router, fleet, dht-side-by-side, validate-hops, validate-churn, or all (the six
-                      comparison scenarios)
+                      scale, shared-router, fleet, subsystem-contention, dht-side-by-side, validate-hops,
+                      validate-churn, or all (the six comparison scenarios)
           --nodes     network size (default: each scenario's, 10000)
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
                       v2-no-bye, v2-no-ratecap; or all (default, these nine); also the ablations

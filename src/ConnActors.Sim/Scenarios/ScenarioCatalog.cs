@@ -111,6 +111,26 @@ internal static class ScenarioCatalog
     };
 
     /// <summary>
+    /// Subsystem starvation (issue 13, the seed's "starve one subsystem with another (DHT vs pubsub)"): small nodes
+    /// near high water carrying long-lived pubsub meshes while a heavy DHT load with go's alpha 10 runs on the same
+    /// nodes, so the DHT's bursts and the meshes want the same slots. Compares v2 with v2-no-quotas. Not among "all":
+    /// its DHT load makes it several times dearer than dht-heavy.
+    /// </summary>
+    public static ScenarioSettings SubsystemContention { get; } = new()
+    {
+        Name = "subsystem-contention",
+        Description = "Small nodes (half the unreachable ones tiny, 90% of the reachable ones desktops): 90% of nodes in one of 4 gossipsub topics (12 messages/min per topic) while every node runs 450 lookups/h with go's alpha 10 (a node reproviding about 10,000 CIDs in Kubo's 22 h cycle), so the DHT's bursts and the meshes contend on nodes of 48 and 192 connections.",
+        TinyShareOfUnreachable = 0.5,
+        DesktopShareOfReachable = 0.9,
+        XlShareOfReachable = 0.01,
+        Topics = 4,
+        SubscribeShare = 0.9,
+        MessagesPerTopicMinute = 12,
+        LookupsPerNodeHour = 450,
+        Alpha = 10,
+    };
+
+    /// <summary>
     /// The node's DHT side by side (docs/benchmarks.md) in the model: about 200 DHT servers online (400 reachable nodes,
     /// half online, sessions 1,000 times the measured ones, so nobody leaves), k 20, alpha 3, lookups only; its hops and
     /// queries and connections per lookup are set beside the node's measured ones in docs/simulator.md (with --policy
@@ -149,5 +169,5 @@ internal static class ScenarioCatalog
     };
 
     public static ScenarioSettings? Find(string name) =>
-        All.Concat([SharedRouter, Fleet, DhtSideBySide, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Concat([SharedRouter, Fleet, SubsystemContention, DhtSideBySide, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 }
