@@ -298,7 +298,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
             ? new LeaseGranted(request.StampMs, now, renewed, _leases.Epoch!.Value)
             : new LeaseGranted(long.MinValue, now, int.MaxValue, 0));
         if (bound is not null && !wasLive) Allocate(); // a member takes part in the split again (or for the first time): at once, not at the next tick
-        else if (bound is not null)
+        else if (bound is not null && _rounds.Count > 0)
         {
             // A grow held back (the book was not quorate a moment after the split, an echo late on a loaded machine) goes
             // out once a renewal shows the book may act again, not after ResendAfter and a tick (2.85 s after the round,
