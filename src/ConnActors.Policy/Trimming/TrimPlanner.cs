@@ -31,6 +31,9 @@ internal sealed class TrimPlanner
     private readonly int _outboundReserve;
     private readonly bool _burstModel;
     private readonly double _classSpan;
+    // Orders span [0, 2·class span): the histogram's buckets divide that range evenly.
+    private readonly double _bucketScale;
+    private bool _histogramKept;
     // The scratch space of the round in progress (one per thread, shared by every planner on it).
     private TrimScratch _s = null!;
     private readonly int[] _surplus = new int[QuotaTable.MaxSubsystems];
@@ -48,6 +51,7 @@ internal sealed class TrimPlanner
         _graceMaxCount = settings.GraceMaxCountFor(hardCap);
         _burstModel = features.BurstModel;
         _classSpan = scorer.Maximum - scorer.Minimum + 1;
+        _bucketScale = HistogramBuckets / (2 * _classSpan);
     }
 
     /// <summary>
@@ -66,7 +70,9 @@ internal sealed class TrimPlanner
         int needed = count - target;
         if (needed <= 0) return;
 
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
+        Prof.Pass += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         plan.CandidatesConsidered = candidateCount;
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
         int closed = Choose(plan, candidateCount, needed, respectReservations: true, claimedBudget: Math.Max(0, count - Math.Max(target, claimedFloor)));
@@ -121,7 +127,11 @@ internal sealed class TrimPlanner
         int closed = 0, closedClaimed = 0;
         // The candidates at or under a threshold at least the k-th lowest order, in order; reservations may skip
         // some, then (rarely) the rest are ranked after them.
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         double threshold = RankCheapest(candidateCount, Math.Min(candidateCount, Math.Max(8, connectionsToClose)), out int ranked);
+        Prof.Rank += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+        t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        try {
         for (int at = 0; closed < connectionsToClose; at++)
         {
             if (at == ranked)
@@ -154,21 +164,36 @@ internal sealed class TrimPlanner
             entry.ClosingConnections = entry.Connections;
         }
         return closed;
+        } finally { Prof.Choose += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
     }
 
     /// <summary>
-    /// Ranks, in order, the candidates whose order is at most a threshold at or above the k-th lowest (at least
-    /// <paramref name="k"/> of them); returns the threshold.
+    /// Ranks, in order, the candidates whose histogram bucket is at most the one holding the k-th lowest order (at
+    /// least <paramref name="k"/> of them); returns the highest order ranked: every candidate at or under it is ranked.
     /// </summary>
     private double RankCheapest(int count, int k, out int ranked)
     {
-        double threshold = k < count ? KthLowestOrderAtMost(count, k) : double.MaxValue;
         ranked = 0;
+        if (k >= count)
+        {
+            for (int i = 0; i < count; i++) _s.Ranks[ranked++] = new CandidateRank(_s.Orders[i], _s.Keys[i], i);
+            RankSort.Sort(_s.Ranks.AsSpan(0, ranked), _s);
+            return double.MaxValue;
+        }
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        int last = KthLowestBucket(count, k);
+        Prof.Kth += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+        double threshold = double.MinValue;
         for (int i = 0; i < count; i++)
         {
-            if (_s.Orders[i] <= threshold) _s.Ranks[ranked++] = new CandidateRank(_s.Orders[i], _s.Keys[i], i);
+            double order = _s.Orders[i];
+            if (Bucket(order) > last) continue;
+            _s.Ranks[ranked++] = new CandidateRank(order, _s.Keys[i], i);
+            threshold = Math.Max(threshold, order);
         }
+        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         RankSort.Sort(_s.Ranks.AsSpan(0, ranked), _s);
+        Prof.Sort += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
         return threshold;
     }
 
@@ -184,47 +209,30 @@ internal sealed class TrimPlanner
         return ranked;
     }
 
-    // A threshold at least the k-th lowest order: a histogram of the orders finds the bucket holding the k-th,
-    // and the threshold is the highest order up to that bucket (two linear passes).
-    private double KthLowestOrderAtMost(int count, int k)
+    // The histogram bucket holding the k-th lowest order: the pass counted the orders per bucket, unless there were
+    // few candidates, whose buckets are sorted instead (cheaper than clearing and scanning the histogram).
+    private int KthLowestBucket(int count, int k)
     {
-        double scale = HistogramBuckets / (2 * _classSpan);
-        if (count <= FewCandidates) return KthLowestOrderAtMostFew(count, k, scale);
-        Array.Clear(_s.Histogram);
-        for (int i = 0; i < count; i++) _s.Histogram[Bucket(_s.Orders[i], scale)]++;
+        if (!_histogramKept)
+        {
+            Span<int> buckets = stackalloc int[count];
+            for (int i = 0; i < count; i++) buckets[i] = Bucket(_s.Orders[i]);
+            buckets.Sort();
+            return buckets[k - 1];
+        }
         int bucket = 0;
         for (int seen = 0; bucket < HistogramBuckets; bucket++)
         {
             seen += _s.Histogram[bucket];
             if (seen >= k) break;
         }
-        return HighestUpTo(count, bucket, scale);
+        return bucket;
     }
 
-    // Up to this many candidates, sorting their buckets is cheaper than clearing and scanning the histogram.
+    // Up to this many tracked peers, a round keeps no histogram.
     private const int FewCandidates = 512;
 
-    // The same threshold as the histogram's: the k-th lowest bucket is the one where the histogram's running
-    // count first reaches k.
-    private double KthLowestOrderAtMostFew(int count, int k, double scale)
-    {
-        Span<int> buckets = stackalloc int[count];
-        for (int i = 0; i < count; i++) buckets[i] = Bucket(_s.Orders[i], scale);
-        buckets.Sort();
-        return HighestUpTo(count, k <= 0 ? 0 : buckets[k - 1], scale);
-    }
-
-    private double HighestUpTo(int count, int bucket, double scale)
-    {
-        double threshold = double.MinValue;
-        for (int i = 0; i < count; i++)
-        {
-            if (Bucket(_s.Orders[i], scale) <= bucket) threshold = Math.Max(threshold, _s.Orders[i]);
-        }
-        return threshold;
-    }
-
-    private static int Bucket(double order, double scale) => Math.Clamp((int)(order * scale), 0, HistogramBuckets - 1);
+    private int Bucket(double order) => Math.Clamp((int)(order * _bucketScale), 0, HistogramBuckets - 1);
 
     // Our dialed peers stay at or above the outbound reserve.
     private bool WouldBreachOutboundReserve(int outbound) => outbound > 0 && _openOutbound - outbound < _outboundReserve;
@@ -254,6 +262,8 @@ internal sealed class TrimPlanner
     {
         var tracked = _peers.Tracked;
         _s = TrimScratch.Reserve(tracked.Length);
+        _histogramKept = tracked.Length > FewCandidates;
+        if (_histogramKept) Array.Clear(_s.Histogram);
         int count = 0, graceCount = 0;
         _openOutbound = 0;
         earliestGraceEndMs = long.MaxValue;
@@ -303,6 +313,10 @@ internal sealed class TrimPlanner
         _s.Keys[i] = entry.Key;
         _s.Scores[i] = score;
         // Unassigned peers first, then claimed ones.
-        _s.Orders[i] = (entry.SubsystemClaims != 0 ? _classSpan : 0) + (score - _scorer.Minimum);
+        double order = (entry.SubsystemClaims != 0 ? _classSpan : 0) + (score - _scorer.Minimum);
+        _s.Orders[i] = order;
+        if (_histogramKept) _s.Histogram[Bucket(order)]++;
     }
 }
+
+internal static class Prof { public static long Pass, Rank, Kth, Sort, Choose; public static string Report(int rounds) { double f = 1000.0 / System.Diagnostics.Stopwatch.Frequency / rounds; var r = $"pass {Pass*f:F3} rank {Rank*f:F3} (kth {Kth*f:F3} sort {Sort*f:F3}) choose {Choose*f:F3}"; Pass=Rank=Kth=Sort=Choose=0; return r; } }

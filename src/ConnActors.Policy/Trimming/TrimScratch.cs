@@ -2,7 +2,7 @@ namespace ConnActors.Policy.Trimming;
 
 /// <summary>
 /// The scratch space of a trim round: the candidates' slots, keys, scores and orders, their ranks, the peers in
-/// grace, the threshold histogram and the rank sort's buckets. A round never starts inside another on the same
+/// grace, the threshold histogram and the rank sort's buffers. A round never starts inside another on the same
 /// thread, so one instance per thread serves every planner there (a simulated network holds a planner per node,
 /// and scratch per planner would cost as much as the peers it plans for).
 /// </summary>
@@ -17,9 +17,9 @@ internal sealed class TrimScratch
     public double[] Scores = [];
     public double[] Orders = [];
     public CandidateRank[] Ranks = [];
-    // The rank sort's copy and bucket starts (one bucket per rank, and one more).
+    // The rank sort's second buffer and its digit counts.
     public CandidateRank[] SortedRanks = [];
-    public int[] BucketStarts = [];
+    public readonly int[] DigitCounts = new int[RankSort.Digits * RankSort.Radix];
     public GraceEntry[] InGrace = [];
     public readonly int[] Histogram = new int[HistogramBuckets];
 
@@ -36,7 +36,6 @@ internal sealed class TrimScratch
             s.Orders = new double[size];
             s.Ranks = new CandidateRank[size];
             s.SortedRanks = new CandidateRank[size];
-            s.BucketStarts = new int[size + 1];
         }
         return s;
     }
