@@ -98,7 +98,7 @@ internal sealed class TrimPlanner
     public PeerKey? ReclaimVictim(long nowMs)
     {
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
-        return Cheapest(nowMs, static (planner, i) => planner.ReleasesOnlySurplus(planner._peers.At(planner._s.Slots[i]).SubsystemClaims));
+        return Cheapest(nowMs, static (planner, i) => planner.ReleasesOnlySurplus(planner._s.Facts[i].Claims));
     }
 
     /// <summary>
@@ -106,7 +106,7 @@ internal sealed class TrimPlanner
     /// outbound reserve: room for a subsystem when the node is full.
     /// </summary>
     public PeerKey? UnassignedVictim(long nowMs) =>
-        Cheapest(nowMs, static (planner, i) => planner._peers.At(planner._s.Slots[i]) is { SubsystemClaims: 0 } entry && !planner.WouldBreachOutboundReserve(entry.Outbound));
+        Cheapest(nowMs, static (planner, i) => planner._s.Facts[i] is { Claims: 0 } facts && !planner.WouldBreachOutboundReserve(facts.Outbound));
 
     // One candidate pass and a minimum of (order, key) among the eligible.
     private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, int, bool> eligible)
@@ -140,28 +140,30 @@ internal sealed class TrimPlanner
                 ranked = RankAbove(candidateCount, threshold, ranked);
             }
             int i = _s.Ranks[at].Index;
-            ref var entry = ref _peers.At(_s.Slots[i]);
-            bool claimed = entry.SubsystemClaims != 0;
+            // The pass's copy of what the checks need: the victims' entries are written, never read, so their cache
+            // misses overlap instead of holding up each check.
+            var facts = _s.Facts[i];
+            bool claimed = facts.Claims != 0;
             // A peer holding several connections is skipped if closing it would undershoot the
             // target (low water): a cheaper-to-close peer further down may fit.
-            if (respectReservations && closed + entry.OpenConnections > connectionsToClose) continue;
-            if (claimed && closedClaimed + entry.OpenConnections > claimedBudget) continue;
+            if (respectReservations && closed + facts.Open > connectionsToClose) continue;
+            if (claimed && closedClaimed + facts.Open > claimedBudget) continue;
             if (respectReservations)
             {
-                if (!ReleasesOnlySurplus(entry.SubsystemClaims)) continue;
-                if (WouldBreachOutboundReserve(entry.Outbound)) continue;
-                TakeSurplus(entry.SubsystemClaims);
-                _openOutbound -= entry.Outbound;
+                if (!ReleasesOnlySurplus(facts.Claims)) continue;
+                if (WouldBreachOutboundReserve(facts.Outbound)) continue;
+                TakeSurplus(facts.Claims);
+                _openOutbound -= facts.Outbound;
             }
             var reason = !respectReservations ? TrimReason.Emergency
                 : claimed ? TrimReason.LowScore
                 : TrimReason.Unassigned;
-            plan.Add(new TrimVictim(new PeerKey(_s.Keys[i]), reason, entry.OpenConnections, _s.Scores[i]));
-            closed += entry.OpenConnections;
-            if (claimed) closedClaimed += entry.OpenConnections;
-            // Marked closing here, while the entry is at hand (the engine adds the plan's connections
-            // to its closing count): a lookup by key per victim afterwards cost a tenth of a 100k round.
-            entry.ClosingConnections = entry.Connections;
+            plan.Add(new TrimVictim(new PeerKey(_s.Keys[i]), reason, facts.Open, _s.Scores[i]));
+            closed += facts.Open;
+            if (claimed) closedClaimed += facts.Open;
+            // Marked closing here (the engine adds the plan's connections to its closing count): a lookup by key per
+            // victim afterwards cost a tenth of a 100k round.
+            _peers.At(_s.Slots[i]).ClosingConnections = facts.Connections;
         }
         return closed;
         } finally { Prof.Choose += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
@@ -312,6 +314,7 @@ internal sealed class TrimPlanner
         _s.Slots[i] = slot;
         _s.Keys[i] = entry.Key;
         _s.Scores[i] = score;
+        _s.Facts[i] = new CandidateFacts(entry.Connections, entry.OpenConnections, entry.Outbound, entry.SubsystemClaims);
         // Unassigned peers first, then claimed ones.
         double order = (entry.SubsystemClaims != 0 ? _classSpan : 0) + (score - _scorer.Minimum);
         _s.Orders[i] = order;

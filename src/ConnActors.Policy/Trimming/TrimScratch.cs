@@ -1,7 +1,7 @@
 namespace ConnActors.Policy.Trimming;
 
 /// <summary>
-/// The scratch space of a trim round: the candidates' slots, keys, scores and orders, their ranks, the peers in
+/// The scratch space of a trim round: the candidates' slots, keys, scores, orders and facts, their ranks, the peers in
 /// grace, the threshold histogram and the rank sort's buffers. A round never starts inside another on the same
 /// thread, so one instance per thread serves every planner there (a simulated network holds a planner per node,
 /// and scratch per planner would cost as much as the peers it plans for).
@@ -16,6 +16,7 @@ internal sealed class TrimScratch
     public int[] Keys = [];
     public double[] Scores = [];
     public double[] Orders = [];
+    public CandidateFacts[] Facts = [];
     public CandidateRank[] Ranks = [];
     // The rank sort's second buffer and its digit counts.
     public CandidateRank[] SortedRanks = [];
@@ -34,6 +35,7 @@ internal sealed class TrimScratch
             s.Keys = new int[size];
             s.Scores = new double[size];
             s.Orders = new double[size];
+            s.Facts = new CandidateFacts[size];
             s.Ranks = new CandidateRank[size];
             s.SortedRanks = new CandidateRank[size];
         }
@@ -52,3 +54,6 @@ internal readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IC
         return byTime != 0 ? byTime : Slot.CompareTo(other.Slot);
     }
 }
+
+/// <summary>What a round's checks need of a candidate's entry, copied by the pass: its connections, those not already closing, its outbound ones and its subsystem claims.</summary>
+internal readonly record struct CandidateFacts(int Connections, int Open, int Outbound, uint Claims);
