@@ -56,7 +56,7 @@ internal sealed class TrimPlanner
 
     /// <summary>
     /// Plans a normal round that brings <paramref name="count"/> down to <paramref name="target"/> in one
-    /// round: the partial selection looks for all <c>count - target</c> connections at once. Rounds were
+    /// round: it ranks the cheapest candidates for all <c>count - target</c> connections at once. Rounds were
     /// once smoothed (at most 5% of the hard cap each, follow-ups 1 s apart); the simulator measured that
     /// this trimmed about twice as often for no gain in useful-peer trims or lookups (docs/simulator.md,
     /// the ablations), so it was simplified away. A round falls short only when grace (or a reservation,
@@ -70,9 +70,7 @@ internal sealed class TrimPlanner
         int needed = count - target;
         if (needed <= 0) return;
 
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int candidateCount = CollectCandidates(nowMs, emergency: false, out long earliestGraceEndMs);
-        Prof.Pass += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         plan.CandidatesConsidered = candidateCount;
         for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
         int closed = Choose(plan, candidateCount, needed, respectReservations: true, claimedBudget: Math.Max(0, count - Math.Max(target, claimedFloor)));
@@ -127,11 +125,7 @@ internal sealed class TrimPlanner
         int closed = 0, closedClaimed = 0;
         // The candidates at or under a threshold at least the k-th lowest order, in order; reservations may skip
         // some, then (rarely) the rest are ranked after them.
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         double threshold = RankCheapest(candidateCount, Math.Min(candidateCount, Math.Max(8, connectionsToClose)), out int ranked);
-        Prof.Rank += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-        t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-        try {
         for (int at = 0; closed < connectionsToClose; at++)
         {
             if (at == ranked)
@@ -166,7 +160,6 @@ internal sealed class TrimPlanner
             _peers.At(_s.Slots[i]).ClosingConnections = facts.Connections;
         }
         return closed;
-        } finally { Prof.Choose += System.Diagnostics.Stopwatch.GetTimestamp() - t0; }
     }
 
     /// <summary>
@@ -182,9 +175,7 @@ internal sealed class TrimPlanner
             RankSort.Sort(_s.Ranks.AsSpan(0, ranked), _s);
             return double.MaxValue;
         }
-        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         int last = KthLowestBucket(count, k);
-        Prof.Kth += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
         double threshold = double.MinValue;
         for (int i = 0; i < count; i++)
         {
@@ -193,9 +184,7 @@ internal sealed class TrimPlanner
             _s.Ranks[ranked++] = new CandidateRank(order, _s.Keys[i], i);
             threshold = Math.Max(threshold, order);
         }
-        long t1 = System.Diagnostics.Stopwatch.GetTimestamp();
         RankSort.Sort(_s.Ranks.AsSpan(0, ranked), _s);
-        Prof.Sort += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
         return threshold;
     }
 
@@ -321,5 +310,3 @@ internal sealed class TrimPlanner
         if (_histogramKept) _s.Histogram[Bucket(order)]++;
     }
 }
-
-internal static class Prof { public static long Pass, Rank, Kth, Sort, Choose; public static string Report(int rounds) { double f = 1000.0 / System.Diagnostics.Stopwatch.Frequency / rounds; var r = $"pass {Pass*f:F3} rank {Rank*f:F3} (kth {Kth*f:F3} sort {Sort*f:F3}) choose {Choose*f:F3}"; Pass=Rank=Kth=Sort=Choose=0; return r; } }
