@@ -10,8 +10,9 @@ namespace ConnActors.Policy.Benchmarks;
 /// <summary>
 /// One regulation round at N connected peers (one connection each, all past grace, count above high
 /// water). Both plan the same cut, the whole excess down to low water (about 23% of N): basic by sorting
-/// every candidate, v2 by one candidate pass, score bounds and a partial selection (its rounds were once
-/// smoothed to 5% of the cap; that was simplified away, so v2 now plans what basic plans).
+/// every candidate, v2 by one candidate pass that scores everyone (vector exponentials), a histogram threshold
+/// and a radix sort of the cheapest (its rounds were once smoothed to 5% of the cap; that was simplified away,
+/// so v2 now plans what basic plans).
 /// Each iteration plans once; the victims are reconnected (unmeasured) so every round starts from the
 /// same shape, a simulated minute later.
 /// </summary>

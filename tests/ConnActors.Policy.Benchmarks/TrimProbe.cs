@@ -45,7 +45,7 @@ internal static class TrimProbe
                 double c2 = ThreadCpuMs();
                 double v2ms = c1 - c0, bms = c2 - c1;
                 if (r >= rounds / 3) { v2Total += v2ms; basicTotal += bms; }
-                if (r < 3 || r % 10 == 0 || r == rounds - 1) output.WriteLine($"{peers} round {r}: v2 {v2ms:F3} ms ({v2.LastExactScores} exact of {plan.CandidatesConsidered}), basic {bms:F3} ms");
+                if (r < 3 || r % 10 == 0 || r == rounds - 1) output.WriteLine($"{peers} round {r}: v2 {v2ms:F3} ms ({plan.Victims.Count} victims of {plan.CandidatesConsidered}), basic {bms:F3} ms");
                 foreach (var victim in plan.Victims) { BenchPeers.Close(v2, victim.Peer.Value, now); BenchPeers.ConnectV2(v2, victim.Peer.Value, now); }
                 foreach (var victim in bplan.Victims) { BenchPeers.Close(basic, victim.Peer.Value, now); BenchPeers.ConnectBasic(basic, tags, victim.Peer.Value, now); }
             }

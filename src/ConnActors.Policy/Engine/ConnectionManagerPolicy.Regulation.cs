@@ -50,9 +50,6 @@ public sealed partial class ConnectionManagerPolicy
 
     private Rates.EwmaRate _failedDials = new(60_000);
 
-    /// <summary>Candidates whose exact score the last round evaluated (the rest were ruled out by their cached score bounds).</summary>
-    public int LastExactScores => _planner.ExactScores;
-
     // For the tests' reference planner (the plain full pass the planner must agree with).
     internal Peers.PeerTable PeerTable => _peers;
     internal Quotas.QuotaTable QuotaTable => _quotas;

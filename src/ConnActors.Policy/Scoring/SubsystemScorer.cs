@@ -13,10 +13,15 @@ namespace ConnActors.Policy.Scoring;
 public sealed class SubsystemScorer<TPeer> where TPeer : notnull
 {
     private readonly SignalWeight[] _weights;
+    private readonly UsefulnessTerms _usefulness;
     private readonly Dictionary<TPeer, SignalValues> _signals = new();
 
     /// <summary>Weights, half-lives and saturations come from the node's <paramref name="settings"/>.</summary>
-    public SubsystemScorer(ScoreSettings settings) => _weights = settings.Signals;
+    public SubsystemScorer(ScoreSettings settings)
+    {
+        _weights = settings.Signals;
+        _usefulness = new UsefulnessTerms(_weights);
+    }
 
     /// <summary>Peers with a report still remembered.</summary>
     public int Count => _signals.Count;
@@ -33,7 +38,7 @@ public sealed class SubsystemScorer<TPeer> where TPeer : notnull
 
     /// <summary>The peer's usefulness to this subsystem at <paramref name="nowMs"/> (0 when never reported).</summary>
     public double Score(TPeer peer, long nowMs) =>
-        _signals.TryGetValue(peer, out var values) ? PeerScorer.Usefulness(_weights, in values, nowMs) : 0;
+        _signals.TryGetValue(peer, out var values) ? _usefulness.Sum(in values, nowMs) : 0;
 
     /// <summary>Forgets a peer the subsystem no longer holds.</summary>
     public void Forget(TPeer peer) => _signals.Remove(peer);

@@ -1,32 +1,8 @@
 namespace ConnActors.Policy.Trimming;
 
 /// <summary>
-/// A trim candidate: its order (lower goes first; NaN until scored exactly), the bounds of that order,
-/// the cheap part of its score, and its peer key and slot in the peer table.
-/// </summary>
-internal struct Candidate : IComparable<Candidate>
-{
-    public double Order;
-    public double Low;
-    public double High;
-    public double Static;
-    public double Score;
-    public int Peer;
-    public int Slot;
-    public byte Class;
-
-    public readonly bool IsExact => !double.IsNaN(Order);
-
-    public readonly int CompareTo(Candidate other)
-    {
-        int byOrder = Order.CompareTo(other.Order);
-        return byOrder != 0 ? byOrder : Peer.CompareTo(other.Peer);
-    }
-}
-
-/// <summary>
-/// A built candidate's place in the order (the same as <see cref="Candidate.CompareTo"/>: order, then peer
-/// key) and its index among the built candidates: what a round selects and sorts.
+/// A candidate's place in a round's order (its order, then its peer key) and its index among the round's
+/// candidates: what a round sorts.
 /// </summary>
 internal readonly record struct CandidateRank(double Order, int Peer, int Index) : IComparable<CandidateRank>
 {

@@ -1,10 +1,10 @@
 namespace ConnActors.Policy.Trimming;
 
 /// <summary>
-/// The scratch space of a trim round: the compact candidate arrays, the built candidates, the peers in
-/// grace and the threshold histogram. A round never starts inside another on the same thread, so one
-/// instance per thread serves every planner there (a simulated network holds a planner per node, and
-/// scratch per planner would cost as much as the peers it plans for).
+/// The scratch space of a trim round: the candidates' slots, keys, scores, orders and facts, their ranks, the peers in
+/// grace, the threshold histogram and the rank sort's buffers. A round never starts inside another on the same
+/// thread, so one instance per thread serves every planner there (a simulated network holds a planner per node,
+/// and scratch per planner would cost as much as the peers it plans for).
 /// </summary>
 internal sealed class TrimScratch
 {
@@ -14,13 +14,13 @@ internal sealed class TrimScratch
 
     public int[] Slots = [];
     public int[] Keys = [];
-    public byte[] Classes = [];
-    public double[] Lows = [];
-    public double[] Highs = [];
-    public double[] Statics = [];
-    public double[] Usefulness = [];
-    public Candidate[] Candidates = [];
+    public double[] Scores = [];
+    public double[] Orders = [];
+    public CandidateFacts[] Facts = [];
     public CandidateRank[] Ranks = [];
+    // The rank sort's second buffer and its digit counts.
+    public CandidateRank[] SortedRanks = [];
+    public readonly int[] DigitCounts = new int[RankSort.Digits * RankSort.Radix];
     public GraceEntry[] InGrace = [];
     public readonly int[] Histogram = new int[HistogramBuckets];
 
@@ -33,13 +33,11 @@ internal sealed class TrimScratch
             int size = Math.Max(candidates, s.Slots.Length * 2);
             s.Slots = new int[size];
             s.Keys = new int[size];
-            s.Classes = new byte[size];
-            s.Lows = new double[size];
-            s.Highs = new double[size];
-            s.Statics = new double[size];
-            s.Usefulness = new double[size];
-            s.Candidates = new Candidate[size];
+            s.Scores = new double[size];
+            s.Orders = new double[size];
+            s.Facts = new CandidateFacts[size];
             s.Ranks = new CandidateRank[size];
+            s.SortedRanks = new CandidateRank[size];
         }
         return s;
     }
@@ -56,3 +54,6 @@ internal readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IC
         return byTime != 0 ? byTime : Slot.CompareTo(other.Slot);
     }
 }
+
+/// <summary>What a round's checks need of a candidate's entry, copied by the pass: its connections, those not already closing, its outbound ones and its subsystem claims.</summary>
+internal readonly record struct CandidateFacts(int Connections, int Open, int Outbound, uint Claims);
