@@ -65,9 +65,9 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
         return rows;
     }
 
-    private List<RunSummary>? ReadScaleRows() => options.ScaleSummary is { } path
-        ? File.ReadLines(path).Skip(1).Where(l => l.Length > 0).Select(RunSummary.FromCsv).ToList()
-        : null;
+    private List<RunSummary>? ReadScaleRows() => options.ScaleSummary is null
+        ? null
+        : options.ScaleSummaryFiles.SelectMany(path => File.ReadLines(path).Skip(1).Where(l => l.Length > 0)).Select(RunSummary.FromCsv).ToList();
 
     private Action<double>? Progress(string label) => options.Progress ? new ProgressBar(label, stderr).Report : null;
 

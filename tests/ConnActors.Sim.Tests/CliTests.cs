@@ -120,4 +120,39 @@ public class CliTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Scale_rows_from_several_files_keep_one_group_per_network_size()
+    {
+        string dir = Directory.CreateTempSubdirectory("connactors-sim-scale-files-").FullName;
+        try
+        {
+            var small = SimTestRuns.Small("router-killing", nodes: 200, minutes: 2);
+            var large = SimTestRuns.Small("router-killing", nodes: 300, minutes: 3);
+            var smallRuns = new[] { "basic", "v2" }.Select(p => SimTestRuns.Run(small, p).Summary).ToList();
+            var largeRuns = new[] { "basic", "v2" }.Select(p => SimTestRuns.Run(large, p).Summary).ToList();
+            string csv = Path.Combine(dir, "summary.csv"), first = Path.Combine(dir, "small.csv"), second = Path.Combine(dir, "large.csv");
+            ConnActors.Sim.Output.CsvFiles.WriteSummary(csv, largeRuns);
+            ConnActors.Sim.Output.CsvFiles.WriteSummary(first, smallRuns);
+            ConnActors.Sim.Output.CsvFiles.WriteSummary(second, largeRuns);
+            var stdout = new StringWriter();
+            var stderr = new StringWriter();
+
+            Assert.Equal(2, SimProgram.Run(["--report-from", csv, "--scale-summary", $"{first},{Path.Combine(dir, "none.csv")}", "--out", dir], stdout, stderr));
+            Assert.Equal(2, SimProgram.Run(["--report-from", csv, "--scale-summary", ",", "--out", dir], stdout, stderr));
+            Assert.Equal(0, SimProgram.Run(["--report-from", csv, "--scale-summary", $"{first},{second}", "--out", dir], stdout, stderr));
+
+            string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+            // The rows as the report reads them back from the files.
+            string V2Work(string file) => File.ReadLines(file).Skip(1).Select(RunSummary.FromCsv).Single(r => r.Policy == "v2")
+                .WorkPerNodeMinute.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+            string smallV2 = V2Work(first), largeV2 = V2Work(second);
+            Assert.Contains($"**{smallV2}**", report.Split('\n').Single(l => l.StartsWith("| router-killing (200 nodes, 2 min) | policy work /node/min |")));
+            Assert.Contains($"**{largeV2}**", report.Split('\n').Single(l => l.StartsWith("| router-killing (300 nodes, 3 min) | policy work /node/min |")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

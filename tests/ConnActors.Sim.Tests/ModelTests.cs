@@ -47,6 +47,10 @@ public class ModelTests
             int expected = Enumerable.Range(0, nodes.Count).Where(n => online[n] && !nodes.Unreachable[n])
                 .MinBy(n => nodes.DhtId[n] ^ target);
             Assert.Equal(expected, dht.ClosestOnline(target, online));
+            int second = Enumerable.Range(0, nodes.Count).Where(n => online[n] && !nodes.Unreachable[n] && n != expected)
+                .MinBy(n => nodes.DhtId[n] ^ target);
+            Assert.Equal(second, dht.ClosestOnline(target, online, except: expected));
+            Assert.Equal(expected, dht.ClosestOnline(target, online, except: second));
         }
     }
 

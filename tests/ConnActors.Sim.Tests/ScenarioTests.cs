@@ -126,6 +126,17 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void A_lookup_of_a_key_the_searching_server_is_closest_to_succeeds_when_it_finds_the_closest_other_server()
+    {
+        // No departures, no limits: every lookup of the spec's rule finds the closest server. Among 200 online servers one
+        // lookup in about 200 is of a key the searching server itself is closest to; it answers with other peers only.
+        var settings = ScenarioCatalog.DhtSideBySide with { LookupsPerNodeHour = 300 };
+        var (_, summary) = SimTestRuns.Run(settings, "none");
+        Assert.True(summary.Lookups > 10_000, $"only {summary.Lookups} lookups");
+        Assert.Equal(1.0, summary.LookupSuccess);
+    }
+
+    [Fact]
     public void Js_lookups_over_disjoint_paths_ask_at_least_the_routing_tables_k_closest_and_find_the_closest()
     {
         var settings = ScenarioCatalog.DhtSideBySide;

@@ -123,7 +123,7 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
     public int? Reserved(string member, long nowMs)
     {
         if (!_entries.TryGetValue(member, out var entry)) return 0;
-        int own = entry.AnsweredMs is { } answered ? ShareLease.HeldAtMost(entry.Granted, entry.Floor, answered, nowMs, Timings) : 0;
+        int own = Math.Max(Own(entry, nowMs), EarlierEpoch(entry, nowMs));
         return OthersLeft(entry, nowMs) is { } others ? Math.Max(own, others) : null;
     }
 
@@ -180,6 +180,8 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
         }
         foreach (var entry in _entries.Values)
         {
+            if (entry.EarlierAnsweredMs is { } earlier && ShareLease.NextLapse(entry.EarlierGranted, entry.Floor, earlier, nowMs, Timings) is { } earlierLapse)
+                Consider(earlierLapse);
             if (entry.AnsweredMs is not { } answered) continue;
             Consider(answered + Timings.LengthMs + Timings.MarginMs);
             if (ShareLease.NextLapse(entry.Granted, entry.Floor, answered, nowMs, Timings) is { } lapse) Consider(lapse);
@@ -194,12 +196,32 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
         foreach (var gone in _others.Keys.Where(m => !members.Contains(m)).ToList()) _others.Remove(gone);
     }
 
-    // Another allocator may have acted after this epoch began: every grant this book records may be stale.
+    // Another allocator may have acted after this epoch began: every grant this book records may be stale. What this book
+    // renewed and grew in the epoch that ends is still in force at its members until those leases lapse, though: it is
+    // kept apart as what they may hold from an earlier epoch, or a later epoch would count them at their floor (or nothing)
+    // and grow others into room they still hold.
     private void Restart()
     {
         _epochStartMs = null;
-        foreach (var (member, entry) in _entries.ToList()) _entries[member] = entry with { Granted = 0, AnsweredMs = null };
+        foreach (var (member, entry) in _entries.ToList())
+        {
+            var carried = entry;
+            // Both leases end by the later answer's at the latest, and the larger grant bounds both.
+            if (entry.AnsweredMs is { } answered)
+                carried = entry with
+                {
+                    EarlierGranted = Math.Max(entry.Granted, entry.EarlierGranted),
+                    EarlierAnsweredMs = Math.Max(answered, entry.EarlierAnsweredMs ?? long.MinValue),
+                };
+            _entries[member] = carried with { Granted = 0, AnsweredMs = null };
+        }
     }
+
+    private int Own(Entry entry, long nowMs) =>
+        entry.AnsweredMs is { } answered ? ShareLease.HeldAtMost(entry.Granted, entry.Floor, answered, nowMs, Timings) : 0;
+
+    private int EarlierEpoch(Entry entry, long nowMs) =>
+        entry.EarlierAnsweredMs is { } earlier ? ShareLease.HeldAtMost(entry.EarlierGranted, entry.Floor, earlier, nowMs, Timings) : 0;
 
     // What another allocator may have left a member: unknown until its last possible renewal's whole lease has lapsed,
     // then the floor until the floor's lease has.
@@ -213,5 +235,6 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
     private bool OthersLeftAtMostFloors(long nowMs) =>
         OthersActedBy is { } last && nowMs >= last + Timings.LengthMs + Timings.MarginMs;
 
-    private sealed record Entry(string Site, int Floor, int Granted, long? AnsweredMs, long EchoMs);
+    // EarlierGranted and EarlierAnsweredMs: what this book last granted in an epoch that ended, and when it answered then.
+    private sealed record Entry(string Site, int Floor, int Granted, long? AnsweredMs, long EchoMs, int EarlierGranted = 0, long? EarlierAnsweredMs = null);
 }

@@ -12,9 +12,9 @@ internal sealed record CliOptions(
 {
     public const string Usage = """
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
-                              [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv>]
+                              [--minutes <m>] [--validate] [--no-plots] [--quiet] [--scale-summary <csv,...>]
                               [--parallel <n>] [--fleet-capacity <c>]
-               ConnActors.Sim --report-from <summary.csv> --out <dir> [--scale-summary <csv>] [--no-plots]
+               ConnActors.Sim --report-from <summary.csv> --out <dir> [--scale-summary <csv,...>] [--no-plots]
 
           --scenario  router-killing, dht-heavy, pubsub-overlay, flash-crowd, churn-storm, fleet-backbone,
                       scale, shared-router, fleet, subsystem-contention, dht-side-by-side, validate-hops,
@@ -33,8 +33,9 @@ internal sealed record CliOptions(
           --validate  also run the validations (hop counts at ~15k DHT servers, session lengths)
           --no-plots  skip the PNG plots
           --quiet     no progress bar
-          --scale-summary  a summary.csv of runs made apart (the 1M-node runs) to add to the report's
-                      "what v2 buys you" table
+          --scale-summary  comma-separated summary.csv files of runs made apart (the 100,000- and 1M-node
+                      runs) to add to the report's "what v2 buys you" table, one row group per scenario,
+                      network size and simulated time
           --parallel  runs at most this many simulations at once (default 1; same figures, but wall times
                       and the peak working set in summary.csv are then those of runs sharing the process)
           --fleet-capacity  the fleet members' hard caps together, in connections per node of the network
@@ -75,7 +76,7 @@ internal sealed record CliOptions(
             if (scenario is not null || policy is not null || nodes is not null || minutes is not null || validate || fleetCapacity is not null)
                 throw new UsageException("--report-from runs nothing: it takes only --out, --scale-summary and --no-plots");
             if (!File.Exists(reportFrom)) throw new UsageException($"--report-from: no file '{reportFrom}'");
-            if (scaleSummary is not null && !File.Exists(scaleSummary)) throw new UsageException($"--scale-summary: no file '{scaleSummary}'");
+            CheckScaleSummary(scaleSummary);
             return new CliOptions([], [], null, 1, output, null, false, false, plots, scaleSummary, ReportFrom: reportFrom);
         }
         if (scenario is null) throw new UsageException("--scenario is required");
@@ -93,13 +94,26 @@ internal sealed record CliOptions(
         double? m = minutes is null ? null
             : double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && d <= 100_000
                 ? d : throw new UsageException($"--minutes must be a positive number, was '{minutes}'");
-        if (scaleSummary is not null && !File.Exists(scaleSummary)) throw new UsageException($"--scale-summary: no file '{scaleSummary}'");
+        CheckScaleSummary(scaleSummary);
         int threads = parallel is null ? 1 : ParseInt(parallel, "--parallel", 1, 64);
         double? capacity = fleetCapacity is null ? null
             : double.TryParse(fleetCapacity, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c > 0 && c <= 1_000
                 ? c : throw new UsageException($"--fleet-capacity must be a positive number of connections per node, was '{fleetCapacity}'");
         if (capacity is not null && scenarios.Any(sc => sc.FleetSize == 0)) throw new UsageException("--fleet-capacity needs a scenario with a fleet (fleet, fleet-backbone)");
         return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary, threads, capacity);
+    }
+
+    /// <summary>The files named by --scale-summary (none without it).</summary>
+    public IReadOnlyList<string> ScaleSummaryFiles => SplitFiles(ScaleSummary);
+
+    private static string[] SplitFiles(string? list) =>
+        list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+
+    private static void CheckScaleSummary(string? list)
+    {
+        if (list is not null && SplitFiles(list).Length == 0) throw new UsageException("--scale-summary names no file");
+        foreach (string file in SplitFiles(list))
+            if (!File.Exists(file)) throw new UsageException($"--scale-summary: no file '{file}'");
     }
 
     /// <summary>A scenario with the command line's overrides applied.</summary>

@@ -121,8 +121,11 @@ internal sealed class DhtIndex
         return n;
     }
 
-    /// <summary>The online server XOR-closest to <paramref name="target"/> (scanning a window of the sorted IDs), or -1.</summary>
-    public int ClosestOnline(ulong target, bool[] online)
+    /// <summary>
+    /// The online server XOR-closest to <paramref name="target"/> other than <paramref name="except"/> (scanning a
+    /// window of the sorted IDs), or -1.
+    /// </summary>
+    public int ClosestOnline(ulong target, bool[] online, int except = -1)
     {
         int pos = Array.BinarySearch(_ids, target);
         if (pos < 0) pos = ~pos;
@@ -130,7 +133,7 @@ internal sealed class DhtIndex
         ulong bestDistance = ulong.MaxValue;
         for (int i = Math.Max(0, pos - 64); i < Math.Min(_ids.Length, pos + 64); i++)
         {
-            if (!online[_nodeOf[i]]) continue;
+            if (!online[_nodeOf[i]] || _nodeOf[i] == except) continue;
             ulong d = _ids[i] ^ target;
             if (d < bestDistance) { bestDistance = d; best = _nodeOf[i]; }
         }

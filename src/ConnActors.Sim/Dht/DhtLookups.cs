@@ -134,7 +134,9 @@ internal sealed partial class DhtLookups : INodeLifecycle
         if (measured && walk.BestNode >= 0)
         {
             metrics.LookupHops.Add(walk.BestDepth);
-            if (walk.BestNode == Index.ClosestOnline(target, nodes.Online)) metrics.LookupSuccesses++;
+            // A lookup answers with peers other than the node itself (go's GetClosestPeers, the node's KadLookup), so it
+            // succeeds when it finds the closest server but itself: a key the searching server is closest to is no failure.
+            if (walk.BestNode == Index.ClosestOnline(target, nodes.Online, except: node)) metrics.LookupSuccesses++;
         }
         if (measured)
         {

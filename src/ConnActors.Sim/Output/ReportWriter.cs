@@ -45,7 +45,8 @@ internal static class ReportWriter
         md.AppendLine("Wall times vary with machine load and are listed in summary.csv only.");
         md.AppendLine();
         V2Gains.Write(md, results.Select(r => (r.Scenario.Name, r.Runs)).ToList(),
-            (scale ?? []).GroupBy(r => r.Scenario).Select(g => (g.Key, (IReadOnlyList<RunSummary>)g.ToList())).ToList());
+            // One row group per scenario, network size and simulated time: 100,000- and 1M-node runs of one scenario stay apart.
+            (scale ?? []).GroupBy(r => (r.Scenario, r.Nodes, r.SimulatedMinutes)).Select(g => (g.Key.Scenario, (IReadOnlyList<RunSummary>)g.ToList())).ToList());
         md.AppendLine("## Best policy per metric");
         md.AppendLine();
         md.Append("| metric |");

@@ -134,7 +134,7 @@ internal static class ScenarioCatalog
     /// The node's DHT side by side (docs/benchmarks.md) in the model: about 200 DHT servers online (400 reachable nodes,
     /// half online, sessions 1,000 times the measured ones, so nobody leaves), k 20, alpha 3, lookups only; its hops and
     /// queries and connections per lookup are set beside the node's measured ones in docs/simulator.md (with --policy
-    /// v2,v2-go-lookups: the node's termination, the spec's, and go's resiliency 3).
+    /// basic,basic-no-followup,js-like,v2: go's rule with and without its follow-up, js's paths, the node's).
     /// </summary>
     public static ScenarioSettings DhtSideBySide { get; } = new()
     {

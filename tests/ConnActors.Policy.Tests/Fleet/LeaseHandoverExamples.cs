@@ -98,6 +98,34 @@ public class LeaseHandoverExamples
         Assert.Equal(13_407, book.Epoch);
     }
 
+    /// <summary>
+    /// An allocator learns of another's contact only when a member reports it, possibly long after: it may have renewed and
+    /// grown members since, and those leases stay in force at the members whatever its book forgets. Its next epoch counts
+    /// them until they lapse (the property found the sum 38 over a budget of 26 when it counted them at their floor).
+    /// </summary>
+    [Fact]
+    public void A_book_that_restarts_still_counts_what_it_granted_in_the_epoch_that_ended_until_those_leases_lapse()
+    {
+        var book = QuorateBook(nowMs: 10_000, otherAgeMs: 3_200);
+        Assert.Equal(40, book.Renew("m1", 40, 10_000));
+        Echo(book, 15_500);
+        Assert.Equal(40, book.Renew("m1", 40, 15_500));
+        Assert.True(book.MayGrow("m1", 100, budget: 200, 15_500));
+        book.Granted("m1", 100);
+        book.Requested("m3", new LeaseReport(15_900, 78, 8_000, 40), 16_000); // heard from another at 8,500: after this epoch began, less W
+        Assert.Null(book.Epoch);
+        long splitAt = book.OthersActedBy!.Value + T.LengthMs + T.MarginMs;
+        Assert.True(splitAt < 15_500 + T.LengthMs + T.MarginMs, $"the example needs a split before m1's lease lapses, at {splitAt}");
+        Echo(book, splitAt);
+        Assert.True(book.MaySplit(splitAt));
+        Assert.Equal(100, book.Reserved("m1", splitAt)); // the grow of the ended epoch, still in force at m1
+        Assert.Equal(16, book.Renew("m2", 16, splitAt));
+        Assert.False(book.MayGrow("m2", 120, budget: 200, splitAt)); // 100 + 3 floors + 120 > 200
+        Assert.Equal(16, book.Reserved("m1", 22_000)); // 15,500 + length + margin: its floor
+        Assert.Equal(0, book.Reserved("m1", 24_000)); // + floor-length + margin: nothing
+        Assert.True(book.NextChangeMs(splitAt) <= 22_000); // the book looks again by the time m1's earlier lease falls
+    }
+
     /// <summary>The same contact reported again (with a later age estimate) is not news: no takeover.</summary>
     [Fact]
     public void A_contact_reported_again_is_not_a_takeover()
