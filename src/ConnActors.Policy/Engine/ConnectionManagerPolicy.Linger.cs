@@ -38,9 +38,15 @@ public sealed partial class ConnectionManagerPolicy
         int count = EffectiveConnections;
         plan.Reset(RegulationTrigger.BurstLinger, count, count);
         TakeDueLingering(nowMs);
-        foreach (var victim in _dueLingering) plan.Add(victim);
-        plan.CandidatesConsidered = _dueLingering.Count;
+        AddDueLingering(plan);
         plan.Target = count - plan.ConnectionsClosed;
+    }
+
+    // The peers TakeDueLingering took, into the plan as considered candidates and victims.
+    private void AddDueLingering(TrimPlan plan)
+    {
+        foreach (var victim in _dueLingering) plan.Add(victim);
+        plan.CandidatesConsidered += _dueLingering.Count;
     }
 
     private readonly List<TrimVictim> _dueLingering = new();

@@ -90,8 +90,7 @@ public sealed partial class ConnectionManagerPolicy
             TakeDueLingering(nowMs);
             _planner.Plan(plan, trigger, EffectiveConnections, Limits.LowWater, nowMs, ClaimedFloor);
             _closingConnections += plan.ConnectionsClosed; // the planner marked the victims' entries
-            foreach (var victim in _dueLingering) plan.Add(victim);
-            plan.CandidatesConsidered += _dueLingering.Count;
+            AddDueLingering(plan);
             plan.CountBefore = countBefore;
         }
         _work += plan.CandidatesConsidered + 1;

@@ -105,8 +105,8 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
     public int? Renew(string member, int inForce, long nowMs)
     {
         if (!MayAct(nowMs) || !_entries.TryGetValue(member, out var entry)) return null;
-        int bound = entry.AnsweredMs is { } answered
-            ? ShareLease.HeldAtMost(entry.Granted, entry.Floor, answered, nowMs, Timings)
+        int bound = entry.AnsweredMs is not null
+            ? HeldAtMost(entry.Granted, entry.AnsweredMs, entry.Floor, nowMs)
             : Math.Min(Math.Max(0, inForce), OthersLeft(entry, nowMs) ?? int.MaxValue);
         _entries[member] = entry with { Granted = bound, AnsweredMs = nowMs };
         return bound;
@@ -123,7 +123,8 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
     public int? Reserved(string member, long nowMs)
     {
         if (!_entries.TryGetValue(member, out var entry)) return 0;
-        int own = Math.Max(Own(entry, nowMs), EarlierEpoch(entry, nowMs));
+        int own = Math.Max(HeldAtMost(entry.Granted, entry.AnsweredMs, entry.Floor, nowMs),
+            HeldAtMost(entry.EarlierGranted, entry.EarlierAnsweredMs, entry.Floor, nowMs));
         return OthersLeft(entry, nowMs) is { } others ? Math.Max(own, others) : null;
     }
 
@@ -217,11 +218,9 @@ public sealed class LeaseBook(ShareLeaseTimings timings)
         }
     }
 
-    private int Own(Entry entry, long nowMs) =>
-        entry.AnsweredMs is { } answered ? ShareLease.HeldAtMost(entry.Granted, entry.Floor, answered, nowMs, Timings) : 0;
-
-    private int EarlierEpoch(Entry entry, long nowMs) =>
-        entry.EarlierAnsweredMs is { } earlier ? ShareLease.HeldAtMost(entry.EarlierGranted, entry.Floor, earlier, nowMs, Timings) : 0;
+    // What a member granted `granted` and last answered at `answeredMs` may still hold (nothing if never answered).
+    private int HeldAtMost(int granted, long? answeredMs, int floor, long nowMs) =>
+        answeredMs is { } answered ? ShareLease.HeldAtMost(granted, floor, answered, nowMs, Timings) : 0;
 
     // What another allocator may have left a member: unknown until its last possible renewal's whole lease has lapsed,
     // then the floor until the floor's lease has.
