@@ -34,7 +34,7 @@ public class DhtOwnTrimHoldTests : TestKit
             """));
         await DhtNodes.WaitForRoutingTableAsync(querier, 4, Wait);
         await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(querier)).Counts.Connections == 0, Wait,
-            () => DescribeAsync(querier));
+            () => DhtNodes.DescribeAsync(querier));
 
         // Every server dials the querier: past high water it trims some of them, not after a lookup, so it holds them.
         var trims = CreateTestProbe();
@@ -52,16 +52,9 @@ public class DhtOwnTrimHoldTests : TestKit
         var closest = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(victim.Host.PeerId.ToBytes()));
         var status = await NodeFixture.StatusAsync(querier);
         var toVictim = queries.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (DhtQueryFinished)m).Where(q => q.Peer.Equals(victim.Host.PeerId));
-        string why = $"{closest.Stats}; {await DescribeAsync(querier)}; queries to the victim: [{string.Join("; ", toVictim.Select(q => q.Failure ?? "answered"))}]";
+        string why = $"{closest.Stats}; {await DhtNodes.DescribeAsync(querier)}; queries to the victim: [{string.Join("; ", toVictim.Select(q => q.Failure ?? "answered"))}]";
         Assert.True(status.RefusalsByReason.GetValueOrDefault("OwnTrimBackoff") > heldBefore, $"the hold refused no query: {why}");
         Assert.True(found == closest.Peers.Any(p => p.Id.Equals(victim.Host.PeerId)), why);
         if (found) Assert.Equal(victim.Host.PeerId, closest.Peers[0].Id);
-    }
-
-    private static async Task<string> DescribeAsync(ConnActorsNode node)
-    {
-        var status = await NodeFixture.StatusAsync(node);
-        return $"{status.Counts.Connections} connections, {status.ActiveBursts} bursts, " +
-            $"refusals [{string.Join(", ", status.RefusalsByReason)}], trims [{string.Join(", ", status.TrimsByReason)}]";
     }
 }
