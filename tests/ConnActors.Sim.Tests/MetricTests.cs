@@ -121,15 +121,19 @@ public class MetricTests
     }
 
     [Fact]
-    public void V2_does_not_redial_the_peers_it_trimmed_itself_within_the_hold_and_without_the_hold_it_does()
+    public void V2_redials_the_peers_it_trimmed_itself_within_the_hold_only_for_a_lookups_closest_and_without_the_hold_it_does()
     {
         var settings = SimTestRuns.Small("shared-router", nodes: 800, minutes: 12);
+        var (_, strict) = SimTestRuns.Run(settings, "v2-strict-hold");
         var (_, held) = SimTestRuns.Run(settings, "v2");
         var (_, unheld) = SimTestRuns.Run(settings, "v2-no-owntrim");
-        Assert.True(held.DialsHeldAfterOwnTrim > 0);
-        Assert.Equal(0, held.RedialsAfterOwnTrim);
+        Assert.True(strict.DialsHeldAfterOwnTrim > 0);
+        Assert.Equal(0, strict.RedialsAfterOwnTrim);
         Assert.Equal(0, unheld.DialsHeldAfterOwnTrim);
         Assert.True(unheld.RedialsAfterOwnTrim > 0);
+        // v2 redials within the hold only where a lookup needs the peer among the closest to its key: a few of the held.
+        Assert.True(held.RedialsAfterOwnTrim * 2 < unheld.RedialsAfterOwnTrim && held.RedialsAfterOwnTrim * 4 < held.DialsHeldAfterOwnTrim,
+            $"v2 redialled {held.RedialsAfterOwnTrim} peers within the hold, {unheld.RedialsAfterOwnTrim} without the hold ({held.DialsHeldAfterOwnTrim} held)");
         Assert.True(held.RedialsAfterOwnTrim <= held.RedialsByTrimmingNodes);
     }
 }

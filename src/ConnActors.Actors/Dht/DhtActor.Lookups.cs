@@ -101,7 +101,8 @@ internal sealed partial class DhtActor
 
     private void StartLookup(LookupKind kind, byte[] key, IActorRef replyTo, int providersWanted = 0, byte[]? value = null, PeerId? targetPeer = null)
     {
-        var lookup = new KadLookup(KadKey.FromKey(key), _host.PeerId, _settings.K, _settings.Alpha, _settings.MaxQueriesPerLookup, _settings.FollowUpAfter);
+        var lookup = new KadLookup(KadKey.FromKey(key), _host.PeerId, _settings.K, _settings.Alpha, _settings.MaxQueriesPerLookup, _settings.FollowUpAfter,
+            _settings.PassHoldAmongClosest);
         var run = new LookupRun(++_nextLookup, kind, key, lookup, replyTo)
         {
             Request = RequestFor(kind, key),
@@ -180,7 +181,11 @@ internal sealed partial class DhtActor
         run.InFlight.Add(peer.Id);
         _queriesSent++;
         var job = new QueryJob(run.Id, peer, request, expectResponse, run.BurstId, claimed, delivery,
-            _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout) { SentAtMs = run.Elapsed.ElapsedMilliseconds };
+            _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout)
+        {
+            SentAtMs = run.Elapsed.ElapsedMilliseconds,
+            PassesOwnTrimHold = !delivery && run.Lookup.PassesOwnTrimHold(peer.Id),
+        };
         DhtQuery.RunAsync(job).PipeTo(Self);
         if (_settings.SlowQueries && !delivery)
         {
@@ -230,6 +235,7 @@ internal sealed partial class DhtActor
             if (done.Succeeded) run.Delivered++;
         }
         else if (run.Delivering) { } // a late answer of the lookup that already converged
+        else if (done.Kind == QueryFailure.HeldAfterOwnTrim) run.Lookup.Held(peer);
         else if (!done.Succeeded) run.Lookup.Failed(peer);
         else OnAnswer(run, done);
         Advance(run);

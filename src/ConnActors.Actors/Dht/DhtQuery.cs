@@ -30,12 +30,13 @@ internal static class DhtQuery
                 var slot = await job.Supervisor.Ask<SlotReply>(new RequestSlot(job.Peer.Id), job.Timeout, deadline.Token).ConfigureAwait(false);
                 timeline.SlotDone();
                 if (!slot.Granted) return job.Failed($"no dht slot ({slot.Outcome})", QueryFailure.Local, timeline: timeline.Times);
-                var dial = await job.Manager.Ask<DialOutcome>(new DialForQuery(job.Peer.Id, job.Peer.Addresses), job.Timeout, deadline.Token).ConfigureAwait(false);
+                var dial = await job.Manager.Ask<DialOutcome>(new DialForQuery(job.Peer.Id, job.Peer.Addresses, job.PassesOwnTrimHold), job.Timeout, deadline.Token).ConfigureAwait(false);
                 timeline.DialDone(dial.QueuedMs);
                 if (dial.Connection is null)
                 {
                     string reason = dial.Failure ?? "dial failed";
-                    return job.Failed(reason, IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable, timeline: timeline.Times);
+                    var kind = dial.HeldAfterOwnTrim ? QueryFailure.HeldAfterOwnTrim : IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable;
+                    return job.Failed(reason, kind, timeline: timeline.Times);
                 }
                 connection = dial.Connection;
                 opened = true;
@@ -80,15 +81,19 @@ internal sealed record QueryJob(
     /// <summary>When it was sent, in ms since its lookup began.</summary>
     public long SentAtMs { get; init; }
 
+    /// <summary>Its dial may pass this node's own-trim hold (<see cref="KadLookup.PassesOwnTrimHold"/>).</summary>
+    public bool PassesOwnTrimHold { get; init; }
+
     public QueryDone Failed(string reason, QueryFailure kind, bool opened = false, QueryTimes? timeline = null) =>
         new(this, null, [], [], reason, opened, kind) { Timeline = timeline ?? QueryTimes.None };
 }
 
-/// <summary>Why a query failed: our own refusal, the remote unreachable or silent, or a bad answer.</summary>
+/// <summary>Why a query failed: our own refusal (the own-trim hold apart), the remote unreachable or silent, or a bad answer.</summary>
 internal enum QueryFailure
 {
     None,
     Local,
+    HeldAfterOwnTrim,
     Unreachable,
     BadAnswer,
 }

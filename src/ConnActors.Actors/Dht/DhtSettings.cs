@@ -30,6 +30,12 @@ public sealed record DhtSettings
     /// <summary>Once this many of a lookup's closest peers answered, the rest of the k closest are asked at once; 0: alpha at a time.</summary>
     public int FollowUpAfter { get; init; }
 
+    /// <summary>
+    /// A peer this node's own-trim hold kept a lookup from asking is asked once more, past the hold, when the lookup would end
+    /// with fewer than this many answers closer to the key than it; 0: never.
+    /// </summary>
+    public int PassHoldAmongClosest { get; init; }
+
     /// <summary>Replacement cache per bucket.</summary>
     public required int ReplacementCache { get; init; }
 
@@ -105,6 +111,7 @@ public sealed record DhtSettings
             K = k,
             Alpha = alpha,
             FollowUpAfter = AtLeast(r, "follow-up-after", 0, k),
+            PassHoldAmongClosest = AtLeast(r, "pass-hold-among-closest", 0, k),
             ReplacementCache = AtLeast(r, "replacement-cache", 0, 1024),
             MaxQueriesPerLookup = AtLeast(r, "max-queries-per-lookup", k, 10_000),
             RequestTimeout = Positive(r, "request-timeout"),

@@ -18,9 +18,10 @@ internal sealed partial class ConnectionLedger
 
     /// <summary>
     /// Queues a dial to <paramref name="peer"/> (a lookup's query dial when <paramref name="forQuery"/>: in the query dials'
-    /// queue); refused at once when it has no address or the queue is full.
+    /// queue); refused at once when it has no address, the queue is full or this node trimmed the peer lately (unless
+    /// <paramref name="passOwnTrimHold"/>: a lookup that needs the peer among the closest to its key).
     /// </summary>
-    public void RequestDial(PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs, bool forQuery = false)
+    public void RequestDial(PeerId peer, IReadOnlyList<Multiaddr> addresses, byte priority, long nowMs, bool forQuery = false, bool passOwnTrimHold = false)
     {
         var key = _peers.KeyFor(peer);
         if (addresses.Count == 0)
@@ -34,10 +35,10 @@ internal sealed partial class ConnectionLedger
             DialNotStarted(key, "held by another member of the fleet", nowMs);
             return;
         }
-        if (OwnTrimHoldLeft(key, priority, nowMs) is > 0 and var left)
+        if (!passOwnTrimHold && OwnTrimHoldLeft(key, priority, nowMs) is > 0 and var left)
         {
             _counters.Refused(LedgerCounters.OwnTrimBackoff);
-            DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs);
+            DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs, heldAfterOwnTrim: true);
             return;
         }
         var result = _dials.Enqueue(key, peer, addresses, priority, nowMs, forQuery);
@@ -126,9 +127,9 @@ internal sealed partial class ConnectionLedger
         OwnTrimHold.RemainingMs(_dials.Backoff.OwnTrimHoldOf(key, nowMs), nowMs,
             friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend);
 
-    private void DialNotStarted(PeerKey key, string reason, long nowMs)
+    private void DialNotStarted(PeerKey key, string reason, long nowMs, bool heldAfterOwnTrim = false)
     {
-        _effects.Add(new DialFailed(key, _peers.TryGetPeer(key, out var peer) ? peer : null, reason));
+        _effects.Add(new DialFailed(key, _peers.TryGetPeer(key, out var peer) ? peer : null, reason, heldAfterOwnTrim));
         ReleaseIfForgotten(key);
     }
 }

@@ -24,8 +24,9 @@ internal sealed record StartDial(ConnectionId Id, PeerKey Key, PeerId Peer, IRea
 /// <summary>
 /// A queued dial to the peer ended without a connection. <paramref name="Peer"/> is the peer's id as known
 /// when it ended: a dial refused before it started may leave no record (and key) behind to look it up by.
+/// <paramref name="HeldAfterOwnTrim"/>: refused by this node's own-trim hold.
 /// </summary>
-internal sealed record DialFailed(PeerKey Key, PeerId? Peer, string Reason) : LedgerEffect;
+internal sealed record DialFailed(PeerKey Key, PeerId? Peer, string Reason, bool HeldAfterOwnTrim = false) : LedgerEffect;
 
 /// <summary>Look at the dial queue again at <paramref name="AtMs"/>.</summary>
 internal sealed record PumpDialsAt(long AtMs) : LedgerEffect;

@@ -42,7 +42,7 @@ public sealed partial class ConnectionManager
                 var failedPeer = e.Peer ?? (_ledger.Peers.TryGetPeer(e.Key, out var known) ? known : null);
                 if (failedPeer is not null)
                 {
-                    QueryDialEnded(failedPeer, null, e.Reason);
+                    QueryDialEnded(failedPeer, null, e.Reason, e.HeldAfterOwnTrim);
                 }
                 break;
             case PumpDialsAt e:

@@ -22,17 +22,24 @@ public sealed partial class ConnectionManager
             Sender.Tell(new DialOutcome(m.Peer, null, $"in backoff for {until - Now} ms"));
             return;
         }
-        if (!_queryDials.TryGetValue(m.Peer, out var waiting)) _queryDials[m.Peer] = waiting = new QueryDialWaiters(Now);
+        if (_queryDials.TryGetValue(m.Peer, out var waiting))
+        {
+            // A dial to the peer is under way: it answers this query too (asking again could refuse it for the own-trim
+            // hold that the dial under way passed, and end both).
+            waiting.ReplyTo.Add(Sender);
+            return;
+        }
+        _queryDials[m.Peer] = waiting = new QueryDialWaiters(Now);
         waiting.ReplyTo.Add(Sender);
-        _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now, forQuery: true);
+        _ledger.RequestDial(m.Peer, m.Addresses, (byte)DialPriority.Normal, Now, forQuery: true, passOwnTrimHold: m.PassOwnTrimHold);
         PumpDials();
     });
 
-    private void QueryDialEnded(PeerId peer, Libp2pConnection? connection, string? failure)
+    private void QueryDialEnded(PeerId peer, Libp2pConnection? connection, string? failure, bool heldAfterOwnTrim = false)
     {
         if (_queryDials.Count == 0 || !_queryDials.Remove(peer, out var waiting)) return;
         long queued = (waiting.StartedAtMs ?? Now) - waiting.QueuedAtMs;
-        foreach (var replyTo in waiting.ReplyTo) replyTo.Tell(new DialOutcome(peer, connection, failure, queued));
+        foreach (var replyTo in waiting.ReplyTo) replyTo.Tell(new DialOutcome(peer, connection, failure, queued, heldAfterOwnTrim));
     }
 
     // The dial queue handed out a query's dial: its wait in the queue ends here.

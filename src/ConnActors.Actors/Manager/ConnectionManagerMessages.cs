@@ -164,12 +164,14 @@ internal sealed record PublishPenalty(PeerId Peer, double Value, long LastUpdate
 /// <summary>
 /// Dial <paramref name="Peer"/> for a short query (a DHT lookup), answered with <see cref="DialOutcome"/>.
 /// Unlike <see cref="DialPeer"/> it is never parked: a peer inside a dial backoff or bye window is refused
-/// at once, since a query is worth a dial now or not at all.
+/// at once, since a query is worth a dial now or not at all. A peer this node trimmed lately is refused too (the own-trim
+/// hold), unless <paramref name="PassOwnTrimHold"/>: a lookup that needs that peer among the closest to its key.
 /// </summary>
-internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addresses);
+internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addresses, bool PassOwnTrimHold = false);
 
 /// <summary>
 /// How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not; <paramref name="QueuedMs"/>
-/// is how long it waited in the dial queue before its dial started (0 when answered at once).
+/// is how long it waited in the dial queue before its dial started (0 when answered at once); <paramref name="HeldAfterOwnTrim"/>:
+/// refused because this node trimmed the peer lately (the own-trim hold).
 /// </summary>
-internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure, long QueuedMs = 0);
+internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure, long QueuedMs = 0, bool HeldAfterOwnTrim = false);

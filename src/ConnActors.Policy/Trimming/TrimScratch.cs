@@ -1,7 +1,7 @@
 namespace ConnActors.Policy.Trimming;
 
 /// <summary>
-/// The scratch space of a trim round: the candidates' slots, keys, scores, orders and facts, their ranks, the peers in
+/// The scratch space of a trim round: the candidates' keys, orders and facts, their ranks, the peers in
 /// grace, the threshold histogram and the rank sort's buffers. A round never starts inside another on the same
 /// thread, so one instance per thread serves every planner there (a simulated network holds a planner per node,
 /// and scratch per planner would cost as much as the peers it plans for).
@@ -12,9 +12,7 @@ internal sealed class TrimScratch
 
     [ThreadStatic] private static TrimScratch? _current;
 
-    public int[] Slots = [];
     public int[] Keys = [];
-    public double[] Scores = [];
     public double[] Orders = [];
     public CandidateFacts[] Facts = [];
     public CandidateRank[] Ranks = [];
@@ -28,12 +26,10 @@ internal sealed class TrimScratch
     public static TrimScratch Reserve(int candidates)
     {
         var s = _current ??= new TrimScratch();
-        if (s.Slots.Length < candidates)
+        if (s.Keys.Length < candidates)
         {
-            int size = Math.Max(candidates, s.Slots.Length * 2);
-            s.Slots = new int[size];
+            int size = Math.Max(candidates, s.Keys.Length * 2);
             s.Keys = new int[size];
-            s.Scores = new double[size];
             s.Orders = new double[size];
             s.Facts = new CandidateFacts[size];
             s.Ranks = new CandidateRank[size];
@@ -55,5 +51,8 @@ internal readonly record struct GraceEntry(long ConnectedSinceMs, int Slot) : IC
     }
 }
 
-/// <summary>What a round's checks need of a candidate's entry, copied by the pass: its connections, those not already closing, its outbound ones and its subsystem claims.</summary>
-internal readonly record struct CandidateFacts(int Connections, int Open, int Outbound, uint Claims);
+/// <summary>
+/// What a round's checks and plan need of a candidate, copied by the pass: its slot, its connections, those not already
+/// closing, its outbound ones, its subsystem claims and its score.
+/// </summary>
+internal readonly record struct CandidateFacts(int Slot, int Connections, int Open, int Outbound, uint Claims, double Score);

@@ -52,9 +52,10 @@ internal sealed class Connector
     /// <summary>
     /// Dials from <paramref name="a"/> to <paramref name="b"/> through both routers and both policies. Without
     /// <paramref name="honourBye"/> the dial is made whatever backoff <paramref name="b"/> asked of <paramref name="a"/>
-    /// (a dial to a load balancer's address, which cannot tell which member it reaches).
+    /// (a dial to a load balancer's address, which cannot tell which member it reaches); with <paramref name="passOwnTrimHold"/>
+    /// whatever <paramref name="a"/>'s own-trim hold on <paramref name="b"/> (a lookup that needs <paramref name="b"/> among the closest to its key).
     /// </summary>
-    public DialOutcome Connect(int a, int b, bool honourBye = true)
+    public DialOutcome Connect(int a, int b, bool honourBye = true, bool passOwnTrimHold = false)
     {
         if (a == b) throw new InvalidOperationException("a node cannot dial itself");
         var nodes = _ctx.Nodes;
@@ -66,7 +67,7 @@ internal sealed class Connector
             metrics.DialsSkippedForBye++;
             return DialOutcome.SkippedForBye;
         }
-        if (HeldAfterOwnTrim(a, b, now))
+        if (!passOwnTrimHold && HeldAfterOwnTrim(a, b, now))
         {
             metrics.DialsHeldAfterOwnTrim++;
             return DialOutcome.HeldAfterOwnTrim;

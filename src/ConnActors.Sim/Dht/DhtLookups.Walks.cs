@@ -27,8 +27,11 @@ internal sealed partial class DhtLookups
         var slowRule = _slowQueries?[node];
         int window = rule == LookupRule.Spec ? s.BucketSize : int.MaxValue;
         bool followUp = rule == LookupRule.Spec && _engines.Variant.SpecFollowUp;
-        for (int round = 0; round < MaxRounds && !candidates.Converged(resiliency); round++)
+        // v2, as the node (KadLookup): a walk that would end with a held candidate among the closest answers asks it past the hold.
+        int passHoldAmong = rule == LookupRule.Spec ? _engines.Variant.PassHoldAmongClosest : 0;
+        for (int round = 0; round < MaxRounds; round++)
         {
+            if (candidates.Converged(resiliency) && (passHoldAmong == 0 || candidates.ReviveNeededHeld(passHoldAmong) == 0)) break;
             double slowestOk = 0, slowestFailed = 0;
             bool anyOk = false;
             // v2, as the node (KadLookup): only the k closest that did not fail are asked, alpha at a time until the
@@ -39,12 +42,13 @@ internal sealed partial class DhtLookups
                 int c = candidates.NextFresh(window);
                 if (c < 0) break;
                 int peer = candidates.NodeAt(c);
-                double cost = Query(node, peer, lookup, out bool ok, out bool dialled);
+                double cost = Query(node, peer, lookup, candidates.PassesHold(c), out bool ok, out bool dialled, out bool held);
                 queries++;
                 if (dialled) opened++;
                 if (!ok)
                 {
-                    candidates.MarkFailed(c);
+                    if (held) candidates.MarkHeld(c);
+                    else candidates.MarkFailed(c);
                     slowestFailed = Math.Max(slowestFailed, cost);
                     continue;
                 }
@@ -79,7 +83,7 @@ internal sealed partial class DhtLookups
             if (candidates.IsFailed(c)) continue;
             considered++;
             if (!candidates.IsFresh(c)) continue;
-            double cost = Query(node, candidates.NodeAt(c), lookup, out bool ok, out bool dialled);
+            double cost = Query(node, candidates.NodeAt(c), lookup, passHold: false, out bool ok, out bool dialled, out _);
             queries++;
             if (dialled) opened++;
             slowest = Math.Max(slowest, cost);
@@ -130,7 +134,7 @@ internal sealed partial class DhtLookups
                     // js: "skipping, path converged" — the peer can no longer enter this path's k closest.
                     if (!paths.CanAdd(p, distance)) continue;
                     asked++;
-                    double cost = Query(node, peer, lookup, out bool ok, out bool dialled);
+                    double cost = Query(node, peer, lookup, passHold: false, out bool ok, out bool dialled, out _);
                     queries++;
                     if (dialled) opened++;
                     if (!ok)

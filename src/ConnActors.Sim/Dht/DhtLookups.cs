@@ -153,27 +153,32 @@ internal sealed partial class DhtLookups : INodeLifecycle
         return _lookups.Count - 1;
     }
 
-    /// <summary>One query: slot, dial (if not connected), answer. Returns its duration; <paramref name="dialled"/>: it opened a connection.</summary>
-    private double Query(int node, int peer, LookupInFlight lookup, out bool ok, out bool dialled)
+    /// <summary>
+    /// One query: slot, dial (if not connected), answer. Returns its duration; <paramref name="dialled"/>: it opened a connection;
+    /// <paramref name="held"/>: the own-trim hold refused it (never when <paramref name="passHold"/>).
+    /// </summary>
+    private double Query(int node, int peer, LookupInFlight lookup, bool passHold, out bool ok, out bool dialled, out bool held)
     {
         ok = false;
         dialled = false;
+        held = false;
         var nodes = _ctx.Nodes;
         var metrics = _ctx.Metrics;
         long now = _ctx.Now;
         double rtt = nodes.RttMs(node, peer);
+        bool connected = _ctx.Links.Connected(node, peer);
+        if (!connected && !passHold && _connector.HeldAfterOwnTrim(node, peer, now))
+        {
+            // Trimmed by this node lately: refused before any dial (online or not); the query goes to another candidate.
+            metrics.DialsHeldAfterOwnTrim++;
+            held = true;
+            return 0;
+        }
         if (!nodes.Online[peer])
         {
             // A stale routing-table entry: the dial times out (and holds a router entry meanwhile).
-            _connector.Connect(node, peer);
+            _connector.Connect(node, peer, passOwnTrimHold: passHold);
             return _ctx.Scenario.DialTimeoutMs;
-        }
-        bool connected = _ctx.Links.Connected(node, peer);
-        if (!connected && _connector.HeldAfterOwnTrim(node, peer, now))
-        {
-            // Trimmed by this node lately: the query goes to another candidate, no slot is asked for.
-            metrics.DialsHeldAfterOwnTrim++;
-            return 0;
         }
         // As the node: only a query that needs a new connection asks for a dht slot, held until the lookup ends.
         bool claimed = false;
@@ -192,7 +197,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
             }
             claimed = true;
         }
-        var outcome = _connector.Connect(node, peer);
+        var outcome = _connector.Connect(node, peer, passOwnTrimHold: passHold);
         if (!Connector.IsUp(outcome))
         {
             if (claimed) _engines.ExistingV2(node)?.ReleaseSlot(SimSubsystems.Dht, new PeerKey(peer), now);

@@ -2,12 +2,13 @@ namespace ConnActors.Sim.Dht;
 
 /// <summary>
 /// The candidates of one running lookup, closest to the target first (at most <see cref="Capacity"/>):
-/// node, XOR distance, hop depth at which it was learnt, and whether it was asked and answered.
+/// node, XOR distance, hop depth at which it was learnt, and whether it was asked and answered. A candidate the own-trim
+/// hold kept the lookup from asking (<see cref="MarkHeld"/>) counts as failed until <see cref="ReviveNeededHeld"/> puts it back.
 /// </summary>
 internal sealed class LookupCandidates
 {
     public const int Capacity = 64;
-    private const byte Fresh = 0, Answered = 1, Failed = 2;
+    private const byte Fresh = 0, Answered = 1, Failed = 2, Held = 3, FreshPastHold = 4;
     private readonly int[] _node = new int[Capacity];
     private readonly ulong[] _distance = new ulong[Capacity];
     private readonly byte[] _depth = new byte[Capacity];
@@ -21,13 +22,38 @@ internal sealed class LookupCandidates
 
     public void Clear() => Count = 0;
 
-    public bool IsFresh(int i) => _state[i] == Fresh;
+    public bool IsFresh(int i) => _state[i] is Fresh or FreshPastHold;
 
-    public bool IsFailed(int i) => _state[i] == Failed;
+    public bool IsFailed(int i) => _state[i] is Failed or Held;
+
+    /// <summary>The candidate was put back by <see cref="ReviveNeededHeld"/>: its query may pass the own-trim hold.</summary>
+    public bool PassesHold(int i) => _state[i] == FreshPastHold;
 
     public void MarkAnswered(int i) => _state[i] = Answered;
 
     public void MarkFailed(int i) => _state[i] = Failed;
+
+    /// <summary>The own-trim hold refused the query (a candidate asked past the hold fails as any other).</summary>
+    public void MarkHeld(int i) => _state[i] = _state[i] == FreshPastHold ? Failed : Held;
+
+    /// <summary>
+    /// Puts back, to be asked past the hold, every held candidate with fewer than <paramref name="among"/> answers closer to the
+    /// key; returns how many.
+    /// </summary>
+    public int ReviveNeededHeld(int among)
+    {
+        int revived = 0, closerAnswers = 0;
+        for (int i = 0; i < Count && closerAnswers < among; i++)
+        {
+            if (_state[i] == Answered) closerAnswers++;
+            else if (_state[i] == Held)
+            {
+                _state[i] = FreshPastHold;
+                revived++;
+            }
+        }
+        return revived;
+    }
 
     public void Add(int peer, ulong distance, int depth)
     {
@@ -59,8 +85,8 @@ internal sealed class LookupCandidates
         int considered = 0;
         for (int i = 0; i < Count && considered < window; i++)
         {
-            if (_state[i] == Failed) continue;
-            if (_state[i] == Fresh) return i;
+            if (IsFailed(i)) continue;
+            if (IsFresh(i)) return i;
             considered++;
         }
         return -1;
@@ -72,8 +98,8 @@ internal sealed class LookupCandidates
         int seen = 0;
         for (int i = 0; i < Count && seen < resiliency; i++)
         {
-            if (_state[i] == Failed) continue;
-            if (_state[i] == Fresh) return false;
+            if (IsFailed(i)) continue;
+            if (IsFresh(i)) return false;
             seen++;
         }
         return true;

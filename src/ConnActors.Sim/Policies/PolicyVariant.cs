@@ -107,6 +107,16 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2NoFollowUp { get; } = new("v2-no-follow-up", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups ask alpha peers at a time until the k closest answered (dht.follow-up-after = 0)") { SpecFollowUp = false };
 
+    /// <summary>
+    /// A v2 node's lookup asks a peer its own-trim hold kept it from asking once more, past the hold, when the lookup would end
+    /// with that peer closer than its this-many-th closest answer (the node's <c>dht.pass-hold-among-closest = 3</c>); 0: never.
+    /// </summary>
+    public int PassHoldAmongClosest { get; init; } = 3;
+
+    /// <summary>v2 whose lookups never ask a held peer past the hold (<c>dht.pass-hold-among-closest = 0</c>; an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2StrictHold { get; } = new("v2-strict-hold", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups never ask a peer under the own-trim hold, even one of the closest to the key (dht.pass-hold-among-closest = 0)") { PassHoldAmongClosest = 0 };
+
     /// <summary>v2 whose lookups wait out every failed query (<c>dht.slow-queries = off</c>; an ablation; name it with --policy).</summary>
     public static PolicyVariant V2NoSlowQueries { get; } = new("v2-no-slow-queries", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups wait out the dial timeout of every failed query (dht.slow-queries = off)") { SlowQueries = false };
@@ -141,5 +151,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -32,7 +32,7 @@ public class DhtGovernanceTests : TestKit
         Assert.True(found.Stats.Converged);
         Assert.True(found.Stats.Queried >= 8, $"{found.Stats.Queried} queries");
         // The lookup's burst has ended, and so has any bootstrap or refresh lookup that ran beside it on a slow machine.
-        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(querier)).ActiveBursts == 0, Wait, () => DescribeAsync(querier));
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(querier)).ActiveBursts == 0, Wait, () => DhtNodes.DescribeAsync(querier));
 
         // Once the burst is over, only the routing table's closest peers stay connected: they hold the dht slots.
         await Eventually.HoldsAsync(async () =>
@@ -86,7 +86,7 @@ public class DhtGovernanceTests : TestKit
             }
             return Task.FromResult(longLived.All(p => querier.Host.ConnectionsTo(p).Any()));
         }, Wait,
-            async () => $"long-lived peers connected: {longLived.Count(p => querier.Host.ConnectionsTo(p).Any())} of {longLived.Count}; {await DescribeAsync(querier)}");
+            async () => $"long-lived peers connected: {longLived.Count(p => querier.Host.ConnectionsTo(p).Any())} of {longLived.Count}; {await DhtNodes.DescribeAsync(querier)}");
         int highWater = (await NodeFixture.StatusAsync(querier)).Counts.HighWater;
 
         using var watching = new CancellationTokenSource();
@@ -127,9 +127,9 @@ public class DhtGovernanceTests : TestKit
             """));
         await DhtNodes.WaitForRoutingTableAsync(querier, 7, Wait);
         await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
-        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(querier)).ActiveBursts == 0, Wait, () => DescribeAsync(querier));
+        await Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(querier)).ActiveBursts == 0, Wait, () => DhtNodes.DescribeAsync(querier));
         var serverIds = servers.Select(s => s.Host.PeerId.ToString()).ToHashSet();
-        Assert.True(servers.Count(s => querier.Host.ConnectionsTo(s.Host.PeerId).Any()) >= 4, await DescribeAsync(querier));
+        Assert.True(servers.Count(s => querier.Host.ConnectionsTo(s.Host.PeerId).Any()) >= 4, await DhtNodes.DescribeAsync(querier));
 
         // Long-lived peers in pubsub slots push the node past high water (17): the round takes lingering query
         // connections first, and records them as unassigned.
@@ -215,15 +215,6 @@ public class DhtGovernanceTests : TestKit
             try { await Task.Delay(20, stop); } catch (OperationCanceledException) { }
         }
         return lost.ToList();
-    }
-
-    private static async Task<string> DescribeAsync(ConnActorsNode node)
-    {
-        var status = await NodeFixture.StatusAsync(node);
-        var dht = await DhtNodes.StatusAsync(node);
-        return $"{status.Counts.Connections} connections, {status.ActiveBursts} bursts, {dht.LookupsRunning} lookups running, " +
-            $"refusals [{string.Join(", ", status.RefusalsByReason)}], trims [{string.Join(", ", status.TrimsByReason)}], " +
-            $"quotas [{string.Join(", ", status.Quotas.Select(q => $"{q.Name} {q.Used}"))}]";
     }
 
     private static string Describe(IEnumerable<PeerId> peers) => "[" + string.Join(", ", peers.Select(p => p.ToString()[^6..])) + "]";

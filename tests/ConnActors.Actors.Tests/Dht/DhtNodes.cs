@@ -37,6 +37,16 @@ internal static class DhtNodes
         Eventually.HoldsAsync(async () => (await StatusAsync(node)).RoutingTableSize >= size, timeout,
             async () => $"routing table of {node.Host.PeerId} holds {(await StatusAsync(node)).RoutingTableSize} peers, wanted {size}");
 
+    /// <summary>A node's connections, bursts, lookups, refusals, trims and quotas, for a failed assertion's message.</summary>
+    public static async Task<string> DescribeAsync(ConnActorsNode node)
+    {
+        var status = await NodeFixture.StatusAsync(node);
+        var dht = await StatusAsync(node);
+        return $"{status.Counts.Connections} connections, {status.ActiveBursts} bursts, {dht.LookupsRunning} lookups running, " +
+            $"refusals [{string.Join(", ", status.RefusalsByReason)}], trims [{string.Join(", ", status.TrimsByReason)}], " +
+            $"quotas [{string.Join(", ", status.Quotas.Select(q => $"{q.Name} {q.Used}"))}]";
+    }
+
     public static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 
     public static Multiaddr ListenAddress(ConnActorsNode node) => node.Host.ListenAddresses[0];

@@ -4,7 +4,7 @@ using ConnActors.Actors.Tests.Support;
 
 namespace ConnActors.Actors.Tests.Manager;
 
-/// <summary>After the manager trims a peer itself, it does not dial it again for <c>bye.own-trim-backoff</c> (a friend passes).</summary>
+/// <summary>After the manager trims a peer itself, it does not dial it again for <c>bye.own-trim-backoff</c> (a friend passes, and a lookup's query that must).</summary>
 public class OwnTrimHoldTests : Akka.TestKit.Xunit2.TestKit
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
@@ -38,8 +38,17 @@ public class OwnTrimHoldTests : Akka.TestKit.Xunit2.TestKit
         var outcome = await hub.Manager.Ask<DialOutcome>(new DialForQuery(victim.Host.PeerId, [NodeFixture.AddressOf(victim)]), Wait);
         Assert.Null(outcome.Connection);
         Assert.StartsWith("refused: OwnTrimBackoff", outcome.Failure);
-        Assert.True((await NodeFixture.StatusAsync(hub)).RefusalsByReason.GetValueOrDefault("OwnTrimBackoff") >= 1);
+        Assert.True(outcome.HeldAfterOwnTrim);
+        long held = (await NodeFixture.StatusAsync(hub)).RefusalsByReason.GetValueOrDefault("OwnTrimBackoff");
+        Assert.True(held >= 1);
         Assert.DoesNotContain(hub.Host.ConnectionsTo(victim.Host.PeerId), c => !c.IsClosed && c.Direction == Libp2p.Host.ConnectionDirection.Outbound);
+
+        // A lookup that needs the peer among the closest to its key passes the hold: the dial is made (and fails, the peer is gone).
+        var passed = await hub.Manager.Ask<DialOutcome>(new DialForQuery(victim.Host.PeerId, [NodeFixture.AddressOf(victim)], PassOwnTrimHold: true), Wait);
+        Assert.Null(passed.Connection);
+        Assert.False(passed.HeldAfterOwnTrim);
+        Assert.DoesNotContain("OwnTrimBackoff", passed.Failure);
+        Assert.Equal(held, (await NodeFixture.StatusAsync(hub)).RefusalsByReason.GetValueOrDefault("OwnTrimBackoff"));
 
         // A friend is dialled whatever the hold: the operator asked for it.
         await hub.Manager.Ask<CommandAck>(new AddFriend(NodeFixture.AddressOf(friend)), Wait);

@@ -15,7 +15,7 @@ public class KadLookupTests
             .Sample((size, alpha, offlinePercent, seed, followUpAfter) =>
         {
             const int k = 8;
-            var network = new Network(size, k, seed, offlinePercent);
+            var network = new KadTestNetwork(size, k, seed, offlinePercent);
             var self = network.Peers[0];
             var target = KadKey.FromPeer(KadPeers.Id(new Random(seed + 1)));
             var lookup = new KadLookup(target, self.Id, k, alpha, maxQueries: 1_000, followUpAfter);
@@ -53,7 +53,7 @@ public class KadLookupTests
     [Fact]
     public void The_follow_up_starts_once_the_closest_answered_and_asks_the_rest_of_the_k_closest_at_once()
     {
-        var network = new Network(100, 20, seed: 5, offlinePercent: 0);
+        var network = new KadTestNetwork(100, 20, seed: 5, offlinePercent: 0);
         var target = KadKey.FromPeer(KadPeers.Id(new Random(6)));
         var lookup = new KadLookup(target, network.Peers[0].Id, k: 20, alpha: 3, maxQueries: 100, followUpAfter: 3);
         lookup.AddSeeds(network.Peers.Skip(1)); // every peer known: the closest 20 are the seeds' closest 20
@@ -71,7 +71,7 @@ public class KadLookupTests
     [Fact]
     public void The_query_budget_bounds_a_lookup()
     {
-        var network = new Network(100, 20, seed: 3, offlinePercent: 0);
+        var network = new KadTestNetwork(100, 20, seed: 3, offlinePercent: 0);
         var target = KadKey.FromPeer(KadPeers.Id(new Random(4)));
         var lookup = new KadLookup(target, network.Peers[0].Id, k: 20, alpha: 3, maxQueries: 5);
         lookup.AddSeeds(network.Peers.Skip(1));
@@ -112,7 +112,7 @@ public class KadLookupTests
         Gen.Select(Gen.Int[30, 150], Gen.Int[1, 4], Gen.Int[5, 30], Gen.Int[0, 1_000_000]).Sample((size, alpha, slowPercent, seed) =>
         {
             const int k = 8;
-            var network = new Network(size, k, seed, offlinePercent: 0);
+            var network = new KadTestNetwork(size, k, seed, offlinePercent: 0);
             var random = new Random(seed + 2);
             var slow = network.Peers.Skip(1).Where(_ => random.Next(100) < slowPercent).Select(p => p.Id).ToHashSet();
             var self = network.Peers[0];
@@ -176,27 +176,5 @@ public class KadLookupTests
         lookup.Failed(first.Id);
         Assert.Equal(1, lookup.FailedCount);
         Assert.Equal(0, lookup.InFlight);
-    }
-
-    private sealed class Network
-    {
-        public Network(int size, int k, int seed, int offlinePercent)
-        {
-            Peers = KadPeers.Many(size, seed);
-            var random = new Random(seed);
-            foreach (var peer in Peers)
-            {
-                var table = new RoutingTable(peer.Id, k, 0);
-                foreach (var other in Peers.OrderBy(_ => random.Next())) table.Add(other, 0);
-                Tables[peer.Id] = table;
-            }
-            foreach (var peer in Peers.Skip(1)) if (random.Next(100) < offlinePercent) Offline.Add(peer.Id);
-        }
-
-        public List<KadPeer> Peers { get; }
-
-        public Dictionary<PeerId, RoutingTable> Tables { get; } = new();
-
-        public HashSet<PeerId> Offline { get; } = new();
     }
 }
