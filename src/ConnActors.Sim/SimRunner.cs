@@ -26,7 +26,7 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             var summary = sim.Run(options.Parallel == 1 ? Progress($"{scenario.Name}/{variant.Name}") : null);
             CsvFiles.WriteTimeSeries(CsvFiles.TimeSeriesPath(options.OutDirectory, scenario.Name, variant.Name), sim.Metrics.Samples);
             lock (done)
-                stdout.WriteLine($"{scenario.Name,-15} {variant.Name,-13} {summary.Events,12:N0} events {summary.WallSeconds,8:F1} s  peak {summary.PeakWorkingSetBytes / 1048576.0,8:N0} MB");
+                stdout.WriteLine($"{scenario.Name,-15} {variant.Name,-13} {summary.Events,12:N0} events {summary.WallSeconds,8:F1} s  peak {summary.PeakWorkingSetBytes / 1048576.0,8:N0} MB  {GcCounts()}");
             done[j] = (summary, sim.Metrics.Samples);
         });
         for (int si = 0; si < scenarios.Count; si++)
@@ -68,6 +68,10 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
     private List<RunSummary>? ReadScaleRows() => options.ScaleSummary is null
         ? null
         : options.ScaleSummaryFiles.SelectMany(path => File.ReadLines(path).Skip(1).Where(l => l.Length > 0)).Select(RunSummary.FromCsv).ToList();
+
+    // Process-wide (shared by runs side by side): shows whether a GC setting such as the gen0 budget took effect.
+    private static string GcCounts() =>
+        $"gc {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)} pauses {GC.GetTotalPauseDuration().TotalSeconds:F1} s";
 
     private Action<double>? Progress(string label) => options.Progress ? new ProgressBar(label, stderr).Report : null;
 

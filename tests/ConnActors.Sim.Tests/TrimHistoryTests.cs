@@ -29,6 +29,38 @@ public class TrimHistoryTests
     }
 
     [Fact]
+    public void Closes_still_kept_survive_the_rebuild_that_drops_expired_ones_in_place()
+    {
+        // Many pairs (beyond the property test's few nodes) so that probe runs are long and wrap the table's end.
+        var history = new TrimHistory();
+        var reference = new Reference();
+        var random = new Random(7);
+        var recorded = new List<(int, int)>();
+        long now = 0;
+        for (int round = 0; round < 40; round++)
+        {
+            now += 20_000;
+            for (int k = 0; k < 3_000; k++)
+            {
+                int a = random.Next(5_000), b = random.Next(5_000);
+                if (a == b) continue;
+                long? bye = random.Next(4) == 0 ? random.Next(200_000) : null;
+                history.Record(a, b, now, trim: k % 3 != 0, bye);
+                reference.Record(a, b, now, trim: k % 3 != 0, bye, endOfBurst: false);
+                recorded.Add((a, b));
+            }
+            for (int k = 0; k < 3_000; k++)
+            {
+                var (a, b) = recorded[random.Next(recorded.Count)];
+                Assert.Equal(reference.ClosedBy(a, b, now), history.ClosedBy(a, b, now, Window));
+            }
+        }
+        history.Purge(now, Window);
+        reference.Purge(now);
+        Assert.Equal(reference.Count, history.Count);
+    }
+
+    [Fact]
     public void The_history_agrees_with_a_map_of_directed_closes_through_growth_purges_and_reuse() =>
         // Few nodes: pairs recur in both directions; time steps cross the purge minute and the windows.
         Gen.Select(Gen.Int[0, 9], Gen.Int[0, 60], Gen.Int[0, 60], Gen.Int[0, 20_000], Gen.OneOf(Gen.Const((long?)null), Gen.Long[0, 200_000].Select(b => (long?)b)))

@@ -83,6 +83,11 @@ internal sealed class TrimHistory
 
     private void Rehash(int capacity)
     {
+        if (capacity == _slots.Length)
+        {
+            DropFreedInPlace();
+            return;
+        }
         var old = _slots;
         _slots = NewSlots(capacity);
         _used = 0;
@@ -91,6 +96,29 @@ internal sealed class TrimHistory
         {
             if (slot.Key < 0) continue;
             Find(slot.Key, insert: true) = slot;
+        }
+    }
+
+    // Rebuilds the table in its own array: at 1M nodes it is hundreds of MB, and a new one each time the freed
+    // slots fill it made the GC collect the whole heap for the large allocation. The freed slots become empty, then
+    // every close, taken in probe order from a slot that was empty (no probe sequence crosses it), moves to the
+    // first empty slot from its home: those before it are settled, so each close stays reachable.
+    private void DropFreedInPlace()
+    {
+        var slots = _slots;
+        int mask = slots.Length - 1;
+        int start = 0;
+        while (slots[start].Key != EmptyKey) start++;
+        foreach (ref var slot in slots.AsSpan()) if (slot.Key == FreedKey) slot.Key = EmptyKey;
+        _used = 0;
+        Count = 0;
+        for (int k = 1; k <= slots.Length; k++)
+        {
+            int i = (start + k) & mask;
+            if (slots[i].Key == EmptyKey) continue;
+            var close = slots[i];
+            slots[i].Key = EmptyKey;
+            Find(close.Key, insert: true) = close;
         }
     }
 

@@ -34,7 +34,10 @@ internal sealed class SiteBudgets : INodeLifecycle
     private readonly SimContext _ctx;
     private readonly NodeEngines _engines;
     private readonly Regulator _regulator;
-    private readonly Dictionary<int, int[]> _members = new();
+    // The shared routers' sites, by router (null: no site) and in the order they are rebalanced.
+    private readonly Site?[] _siteOf = [];
+    private readonly List<Site> _sites = new();
+    private readonly List<int> _siteRouters = new();
     private readonly int[] _share;
     private readonly LingeringEntries?[] _lingering;
     private readonly LingeringEntries?[] _reset = [];
@@ -52,8 +55,14 @@ internal sealed class SiteBudgets : INodeLifecycle
         if (!Enabled) return;
         _reset = new LingeringEntries?[ctx.Nodes.Count];
         var nodes = ctx.Nodes;
+        _siteOf = new Site?[ctx.Routers.Count];
         foreach (var site in Enumerable.Range(0, nodes.Count).Where(n => nodes.Router[n] >= 0).GroupBy(n => nodes.Router[n]))
-            if (site.Count() >= 2) _members[site.Key] = site.ToArray();
+        {
+            if (site.Count() < 2) continue;
+            _siteOf[site.Key] = new Site(site.ToArray());
+            _sites.Add(_siteOf[site.Key]!);
+            _siteRouters.Add(site.Key);
+        }
         engines.Configure += (node, engine) =>
         {
             if (engine is not ConnectionManagerPolicy v2) return;
@@ -67,7 +76,7 @@ internal sealed class SiteBudgets : INodeLifecycle
     public bool Enabled { get; }
 
     /// <summary>Sites (shared routers) whose members split a budget.</summary>
-    public int Count => _members.Count;
+    public int Count => _sites.Count;
 
     /// <summary>The router entries the node or nodes behind <paramref name="router"/> may hold.</summary>
     public int Budget(int router) => (int)(_ctx.Routers.Capacity(router) * _ctx.Scenario.SiteBudgetShare);
@@ -92,7 +101,7 @@ internal sealed class SiteBudgets : INodeLifecycle
         }
         if (_share[node] <= 0) return true;
         long othersHeld = 0;
-        foreach (int other in _members[router])
+        foreach (int other in _siteOf[router]!.Nodes)
         {
             if (other != node) othersHeld += (_ctx.Nodes.Online[other] ? _ctx.Links.Degree(other) : 0) + Lingering(other);
         }
@@ -122,7 +131,7 @@ internal sealed class SiteBudgets : INodeLifecycle
     public int Resets(int node) => Enabled ? _reset[node]?.Count(_ctx.Now) ?? 0 : 0;
 
     /// <summary>True when <paramref name="node"/> counts its router entries alone: it sits behind a router it shares with no other node.</summary>
-    public bool IsAlone(int node) => Enabled && _ctx.Nodes.Router[node] >= 0 && !_members.ContainsKey(_ctx.Nodes.Router[node]);
+    public bool IsAlone(int node) => Enabled && _ctx.Nodes.Router[node] >= 0 && _siteOf[_ctx.Nodes.Router[node]] is null;
 
     /// <summary>The hard cap <paramref name="node"/> holds as its site's share (0: none).</summary>
     public int ShareOf(int node) => _share[node];
@@ -135,7 +144,7 @@ internal sealed class SiteBudgets : INodeLifecycle
     /// <summary>Every site's split follows its members' demand.</summary>
     public void RebalanceAll()
     {
-        foreach (int router in _members.Keys) Rebalance(router);
+        for (int i = 0; i < _sites.Count; i++) Rebalance(_siteRouters[i], _sites[i]);
         _ctx.After(RebalanceEveryMs, EventKind.SiteRebalance);
     }
 
@@ -150,22 +159,35 @@ internal sealed class SiteBudgets : INodeLifecycle
 
     private void RebalanceSiteOf(int node)
     {
-        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _members.ContainsKey(router)) Rebalance(router);
+        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _siteOf[router] is { } site) Rebalance(router, site);
     }
 
-    private void Rebalance(int router)
+    private void Rebalance(int router, Site site)
     {
         var nodes = _ctx.Nodes;
-        var online = _members[router].Where(n => nodes.Online[n]).ToArray();
-        if (online.Length == 0) return;
-        var members = online.Select(n => Member(n)).ToArray();
-        int leftBehind = _members[router].Where(n => !nodes.Online[n]).Sum(Lingering);
-        var split = SiteAllocation.Allocate(Math.Max(0, Budget(router) - leftBehind), members);
-        foreach (int node in online)
+        int online = 0, leftBehind = 0;
+        foreach (int n in site.Nodes)
         {
+            if (nodes.Online[n]) online++;
+            else leftBehind += Lingering(n);
+        }
+        if (online == 0) return;
+        var members = new SiteMember[online];
+        var onlineNodes = new int[online];
+        for (int i = 0, k = 0; i < site.Nodes.Length; i++)
+        {
+            int n = site.Nodes[i];
+            if (!nodes.Online[n]) continue;
+            onlineNodes[k] = n;
+            members[k++] = Member(n, site.Addresses[i]);
+        }
+        var caps = site.Split(Math.Max(0, Budget(router) - leftBehind), members);
+        for (int k = 0; k < online; k++)
+        {
+            int node = onlineNodes[k];
             // A member whose floor did not fit runs at the smallest workable cap rather than none (the
             // node in the product would admit nothing; the simulated workload needs an engine).
-            int cap = Math.Max(SiteAllocation.MinimumCap, split.Caps[Address(node)]);
+            int cap = Math.Max(SiteAllocation.MinimumCap, caps[k]);
             if (cap == _share[node]) continue;
             _share[node] = cap;
             if (_engines.ExistingV2(node) is { } v2)
@@ -176,16 +198,14 @@ internal sealed class SiteBudgets : INodeLifecycle
         }
     }
 
-    private SiteMember Member(int node)
+    private SiteMember Member(int node, string address)
     {
         int maxCap = ResourceProfiles.For(_ctx.Nodes.Profile[node]).HardCap;
-        if (_engines.ExistingV2(node) is not { } v2) return new SiteMember(Address(node), SiteAllocation.MinimumCap, 0, 0, maxCap);
+        if (_engines.ExistingV2(node) is not { } v2) return new SiteMember(address, SiteAllocation.MinimumCap, 0, 0, maxCap);
         var limits = v2.Settings.Limits;
         // What the member holds of the router (open plus lingering entries) is its occupancy; refusals since the last split press it.
         int demand = SiteDemand.Of(v2.Connections + Lingering(node), limits.HardCap, limits.HighWater, maxCap, capacityRefusals: _refusals[node]);
         _refusals[node] = 0;
-        return new SiteMember(Address(node), demand, 0, 0, maxCap);
+        return new SiteMember(address, demand, 0, 0, maxCap);
     }
-
-    private static string Address(int node) => node.ToString("D9", System.Globalization.CultureInfo.InvariantCulture);
 }
