@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
 
@@ -16,7 +14,7 @@ namespace ConnActors.Policy.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-[Config(typeof(OneAskPerIterationConfig))]
+[Config(typeof(OneCallPerIterationConfig))]
 public class SlotVictimBenchmarks
 {
     private ConnectionManagerPolicy _v2 = null!;
@@ -98,12 +96,5 @@ public class SlotVictimBenchmarks
         BenchPeers.Close(_v2, peer, _nowMs);
         BenchPeers.ConnectV2(_v2, peer, _nowMs);
         if (heldByDht) Claim(_dht, peer);
-    }
-
-    private sealed class OneAskPerIterationConfig : ManualConfig
-    {
-        public OneAskPerIterationConfig() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(40).WithIterationCount(15).WithInvocationCount(1).WithUnrollFactor(1)
-                .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TC_CallCountingDelayMs", "0")));
     }
 }

@@ -1,6 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
 using ConnActors.Baselines;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Trimming;
@@ -18,7 +16,7 @@ namespace ConnActors.Policy.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-[Config(typeof(OneRoundPerIterationConfig))]
+[Config(typeof(OneCallPerIterationConfig))]
 public class TrimPlanningBenchmarks
 {
     private ConnectionManagerPolicy _v2 = null!;
@@ -78,20 +76,5 @@ public class TrimPlanningBenchmarks
         }
         _v2Plan.Reset(RegulationTrigger.None, 0, 0);
         _basicPlan.Reset(RegulationTrigger.None, 0, 0);
-    }
-
-    /// <summary>
-    /// One invocation per iteration, as IterationSetup requires. The 40 warm-up rounds let the JIT reach
-    /// its optimized tier (a method called once per round is promoted only after 30 calls); with 3, the
-    /// planner of one round per call was measured in unoptimized code. The call counting starts at once
-    /// (DOTNET_TC_CallCountingDelayMs=0, both planners): by default it waits until no method was compiled
-    /// for 100 ms, which the short 1,000-peer rounds (whole run about 100 ms) never gave, so both planners
-    /// were measured in tier-0 code there.
-    /// </summary>
-    private sealed class OneRoundPerIterationConfig : ManualConfig
-    {
-        public OneRoundPerIterationConfig() =>
-            AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(40).WithIterationCount(15).WithInvocationCount(1).WithUnrollFactor(1)
-                .WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TC_CallCountingDelayMs", "0")));
     }
 }
