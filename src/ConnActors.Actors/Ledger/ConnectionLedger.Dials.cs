@@ -35,7 +35,7 @@ internal sealed partial class ConnectionLedger
             DialNotStarted(key, "held by another member of the fleet", nowMs);
             return;
         }
-        if (!passOwnTrimHold && OwnTrimHoldLeft(key, priority, nowMs) is > 0 and var left)
+        if (OwnTrimHoldLeft(key, priority, passOwnTrimHold, nowMs) is > 0 and var left)
         {
             _counters.Refused(LedgerCounters.OwnTrimBackoff);
             DialNotStarted(key, $"refused: {LedgerCounters.OwnTrimBackoff} for {left} ms (this node trimmed the peer)", nowMs, heldAfterOwnTrim: true);
@@ -122,10 +122,11 @@ internal sealed partial class ConnectionLedger
         _effects.Add(new DialFailed(record.Key, record.Peer, failure ?? "failed"));
     }
 
-    // What is left of the hold after this node's own trim of the peer: none for a friend or a friend's reconnect.
-    private long OwnTrimHoldLeft(PeerKey key, byte priority, long nowMs) =>
+    // What is left of the hold after this node's own trim of the peer: none for a friend, a friend's reconnect or a
+    // lookup's query to one of the closest to its key.
+    private long OwnTrimHoldLeft(PeerKey key, byte priority, bool closestForLookup, long nowMs) =>
         OwnTrimHold.RemainingMs(_dials.Backoff.OwnTrimHoldOf(key, nowMs), nowMs,
-            friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend);
+            friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend, closestForLookup);
 
     private void DialNotStarted(PeerKey key, string reason, long nowMs, bool heldAfterOwnTrim = false)
     {

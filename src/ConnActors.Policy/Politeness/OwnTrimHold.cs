@@ -6,8 +6,9 @@ namespace ConnActors.Policy.Politeness;
 /// After this node trims a peer it does not dial that peer itself until the hold ends
 /// (<see cref="ByeBackoffSettings.OwnTrimBackoffMs"/>): without it, its own lookups and mesh repairs redial
 /// the peers it just trimmed within seconds, and behind a shared router every such dial and close holds a
-/// table entry (docs/simulator.md, "Households behind one router"). A friend passes the hold; lookups and
-/// mesh repairs pick other peers instead (a dial names no subsystem, so a reservation cannot ask past it).
+/// table entry (docs/simulator.md, "Households behind one router"). A friend passes the hold, and so does a lookup's
+/// query to a peer it needs among the closest to its key (no other peer can stand in for it: <c>dht.pass-hold-among-closest</c>);
+/// otherwise lookups and mesh repairs pick other peers (a dial names no subsystem, so a reservation cannot ask past it).
 /// </summary>
 public static class OwnTrimHold
 {
@@ -31,12 +32,13 @@ public static class OwnTrimHold
 
     /// <summary>
     /// May this node dial a peer whose own-trim hold ends at <paramref name="holdUntilMs"/>? Yes once it has
-    /// ended, or for a <paramref name="friend"/>.
+    /// ended, for a <paramref name="friend"/>, or for a lookup's query to one of the closest to its key
+    /// (<paramref name="closestForLookup"/>).
     /// </summary>
-    public static bool MayDial(long holdUntilMs, long nowMs, bool friend) =>
-        holdUntilMs <= nowMs || friend;
+    public static bool MayDial(long holdUntilMs, long nowMs, bool friend, bool closestForLookup = false) =>
+        holdUntilMs <= nowMs || friend || closestForLookup;
 
     /// <summary>How long the hold still lasts (0 when it does not hold the dial back).</summary>
-    public static long RemainingMs(long holdUntilMs, long nowMs, bool friend) =>
-        MayDial(holdUntilMs, nowMs, friend) ? 0 : holdUntilMs - nowMs;
+    public static long RemainingMs(long holdUntilMs, long nowMs, bool friend, bool closestForLookup = false) =>
+        MayDial(holdUntilMs, nowMs, friend, closestForLookup) ? 0 : holdUntilMs - nowMs;
 }

@@ -67,7 +67,7 @@ internal sealed class Connector
             metrics.DialsSkippedForBye++;
             return DialOutcome.SkippedForBye;
         }
-        if (!passOwnTrimHold && HeldAfterOwnTrim(a, b, now))
+        if (HeldAfterOwnTrim(a, b, now, passOwnTrimHold))
         {
             metrics.DialsHeldAfterOwnTrim++;
             return DialOutcome.HeldAfterOwnTrim;
@@ -235,13 +235,16 @@ internal sealed class Connector
         _ => TrimReason.Unassigned,
     };
 
-    /// <summary>True when <paramref name="a"/> (v2) trimmed <paramref name="b"/> itself within its own-trim backoff and so does not dial it.</summary>
-    public bool HeldAfterOwnTrim(int a, int b, long nowMs)
+    /// <summary>
+    /// True when <paramref name="a"/> (v2) trimmed <paramref name="b"/> itself within its own-trim backoff and so does not dial it
+    /// (a lookup's query to one of the closest to its key passes: <paramref name="closestForLookup"/>).
+    /// </summary>
+    public bool HeldAfterOwnTrim(int a, int b, long nowMs, bool closestForLookup = false)
     {
         if (!_engines.Variant.OwnTrimHold || _engines.ExistingByeTable(a) is not { } table || _engines.ExistingV2(a) is not { } v2) return false;
         long holdUntilMs = table.OwnTrimHoldOf(new PeerKey(b), nowMs);
         // Whether b is a friend matters only while a hold is in force: the peer-table lookup is saved on most dials.
-        return holdUntilMs > nowMs && !OwnTrimHold.MayDial(holdUntilMs, nowMs, v2.IsFriend(new PeerKey(b)));
+        return holdUntilMs > nowMs && !OwnTrimHold.MayDial(holdUntilMs, nowMs, v2.IsFriend(new PeerKey(b)), closestForLookup);
     }
 
     /// <summary>Closes every connection of <paramref name="node"/> (it goes offline).</summary>

@@ -167,7 +167,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
         long now = _ctx.Now;
         double rtt = nodes.RttMs(node, peer);
         bool connected = _ctx.Links.Connected(node, peer);
-        if (!connected && !passHold && _connector.HeldAfterOwnTrim(node, peer, now))
+        if (!connected && _connector.HeldAfterOwnTrim(node, peer, now, closestForLookup: passHold))
         {
             // Trimmed by this node lately: refused before any dial (online or not); the query goes to another candidate.
             metrics.DialsHeldAfterOwnTrim++;

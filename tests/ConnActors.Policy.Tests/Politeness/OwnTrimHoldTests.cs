@@ -19,6 +19,8 @@ public class OwnTrimHoldTests
         Assert.False(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 60_999), 60_999, friend: false));
         Assert.Equal(1, OwnTrimHold.RemainingMs(table.OwnTrimHoldOf(peer, 60_999), 60_999, friend: false));
         Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 30_000), 30_000, friend: true));
+        Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 30_000), 30_000, friend: false, closestForLookup: true));
+        Assert.Equal(0, OwnTrimHold.RemainingMs(table.OwnTrimHoldOf(peer, 30_000), 30_000, friend: false, closestForLookup: true));
         Assert.True(OwnTrimHold.MayDial(table.OwnTrimHoldOf(peer, 61_000), 61_000, friend: false));
         // The hold is ours alone: it is no failure window and no bye obligation, so the dial queue and the persisted obligations ignore it.
         Assert.Equal(30_000, table.EarliestDialMs(peer, 30_000));
