@@ -2,7 +2,8 @@ namespace ConnActors.Policy.Trimming;
 
 /// <summary>
 /// The scratch space of a trim round: the candidates' keys, orders and facts, their ranks, the peers in
-/// grace, the threshold histogram and the rank sort's buffers. A round never starts inside another on the same
+/// grace, the threshold histogram and the rank sort's buffers (a victim search uses only the peers in grace and its own
+/// set-aside slots). A round never starts inside another on the same
 /// thread, so one instance per thread serves every planner there (a simulated network holds a planner per node,
 /// and scratch per planner would cost as much as the peers it plans for).
 /// </summary>
@@ -20,12 +21,17 @@ internal sealed class TrimScratch
     public CandidateRank[] SortedRanks = [];
     public readonly int[] DigitCounts = new int[RankSort.Digits * RankSort.Radix];
     public GraceEntry[] InGrace = [];
+    // Slots a victim search sets aside until its pass ends (see TrimPlanner.Cheapest).
+    public int[] Deferred = [];
     public readonly int[] Histogram = new int[HistogramBuckets];
+
+    /// <summary>This thread's scratch, whatever room it has.</summary>
+    public static TrimScratch ThisThread => _current ??= new TrimScratch();
 
     /// <summary>This thread's scratch, with room for <paramref name="candidates"/> candidates.</summary>
     public static TrimScratch Reserve(int candidates)
     {
-        var s = _current ??= new TrimScratch();
+        var s = ThisThread;
         if (s.Keys.Length < candidates)
         {
             int size = Math.Max(candidates, s.Keys.Length * 2);
@@ -39,6 +45,8 @@ internal sealed class TrimScratch
     }
 
     public void GrowGrace() => Array.Resize(ref InGrace, Math.Max(16, InGrace.Length * 2));
+
+    public void GrowDeferred() => Array.Resize(ref Deferred, Math.Max(16, Deferred.Length * 2));
 }
 
 /// <summary>A candidate in grace: when it connected and its slot.</summary>

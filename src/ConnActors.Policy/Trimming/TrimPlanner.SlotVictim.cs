@@ -1,0 +1,94 @@
+using ConnActors.Policy.Peers;
+using ConnActors.Policy.Quotas;
+
+namespace ConnActors.Policy.Trimming;
+
+/// <summary>
+/// One victim for a subsystem's slot on a full node: the cheapest eligible candidate by (order, key), the candidates those
+/// of a round. One pass tests eligibility first, from the entry, and keeps the best so far by branch and bound: a
+/// candidate is scored exactly only when neither of two lower bounds of its order rules it out — its static part (tags,
+/// overlap, outbound bonus, penalty; the usefulness terms are never negative), then that plus a lower bound of the
+/// usefulness terms with no exponential (<see cref="Scoring.UsefulnessTerms.LowerBound"/>). The bounds only prune; the
+/// victim is decided by exact orders, so it is the one a full pass scoring everyone names (a property test checks).
+/// Scoring every candidate made one slot cost about a whole trim round (docs/benchmarks.md (b)).
+/// </summary>
+internal sealed partial class TrimPlanner
+{
+    /// <summary>The cheapest peer whose every claim is by a subsystem above its reservation (for a reclaim).</summary>
+    public PeerKey? ReclaimVictim(long nowMs)
+    {
+        for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
+        return Cheapest(nowMs, borrow: false);
+    }
+
+    /// <summary>
+    /// The cheapest peer no subsystem claims, never one that would take our dialed peers below the
+    /// outbound reserve: room for a subsystem when the node is full.
+    /// </summary>
+    public PeerKey? UnassignedVictim(long nowMs) => Cheapest(nowMs, borrow: true);
+
+    // The candidates are those of CollectCandidates (a round's); the outbound reserve counts the open outbound connections
+    // of the whole pass, so a dialed peer that would breach it by the count so far is set aside until the pass ends (the
+    // count only grows).
+    private PeerKey? Cheapest(long nowMs, bool borrow)
+    {
+        var tracked = _peers.Tracked;
+        _s = TrimScratch.ThisThread;
+        var best = BestVictim.None;
+        int graceCount = 0, deferredCount = 0;
+        _openOutbound = 0;
+        for (int slot = 0; slot < tracked.Length; slot++)
+        {
+            ref var entry = ref tracked[slot];
+            if (entry.OpenConnections == 0 || entry.IsPrivileged) continue;
+            _openOutbound += entry.Outbound;
+            if (entry.LockedUntilMs > nowMs || (_burstModel && entry.ActiveBursts > 0)) continue;
+            if (nowMs - entry.ConnectedSinceMs < _settings.GracePeriodMs)
+            {
+                if (graceCount == _s.InGrace.Length) _s.GrowGrace();
+                _s.InGrace[graceCount++] = new GraceEntry(entry.ConnectedSinceMs, slot);
+                continue;
+            }
+            if (!MayRelease(entry.SubsystemClaims, borrow)) continue;
+            if (borrow && WouldBreachOutboundReserve(entry.Outbound))
+            {
+                if (deferredCount == _s.Deferred.Length) _s.GrowDeferred();
+                _s.Deferred[deferredCount++] = slot;
+                continue;
+            }
+            Consider(ref best, slot, in entry, nowMs);
+        }
+        for (int i = 0; i < deferredCount; i++)
+        {
+            ref readonly var entry = ref _peers.At(_s.Deferred[i]);
+            if (!WouldBreachOutboundReserve(entry.Outbound)) Consider(ref best, _s.Deferred[i], in entry, nowMs);
+        }
+        foreach (var g in GraceOverflow(graceCount))
+        {
+            ref readonly var entry = ref _peers.At(g.Slot);
+            if (MayRelease(entry.SubsystemClaims, borrow) && !(borrow && WouldBreachOutboundReserve(entry.Outbound))) Consider(ref best, g.Slot, in entry, nowMs);
+        }
+        return best.Found ? new PeerKey(best.Key) : null;
+    }
+
+    // A borrow takes only unassigned peers; a reclaim, peers whose every claim is surplus.
+    private bool MayRelease(uint claims, bool borrow) => borrow ? claims == 0 : ReleasesOnlySurplus(claims);
+
+    private void Consider(ref BestVictim best, int slot, in PeerEntry entry, long nowMs)
+    {
+        double staticScore = _scorer.Static(new PeerKey(entry.Key), in entry, nowMs);
+        if (best.Beats(OrderOf(entry.SubsystemClaims, _scorer.FloorFrom(staticScore)), entry.Key)) return;
+        if (best.Beats(OrderOf(entry.SubsystemClaims, _scorer.LowerBoundFrom(staticScore, in entry, nowMs)), entry.Key)) return;
+        double order = OrderOf(entry.SubsystemClaims, _scorer.ScoreFrom(staticScore, in entry, nowMs));
+        if (!best.Beats(order, entry.Key)) best = new BestVictim(true, order, entry.Key);
+    }
+
+    /// <summary>The best candidate so far: its exact order and key.</summary>
+    private readonly record struct BestVictim(bool Found, double Order, int Key)
+    {
+        public static BestVictim None => default;
+
+        // True when a candidate of this order (or any order above a lower bound of it) and key cannot come before the best.
+        public bool Beats(double order, int key) => Found && (order > Order || (order == Order && key > Key));
+    }
+}
