@@ -31,9 +31,9 @@ internal sealed class PeerScorer
 
     public double Maximum => _maximum;
 
-    public double Score(PeerKey peer, in PeerEntry entry, long nowMs) => ScoreFrom(Static(peer, in entry, nowMs), in entry, nowMs);
+    public double Score(PeerKey peer, in PeerEntry entry, long nowMs) => Clamp(Static(peer, in entry, nowMs) + Usefulness(in entry, nowMs));
 
-    /// <summary>The score of <paramref name="entry"/> from its <see cref="Static"/> part <paramref name="staticScore"/>.</summary>
+    /// <summary>The score of <paramref name="entry"/> from its <see cref="Static"/> part <paramref name="staticScore"/>: <see cref="Score"/> to the bit.</summary>
     public double ScoreFrom(double staticScore, in PeerEntry entry, long nowMs) => Clamp(staticScore + Usefulness(in entry, nowMs));
 
     /// <summary>At most the score, from its <see cref="Static"/> part alone (no usefulness term is negative).</summary>

@@ -1,6 +1,4 @@
 using CsCheck;
-using ConnActors.Policy.Admission;
-using ConnActors.Policy.Bursts;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Limits;
 using ConnActors.Policy.Quotas;
@@ -36,83 +34,37 @@ public class SlotVictimProperties
             var engine = scenario.NewEngine();
             var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(scenario.DhtReservation), QuotaAmount.Slots(60))).Id;
             var pubsub = engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(scenario.PubsubReservation), QuotaAmount.Slots(40))).Id;
-            long now = 1_000;
-            int nextPeer = 0;
-            var connected = new List<int>();
-            var bursts = new List<BurstId>();
-            var released = new List<PeerKey>();
-
-            void Connect(bool outbound)
-            {
-                int peer = nextPeer++;
-                var verdict = outbound ? engine.AdmitOutbound(new PeerKey(peer), Addresses.V4(peer), now) : engine.AdmitInbound(new PeerKey(peer), Addresses.V4(peer), now);
-                if (!verdict.Admitted) return;
-                connected.Add(peer);
-                // Four patterns only: peers connected at the same instant with the same pattern tie exactly.
-                var rng = new Random(peer % 4);
-                for (int s = 0; s < 4; s++) engine.RecordSignal(new PeerKey(peer), (UsefulnessSignal)s, rng.Next(0, 40), now);
-            }
-            void Close(int peer)
-            {
-                if (engine.View(new PeerKey(peer), now) is not { } view) return;
-                for (int i = 0; i < view.Inbound; i++) engine.ConnectionClosed(new PeerKey(peer), ConnectionDirection.Inbound, Addresses.V4(peer), now);
-                for (int i = 0; i < view.Outbound; i++) engine.ConnectionClosed(new PeerKey(peer), ConnectionDirection.Outbound, Addresses.V4(peer), now);
-                connected.Remove(peer);
-            }
+            var history = new PeerHistory(engine, dht, pubsub, signalPatterns: 4);
             void Check()
             {
-                Assert.Equal(ReferenceTrimPlanner.ReclaimVictim(engine, now), engine.Planner.ReclaimVictim(now)?.Value);
-                Assert.Equal(ReferenceTrimPlanner.UnassignedVictim(engine, now), engine.Planner.UnassignedVictim(now)?.Value);
+                Assert.Equal(ReferenceTrimPlanner.ReclaimVictim(engine, history.Now), engine.Planner.ReclaimVictim(history.Now)?.Value);
+                Assert.Equal(ReferenceTrimPlanner.UnassignedVictim(engine, history.Now), engine.Planner.UnassignedVictim(history.Now)?.Value);
             }
 
-            var limits = engine.Settings.Limits;
-            for (int p = 0; p < limits.HighWater; p++) Connect(outbound: p % 3 == 0);
+            for (int p = 0; p < engine.Settings.Limits.HighWater; p++) history.Connect(outbound: p % 3 == 0);
             foreach (var (kind, index, value) in steps)
             {
-                var peer = connected.Count > 0 ? new PeerKey(connected[index % connected.Count]) : new PeerKey(-1);
+                var peer = history.Pick(index);
                 switch (kind)
                 {
-                    case 0: now += value * 100L; break;                          // within grace
-                    case 1: now += value * 60_000L; break;                       // up to an hour
-                    case 2: for (int i = 0; i <= value % 8; i++) Connect(outbound: value % 2 == 0); break;
+                    case 0: history.Now += value * 100L; break;                          // within grace
+                    case 1: history.Now += value * 60_000L; break;                       // up to an hour
+                    case 2: for (int i = 0; i <= value % 8; i++) history.Connect(outbound: value % 2 == 0); break;
                     case 3:
                         double amount = (value % 3) switch { 0 => value * 1e-4, 1 => value, _ => value * 1e6 };
-                        engine.RecordSignal(peer, (UsefulnessSignal)(value % 4), amount, now);
+                        engine.RecordSignal(peer, (UsefulnessSignal)(value % 4), amount, history.Now);
                         break;
-                    case 4: engine.SetTag(peer, 1 + value % 2, value - 20, now); break;
-                    case 5: engine.RequestSlot(value % 2 == 0 ? dht : pubsub, peer, now); break;
-                    case 6: engine.ReleaseSlot(value % 2 == 0 ? dht : pubsub, peer, now); break;
-                    case 7: engine.Lock(peer, now + value * 2_000L, now); break;
-                    case 8:
-                        if (value % 3 == 0) engine.SetFriend(peer, value % 2 == 0, now);
-                        else engine.SetProtected(peer, value % 2 == 0, now);
-                        break;
-                    case 9: engine.Penalize(peer, 1 + value, now); break;
-                    case 10:
-                        var burst = engine.BeginBurst(now);
-                        engine.Enlist(burst, peer);
-                        bursts.Add(burst);
-                        break;
-                    case 11:
-                        if (bursts.Count == 0) break;
-                        engine.EndBurst(bursts[0], now, released);
-                        bursts.RemoveAt(0);
-                        foreach (var r in released) Close(r.Value);
-                        released.Clear();
-                        break;
-                    case 12: if (peer.Value >= 0) Close(peer.Value); break;
-                    case 13: engine.SetOverlap(peer, value / 60.0); break;
+                    case < 4 + PeerHistory.EventKinds: history.Apply(kind - 4, peer, value); break;
+                    case 14: engine.SetOverlap(peer, value / 60.0); break;
                     // A subsystem's ask on a full node, carried out: the victim named is closed.
-                    case 14:
-                        var decision = engine.RequestSlot(value % 2 == 0 ? dht : pubsub, new PeerKey(nextPeer++), now);
-                        if (decision.HasVictim) Close(decision.Victim.Value);
+                    default:
+                        var decision = engine.RequestSlot(value % 2 == 0 ? dht : pubsub, new PeerKey(history.NextPeer++), history.Now);
+                        if (decision.HasVictim) history.Close(decision.Victim.Value);
                         break;
-                    default: now += 1_000; break;
                 }
                 Check();
             }
-            Check();
-            now += 61_000;
+            history.Now += 61_000;
             Check();
         }, iter: 400);
     }
