@@ -30,7 +30,7 @@ internal sealed partial class TrimPlanner
     // The candidates are those of CollectCandidates (a round's). The outbound reserve counts the open outbound connections
     // of the whole pass, so a dialed peer that would breach it by the count so far, yet comes before the best so far, is set
     // aside with its exact order until the pass ends (the count only grows). Setting aside every such peer, before its
-    // bounds, cost a cache miss for each of them at the end (a fifth of the peers at 100,000).
+    // bounds, cost a cache miss for each of them at the end (about a tenth of the peers at 100,000).
     private PeerKey? Cheapest(long nowMs, bool borrow)
     {
         var tracked = _peers.Tracked;

@@ -1,6 +1,4 @@
 using CsCheck;
-using ConnActors.Policy.Admission;
-using ConnActors.Policy.Bursts;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
 using ConnActors.Policy.Scoring;
