@@ -92,7 +92,7 @@ internal sealed partial class TrimPlanner
     {
         public static BestVictim None => default;
 
-        // True when a candidate of this order (or any order above a lower bound of it) and key cannot come before the best.
+        // True when a candidate with this key and this order, or any order at or above it (a lower bound), cannot come before the best.
         public bool Beats(double order, int key) => Found && (order > Order || (order == Order && key > Key));
     }
 }
