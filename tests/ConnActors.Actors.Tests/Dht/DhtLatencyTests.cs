@@ -1,10 +1,6 @@
 using Akka.TestKit.Xunit2;
 using ConnActors.Actors.Dht;
 using ConnActors.Actors.Tests.Support;
-using ConnActors.Libp2p.Host;
-using ConnActors.Libp2p.Kad;
-using ConnActors.Libp2p.Kad.Protocol;
-using Google.Protobuf;
 
 namespace ConnActors.Actors.Tests.Dht;
 
