@@ -10,17 +10,6 @@ namespace ConnActors.Policy.Benchmarks;
 /// </summary>
 internal static class TrimProbe
 {
-    [System.Runtime.InteropServices.DllImport("libc")]
-    private static extern int clock_gettime(int clock, out Timespec ts);
-
-    private struct Timespec { public long Sec; public long Nsec; }
-
-    private static double ThreadCpuMs()
-    {
-        clock_gettime(3, out var ts); // CLOCK_THREAD_CPUTIME_ID
-        return ts.Sec * 1000.0 + ts.Nsec / 1e6;
-    }
-
     public static int Run(TextWriter output)
     {
         foreach (int peers in (Environment.GetEnvironmentVariable("PROBE_SIZES") ?? "1000,10000,100000").Split(",").Select(int.Parse))
@@ -40,11 +29,11 @@ internal static class TrimProbe
             {
                 now += 61_000;
                 basic.Tick(now);
-                double c0 = ThreadCpuMs();
+                double c0 = ThreadCpuClock.Ms();
                 v2.PlanTrim(now, plan);
-                double c1 = ThreadCpuMs();
+                double c1 = ThreadCpuClock.Ms();
                 if (Environment.GetEnvironmentVariable("PROBE_V2_ONLY") is null) basic.PlanTrim(now, bplan);
-                double c2 = ThreadCpuMs();
+                double c2 = ThreadCpuClock.Ms();
                 double v2ms = c1 - c0, bms = c2 - c1;
                 if (r >= rounds / 3) { v2Total += v2ms; basicTotal += bms; v2Rounds.Add(v2ms); basicRounds.Add(bms); }
                 if (r < 3 || r % 10 == 0 || r == rounds - 1) output.WriteLine($"{peers} round {r}: v2 {v2ms:F3} ms ({plan.Victims.Count} victims of {plan.CandidatesConsidered}), basic {bms:F3} ms");

@@ -110,6 +110,20 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void Lookups_of_one_node_share_its_dht_slots_so_fewer_queries_are_refused_at_the_quotas_maximum()
+    {
+        // DHT-heavy nodes run lookups often enough that one starts while another holds most of a small node's dht slots.
+        var settings = SimTestRuns.Small("dht-heavy");
+        var (shareSim, share) = SimTestRuns.Run(settings, "v2");
+        var (_, alone) = SimTestRuns.Run(settings, "v2-no-slot-sharing");
+        Assert.Empty(shareSim.FindInconsistencies());
+        Assert.Equal(alone.Lookups, share.Lookups);
+        Assert.True(alone.DhtStarvations > 50, $"only {alone.DhtStarvations} dht slots refused without sharing: the scenario does not stress the quota");
+        Assert.True(share.DhtStarvations < alone.DhtStarvations * 0.85, $"{share.DhtStarvations} refused with sharing, {alone.DhtStarvations} without");
+        Assert.True(share.LookupSuccess >= alone.LookupSuccess, $"lookup success {share.LookupSuccess} with sharing, {alone.LookupSuccess} without");
+    }
+
+    [Fact]
     public void Closing_with_a_reset_gives_router_entries_back_sooner_and_v2_is_refused_for_them_less()
     {
         var settings = SimTestRuns.Small("router-killing");

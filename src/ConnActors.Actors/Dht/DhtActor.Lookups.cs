@@ -19,7 +19,7 @@ internal sealed partial class DhtActor
     private readonly Queue<LookupRun> _awaitingBurst = new();
     private readonly SlowQueryRule _slowQueries;
     private int _nextLookup;
-    private long _lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened;
+    private long _lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened, _lookupSlotsShared;
 
     private void ReceiveLookups()
     {
@@ -206,6 +206,13 @@ internal sealed partial class DhtActor
     {
         var job = done.Job;
         var peer = job.Peer.Id;
+        if (done.Kind == QueryFailure.AtDhtMaximum && _settings.ShareLookupSlots && !job.AsksForSharedSlot
+            && _running.TryGetValue(job.LookupId, out var taker) && TakeSlotFromBusierLookup(taker))
+        {
+            // The slot given up is released before this query asks again (both go to the supervisor, in this order).
+            DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
+            return;
+        }
         if (done.Opened) _connectionsOpened++;
         if (!job.Delivery)
         {
@@ -239,6 +246,30 @@ internal sealed partial class DhtActor
         else if (!done.Succeeded) run.Lookup.Failed(peer);
         else OnAnswer(run, done);
         Advance(run);
+    }
+
+    // dht.share-lookup-slots (LookupSlotSharing): the running lookup that holds the most, if the rule lets the refused one take
+    // from it, gives up its claim on a peer that answered it and that no other lookup or the routing table holds, so that
+    // the slot is free at once. The taker's own claim on the refused peer is already counted in its Claimed.
+    private bool TakeSlotFromBusierLookup(LookupRun taker)
+    {
+        int takerHolds = taker.Claimed.Count - 1;
+        LookupRun? giver = null;
+        PeerId? given = null;
+        foreach (var other in _running.Values)
+        {
+            if (other == taker || !LookupSlotSharing.MayTakeFrom(other.Claimed.Count, takerHolds)) continue;
+            if (giver is not null && other.Claimed.Count <= giver.Claimed.Count) continue;
+            var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
+                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p));
+            if (peer is null) continue;
+            (giver, given) = (other, peer);
+        }
+        if (giver is null || given is null) return false;
+        giver.Claimed.Remove(given);
+        UnclaimForLookup(given);
+        _lookupSlotsShared++;
+        return true;
     }
 
     private void OnAnswer(LookupRun run, QueryDone done)

@@ -209,7 +209,7 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
         _settings.ServerMode ? "server" : "client", _host.PeerId, _table.Count, _table.Buckets(), _routingHeld.ToList(),
         _running.Count, _waiting.Count,
         new DhtCounters(_lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened, _requestsServed,
-            new Dictionary<string, long>(_badInput), new Dictionary<string, long>(_refused), _tallies.Snapshot()),
+            new Dictionary<string, long>(_badInput), new Dictionary<string, long>(_refused), _tallies.Snapshot()) { LookupSlotsShared = _lookupSlotsShared },
         _providers.Count, _providers.KeyCount, _records.Count, _provided.Count);
 
     private sealed record RefreshDue

@@ -62,7 +62,11 @@ public sealed record DhtStatus(
 /// <summary>Totals since start; <paramref name="BadInput"/> counts the penalties for bad input by kind.</summary>
 public sealed record DhtCounters(
     long Lookups, long LookupHops, long QueriesSent, long QueriesFailed, long ConnectionsOpened, long RequestsServed,
-    IReadOnlyDictionary<string, long> BadInput, IReadOnlyDictionary<string, long> Refused, IReadOnlyList<LookupKindCounts> LookupsByKind);
+    IReadOnlyDictionary<string, long> BadInput, IReadOnlyDictionary<string, long> Refused, IReadOnlyList<LookupKindCounts> LookupsByKind)
+{
+    /// <summary>Dht slots a running lookup gave up to another that was refused one at the subsystem's maximum (dht.share-lookup-slots).</summary>
+    public long LookupSlotsShared { get; init; }
+}
 
 /// <summary>Lookups of one kind (find_peer, closest, provide, put_value, find_providers, get_value, refresh): started, and how they ended or were refused (queue full).</summary>
 public sealed record LookupKindCounts(string Kind, long Started, long Succeeded, long TimedOut, long NotFound, long Refused);

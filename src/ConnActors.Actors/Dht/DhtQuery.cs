@@ -4,6 +4,7 @@ using ConnActors.Actors.Quotas;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Kad;
 using ConnActors.Libp2p.Kad.Protocol;
+using ConnActors.Policy.Quotas;
 
 namespace ConnActors.Actors.Dht;
 
@@ -29,7 +30,9 @@ internal static class DhtQuery
             {
                 var slot = await job.Supervisor.Ask<SlotReply>(new RequestSlot(job.Peer.Id), job.Timeout, deadline.Token).ConfigureAwait(false);
                 timeline.SlotDone();
-                if (!slot.Granted) return job.Failed($"no dht slot ({slot.Outcome})", QueryFailure.Local, timeline: timeline.Times);
+                if (!slot.Granted)
+                    return job.Failed($"no dht slot ({slot.Outcome})", slot.Outcome == SlotOutcome.DeniedAtMaximum ? QueryFailure.AtDhtMaximum : QueryFailure.Local,
+                        timeline: timeline.Times);
                 var dial = await job.Manager.Ask<DialOutcome>(new DialForQuery(job.Peer.Id, job.Peer.Addresses, job.PassesOwnTrimHold), job.Timeout, deadline.Token).ConfigureAwait(false);
                 timeline.DialDone(dial.QueuedMs);
                 if (dial.Connection is null)
@@ -84,6 +87,9 @@ internal sealed record QueryJob(
     /// <summary>Its dial may pass this node's own-trim hold (<see cref="KadLookup.PassesOwnTrimHold"/>).</summary>
     public bool PassesOwnTrimHold { get; init; }
 
+    /// <summary>It asks again for the dht slot another lookup gave up for it (once; dht.share-lookup-slots).</summary>
+    public bool AsksForSharedSlot { get; init; }
+
     public QueryDone Failed(string reason, QueryFailure kind, bool opened = false, QueryTimes? timeline = null) =>
         new(this, null, [], [], reason, opened, kind) { Timeline = timeline ?? QueryTimes.None };
 }
@@ -93,6 +99,8 @@ internal enum QueryFailure
 {
     None,
     Local,
+    /// <summary>Refused a dht slot because the subsystem holds its maximum (a running lookup may share one: dht.share-lookup-slots).</summary>
+    AtDhtMaximum,
     HeldAfterOwnTrim,
     Unreachable,
     BadAnswer,

@@ -36,6 +36,9 @@ public sealed record DhtSettings
     /// </summary>
     public int PassHoldAmongClosest { get; init; }
 
+    /// <summary>A lookup refused a dht slot at the subsystem's maximum may take one from a running lookup that holds more (<see cref="ConnActors.Policy.Dht.LookupSlotSharing"/>).</summary>
+    public bool ShareLookupSlots { get; init; } = true;
+
     /// <summary>Replacement cache per bucket.</summary>
     public required int ReplacementCache { get; init; }
 
@@ -112,6 +115,7 @@ public sealed record DhtSettings
             Alpha = alpha,
             FollowUpAfter = AtLeast(r, "follow-up-after", 0, k),
             PassHoldAmongClosest = AtLeast(r, "pass-hold-among-closest", 0, k),
+            ShareLookupSlots = r.Bool("share-lookup-slots"),
             ReplacementCache = AtLeast(r, "replacement-cache", 0, 1024),
             MaxQueriesPerLookup = AtLeast(r, "max-queries-per-lookup", k, 10_000),
             RequestTimeout = Positive(r, "request-timeout"),

@@ -54,6 +54,8 @@ public sealed partial class ConnectionManagerPolicy
     internal Peers.PeerTable PeerTable => _peers;
     internal Quotas.QuotaTable QuotaTable => _quotas;
     internal Scoring.PeerScorer Scorer => _scorer;
+    // For the tests of the victim search against that pass.
+    internal TrimPlanner Planner => _planner;
 
     /// <summary>When the next follow-up round is due (long.MaxValue when none).</summary>
     public long FollowUpAtMs => _followUpAtMs;

@@ -33,6 +33,15 @@ internal sealed class PeerScorer
 
     public double Score(PeerKey peer, in PeerEntry entry, long nowMs) => Clamp(Static(peer, in entry, nowMs) + Usefulness(in entry, nowMs));
 
+    /// <summary>The score of <paramref name="entry"/> from its <see cref="Static"/> part <paramref name="staticScore"/>: <see cref="Score"/> to the bit.</summary>
+    public double ScoreFrom(double staticScore, in PeerEntry entry, long nowMs) => Clamp(staticScore + Usefulness(in entry, nowMs));
+
+    /// <summary>At most the score, from its <see cref="Static"/> part alone (no usefulness term is negative).</summary>
+    public double FloorFrom(double staticScore) => Clamp(staticScore + _usefulness.Floor);
+
+    /// <summary>At most the score and at least <see cref="FloorFrom"/>: the static part plus a lower bound of the usefulness terms (<see cref="UsefulnessTerms.LowerBound"/>, no exponential).</summary>
+    public double LowerBoundFrom(double staticScore, in PeerEntry entry, long nowMs) => Clamp(staticScore + _usefulness.LowerBound(in entry.Signals, nowMs));
+
     /// <summary>The score bounded to [<see cref="Minimum"/>, <see cref="Maximum"/>].</summary>
     public double Clamp(double score) => Math.Clamp(score, _minimum, _maximum);
 

@@ -22,7 +22,7 @@ namespace ConnActors.Policy.Trimming;
 /// reserve keeps those slots for the connections the node chose, and trimming them would only invite
 /// inbound into their place.
 /// </summary>
-internal sealed class TrimPlanner
+internal sealed partial class TrimPlanner
 {
     private const int HistogramBuckets = TrimScratch.HistogramBuckets;
     private readonly PeerTable _peers;
@@ -92,33 +92,6 @@ internal sealed class TrimPlanner
         int candidateCount = CollectCandidates(nowMs, emergency: true, out _);
         plan.CandidatesConsidered = candidateCount;
         Choose(plan, candidateCount, needed, respectReservations: false);
-    }
-
-    /// <summary>The cheapest peer whose every claim is by a subsystem above its reservation (for a reclaim).</summary>
-    public PeerKey? ReclaimVictim(long nowMs)
-    {
-        for (int i = 0; i < QuotaTable.MaxSubsystems; i++) _surplus[i] = _quotas.SurplusAt(i);
-        return Cheapest(nowMs, static (planner, i) => planner.ReleasesOnlySurplus(planner._s.Facts[i].Claims));
-    }
-
-    /// <summary>
-    /// The cheapest peer no subsystem claims, never one that would take our dialed peers below the
-    /// outbound reserve: room for a subsystem when the node is full.
-    /// </summary>
-    public PeerKey? UnassignedVictim(long nowMs) =>
-        Cheapest(nowMs, static (planner, i) => planner._s.Facts[i] is { Claims: 0 } facts && !planner.WouldBreachOutboundReserve(facts.Outbound));
-
-    // One candidate pass and a minimum of (order, key) among the eligible.
-    private PeerKey? Cheapest(long nowMs, Func<TrimPlanner, int, bool> eligible)
-    {
-        int candidateCount = CollectCandidates(nowMs, emergency: false, out _);
-        int best = -1;
-        for (int i = 0; i < candidateCount; i++)
-        {
-            if (best >= 0 && (_s.Orders[i] > _s.Orders[best] || (_s.Orders[i] == _s.Orders[best] && _s.Keys[i] > _s.Keys[best]))) continue;
-            if (eligible(this, i)) best = i;
-        }
-        return best >= 0 ? new PeerKey(_s.Keys[best]) : null;
     }
 
     // claimedBudget: at most this many connections of claimed peers (the rest of the round may take only unassigned ones).
@@ -293,22 +266,23 @@ internal sealed class TrimPlanner
 
         // Grace is bounded by count: only the newest GraceMaxCount connections keep it, so a flood of
         // new connections cannot make everything untrimmable.
-        if (graceCount > _graceMaxCount)
-        {
-            var graced = _s.InGrace.AsSpan(0, graceCount);
-            int overflow = graceCount - _graceMaxCount;
-            Selection.SmallestToFront(graced, overflow);
-            foreach (var g in graced[..overflow]) Score(count++, g.Slot, in _peers.At(g.Slot), nowMs);
-            graced = graced[overflow..];
-            graceCount = graced.Length;
-            for (int i = 0; i < graced.Length; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, graced[i].ConnectedSinceMs + _settings.GracePeriodMs);
-        }
-        else
-        {
-            for (int i = 0; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
-        }
+        var overflow = GraceOverflow(graceCount);
+        foreach (var g in overflow) Score(count++, g.Slot, in _peers.At(g.Slot), nowMs);
+        for (int i = overflow.Length; i < graceCount; i++) earliestGraceEndMs = Math.Min(earliestGraceEndMs, _s.InGrace[i].ConnectedSinceMs + _settings.GracePeriodMs);
         return count;
     }
+
+    // The oldest peers in grace beyond the newest GraceMaxCount (moved to the front of the scratch's InGrace): candidates after all.
+    private Span<GraceEntry> GraceOverflow(int graceCount)
+    {
+        if (graceCount <= _graceMaxCount) return [];
+        int overflow = graceCount - _graceMaxCount;
+        Selection.SmallestToFront(_s.InGrace.AsSpan(0, graceCount), overflow);
+        return _s.InGrace.AsSpan(0, overflow);
+    }
+
+    // Unassigned peers first, then claimed ones.
+    private double OrderOf(uint claims, double score) => (claims != 0 ? _classSpan : 0) + (score - _scorer.Minimum);
 
     // Candidate i: its slot, key, exact score and order.
     private void Score(int i, int slot, in PeerEntry entry, long nowMs)
@@ -316,8 +290,7 @@ internal sealed class TrimPlanner
         double score = _scorer.Score(new PeerKey(entry.Key), in entry, nowMs);
         _s.Keys[i] = entry.Key;
         _s.Facts[i] = new CandidateFacts(slot, entry.Connections, entry.OpenConnections, entry.Outbound, entry.SubsystemClaims, score);
-        // Unassigned peers first, then claimed ones.
-        double order = (entry.SubsystemClaims != 0 ? _classSpan : 0) + (score - _scorer.Minimum);
+        double order = OrderOf(entry.SubsystemClaims, score);
         _s.Orders[i] = order;
         if (_histogramKept) _s.Histogram[Bucket(order)]++;
     }

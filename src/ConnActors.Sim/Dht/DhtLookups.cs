@@ -1,6 +1,8 @@
 using ConnActors.Policy;
 using ConnActors.Policy.Bursts;
 using ConnActors.Policy.Dht;
+using ConnActors.Policy.Engine;
+using ConnActors.Policy.Quotas;
 using ConnActors.Policy.Scoring;
 using ConnActors.Sim.Churn;
 using ConnActors.Sim.Connections;
@@ -31,6 +33,8 @@ internal sealed partial class DhtLookups : INodeLifecycle
     private readonly Connector _connector;
     private readonly Regulator _regulator;
     private readonly List<LookupInFlight> _lookups = new();
+    // Per node, its running lookups (a list through LookupInFlight.NextOfNode), for lookups that share dht slots.
+    private readonly int[] _firstLookupOf;
     private readonly Stack<int> _freeLookups = new();
     private readonly List<PeerKey> _released = new();
     // Per node, when its lookups follow the node's slow-query rule (v2's, as dht.slow-queries = on): recent answers.
@@ -43,6 +47,8 @@ internal sealed partial class DhtLookups : INodeLifecycle
         _connector = connector;
         _regulator = regulator;
         Index = new DhtIndex(ctx.Nodes, ctx.Seed);
+        _firstLookupOf = new int[ctx.Scenario.Nodes];
+        Array.Fill(_firstLookupOf, -1);
         if (engines.Variant.Family == PolicyFamily.V2 && engines.Variant.SlowQueries && engines.Variant.Lookups == LookupRule.Spec)
             _slowQueries = new SlowQueryRule?[ctx.Scenario.Nodes];
         if (ctx.Scenario.LookupsPerNodeHour > 0)
@@ -84,6 +90,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
         public readonly List<int> Peers = new();
         // Peers whose query asked for a dht slot (those it dialled), released when the lookup ends.
         public readonly List<int> Claimed = new();
+        public int PreviousOfNode = -1, NextOfNode = -1;
     }
 
     /// <summary>A joining node looks itself up (its bootstrap) and starts its stream of lookups.</summary>
@@ -121,6 +128,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
         lookup.Session = nodes.SessionNumber[node];
         lookup.Peers.Clear();
         lookup.Claimed.Clear();
+        Link(node, slot);
         var v2 = _engines.V2(node);
         lookup.HasBurst = v2 is not null;
         if (v2 is not null) lookup.Burst = v2.BeginBurst(_ctx.Now);
@@ -145,6 +153,43 @@ internal sealed partial class DhtLookups : INodeLifecycle
             metrics.LookupOpened.Add(opened);
         }
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)walk.LatencyMs), EventKind.BurstEnd, slot);
+    }
+
+    // As the node (dht.share-lookup-slots, LookupSlotSharing): a lookup refused a dht slot at the quota's maximum takes one
+    // from the running lookup of its node that holds the most, if the rule lets it; that lookup gives up its claim on the
+    // last peer that answered it (the connection stays, in its burst, until that lookup ends). All of a lookup's queries
+    // are made at its start here, so every peer a running lookup claimed has answered.
+    private bool TakeSlotFromBusierLookup(int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now)
+    {
+        LookupInFlight? busiest = null;
+        for (int s = _firstLookupOf[node]; s >= 0; s = _lookups[s].NextOfNode)
+        {
+            var other = _lookups[s];
+            if (ReferenceEquals(other, lookup) || other.Session != lookup.Session || !LookupSlotSharing.MayTakeFrom(other.Claimed.Count, lookup.Claimed.Count)) continue;
+            if (busiest is null || other.Claimed.Count > busiest.Claimed.Count) busiest = other;
+        }
+        if (busiest is null) return false;
+        int given = busiest.Claimed[^1];
+        busiest.Claimed.RemoveAt(busiest.Claimed.Count - 1);
+        v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(given), now);
+        return true;
+    }
+
+    private void Link(int node, int slot)
+    {
+        var lookup = _lookups[slot];
+        lookup.PreviousOfNode = -1;
+        lookup.NextOfNode = _firstLookupOf[node];
+        if (lookup.NextOfNode >= 0) _lookups[lookup.NextOfNode].PreviousOfNode = slot;
+        _firstLookupOf[node] = slot;
+    }
+
+    private void Unlink(int node, int slot)
+    {
+        var lookup = _lookups[slot];
+        if (lookup.PreviousOfNode >= 0) _lookups[lookup.PreviousOfNode].NextOfNode = lookup.NextOfNode;
+        else _firstLookupOf[node] = lookup.NextOfNode;
+        if (lookup.NextOfNode >= 0) _lookups[lookup.NextOfNode].PreviousOfNode = lookup.PreviousOfNode;
     }
 
     private int NewLookupSlot()
@@ -185,6 +230,8 @@ internal sealed partial class DhtLookups : INodeLifecycle
         if (!connected && _engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            if (slot.Outcome == SlotOutcome.DeniedAtMaximum && _engines.Variant.ShareLookupSlots && TakeSlotFromBusierLookup(node, lookup, v2, now))
+                slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
             if (!slot.IsGranted)
             {
                 metrics.DhtStarvations++;
@@ -228,6 +275,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
         var lookup = _lookups[slot];
         _freeLookups.Push(slot);
         int node = lookup.Node;
+        Unlink(node, slot);
         if (!_ctx.IsCurrent(node, lookup.Session)) return;
         var v2 = _engines.ExistingV2(node);
         long now = _ctx.Now;

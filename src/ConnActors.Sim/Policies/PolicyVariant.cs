@@ -117,6 +117,16 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     public static PolicyVariant V2StrictHold { get; } = new("v2-strict-hold", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups never ask a peer under the own-trim hold, even one of the closest to the key (dht.pass-hold-among-closest = 0)") { PassHoldAmongClosest = 0 };
 
+    /// <summary>
+    /// A v2 node's lookup refused a dht slot at the quota's maximum takes one from a running lookup of the same node that
+    /// holds more (the node's <c>dht.share-lookup-slots = on</c>): that lookup gives up its claim on a peer that answered it.
+    /// </summary>
+    public bool ShareLookupSlots { get; init; } = true;
+
+    /// <summary>v2 whose lookups never share dht slots (<c>dht.share-lookup-slots = off</c>; an ablation; name it with --policy).</summary>
+    public static PolicyVariant V2NoSlotSharing { get; } = new("v2-no-slot-sharing", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups, refused a dht slot at the quota's maximum, never take one from another running lookup (dht.share-lookup-slots = off)") { ShareLookupSlots = false };
+
     /// <summary>v2 whose lookups wait out every failed query (<c>dht.slow-queries = off</c>; an ablation; name it with --policy).</summary>
     public static PolicyVariant V2NoSlowQueries { get; } = new("v2-no-slow-queries", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups wait out the dial timeout of every failed query (dht.slow-queries = off)") { SlowQueries = false };
@@ -151,5 +161,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Append(V2NoSlotSharing).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

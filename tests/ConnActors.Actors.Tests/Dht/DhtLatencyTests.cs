@@ -1,10 +1,6 @@
 using Akka.TestKit.Xunit2;
 using ConnActors.Actors.Dht;
 using ConnActors.Actors.Tests.Support;
-using ConnActors.Libp2p.Host;
-using ConnActors.Libp2p.Kad;
-using ConnActors.Libp2p.Kad.Protocol;
-using Google.Protobuf;
 
 namespace ConnActors.Actors.Tests.Dht;
 
@@ -55,8 +51,8 @@ public class DhtLatencyTests : TestKit
         // Enough answered queries for the slow-query rule to judge (it needs 8).
         for (int i = 0; i < 3; i++) Assert.True((await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()))).Stats.Converged);
 
-        await using var silent = await SilentServerAsync();
-        await AnnounceAsync(silent, servers);
+        await using var silent = await SilentDhtPeer.StartAsync();
+        await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
 
         var found = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
 
@@ -66,34 +62,5 @@ public class DhtLatencyTests : TestKit
         // The silent peer was asked and had not answered when the lookup ended.
         Assert.True(s.Queried > s.Answered + s.Failed, what);
         if (!timesOut) Assert.True(s.Converged && found.Peers.Count == servers.Count, $"{what}; {found.Peers.Count} of {servers.Count} found");
-    }
-
-    // A libp2p host that runs the DHT protocol (identify says so) and never answers a request.
-    private static async Task<Libp2pHost> SilentServerAsync()
-    {
-        var host = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate(), ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-        host.SetStreamHandler(KadProtocol.Id, async context =>
-        {
-            try { await Task.Delay(TimeSpan.FromMinutes(2), context.HostStopping); }
-            catch (OperationCanceledException) { }
-        });
-        return host;
-    }
-
-    // The silent host queries each server, so each adds it to its routing table (a server that asked us and runs
-    // the protocol) and names it in its answers.
-    private static async Task AnnounceAsync(Libp2pHost silent, IReadOnlyList<Actors.Host.ConnActorsNode> servers)
-    {
-        var request = new Message { Type = Message.Types.MessageType.FindNode, Key = ByteString.CopyFrom(silent.PeerId.Bytes) };
-        foreach (var server in servers)
-        {
-            var connection = await silent.DialAsync(NodeFixture.AddressOf(server));
-            // A server adds a querier once identify has told it the protocol: ask again until it has.
-            await Eventually.HoldsAsync(async () =>
-            {
-                await KadClient.RequestAsync(silent, connection, request, new KadLimits(), Wait, default);
-                return (await DhtNodes.StatusAsync(server)).Buckets.Any(b => b.Members.Any(m => m.Peer.Id.Equals(silent.PeerId)));
-            }, Wait, $"{server.Host.PeerId} did not add the silent peer to its routing table");
-        }
     }
 }

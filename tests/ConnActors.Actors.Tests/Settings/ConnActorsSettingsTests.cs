@@ -76,6 +76,7 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.dht.follow-up-after = -1", "connactors.dht.follow-up-after")]
     [InlineData("connactors.dht.pass-hold-among-closest = 21", "connactors.dht.pass-hold-among-closest")]
     [InlineData("connactors.dht.pass-hold-among-closest = -1", "connactors.dht.pass-hold-among-closest")]
+    [InlineData("connactors.dht.share-lookup-slots = sometimes", "connactors.dht.share-lookup-slots")]
     [InlineData("connactors.dht.mode = sometimes", "connactors.dht.mode")]
     [InlineData("connactors.dht.bootstrap = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.dht.bootstrap")]
     [InlineData("connactors.dht.max-message-size = 10", "connactors.dht.max-message-size")]

@@ -1,6 +1,4 @@
 using CsCheck;
-using ConnActors.Policy.Admission;
-using ConnActors.Policy.Bursts;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
 using ConnActors.Policy.Scoring;
@@ -30,38 +28,13 @@ public class TrimOracleProperties
             var limits = engine.Settings.Limits;
             var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(6), QuotaAmount.Slots(60))).Id;
             var pubsub = engine.Enroll(new QuotaRequest("pubsub", QuotaAmount.Slots(4), QuotaAmount.Slots(40))).Id;
-            long now = 1_000;
-            int nextPeer = 0;
-            var connected = new List<int>();
-            var bursts = new List<BurstId>();
+            var history = new PeerHistory(engine, dht, pubsub);
             var plan = new TrimPlan();
-            var released = new List<PeerKey>();
             int rounds = 0;
 
-            void Connect(bool outbound)
-            {
-                int peer = nextPeer++;
-                var verdict = outbound ? engine.AdmitOutbound(new PeerKey(peer), Addresses.V4(peer), now) : engine.AdmitInbound(new PeerKey(peer), Addresses.V4(peer), now);
-                if (!verdict.Admitted) return;
-                connected.Add(peer);
-                var rng = new Random(peer);
-                for (int s = 0; s < 4; s++) engine.RecordSignal(new PeerKey(peer), (UsefulnessSignal)s, rng.Next(0, 40), now);
-            }
-            // Bounded: above high water the inbound rate gate refuses newcomers while the clock stands still, and an
-            // unbounded loop spun forever on such a history (a loaded suite run's 5 min hang dump).
-            void ConnectUpTo(int count)
-            {
-                for (int tries = 0; engine.Connections < count && tries < 1_000; tries++) Connect(outbound: false);
-            }
-            void Close(int peer)
-            {
-                if (engine.View(new PeerKey(peer), now) is not { } view) return;
-                for (int i = 0; i < view.Inbound; i++) engine.ConnectionClosed(new PeerKey(peer), ConnectionDirection.Inbound, Addresses.V4(peer), now);
-                for (int i = 0; i < view.Outbound; i++) engine.ConnectionClosed(new PeerKey(peer), ConnectionDirection.Outbound, Addresses.V4(peer), now);
-                connected.Remove(peer);
-            }
             void Round()
             {
+                long now = history.Now;
                 var trigger = engine.CheckRegulation(now);
                 var expected = trigger is RegulationTrigger.None or RegulationTrigger.BurstLinger ? null : ReferenceTrimPlanner.Victims(engine, now);
                 engine.PlanTrim(now, plan);
@@ -70,58 +43,36 @@ public class TrimOracleProperties
                     rounds++;
                     Assert.Equal(expected, plan.Victims.Select(v => v.Peer.Value).ToList());
                 }
-                foreach (var victim in plan.Victims.ToList()) Close(victim.Peer.Value);
+                foreach (var victim in plan.Victims.ToList()) history.Close(victim.Peer.Value);
             }
 
-            for (int p = 0; p < limits.HighWater; p++) Connect(outbound: p % 3 == 0);
+            for (int p = 0; p < limits.HighWater; p++) history.Connect(outbound: p % 3 == 0);
             foreach (var (kind, index, value) in steps)
             {
-                var peer = connected.Count > 0 ? new PeerKey(connected[index % connected.Count]) : new PeerKey(-1);
+                var peer = history.Pick(index);
                 switch (kind)
                 {
-                    case 0: now += 1_000; Round(); break;                      // a regulation interval
-                    case 1: now += value * 7_000L; Round(); break;             // up to 7 minutes
-                    case 2: for (int i = 0; i <= value % 8; i++) Connect(outbound: false); break;
-                    case 3: Connect(outbound: true); break;
-                    case 4: engine.RecordSignal(peer, (UsefulnessSignal)(value % 4), value, now); break;
-                    case 5: engine.SetTag(peer, 1 + value % 2, value - 20, now); break;
-                    case 6: engine.RequestSlot(value % 2 == 0 ? dht : pubsub, peer, now); break;
-                    case 7: engine.ReleaseSlot(value % 2 == 0 ? dht : pubsub, peer, now); break;
-                    case 8: engine.Lock(peer, now + value * 2_000L, now); break;
-                    case 9:
-                        if (value % 3 == 0) engine.SetFriend(peer, value % 2 == 0, now);
-                        else engine.SetProtected(peer, value % 2 == 0, now);
-                        break;
-                    case 10: engine.Penalize(peer, 1 + value, now); break;
-                    case 11:
-                        var burst = engine.BeginBurst(now);
-                        engine.Enlist(burst, peer);
-                        bursts.Add(burst);
-                        break;
-                    case 12:
-                        if (bursts.Count == 0) break;
-                        engine.EndBurst(bursts[0], now, released);
-                        bursts.RemoveAt(0);
-                        foreach (var r in released) Close(r.Value);
-                        released.Clear();
-                        break;
-                    case 13: if (peer.Value >= 0) Close(peer.Value); break;
+                    case 0: history.Now += 1_000; Round(); break;                      // a regulation interval
+                    case 1: history.Now += value * 7_000L; Round(); break;             // up to 7 minutes
+                    case 2: for (int i = 0; i <= value % 8; i++) history.Connect(outbound: false); break;
+                    case 3: history.Connect(outbound: true); break;
+                    case < 4 + PeerHistory.EventKinds: history.Apply(kind - 4, peer, value); break;
                     case 14:
                         if (value < 3)
                         {
                             int target = limits.LowWater / 2;
-                            var expected = ReferenceTrimPlanner.EmergencyVictims(engine, target, now);
-                            engine.PlanEmergencyTrim(now, target, plan);
+                            var expected = ReferenceTrimPlanner.EmergencyVictims(engine, target, history.Now);
+                            engine.PlanEmergencyTrim(history.Now, target, plan);
                             Assert.Equal(expected, plan.Victims.Select(v => v.Peer.Value).ToList());
-                            foreach (var victim in plan.Victims.ToList()) Close(victim.Peer.Value);
+                            foreach (var victim in plan.Victims.ToList()) history.Close(victim.Peer.Value);
                         }
                         else engine.SetOverlap(peer, value / 60.0);
                         break;
-                    default: ConnectUpTo(limits.HighWater + value % 10); Round(); break;
+                    default: history.ConnectUpTo(limits.HighWater + value % 10); Round(); break;
                 }
             }
-            ConnectUpTo(limits.HighWater);
-            now += 61_000;
+            history.ConnectUpTo(limits.HighWater);
+            history.Now += 61_000;
             Round();
         }, iter: 300);
     }
