@@ -5,8 +5,8 @@ using ConnActors.Policy.Quotas;
 namespace ConnActors.Policy.Benchmarks;
 
 /// <summary>
-/// A subsystem's slot on a full node: the policy names a victim with one candidate pass over every peer, scoring each
-/// exactly. <c>V2_ReclaimVictim</c>: a subsystem below its reservation takes the cheapest peer held only by a subsystem
+/// A subsystem's slot on a full node: the policy names a victim with one candidate pass over every peer, scoring exactly
+/// only those two lower bounds of the order cannot rule out (TrimPlanner.SlotVictim). <c>V2_ReclaimVictim</c>: a subsystem below its reservation takes the cheapest peer held only by a subsystem
 /// above its own (here the DHT holds every tenth peer); <c>V2_UnassignedVictim</c>: a subsystem at its reservation
 /// borrows the cheapest peer no subsystem holds. The population is <see cref="BenchPeers"/>' (that of
 /// <see cref="TrimPlanningBenchmarks"/>), filled to the cap. Each iteration asks once; the victim is reconnected and the

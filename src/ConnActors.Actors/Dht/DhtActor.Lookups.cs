@@ -256,14 +256,14 @@ internal sealed partial class DhtActor
         int takerHolds = taker.Claimed.Count - 1;
         LookupRun? giver = null;
         PeerId? given = null;
+        int bestHolds = -1;
         foreach (var other in _running.Values)
         {
-            if (other == taker || !LookupSlotSharing.MayTakeFrom(other.Claimed.Count, takerHolds)) continue;
-            if (giver is not null && other.Claimed.Count <= giver.Claimed.Count) continue;
+            if (other == taker || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, bestHolds, takerHolds)) continue;
             var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
                 && !_routingHeld.Contains(p) && !_routingAsked.Contains(p));
             if (peer is null) continue;
-            (giver, given) = (other, peer);
+            (giver, given, bestHolds) = (other, peer, other.Claimed.Count);
         }
         if (giver is null || given is null) return false;
         giver.Claimed.Remove(given);

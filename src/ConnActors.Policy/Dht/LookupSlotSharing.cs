@@ -11,9 +11,11 @@ namespace ConnActors.Policy.Dht;
 public static class LookupSlotSharing
 {
     /// <summary>
-    /// Whether a lookup holding <paramref name="takerHolds"/> slots (not counting the one it was refused) may take one from a
-    /// lookup holding <paramref name="giverHolds"/>: only from one that holds at least two more, so that two lookups end about
-    /// even and a slot never moves back and forth between them.
+    /// Whether a running lookup holding <paramref name="candidateHolds"/> slots is the one to give a slot to a lookup holding
+    /// <paramref name="takerHolds"/> (not counting the one it was refused), rather than the best giver found so far, holding
+    /// <paramref name="bestHolds"/> (-1: none yet). The giver is the lookup that holds the most, and only one that holds at least
+    /// two more than the taker, so that two lookups end about even and a slot never moves back and forth between them.
     /// </summary>
-    public static bool MayTakeFrom(int giverHolds, int takerHolds) => giverHolds >= takerHolds + 2;
+    public static bool IsBetterGiver(int candidateHolds, int bestHolds, int takerHolds) =>
+        candidateHolds >= takerHolds + 2 && candidateHolds > bestHolds;
 }

@@ -165,8 +165,9 @@ internal sealed partial class DhtLookups : INodeLifecycle
         for (int s = _firstLookupOf[node]; s >= 0; s = _lookups[s].NextOfNode)
         {
             var other = _lookups[s];
-            if (ReferenceEquals(other, lookup) || other.Session != lookup.Session || !LookupSlotSharing.MayTakeFrom(other.Claimed.Count, lookup.Claimed.Count)) continue;
-            if (busiest is null || other.Claimed.Count > busiest.Claimed.Count) busiest = other;
+            if (ReferenceEquals(other, lookup) || other.Session != lookup.Session
+                || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, busiest?.Claimed.Count ?? -1, lookup.Claimed.Count)) continue;
+            busiest = other;
         }
         if (busiest is null) return false;
         int given = busiest.Claimed[^1];

@@ -3,12 +3,14 @@ using ConnActors.Policy.Fleet;
 namespace ConnActors.Sim.Sites;
 
 /// <summary>
-/// The nodes behind one shared home router, their addresses as the split knows them (made once, not at every
+/// The nodes behind one shared home router (<see cref="Router"/>), their addresses as the split knows them (made once, not at every
 /// split) and the last split: <see cref="SiteAllocation.Allocate"/> is pure, so the same budget and members give
 /// the same caps, and a split whose inputs did not change since the last one is not computed again.
 /// </summary>
-internal sealed class Site(int[] nodes)
+internal sealed class Site(int router, int[] nodes)
 {
+    public int Router { get; } = router;
+
     public int[] Nodes { get; } = nodes;
 
     public string[] Addresses { get; } = nodes.Select(AddressOf).ToArray();

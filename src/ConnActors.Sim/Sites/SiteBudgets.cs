@@ -37,7 +37,6 @@ internal sealed class SiteBudgets : INodeLifecycle
     // The shared routers' sites, by router (null: no site) and in the order they are rebalanced.
     private readonly Site?[] _siteOf = [];
     private readonly List<Site> _sites = new();
-    private readonly List<int> _siteRouters = new();
     private readonly int[] _share;
     private readonly LingeringEntries?[] _lingering;
     private readonly LingeringEntries?[] _reset = [];
@@ -59,9 +58,8 @@ internal sealed class SiteBudgets : INodeLifecycle
         foreach (var site in Enumerable.Range(0, nodes.Count).Where(n => nodes.Router[n] >= 0).GroupBy(n => nodes.Router[n]))
         {
             if (site.Count() < 2) continue;
-            _siteOf[site.Key] = new Site(site.ToArray());
+            _siteOf[site.Key] = new Site(site.Key, site.ToArray());
             _sites.Add(_siteOf[site.Key]!);
-            _siteRouters.Add(site.Key);
         }
         engines.Configure += (node, engine) =>
         {
@@ -144,7 +142,7 @@ internal sealed class SiteBudgets : INodeLifecycle
     /// <summary>Every site's split follows its members' demand.</summary>
     public void RebalanceAll()
     {
-        for (int i = 0; i < _sites.Count; i++) Rebalance(_siteRouters[i], _sites[i]);
+        foreach (var site in _sites) Rebalance(site);
         _ctx.After(RebalanceEveryMs, EventKind.SiteRebalance);
     }
 
@@ -159,10 +157,10 @@ internal sealed class SiteBudgets : INodeLifecycle
 
     private void RebalanceSiteOf(int node)
     {
-        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _siteOf[router] is { } site) Rebalance(router, site);
+        if (Enabled && _ctx.Nodes.Router[node] is >= 0 and var router && _siteOf[router] is { } site) Rebalance(site);
     }
 
-    private void Rebalance(int router, Site site)
+    private void Rebalance(Site site)
     {
         var nodes = _ctx.Nodes;
         int online = 0, leftBehind = 0;
@@ -181,7 +179,7 @@ internal sealed class SiteBudgets : INodeLifecycle
             onlineNodes[k] = n;
             members[k++] = Member(n, site.Addresses[i]);
         }
-        var caps = site.Split(Math.Max(0, Budget(router) - leftBehind), members);
+        var caps = site.Split(Math.Max(0, Budget(site.Router) - leftBehind), members);
         for (int k = 0; k < online; k++)
         {
             int node = onlineNodes[k];
