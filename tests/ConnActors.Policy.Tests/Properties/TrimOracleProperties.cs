@@ -1,7 +1,6 @@
 using CsCheck;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
-using ConnActors.Policy.Scoring;
 using ConnActors.Policy.Tests.Support;
 using ConnActors.Policy.Trimming;
 
