@@ -12,8 +12,9 @@ namespace ConnActors.Policy.Trimming;
 /// bounded by time and by count) and scores every candidate (a score costs two vector exponentials, see
 /// <see cref="UsefulnessTerms"/>). A histogram of the orders gives a threshold at or above the k-th lowest,
 /// and only the candidates at or under it are ranked and sorted (<see cref="RankSort"/>): a round costs one
-/// pass plus about O(k) for the sort, instead of a sort of everyone. A test compares the victims with those of
-/// a plain full sort.
+/// pass plus about O(k) for the sort, instead of a sort of everyone. The pass itself ranks the candidates under the
+/// last round's k-th bucket as it scores them, which in a steady run of rounds is all the ranking needs. Tests compare
+/// the victims with those of a plain full sort.
 /// Order: unassigned peers, then claimed peers, lowest score first within each class (a finished burst's
 /// peers are ordinary candidates: the ones it opened and nothing else uses are released when it ends,
 /// see <see cref="Engine.ConnectionManagerPolicy.EndBurst(Bursts.BurstId, long, ICollection{PeerKey})"/>);
