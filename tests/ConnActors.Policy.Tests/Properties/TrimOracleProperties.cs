@@ -1,7 +1,6 @@
 using CsCheck;
 using ConnActors.Policy.Engine;
 using ConnActors.Policy.Quotas;
-using ConnActors.Policy.Scoring;
 using ConnActors.Policy.Tests.Support;
 using ConnActors.Policy.Trimming;
 
@@ -77,41 +76,17 @@ public class TrimOracleProperties
         }, iter: 300);
     }
 
-    // The engines above track at most a few hundred peers; above 512 a round counts a histogram of the orders and,
-    // with more than 256 ranked, radix-sorts them. Small signal values recorded at the same instants make exact ties.
+    // The engines above track at most a few hundred peers; these rounds take the histogram and radix paths (LargeRounds).
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public void Rounds_of_a_thousand_candidates_choose_the_victims_of_the_plain_full_pass(ulong seed)
     {
-        var engine = Engines.Small(hardCap: 2_000);
-        var limits = engine.Settings.Limits;
-        var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(50), QuotaAmount.Slots(600))).Id;
-        var random = new DeterministicRandom(seed);
-        var plan = new TrimPlan();
-        long now = 1_000;
-        int next = 0;
+        var rounds = new LargeRounds(seed);
         for (int round = 0; round < 10; round++)
         {
-            for (int tries = 0; engine.Connections < limits.HighWater + 100 && tries < 5_000; tries++)
-            {
-                var key = new PeerKey(next++);
-                var verdict = key.Value % 3 == 0 ? engine.AdmitOutbound(key, Addresses.V4(key.Value), now) : engine.AdmitInbound(key, Addresses.V4(key.Value), now);
-                if (!verdict.Admitted) continue;
-                if (random.Next(3) > 0) engine.SetTag(key, 1, random.Next(20), now);
-                for (int s = 0; s < 4; s++)
-                {
-                    if (random.Next(4) > 0) engine.RecordSignal(key, (UsefulnessSignal)s, random.Next(3) == 0 ? random.Next(40) : 1 + random.Next(3), now);
-                }
-                if (random.Next(10) == 0) engine.RequestSlot(dht, key, now);
-            }
-            now += 1_000 + random.Next(600_000);
-            Assert.NotEqual(RegulationTrigger.None, engine.CheckRegulation(now));
-            var expected = ReferenceTrimPlanner.Victims(engine, now);
-            engine.PlanTrim(now, plan);
-            Assert.True(plan.Victims.Count > 256, $"round {round}: {plan.Victims.Count} victims");
-            Assert.Equal(expected, plan.Victims.Select(v => v.Peer.Value).ToList());
-            engine.CarryOut(plan, now);
+            rounds.Fill(Newcomers.LikeThePopulation);
+            rounds.RoundAfter(1_000 + rounds.Random.Next(600_000), round);
         }
     }
 }
