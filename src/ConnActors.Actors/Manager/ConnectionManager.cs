@@ -125,7 +125,12 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         }
         // A node alone behind a router counts its entries there and caps its connections to leave room for ends that linger.
         if (_settings.RouterEntries > 0) _ledger.BehindRouter(_settings.RouterEntries, Now);
-        foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
+        foreach (var friend in _settings.Friends)
+        {
+            // A fleet's shared friends list names every member, this one too: the host would refuse the dial anyway.
+            if (Host.PeerId.Equals(friend.PeerId)) _log.Warning("connactors.friends: {0} is this node itself; skipped", friend);
+            else _ledger.AddFriend(friend, Now);
+        }
         if (_peerStore is null)
         {
             Serve(whenReady);
@@ -171,7 +176,7 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         });
         Receive<HostConnectionFailed>(m =>
         {
-            _ledger.Failed(m.Id, Now);
+            _ledger.Failed(m.Id, Now, m.Reason);
             Perform();
         });
         Receive<HostStreamOpened>(m => Tell(_ledger.StreamOpened(m.Connection.Id, m.Protocol, Now), new PeerStreamOpened(m.Protocol)));
