@@ -59,6 +59,7 @@ internal sealed partial class ConnectionLedger
     public void Failed(ConnectionId id, long nowMs, string? reason = null)
     {
         if (!_connections.TryGet(id, out var record) || record.Stage == ConnectionStage.Live) return;
+        if (record.Stage == ConnectionStage.Handshaking) Counters.InboundHandshakeFailed();
         End(record, nowMs, reason);
     }
 

@@ -176,6 +176,8 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         });
         Receive<HostConnectionFailed>(m =>
         {
+            // Debug only: whoever sends garbage chooses how often this runs (the count is in the status and metrics).
+            _log.Debug("connection attempt {0} failed before it opened: {1}", m.Id, m.Reason);
             _ledger.Failed(m.Id, Now, m.Reason);
             Perform();
         });
