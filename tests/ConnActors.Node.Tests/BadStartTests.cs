@@ -44,16 +44,19 @@ public sealed class BadStartTests
         Assert.Contains($"configuration error: connactors.data-dir: the API token: {directories.TokenFile} does not hold an API token", node.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Unknown_profile_fails_at_start_naming_the_key()
+    [Theory]
+    [InlineData("huge")]
+    [InlineData("../elsewhere")] // read <config-dir>/elsewhere.conf as the profile before it was refused (probe, 1 Dec 2026)
+    public async Task Unknown_profile_fails_at_start_naming_the_key(string profile)
     {
         using var directories = new NodeDirectories();
-        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--profile", "huge");
+        File.WriteAllText(Path.Combine(directories.ConfigDir, "elsewhere.conf"), "not { hocon");
+        using var node = NodeProcess.Start("--config-dir", directories.ConfigDir, "--data-dir", directories.DataDir, "--profile", profile);
 
         int exitCode = await node.WaitForExitAsync(NodeProcess.ExitTimeout);
 
-        Assert.True(exitCode != 0, $"the node accepted profile 'huge'\n{node.Output}");
-        Assert.Contains("connactors.profile", node.Stderr, StringComparison.Ordinal);
+        Assert.True(exitCode != 0, $"the node accepted profile '{profile}'\n{node.Output}");
+        Assert.Contains("configuration error: connactors.profile: unknown resource profile", node.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -69,6 +72,8 @@ public sealed class BadStartTests
 
         Assert.True(exitCode != 0, $"the node started on a taken port\n{node.Output}");
         Assert.Contains("connactors.http.listen", node.Stderr, StringComparison.Ordinal);
+        // One line, not the host's "Hosting failed to start" with a stack trace before it (probe, 1 Dec 2026).
+        Assert.DoesNotContain("Hosting failed to start", node.Output, StringComparison.Ordinal);
     }
 
     [Theory]
