@@ -93,6 +93,12 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         string router = _settings.RouterEntries > 0 ? $"router entries {_settings.RouterEntries} (hard cap {_settings.Policy.Limits.HardCap} configured), " : "";
         _log.Info($"connection manager serving {host.PeerId}: hard cap {limits.HardCap}, {router}high/low water {limits.HighWater}/{limits.LowWater}, " +
             $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_settings.Friends.Count} configured friend(s)");
+        // A profile's cap is not checked against the process's open-file limit (auto derives it from that): under
+        // systemd's usual soft limit of 1,024, server (2,000) and xl (20,000) fail to open connections long before it.
+        long openFiles = Configuration.FileDescriptorLimit.Read();
+        if (limits.HardCap > openFiles / 2)
+            _log.Warning($"hard cap {limits.HardCap} is above half the process's open-file limit ({openFiles}, ulimit -n): connections will fail to open " +
+                $"well before it; raise the limit (systemd: LimitNOFILE=) or lower connactors.limits.hard-cap (the profile auto stays below it)");
     }
 
     private void Recover(Libp2pHost host)
