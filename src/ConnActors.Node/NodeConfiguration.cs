@@ -27,7 +27,8 @@ internal static class NodeConfiguration
         if (!profile.Equals("auto", StringComparison.OrdinalIgnoreCase))
         {
             string profileFile = Path.Combine(options.ConfigDirectory, "profiles", $"{profile.ToLowerInvariant()}.conf");
-            if (!File.Exists(profileFile))
+            // A name, not a path: "../connactors" read another file as the profile before it was refused.
+            if (!profile.All(char.IsAsciiLetter) || !File.Exists(profileFile))
                 throw new PolicyConfigurationException("connactors.profile", $"unknown resource profile '{profile}' (expected tiny, desktop, server, xl or auto)");
             layers.Add(FromFile(profileFile, required: true));
         }

@@ -32,6 +32,13 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
           --help               this text
         """;
 
+    // The options that take a value; "--bogus" alone was reported as needing one.
+    private static readonly HashSet<string> ValueOptions =
+    [
+        "--config-dir", "--profile", "--data-dir", "--listen", "--http", "--cluster-port", "--cluster-host", "--seed", "--role", "--site",
+        "--site-budget", "--router-entries", "--cluster-cert",
+    ];
+
     public int? ClusterPort { get; init; }
 
     public string? ClusterHost { get; init; }
@@ -73,6 +80,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
             }
             if (arg == "--cluster-cert-password")
                 return (null, $"the certificate's password is not taken from the command line (other users see it in the process list): set {ClusterTlsSettings.PasswordVariable} or connactors.cluster.tls.certificate-password");
+            if (arg.StartsWith("--", StringComparison.Ordinal) && !ValueOptions.Contains(arg)) return (null, $"unknown option '{arg}'");
             if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
                 return (null, arg.StartsWith("--", StringComparison.Ordinal) ? $"{arg} needs a value" : $"unexpected argument '{arg}'");
             string value = args[++i];
@@ -109,7 +117,7 @@ internal sealed record NodeOptions(string ConfigDirectory, string? Profile, stri
                     routerEntries = entries;
                     break;
                 case "--cluster-cert": clusterCert = value; break;
-                default: return (null, $"unknown option '{arg}'");
+                default: return (null, $"unexpected argument '{arg}'");
             }
         }
         if (!Directory.Exists(configDir)) return (null, $"config directory '{configDir}' does not exist");

@@ -26,6 +26,18 @@ public sealed class HttpApiTests(ServingNode node) : IClassFixture<ServingNode>
     }
 
     [Fact]
+    public async Task The_node_itself_is_refused_as_a_friend()
+    {
+        // It was accepted: the node dialed itself and held both ends as a friend (probe, 1 Dec 2026).
+        string self = (await Api.GetOkAsync("/api/health"))["peerId"]!.GetValue<string>();
+
+        var answer = await Api.PostAsync("/api/friends", new { address = $"/ip4/127.0.0.1/tcp/4001/p2p/{self}" });
+
+        Assert.Contains("own peer id", answer.BadRequestError(), StringComparison.Ordinal);
+        Assert.False(await PeerFlagAsync(self, "isFriend"));
+    }
+
+    [Fact]
     public async Task Protection_is_listed_until_its_tag_is_removed()
     {
         string peer = TestPeers.NewPeerId();
@@ -34,6 +46,23 @@ public sealed class HttpApiTests(ServingNode node) : IClassFixture<ServingNode>
         Assert.True(await PeerFlagAsync(peer, "isProtected"));
 
         (await Api.DeleteAsync($"/api/peers/{peer}/protect/keep")).Expect(HttpStatusCode.OK);
+        Assert.False(await PeerFlagAsync(peer, "isProtected"));
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("x%2Fy")]
+    [InlineData("100%")]
+    [InlineData("what?#")]
+    public async Task A_tag_is_removed_as_it_was_added_whatever_its_characters(string tag)
+    {
+        // A tag holding '/' could be added but never removed: Kestrel leaves %2F escaped in the route (probe, 1 Dec 2026).
+        string peer = TestPeers.NewPeerId();
+
+        (await Api.PostAsync($"/api/peers/{peer}/protect", new { tag })).Expect(HttpStatusCode.OK);
+        Assert.True(await PeerFlagAsync(peer, "isProtected"));
+
+        (await Api.DeleteAsync($"/api/peers/{peer}/protect/{Uri.EscapeDataString(tag)}")).Expect(HttpStatusCode.OK);
         Assert.False(await PeerFlagAsync(peer, "isProtected"));
     }
 
@@ -114,6 +143,17 @@ public sealed class HttpApiTests(ServingNode node) : IClassFixture<ServingNode>
         Assert.Contains("'peerId' is not a peer id", (await Api.PostRawAsync("/api/peers/12D3KooW/penalty", "{\"amount\":1}")).BadRequestError(), StringComparison.Ordinal);
         Assert.Contains("'tag' is required", (await Api.PostRawAsync($"/api/peers/{peer}/protect", "{}")).BadRequestError(), StringComparison.Ordinal);
         Assert.Contains("'tag' must not be empty", (await Api.PostRawAsync($"/api/peers/{peer}/protect", "{\"tag\":\" \"}")).BadRequestError(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_string_that_is_not_utf8_is_refused_naming_the_field()
+    {
+        // A protect whose tag holds the byte 0xFF was answered 500 with an exception logged (probe, 1 Dec 2026).
+        byte[] body = [.. "{\"tag\":\"a"u8, 0xFF, .. "\"}"u8];
+
+        var answer = await Api.PostBytesAsync($"/api/peers/{TestPeers.NewPeerId()}/protect", body);
+
+        Assert.Contains("'tag' is not valid UTF-8", answer.BadRequestError(), StringComparison.Ordinal);
     }
 
     [Fact]

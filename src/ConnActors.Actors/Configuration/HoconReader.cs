@@ -89,7 +89,14 @@ internal sealed class HoconReader
         return value;
     }
 
-    public IReadOnlyList<string> Strings(string path) => Read(path, p => _config.GetStringList(p))?.ToList() ?? [];
+    /// <summary>A list of strings; a single value is refused (Akka reads it as an empty list, so <c>friends = "..."</c> went unnoticed).</summary>
+    public IReadOnlyList<string> Strings(string path)
+    {
+        var value = Read(path, p => _config.GetValue(p));
+        if (value is not null && value.IsString())
+            throw new PolicyConfigurationException(Key(path), "must be a list in brackets, e.g. [\"...\"], not a single value");
+        return Read(path, p => _config.GetStringList(p))?.ToList() ?? [];
+    }
 
     public IReadOnlyList<Multiaddr> Multiaddrs(string path, bool requirePeerId)
     {

@@ -55,11 +55,12 @@ internal sealed partial class ConnectionLedger
         return record.Peer is null ? null : record.Key;
     }
 
-    /// <summary>The attempt <paramref name="id"/> ended before it opened (refused, timed out, aborted, bad input).</summary>
-    public void Failed(ConnectionId id, long nowMs)
+    /// <summary>The attempt <paramref name="id"/> ended before it opened (refused, timed out, aborted, bad input) for <paramref name="reason"/>.</summary>
+    public void Failed(ConnectionId id, long nowMs, string? reason = null)
     {
         if (!_connections.TryGet(id, out var record) || record.Stage == ConnectionStage.Live) return;
-        End(record, nowMs);
+        if (record.Stage == ConnectionStage.Handshaking) Counters.InboundHandshakeFailed();
+        End(record, nowMs, reason);
     }
 
     /// <summary>A stream of <paramref name="protocol"/> opened on <paramref name="id"/>; the peer's key, when known.</summary>
@@ -88,7 +89,7 @@ internal sealed partial class ConnectionLedger
     }
 
     // Ends a record exactly once, giving back whatever it held in the policy.
-    private void End(ConnectionRecord record, long nowMs)
+    private void End(ConnectionRecord record, long nowMs, string? failure = null)
     {
         RemoveEnded(record, nowMs);
         switch (record.Stage)
@@ -98,7 +99,7 @@ internal sealed partial class ConnectionLedger
                 return;
             case ConnectionStage.Dialing:
                 _policy.CompleteOutbound(record.Key, success: false, nowMs);
-                FinishDial(record, connected: false, "failed", nowMs);
+                FinishDial(record, connected: false, failure ?? "failed", nowMs);
                 break;
             default:
                 _policy.ConnectionClosed(record.Key, record.Direction, record.Address, nowMs, record.Closing);

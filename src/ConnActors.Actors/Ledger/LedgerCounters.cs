@@ -16,6 +16,12 @@ internal sealed class LedgerCounters
 
     public long TotalRefusals { get; private set; }
 
+    /// <summary>Inbound connections admitted at the address gate that never finished their handshake (garbage, a stalled
+    /// or failed Noise handshake, a timeout, a refusal after security): until 1 Dec 2026 they left no trace.</summary>
+    public long FailedInboundHandshakes { get; private set; }
+
+    public void InboundHandshakeFailed() => FailedInboundHandshakes++;
+
     /// <summary>Refusals for lack of room (what a member of a site reports as unmet demand).</summary>
     public long CapacityRefusals { get; private set; }
 

@@ -32,6 +32,7 @@ internal static class LedgerStatus
             new Dictionary<string, long>(ledger.Counters.Refusals),
             new Dictionary<string, long>(ledger.Counters.Trims),
             policy.ActiveBursts,
-            ledger.Dials.Queued + ledger.Dials.InFlight);
+            ledger.Dials.Queued + ledger.Dials.InFlight,
+            ledger.Counters.FailedInboundHandshakes);
     }
 }

@@ -13,7 +13,8 @@ public sealed partial class ConnectionManager
     {
         Receive<AddFriend>(m =>
         {
-            if (_ledger.WhyNotFriend(m.Address) is { } why) Refuse(why);
+            if (Host.PeerId.Equals(m.Address.PeerId)) Refuse($"'address' {m.Address} is this node's own peer id: a node is not its own friend");
+            else if (_ledger.WhyNotFriend(m.Address) is { } why) Refuse(why);
             else PersistThen(new SaveFriend(m.Address.PeerId!.ToString(), _ledger.FriendAddressesWith(m.Address).Select(a => a.ToString()).ToList()),
                 () => _ledger.AddFriend(m.Address, Now), $"friend {m.Address.PeerId} added");
         });

@@ -93,6 +93,12 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         string router = _settings.RouterEntries > 0 ? $"router entries {_settings.RouterEntries} (hard cap {_settings.Policy.Limits.HardCap} configured), " : "";
         _log.Info($"connection manager serving {host.PeerId}: hard cap {limits.HardCap}, {router}high/low water {limits.HighWater}/{limits.LowWater}, " +
             $"outbound reserve {limits.OutboundReserve}, friend reserve {limits.FriendReserve}, {_supervisors.Count} subsystem(s), {_settings.Friends.Count} configured friend(s)");
+        // A profile's cap is not checked against the process's open-file limit (auto derives it from that): under
+        // systemd's usual soft limit of 1,024, server (2,000) and xl (20,000) fail to open connections long before it.
+        long openFiles = Configuration.FileDescriptorLimit.Read();
+        if (limits.HardCap > openFiles / 2)
+            _log.Warning($"hard cap {limits.HardCap} is above half the process's open-file limit ({openFiles}, ulimit -n): connections will fail to open " +
+                $"well before it; raise the limit (systemd: LimitNOFILE=) or lower connactors.limits.hard-cap (the profile auto stays below it)");
     }
 
     private void Recover(Libp2pHost host)
@@ -125,7 +131,12 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         }
         // A node alone behind a router counts its entries there and caps its connections to leave room for ends that linger.
         if (_settings.RouterEntries > 0) _ledger.BehindRouter(_settings.RouterEntries, Now);
-        foreach (var friend in _settings.Friends) _ledger.AddFriend(friend, Now);
+        foreach (var friend in _settings.Friends)
+        {
+            // A fleet's shared friends list names every member, this one too: the host would refuse the dial anyway.
+            if (Host.PeerId.Equals(friend.PeerId)) _log.Warning("connactors.friends: {0} is this node itself; skipped", friend);
+            else _ledger.AddFriend(friend, Now);
+        }
         if (_peerStore is null)
         {
             Serve(whenReady);
@@ -171,7 +182,9 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         });
         Receive<HostConnectionFailed>(m =>
         {
-            _ledger.Failed(m.Id, Now);
+            // Debug only: whoever sends garbage chooses how often this runs (the count is in the status and metrics).
+            _log.Debug("connection attempt {0} failed before it opened: {1}", m.Id, m.Reason);
+            _ledger.Failed(m.Id, Now, m.Reason);
             Perform();
         });
         Receive<HostStreamOpened>(m => Tell(_ledger.StreamOpened(m.Connection.Id, m.Protocol, Now), new PeerStreamOpened(m.Protocol)));

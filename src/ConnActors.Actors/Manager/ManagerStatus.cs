@@ -12,7 +12,8 @@ public sealed record ManagerStatus(
     IReadOnlyDictionary<string, long> RefusalsByReason,
     IReadOnlyDictionary<string, long> TrimsByReason,
     int ActiveBursts,
-    int QueuedDials) : IConnActorsMessage;
+    int QueuedDials,
+    long FailedInboundHandshakes = 0) : IConnActorsMessage;
 
 /// <summary>
 /// Connection counts against the limits. <paramref name="RouterEntries"/>: while a site budget applies or the node

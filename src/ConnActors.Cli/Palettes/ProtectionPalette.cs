@@ -18,11 +18,11 @@ internal sealed class ProtectionPalette : IPalette
         yield return unprotect.WithNodeAction(options, async (context, parse, cancel) =>
             context.PrintResult(await context.Node.DeleteAsync($"/api/peers/{Escape(parse.GetValue(peer))}/protect/{Escape(parse.GetValue(tag))}", cancel)));
 
-        var amount = new Argument<double>("amount") { Description = "a positive number; lowers the peer's score, bars it from admission past the bar threshold, decays" };
-        amount.Validators.Add(result =>
+        var amount = new Argument<double>("amount")
         {
-            if (result.GetValueOrDefault<double>() is not (> 0 and < double.PositiveInfinity)) result.AddError("amount must be a positive number");
-        });
+            Description = "a positive number; lowers the peer's score, bars it from admission past the bar threshold, decays",
+            CustomParser = result => PositiveNumber.Double(result, "amount"),
+        };
         var penalty = new Command("penalty", "penalize a peer (remembered after it leaves; persisted)") { peer, amount };
         yield return penalty.WithNodeAction(options, async (context, parse, cancel) =>
             context.PrintResult(await context.Node.PostAsync($"/api/peers/{Escape(parse.GetValue(peer))}/penalty", new JsonObject { ["amount"] = parse.GetValue(amount) }, cancel)));

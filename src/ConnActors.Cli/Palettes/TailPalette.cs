@@ -11,11 +11,11 @@ internal sealed class TailPalette : IPalette
     public IEnumerable<Command> Commands(GlobalOptions options)
     {
         var types = new Option<string?>("--types") { Description = "only these event types, comma-separated: admitted, refused, trimmed, bye, closed, share" };
-        var count = new Option<int?>("--count") { Description = "stop after this many events (default: until Ctrl+C or the node stops)" };
-        count.Validators.Add(result =>
+        var count = new Option<int?>("--count")
         {
-            if (result.GetValueOrDefault<int?>() is <= 0) result.AddError("--count must be a positive number");
-        });
+            Description = "stop after this many events (default: until Ctrl+C or the node stops)",
+            CustomParser = result => PositiveNumber.Int(result, "--count"),
+        };
         var tail = new Command("tail", "follow the node's admissions, refusals, trims, byes and closes live") { types, count };
         yield return tail.WithNodeAction(options, async (context, parse, cancel) =>
         {

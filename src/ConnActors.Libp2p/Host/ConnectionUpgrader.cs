@@ -40,6 +40,9 @@ internal sealed class ConnectionUpgrader(HostOptions options)
             var secure = await NoiseHandshake.RunAsync(tcp.Stream, outbound, _staticKey, expected, ct).ConfigureAwait(false);
             try
             {
+                // Both ends of a connection to itself (an address of its own under no or its own /p2p/) would count it twice.
+                if (secure.RemotePeer.Equals(options.Identity.PeerId))
+                    throw new HandshakeFailedException("the remote is this host itself (its own peer id)");
                 stage = "gate after security";
                 var decision = await options.Gate.AfterSecurityAsync(id, secure.RemotePeer, tcp.RemoteAddress, direction).ConfigureAwait(false);
                 if (!decision.Allowed) throw new HandshakeFailedException($"refused after security: {decision.Reason}");

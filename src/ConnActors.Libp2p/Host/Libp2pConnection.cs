@@ -35,6 +35,9 @@ public sealed class Libp2pConnection
             });
     }
 
+    /// <summary>The inbound streams each protocol's handler serves now, for the per-connection limits.</summary>
+    internal InboundHandlerSlots InboundHandlers { get; } = new();
+
     /// <summary>The id of the attempt that established this connection (the one the gates and events named).</summary>
     public ConnectionId Id { get; }
 

@@ -8,7 +8,7 @@ public sealed partial class Libp2pHost
 
     private void RegisterBuiltInProtocols()
     {
-        SetStreamHandler(ProtocolIds.Ping, ctx => PingProtocol.RespondAsync(ctx.Stream, ctx.HostStopping));
+        SetStreamHandler(ProtocolIds.Ping, ctx => PingProtocol.RespondAsync(ctx.Stream, ctx.HostStopping), PingProtocol.MaxInboundStreamsPerConnection);
         SetStreamHandler(ProtocolIds.Identify, async ctx =>
             await LengthPrefixed.WriteAsync(ctx.Stream, LocalIdentify(ctx.Connection).ToProtobuf(), ctx.HostStopping).ConfigureAwait(false));
         SetStreamHandler(ProtocolIds.IdentifyPush, async ctx =>

@@ -139,6 +139,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
 
     private async Task<Libp2pConnection> DialAttemptAsync(Multiaddr address, ConnectionId id, CancellationToken ct)
     {
+        if (PeerId.Equals(address.PeerId)) throw new HandshakeFailedException($"dial to self: {address} names this host's own peer id");
         using var attempt = new PendingAttempt(_stopping.Token);
         if (!_attempts.TryAdd(id, attempt)) throw new InvalidOperationException($"attempt {id} is already dialing");
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, attempt.Token);

@@ -50,6 +50,9 @@ internal sealed class ManagementServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // A start that fails (the address in use) is thrown to the caller, which names the key in one line; the host
+        // would also log it with a stack trace first.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddSingleton<IHostLifetime, NodeHostLifetime>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         var client = new ManagerClient(node.Manager, settings.AskTimeout);

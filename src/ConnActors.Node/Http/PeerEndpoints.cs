@@ -1,4 +1,5 @@
 using ConnActors.Actors.Manager;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace ConnActors.Node.Http;
 
@@ -21,10 +22,11 @@ internal static class PeerEndpoints
             if (PeerInput.Tag("tag", tag) is { } tooLong) return tooLong;
             return await manager.CommandAsync(new ProtectPeer(peer, tag), CommandResult.Ok, cancel);
         });
-        api.MapDelete("/peers/{peerId}/protect/{tag}", async (string peerId, string tag, CancellationToken cancel) =>
+        api.MapDelete("/peers/{peerId}/protect/{tag}", async (string peerId, string tag, HttpContext context, CancellationToken cancel) =>
         {
             var (peer, peerError) = PeerInput.PeerId("peerId", peerId);
             if (peer is null) return peerError!;
+            tag = TagAsSent(context, tag);
             if (PeerInput.Tag("tag", tag) is { } tooLong) return tooLong;
             return await manager.CommandAsync(new UnprotectPeer(peer, tag), CommandResult.Ok, cancel);
         });
@@ -39,5 +41,17 @@ internal static class PeerEndpoints
             if (amount <= 0) return ApiError.BadRequest($"'amount' must be a positive number, was {amount}");
             return await manager.CommandAsync(new PenalizePeer(peer, amount), CommandResult.Ok, cancel);
         });
+    }
+
+    // Kestrel decodes every escape in a path but %2F, so a tag holding '/' reached the route still escaped and could
+    // never be removed; the last segment of the request line as sent is decoded once here. Trimmed, as protect trims it.
+    private static string TagAsSent(HttpContext context, string routed)
+    {
+        string? target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (target is null) return routed.Trim();
+        int query = target.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0) target = target[..query];
+        string segment = target[(target.LastIndexOf('/') + 1)..];
+        return segment.Length == 0 ? routed.Trim() : Uri.UnescapeDataString(segment).Trim();
     }
 }

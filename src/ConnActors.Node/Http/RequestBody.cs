@@ -39,7 +39,16 @@ internal sealed class RequestBody
         if (!_root.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
             return (null, ApiError.BadRequest($"'{field}' is required"));
         if (value.ValueKind != JsonValueKind.String) return (null, ApiError.BadRequest($"'{field}' must be a string"));
-        var text = value.GetString()!.Trim();
+        string text;
+        try
+        {
+            text = value.GetString()!.Trim();
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json checks a string's UTF-8 only when it is read: a 500 before this.
+            return (null, ApiError.BadRequest($"'{field}' is not valid UTF-8"));
+        }
         return text.Length == 0 ? (null, ApiError.BadRequest($"'{field}' must not be empty")) : (text, null);
     }
 

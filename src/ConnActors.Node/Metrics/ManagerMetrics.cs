@@ -23,6 +23,7 @@ internal sealed class ManagerMetrics : IMetricsSource
     private readonly Gauge _dialQueue;
     private readonly Gauge _dialsInFlight;
     private readonly Gauge _bursts;
+    private readonly Counter _failedHandshakes;
 
     public ManagerMetrics(ManagerClient manager, IMetricFactory factory)
     {
@@ -36,6 +37,8 @@ internal sealed class ManagerMetrics : IMetricsSource
         _dialQueue = factory.CreateGauge("connactors_dial_queue_length", "Dials waiting in the dial queue: queued to start, or parked until a backoff ends.", ["state"]);
         _dialsInFlight = factory.CreateGauge("connactors_dials_in_flight", "Dials started and not finished.");
         _bursts = factory.CreateGauge("connactors_active_bursts", "Bursts (e.g. DHT queries) open now.");
+        _failedHandshakes = factory.CreateCounter("connactors_inbound_handshakes_failed_total",
+            "Inbound connections admitted at the address gate that never finished their handshake (bad input, timeouts, refused after security).");
     }
 
     public async Task CollectAsync(CancellationToken cancel)
@@ -65,6 +68,7 @@ internal sealed class ManagerMetrics : IMetricsSource
             _dialsInFlight.Set(dials.InFlight);
         }
         _bursts.Set(status.ActiveBursts);
+        _failedHandshakes.IncTo(status.FailedInboundHandshakes);
     }
 
     private void SetConnections(ManagerStatus status)

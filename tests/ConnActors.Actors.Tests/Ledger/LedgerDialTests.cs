@@ -53,6 +53,21 @@ public class LedgerDialTests
     }
 
     [Fact]
+    public void A_dial_the_host_reports_failed_first_keeps_the_hosts_reason()
+    {
+        // The host's failure event usually comes before the dial's own return; a friend's reconnect then logged
+        // "failed (failed)" without the reason (probe, 1 Dec 2026).
+        var f = new LedgerFixture(FastBackoff);
+        f.Ledger.RequestDial(PrivateKey.Generate().PeerId, [Somewhere], 128, f.Now);
+        var dial = Assert.Single(f.Pump());
+
+        f.Ledger.Failed(dial.Id, f.Now, "Connection refused");
+        f.Ledger.DialReturned(dial.Id, null, "Connection refused", f.Now);
+
+        Assert.Equal("Connection refused", Assert.Single(f.TakeEffects().OfType<DialFailed>()).Reason);
+    }
+
+    [Fact]
     public void After_a_failed_dial_the_peer_waits_in_the_queue_until_its_backoff_ends()
     {
         var f = new LedgerFixture(FastBackoff);

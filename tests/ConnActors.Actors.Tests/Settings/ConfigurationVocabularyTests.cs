@@ -44,6 +44,20 @@ public class ConfigurationVocabularyTests
         Assert.True(refusedUnderKey.Count > 0, $"no invalid value of {key} was refused under its own name (tried {string.Join(", ", Candidates)})");
     }
 
+    [Theory]
+    [InlineData("connactors.friends", "\"/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWKSSLhCRnFRnGND4YDFk8jhGbzvTLKNwbtqr2c57QdJev\"")]
+    [InlineData("connactors.libp2p.listen", "\"/ip4/127.0.0.1/tcp/4001\"")]
+    [InlineData("connactors.cluster.seed-nodes", "\"127.0.0.1:4053\"")]
+    public void A_single_value_where_a_list_belongs_is_refused_naming_the_key(string key, string value)
+    {
+        // Akka reads a single value as an empty list: friends = "..." started a node with no friend (probe, 1 Dec 2026).
+        var error = Validate($"{key} = {value}");
+
+        Assert.NotNull(error);
+        Assert.Equal(key, error.Key);
+        Assert.Contains("must be a list", error.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_misspelt_key_is_reported_with_the_closest_known_one()
     {

@@ -54,6 +54,24 @@ public class HostTests
     }
 
     [Fact]
+    public async Task A_host_does_not_connect_to_itself()
+    {
+        // A node that had itself as a friend (an operator's address, a fleet's shared friends list) dialed itself and
+        // held both ends as a peer (probe, 1 Dec 2026).
+        var observer = new RecordingObserver();
+        await using var host = await Hosts.StartAsync(observer);
+
+        var named = await Assert.ThrowsAsync<HandshakeFailedException>(() => host.DialAsync(Hosts.AddressOf(host)).WaitAsync(Hosts.Timeout));
+        var unnamed = await Assert.ThrowsAsync<HandshakeFailedException>(() => host.DialAsync(host.ListenAddresses[0]).WaitAsync(Hosts.Timeout));
+
+        Assert.Contains("dial to self", named.Reason);
+        Assert.Contains("this host itself", unnamed.Reason);
+        await observer.WaitForAsync("failed Inbound");
+        Assert.Empty(host.Connections);
+        Assert.Equal(0, host.PendingInboundHandshakes);
+    }
+
+    [Fact]
     public async Task Gates_refuse_with_reasons_at_each_hook()
     {
         var bo = new RecordingObserver();

@@ -127,6 +127,8 @@ public sealed class ConnctlTests(ServingNode node) : IClassFixture<ServingNode>
     [InlineData("peers", "list", "--sort", "age")]
     [InlineData("status", "--node", "not a url")]
     [InlineData("tail", "--count", "0")]
+    [InlineData("penalty", "12D3KooWA3S5FVy33EgcCQyP6NeFN1THBVFnjse6bEouicG2eEXR", "abc")] // was an unhandled exception (probe, 1 Dec 2026)
+    [InlineData("tail", "--count", "abc")]
     public async Task Bad_usage_prints_usage_and_exits_2(params string[] args)
     {
         var result = (await ConnctlProcess.RunAsync(args.Contains("--node") ? args : On(args))).Expect(2);

@@ -22,6 +22,14 @@ internal sealed class ManagementApi(Uri baseAddress, string? token = null) : IDi
     public Task<ApiAnswer> PostRawAsync(string path, string body) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
 
+    /// <summary>A POST of <paramref name="body"/> byte for byte, declared as JSON.</summary>
+    public Task<ApiAnswer> PostBytesAsync(string path, byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = content });
+    }
+
     public Task<ApiAnswer> DeleteAsync(string path) => SendAsync(new HttpRequestMessage(HttpMethod.Delete, path) { Content = EmptyJson() });
 
     /// <summary>GET <paramref name="path"/>, which must answer 200.</summary>
