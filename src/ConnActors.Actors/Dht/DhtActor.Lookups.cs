@@ -19,7 +19,7 @@ internal sealed partial class DhtActor
     private readonly Queue<LookupRun> _awaitingBurst = new();
     private readonly SlowQueryRule _slowQueries;
     private int _nextLookup;
-    private long _lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened, _lookupSlotsShared;
+    private long _lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened;
 
     private void ReceiveLookups()
     {
@@ -179,6 +179,7 @@ internal sealed partial class DhtActor
         bool claimed = !connected && run.Claimed.Add(peer.Id);
         if (claimed) ClaimForLookup(peer.Id);
         run.InFlight.Add(peer.Id);
+        run.Queried.Add(peer.Id);
         _queriesSent++;
         var job = new QueryJob(run.Id, peer, request, expectResponse, run.BurstId, claimed, delivery,
             _supervisor, _manager, _host, _settings.Limits, _settings.RequestTimeout)
@@ -206,13 +207,7 @@ internal sealed partial class DhtActor
     {
         var job = done.Job;
         var peer = job.Peer.Id;
-        if (done.Kind == QueryFailure.AtDhtMaximum && _settings.ShareLookupSlots && !job.AsksForSharedSlot
-            && _running.TryGetValue(job.LookupId, out var taker) && TakeSlotFromBusierLookup(taker))
-        {
-            // The slot given up is released before this query asks again (both go to the supervisor, in this order).
-            DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
-            return;
-        }
+        if (TryShareSlot(done)) return;
         if (done.Opened) _connectionsOpened++;
         if (!job.Delivery)
         {
@@ -246,30 +241,6 @@ internal sealed partial class DhtActor
         else if (!done.Succeeded) run.Lookup.Failed(peer);
         else OnAnswer(run, done);
         Advance(run);
-    }
-
-    // dht.share-lookup-slots (LookupSlotSharing): the running lookup that holds the most, if the rule lets the refused one take
-    // from it, gives up its claim on a peer that answered it and that no other lookup or the routing table holds, so that
-    // the slot is free at once. The taker's own claim on the refused peer is already counted in its Claimed.
-    private bool TakeSlotFromBusierLookup(LookupRun taker)
-    {
-        int takerHolds = taker.Claimed.Count - 1;
-        LookupRun? giver = null;
-        PeerId? given = null;
-        int bestHolds = -1;
-        foreach (var other in _running.Values)
-        {
-            if (other == taker || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, bestHolds, takerHolds)) continue;
-            var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
-                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p));
-            if (peer is null) continue;
-            (giver, given, bestHolds) = (other, peer, other.Claimed.Count);
-        }
-        if (giver is null || given is null) return false;
-        giver.Claimed.Remove(given);
-        UnclaimForLookup(given);
-        _lookupSlotsShared++;
-        return true;
     }
 
     private void OnAnswer(LookupRun run, QueryDone done)

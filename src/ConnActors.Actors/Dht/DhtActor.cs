@@ -110,6 +110,7 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
     private void Running()
     {
         ReceiveLookups();
+        ReceiveSlotSharing();
         ReceiveServing();
         Receive<GetDhtStatus>(_ => Sender.Tell(Status()));
         Receive<SlotReply>(OnRoutingSlotReply);
@@ -209,7 +210,7 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
         _settings.ServerMode ? "server" : "client", _host.PeerId, _table.Count, _table.Buckets(), _routingHeld.ToList(),
         _running.Count, _waiting.Count,
         new DhtCounters(_lookupsDone, _hopsTotal, _queriesSent, _queriesFailed, _connectionsOpened, _requestsServed,
-            new Dictionary<string, long>(_badInput), new Dictionary<string, long>(_refused), _tallies.Snapshot()) { LookupSlotsShared = _lookupSlotsShared },
+            new Dictionary<string, long>(_badInput), new Dictionary<string, long>(_refused), _tallies.Snapshot()) { LookupSlotsShared = _lookupSlotsShared, LookupRoomMade = _lookupRoomMade },
         _providers.Count, _providers.KeyCount, _records.Count, _provided.Count);
 
     private sealed record RefreshDue

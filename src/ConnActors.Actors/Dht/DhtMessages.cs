@@ -66,6 +66,12 @@ public sealed record DhtCounters(
 {
     /// <summary>Dht slots a running lookup gave up to another that was refused one at the subsystem's maximum (dht.share-lookup-slots).</summary>
     public long LookupSlotsShared { get; init; }
+
+    /// <summary>
+    /// Connections a running lookup let go of, closed so that another, refused a dht slot because the node was full, could
+    /// dial (dht.share-lookup-slots).
+    /// </summary>
+    public long LookupRoomMade { get; init; }
 }
 
 /// <summary>Lookups of one kind (find_peer, closest, provide, put_value, find_providers, get_value, refresh): started, and how they ended or were refused (queue full).</summary>

@@ -31,7 +31,12 @@ internal static class DhtQuery
                 var slot = await job.Supervisor.Ask<SlotReply>(new RequestSlot(job.Peer.Id), job.Timeout, deadline.Token).ConfigureAwait(false);
                 timeline.SlotDone();
                 if (!slot.Granted)
-                    return job.Failed($"no dht slot ({slot.Outcome})", slot.Outcome == SlotOutcome.DeniedAtMaximum ? QueryFailure.AtDhtMaximum : QueryFailure.Local,
+                    return job.Failed($"no dht slot ({slot.Outcome})", slot.Outcome switch
+                    {
+                        SlotOutcome.DeniedAtMaximum => QueryFailure.AtDhtMaximum,
+                        SlotOutcome.DeniedNoCapacity => QueryFailure.NoRoom,
+                        _ => QueryFailure.Local,
+                    },
                         timeline: timeline.Times);
                 var dial = await job.Manager.Ask<DialOutcome>(new DialForQuery(job.Peer.Id, job.Peer.Addresses, job.PassesOwnTrimHold), job.Timeout, deadline.Token).ConfigureAwait(false);
                 timeline.DialDone(dial.QueuedMs);
@@ -101,6 +106,8 @@ internal enum QueryFailure
     Local,
     /// <summary>Refused a dht slot because the subsystem holds its maximum (a running lookup may share one: dht.share-lookup-slots).</summary>
     AtDhtMaximum,
+    /// <summary>Refused a dht slot because the node is full (a running lookup may make room: dht.share-lookup-slots).</summary>
+    NoRoom,
     HeldAfterOwnTrim,
     Unreachable,
     BadAnswer,

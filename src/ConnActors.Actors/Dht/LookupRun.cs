@@ -51,6 +51,9 @@ internal sealed class LookupRun(int id, LookupKind kind, byte[] key, KadLookup l
     /// <summary>Peers queried without a connection: each asked for a dht slot.</summary>
     public HashSet<PeerId> Claimed { get; } = new();
 
+    /// <summary>Peers it has queried: each is in its burst until it ends.</summary>
+    public HashSet<PeerId> Queried { get; } = new();
+
     /// <summary>Peers whose query is in flight.</summary>
     public HashSet<PeerId> InFlight { get; } = new();
 

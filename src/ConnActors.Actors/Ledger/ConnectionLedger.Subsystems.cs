@@ -44,6 +44,16 @@ internal sealed partial class ConnectionLedger
                 // The connections the burst opened and nothing else uses end with it.
                 foreach (var key in _released) Close(key, TrimReason.FinishedBurst, ByeReason.Trimmed, [], nowMs);
                 return null;
+            case LeaveBursts leave when _peers.TryGetKey(leave.Peer, out var key):
+                _released.Clear();
+                foreach (int id in leave.BurstIds)
+                {
+                    if (_bursts.TryGetValue(id, out var burst) && burst.Owner == subsystem) _policy.LeaveBurst(burst.Burst, key, nowMs, _released);
+                }
+                foreach (var released in _released) Close(released, TrimReason.FinishedBurst, ByeReason.Trimmed, [], nowMs);
+                return new BurstLeft(leave.Peer, Closing: _released.Count > 0);
+            case LeaveBursts leave:
+                return new BurstLeft(leave.Peer, Closing: false);
             case LockPeer lockPeer:
                 _policy.Lock(_peers.KeyFor(lockPeer.Peer), nowMs + (long)lockPeer.Duration.TotalMilliseconds, nowMs);
                 return null;

@@ -43,6 +43,16 @@ public sealed record EnlistInBurst(int BurstId, PeerId Peer) : IConnActorsMessag
 /// <summary>Ends a burst: above low water the connections it opened that nothing else uses are closed; its other peers are ordinary peers again.</summary>
 public sealed record EndBurst(int BurstId) : IConnActorsMessage;
 
+/// <summary>
+/// The running bursts <paramref name="BurstIds"/> no longer need <paramref name="Peer"/> (it answered each of them): as at a
+/// burst's end, if it is in no other burst, a burst opened its connection and nothing else uses it, the connection closes.
+/// Answered with <see cref="BurstLeft"/>.
+/// </summary>
+public sealed record LeaveBursts(IReadOnlyList<int> BurstIds, PeerId Peer) : IConnActorsMessage;
+
+/// <summary>The answer to <see cref="LeaveBursts"/>: whether the peer's connection is being closed.</summary>
+public sealed record BurstLeft(PeerId Peer, bool Closing) : IConnActorsMessage;
+
 /// <summary>Locks <paramref name="Peer"/> against trims for <paramref name="Duration"/> (revocable by the manager).</summary>
 public sealed record LockPeer(PeerId Peer, TimeSpan Duration) : IConnActorsMessage;
 

@@ -49,6 +49,7 @@ internal sealed class QuotaSupervisor : ReceiveActor
         {
             if (_bursts.Contains(m.BurstId)) Forward(m);
         });
+        Receive<LeaveBursts>(m => Forward(m with { BurstIds = m.BurstIds.Where(_bursts.Contains).ToList() }));
         Receive<EndBurst>(m =>
         {
             if (_bursts.Remove(m.BurstId)) Forward(m);

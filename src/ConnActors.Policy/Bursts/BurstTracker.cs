@@ -57,6 +57,20 @@ internal sealed class BurstTracker
         _pool.Push(burst);
     }
 
+    /// <summary>
+    /// <paramref name="peer"/> leaves a running burst early; calls <paramref name="onFinished"/> as <see cref="End"/> does if
+    /// that was its last burst. Returns false if it was not in the burst.
+    /// </summary>
+    public bool Leave(BurstId id, PeerKey peer, long nowMs, Action<PeerKey, long, long> onFinished)
+    {
+        var burst = Get(id);
+        if (!burst.Members.Remove(peer.Value)) return false;
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.ActiveBursts == 0) return true;
+        if (--entry.ActiveBursts == 0) onFinished(peer, nowMs, burst.StartMs);
+        return true;
+    }
+
     public bool IsActive(BurstId burst) => _bursts.ContainsKey(burst.Value);
 
     private Burst Get(BurstId burst) =>

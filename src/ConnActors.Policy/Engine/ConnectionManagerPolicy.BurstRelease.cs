@@ -22,6 +22,18 @@ public sealed partial class ConnectionManagerPolicy
         _releasing = null;
     }
 
+    /// <summary>
+    /// A running burst lets go of <paramref name="peer"/> before it ends (a query that has answered, whose connection the
+    /// burst no longer needs): if that was the peer's last burst, it is released as at the burst's end (see
+    /// <see cref="EndBurst(BurstId, long, ICollection{PeerKey})"/>), and named in <paramref name="release"/> when it is.
+    /// </summary>
+    public void LeaveBurst(BurstId burst, PeerKey peer, long nowMs, ICollection<PeerKey> release)
+    {
+        _releasing = Settings.Features.BurstModel && EffectiveConnections > Limits.LowWater ? release : null;
+        _bursts.Leave(burst, peer, nowMs, _onBurstFinishedReleasing ??= OnBurstFinishedReleasing);
+        _releasing = null;
+    }
+
     private ICollection<PeerKey>? _releasing;
     private Action<PeerKey, long, long>? _onBurstFinishedReleasing;
 

@@ -155,25 +155,48 @@ internal sealed partial class DhtLookups : INodeLifecycle
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)walk.LatencyMs), EventKind.BurstEnd, slot);
     }
 
-    // As the node (dht.share-lookup-slots, LookupSlotSharing): a lookup refused a dht slot at the quota's maximum takes one
-    // from the running lookup of its node that holds the most, if the rule lets it; that lookup gives up its claim on the
-    // last peer that answered it (the connection stays, in its burst, until that lookup ends). All of a lookup's queries
-    // are made at its start here, so every peer a running lookup claimed has answered.
-    private bool TakeSlotFromBusierLookup(int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now)
+    // As the node (dht.share-lookup-slots, LookupSlotSharing): a lookup refused a dht slot takes one from the running lookup of
+    // its node that holds the most, if the rule lets it. Refused at the quota's maximum, that lookup gives up its claim on the
+    // last peer that answered it (the connection stays, in its burst, until that lookup ends). Refused because the node is
+    // full (makeRoom), the peer (one not in the routing table) also leaves the bursts of the lookups that asked it, so the
+    // connection the giver opened closes now rather than when that lookup ends. All of a lookup's queries are made at its
+    // start here, so every peer a running lookup asked has answered.
+    private bool TakeSlotFromBusierLookup(int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now, bool makeRoom)
     {
         LookupInFlight? busiest = null;
+        int given = -1;
         for (int s = _firstLookupOf[node]; s >= 0; s = _lookups[s].NextOfNode)
         {
             var other = _lookups[s];
             if (ReferenceEquals(other, lookup) || other.Session != lookup.Session
                 || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, busiest?.Claimed.Count ?? -1, lookup.Claimed.Count)) continue;
-            busiest = other;
+            int peer = makeRoom ? LastNotInRoutingTable(node, other.Claimed) : other.Claimed[^1];
+            if (peer < 0) continue;
+            (busiest, given) = (other, peer);
         }
         if (busiest is null) return false;
-        int given = busiest.Claimed[^1];
-        busiest.Claimed.RemoveAt(busiest.Claimed.Count - 1);
+        busiest.Claimed.RemoveAt(busiest.Claimed.LastIndexOf(given));
         v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(given), now);
+        if (!makeRoom) return true;
+        _released.Clear();
+        for (int s = _firstLookupOf[node]; s >= 0; s = _lookups[s].NextOfNode)
+        {
+            var other = _lookups[s];
+            if (other.HasBurst && other.Session == lookup.Session && other.Peers.Contains(given)) v2.LeaveBurst(other.Burst, new PeerKey(given), now, _released);
+        }
+        if (_released.Count == 0) return false;
+        _connector.CloseByPolicy(node, given, CloseReason.Released);
+        _ctx.Metrics.BurstReleases++;
         return true;
+    }
+
+    private int LastNotInRoutingTable(int node, List<int> peers)
+    {
+        for (int c = peers.Count - 1; c >= 0; c--)
+        {
+            if (!InRoutingTable(node, peers[c])) return peers[c];
+        }
+        return -1;
     }
 
     private void Link(int node, int slot)
@@ -231,7 +254,9 @@ internal sealed partial class DhtLookups : INodeLifecycle
         if (!connected && _engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
-            if (slot.Outcome == SlotOutcome.DeniedAtMaximum && _engines.Variant.ShareLookupSlots && TakeSlotFromBusierLookup(node, lookup, v2, now))
+            if (slot.Outcome == SlotOutcome.DeniedAtMaximum && _engines.Variant.ShareLookupSlots && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: false))
+                slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            else if (slot.Outcome == SlotOutcome.DeniedNoCapacity && _engines.Variant.ShareLookupRoom && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: true))
                 slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
             if (!slot.IsGranted)
             {

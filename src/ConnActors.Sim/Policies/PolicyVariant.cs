@@ -123,6 +123,17 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// </summary>
     public bool ShareLookupSlots { get; init; } = true;
 
+    /// <summary>
+    /// A v2 node's lookup refused a dht slot for want of room (the node full) makes room from a running lookup of the same node
+    /// that holds more: that lookup lets go of a peer that answered it, and the connection its burst opened to that peer
+    /// closes (the node's <c>dht.share-lookup-slots = on</c>).
+    /// </summary>
+    public bool ShareLookupRoom { get; init; } = true;
+
+    /// <summary>v2 whose lookups share dht slots at the quota's maximum but never make room on a full node (an ablation).</summary>
+    public static PolicyVariant V2NoRoomSharing { get; } = new("v2-no-room-sharing", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookups, refused a dht slot because the node is full, never close a connection a busier running lookup no longer needs") { ShareLookupRoom = false };
+
     /// <summary>v2 whose lookups never share dht slots (<c>dht.share-lookup-slots = off</c>; an ablation; name it with --policy).</summary>
     public static PolicyVariant V2NoSlotSharing { get; } = new("v2-no-slot-sharing", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups, refused a dht slot at the quota's maximum, never take one from another running lookup (dht.share-lookup-slots = off)") { ShareLookupSlots = false };
@@ -161,5 +172,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Append(V2NoSlotSharing).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Append(V2NoSlotSharing).Append(V2NoRoomSharing).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -44,7 +44,7 @@ internal static class DhtNodes
         var dht = await StatusAsync(node);
         return $"{status.Counts.Connections} connections, {status.ActiveBursts} bursts, {dht.LookupsRunning} lookups running, " +
             $"refusals [{string.Join(", ", status.RefusalsByReason)}], trims [{string.Join(", ", status.TrimsByReason)}], " +
-            $"quotas [{string.Join(", ", status.Quotas.Select(q => $"{q.Name} {q.Used}"))}]";
+            $"quotas [{string.Join(", ", status.Quotas.Select(q => $"{q.Name} {q.Used}/{q.Maximum}"))}], cap {status.Counts.HardCap}";
     }
 
     public static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);

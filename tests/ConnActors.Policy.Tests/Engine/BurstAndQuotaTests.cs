@@ -57,6 +57,36 @@ public class BurstAndQuotaTests
     }
 
     [Fact]
+    public void A_burst_lets_go_of_a_peer_early_and_releases_it_only_if_it_opened_it_and_nothing_else_uses_it()
+    {
+        var engine = Engines.Small(hardCap: 100);
+        var dht = engine.Enroll(new QuotaRequest("dht", QuotaAmount.Slots(0), QuotaAmount.Slots(50))).Id;
+        engine.ConnectInbound(0, engine.Settings.Limits.HighWater - 5, 0);
+        var burst = engine.BeginBurst(600_000);
+        var other = engine.BeginBurst(600_000);
+        for (int i = 0; i < 4; i++)
+        {
+            var peer = new PeerKey(1_000 + i);
+            engine.Enlist(burst, peer);
+            Assert.True(engine.AdmitOutbound(peer, Addresses.V4(1_000 + i), 600_000).Admitted);
+        }
+        engine.Enlist(burst, new PeerKey(0));                                            // connected before the burst
+        engine.Enlist(other, new PeerKey(1_001));                                        // in another burst too
+        Assert.True(engine.RequestSlot(dht, new PeerKey(1_002), 600_000).IsGranted);     // a subsystem holds it
+        int active = engine.ActiveBurstConnections;
+
+        var released = new List<PeerKey>();
+        foreach (int p in new[] { 1_000, 1_001, 1_002, 0 }) engine.LeaveBurst(burst, new PeerKey(p), 600_100, released);
+        Assert.Equal([new PeerKey(1_000)], released);
+        Assert.Equal(1, engine.Closing);
+        Assert.Equal(active - 3, engine.ActiveBurstConnections);                          // 1,001 is still in the other burst
+
+        engine.LeaveBurst(burst, new PeerKey(1_000), 600_200, released);                  // no longer a member: nothing
+        engine.EndBurst(burst, 600_300, released);                                         // 1,003 is all that is left
+        Assert.Equal([new PeerKey(1_000), new PeerKey(1_003)], released);
+    }
+
+    [Fact]
     public void A_burst_that_would_overflow_the_cap_is_not_absorbed()
     {
         var engine = Engines.Small(hardCap: 100);

@@ -109,14 +109,22 @@ internal sealed class EngineDriver
             case 8:
                 _engine.ReleaseSlot(_subsystems[op.B % _subsystems.Length], peer, _now);
                 break;
-            case 9: // bursts
-                if (op.B % 3 == 0 || _bursts.Count == 0) _bursts.Add(_engine.BeginBurst());
-                else if (op.B % 3 == 1) _engine.Enlist(_bursts[op.A % _bursts.Count], peer);
-                else
+            case 9: // bursts: begin, enlist, end or let go of one peer early (the connections released close, as the node does)
+                if (op.B % 4 == 0 || _bursts.Count == 0) _bursts.Add(op.B % 8 == 0 ? _engine.BeginBurst() : _engine.BeginBurst(_now));
+                else if (op.B % 4 == 1) _engine.Enlist(_bursts[op.A % _bursts.Count], peer);
+                else if (op.B % 4 == 2)
                 {
                     var burst = _bursts[op.A % _bursts.Count];
                     _bursts.Remove(burst);
-                    _engine.EndBurst(burst, _now);
+                    _released.Clear();
+                    _engine.EndBurst(burst, _now, _released);
+                    CloseReleased();
+                }
+                else
+                {
+                    _released.Clear();
+                    _engine.LeaveBurst(_bursts[op.A % _bursts.Count], peer, _now, _released);
+                    CloseReleased();
                 }
                 break;
             case 10:
@@ -199,6 +207,18 @@ internal sealed class EngineDriver
         _engine.PlanEmergencyTrim(_now, target, _plan);
         foreach (var victim in _plan.Victims) Assert.DoesNotContain(victim.Peer.Value, _privileged);
         CloseVictims();
+    }
+
+    private readonly List<PeerKey> _released = new();
+
+    private void CloseReleased()
+    {
+        foreach (var peer in _released)
+        {
+            Assert.DoesNotContain(peer.Value, _privileged);
+            Assert.True(_engine.View(peer, _now)!.SubsystemClaims == 0, "a burst released a peer a subsystem claims");
+            CloseAll(peer);
+        }
     }
 
     private void CloseVictims()

@@ -1,0 +1,114 @@
+using Akka.Actor;
+using ConnActors.Actors.Manager;
+using ConnActors.Actors.Quotas;
+using ConnActors.Libp2p.Identity;
+using ConnActors.Policy.Dht;
+
+namespace ConnActors.Actors.Dht;
+
+// dht.share-lookup-slots (LookupSlotSharing): a query refused a dht slot takes one from the running lookup that holds the most,
+// if the rule lets it. That lookup gives up its claim on a peer that answered it and that no other lookup or the routing table
+// holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the slot is free at once, and the query asks again. Refused
+// because the node is full, the peer also leaves the bursts of the lookups that asked it (all have its answer), so the
+// connection the giver opened closes now instead of when that lookup ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
+internal sealed partial class DhtActor
+{
+    // Queries waiting for a given peer's connection to close, by that peer.
+    private readonly Dictionary<PeerId, QueryDone> _awaitingRoom = new();
+    private long _lookupSlotsShared, _lookupRoomMade;
+    private bool _watchingCloses;
+
+    private void ReceiveSlotSharing()
+    {
+        Receive<BurstLeft>(OnBurstLeft);
+        Receive<ConnectionClosed>(OnConnectionClosed);
+        Receive<RoomWaitOver>(m =>
+        {
+            if (_awaitingRoom.Remove(m.Peer, out var done)) GiveUp(done);
+        });
+    }
+
+    // True when the refused query will ask again (now, or once room is made).
+    private bool TryShareSlot(QueryDone done)
+    {
+        var job = done.Job;
+        if (!_settings.ShareLookupSlots || job.AsksForSharedSlot || !_running.TryGetValue(job.LookupId, out var taker)) return false;
+        bool forRoom = done.Kind == QueryFailure.NoRoom;
+        if (done.Kind != QueryFailure.AtDhtMaximum && !forRoom) return false;
+        if (ChooseGiver(taker, forRoom) is not var (giver, given)) return false;
+        giver.Claimed.Remove(given);
+        UnclaimForLookup(given);
+        if (!forRoom)
+        {
+            _lookupSlotsShared++;
+            // The slot given up is released before this query asks again (both go to the supervisor, in this order).
+            AskAgain(job);
+            return true;
+        }
+        _awaitingRoom[given] = done;
+        if (!_watchingCloses) _watchingCloses = Context.System.EventStream.Subscribe(Self, typeof(ConnectionClosed));
+        Timers.StartSingleTimer(RoomTimerKey(given), new RoomWaitOver(given), _settings.RequestTimeout);
+        // Every lookup that asked it has its answer: the peer leaves all their bursts, so that its connection can close.
+        var bursts = _running.Values.Where(r => r.Queried.Contains(given) && r.BurstId is not null).Select(r => r.BurstId!.Value).ToList();
+        _supervisor.Tell(new LeaveBursts(bursts, given), Self);
+        return true;
+    }
+
+    private (LookupRun Giver, PeerId Given)? ChooseGiver(LookupRun taker, bool forRoom)
+    {
+        // The taker's own claim on the refused peer is already counted in its Claimed.
+        int takerHolds = taker.Claimed.Count - 1;
+        (LookupRun, PeerId)? best = null;
+        int bestHolds = -1;
+        foreach (var other in _running.Values)
+        {
+            if (other == taker || (forRoom && other.BurstId is null) || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, bestHolds, takerHolds)) continue;
+            var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
+                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p)
+                && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(p))));
+            if (peer is null) continue;
+            (best, bestHolds) = ((other, peer), other.Claimed.Count);
+        }
+        return best;
+    }
+
+    private void OnBurstLeft(BurstLeft m)
+    {
+        if (m.Closing || !_awaitingRoom.Remove(m.Peer, out var done)) return;
+        // Something else still uses the peer (a tag, a slot, another subsystem's burst): no room comes of it.
+        Timers.Cancel(RoomTimerKey(m.Peer));
+        GiveUp(done);
+    }
+
+    // Published by the manager after its ledger counted the close, so the query's new ask for a slot finds the room.
+    private void OnConnectionClosed(ConnectionClosed m)
+    {
+        if (_awaitingRoom.Count == 0 || !PeerId.TryParse(m.PeerId, out var parsed) || parsed is not { } peer || !_awaitingRoom.ContainsKey(peer)) return;
+        if (_host.ConnectionsTo(peer).Any(c => !c.IsClosed)) return;
+        _awaitingRoom.Remove(peer, out var done);
+        Timers.Cancel(RoomTimerKey(peer));
+        _lookupRoomMade++;
+        AskAgain(done!.Job);
+        StopWatchingClosesIfIdle();
+    }
+
+    private void AskAgain(QueryJob job) => DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
+
+    // The query fails as it was refused (and does not ask to share again).
+    private void GiveUp(QueryDone done)
+    {
+        StopWatchingClosesIfIdle();
+        OnQueryDone(done with { Job = done.Job with { AsksForSharedSlot = true } });
+    }
+
+    private void StopWatchingClosesIfIdle()
+    {
+        if (!_watchingCloses || _awaitingRoom.Count > 0) return;
+        Context.System.EventStream.Unsubscribe(Self, typeof(ConnectionClosed));
+        _watchingCloses = false;
+    }
+
+    private static string RoomTimerKey(PeerId peer) => "room-" + peer;
+
+    private sealed record RoomWaitOver(PeerId Peer);
+}

@@ -1,0 +1,112 @@
+using Akka.TestKit.Xunit2;
+using ConnActors.Actors.Dht;
+using ConnActors.Actors.Tests.Support;
+using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
+
+namespace ConnActors.Actors.Tests.Dht;
+
+/// <summary>
+/// Two lookups of one full node, on real sockets: the first holds every connection the node may open (its answered peers and
+/// one that never answers, which keeps it running); the second, refused a dht slot because the node is full, gets room when
+/// the first lets go of a peer that answered it and that peer's connection closes (<c>dht.share-lookup-slots</c>); with
+/// sharing off it can dial no new peer until the first ends.
+/// </summary>
+public class DhtRoomSharingTests : TestKit
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
+
+    [Theory]
+    [InlineData("on")]
+    [InlineData("off")]
+    public async Task A_lookup_refused_a_dht_slot_on_a_full_node_gets_room_from_a_running_lookup_that_holds_more(string share)
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var servers = await DhtNetwork.StartServersAsync(nodes, 12);
+        await using var silent = await SilentDhtPeer.StartAsync();
+        await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
+        // A hard cap of 8 (7 for ordinary peers), three of them held by peers in grace (below), and a dht quota of all 7: the
+        // node's room runs out before the quota. The first lookup waits for the silent peer (slow-queries off) until its timeout.
+        var querier = await nodes.StartAsync(DhtNodes.Settings([NodeFixture.AddressOf(servers[0])], mode: "client", overrides: $$"""
+            connactors.limits.hard-cap = 8
+            connactors.quotas.dht { reserved = "1", maximum = "100%" }
+            connactors.quotas.pubsub.reserved = "0"
+            connactors.quotas.app.reserved = "0"
+            connactors.regulation { burst-linger = 1s, grace-period = 10m, grace-max-count = 8 }
+            connactors.dht { routing-slots = 0, slow-queries = off, request-timeout = 30s, lookup-timeout = 15s, share-lookup-slots = {{share}} }
+            """));
+        await DhtNodes.WaitForRoutingTableAsync(querier, 3, Wait);
+        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).LookupsRunning == 0
+            && (await NodeFixture.StatusAsync(querier)) is { ActiveBursts: 0 } manager && manager.Quotas.Single(q => q.Name == "dht").Used == 0, Wait,
+            () => DhtNodes.DescribeAsync(querier));
+        // Three connections no subsystem uses, in grace (what the start-up left, and peers that connect now): no borrow may
+        // take their places, so a lookup refused for room stays refused, and four ordinary slots are left for the lookups.
+        // (The start-up's query connections close once their burst linger is over: wait until the count holds still.)
+        int settled = -1;
+        await Eventually.HoldsAsync(async () =>
+        {
+            int before = settled;
+            await Task.Delay(1_500);
+            settled = (await NodeFixture.StatusAsync(querier)).Counts.Connections;
+            return settled == before && settled <= 3;
+        }, Wait, async () => $"the start-up left {settled} connections; {await DhtNodes.DescribeAsync(querier)}");
+        await using var occupants = new Occupants();
+        while ((await NodeFixture.StatusAsync(querier)).Counts.Connections < 3) await occupants.ConnectAsync(querier);
+        var queries = CreateTestProbe();
+        Sys.EventStream.Subscribe(queries.Ref, typeof(DhtQueryFinished));
+
+        // The first lookup, of the silent peer's key, fills the node: it waits until every ordinary slot is taken, one of its
+        // queries answered on a new connection, and the silent peer is connected and has not answered.
+        var first = DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(silent.PeerId.ToBytes()));
+        var firstQueries = new List<DhtQueryFinished>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            firstQueries.AddRange(queries.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => (DhtQueryFinished)m));
+            return firstQueries.Any(q => q is { Failure: null, Opened: true })
+                && firstQueries.Any(q => q.Failure?.Contains(nameof(Policy.Quotas.SlotOutcome.DeniedNoCapacity), StringComparison.Ordinal) == true);
+        }, Wait, async () => $"first lookup's queries [{string.Join("; ", firstQueries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"))}]; {await DhtNodes.DescribeAsync(querier)}");
+        Assert.True(querier.Host.ConnectionsTo(silent.PeerId).Any(c => !c.IsClosed) && !firstQueries.Any(q => q.Peer.Equals(silent.PeerId)),
+            $"the first lookup is not waiting for the silent peer: [{string.Join("; ", firstQueries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"))}]");
+
+        // The second lookup, of any key: its peers that need a new connection are refused for want of room while the first
+        // lookup holds every connection.
+        var second = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
+
+        var status = await DhtNodes.StatusAsync(querier);
+        var refusedForRoom = queries.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (DhtQueryFinished)m)
+            .Count(q => q.Failure?.Contains(nameof(Policy.Quotas.SlotOutcome.DeniedNoCapacity), StringComparison.Ordinal) == true);
+        string why = $"share-lookup-slots {share}: second lookup {second.Stats}; room made {status.Counters.LookupRoomMade}; refused for room {refusedForRoom}; {await DhtNodes.DescribeAsync(querier)}";
+        if (share == "on")
+        {
+            Assert.True(status.Counters.LookupRoomMade >= 1, why);
+            Assert.True(second.Stats.ConnectionsOpened >= 1, why);
+        }
+        else
+        {
+            Assert.Equal(0, status.Counters.LookupRoomMade);
+            Assert.True(refusedForRoom >= 1, why);
+            Assert.True(second.Stats.ConnectionsOpened == 0, why);
+        }
+        Assert.True((await NodeFixture.StatusAsync(querier)).Counts.Connections <= 8, why);
+        var firstDone = await first.WaitAsync(Wait);
+        Assert.True(firstDone.Stats.TimedOut, $"the first lookup did not wait for the silent peer: {firstDone.Stats}");
+    }
+
+    // Hosts that connect to the node and do nothing else.
+    private sealed class Occupants : IAsyncDisposable
+    {
+        private readonly List<Libp2pHost> _hosts = new();
+
+        public async Task ConnectAsync(Actors.Host.ConnActorsNode node)
+        {
+            var host = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+            _hosts.Add(host);
+            await host.DialAsync(NodeFixture.AddressOf(node)).WaitAsync(Wait);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var host in _hosts) await host.DisposeAsync();
+        }
+    }
+}
