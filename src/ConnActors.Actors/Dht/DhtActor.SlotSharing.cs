@@ -8,9 +8,10 @@ namespace ConnActors.Actors.Dht;
 
 // dht.share-lookup-slots (LookupSlotSharing): a query refused a dht slot takes one from the running lookup that holds the most,
 // if the rule lets it. That lookup gives up its claim on a peer that answered it and that no other lookup or the routing table
-// holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the slot is free at once, and the query asks again. Refused
-// because the node is full, the peer also leaves the bursts of the lookups that asked it (all have its answer), so the
-// connection the giver opened closes now instead of when that lookup ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
+// holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the
+// slot is free at once, and the query asks again. Refused because the node is full, the peer also leaves the bursts of the
+// lookups that asked it (all have its answer), so the connection the giver opened closes now instead of when that lookup
+// ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
 internal sealed partial class DhtActor
 {
     // Queries waiting for a given peer's connection to close, by that peer.
@@ -88,8 +89,13 @@ internal sealed partial class DhtActor
         _awaitingRoom.Remove(peer, out var done);
         Timers.Cancel(RoomTimerKey(peer));
         _lookupRoomMade++;
-        AskAgain(done!.Job);
-        StopWatchingClosesIfIdle();
+        // A lookup that ended meanwhile needs no dial: its query ends as refused (and gives its claim back).
+        if (!_running.ContainsKey(done!.Job.LookupId)) GiveUp(done);
+        else
+        {
+            AskAgain(done.Job);
+            StopWatchingClosesIfIdle();
+        }
     }
 
     private void AskAgain(QueryJob job) => DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
