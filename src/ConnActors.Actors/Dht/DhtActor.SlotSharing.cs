@@ -57,21 +57,25 @@ internal sealed partial class DhtActor
 
     private (LookupRun Giver, PeerId Given)? ChooseGiver(LookupRun taker, bool forRoom)
     {
-        // The taker's own claim on the refused peer is already counted in its Claimed.
-        int takerHolds = taker.Claimed.Count - 1;
+        int takerHolds = Holds(taker);
         (LookupRun, PeerId)? best = null;
         int bestHolds = -1;
         foreach (var other in _running.Values)
         {
-            if (other == taker || (forRoom && other.BurstId is null) || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, bestHolds, takerHolds)) continue;
+            int holds = Holds(other);
+            if (other == taker || (forRoom && other.BurstId is null) || !LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
             var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
                 && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p)
                 && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(p))));
             if (peer is null) continue;
-            (best, bestHolds) = ((other, peer), other.Claimed.Count);
+            (best, bestHolds) = ((other, peer), holds);
         }
         return best;
     }
+
+    // The slots a lookup holds: its claims on peers it is connected to. A claim of a query still asking (refused, or about to
+    // be) holds nothing: counting those, a lookup whose alpha queries were all refused at once looked as busy as its giver.
+    private int Holds(LookupRun run) => run.Claimed.Count(p => _host.ConnectionsTo(p).Any(c => !c.IsClosed));
 
     private void OnBurstLeft(BurstLeft m)
     {
