@@ -8,9 +8,10 @@ namespace ConnActors.Actors.Dht;
 
 // dht.share-lookup-slots (LookupSlotSharing): a query refused a dht slot takes one from the running lookup that holds the most,
 // if the rule lets it. That lookup gives up its claim on a peer that answered it and that no other lookup or the routing table
-// holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the slot is free at once, and the query asks again. Refused
-// because the node is full, the peer also leaves the bursts of the lookups that asked it (all have its answer), so the
-// connection the giver opened closes now instead of when that lookup ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
+// holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the
+// slot is free at once, and the query asks again. Refused because the node is full, the peer also leaves the bursts of the
+// lookups that asked it (all have its answer), so the connection the giver opened closes now instead of when that lookup
+// ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
 internal sealed partial class DhtActor
 {
     // Queries waiting for a given peer's connection to close, by that peer.
@@ -56,21 +57,25 @@ internal sealed partial class DhtActor
 
     private (LookupRun Giver, PeerId Given)? ChooseGiver(LookupRun taker, bool forRoom)
     {
-        // The taker's own claim on the refused peer is already counted in its Claimed.
-        int takerHolds = taker.Claimed.Count - 1;
+        int takerHolds = Holds(taker);
         (LookupRun, PeerId)? best = null;
         int bestHolds = -1;
         foreach (var other in _running.Values)
         {
-            if (other == taker || (forRoom && other.BurstId is null) || !LookupSlotSharing.IsBetterGiver(other.Claimed.Count, bestHolds, takerHolds)) continue;
+            int holds = Holds(other);
+            if (other == taker || (forRoom && other.BurstId is null) || !LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
             var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
                 && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p)
                 && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(p))));
             if (peer is null) continue;
-            (best, bestHolds) = ((other, peer), other.Claimed.Count);
+            (best, bestHolds) = ((other, peer), holds);
         }
         return best;
     }
+
+    // The slots a lookup holds: its claims on peers it is connected to. A claim of a query still asking (refused, or about to
+    // be) holds nothing: counting those, a lookup whose alpha queries were all refused at once looked as busy as its giver.
+    private int Holds(LookupRun run) => run.Claimed.Count(p => _host.ConnectionsTo(p).Any(c => !c.IsClosed));
 
     private void OnBurstLeft(BurstLeft m)
     {
@@ -88,8 +93,13 @@ internal sealed partial class DhtActor
         _awaitingRoom.Remove(peer, out var done);
         Timers.Cancel(RoomTimerKey(peer));
         _lookupRoomMade++;
-        AskAgain(done!.Job);
-        StopWatchingClosesIfIdle();
+        // A lookup that ended meanwhile needs no dial: its query ends as refused (and gives its claim back).
+        if (!_running.ContainsKey(done!.Job.LookupId)) GiveUp(done);
+        else
+        {
+            AskAgain(done.Job);
+            StopWatchingClosesIfIdle();
+        }
     }
 
     private void AskAgain(QueryJob job) => DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);

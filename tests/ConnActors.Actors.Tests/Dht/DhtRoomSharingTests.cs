@@ -3,6 +3,7 @@ using ConnActors.Actors.Dht;
 using ConnActors.Actors.Tests.Support;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
+using ConnActors.Policy.Quotas;
 
 namespace ConnActors.Actors.Tests.Dht;
 
@@ -36,9 +37,7 @@ public class DhtRoomSharingTests : TestKit
             connactors.dht { routing-slots = 0, slow-queries = off, request-timeout = 30s, lookup-timeout = 15s, share-lookup-slots = {{share}} }
             """));
         await DhtNodes.WaitForRoutingTableAsync(querier, 3, Wait);
-        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).LookupsRunning == 0
-            && (await NodeFixture.StatusAsync(querier)) is { ActiveBursts: 0 } manager && manager.Quotas.Single(q => q.Name == "dht").Used == 0, Wait,
-            () => DhtNodes.DescribeAsync(querier));
+        await TwoLookups.StartUpOverAsync(querier, Wait);
         // Three connections no subsystem uses, in grace (what the start-up left, and peers that connect now): no borrow may
         // take their places, so a lookup refused for room stays refused, and four ordinary slots are left for the lookups.
         // (The start-up's query connections close once their burst linger is over: wait until the count holds still.)
@@ -57,24 +56,15 @@ public class DhtRoomSharingTests : TestKit
 
         // The first lookup, of the silent peer's key, fills the node: it waits until every ordinary slot is taken, one of its
         // queries answered on a new connection, and the silent peer is connected and has not answered.
-        var first = DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(silent.PeerId.ToBytes()));
-        var firstQueries = new List<DhtQueryFinished>();
-        await Eventually.HoldsAsync(async () =>
-        {
-            firstQueries.AddRange(queries.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => (DhtQueryFinished)m));
-            return firstQueries.Any(q => q is { Failure: null, Opened: true })
-                && firstQueries.Any(q => q.Failure?.Contains(nameof(Policy.Quotas.SlotOutcome.DeniedNoCapacity), StringComparison.Ordinal) == true);
-        }, Wait, async () => $"first lookup's queries [{string.Join("; ", firstQueries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"))}]; {await DhtNodes.DescribeAsync(querier)}");
-        Assert.True(querier.Host.ConnectionsTo(silent.PeerId).Any(c => !c.IsClosed) && !firstQueries.Any(q => q.Peer.Equals(silent.PeerId)),
-            $"the first lookup is not waiting for the silent peer: [{string.Join("; ", firstQueries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"))}]");
+        var first = await TwoLookups.FirstHoldingAsync(querier, silent, queries,
+            seen => Task.FromResult(seen.Any(q => TwoLookups.Refused(q, SlotOutcome.DeniedNoCapacity))), Wait);
 
         // The second lookup, of any key: its peers that need a new connection are refused for want of room while the first
         // lookup holds every connection.
         var second = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
 
         var status = await DhtNodes.StatusAsync(querier);
-        var refusedForRoom = queries.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (DhtQueryFinished)m)
-            .Count(q => q.Failure?.Contains(nameof(Policy.Quotas.SlotOutcome.DeniedNoCapacity), StringComparison.Ordinal) == true);
+        int refusedForRoom = TwoLookups.RefusedSince(queries, SlotOutcome.DeniedNoCapacity);
         string why = $"share-lookup-slots {share}: second lookup {second.Stats}; room made {status.Counters.LookupRoomMade}; refused for room {refusedForRoom}; {await DhtNodes.DescribeAsync(querier)}";
         if (share == "on")
         {

@@ -32,25 +32,15 @@ public class DhtSlotSharingTests : TestKit
         // Its own bootstrap could dial only four peers, so its table starts small; answers name the rest.
         await DhtNodes.WaitForRoutingTableAsync(querier, 3, Wait);
         // Its start-up lookups are over and their slots back (a connection or two may stay: the first lookup needs more).
-        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).LookupsRunning == 0
-            && (await NodeFixture.StatusAsync(querier)) is { ActiveBursts: 0 } manager && manager.Quotas.Single(q => q.Name == "dht").Used == 0, Wait,
-            () => DhtNodes.DescribeAsync(querier));
+        await TwoLookups.StartUpOverAsync(querier, Wait);
         var queries = CreateTestProbe();
         Sys.EventStream.Subscribe(queries.Ref, typeof(DhtQueryFinished));
 
         // The first lookup, of the silent peer's own key: it dials the closest servers, then the silent peer (the closest, asked
         // before the others), and holds all four slots while it waits for it. (A connection left from its start-up needs no slot,
         // so count the slots, and wait for an answer on a new connection: a peer the second lookup may take.)
-        var first = DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(silent.PeerId.ToBytes()));
-        var firstQueries = new List<DhtQueryFinished>();
-        await Eventually.HoldsAsync(async () =>
-        {
-            firstQueries.AddRange(queries.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => (DhtQueryFinished)m));
-            return firstQueries.Any(q => q is { Failure: null, Opened: true })
-                && (await NodeFixture.StatusAsync(querier)).Quotas.Single(q => q.Name == "dht").Used == DhtMaximum;
-        }, Wait, async () => $"first lookup's queries [{string.Join("; ", firstQueries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"))}]; {await DhtNodes.DescribeAsync(querier)}");
-        Assert.True(querier.Host.ConnectionsTo(silent.PeerId).Any(c => !c.IsClosed) && !firstQueries.Any(q => q.Peer.Equals(silent.PeerId)),
-            $"the first lookup is not waiting for the silent peer: [{string.Join("; ", firstQueries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"))}]");
+        var first = await TwoLookups.FirstHoldingAsync(querier, silent, queries,
+            async _ => (await NodeFixture.StatusAsync(querier)).Quotas.Single(q => q.Name == "dht").Used == DhtMaximum, Wait);
 
         // The second lookup, of any key: with twelve servers, more of its twenty closest need a new connection than the
         // start-up left open, and those are refused at the maximum while the first lookup holds every slot. (It may ask the
@@ -58,8 +48,7 @@ public class DhtSlotSharingTests : TestKit
         var second = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
 
         var status = await DhtNodes.StatusAsync(querier);
-        var refusedAtMaximum = queries.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (DhtQueryFinished)m)
-            .Count(q => q.Failure?.Contains(nameof(Policy.Quotas.SlotOutcome.DeniedAtMaximum), StringComparison.Ordinal) == true);
+        int refusedAtMaximum = TwoLookups.RefusedSince(queries, Policy.Quotas.SlotOutcome.DeniedAtMaximum);
         string why = $"share-lookup-slots {share}: second lookup {second.Stats}; shared {status.Counters.LookupSlotsShared}; refused at the maximum {refusedAtMaximum}; {await DhtNodes.DescribeAsync(querier)}";
         if (share == "on")
         {

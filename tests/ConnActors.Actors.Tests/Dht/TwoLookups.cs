@@ -1,0 +1,49 @@
+using Akka.TestKit;
+using ConnActors.Actors.Dht;
+using ConnActors.Actors.Host;
+using ConnActors.Actors.Tests.Support;
+using ConnActors.Libp2p.Host;
+using ConnActors.Policy.Quotas;
+
+namespace ConnActors.Actors.Tests.Dht;
+
+/// <summary>
+/// The shape of the lookup-sharing tests: a querier whose start-up is over, a first lookup (of a silent peer's key) that
+/// holds what the node has while it waits for that peer, and the queries both lookups ran.
+/// </summary>
+internal static class TwoLookups
+{
+    /// <summary>Waits until the node's start-up lookups are over and their dht slots back.</summary>
+    public static Task StartUpOverAsync(ConnActorsNode querier, TimeSpan wait) =>
+        Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).LookupsRunning == 0
+            && (await NodeFixture.StatusAsync(querier)) is { ActiveBursts: 0 } manager && manager.Quotas.Single(q => q.Name == "dht").Used == 0, wait,
+            () => DhtNodes.DescribeAsync(querier));
+
+    /// <summary>
+    /// Starts the first lookup, of <paramref name="silent"/>'s key, and waits until one of its queries answered on a new
+    /// connection and <paramref name="full"/> holds; then checks that it waits for the silent peer, connected and unanswered.
+    /// </summary>
+    public static async Task<Task<ClosestPeersFound>> FirstHoldingAsync(ConnActorsNode querier, Libp2pHost silent, TestProbe queries,
+        Func<IReadOnlyList<DhtQueryFinished>, Task<bool>> full, TimeSpan wait)
+    {
+        var first = DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(silent.PeerId.ToBytes()));
+        var seen = new List<DhtQueryFinished>();
+        await Eventually.HoldsAsync(async () =>
+        {
+            seen.AddRange(queries.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => (DhtQueryFinished)m));
+            return seen.Any(q => q is { Failure: null, Opened: true }) && await full(seen);
+        }, wait, async () => $"first lookup's queries [{Describe(seen)}]; {await DhtNodes.DescribeAsync(querier)}");
+        Assert.True(querier.Host.ConnectionsTo(silent.PeerId).Any(c => !c.IsClosed) && !seen.Any(q => q.Peer.Equals(silent.PeerId)),
+            $"the first lookup is not waiting for the silent peer: [{Describe(seen)}]");
+        return first;
+    }
+
+    /// <summary>Queries finished since the last look that were refused a dht slot for <paramref name="outcome"/>.</summary>
+    public static int RefusedSince(TestProbe queries, SlotOutcome outcome) =>
+        queries.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => (DhtQueryFinished)m).Count(q => Refused(q, outcome));
+
+    public static bool Refused(DhtQueryFinished query, SlotOutcome outcome) =>
+        query.Failure?.Contains(outcome.ToString(), StringComparison.Ordinal) == true;
+
+    private static string Describe(IEnumerable<DhtQueryFinished> queries) => string.Join("; ", queries.Select(q => $"{q.Peer}: {q.Failure ?? "answered"}"));
+}
