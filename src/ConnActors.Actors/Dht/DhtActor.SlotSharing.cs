@@ -62,8 +62,9 @@ internal sealed partial class DhtActor
         int bestHolds = -1;
         foreach (var other in _running.Values)
         {
+            if (other == taker || (forRoom && other.BurstId is null)) continue;
             int holds = Holds(other);
-            if (other == taker || (forRoom && other.BurstId is null) || !LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
+            if (!LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
             var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
                 && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p)
                 && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(p))));

@@ -42,7 +42,7 @@ internal sealed partial class ConnectionLedger
                 _released.Clear();
                 _policy.EndBurst(burst.Burst, nowMs, _released);
                 // The connections the burst opened and nothing else uses end with it.
-                foreach (var key in _released) Close(key, TrimReason.FinishedBurst, ByeReason.Trimmed, [], nowMs);
+                CloseReleased(nowMs);
                 return null;
             case LeaveBursts leave when _peers.TryGetKey(leave.Peer, out var key):
                 _released.Clear();
@@ -50,7 +50,7 @@ internal sealed partial class ConnectionLedger
                 {
                     if (_bursts.TryGetValue(id, out var burst) && burst.Owner == subsystem) _policy.LeaveBurst(burst.Burst, key, nowMs, _released);
                 }
-                foreach (var released in _released) Close(released, TrimReason.FinishedBurst, ByeReason.Trimmed, [], nowMs);
+                CloseReleased(nowMs);
                 return new BurstLeft(leave.Peer, Closing: _released.Count > 0);
             case LeaveBursts leave:
                 return new BurstLeft(leave.Peer, Closing: false);
@@ -63,5 +63,10 @@ internal sealed partial class ConnectionLedger
             default:
                 return null;
         }
+    }
+
+    private void CloseReleased(long nowMs)
+    {
+        foreach (var key in _released) Close(key, TrimReason.FinishedBurst, ByeReason.Trimmed, [], nowMs);
     }
 }

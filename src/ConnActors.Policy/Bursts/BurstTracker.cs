@@ -47,12 +47,7 @@ internal sealed class BurstTracker
     {
         var burst = Get(id);
         _bursts.Remove(id.Value);
-        foreach (int member in burst.Members)
-        {
-            ref var entry = ref _peers.Get(new PeerKey(member));
-            if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.ActiveBursts == 0) continue;
-            if (--entry.ActiveBursts == 0) onFinished?.Invoke(new PeerKey(member), nowMs, burst.StartMs);
-        }
+        foreach (int member in burst.Members) Left(new PeerKey(member), burst, nowMs, onFinished);
         burst.Members.Clear();
         _pool.Push(burst);
     }
@@ -65,10 +60,16 @@ internal sealed class BurstTracker
     {
         var burst = Get(id);
         if (!burst.Members.Remove(peer.Value)) return false;
-        ref var entry = ref _peers.Get(peer);
-        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.ActiveBursts == 0) return true;
-        if (--entry.ActiveBursts == 0) onFinished(peer, nowMs, burst.StartMs);
+        Left(peer, burst, nowMs, onFinished);
         return true;
+    }
+
+    // A member no longer counts the burst; onFinished when it was its last.
+    private void Left(PeerKey peer, Burst burst, long nowMs, Action<PeerKey, long, long>? onFinished)
+    {
+        ref var entry = ref _peers.Get(peer);
+        if (System.Runtime.CompilerServices.Unsafe.IsNullRef(ref entry) || entry.ActiveBursts == 0) return;
+        if (--entry.ActiveBursts == 0) onFinished?.Invoke(peer, nowMs, burst.StartMs);
     }
 
     public bool IsActive(BurstId burst) => _bursts.ContainsKey(burst.Value);

@@ -17,7 +17,7 @@ public sealed partial class ConnectionManagerPolicy
     /// </summary>
     public void EndBurst(BurstId burst, long nowMs, ICollection<PeerKey> release)
     {
-        _releasing = Settings.Features.BurstModel && EffectiveConnections > Limits.LowWater ? release : null;
+        _releasing = ReleasesInto(release);
         _bursts.End(burst, nowMs, _onBurstFinishedReleasing ??= OnBurstFinishedReleasing);
         _releasing = null;
     }
@@ -29,10 +29,14 @@ public sealed partial class ConnectionManagerPolicy
     /// </summary>
     public void LeaveBurst(BurstId burst, PeerKey peer, long nowMs, ICollection<PeerKey> release)
     {
-        _releasing = Settings.Features.BurstModel && EffectiveConnections > Limits.LowWater ? release : null;
+        _releasing = ReleasesInto(release);
         _bursts.Leave(burst, peer, nowMs, _onBurstFinishedReleasing ??= OnBurstFinishedReleasing);
         _releasing = null;
     }
+
+    // Where a peer leaving its last burst is named when it is released: nowhere with the burst model off or at low water.
+    private ICollection<PeerKey>? ReleasesInto(ICollection<PeerKey> release) =>
+        Settings.Features.BurstModel && EffectiveConnections > Limits.LowWater ? release : null;
 
     private ICollection<PeerKey>? _releasing;
     private Action<PeerKey, long, long>? _onBurstFinishedReleasing;

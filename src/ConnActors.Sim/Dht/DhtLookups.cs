@@ -185,8 +185,7 @@ internal sealed partial class DhtLookups : INodeLifecycle
             if (other.HasBurst && other.Session == lookup.Session && other.Peers.Contains(given)) v2.LeaveBurst(other.Burst, new PeerKey(given), now, _released);
         }
         if (_released.Count == 0) return false;
-        _connector.CloseByPolicy(node, given, CloseReason.Released);
-        _ctx.Metrics.BurstReleases++;
+        CloseReleased(node);
         return true;
     }
 
@@ -319,13 +318,19 @@ internal sealed partial class DhtLookups : INodeLifecycle
         {
             _released.Clear();
             v2.EndBurst(lookup.Burst, now, _released);
-            foreach (var peer in _released)
-            {
-                if (!_ctx.Links.Connected(node, peer.Value)) throw new InvalidOperationException($"node {node} released {peer.Value}, which it is not connected to");
-                _connector.CloseByPolicy(node, peer.Value, CloseReason.Released);
-                _ctx.Metrics.BurstReleases++;
-            }
+            CloseReleased(node);
         }
         _regulator.Queue(node);
+    }
+
+    // The connections a burst let go of (at its end or early) that it opened and nothing else uses.
+    private void CloseReleased(int node)
+    {
+        foreach (var peer in _released)
+        {
+            if (!_ctx.Links.Connected(node, peer.Value)) throw new InvalidOperationException($"node {node} released {peer.Value}, which it is not connected to");
+            _connector.CloseByPolicy(node, peer.Value, CloseReason.Released);
+            _ctx.Metrics.BurstReleases++;
+        }
     }
 }

@@ -27,17 +27,14 @@ public class DhtRoomSharingTests : TestKit
         await using var silent = await SilentDhtPeer.StartAsync();
         await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
         // A hard cap of 8 (7 for ordinary peers), three of them held by peers in grace (below), and a dht quota of all 7: the
-        // node's room runs out before the quota. The first lookup waits for the silent peer (slow-queries off) until its timeout.
-        var querier = await nodes.StartAsync(DhtNodes.Settings([NodeFixture.AddressOf(servers[0])], mode: "client", overrides: $$"""
+        // node's room runs out before the quota. The first lookup waits for the silent peer until its timeout.
+        var querier = await TwoLookups.QuerierAsync(nodes, servers, share, """
             connactors.limits.hard-cap = 8
             connactors.quotas.dht { reserved = "1", maximum = "100%" }
             connactors.quotas.pubsub.reserved = "0"
             connactors.quotas.app.reserved = "0"
-            connactors.regulation { burst-linger = 1s, grace-period = 10m, grace-max-count = 8 }
-            connactors.dht { routing-slots = 0, slow-queries = off, request-timeout = 30s, lookup-timeout = 15s, share-lookup-slots = {{share}} }
-            """));
-        await DhtNodes.WaitForRoutingTableAsync(querier, 3, Wait);
-        await TwoLookups.StartUpOverAsync(querier, Wait);
+            connactors.regulation { grace-period = 10m, grace-max-count = 8 }
+            """, Wait);
         // Three connections no subsystem uses, in grace (what the start-up left, and peers that connect now): no borrow may
         // take their places, so a lookup refused for room stays refused, and four ordinary slots are left for the lookups.
         // (The start-up's query connections close once their burst linger is over: wait until the count holds still.)

@@ -23,16 +23,11 @@ public class DhtSlotSharingTests : TestKit
         var servers = await DhtNetwork.StartServersAsync(nodes, 12);
         await using var silent = await SilentDhtPeer.StartAsync();
         await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
-        // The first lookup waits for the silent peer (slow-queries off) until its timeout; query connections close 1 s after a lookup.
-        var querier = await nodes.StartAsync(DhtNodes.Settings([NodeFixture.AddressOf(servers[0])], mode: "client", overrides: $$"""
+        // The first lookup waits for the silent peer until its timeout; a dht quota of four slots (its own bootstrap could dial
+        // only four peers, so a connection or two of its start-up may stay: the first lookup needs more).
+        var querier = await TwoLookups.QuerierAsync(nodes, servers, share, $$"""
             connactors.quotas.dht { reserved = "1", maximum = "{{DhtMaximum}}" }
-            connactors.regulation.burst-linger = 1s
-            connactors.dht { routing-slots = 0, slow-queries = off, request-timeout = 30s, lookup-timeout = 15s, share-lookup-slots = {{share}} }
-            """));
-        // Its own bootstrap could dial only four peers, so its table starts small; answers name the rest.
-        await DhtNodes.WaitForRoutingTableAsync(querier, 3, Wait);
-        // Its start-up lookups are over and their slots back (a connection or two may stay: the first lookup needs more).
-        await TwoLookups.StartUpOverAsync(querier, Wait);
+            """, Wait);
         var queries = CreateTestProbe();
         Sys.EventStream.Subscribe(queries.Ref, typeof(DhtQueryFinished));
 

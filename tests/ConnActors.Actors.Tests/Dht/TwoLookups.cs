@@ -13,8 +13,26 @@ namespace ConnActors.Actors.Tests.Dht;
 /// </summary>
 internal static class TwoLookups
 {
-    /// <summary>Waits until the node's start-up lookups are over and their dht slots back.</summary>
-    public static Task StartUpOverAsync(ConnActorsNode querier, TimeSpan wait) =>
+    /// <summary>
+    /// A client node bootstrapped at the first server, its lookups waiting out a silent peer (slow-queries off, lookups end at
+    /// 15 s), no routing-table slots, query connections closing 1 s after a lookup, lookup sharing
+    /// <paramref name="share"/>, and <paramref name="overrides"/>; returned once its routing table holds 3 peers and its
+    /// start-up lookups are over, their slots back (a connection or two may stay).
+    /// </summary>
+    public static async Task<ConnActorsNode> QuerierAsync(NodeFixture nodes, IReadOnlyList<ConnActorsNode> servers, string share, string overrides, TimeSpan wait)
+    {
+        var querier = await nodes.StartAsync(DhtNodes.Settings([NodeFixture.AddressOf(servers[0])], mode: "client", overrides: $$"""
+            connactors.regulation.burst-linger = 1s
+            connactors.dht { routing-slots = 0, slow-queries = off, request-timeout = 30s, lookup-timeout = 15s, share-lookup-slots = {{share}} }
+            {{overrides}}
+            """));
+        // Its own bootstrap may dial only a few peers, so its table starts small; answers name the rest.
+        await DhtNodes.WaitForRoutingTableAsync(querier, 3, wait);
+        await StartUpOverAsync(querier, wait);
+        return querier;
+    }
+
+    private static Task StartUpOverAsync(ConnActorsNode querier, TimeSpan wait) =>
         Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).LookupsRunning == 0
             && (await NodeFixture.StatusAsync(querier)) is { ActiveBursts: 0 } manager && manager.Quotas.Single(q => q.Name == "dht").Used == 0, wait,
             () => DhtNodes.DescribeAsync(querier));
