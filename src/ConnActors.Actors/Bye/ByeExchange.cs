@@ -7,6 +7,12 @@ namespace ConnActors.Actors.Bye;
 /// <summary>Sends and receives <see cref="ByeMessage"/>s on a libp2p host.</summary>
 public static class ByeExchange
 {
+    /// <summary>Bye streams a peer may have served at once on one connection (one bye is all it sends); more are reset.</summary>
+    public const int MaxInboundStreamsPerConnection = 2;
+
+    /// <summary>How long a bye may take to arrive once its stream is open.</summary>
+    public static readonly TimeSpan ReceiveTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Opens a bye stream on <paramref name="connection"/>, writes the message and half-closes, then waits
     /// (at most <paramref name="timeout"/>) for the remote to close its side so the message was read.
@@ -31,10 +37,12 @@ public static class ByeExchange
     {
         host.SetStreamHandler(ByeCodec.ProtocolId, async context =>
         {
-            var bytes = await LengthPrefixed.ReadAsync(context.Stream, ByeCodec.MaxMessageBytes, context.HostStopping).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HostStopping);
+            timeout.CancelAfter(ReceiveTimeout);
+            var bytes = await LengthPrefixed.ReadAsync(context.Stream, ByeCodec.MaxMessageBytes, timeout.Token).ConfigureAwait(false);
             if (bytes is null) return;
             received(context.Connection.RemotePeer, ByeCodec.Decode(bytes));
             await context.Stream.CloseWriteAsync().ConfigureAwait(false);
-        });
+        }, MaxInboundStreamsPerConnection);
     }
 }

@@ -125,5 +125,6 @@ internal sealed partial class DhtActor
         : reason.StartsWith("provider flood", StringComparison.Ordinal) ? DhtBadInputKinds.ProviderFlood
         : reason.Contains("address", StringComparison.Ordinal) ? DhtBadInputKinds.MalformedPeerAddress
         : reason.Contains("peer entries", StringComparison.Ordinal) ? DhtBadInputKinds.TooManyPeers
+        : reason.StartsWith(KadServer.UnreadResponse, StringComparison.Ordinal) ? DhtBadInputKinds.UnreadResponses
         : DhtBadInputKinds.ProtocolViolation;
 }

@@ -92,7 +92,8 @@ internal sealed partial class DhtActor : ReceiveActor, IWithTimers, IWithStash
             if (_settings.ServerMode)
             {
                 var handler = new DhtRequestHandler(Self, _settings.RequestTimeout);
-                _host.SetStreamHandler(KadProtocol.Id, context => KadServer.ServeAsync(context, handler, _settings.Limits));
+                _host.SetStreamHandler(KadProtocol.Id, context => KadServer.ServeAsync(context, handler, _settings.Limits),
+                    _settings.Limits.MaxInboundStreamsPerConnection);
             }
             Timers.StartPeriodicTimer(RefreshTimer, RefreshDue.Instance, _settings.RefreshInterval);
             Timers.StartPeriodicTimer(CleanupTimer, CleanupDue.Instance, _settings.CleanupInterval);

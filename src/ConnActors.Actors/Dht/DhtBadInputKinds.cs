@@ -11,6 +11,9 @@ public static class DhtBadInputKinds
     public const string TooManyPeers = "too many peers";
     public const string ProtocolViolation = "protocol violation";
 
+    /// <summary>Requests sent on a stream whose responses the peer left unread past the idle timeout.</summary>
+    public const string UnreadResponses = "unread responses";
+
     /// <summary>An answer to our query that broke the protocol.</summary>
     public const string BadAnswer = "bad answer";
 
@@ -18,5 +21,6 @@ public static class DhtBadInputKinds
     public const string InvalidRecord = "invalid record";
 
     public static IReadOnlyList<string> All { get; } =
-        [OversizedMessage, UnknownMessageType, MalformedProtobuf, ProviderFlood, MalformedPeerAddress, TooManyPeers, ProtocolViolation, BadAnswer, InvalidRecord];
+        [OversizedMessage, UnknownMessageType, MalformedProtobuf, ProviderFlood, MalformedPeerAddress, TooManyPeers, ProtocolViolation, UnreadResponses, BadAnswer,
+            InvalidRecord];
 }

@@ -132,6 +132,7 @@ public sealed record DhtSettings
                 MaxAddressesPerPeer = AtLeast(r, "max-addresses-per-peer", 1, 1024),
                 MaxKeyLength = AtLeast(r, "max-key-length", 34, 64 * 1024),
                 InboundIdleTimeout = Positive(r, "inbound-idle-timeout"),
+                MaxInboundStreamsPerConnection = AtLeast(r, "max-inbound-streams-per-connection", 1, 256),
             },
             Providers = new ProviderStoreLimits
             {

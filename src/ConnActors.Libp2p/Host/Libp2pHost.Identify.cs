@@ -6,16 +6,28 @@ public sealed partial class Libp2pHost
 {
     private const int MaxIdentifyMessage = 64 * 1024;
 
+    /// <summary>
+    /// Identify and identify-push streams a peer may have served at once on one connection: a peer sends one of each at a
+    /// time; more are reset, so that streams that never send cannot pin handlers and receive windows.
+    /// </summary>
+    public const int MaxIdentifyStreamsPerConnection = 2;
+
+    /// <summary>How long an identify push may take to arrive once its stream is open.</summary>
+    public static readonly TimeSpan IdentifyPushTimeout = TimeSpan.FromSeconds(10);
+
     private void RegisterBuiltInProtocols()
     {
         SetStreamHandler(ProtocolIds.Ping, ctx => PingProtocol.RespondAsync(ctx.Stream, ctx.HostStopping), PingProtocol.MaxInboundStreamsPerConnection);
         SetStreamHandler(ProtocolIds.Identify, async ctx =>
-            await LengthPrefixed.WriteAsync(ctx.Stream, LocalIdentify(ctx.Connection).ToProtobuf(), ctx.HostStopping).ConfigureAwait(false));
+            await LengthPrefixed.WriteAsync(ctx.Stream, LocalIdentify(ctx.Connection).ToProtobuf(), ctx.HostStopping).ConfigureAwait(false),
+            MaxIdentifyStreamsPerConnection);
         SetStreamHandler(ProtocolIds.IdentifyPush, async ctx =>
         {
-            var message = await LengthPrefixed.ReadAsync(ctx.Stream, MaxIdentifyMessage, ctx.HostStopping).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ctx.HostStopping);
+            timeout.CancelAfter(IdentifyPushTimeout);
+            var message = await LengthPrefixed.ReadAsync(ctx.Stream, MaxIdentifyMessage, timeout.Token).ConfigureAwait(false);
             if (message is not null) Record(ctx.Connection, IdentifyInfo.FromProtobuf(message));
-        });
+        }, MaxIdentifyStreamsPerConnection);
     }
 
     /// <summary>What this host announces to <paramref name="connection"/>'s peer.</summary>

@@ -15,8 +15,17 @@ public sealed record KadLimits
     /// <summary>Longest key of a request.</summary>
     public int MaxKeyLength { get; init; } = 512;
 
-    /// <summary>How long an inbound stream may wait for its next request before it is closed.</summary>
+    /// <summary>
+    /// How long an inbound stream may wait for its next request before it is closed; also how long a response may wait for
+    /// the peer to read it (a peer that sends requests and never reads the answers is bad input).
+    /// </summary>
     public TimeSpan InboundIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Inbound streams served at once on one connection; a stream past that many is reset. Each holds a handler and up to
+    /// a receive window, so without a bound one connection could pin the muxer's limit (256) of them.
+    /// </summary>
+    public int MaxInboundStreamsPerConnection { get; init; } = 32;
 
     /// <summary>Checks every bound; the message names the offending option.</summary>
     /// <exception cref="ArgumentException">A bound is out of range.</exception>
@@ -26,6 +35,8 @@ public sealed record KadLimits
         if (MaxPeersPerMessage < 1) throw new ArgumentException($"{nameof(MaxPeersPerMessage)} must be at least 1, not {MaxPeersPerMessage}");
         if (MaxAddressesPerPeer < 1) throw new ArgumentException($"{nameof(MaxAddressesPerPeer)} must be at least 1, not {MaxAddressesPerPeer}");
         if (MaxKeyLength < 34) throw new ArgumentException($"{nameof(MaxKeyLength)} must be at least 34 bytes (a multihash), not {MaxKeyLength}");
+        if (MaxInboundStreamsPerConnection < 1)
+            throw new ArgumentException($"{nameof(MaxInboundStreamsPerConnection)} must be at least 1, not {MaxInboundStreamsPerConnection}");
         if (InboundIdleTimeout <= TimeSpan.Zero) throw new ArgumentException($"{nameof(InboundIdleTimeout)} must be positive, not {InboundIdleTimeout}");
         return this;
     }

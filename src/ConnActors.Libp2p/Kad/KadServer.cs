@@ -28,11 +28,15 @@ public sealed record KadAnswer(Message? Response, string? Refusal = null, bool I
 
 /// <summary>
 /// The serving side: reads requests from an inbound stream (the spec lets a peer send several), checks
-/// each against the limits and the per-type rules, and writes the handler's response. Bad input resets
-/// the stream and is reported with its reason; the stream also closes after an idle period.
+/// each against the limits and the per-type rules, and writes the handler's response. Bad input (a
+/// response left unread past the idle period among it) resets the stream and is reported with its reason;
+/// the stream also closes after an idle period.
 /// </summary>
 public static class KadServer
 {
+    /// <summary>How the reason for a response the peer left unread begins.</summary>
+    public const string UnreadResponse = "did not read a response";
+
     /// <summary>Serves one inbound stream until the remote closes it, it idles out, or it breaks the protocol.</summary>
     public static async Task ServeAsync(StreamContext context, IKadRequestHandler handler, KadLimits limits)
     {
@@ -74,7 +78,27 @@ public static class KadServer
                 Refuse(handler, context, refusal, answer.IsBadInput);
                 return;
             }
-            if (answer.Response is { } response) await KadCodec.WriteAsync(stream, response, context.HostStopping).ConfigureAwait(false);
+            if (answer.Response is { } response && !await TryWriteAsync(context, response, limits))
+            {
+                Refuse(handler, context, $"{UnreadResponse} within {limits.InboundIdleTimeout.TotalSeconds:0.###} s", badInput: true);
+                return;
+            }
+        }
+
+        // A peer that stops reading leaves the write waiting for window space: bounded like an idle stream.
+        static async Task<bool> TryWriteAsync(StreamContext context, Message response, KadLimits limits)
+        {
+            using var unread = CancellationTokenSource.CreateLinkedTokenSource(context.HostStopping);
+            unread.CancelAfter(limits.InboundIdleTimeout);
+            try
+            {
+                await KadCodec.WriteAsync(context.Stream, response, unread.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (!context.HostStopping.IsCancellationRequested)
+            {
+                return false;
+            }
         }
 
         static void Refuse(IKadRequestHandler handler, StreamContext context, string reason, bool badInput)

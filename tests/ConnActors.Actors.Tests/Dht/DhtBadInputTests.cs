@@ -65,6 +65,65 @@ public class DhtBadInputTests : TestKit
     }
 
     [Fact]
+    public async Task A_peer_that_sends_requests_and_never_reads_the_answers_has_its_stream_reset_as_bad_input()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([], "connactors.dht.inbound-idle-timeout = 1s"));
+        await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+        var stream = await raw.NewStreamAsync(connection, [KadProtocol.Id]);
+        // Far more answers than the stream's receive window (256 KiB) holds, none read: the node's writes wait for window.
+        var request = new Message { Type = Message.Types.MessageType.FindNode, Key = ByteString.CopyFrom(server.Host.PeerId.Bytes) };
+        var requests = Enumerable.Repeat(Framed(request), 8_000).SelectMany(f => f).ToArray();
+        try
+        {
+            await stream.WriteAsync(requests).AsTask().WaitAsync(Wait);
+        }
+        catch (IOException)
+        {
+            // The node stopped reading (its answers wait for window) and reset the stream before all the requests were taken.
+        }
+
+        await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault(DhtBadInputKinds.UnreadResponses) == 1,
+            Wait, async () => $"unread responses not counted: {string.Join(", ", (await DhtNodes.StatusAsync(server)).Counters.BadInput)}");
+        await AssertResetAsync(stream);
+        await AssertPenalizedAsync(server, raw.PeerId);
+        await AssertStillServesAsync(raw, connection, server);
+    }
+
+    [Fact]
+    public async Task Kad_streams_past_the_per_connection_limit_are_reset_and_the_places_come_back_when_held_ones_end()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([], "connactors.dht.max-inbound-streams-per-connection = 2"));
+        await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+        // Two streams that send nothing: their handlers wait for a request (up to the 30 s idle timeout).
+        var held = new List<Libp2p.Yamux.YamuxStream>();
+        for (int i = 0; i < 2; i++) held.Add(await raw.NewStreamAsync(connection, [KadProtocol.Id]).WaitAsync(Wait));
+        var request = new Message { Type = Message.Types.MessageType.FindNode, Key = ByteString.CopyFrom(server.Host.PeerId.Bytes) };
+        // The held handlers start asynchronously: a third stream is reset once both have started.
+        await Eventually.HoldsAsync(async () => !await AnsweredAsync(raw, connection, request), Wait, "a third kad stream was still served");
+
+        foreach (var stream in held) stream.Reset();
+        await Eventually.HoldsAsync(() => AnsweredAsync(raw, connection, request), Wait, "no kad stream served once the held ones ended");
+        Assert.Single(raw.Connections);
+    }
+
+    private static async Task<bool> AnsweredAsync(Libp2pHost raw, Libp2pConnection connection, Message request)
+    {
+        try
+        {
+            await KadClient.RequestAsync(raw, connection, request, Limits, Wait, default);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Records_of_other_namespaces_are_refused_with_a_reason_but_public_keys_are_stored()
     {
         await using var nodes = new NodeFixture(Sys);

@@ -81,6 +81,8 @@ public class ConnActorsSettingsTests
     [InlineData("connactors.dht.bootstrap = [\"/ip4/127.0.0.1/tcp/4002\"]", "connactors.dht.bootstrap")]
     [InlineData("connactors.dht.max-message-size = 10", "connactors.dht.max-message-size")]
     [InlineData("connactors.dht.request-timeout = 0s", "connactors.dht.request-timeout")]
+    [InlineData("connactors.dht.max-inbound-streams-per-connection = 0", "connactors.dht.max-inbound-streams-per-connection")]
+    [InlineData("connactors.dht.max-inbound-streams-per-connection = 257", "connactors.dht.max-inbound-streams-per-connection")]
     [InlineData("connactors.dht.slow-query-percentile = 0", "connactors.dht.slow-query-percentile")]
     [InlineData("connactors.dht.slow-query-percentile = 101", "connactors.dht.slow-query-percentile")]
     [InlineData("connactors.dht.routing-slots = many", "connactors.dht.routing-slots")]
