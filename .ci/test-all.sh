@@ -75,6 +75,16 @@ for project in "${projects[@]}"; do
   fi
 done
 
+# Why each test failed (the start of its error message, with a property test's seed), so that CI's tail shows it.
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  awk -v p="$name" '
+    /^ +Failed [A-Za-z_]/ { test = $0; sub(/^ +Failed /, "", test); sub(/ \[[^]]*\]$/, "", test); next }
+    /^ +Error Message:/ && test != "" { on = 1; n = 0; print "[" p "] why " test ":"; next }
+    /^ +Stack Trace:/ { on = 0; test = ""; next }
+    on && n < 8 { n++; print "[" p "]   " substr($0, 1, 600) }
+  ' "$results/$name.log" 2>/dev/null || true
+done
 for problem in "${problems[@]}"; do echo "FAILED  $problem"; done
 echo "tests: $passed passed, $failed failed, $skipped skipped (logs and dumps: $results)"
 exit "$status"

@@ -227,6 +227,7 @@ internal sealed partial class DhtActor
             return;
         }
         run.InFlight.Remove(peer);
+        LeaveOnceAnswered(peer);
         if (done.Opened) run.ConnectionsOpened++;
         Context.System.EventStream.Publish(new DhtQueryFinished(run.Id, LookupTallies.Label(run.Kind), peer, job.SentAtMs, run.Elapsed.ElapsedMilliseconds,
             done.Opened, done.Failure, done.Timeline));
@@ -325,6 +326,7 @@ internal sealed partial class DhtActor
         // Slots go back before the burst ends, so its peers are unclaimed when they become first to prune.
         foreach (var peer in run.Claimed.Where(p => !run.InFlight.Contains(p))) UnclaimForLookup(peer);
         if (run.BurstId is { } burst) _supervisor.Tell(new EndBurst(burst), Self);
+        foreach (var peer in run.InFlight) LeaveOnceAnswered(peer);
         // The peers whose answers named the closest ones led to the result.
         foreach (var introducer in run.Lookup.ClosestAnswered(_settings.K).Select(p => run.Lookup.IntroducerOf(p.Id)).OfType<PeerId>().Distinct())
             Useful(introducer);

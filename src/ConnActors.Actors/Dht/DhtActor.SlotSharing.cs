@@ -8,14 +8,19 @@ namespace ConnActors.Actors.Dht;
 
 // dht.share-lookup-slots (LookupSlotSharing): a query refused a dht slot takes one from the running lookup that holds the most,
 // if the rule lets it. That lookup gives up its claim on a peer that answered it and that no other lookup or the routing table
-// holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the
-// slot is free at once, and the query asks again. Refused because the node is full, the peer also leaves the bursts of the
-// lookups that asked it (all have its answer), so the connection the giver opened closes now instead of when that lookup
-// ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
+// holds. Refused at the subsystem's maximum, the claim is enough: the slot is free at once, and the query asks again. Refused
+// because the node is full, the peer also leaves the bursts of the lookups that asked it, so the connection the giver opened
+// closes now instead of when that lookup ends; the query asks again once the manager has seen it closed (bounded by the
+// request timeout), or at once if nothing closes (at low water nothing is released: there is room). A peer another lookup is
+// still asking over that connection may be given (one no lookup asks is preferred): it leaves the bursts once answered.
+// Without that, a taker whose refused queries came back at once, while the giver's answered peers were still being asked by
+// it over their open connections, found nothing to take and stayed refused.
 internal sealed partial class DhtActor
 {
     // Queries waiting for a given peer's connection to close, by that peer.
     private readonly Dictionary<PeerId, QueryDone> _awaitingRoom = new();
+    // Given peers a running lookup is still asking: they leave the bursts when no lookup asks them any more.
+    private readonly HashSet<PeerId> _leaveOnceAnswered = new();
     private long _lookupSlotsShared, _lookupRoomMade;
     private bool _watchingCloses;
 
@@ -25,7 +30,7 @@ internal sealed partial class DhtActor
         Receive<ConnectionClosed>(OnConnectionClosed);
         Receive<RoomWaitOver>(m =>
         {
-            if (_awaitingRoom.Remove(m.Peer, out var done)) GiveUp(done);
+            if (StopAwaitingRoom(m.Peer) is { } done) GiveUp(done);
         });
     }
 
@@ -49,11 +54,29 @@ internal sealed partial class DhtActor
         _awaitingRoom[given] = done;
         if (!_watchingCloses) _watchingCloses = Context.System.EventStream.Subscribe(Self, typeof(ConnectionClosed));
         Timers.StartSingleTimer(RoomTimerKey(given), new RoomWaitOver(given), _settings.RequestTimeout);
-        // Every lookup that asked it has its answer: the peer leaves all their bursts, so that its connection can close.
-        var bursts = _running.Values.Where(r => r.Queried.Contains(given) && r.BurstId is not null).Select(r => r.BurstId!.Value).ToList();
-        _supervisor.Tell(new LeaveBursts(bursts, given), Self);
+        if (IsAsked(given)) _leaveOnceAnswered.Add(given);
+        else LeaveBursts(given);
         return true;
     }
+
+    // Every lookup that asked the peer has its answer: it leaves all their bursts, so that its connection can close. The
+    // earliest burst goes last: the connection is released only if it opened after the burst the peer leaves last began, so
+    // leaving the giver's burst before a later lookup's (that asked it over the giver's connection) kept it open.
+    private void LeaveBursts(PeerId given)
+    {
+        var bursts = _running.Values.Where(r => r.Queried.Contains(given) && r.BurstId is not null).Select(r => r.BurstId!.Value)
+            .OrderDescending().ToList();
+        _supervisor.Tell(new LeaveBursts(bursts, given), Self);
+    }
+
+    // A lookup's query to the peer is no longer in flight (answered, failed, or its lookup ended).
+    private void LeaveOnceAnswered(PeerId peer)
+    {
+        if (_leaveOnceAnswered.Count == 0 || IsAsked(peer) || !_leaveOnceAnswered.Remove(peer)) return;
+        if (_awaitingRoom.ContainsKey(peer)) LeaveBursts(peer);
+    }
+
+    private bool IsAsked(PeerId peer) => _running.Values.Any(r => r.InFlight.Contains(peer));
 
     private (LookupRun Giver, PeerId Given)? ChooseGiver(LookupRun taker, bool forRoom)
     {
@@ -65,9 +88,9 @@ internal sealed partial class DhtActor
             if (other == taker || (forRoom && other.BurstId is null)) continue;
             int holds = Holds(other);
             if (!LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
-            var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
-                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p)
-                && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(p))));
+            var givable = other.Claimed.Where(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
+                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p));
+            var peer = forRoom ? givable.OrderBy(IsAsked).FirstOrDefault() : givable.FirstOrDefault();
             if (peer is null) continue;
             (best, bestHolds) = ((other, peer), holds);
         }
@@ -80,10 +103,10 @@ internal sealed partial class DhtActor
 
     private void OnBurstLeft(BurstLeft m)
     {
-        if (m.Closing || !_awaitingRoom.Remove(m.Peer, out var done)) return;
-        // Something else still uses the peer (a tag, a slot, another subsystem's burst): no room comes of it.
-        Timers.Cancel(RoomTimerKey(m.Peer));
-        GiveUp(done);
+        if (m.Closing || !_awaitingRoom.ContainsKey(m.Peer)) return;
+        // Nothing closes: something else still uses the peer (a tag, a slot, another subsystem's burst), or the node is at its
+        // low water, where nothing is released because there is room. Either way the query asks once more.
+        AskAgainIfRunning(StopAwaitingRoom(m.Peer)!);
     }
 
     // Published by the manager after its ledger counted the close, so the query's new ask for a slot finds the room.
@@ -91,16 +114,26 @@ internal sealed partial class DhtActor
     {
         if (_awaitingRoom.Count == 0 || !PeerId.TryParse(m.PeerId, out var parsed) || parsed is not { } peer || !_awaitingRoom.ContainsKey(peer)) return;
         if (_host.ConnectionsTo(peer).Any(c => !c.IsClosed)) return;
-        _awaitingRoom.Remove(peer, out var done);
-        Timers.Cancel(RoomTimerKey(peer));
         _lookupRoomMade++;
-        // A lookup that ended meanwhile needs no dial: its query ends as refused (and gives its claim back).
-        if (!_running.ContainsKey(done!.Job.LookupId)) GiveUp(done);
+        AskAgainIfRunning(StopAwaitingRoom(peer)!);
+    }
+
+    // A lookup that ended meanwhile needs no dial: its query ends as refused (and gives its claim back).
+    private void AskAgainIfRunning(QueryDone done)
+    {
+        if (!_running.ContainsKey(done.Job.LookupId)) GiveUp(done);
         else
         {
             AskAgain(done.Job);
             StopWatchingClosesIfIdle();
         }
+    }
+
+    private QueryDone? StopAwaitingRoom(PeerId peer)
+    {
+        _leaveOnceAnswered.Remove(peer);
+        Timers.Cancel(RoomTimerKey(peer));
+        return _awaitingRoom.Remove(peer, out var done) ? done : null;
     }
 
     private void AskAgain(QueryJob job) => DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
