@@ -11,7 +11,8 @@ public static class KadClient
 {
     /// <summary>Sends <paramref name="request"/> and reads the response, all within <paramref name="timeout"/>.</summary>
     /// <exception cref="KadProtocolException">The response breaks the protocol or our limits.</exception>
-    /// <exception cref="IOException">The stream or connection failed, or the peer does not speak the protocol.</exception>
+    /// <exception cref="IOException">The stream or connection failed, the peer does not speak the protocol, or it closed the
+    /// stream without a response (<see cref="EndOfStreamException"/>).</exception>
     /// <exception cref="TimeoutException">No response in time.</exception>
     public static Task<Message> RequestAsync(Libp2pHost host, Libp2pConnection connection, Message request, KadLimits limits, TimeSpan timeout, CancellationToken ct) =>
         ExchangeAsync(host, connection, request, limits, timeout, expectResponse: true, ct)!;
@@ -33,8 +34,9 @@ public static class KadClient
             Message? response = null;
             if (expectResponse)
             {
+                // A clean end without an answer is what a peer shutting down sends (its handlers return): no answer, not a bad one.
                 response = await KadCodec.ReadAsync(stream, limits, deadline.Token).ConfigureAwait(false)
-                    ?? throw new KadProtocolException($"stream closed without a response to {request.Type}");
+                    ?? throw new EndOfStreamException($"stream closed without a response to {request.Type}");
                 if (response.Type != request.Type)
                     throw new KadProtocolException($"response of type {response.Type} to a {request.Type} request");
             }

@@ -163,6 +163,23 @@ public class DhtBadInputTests : TestKit
         await AssertPenalizedAsync(querier, liar.PeerId);
     }
 
+    [Fact]
+    public async Task A_peer_that_closes_the_stream_without_answering_is_unresponsive_not_penalized()
+    {
+        // What a host shutting down does: its handler returns and the stream ends cleanly, with no answer.
+        await using var nodes = new NodeFixture(Sys);
+        await using var closing = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate(), ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
+        closing.SetStreamHandler(KadProtocol.Id, async context => await KadCodec.ReadAsync(context.Stream, Limits, context.HostStopping));
+        var querier = await nodes.StartAsync(DhtNodes.Settings([closing.ListenAddresses[0].WithPeerId(closing.PeerId)], mode: "client"));
+
+        var found = await DhtNodes.AskAsync<ClosestPeersFound>(querier, new GetClosestPeers(DhtNodes.RandomKey()));
+        Assert.Empty(found.Peers);
+        Assert.True(found.Stats.Failed >= 1, $"the query did not fail: {found.Stats}");
+        var status = await DhtNodes.StatusAsync(querier);
+        Assert.Equal(0, status.Counters.BadInput.GetValueOrDefault(DhtBadInputKinds.BadAnswer));
+        Assert.DoesNotContain((await NodeFixture.StatusAsync(querier)).Peers, p => p.PeerId == closing.PeerId.ToString() && p.Penalty > 0);
+    }
+
     private static Message AddProvider(PeerId provider, byte[] address, byte[]? key = null) => new()
     {
         Type = Message.Types.MessageType.AddProvider,
