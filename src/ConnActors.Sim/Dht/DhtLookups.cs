@@ -155,9 +155,15 @@ internal sealed partial class DhtLookups : INodeLifecycle
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)walk.LatencyMs), EventKind.BurstEnd, slot);
     }
 
+    private bool TakeSlotFor(SlotOutcome refusal, int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now) =>
+        refusal == SlotOutcome.DeniedAtMaximum
+            ? _engines.Variant.ShareLookupSlots && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: false)
+            : _engines.Variant.ShareLookupRoom && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: true);
+
     // As the node (dht.share-lookup-slots, LookupSlotSharing): a lookup refused a dht slot takes one from the running lookup of
     // its node that holds the most, if the rule lets it. Refused at the quota's maximum, that lookup gives up its claim on the
-    // last peer that answered it (the connection stays, in its burst, until that lookup ends). Refused because the node is
+    // last peer that answered it (the connection stays, in its burst, until that lookup ends); the query that asks again may
+    // then find the node full and ask for room (LookupSlotSharing.MayAskToShare). Refused because the node is
     // full (makeRoom), the peer (one not in the routing table) also leaves the bursts of the lookups that asked it, so the
     // connection the giver opened closes now rather than when that lookup ends. All of a lookup's queries are made at its
     // start here, so every peer a running lookup asked has answered.
@@ -253,10 +259,11 @@ internal sealed partial class DhtLookups : INodeLifecycle
         if (!connected && _engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
-            if (slot.Outcome == SlotOutcome.DeniedAtMaximum && _engines.Variant.ShareLookupSlots && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: false))
+            for (SlotOutcome? givenFor = null; !slot.IsGranted && LookupSlotSharing.MayAskToShare(slot.Outcome, givenFor) && TakeSlotFor(slot.Outcome, node, lookup, v2, now);)
+            {
+                givenFor = slot.Outcome;
                 slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
-            else if (slot.Outcome == SlotOutcome.DeniedNoCapacity && _engines.Variant.ShareLookupRoom && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: true))
-                slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            }
             if (!slot.IsGranted)
             {
                 metrics.DhtStarvations++;
