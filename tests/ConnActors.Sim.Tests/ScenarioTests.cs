@@ -149,6 +149,20 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void A_query_given_a_slot_at_the_maximum_that_finds_the_node_full_gets_room_and_no_more_lookups_fail()
+    {
+        // As above: small nodes often run three lookups at once, their dht quota at its maximum and the node full.
+        var dhtHeavy = SimTestRuns.Small("dht-heavy", nodes: 2_000);
+        var settings = dhtHeavy with { LookupsPerNodeHour = dhtHeavy.LookupsPerNodeHour * 3 };
+        var (roomSim, room) = SimTestRuns.Run(settings, "v2");
+        var (_, once) = SimTestRuns.Run(settings, "v2-share-once");
+        Assert.Empty(roomSim.FindInconsistencies());
+        Assert.InRange(room.Lookups, once.Lookups * 0.99, once.Lookups * 1.01);
+        Assert.True(room.DhtStarvations < once.DhtStarvations, $"{room.DhtStarvations} dht slots refused asking for room after a shared slot, {once.DhtStarvations} without");
+        Assert.True(FailedLookups(room) <= FailedLookups(once), $"{FailedLookups(room)} lookups failed asking for room after a shared slot, {FailedLookups(once)} without");
+    }
+
+    [Fact]
     public void Closing_with_a_reset_gives_router_entries_back_sooner_and_v2_is_refused_for_them_less()
     {
         var settings = SimTestRuns.Small("router-killing");

@@ -3,15 +3,17 @@ using ConnActors.Actors.Manager;
 using ConnActors.Actors.Quotas;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Policy.Dht;
+using ConnActors.Policy.Quotas;
 
 namespace ConnActors.Actors.Dht;
 
 // dht.share-lookup-slots (LookupSlotSharing): a query refused a dht slot takes one from the running lookup that holds the most,
 // if the rule lets it. That lookup gives up its claim on a peer that answered it and that no other lookup or the routing table
 // holds (to make room: that no lookup is still waiting for). Refused at the subsystem's maximum, the claim is enough: the
-// slot is free at once, and the query asks again. Refused because the node is full, the peer also leaves the bursts of the
-// lookups that asked it (all have its answer), so the connection the giver opened closes now instead of when that lookup
-// ends; the query asks again once the manager has seen it closed (bounded by the request timeout).
+// slot is free at once, and the query asks again. Refused because the node is full (also when it asks again after a slot
+// given at the maximum: LookupSlotSharing.MayAskToShare), the peer also leaves the bursts of the lookups that asked it (all
+// have its answer), so the connection the giver opened closes now instead of when that lookup ends; the query asks again
+// once the manager has seen it closed (bounded by the request timeout).
 internal sealed partial class DhtActor
 {
     // Queries waiting for a given peer's connection to close, by that peer.
@@ -33,9 +35,9 @@ internal sealed partial class DhtActor
     private bool TryShareSlot(QueryDone done)
     {
         var job = done.Job;
-        if (!_settings.ShareLookupSlots || job.AsksForSharedSlot || !_running.TryGetValue(job.LookupId, out var taker)) return false;
-        bool forRoom = done.Kind == QueryFailure.NoRoom;
-        if (done.Kind != QueryFailure.AtDhtMaximum && !forRoom) return false;
+        if (!_settings.ShareLookupSlots || RefusalOf(done.Kind) is not { } refusal || !LookupSlotSharing.MayAskToShare(refusal, job.GivenSlotFor)
+            || !_running.TryGetValue(job.LookupId, out var taker)) return false;
+        bool forRoom = refusal == SlotOutcome.DeniedNoCapacity;
         if (ChooseGiver(taker, forRoom) is not var (giver, given)) return false;
         giver.Claimed.Remove(given);
         UnclaimForLookup(given);
@@ -43,7 +45,7 @@ internal sealed partial class DhtActor
         {
             _lookupSlotsShared++;
             // The slot given up is released before this query asks again (both go to the supervisor, in this order).
-            AskAgain(job);
+            AskAgain(job, refusal);
             return true;
         }
         _awaitingRoom[given] = done;
@@ -98,19 +100,26 @@ internal sealed partial class DhtActor
         if (!_running.ContainsKey(done!.Job.LookupId)) GiveUp(done);
         else
         {
-            AskAgain(done.Job);
+            AskAgain(done.Job, SlotOutcome.DeniedNoCapacity);
             StopWatchingClosesIfIdle();
         }
     }
 
-    private void AskAgain(QueryJob job) => DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
+    private void AskAgain(QueryJob job, SlotOutcome givenFor) => DhtQuery.RunAsync(job with { GivenSlotFor = givenFor }).PipeTo(Self);
 
-    // The query fails as it was refused (and does not ask to share again).
+    // The room a query waited for did not come: it fails as it was refused (and does not ask to share again).
     private void GiveUp(QueryDone done)
     {
         StopWatchingClosesIfIdle();
-        OnQueryDone(done with { Job = done.Job with { AsksForSharedSlot = true } });
+        OnQueryDone(done with { Job = done.Job with { GivenSlotFor = SlotOutcome.DeniedNoCapacity } });
     }
+
+    private static SlotOutcome? RefusalOf(QueryFailure kind) => kind switch
+    {
+        QueryFailure.AtDhtMaximum => SlotOutcome.DeniedAtMaximum,
+        QueryFailure.NoRoom => SlotOutcome.DeniedNoCapacity,
+        _ => null,
+    };
 
     private void StopWatchingClosesIfIdle()
     {

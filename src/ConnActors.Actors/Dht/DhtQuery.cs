@@ -92,8 +92,11 @@ internal sealed record QueryJob(
     /// <summary>Its dial may pass this node's own-trim hold (<see cref="KadLookup.PassesOwnTrimHold"/>).</summary>
     public bool PassesOwnTrimHold { get; init; }
 
-    /// <summary>It asks again for the dht slot another lookup gave up for it (once; dht.share-lookup-slots).</summary>
-    public bool AsksForSharedSlot { get; init; }
+    /// <summary>
+    /// It asks again for the dht slot another lookup gave up for it after a refusal of this kind (dht.share-lookup-slots;
+    /// <see cref="ConnActors.Policy.Dht.LookupSlotSharing.MayAskToShare"/>); null: it was given none.
+    /// </summary>
+    public SlotOutcome? GivenSlotFor { get; init; }
 
     public QueryDone Failed(string reason, QueryFailure kind, bool opened = false, QueryTimes? timeline = null) =>
         new(this, null, [], [], reason, opened, kind) { Timeline = timeline ?? QueryTimes.None };

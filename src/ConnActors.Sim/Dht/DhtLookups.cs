@@ -259,7 +259,8 @@ internal sealed partial class DhtLookups : INodeLifecycle
         if (!connected && _engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
-            for (SlotOutcome? givenFor = null; !slot.IsGranted && LookupSlotSharing.MayAskToShare(slot.Outcome, givenFor) && TakeSlotFor(slot.Outcome, node, lookup, v2, now);)
+            for (SlotOutcome? givenFor = null; !slot.IsGranted && LookupSlotSharing.MayAskToShare(slot.Outcome, givenFor)
+                && (givenFor is null || _engines.Variant.RoomAfterSharedSlot) && TakeSlotFor(slot.Outcome, node, lookup, v2, now);)
             {
                 givenFor = slot.Outcome;
                 slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
