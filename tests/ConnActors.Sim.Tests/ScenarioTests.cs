@@ -158,8 +158,10 @@ public class ScenarioTests
         var (_, once) = SimTestRuns.Run(settings, "v2-share-once");
         Assert.Empty(roomSim.FindInconsistencies());
         Assert.InRange(room.Lookups, once.Lookups * 0.99, once.Lookups * 1.01);
-        Assert.True(room.DhtStarvations < once.DhtStarvations, $"{room.DhtStarvations} dht slots refused asking for room after a shared slot, {once.DhtStarvations} without");
-        Assert.True(FailedLookups(room) <= FailedLookups(once), $"{FailedLookups(room)} lookups failed asking for room after a shared slot, {FailedLookups(once)} without");
+        Assert.True(FailedLookups(room) < FailedLookups(once), $"{FailedLookups(room)} lookups failed asking for room after a shared slot, {FailedLookups(once)} without");
+        // A query that now dials holds its slot until its lookup ends, so later queries are refused a little more often
+        // (7,210 against 7,062); the trims must not rise with them.
+        Assert.True(room.Trims <= once.Trims * 1.01, $"{room.Trims} trims asking for room after a shared slot, {once.Trims} without");
     }
 
     [Fact]
