@@ -38,16 +38,22 @@ internal sealed partial class DhtActor
         if (!_settings.ShareLookupSlots || RefusalOf(done.Kind) is not { } refusal || !LookupSlotSharing.MayAskToShare(refusal, job.GivenSlotFor)
             || !_running.TryGetValue(job.LookupId, out var taker)) return false;
         bool forRoom = refusal == SlotOutcome.DeniedNoCapacity;
+        // Given a claim at the maximum, the query asks first for that peer's connection: one peer moves, claim and connection.
+        if (forRoom && job.GivenAtMaximum is { } givenBefore && MayLetGo(givenBefore, claims: 0, forRoom: true)
+            && _host.ConnectionsTo(givenBefore).Any(c => !c.IsClosed) && _running.Values.Any(r => r.Queried.Contains(givenBefore) && r.BurstId is not null))
+            return AwaitRoom(done, givenBefore);
         if (ChooseGiver(taker, forRoom) is not var (giver, given)) return false;
         giver.Claimed.Remove(given);
         UnclaimForLookup(given);
-        if (!forRoom)
-        {
-            _lookupSlotsShared++;
-            // The slot given up is released before this query asks again (both go to the supervisor, in this order).
-            AskAgain(job, refusal);
-            return true;
-        }
+        if (forRoom) return AwaitRoom(done, given);
+        _lookupSlotsShared++;
+        // The slot given up is released before this query asks again (both go to the supervisor, in this order).
+        AskAgain(job with { GivenAtMaximum = given }, refusal);
+        return true;
+    }
+
+    private bool AwaitRoom(QueryDone done, PeerId given)
+    {
         _awaitingRoom[given] = done;
         if (!_watchingCloses) _watchingCloses = Context.System.EventStream.Subscribe(Self, typeof(ConnectionClosed));
         Timers.StartSingleTimer(RoomTimerKey(given), new RoomWaitOver(given), _settings.RequestTimeout);
@@ -67,14 +73,18 @@ internal sealed partial class DhtActor
             if (other == taker || (forRoom && other.BurstId is null)) continue;
             int holds = Holds(other);
             if (!LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
-            var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
-                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p)
-                && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(p))));
+            var peer = other.Claimed.FirstOrDefault(p => !other.InFlight.Contains(p) && MayLetGo(p, claims: 1, forRoom));
             if (peer is null) continue;
             (best, bestHolds) = ((other, peer), holds);
         }
         return best;
     }
+
+    // A peer with this many lookup claims that neither the routing table nor another query's wait for room holds (to make room:
+    // that no lookup is still waiting for).
+    private bool MayLetGo(PeerId peer, int claims, bool forRoom) =>
+        _lookupClaims.GetValueOrDefault(peer) == claims && !_routingHeld.Contains(peer) && !_routingAsked.Contains(peer) && !_awaitingRoom.ContainsKey(peer)
+        && (!forRoom || !_running.Values.Any(r => r.InFlight.Contains(peer)));
 
     // The slots a lookup holds: its claims on peers it is connected to. A claim of a query still asking (refused, or about to
     // be) holds nothing: counting those, a lookup whose alpha queries were all refused at once looked as busy as its giver.

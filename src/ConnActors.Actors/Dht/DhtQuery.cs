@@ -2,6 +2,7 @@ using Akka.Actor;
 using ConnActors.Actors.Manager;
 using ConnActors.Actors.Quotas;
 using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Kad;
 using ConnActors.Libp2p.Kad.Protocol;
 using ConnActors.Policy.Quotas;
@@ -97,6 +98,9 @@ internal sealed record QueryJob(
     /// <see cref="ConnActors.Policy.Dht.LookupSlotSharing.MayAskToShare"/>); null: it was given none.
     /// </summary>
     public SlotOutcome? GivenSlotFor { get; init; }
+
+    /// <summary>The peer whose claim it was given at the maximum, whose connection it asks for first if it then finds the node full.</summary>
+    public PeerId? GivenAtMaximum { get; init; }
 
     public QueryDone Failed(string reason, QueryFailure kind, bool opened = false, QueryTimes? timeline = null) =>
         new(this, null, [], [], reason, opened, kind) { Timeline = timeline ?? QueryTimes.None };
