@@ -25,13 +25,7 @@ public class DhtRoomAfterSharedSlotTests : TestKit
         await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
         // A hard cap of 9 (8 for ordinary peers), three held by peers in grace: five ordinary slots are left, as many as the dht
         // quota's maximum, so the first lookup fills the node and the quota at once.
-        var querier = await TwoLookups.QuerierAsync(nodes, servers, "on", $$"""
-            connactors.limits.hard-cap = 9
-            connactors.quotas.dht { reserved = "1", maximum = "{{DhtMaximum}}" }
-            connactors.quotas.pubsub.reserved = "0"
-            connactors.quotas.app.reserved = "0"
-            connactors.regulation { grace-period = 10m, grace-max-count = 9 }
-            """, Wait);
+        var querier = await TwoLookups.QuerierAsync(nodes, servers, "on", TwoLookups.FullNode(hardCap: 9, dhtMaximum: $"{DhtMaximum}"), Wait);
         await using var occupants = new Occupants();
         await occupants.FillAsync(querier, 3, Wait);
         var queries = CreateTestProbe();

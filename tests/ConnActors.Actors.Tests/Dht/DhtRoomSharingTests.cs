@@ -26,13 +26,7 @@ public class DhtRoomSharingTests : TestKit
         await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
         // A hard cap of 8 (7 for ordinary peers), three of them held by peers in grace (below), and a dht quota of all 7: the
         // node's room runs out before the quota. The first lookup waits for the silent peer until its timeout.
-        var querier = await TwoLookups.QuerierAsync(nodes, servers, share, """
-            connactors.limits.hard-cap = 8
-            connactors.quotas.dht { reserved = "1", maximum = "100%" }
-            connactors.quotas.pubsub.reserved = "0"
-            connactors.quotas.app.reserved = "0"
-            connactors.regulation { grace-period = 10m, grace-max-count = 8 }
-            """, Wait);
+        var querier = await TwoLookups.QuerierAsync(nodes, servers, share, TwoLookups.FullNode(hardCap: 8, dhtMaximum: "100%"), Wait);
         // Three connections no subsystem uses, in grace (what the start-up left, and peers that connect now): no borrow may
         // take their places, so a lookup refused for room stays refused, and four ordinary slots are left for the lookups.
         await using var occupants = new Occupants();
