@@ -3,18 +3,20 @@ using ConnActors.Actors.Manager;
 using ConnActors.Actors.Quotas;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Policy.Dht;
+using ConnActors.Policy.Quotas;
 
 namespace ConnActors.Actors.Dht;
 
 // dht.share-lookup-slots (LookupSlotSharing): a query refused a dht slot takes one from the running lookup that holds the most,
 // if the rule lets it. That lookup gives up its claim on a peer that answered it and that no other lookup or the routing table
 // holds. Refused at the subsystem's maximum, the claim is enough: the slot is free at once, and the query asks again. Refused
-// because the node is full, the peer also leaves the bursts of the lookups that asked it, so the connection the giver opened
-// closes now instead of when that lookup ends; the query asks again once the manager has seen it closed (bounded by the
-// request timeout), or at once if nothing closes (at low water nothing is released: there is room). A peer another lookup is
-// still asking over that connection may be given (one no lookup asks is preferred): it leaves the bursts once answered.
-// Without that, a taker whose refused queries came back at once, while the giver's answered peers were still being asked by
-// it over their open connections, found nothing to take and stayed refused.
+// because the node is full (also when it asks again after a slot given at the maximum: LookupSlotSharing.MayAskToShare; the
+// room comes first from the peer whose claim it was given), the peer also leaves the bursts of the lookups that asked it, so
+// the connection the giver opened closes now instead of when that lookup ends; the query asks again once the manager has
+// seen it closed (bounded by the request timeout), or at once if nothing closes (at low water nothing is released: there
+// is room). A peer another lookup is still asking over that connection may be given (one no lookup asks is preferred): it
+// leaves the bursts once answered. Without that, a taker whose refused queries came back at once, while the giver's
+// answered peers were still being asked by it over their open connections, found nothing to take and stayed refused.
 internal sealed partial class DhtActor
 {
     // Queries waiting for a given peer's connection to close, by that peer.
@@ -38,19 +40,26 @@ internal sealed partial class DhtActor
     private bool TryShareSlot(QueryDone done)
     {
         var job = done.Job;
-        if (!_settings.ShareLookupSlots || job.AsksForSharedSlot || !_running.TryGetValue(job.LookupId, out var taker)) return false;
-        bool forRoom = done.Kind == QueryFailure.NoRoom;
-        if (done.Kind != QueryFailure.AtDhtMaximum && !forRoom) return false;
+        if (!_settings.ShareLookupSlots || RefusalOf(done.Kind) is not { } refusal || !LookupSlotSharing.MayAskToShare(refusal, job.GivenSlotFor)
+            || !_running.TryGetValue(job.LookupId, out var taker)) return false;
+        bool forRoom = refusal == SlotOutcome.DeniedNoCapacity;
+        // Given a claim at the maximum, the query asks first for that peer's connection: one peer moves, claim and connection
+        // (unless a lookup is still asking it, whose answer would keep the connection a while).
+        if (forRoom && job.GivenAtMaximum is { } givenBefore && MayLetGo(givenBefore, claims: 0) && !IsAsked(givenBefore)
+            && _host.ConnectionsTo(givenBefore).Any(c => !c.IsClosed) && _running.Values.Any(r => r.Queried.Contains(givenBefore) && r.BurstId is not null))
+            return AwaitRoom(done, givenBefore);
         if (ChooseGiver(taker, forRoom) is not var (giver, given)) return false;
         giver.Claimed.Remove(given);
         UnclaimForLookup(given);
-        if (!forRoom)
-        {
-            _lookupSlotsShared++;
-            // The slot given up is released before this query asks again (both go to the supervisor, in this order).
-            AskAgain(job);
-            return true;
-        }
+        if (forRoom) return AwaitRoom(done, given);
+        _lookupSlotsShared++;
+        // The slot given up is released before this query asks again (both go to the supervisor, in this order).
+        AskAgain(job with { GivenAtMaximum = given }, refusal);
+        return true;
+    }
+
+    private bool AwaitRoom(QueryDone done, PeerId given)
+    {
         _awaitingRoom[given] = done;
         if (!_watchingCloses) _watchingCloses = Context.System.EventStream.Subscribe(Self, typeof(ConnectionClosed));
         Timers.StartSingleTimer(RoomTimerKey(given), new RoomWaitOver(given), _settings.RequestTimeout);
@@ -88,14 +97,17 @@ internal sealed partial class DhtActor
             if (other == taker || (forRoom && other.BurstId is null)) continue;
             int holds = Holds(other);
             if (!LookupSlotSharing.IsBetterGiver(holds, bestHolds, takerHolds)) continue;
-            var givable = other.Claimed.Where(p => !other.InFlight.Contains(p) && _lookupClaims.GetValueOrDefault(p) == 1
-                && !_routingHeld.Contains(p) && !_routingAsked.Contains(p) && !_awaitingRoom.ContainsKey(p));
+            var givable = other.Claimed.Where(p => !other.InFlight.Contains(p) && MayLetGo(p, claims: 1));
             var peer = forRoom ? givable.OrderBy(IsAsked).FirstOrDefault() : givable.FirstOrDefault();
             if (peer is null) continue;
             (best, bestHolds) = ((other, peer), holds);
         }
         return best;
     }
+
+    // A peer with this many lookup claims that neither the routing table nor another query's wait for room holds.
+    private bool MayLetGo(PeerId peer, int claims) =>
+        _lookupClaims.GetValueOrDefault(peer) == claims && !_routingHeld.Contains(peer) && !_routingAsked.Contains(peer) && !_awaitingRoom.ContainsKey(peer);
 
     // The slots a lookup holds: its claims on peers it is connected to. A claim of a query still asking (refused, or about to
     // be) holds nothing: counting those, a lookup whose alpha queries were all refused at once looked as busy as its giver.
@@ -124,7 +136,7 @@ internal sealed partial class DhtActor
         if (!_running.ContainsKey(done.Job.LookupId)) GiveUp(done);
         else
         {
-            AskAgain(done.Job);
+            AskAgain(done.Job, SlotOutcome.DeniedNoCapacity);
             StopWatchingClosesIfIdle();
         }
     }
@@ -136,14 +148,21 @@ internal sealed partial class DhtActor
         return _awaitingRoom.Remove(peer, out var done) ? done : null;
     }
 
-    private void AskAgain(QueryJob job) => DhtQuery.RunAsync(job with { AsksForSharedSlot = true }).PipeTo(Self);
+    private void AskAgain(QueryJob job, SlotOutcome givenFor) => DhtQuery.RunAsync(job with { GivenSlotFor = givenFor }).PipeTo(Self);
 
-    // The query fails as it was refused (and does not ask to share again).
+    // The room a query waited for did not come: it fails as it was refused (and does not ask to share again).
     private void GiveUp(QueryDone done)
     {
         StopWatchingClosesIfIdle();
-        OnQueryDone(done with { Job = done.Job with { AsksForSharedSlot = true } });
+        OnQueryDone(done with { Job = done.Job with { GivenSlotFor = SlotOutcome.DeniedNoCapacity } });
     }
+
+    private static SlotOutcome? RefusalOf(QueryFailure kind) => kind switch
+    {
+        QueryFailure.AtDhtMaximum => SlotOutcome.DeniedAtMaximum,
+        QueryFailure.NoRoom => SlotOutcome.DeniedNoCapacity,
+        _ => null,
+    };
 
     private void StopWatchingClosesIfIdle()
     {

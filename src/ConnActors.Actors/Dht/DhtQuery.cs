@@ -2,6 +2,7 @@ using Akka.Actor;
 using ConnActors.Actors.Manager;
 using ConnActors.Actors.Quotas;
 using ConnActors.Libp2p.Host;
+using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Kad;
 using ConnActors.Libp2p.Kad.Protocol;
 using ConnActors.Policy.Quotas;
@@ -92,8 +93,14 @@ internal sealed record QueryJob(
     /// <summary>Its dial may pass this node's own-trim hold (<see cref="KadLookup.PassesOwnTrimHold"/>).</summary>
     public bool PassesOwnTrimHold { get; init; }
 
-    /// <summary>It asks again for the dht slot another lookup gave up for it (once; dht.share-lookup-slots).</summary>
-    public bool AsksForSharedSlot { get; init; }
+    /// <summary>
+    /// It asks again for the dht slot another lookup gave up for it after a refusal of this kind (dht.share-lookup-slots;
+    /// <see cref="ConnActors.Policy.Dht.LookupSlotSharing.MayAskToShare"/>); null: it was given none.
+    /// </summary>
+    public SlotOutcome? GivenSlotFor { get; init; }
+
+    /// <summary>The peer whose claim it was given at the maximum, whose connection it asks for first if it then finds the node full.</summary>
+    public PeerId? GivenAtMaximum { get; init; }
 
     public QueryDone Failed(string reason, QueryFailure kind, bool opened = false, QueryTimes? timeline = null) =>
         new(this, null, [], [], reason, opened, kind) { Timeline = timeline ?? QueryTimes.None };

@@ -1,3 +1,5 @@
+using ConnActors.Policy.Quotas;
+
 namespace ConnActors.Policy.Dht;
 
 /// <summary>
@@ -18,4 +20,19 @@ public static class LookupSlotSharing
     /// </summary>
     public static bool IsBetterGiver(int candidateHolds, int bestHolds, int takerHolds) =>
         candidateHolds >= takerHolds + 2 && candidateHolds > bestHolds;
+
+    /// <summary>
+    /// Whether a query refused a dht slot for <paramref name="refusal"/> may ask a running lookup of its node to give it one,
+    /// having been given one already after a refusal for <paramref name="givenFor"/> (null: none yet). A refusal at the quota's
+    /// maximum and one for want of room are met once each, in that order: a slot given at the maximum moves only a claim, so
+    /// the query that asks again may find the node full, and then it asks for room (without this, a full small node's third
+    /// lookup could lose the peer closest to its key). A query refused again for what was already met asks no more: what it
+    /// was given went to someone else meanwhile, and taking again would only move slots around.
+    /// </summary>
+    public static bool MayAskToShare(SlotOutcome refusal, SlotOutcome? givenFor) => refusal switch
+    {
+        SlotOutcome.DeniedAtMaximum => givenFor is null,
+        SlotOutcome.DeniedNoCapacity => givenFor is null or SlotOutcome.DeniedAtMaximum,
+        _ => false,
+    };
 }

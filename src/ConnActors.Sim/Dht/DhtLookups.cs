@@ -155,13 +155,24 @@ internal sealed partial class DhtLookups : INodeLifecycle
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)walk.LatencyMs), EventKind.BurstEnd, slot);
     }
 
+    // A query given a claim at the maximum that then finds the node full asks for room: first the connection of the peer whose
+    // claim it was given (so one peer moves, claim and connection, as when room is made at once), else as any query refused for room.
+    private bool TakeSlotFor(SlotOutcome refusal, int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now, ref int givenAtMaximum)
+    {
+        if (refusal == SlotOutcome.DeniedAtMaximum)
+            return _engines.Variant.ShareLookupSlots && (givenAtMaximum = TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: false)) >= 0;
+        if (!_engines.Variant.ShareLookupRoom) return false;
+        if (givenAtMaximum >= 0 && !InRoutingTable(node, givenAtMaximum) && LeaveBursts(node, lookup.Session, givenAtMaximum, v2, now)) return true;
+        return TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: true) >= 0;
+    }
+
     // As the node (dht.share-lookup-slots, LookupSlotSharing): a lookup refused a dht slot takes one from the running lookup of
     // its node that holds the most, if the rule lets it. Refused at the quota's maximum, that lookup gives up its claim on the
     // last peer that answered it (the connection stays, in its burst, until that lookup ends). Refused because the node is
     // full (makeRoom), the peer (one not in the routing table) also leaves the bursts of the lookups that asked it, so the
     // connection the giver opened closes now rather than when that lookup ends. All of a lookup's queries are made at its
-    // start here, so every peer a running lookup asked has answered.
-    private bool TakeSlotFromBusierLookup(int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now, bool makeRoom)
+    // start here, so every peer a running lookup asked has answered. Returns the peer given up (-1: none, or no room made).
+    private int TakeSlotFromBusierLookup(int node, LookupInFlight lookup, ConnectionManagerPolicy v2, long now, bool makeRoom)
     {
         LookupInFlight? busiest = null;
         int given = -1;
@@ -174,15 +185,20 @@ internal sealed partial class DhtLookups : INodeLifecycle
             if (peer < 0) continue;
             (busiest, given) = (other, peer);
         }
-        if (busiest is null) return false;
+        if (busiest is null) return -1;
         busiest.Claimed.RemoveAt(busiest.Claimed.LastIndexOf(given));
         v2.ReleaseSlot(SimSubsystems.Dht, new PeerKey(given), now);
-        if (!makeRoom) return true;
+        return !makeRoom || LeaveBursts(node, lookup.Session, given, v2, now) ? given : -1;
+    }
+
+    // The peer leaves the bursts of the node's running lookups that asked it; true when that closed its connection.
+    private bool LeaveBursts(int node, int session, int peer, ConnectionManagerPolicy v2, long now)
+    {
         _released.Clear();
         for (int s = _firstLookupOf[node]; s >= 0; s = _lookups[s].NextOfNode)
         {
             var other = _lookups[s];
-            if (other.HasBurst && other.Session == lookup.Session && other.Peers.Contains(given)) v2.LeaveBurst(other.Burst, new PeerKey(given), now, _released);
+            if (other.HasBurst && other.Session == session && other.Peers.Contains(peer)) v2.LeaveBurst(other.Burst, new PeerKey(peer), now, _released);
         }
         if (_released.Count == 0) return false;
         CloseReleased(node);
@@ -253,10 +269,13 @@ internal sealed partial class DhtLookups : INodeLifecycle
         if (!connected && _engines.QuotasOn && _engines.V2(node) is { } v2)
         {
             var slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
-            if (slot.Outcome == SlotOutcome.DeniedAtMaximum && _engines.Variant.ShareLookupSlots && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: false))
+            int givenAtMaximum = -1;
+            for (SlotOutcome? givenFor = null; !slot.IsGranted && LookupSlotSharing.MayAskToShare(slot.Outcome, givenFor)
+                && (givenFor is null || _engines.Variant.RoomAfterSharedSlot) && TakeSlotFor(slot.Outcome, node, lookup, v2, now, ref givenAtMaximum);)
+            {
+                givenFor = slot.Outcome;
                 slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
-            else if (slot.Outcome == SlotOutcome.DeniedNoCapacity && _engines.Variant.ShareLookupRoom && TakeSlotFromBusierLookup(node, lookup, v2, now, makeRoom: true))
-                slot = v2.RequestSlot(SimSubsystems.Dht, new PeerKey(peer), now);
+            }
             if (!slot.IsGranted)
             {
                 metrics.DhtStarvations++;

@@ -130,6 +130,16 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
     /// </summary>
     public bool ShareLookupRoom { get; init; } = true;
 
+    /// <summary>
+    /// A v2 node's lookup query given a dht slot at the quota's maximum that then finds the node full asks for room too
+    /// (<see cref="ConnActors.Policy.Dht.LookupSlotSharing.MayAskToShare"/>); without it, a query is met by sharing once.
+    /// </summary>
+    public bool RoomAfterSharedSlot { get; init; } = true;
+
+    /// <summary>v2 whose lookup queries, given a slot at the quota's maximum, never ask for room after it (an ablation; the model before 2 Dec 2026).</summary>
+    public static PolicyVariant V2ShareOnce { get; } = new("v2-share-once", PolicyFamily.V2, V2Features.All, true, true,
+        "v2 whose lookup queries, given a dht slot at the quota's maximum and then finding the node full, never ask for room") { RoomAfterSharedSlot = false };
+
     /// <summary>v2 whose lookups share dht slots at the quota's maximum but never make room on a full node (an ablation).</summary>
     public static PolicyVariant V2NoRoomSharing { get; } = new("v2-no-room-sharing", PolicyFamily.V2, V2Features.All, true, true,
         "v2 whose lookups, refused a dht slot because the node is full, never close a connection a busier running lookup no longer needs") { ShareLookupRoom = false };
@@ -172,5 +182,5 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
 
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Append(V2NoSlotSharing).Append(V2NoRoomSharing).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Append(V2NoSlotSharing).Append(V2NoRoomSharing).Append(V2ShareOnce).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -1,8 +1,6 @@
 using Akka.TestKit.Xunit2;
 using ConnActors.Actors.Dht;
 using ConnActors.Actors.Tests.Support;
-using ConnActors.Libp2p.Host;
-using ConnActors.Libp2p.Identity;
 using ConnActors.Policy.Quotas;
 
 namespace ConnActors.Actors.Tests.Dht;
@@ -28,26 +26,11 @@ public class DhtRoomSharingTests : TestKit
         await SilentDhtPeer.AnnounceAsync(silent, servers, Wait);
         // A hard cap of 8 (7 for ordinary peers), three of them held by peers in grace (below), and a dht quota of all 7: the
         // node's room runs out before the quota. The first lookup waits for the silent peer until its timeout.
-        var querier = await TwoLookups.QuerierAsync(nodes, servers, share, """
-            connactors.limits.hard-cap = 8
-            connactors.quotas.dht { reserved = "1", maximum = "100%" }
-            connactors.quotas.pubsub.reserved = "0"
-            connactors.quotas.app.reserved = "0"
-            connactors.regulation { grace-period = 10m, grace-max-count = 8 }
-            """, Wait);
+        var querier = await TwoLookups.QuerierAsync(nodes, servers, share, TwoLookups.FullNode(hardCap: 8, dhtMaximum: "100%"), Wait);
         // Three connections no subsystem uses, in grace (what the start-up left, and peers that connect now): no borrow may
         // take their places, so a lookup refused for room stays refused, and four ordinary slots are left for the lookups.
-        // (The start-up's query connections close once their burst linger is over: wait until the count holds still.)
-        int settled = -1;
-        await Eventually.HoldsAsync(async () =>
-        {
-            int before = settled;
-            await Task.Delay(1_500);
-            settled = (await NodeFixture.StatusAsync(querier)).Counts.Connections;
-            return settled == before && settled <= 3;
-        }, Wait, async () => $"the start-up left {settled} connections; {await DhtNodes.DescribeAsync(querier)}");
         await using var occupants = new Occupants();
-        while ((await NodeFixture.StatusAsync(querier)).Counts.Connections < 3) await occupants.ConnectAsync(querier);
+        await occupants.FillAsync(querier, 3, Wait);
         var queries = CreateTestProbe();
         Sys.EventStream.Subscribe(queries.Ref, typeof(DhtQueryFinished));
 
@@ -77,23 +60,5 @@ public class DhtRoomSharingTests : TestKit
         Assert.True((await NodeFixture.StatusAsync(querier)).Counts.Connections <= 8, why);
         var firstDone = await first.WaitAsync(Wait);
         Assert.True(firstDone.Stats.TimedOut, $"the first lookup did not wait for the silent peer: {firstDone.Stats}");
-    }
-
-    // Hosts that connect to the node and do nothing else.
-    private sealed class Occupants : IAsyncDisposable
-    {
-        private readonly List<Libp2pHost> _hosts = new();
-
-        public async Task ConnectAsync(Actors.Host.ConnActorsNode node)
-        {
-            var host = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
-            _hosts.Add(host);
-            await host.DialAsync(NodeFixture.AddressOf(node)).WaitAsync(Wait);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var host in _hosts) await host.DisposeAsync();
-        }
     }
 }

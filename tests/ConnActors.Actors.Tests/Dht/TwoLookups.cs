@@ -32,6 +32,18 @@ internal static class TwoLookups
         return querier;
     }
 
+    /// <summary>
+    /// Overrides for a node with a hard cap of <paramref name="hardCap"/> whose peers in grace keep their places (no borrow may
+    /// take them), a dht quota of <paramref name="dhtMaximum"/>, and no reservation for pubsub or app.
+    /// </summary>
+    public static string FullNode(int hardCap, string dhtMaximum) => $$"""
+        connactors.limits.hard-cap = {{hardCap}}
+        connactors.quotas.dht { reserved = "1", maximum = "{{dhtMaximum}}" }
+        connactors.quotas.pubsub.reserved = "0"
+        connactors.quotas.app.reserved = "0"
+        connactors.regulation { grace-period = 10m, grace-max-count = {{hardCap}} }
+        """;
+
     private static Task StartUpOverAsync(ConnActorsNode querier, TimeSpan wait) =>
         Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(querier)).LookupsRunning == 0
             && (await NodeFixture.StatusAsync(querier)) is { ActiveBursts: 0 } manager && manager.Quotas.Single(q => q.Name == "dht").Used == 0, wait,

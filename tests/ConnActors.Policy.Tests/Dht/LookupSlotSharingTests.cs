@@ -1,4 +1,5 @@
 using ConnActors.Policy.Dht;
+using ConnActors.Policy.Quotas;
 
 namespace ConnActors.Policy.Tests.Dht;
 
@@ -23,6 +24,37 @@ public class LookupSlotSharingTests
             while (LookupSlotSharing.IsBetterGiver(giver, -1, taker)) (giver, taker) = (giver - 1, taker + 1);
             Assert.InRange(giver - taker, 0, 1);
             Assert.False(LookupSlotSharing.IsBetterGiver(taker, -1, giver), $"at {giver}/{taker} the slot would move back");
+        }
+    }
+
+    [Theory]
+    [InlineData(SlotOutcome.DeniedAtMaximum, null, true)]
+    [InlineData(SlotOutcome.DeniedNoCapacity, null, true)]
+    // Given a claim at the maximum, the query asking again found the node full: it asks for room.
+    [InlineData(SlotOutcome.DeniedNoCapacity, SlotOutcome.DeniedAtMaximum, true)]
+    [InlineData(SlotOutcome.DeniedAtMaximum, SlotOutcome.DeniedAtMaximum, false)]
+    [InlineData(SlotOutcome.DeniedNoCapacity, SlotOutcome.DeniedNoCapacity, false)]
+    [InlineData(SlotOutcome.DeniedAtMaximum, SlotOutcome.DeniedNoCapacity, false)]
+    [InlineData(SlotOutcome.Granted, null, false)]
+    [InlineData(SlotOutcome.Borrowed, null, false)]
+    public void A_query_asks_to_share_once_at_the_maximum_then_once_for_room(SlotOutcome refusal, SlotOutcome? givenFor, bool asks) =>
+        Assert.Equal(asks, LookupSlotSharing.MayAskToShare(refusal, givenFor));
+
+    [Fact]
+    public void A_query_refused_over_and_over_asks_to_share_at_most_twice()
+    {
+        SlotOutcome[] refusals = [SlotOutcome.DeniedAtMaximum, SlotOutcome.DeniedNoCapacity];
+        // Every sequence of refusals (each answered by a share while the rule lets the query ask): it stops within two.
+        for (int bits = 0; bits < 1 << 6; bits++)
+        {
+            SlotOutcome? givenFor = null;
+            int asked = 0;
+            for (int i = 0; i < 6 && LookupSlotSharing.MayAskToShare(refusals[(bits >> i) & 1], givenFor); i++)
+            {
+                givenFor = refusals[(bits >> i) & 1];
+                asked++;
+            }
+            Assert.InRange(asked, 1, 2);
         }
     }
 }
