@@ -68,13 +68,10 @@ internal sealed partial class DhtActor
         return true;
     }
 
-    // Every lookup that asked the peer has its answer: it leaves all their bursts, so that its connection can close. The
-    // earliest burst goes last: the connection is released only if it opened after the burst the peer leaves last began, so
-    // leaving the giver's burst before a later lookup's (that asked it over the giver's connection) kept it open.
+    // Every lookup that asked the peer has its answer: it leaves all their bursts, so that its connection can close.
     private void LeaveBursts(PeerId given)
     {
-        var bursts = _running.Values.Where(r => r.Queried.Contains(given) && r.BurstId is not null).Select(r => r.BurstId!.Value)
-            .OrderDescending().ToList();
+        var bursts = _running.Values.Where(r => r.Queried.Contains(given) && r.BurstId is not null).Select(r => r.BurstId!.Value).ToList();
         _supervisor.Tell(new LeaveBursts(bursts, given), Self);
     }
 

@@ -46,7 +46,9 @@ internal sealed partial class ConnectionLedger
                 return null;
             case LeaveBursts leave when _peers.TryGetKey(leave.Peer, out var key):
                 _released.Clear();
-                foreach (int id in leave.BurstIds)
+                // The earliest burst last: the connection is released only if it opened after the burst the peer leaves last
+                // began (burst ids grow with time), so leaving the one that opened it before a later one kept it open.
+                foreach (int id in leave.BurstIds.OrderDescending())
                 {
                     if (_bursts.TryGetValue(id, out var burst) && burst.Owner == subsystem) _policy.LeaveBurst(burst.Burst, key, nowMs, _released);
                 }

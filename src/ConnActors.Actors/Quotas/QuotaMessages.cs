@@ -45,7 +45,8 @@ public sealed record EndBurst(int BurstId) : IConnActorsMessage;
 
 /// <summary>
 /// The running bursts <paramref name="BurstIds"/> no longer need <paramref name="Peer"/> (it answered each of them): as at a
-/// burst's end, if it is in no other burst, a burst opened its connection and nothing else uses it, the connection closes.
+/// burst's end, if it is in no other burst, one of them opened its connection and nothing else uses it, the connection closes
+/// (in whatever order the ids come).
 /// Answered with <see cref="BurstLeft"/>.
 /// </summary>
 public sealed record LeaveBursts(IReadOnlyList<int> BurstIds, PeerId Peer) : IConnActorsMessage;

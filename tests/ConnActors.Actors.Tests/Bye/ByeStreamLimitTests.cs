@@ -3,6 +3,7 @@ using ConnActors.Actors.Bye;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Libp2p.Tests.Support;
 using ConnActors.Libp2p.Yamux;
 
 namespace ConnActors.Actors.Tests.Bye;
@@ -31,7 +32,7 @@ public class ByeStreamLimitTests
         // The held handlers start asynchronously: a stream past them is reset once both have started.
         await AssertEventuallyResetAsync(peer, connection);
 
-        foreach (var stream in held) await AssertResetAsync(stream, ByeExchange.ReceiveTimeout + Wait);
+        foreach (var stream in held) await StreamReset.AssertAsync(stream, ByeExchange.ReceiveTimeout + Wait);
         var bye = new ByeMessage(ByeReason.Trimmed, TimeSpan.FromSeconds(30), []);
         await ByeExchange.SendAsync(peer, connection, bye, Wait);
         Assert.Equal(bye.Reason, Assert.Single(received).Reason);
@@ -62,12 +63,5 @@ public class ByeStreamLimitTests
             extra?.Reset();
             Assert.True(DateTime.UtcNow < deadline, "a third bye stream was still served");
         }
-    }
-
-    private static async Task AssertResetAsync(Stream stream, TimeSpan limit)
-    {
-        using var timeout = new CancellationTokenSource(limit);
-        var e = await Record.ExceptionAsync(async () => { while (await stream.ReadAsync(new byte[64], timeout.Token) > 0) { } });
-        Assert.True(e is IOException, $"the stream should be reset, got {e?.GetType().Name ?? "a clean end"}");
     }
 }

@@ -6,6 +6,7 @@ using ConnActors.Libp2p.Encoding;
 using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Kad;
 using ConnActors.Libp2p.Kad.Protocol;
+using ConnActors.Libp2p.Tests.Support;
 using Google.Protobuf;
 
 namespace ConnActors.Actors.Tests.Dht;
@@ -40,7 +41,7 @@ public class DhtBadInputTests : TestKit
             _ => Framed(AddProvider(raw.PeerId, [4, 127, 0])),
         };
         await stream.WriteAsync(frame);
-        await AssertResetAsync(stream);
+        await StreamReset.AssertAsync(stream, Wait);
 
         await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault(category) == 1, Wait,
             async () => $"bad input counted: {string.Join(", ", (await DhtNodes.StatusAsync(server)).Counters.BadInput)}");
@@ -57,7 +58,7 @@ public class DhtBadInputTests : TestKit
         var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
         var stream = await raw.NewStreamAsync(connection, [KadProtocol.Id]);
         for (int i = 0; i < 4; i++) await KadCodec.WriteAsync(stream, AddProvider(raw.PeerId, raw.ListenAddresses[0].ToBytes(), DhtNodes.RandomKey()), default);
-        await AssertResetAsync(stream);
+        await StreamReset.AssertAsync(stream, Wait);
         await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault("provider flood") == 1, Wait, "flood counted");
         Assert.Equal(3, (await DhtNodes.StatusAsync(server)).ProviderRecords);
         await AssertPenalizedAsync(server, raw.PeerId);
@@ -86,7 +87,7 @@ public class DhtBadInputTests : TestKit
 
         await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault(DhtBadInputKinds.UnreadResponses) == 1,
             Wait, async () => $"unread responses not counted: {string.Join(", ", (await DhtNodes.StatusAsync(server)).Counters.BadInput)}");
-        await AssertResetAsync(stream);
+        await StreamReset.AssertAsync(stream, Wait);
         await AssertPenalizedAsync(server, raw.PeerId);
         await AssertStillServesAsync(raw, connection, server);
     }
@@ -195,14 +196,6 @@ public class DhtBadInputTests : TestKit
     };
 
     private static byte[] Framed(Message message) => [.. Varint.Encode((ulong)message.CalculateSize()), .. message.ToByteArray()];
-
-    private static async Task AssertResetAsync(Stream stream)
-    {
-        var buffer = new byte[16];
-        using var timeout = new CancellationTokenSource(Wait);
-        var e = await Xunit.Record.ExceptionAsync(async () => { while (await stream.ReadAsync(buffer, timeout.Token) > 0) { } });
-        Assert.True(e is IOException, $"the node should reset the stream, got {e?.GetType().Name ?? "a clean end"}");
-    }
 
     private static Task AssertPenalizedAsync(ConnActorsNode node, PeerId peer) =>
         Eventually.HoldsAsync(async () => (await NodeFixture.StatusAsync(node)).Peers.Any(p => p.PeerId == peer.ToString() && p.Penalty > 0), Wait,

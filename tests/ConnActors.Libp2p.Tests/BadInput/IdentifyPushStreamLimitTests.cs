@@ -28,25 +28,17 @@ public class IdentifyPushStreamLimitTests
 
         // Reset once agreed: the reset may reach the peer during its negotiation or at its first read.
         var e = await Record.ExceptionAsync(async () =>
-            await AssertResetAsync(await peer.NewStreamAsync(connection, [ProtocolIds.IdentifyPush]).WaitAsync(Hosts.Timeout), Hosts.Timeout));
+            await StreamReset.AssertAsync(await peer.NewStreamAsync(connection, [ProtocolIds.IdentifyPush]).WaitAsync(Hosts.Timeout), Hosts.Timeout));
         Assert.True(e is null or IOException, $"the extra push stream: {e}");
         await observer.WaitForAsync(Refused);
 
         // The node resets the held ones once the push timeout is over (they never sent), and serves a new one.
-        foreach (var stream in held) await AssertResetAsync(stream, Libp2pHost.IdentifyPushTimeout + Hosts.Timeout);
+        foreach (var stream in held) await StreamReset.AssertAsync(stream, Libp2pHost.IdentifyPushTimeout + Hosts.Timeout);
         var again = await peer.NewStreamAsync(connection, [ProtocolIds.IdentifyPush]).WaitAsync(Hosts.Timeout);
         await Poll.UntilAsync(() => observer.Events.Count(e => e == $"stream opened {ProtocolIds.IdentifyPush}") == held.Count + 1,
             "a push stream served once the held ones timed out");
         Assert.Single(observer.Events, e => e.StartsWith(Refused, StringComparison.Ordinal));
         again.Reset();
         Assert.Single(node.Connections);
-    }
-
-    private static async Task AssertResetAsync(Stream stream, TimeSpan limit)
-    {
-        var buffer = new byte[64];
-        using var timeout = new CancellationTokenSource(limit);
-        var e = await Record.ExceptionAsync(async () => { while (await stream.ReadAsync(buffer, timeout.Token) > 0) { } });
-        Assert.True(e is IOException, $"the node should reset the stream, got {e?.GetType().Name ?? "a clean end"}");
     }
 }
