@@ -33,6 +33,45 @@ public class ModelTests
     }
 
     [Fact]
+    public void A_subscriber_joins_distinct_topics_and_its_first_is_the_one_it_had_with_one_topic()
+    {
+        var one = new ScenarioSettings { Name = "t", Description = "t", Nodes = 2_000, Topics = 20, SubscribeShare = 0.8 };
+        var (single, _) = NetworkBuilder.Build(one, 7);
+        var (several, _) = NetworkBuilder.Build(one with { TopicsPerSubscriber = 5 }, 7);
+        Assert.Equal(5, several.TopicSlots);
+        int subscribers = 0;
+        for (int node = 0; node < several.Count; node++)
+        {
+            Assert.Equal(single.TopicAt(node, 0), several.TopicAt(node, 0));
+            var topics = Enumerable.Range(0, 5).Select(slot => several.TopicAt(node, slot)).ToArray();
+            if (!several.Subscribes(node))
+            {
+                Assert.All(topics, t => Assert.Equal(-1, t));
+                continue;
+            }
+            subscribers++;
+            Assert.Equal(5, topics.Distinct().Count());
+            Assert.All(topics, t => Assert.InRange(t, 0, 19));
+            for (int slot = 0; slot < 5; slot++) Assert.Equal(slot, several.SlotOf(node, topics[slot]));
+        }
+        Assert.InRange(subscribers, 1_500, 1_700);
+        // Every topic gets members, about evenly.
+        var perTopic = Enumerable.Range(0, 20).Select(t => Enumerable.Range(0, several.Count).Count(n => several.SlotOf(n, t) >= 0)).ToArray();
+        Assert.All(perTopic, count => Assert.InRange(count, 300, 500));
+    }
+
+    [Theory]
+    [InlineData(0, 20)]
+    [InlineData(6, 20)]
+    [InlineData(4, 3)]
+    public void Topics_per_subscriber_outside_one_to_five_or_above_the_topics_are_refused(int perSubscriber, int topics)
+    {
+        var scenario = new ScenarioSettings { Name = "t", Description = "t", Nodes = 100, Topics = topics, SubscribeShare = 0.5, TopicsPerSubscriber = perSubscriber };
+        var error = Assert.Throws<ArgumentException>(() => NetworkBuilder.Build(scenario, 1));
+        Assert.Contains("topics per subscriber", error.Message);
+    }
+
+    [Fact]
     public void Closest_online_server_is_the_xor_closest()
     {
         var scenario = new ScenarioSettings { Name = "t", Description = "t", Nodes = 3_000 };

@@ -47,6 +47,28 @@ public class ScenarioTests
     }
 
     [Fact]
+    public void With_meshes_in_several_topics_basic_trims_mesh_links_of_small_nodes_and_v2_trims_none()
+    {
+        var settings = SimTestRuns.Small("pubsub-overlay", nodes: 1_000, minutes: 20);
+        Assert.True(settings.TopicsPerSubscriber > 1);
+        var (basicSim, basic) = SimTestRuns.Run(settings, "basic");
+        var (v2Sim, v2) = SimTestRuns.Run(settings, "v2");
+        Assert.Empty(basicSim.FindInconsistencies());
+        Assert.Empty(v2Sim.FindInconsistencies());
+        Assert.True(basic.MeshLinksTrimmedPerNodeHour > 0, $"basic's mesh links trimmed per node-hour: {basic.MeshLinksTrimmedPerNodeHour}");
+        Assert.Equal(0, v2.MeshLinksTrimmedPerNodeHour);
+        Assert.True(v2.DeliveryRatio >= basic.DeliveryRatio - 0.005, $"delivery ratio v2 {v2.DeliveryRatio}, basic {basic.DeliveryRatio}");
+    }
+
+    [Fact]
+    public void A_mesh_degree_out_of_order_is_refused_naming_the_scenario()
+    {
+        var settings = SimTestRuns.Small("pubsub-overlay", nodes: 100, minutes: 1) with { MeshDegree = (6, 8, 12) };
+        var error = Assert.Throws<ArgumentException>(() => SimTestRuns.Run(settings, "v2"));
+        Assert.Contains("pubsub-overlay: mesh degree", error.Message);
+    }
+
+    [Fact]
     public void Bye_removes_redials_inside_the_backoff_window()
     {
         var settings = SimTestRuns.Small("router-killing", nodes: 1_000, minutes: 20);

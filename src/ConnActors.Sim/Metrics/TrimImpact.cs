@@ -23,7 +23,7 @@ internal sealed class TrimImpact(SimContext ctx, DhtLookups dht) : ILinkObserver
         m.PolicyCloses++;
         if (link.UsefulToAAtMs >= 0 && ctx.Now - link.UsefulToAAtMs <= UsefulWindowMs) m.UsefulPeerTrims++;
         if (link.UsefulToBAtMs >= 0 && ctx.Now - link.UsefulToBAtMs <= UsefulWindowMs) m.TrimsOfUsefulToPeer++;
-        if ((link.FlagsA & LinkFlags.Mesh) != 0) m.MeshLinksTrimmed++;
+        m.MeshLinksTrimmed += MeshTopics.Count(link.FlagsA);
         if (ctx.Scenario.LookupsPerNodeHour <= 0) return;
         if (dht.InRoutingTable(link.A, link.B)) m.RoutingTableTrims++;
     }

@@ -7,10 +7,23 @@ internal enum LinkFlags : byte
     None = 0,
     /// <summary>This end dialed.</summary>
     Outbound = 1,
-    /// <summary>The two ends are gossipsub mesh peers.</summary>
+    /// <summary>The two ends are gossipsub mesh peers (in at least one topic).</summary>
     Mesh = 2,
     /// <summary>This end holds an open stream of a running DHT query on it.</summary>
     InQuery = 4,
+    /// <summary>The topic slots of this end (<see cref="MeshTopics.Bit"/>) in which the link is a mesh link.</summary>
+    MeshTopicBits = 0xF8,
+}
+
+/// <summary>A link's mesh topics as bits of <see cref="LinkFlags.MeshTopicBits"/>, one per topic slot of the end.</summary>
+internal static class MeshTopics
+{
+    /// <summary>Most topics a node subscribes to (the bits left in <see cref="LinkFlags"/>).</summary>
+    public const int MaxPerNode = 5;
+
+    public static LinkFlags Bit(int slot) => (LinkFlags)(8 << slot);
+
+    public static int Count(LinkFlags flags) => System.Numerics.BitOperations.PopCount((uint)(flags & LinkFlags.MeshTopicBits));
 }
 
 /// <summary>

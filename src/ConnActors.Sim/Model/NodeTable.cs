@@ -6,9 +6,10 @@ namespace ConnActors.Sim.Model;
 /// <summary>Per-node state as struct-of-arrays: a few dozen bytes per node, no object per node.</summary>
 internal sealed class NodeTable
 {
-    public NodeTable(int count)
+    public NodeTable(int count, int topicSlots = 1)
     {
         Count = count;
+        TopicSlots = topicSlots;
         Profile = new ResourceProfile[count];
         Unreachable = new bool[count];
         Router = new int[count];
@@ -19,7 +20,7 @@ internal sealed class NodeTable
         X = new float[count];
         Y = new float[count];
         Z = new float[count];
-        Topic = new int[count];
+        Topics = new int[count * topicSlots];
         Ip = new uint[count];
         IsFleet = new bool[count];
     }
@@ -37,10 +38,19 @@ internal sealed class NodeTable
     public float[] X { get; }
     public float[] Y { get; }
     public float[] Z { get; }
-    /// <summary>The pubsub topic the node subscribes to, or -1.</summary>
-    public int[] Topic { get; }
+    /// <summary>Topic slots per node: the most pubsub topics a node subscribes to.</summary>
+    public int TopicSlots { get; }
+    /// <summary>The pubsub topics each node subscribes to, <see cref="TopicSlots"/> per node; -1 in every slot of a node that subscribes to none.</summary>
+    public int[] Topics { get; }
     public uint[] Ip { get; }
     public bool[] IsFleet { get; }
+
+    public int TopicAt(int node, int slot) => Topics[node * TopicSlots + slot];
+
+    public bool Subscribes(int node) => Topics[node * TopicSlots] >= 0;
+
+    /// <summary>The slot in which <paramref name="node"/> holds <paramref name="topic"/>, or -1.</summary>
+    public int SlotOf(int node, int topic) => Topics.AsSpan(node * TopicSlots, TopicSlots).IndexOf(topic);
 
     public RemoteAddress Address(int node) => RemoteAddress.IPv4(Ip[node]);
 

@@ -27,6 +27,8 @@ internal static class V2Gains
         Find("lookup success"),
         Find("lookup ms p99"),
         Find("pubsub delivery ratio"),
+        Find("DHT starvation"),
+        Find("pubsub starvation"),
         Find("crowd dials admitted"),
         Find("friend uptime"),
         Find("policy work /node/min"),
@@ -49,7 +51,8 @@ internal static class V2Gains
         md.AppendLine();
         md.AppendLine("Same network, same churn, same workload, same limits; only the connection manager differs, and v2 is told its home router's size (it counts its router entries against 90% of the table; nodes sharing a router split that as one cluster site). " +
             "*v2 / basic* is v2's value divided by basic's (below 1 is less of it). Lower is better except for " +
-            "lookup success, delivery ratio, crowd dials admitted and friend uptime.");
+            "lookup success, delivery ratio, crowd dials admitted and friend uptime. DHT and pubsub starvation count the queries and GRAFTs " +
+            "a node's own policy refused a connection or a subsystem slot: v2's price for keeping to its caps (basic and js-like never refuse them, and run past high water instead).");
         md.AppendLine();
         md.AppendLine("| scenario | metric | basic | js-like | v2 | v2 / basic |");
         md.AppendLine("|---|---|---:|---:|---:|---:|");

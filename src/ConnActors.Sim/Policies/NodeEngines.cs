@@ -23,7 +23,7 @@ internal sealed class NodeEngines
     public NodeEngines(SimContext ctx, PolicyVariant variant)
     {
         _ctx = ctx;
-        _policies = new NodePolicies(variant);
+        _policies = new NodePolicies(variant, ctx.Scenario.TopicsPerSubscriber);
         _engines = new IConnectionPolicy?[ctx.Nodes.Count];
         _byeTables = new DialBackoffTable?[ctx.Nodes.Count];
     }

@@ -15,8 +15,12 @@ internal sealed class NodePolicies
     /// <summary>Subsystem slots the simulated DHT enrolls for: 10% reserved, up to 60% of capacity.</summary>
     public static readonly QuotaRequest DhtQuota = new("dht", QuotaAmount.Share(0.10), QuotaAmount.Share(0.60));
 
-    /// <summary>Subsystem slots the simulated pubsub enrolls for: 10% reserved, up to 30%.</summary>
-    public static readonly QuotaRequest PubsubQuota = new("pubsub", QuotaAmount.Share(0.10), QuotaAmount.Share(0.30));
+    /// <summary>
+    /// Subsystem slots the simulated pubsub enrolls for: 10% reserved, up to 30% per topic a subscriber joins (at
+    /// most 60%): gossipsub asks for room for each of its meshes.
+    /// </summary>
+    public static QuotaRequest PubsubQuota(int topicsPerSubscriber) =>
+        new("pubsub", QuotaAmount.Share(0.10), QuotaAmount.Share(Math.Min(0.60, 0.30 * topicsPerSubscriber)));
 
     /// <summary>
     /// The DHT's hold on connected routing-table peers (v2's counterpart of go-libp2p-kad-dht's "kbucket"
@@ -28,9 +32,12 @@ internal sealed class NodePolicies
     private readonly PolicyVariant _variant;
     private readonly PolicySettings[] _settings;
 
-    public NodePolicies(PolicyVariant variant)
+    private readonly QuotaRequest _pubsubQuota;
+
+    public NodePolicies(PolicyVariant variant, int topicsPerSubscriber = 1)
     {
         _variant = variant;
+        _pubsubQuota = PubsubQuota(topicsPerSubscriber);
         _settings = Enum.GetValues<ResourceProfile>()
             .Select(p => PolicySettings.ForProfile(p) with { Features = variant.Features })
             .Select(s => (s with { Trim = s.Trim with { BurstLingerMs = variant.BurstLingerMs } }).Validate())
@@ -76,7 +83,7 @@ internal sealed class NodePolicies
                 if (_variant.UsesQuotas)
                 {
                     Require(engine.Enroll(DhtQuota), SimSubsystems.Dht);
-                    Require(engine.Enroll(PubsubQuota), SimSubsystems.Pubsub);
+                    Require(engine.Enroll(_pubsubQuota), SimSubsystems.Pubsub);
                     Require(engine.Enroll(DhtRoutingQuota), SimSubsystems.DhtRouting);
                 }
                 return engine;

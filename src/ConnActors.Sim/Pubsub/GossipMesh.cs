@@ -12,32 +12,34 @@ using ConnActors.Sim.World;
 namespace ConnActors.Sim.Pubsub;
 
 /// <summary>
-/// Gossipsub meshes (D = 6, D_low = 4, D_high = 12) and message propagation. Instead of a heartbeat
-/// on every node every second, a node repairs its mesh one heartbeat after it joins or loses a mesh
-/// peer, and retries every 10 s while below D_low: the same repairs at far fewer events. Mesh peers are
-/// tagged 20 (go-libp2p-pubsub's mesh-peer tag value) and, under v2 with quotas, claim pubsub slots.
-/// Messages travel over mesh links only (gossip repair is not modelled): one hop costs half an RTT
-/// plus 2 ms of validation.
+/// Gossipsub meshes (by default D = 6, D_low = 4, D_high = 12; one mesh per topic a node subscribes to) and message
+/// propagation. Instead of a heartbeat on every node every second, a node repairs its meshes one heartbeat after it
+/// joins or loses a mesh peer, and retries every 10 s while a mesh is below D_low: the same repairs at far fewer
+/// events. A mesh peer is tagged 20 per topic it shares a mesh in (go-libp2p-pubsub's per-topic mesh-peer tag) and,
+/// under v2 with quotas, claims one pubsub slot however many topics it shares. Messages travel over mesh links only
+/// (gossip repair is not modelled): one hop costs half an RTT plus 2 ms of validation.
 /// </summary>
 internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
 {
-    private const int D = 6, DLow = 4, DHigh = 12;
     private const long HeartbeatMs = 1_000;
     private const long MeshRetryMs = 10_000;
     private const int MeshTag = 1, MeshTagValue = 20;
-    // go-libp2p-pubsub's delivery tag: +1 per first delivery, at most 15, minus 1 every 10 minutes.
+    // go-libp2p-pubsub's delivery tag per topic: +1 per first delivery, at most 15, minus 1 every 10 minutes.
     private const long DeliveryTagDecayMs = 600_000;
     private const int DeliveryTagCap = 15;
     private readonly SimContext _ctx;
     private readonly NodeEngines _engines;
     private readonly Connector _connector;
+    private readonly int _d, _dLow, _dHigh;
+    private readonly int _slots;
+    // Mesh peers per node and topic slot.
     private readonly byte[] _meshCount;
     private readonly int[][] _topicMembers = [];
     private readonly int[] _topicOnline;
     private readonly double[] _arrivalMs = [];
     private readonly int[] _arrivalStamp = [];
     private readonly int[] _arrivalFrom = [];
-    private DecayingTagId? _deliveryTag;
+    private DecayingTagId[]? _deliveryTags;
     private readonly PriorityQueue<int, double> _frontier = new();
     private int _messageStamp;
 
@@ -47,32 +49,44 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         _engines = engines;
         _connector = connector;
         var nodes = ctx.Nodes;
-        int topics = ctx.Scenario.Topics;
-        _meshCount = new byte[nodes.Count];
+        var s = ctx.Scenario;
+        int topics = s.Topics;
+        (_d, _dLow, _dHigh) = s.MeshDegree;
+        if (_dLow < 1 || _dLow > _d || _d > _dHigh || _dHigh > byte.MaxValue)
+            throw new ArgumentException($"scenario {s.Name}: mesh degree must satisfy 1 <= D_low <= D <= D_high <= 255, was {s.MeshDegree}");
+        _slots = nodes.TopicSlots;
+        _meshCount = new byte[nodes.Count * _slots];
         _topicOnline = new int[Math.Max(0, topics)];
         if (topics <= 0) return;
         var members = new List<int>[topics];
         for (int t = 0; t < topics; t++) members[t] = new List<int>();
-        for (int node = 0; node < nodes.Count; node++) if (nodes.Topic[node] >= 0) members[nodes.Topic[node]].Add(node);
+        for (int node = 0; node < nodes.Count; node++)
+        {
+            for (int slot = 0; slot < _slots && nodes.TopicAt(node, slot) >= 0; slot++) members[nodes.TopicAt(node, slot)].Add(node);
+        }
         _topicMembers = members.Select(m => m.ToArray()).ToArray();
         _arrivalMs = new double[nodes.Count];
         _arrivalStamp = new int[nodes.Count];
         _arrivalFrom = new int[nodes.Count];
-        engines.Configure += RegisterDeliveryTag;
+        engines.Configure += RegisterDeliveryTags;
     }
 
-    // go-libp2p-pubsub registers a decaying "pubsub-deliveries:<topic>" tag with the connection manager.
-    private void RegisterDeliveryTag(int node, IConnectionPolicy engine)
+    // go-libp2p-pubsub registers a decaying "pubsub-deliveries:<topic>" tag per topic with the connection manager.
+    private void RegisterDeliveryTags(int node, IConnectionPolicy engine)
     {
-        int topic = _ctx.Nodes.Topic[node];
-        if (topic < 0 || engine is not BasicConnectionManager basic) return;
-        var id = basic.RegisterDecayingTag($"pubsub-deliveries:{topic}", DeliveryTagDecayMs, DecayRule.Fixed(1), BumpRule.SumBounded(0, DeliveryTagCap));
-        if (_deliveryTag is { } known && known != id) throw new InvalidOperationException("every basic engine registers the delivery tag first");
-        _deliveryTag = id;
+        if (!_ctx.Nodes.Subscribes(node) || engine is not BasicConnectionManager basic) return;
+        var ids = new DecayingTagId[_slots];
+        for (int slot = 0; slot < _slots; slot++)
+            ids[slot] = basic.RegisterDecayingTag($"pubsub-deliveries:{_ctx.Nodes.TopicAt(node, slot)}", DeliveryTagDecayMs, DecayRule.Fixed(1), BumpRule.SumBounded(0, DeliveryTagCap));
+        if (_deliveryTags is { } known && !known.AsSpan().SequenceEqual(ids)) throw new InvalidOperationException("every basic engine registers the delivery tags first");
+        _deliveryTags = ids;
     }
 
-    /// <summary>Mesh peers of <paramref name="node"/>.</summary>
-    public int MeshCount(int node) => _meshCount[node];
+    /// <summary>Mesh peers of <paramref name="node"/> in the topic of its <paramref name="slot"/>.</summary>
+    public int MeshCount(int node, int slot) => _meshCount[node * _slots + slot];
+
+    /// <summary>Topic slots per node.</summary>
+    public int Slots => _slots;
 
     /// <summary>Schedules the first message of every topic.</summary>
     public void SchedulePublishing()
@@ -84,103 +98,159 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
 
     public void NodeJoined(int node, int session)
     {
-        int topic = _ctx.Nodes.Topic[node];
-        if (topic < 0) return;
-        _topicOnline[topic]++;
+        if (!_ctx.Nodes.Subscribes(node)) return;
+        for (int slot = 0; slot < _slots && _ctx.Nodes.TopicAt(node, slot) >= 0; slot++) _topicOnline[_ctx.Nodes.TopicAt(node, slot)]++;
         _ctx.Queue.Schedule(_ctx.Now + HeartbeatMs, EventKind.MeshRepair, node, session);
     }
 
     public void NodeLeft(int node)
     {
-        int topic = _ctx.Nodes.Topic[node];
-        if (topic >= 0) _topicOnline[topic]--;
-        _meshCount[node] = 0;
+        for (int slot = 0; slot < _slots && _ctx.Nodes.TopicAt(node, slot) >= 0; slot++)
+        {
+            _topicOnline[_ctx.Nodes.TopicAt(node, slot)]--;
+            _meshCount[node * _slots + slot] = 0;
+        }
     }
 
-    /// <summary>A <see cref="EventKind.MeshRepair"/> event: GRAFT up to D below D_low, PRUNE down to D above D_high.</summary>
+    /// <summary>
+    /// A <see cref="EventKind.MeshRepair"/> event: in each of the node's meshes below D_low, GRAFT up to D; in each above
+    /// D_high, PRUNE down to D. Meshes below D_low are first filled to D_low in turn, then to D, so that a node short of
+    /// connections spreads them over its topics instead of filling the first.
+    /// </summary>
     public void Repair(int node, int session)
     {
         if (!_ctx.IsCurrent(node, session)) return;
         var nodes = _ctx.Nodes;
-        var links = _ctx.Links;
-        if (_meshCount[node] < DLow)
+        Span<int> attempts = stackalloc int[_slots];
+        Span<bool> repairing = stackalloc bool[_slots];
+        int subscribed = 0;
+        while (subscribed < _slots && nodes.TopicAt(node, subscribed) >= 0) subscribed++;
+        for (int slot = 0; slot < subscribed; slot++)
         {
-            var members = _topicMembers[nodes.Topic[node]];
-            for (int attempt = 0; attempt < 4 * D && _meshCount[node] < D; attempt++)
-            {
-                int peer = members[_ctx.Random.Next(members.Length)];
-                if (peer == node || !nodes.Online[peer] || nodes.Unreachable[peer] || _meshCount[peer] >= DHigh) continue;
-                int i = links.IndexOf(node, peer);
-                if (i >= 0 && (links.FlagsAt(node, i) & LinkFlags.Mesh) != 0) continue;
-                Graft(node, peer);
-            }
-            if (_meshCount[node] < DLow) _ctx.Queue.Schedule(_ctx.Now + MeshRetryMs, EventKind.MeshRepair, node, session);
+            int count = MeshCount(node, slot);
+            repairing[slot] = count < _dLow;
+            if (count > _dHigh) PruneTo(node, slot, _d);
         }
-        else if (_meshCount[node] > DHigh)
+        for (int slot = 0; slot < subscribed; slot++) if (repairing[slot]) GraftUpTo(node, slot, _dLow, ref attempts[slot]);
+        bool belowLow = false;
+        for (int slot = 0; slot < subscribed; slot++)
         {
-            var neighbours = links.Neighbours(node);
-            for (int i = neighbours.Length - 1; i >= 0 && _meshCount[node] > D; i--)
-            {
-                if ((links.FlagsAt(node, i) & LinkFlags.Mesh) != 0) Prune(node, neighbours[i]);
-            }
+            if (!repairing[slot]) continue;
+            GraftUpTo(node, slot, _d, ref attempts[slot]);
+            belowLow |= MeshCount(node, slot) < _dLow;
+        }
+        if (belowLow) _ctx.Queue.Schedule(_ctx.Now + MeshRetryMs, EventKind.MeshRepair, node, session);
+    }
+
+    // Draws random members of the slot's topic, at most 4·D draws per repair over both passes.
+    private void GraftUpTo(int node, int slot, int target, ref int attempts)
+    {
+        var nodes = _ctx.Nodes;
+        var links = _ctx.Links;
+        int topic = nodes.TopicAt(node, slot);
+        var members = _topicMembers[topic];
+        var bit = MeshTopics.Bit(slot);
+        for (; attempts < 4 * _d && MeshCount(node, slot) < target; attempts++)
+        {
+            int peer = members[_ctx.Random.Next(members.Length)];
+            if (peer == node || !nodes.Online[peer] || nodes.Unreachable[peer] || MeshCount(peer, nodes.SlotOf(peer, topic)) >= _dHigh) continue;
+            int i = links.IndexOf(node, peer);
+            if (i >= 0 && (links.FlagsAt(node, i) & bit) != 0) continue;
+            Graft(node, slot, peer, topic);
         }
     }
 
-    private void Graft(int node, int peer)
+    private void PruneTo(int node, int slot, int target)
     {
-        if (!ClaimSlot(node, peer)) return;
+        var links = _ctx.Links;
+        var neighbours = links.Neighbours(node);
+        var bit = MeshTopics.Bit(slot);
+        for (int i = neighbours.Length - 1; i >= 0 && MeshCount(node, slot) > target; i--)
+        {
+            if ((links.FlagsAt(node, i) & bit) != 0) Prune(node, slot, neighbours[i], _ctx.Nodes.TopicAt(node, slot));
+        }
+    }
+
+    private void Graft(int node, int slot, int peer, int topic)
+    {
+        // One stream and one pubsub slot per peer, however many topics' meshes the two share.
+        bool meshedAlready = InMesh(node, peer);
+        if (!meshedAlready && !ClaimSlot(node, peer)) return;
         var outcome = _connector.Connect(node, peer);
         if (!Connector.IsUp(outcome))
         {
             if (outcome == DialOutcome.LocalRefused) _ctx.Metrics.PubsubStarvations++;
-            ReleaseSlot(node, peer);
+            if (!meshedAlready) ReleaseSlot(node, peer);
             return;
         }
-        if (!ClaimSlot(peer, node))
+        if (!meshedAlready && !ClaimSlot(peer, node))
         {
             // The remote answers the GRAFT with a PRUNE: the connection stays, the mesh link does not.
             ReleaseSlot(node, peer);
             return;
         }
-        SetMesh(node, peer, true);
-        SetMesh(peer, node, true);
-        StreamSignals.Opened(_engines, node, peer, _ctx.Now);
+        SetMesh(node, slot, peer, true);
+        SetMesh(peer, _ctx.Nodes.SlotOf(peer, topic), node, true);
+        if (!meshedAlready) StreamSignals.Opened(_engines, node, peer, _ctx.Now);
     }
 
-    private void Prune(int node, int peer)
+    private void Prune(int node, int slot, int peer, int topic)
     {
-        SetMesh(node, peer, false);
-        SetMesh(peer, node, false);
-        ReleaseSlot(node, peer);
-        ReleaseSlot(peer, node);
-        if (_meshCount[peer] < DLow) _ctx.Queue.Schedule(_ctx.Now + HeartbeatMs, EventKind.MeshRepair, peer, _ctx.Nodes.SessionNumber[peer]);
+        int peerSlot = _ctx.Nodes.SlotOf(peer, topic);
+        SetMesh(node, slot, peer, false);
+        SetMesh(peer, peerSlot, node, false);
+        if (!InMesh(node, peer))
+        {
+            ReleaseSlot(node, peer);
+            ReleaseSlot(peer, node);
+        }
+        if (MeshCount(peer, peerSlot) < _dLow) _ctx.Queue.Schedule(_ctx.Now + HeartbeatMs, EventKind.MeshRepair, peer, _ctx.Nodes.SessionNumber[peer]);
+    }
+
+    private bool InMesh(int node, int peer)
+    {
+        int i = _ctx.Links.IndexOf(node, peer);
+        return i >= 0 && (_ctx.Links.FlagsAt(node, i) & LinkFlags.Mesh) != 0;
     }
 
     public void LinkClosed(in ClosedLink link)
     {
         if ((link.FlagsA & LinkFlags.Mesh) == 0) return;
-        SideLost(link.A, link.B);
-        SideLost(link.B, link.A);
+        SideLost(link.A, link.B, link.FlagsA);
+        SideLost(link.B, link.A, link.FlagsB);
     }
 
-    private void SideLost(int node, int peer)
+    private void SideLost(int node, int peer, LinkFlags flags)
     {
-        _meshCount[node]--;
+        bool belowLow = false;
+        for (int slot = 0; slot < _slots; slot++)
+        {
+            if ((flags & MeshTopics.Bit(slot)) == 0) continue;
+            int at = node * _slots + slot;
+            _meshCount[at]--;
+            belowLow |= _meshCount[at] < _dLow;
+        }
         // go's BasicConnMgr forgets a peer's tags with its last connection; untagging would only
         // create a temporary entry there. v2 and js-like keep tags apart from connections.
         if (_engines.Existing(node) is { } engine and not BasicConnectionManager) engine.SetTag(new PeerKey(peer), MeshTag, 0, _ctx.Now);
         ReleaseSlot(node, peer);
-        if (_ctx.Nodes.Online[node] && _meshCount[node] < DLow)
+        if (_ctx.Nodes.Online[node] && belowLow)
             _ctx.Queue.Schedule(_ctx.Now + HeartbeatMs, EventKind.MeshRepair, node, _ctx.Nodes.SessionNumber[node]);
     }
 
-    private void SetMesh(int node, int peer, bool on)
+    private void SetMesh(int node, int slot, int peer, bool on)
     {
         var links = _ctx.Links;
-        int i = links.IndexOf(node, peer);
-        if (on) links.FlagsAt(node, i) |= LinkFlags.Mesh; else links.FlagsAt(node, i) &= ~LinkFlags.Mesh;
-        _meshCount[node] = (byte)(_meshCount[node] + (on ? 1 : -1));
-        _engines.Of(node).SetTag(new PeerKey(peer), MeshTag, on ? MeshTagValue : 0, _ctx.Now);
+        ref var flags = ref links.FlagsAt(node, links.IndexOf(node, peer));
+        if (on) flags |= MeshTopics.Bit(slot) | LinkFlags.Mesh;
+        else
+        {
+            flags &= ~MeshTopics.Bit(slot);
+            if (MeshTopics.Count(flags) == 0) flags &= ~LinkFlags.Mesh;
+        }
+        int at = node * _slots + slot;
+        _meshCount[at] = (byte)(_meshCount[at] + (on ? 1 : -1));
+        _engines.Of(node).SetTag(new PeerKey(peer), MeshTag, MeshTagValue * MeshTopics.Count(flags), _ctx.Now);
         StreamCounts.Update(_engines, links, node, peer);
     }
 
@@ -231,16 +301,18 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         while (_frontier.TryDequeue(out int node, out double at))
         {
             if (at > _arrivalMs[node]) continue;
+            int slot = nodes.SlotOf(node, topic);
             if (node != publisher)
             {
                 metrics.Deliveries++;
                 metrics.DeliveryLatencyMs.Add(at);
-                FirstDelivery(node, _arrivalFrom[node]);
+                FirstDelivery(node, slot, _arrivalFrom[node]);
             }
+            var bit = MeshTopics.Bit(slot);
             var neighbours = links.Neighbours(node);
             for (int i = 0; i < neighbours.Length; i++)
             {
-                if ((links.FlagsAt(node, i) & LinkFlags.Mesh) == 0) continue;
+                if ((links.FlagsAt(node, i) & bit) == 0) continue;
                 int next = neighbours[i];
                 double arrival = at + nodes.RttMs(node, next) / 2 + 2;
                 if (_arrivalStamp[next] == stamp && _arrivalMs[next] <= arrival) continue;
@@ -254,7 +326,7 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
 
     // The mesh peer that delivered a message first was useful; gossipsub tells the connection manager
     // (v2: a first-delivery signal; go's BasicConnMgr: a bump of the decaying delivery tag).
-    private void FirstDelivery(int node, int from)
+    private void FirstDelivery(int node, int slot, int from)
     {
         int i = _ctx.Links.IndexOf(node, from);
         if (i >= 0) _ctx.Links.MarkUseful(node, i, _ctx.Now);
@@ -264,8 +336,8 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
             case ConnectionManagerPolicy v2:
                 v2.RecordSignal(new PeerKey(from), UsefulnessSignal.FirstDelivery, 1, _ctx.Now);
                 break;
-            case BasicConnectionManager basic when _deliveryTag is { } tag:
-                basic.BumpDecayingTag(new PeerKey(from), tag, 1, _ctx.Now);
+            case BasicConnectionManager basic when _deliveryTags is { } tags:
+                basic.BumpDecayingTag(new PeerKey(from), tags[slot], 1, _ctx.Now);
                 break;
         }
     }

@@ -1,3 +1,4 @@
+using ConnActors.Sim.Model;
 using ConnActors.Sim.Policies;
 using ConnActors.Sim.Pubsub;
 using ConnActors.Sim.World;
@@ -23,12 +24,36 @@ internal static class ConsistencyCheck
             if (engines.Existing(node) is { } engine && engine.Connections != degree)
                 problems.Add($"node {node}: policy counts {engine.Connections} connections, simulator {degree}");
             if (nodes.Router[node] >= 0) openPerRouter[nodes.Router[node]] += degree;
-            if (pubsub.MeshCount(node) > degree) problems.Add($"node {node}: {pubsub.MeshCount(node)} mesh peers on {degree} links");
+            CheckMeshes(ctx, pubsub, node, problems);
         }
         for (int r = 0; r < ctx.Routers.Count && problems.Count < 10; r++)
         {
             if (ctx.Routers.Used(r) < openPerRouter[r]) problems.Add($"router {r}: {ctx.Routers.Used(r)} entries for {openPerRouter[r]} open connections");
         }
         return problems;
+    }
+
+    // Each mesh's count is the number of links marked with its topic slot, and a link is marked Mesh exactly when it is
+    // a mesh link in some topic, at both ends alike.
+    private static void CheckMeshes(SimContext ctx, GossipMesh pubsub, int node, List<string> problems)
+    {
+        var links = ctx.Links;
+        Span<int> marked = stackalloc int[pubsub.Slots];
+        var neighbours = links.Neighbours(node);
+        for (int i = 0; i < neighbours.Length; i++)
+        {
+            var flags = links.FlagsAt(node, i);
+            int topics = MeshTopics.Count(flags);
+            if (((flags & LinkFlags.Mesh) != 0) != (topics > 0)) problems.Add($"node {node}: link to {neighbours[i]} has mesh flag {flags}");
+            int j = links.IndexOf(neighbours[i], node);
+            if (j < 0 || MeshTopics.Count(links.FlagsAt(neighbours[i], j)) != topics)
+                problems.Add($"node {node}: link to {neighbours[i]} is a mesh link in {topics} topics at this end only");
+            for (int slot = 0; slot < pubsub.Slots; slot++) if ((flags & MeshTopics.Bit(slot)) != 0) marked[slot]++;
+        }
+        for (int slot = 0; slot < pubsub.Slots; slot++)
+        {
+            if (pubsub.MeshCount(node, slot) != marked[slot])
+                problems.Add($"node {node}: {pubsub.MeshCount(node, slot)} mesh peers in topic slot {slot}, {marked[slot]} links marked");
+        }
     }
 }

@@ -30,9 +30,11 @@ internal static class ScenarioCatalog
         new()
         {
             Name = "pubsub-overlay",
-            Description = "80% of nodes in one of 20 gossipsub topics (6 messages/min per topic) while the DHT runs 30 lookups/h per node with alpha 10.",
+            Description = "80% of nodes in 5 of 20 gossipsub topics each, one mesh per topic with Ethereum's degrees (D 8, D_low 6, D_high 12; 6 messages/min per topic), while the DHT runs 30 lookups/h per node with alpha 10: on small (48-connection) nodes the meshes alone pass low water.",
             Topics = 20,
             SubscribeShare = 0.8,
+            TopicsPerSubscriber = 5,
+            MeshDegree = (8, 6, 12),
             MessagesPerTopicMinute = 6,
             LookupsPerNodeHour = 30,
             Alpha = 10,

@@ -53,6 +53,10 @@ internal sealed record ScenarioSettings
     // Pubsub.
     public int Topics { get; init; }
     public double SubscribeShare { get; init; }
+    /// <summary>Distinct topics each subscriber joins (1 to <see cref="Model.MeshTopics.MaxPerNode"/>), one mesh per topic.</summary>
+    public int TopicsPerSubscriber { get; init; } = 1;
+    /// <summary>Gossipsub's D, D_low and D_high (go-libp2p-pubsub's defaults 6, 4, 12; Ethereum's consensus layer 8, 6, 12).</summary>
+    public (int D, int Low, int High) MeshDegree { get; init; } = (6, 4, 12);
     public double MessagesPerTopicMinute { get; init; } = 6;
 
     // Discovery dial floods: a node coming online dials this many random reachable peers.
