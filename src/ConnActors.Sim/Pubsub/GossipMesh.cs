@@ -113,44 +113,35 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
     }
 
     /// <summary>
-    /// A <see cref="EventKind.MeshRepair"/> event: in each of the node's meshes below D_low, GRAFT up to D; in each above
-    /// D_high, PRUNE down to D. Meshes below D_low are first filled to D_low in turn, then to D, so that a node short of
-    /// connections spreads them over its topics instead of filling the first.
+    /// A <see cref="EventKind.MeshRepair"/> event: each of the node's meshes below D_low GRAFTs up to D, and each above
+    /// D_high PRUNEs down to D, one topic after another as gossipsub's heartbeat does.
     /// </summary>
     public void Repair(int node, int session)
     {
         if (!_ctx.IsCurrent(node, session)) return;
-        var nodes = _ctx.Nodes;
-        Span<int> attempts = stackalloc int[_slots];
-        Span<bool> repairing = stackalloc bool[_slots];
-        int subscribed = 0;
-        while (subscribed < _slots && nodes.TopicAt(node, subscribed) >= 0) subscribed++;
-        for (int slot = 0; slot < subscribed; slot++)
+        bool belowLow = false;
+        for (int slot = 0; slot < _slots && _ctx.Nodes.TopicAt(node, slot) >= 0; slot++)
         {
             int count = MeshCount(node, slot);
-            repairing[slot] = count < _dLow;
-            if (count > _dHigh) PruneTo(node, slot, _d);
-        }
-        for (int slot = 0; slot < subscribed; slot++) if (repairing[slot]) GraftUpTo(node, slot, _dLow, ref attempts[slot]);
-        bool belowLow = false;
-        for (int slot = 0; slot < subscribed; slot++)
-        {
-            if (!repairing[slot]) continue;
-            GraftUpTo(node, slot, _d, ref attempts[slot]);
-            belowLow |= MeshCount(node, slot) < _dLow;
+            if (count < _dLow)
+            {
+                GraftUpTo(node, slot, _d);
+                belowLow |= MeshCount(node, slot) < _dLow;
+            }
+            else if (count > _dHigh) PruneTo(node, slot, _d);
         }
         if (belowLow) _ctx.Queue.Schedule(_ctx.Now + MeshRetryMs, EventKind.MeshRepair, node, session);
     }
 
-    // Draws random members of the slot's topic, at most 4·D draws per repair over both passes.
-    private void GraftUpTo(int node, int slot, int target, ref int attempts)
+    // Draws random members of the slot's topic, at most 4·D draws.
+    private void GraftUpTo(int node, int slot, int target)
     {
         var nodes = _ctx.Nodes;
         var links = _ctx.Links;
         int topic = nodes.TopicAt(node, slot);
         var members = _topicMembers[topic];
         var bit = MeshTopics.Bit(slot);
-        for (; attempts < 4 * _d && MeshCount(node, slot) < target; attempts++)
+        for (int attempt = 0; attempt < 4 * _d && MeshCount(node, slot) < target; attempt++)
         {
             int peer = members[_ctx.Random.Next(members.Length)];
             if (peer == node || !nodes.Online[peer] || nodes.Unreachable[peer] || MeshCount(peer, nodes.SlotOf(peer, topic)) >= _dHigh) continue;
