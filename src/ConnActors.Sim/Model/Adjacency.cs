@@ -7,15 +7,16 @@ internal enum LinkFlags : byte
     None = 0,
     /// <summary>This end dialed.</summary>
     Outbound = 1,
-    /// <summary>The two ends are gossipsub mesh peers (in at least one topic).</summary>
-    Mesh = 2,
     /// <summary>This end holds an open stream of a running DHT query on it.</summary>
     InQuery = 4,
-    /// <summary>The topic slots of this end (<see cref="MeshTopics.Bit"/>) in which the link is a mesh link.</summary>
-    MeshTopicBits = 0xF8,
+    /// <summary>
+    /// The topic slots of this end (<see cref="MeshTopics.Bit"/>) in which the two ends are gossipsub mesh peers: any of
+    /// them set, they are mesh peers in some topic.
+    /// </summary>
+    Mesh = 0xF8,
 }
 
-/// <summary>A link's mesh topics as bits of <see cref="LinkFlags.MeshTopicBits"/>, one per topic slot of the end.</summary>
+/// <summary>A link's mesh topics as bits of <see cref="LinkFlags.Mesh"/>, one per topic slot of the end.</summary>
 internal static class MeshTopics
 {
     /// <summary>Most topics a node subscribes to (the bits left in <see cref="LinkFlags"/>).</summary>
@@ -23,7 +24,7 @@ internal static class MeshTopics
 
     public static LinkFlags Bit(int slot) => (LinkFlags)(8 << slot);
 
-    public static int Count(LinkFlags flags) => System.Numerics.BitOperations.PopCount((uint)(flags & LinkFlags.MeshTopicBits));
+    public static int Count(LinkFlags flags) => System.Numerics.BitOperations.PopCount((uint)(flags & LinkFlags.Mesh));
 }
 
 /// <summary>

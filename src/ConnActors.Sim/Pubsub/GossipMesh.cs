@@ -125,23 +125,23 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
             int count = MeshCount(node, slot);
             if (count < _dLow)
             {
-                GraftUpTo(node, slot, _d);
+                GraftUpToD(node, slot);
                 belowLow |= MeshCount(node, slot) < _dLow;
             }
-            else if (count > _dHigh) PruneTo(node, slot, _d);
+            else if (count > _dHigh) PruneToD(node, slot);
         }
         if (belowLow) _ctx.Queue.Schedule(_ctx.Now + MeshRetryMs, EventKind.MeshRepair, node, session);
     }
 
     // Draws random members of the slot's topic, at most 4·D draws.
-    private void GraftUpTo(int node, int slot, int target)
+    private void GraftUpToD(int node, int slot)
     {
         var nodes = _ctx.Nodes;
         var links = _ctx.Links;
         int topic = nodes.TopicAt(node, slot);
         var members = _topicMembers[topic];
         var bit = MeshTopics.Bit(slot);
-        for (int attempt = 0; attempt < 4 * _d && MeshCount(node, slot) < target; attempt++)
+        for (int attempt = 0; attempt < 4 * _d && MeshCount(node, slot) < _d; attempt++)
         {
             int peer = members[_ctx.Random.Next(members.Length)];
             if (peer == node || !nodes.Online[peer] || nodes.Unreachable[peer] || MeshCount(peer, nodes.SlotOf(peer, topic)) >= _dHigh) continue;
@@ -151,12 +151,12 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         }
     }
 
-    private void PruneTo(int node, int slot, int target)
+    private void PruneToD(int node, int slot)
     {
         var links = _ctx.Links;
         var neighbours = links.Neighbours(node);
         var bit = MeshTopics.Bit(slot);
-        for (int i = neighbours.Length - 1; i >= 0 && MeshCount(node, slot) > target; i--)
+        for (int i = neighbours.Length - 1; i >= 0 && MeshCount(node, slot) > _d; i--)
         {
             if ((links.FlagsAt(node, i) & bit) != 0) Prune(node, slot, neighbours[i], _ctx.Nodes.TopicAt(node, slot));
         }
@@ -233,12 +233,7 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
     {
         var links = _ctx.Links;
         ref var flags = ref links.FlagsAt(node, links.IndexOf(node, peer));
-        if (on) flags |= MeshTopics.Bit(slot) | LinkFlags.Mesh;
-        else
-        {
-            flags &= ~MeshTopics.Bit(slot);
-            if (MeshTopics.Count(flags) == 0) flags &= ~LinkFlags.Mesh;
-        }
+        if (on) flags |= MeshTopics.Bit(slot); else flags &= ~MeshTopics.Bit(slot);
         int at = node * _slots + slot;
         _meshCount[at] = (byte)(_meshCount[at] + (on ? 1 : -1));
         _engines.Of(node).SetTag(new PeerKey(peer), MeshTag, MeshTagValue * MeshTopics.Count(flags), _ctx.Now);
