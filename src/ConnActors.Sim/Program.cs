@@ -14,6 +14,7 @@ namespace ConnActors.Sim
             try
             {
                 options = CliOptions.Parse(args);
+                CliOptions.CheckOutDirectory(options.OutDirectory);
             }
             catch (UsageException e)
             {

@@ -52,10 +52,10 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
     // The report of runs made apart: each scenario's rows side by side, as if run in one invocation.
     private IReadOnlyList<RunSummary> ReportFrom(string summaryCsv, string command)
     {
-        var rows = File.ReadLines(summaryCsv).Skip(1).Where(l => l.Length > 0).Select(RunSummary.FromCsv).ToList();
+        var rows = SummaryFile.Read(summaryCsv);
         var results = rows.GroupBy(r => r.Scenario).Select(g =>
         {
-            var scenario = ScenarioCatalog.Find(g.Key) ?? throw new FormatException($"{summaryCsv}: unknown scenario '{g.Key}'");
+            var scenario = ScenarioCatalog.Find(g.Key)!;
             var first = g.First();
             return (scenario with { Nodes = first.Nodes, DurationMs = (long)(first.SimulatedMinutes * 60_000) }, (IReadOnlyList<RunSummary>)g.ToList());
         }).ToList();
@@ -67,7 +67,7 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
 
     private List<RunSummary>? ReadScaleRows() => options.ScaleSummary is null
         ? null
-        : options.ScaleSummaryFiles.SelectMany(path => File.ReadLines(path).Skip(1).Where(l => l.Length > 0)).Select(RunSummary.FromCsv).ToList();
+        : options.ScaleSummaryFiles.SelectMany(SummaryFile.Read).ToList();
 
     // Process-wide (shared by runs side by side): shows whether a GC setting such as the gen0 budget took effect.
     private static string GcCounts() =>

@@ -33,6 +33,22 @@ public class ScenarioTests
         if (settings.FlashShare > 0) Assert.True(sim.Metrics.CrowdDials > 0);
     }
 
+    public static TheoryData<string> Named() => new(ScenarioCatalog.Named.Select(s => s.Name));
+
+    // 50 nodes is the least --nodes takes; there a topic may have no subscriber (its publish once threw).
+    [Theory]
+    [MemberData(nameof(Named))]
+    public void Every_scenario_runs_at_the_smallest_network_the_command_line_takes(string scenario)
+    {
+        var settings = SimTestRuns.Small(scenario, nodes: 50, minutes: 11);
+        foreach (var policy in new[] { "none", "basic", "js-like", "v2" })
+        {
+            var (sim, summary) = SimTestRuns.Run(settings, policy);
+            Assert.Empty(sim.FindInconsistencies());
+            Assert.Equal(50, summary.Nodes);
+        }
+    }
+
     [Theory]
     [InlineData("router-killing")]
     [InlineData("flash-crowd")]

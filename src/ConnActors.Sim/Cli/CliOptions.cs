@@ -23,10 +23,16 @@ internal sealed record CliOptions(
           --policy    comma-separated: none, basic, js-like, v2, v2-no-quotas, v2-no-lazy, v2-no-burst,
                       v2-no-bye, v2-no-ratecap; or all (default, these nine); also the ablations
                       v2-no-router-entries (v2 counting only open connections, no router budget or site
-                      split) and v2-no-owntrim (no backoff after the node's own trims), and v2-fleet,
-                      v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's deduplication and
-                      handoff, for fleet), v2-no-linger (no regulation.burst-linger), and basic-no-followup
-                      (basic's lookups end when the 3 closest answered, without go's follow-up of the top k)
+                      split), v2-no-owntrim (no backoff after the node's own trims), v2-no-linger (no
+                      regulation.burst-linger), v2-fin-close (closes with FIN, not a reset), v2-no-slow-queries
+                      (waits out every failed query), v2-no-follow-up (alpha at a time to the end),
+                      v2-strict-hold (never asks a held closest peer past the own-trim hold),
+                      v2-no-slot-sharing (a node's lookups share no dht slots), v2-no-room-sharing (no room
+                      made on a full node), v2-share-once (a query given a shared slot never asks for room
+                      after), basic-no-followup (basic's
+                      lookups end when the 3 closest answered, without go's follow-up of the top k), and
+                      v2-fleet, v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's
+                      deduplication and handoff, for fleet)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)
@@ -76,6 +82,7 @@ internal sealed record CliOptions(
             if (scenario is not null || policy is not null || nodes is not null || minutes is not null || validate || fleetCapacity is not null)
                 throw new UsageException("--report-from runs nothing: it takes only --out, --scale-summary and --no-plots");
             if (!File.Exists(reportFrom)) throw new UsageException($"--report-from: no file '{reportFrom}'");
+            CheckSummary(reportFrom, "--report-from");
             CheckScaleSummary(scaleSummary);
             return new CliOptions([], [], null, 1, output, null, false, false, plots, scaleSummary, ReportFrom: reportFrom);
         }
@@ -113,7 +120,42 @@ internal sealed record CliOptions(
     {
         if (list is not null && SplitFiles(list).Length == 0) throw new UsageException("--scale-summary names no file");
         foreach (string file in SplitFiles(list))
+        {
             if (!File.Exists(file)) throw new UsageException($"--scale-summary: no file '{file}'");
+            CheckSummary(file, "--scale-summary");
+        }
+    }
+
+    // Read before anything runs: a malformed file must not end a long run at its report.
+    private static void CheckSummary(string file, string option)
+    {
+        try
+        {
+            Metrics.SummaryFile.Read(file);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"{option}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Creates the output directory and checks that a file can be written in it, before anything runs; throws
+    /// <see cref="UsageException"/> naming the directory and the reason.
+    /// </summary>
+    public static void CheckOutDirectory(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".write-check-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new UsageException($"--out: cannot write to '{directory}': {e.Message}");
+        }
     }
 
     /// <summary>A scenario with the command line's overrides applied.</summary>

@@ -180,7 +180,12 @@ internal sealed record PolicyVariant(string Name, PolicyFamily Family, V2Feature
         new("v2-no-ratecap", PolicyFamily.V2, V2Features.All with { InboundRateCapAboveHighWater = false }, true, true, "v2 admitting unknown inbound above high water up to its caps (trimmed later)"),
     ];
 
+    /// <summary>Every variant <c>--policy</c> accepts: <see cref="All"/>, the single-feature ablations and <see cref="Fleet"/>.</summary>
+    public static IReadOnlyList<PolicyVariant> Named { get; } =
+        [.. All, V2NoRouterEntries, BasicNoFollowUp, V2NoLinger, V2NoOwnTrim, V2NoSlowQueries, V2FinClose, V2NoFollowUp, V2StrictHold,
+            V2NoSlotSharing, V2NoRoomSharing, V2ShareOnce, .. Fleet];
+
     /// <summary>The variant called <paramref name="name"/> (case-insensitive), or null.</summary>
     public static PolicyVariant? Find(string name) =>
-        All.Append(V2NoRouterEntries).Append(BasicNoFollowUp).Append(V2NoLinger).Append(V2NoOwnTrim).Append(V2NoSlowQueries).Append(V2FinClose).Append(V2NoFollowUp).Append(V2StrictHold).Append(V2NoSlotSharing).Append(V2NoRoomSharing).Append(V2ShareOnce).Concat(Fleet).FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
+        Named.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -268,6 +268,8 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         var nodes = _ctx.Nodes;
         var links = _ctx.Links;
         var metrics = _ctx.Metrics;
+        // A small network may leave a topic without subscribers: it never has a publisher.
+        if (_topicMembers[topic].Length == 0) return;
         _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)_ctx.ExponentialMs(_ctx.Scenario.MessagesPerTopicMinute * 60)), EventKind.Publish, topic);
         var members = _topicMembers[topic];
         int publisher = -1;

@@ -171,5 +171,8 @@ internal static class ScenarioCatalog
     };
 
     public static ScenarioSettings? Find(string name) =>
-        All.Concat([SharedRouter, Fleet, SubsystemContention, DhtSideBySide, HopValidation, ChurnValidation]).FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+        Named.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Every scenario <c>--scenario</c> accepts by name: <see cref="All"/> and the single-purpose ones.</summary>
+    public static IReadOnlyList<ScenarioSettings> Named => [.. All, SharedRouter, Fleet, SubsystemContention, DhtSideBySide, HopValidation, ChurnValidation];
 }
