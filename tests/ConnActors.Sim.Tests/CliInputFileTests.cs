@@ -1,6 +1,5 @@
 using ConnActors.Sim.Cli;
 using ConnActors.Sim.Metrics;
-using ConnActors.Sim.Output;
 using ConnActors.Sim.Policies;
 using ConnActors.Sim.Scenarios;
 

@@ -29,10 +29,9 @@ internal sealed record CliOptions(
                       v2-strict-hold (never asks a held closest peer past the own-trim hold),
                       v2-no-slot-sharing (a node's lookups share no dht slots), v2-no-room-sharing (no room
                       made on a full node), v2-share-once (a query given a shared slot never asks for room
-                      after), basic-no-followup (basic's
-                      lookups end when the 3 closest answered, without go's follow-up of the top k), and
-                      v2-fleet, v2-fleet-dedup, v2-fleet-handoff, v2-fleet-full (without and with the fleet's
-                      deduplication and handoff, for fleet)
+                      after), basic-no-followup (basic's lookups end when the 3 closest answered, without
+                      go's follow-up of the top k), and v2-fleet, v2-fleet-dedup, v2-fleet-handoff,
+                      v2-fleet-full (without and with the fleet's deduplication and handoff, for fleet)
           --seed      unsigned integer (default 1); the same seed gives the same results
           --out       output directory (CSV per run, summary.csv, report.md with PNG plots)
           --minutes   simulated duration (default: each scenario's, 60)

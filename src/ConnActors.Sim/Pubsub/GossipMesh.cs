@@ -268,10 +268,10 @@ internal sealed class GossipMesh : INodeLifecycle, ILinkObserver
         var nodes = _ctx.Nodes;
         var links = _ctx.Links;
         var metrics = _ctx.Metrics;
-        // A small network may leave a topic without subscribers: it never has a publisher.
-        if (_topicMembers[topic].Length == 0) return;
-        _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)_ctx.ExponentialMs(_ctx.Scenario.MessagesPerTopicMinute * 60)), EventKind.Publish, topic);
         var members = _topicMembers[topic];
+        // A small network may leave a topic without subscribers: it never has a publisher.
+        if (members.Length == 0) return;
+        _ctx.Queue.Schedule(_ctx.Now + Math.Max(1, (long)_ctx.ExponentialMs(_ctx.Scenario.MessagesPerTopicMinute * 60)), EventKind.Publish, topic);
         int publisher = -1;
         for (int attempt = 0; attempt < 16 && publisher < 0; attempt++)
         {
