@@ -8,10 +8,10 @@ namespace ConnActors.Sim;
 /// <summary>Runs every (scenario, policy) pair of the command line and writes CSVs, plots and the report.</summary>
 internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWriter stderr)
 {
+    /// <summary>Runs and writes into the options' output directory, which the command line has created and checked.</summary>
     public IReadOnlyList<RunSummary> Execute(string command)
     {
-        Directory.CreateDirectory(options.OutDirectory);
-        if (options.ReportFrom is { } summaries) return ReportFrom(summaries, command);
+        if (options.ReportRows is { } rows) return ReportFrom(rows, command);
         var all = new List<RunSummary>();
         var results = new List<(ScenarioSettings, IReadOnlyList<RunSummary>)>();
         var scenarios = options.Scenarios.Select(options.Apply).ToList();
@@ -44,15 +44,14 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             Validation.WriteFiles(options.OutDirectory, result, options.Plots);
             validation = Validation.Markdown(result, options.Plots);
         }
-        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots, ReadScaleRows());
+        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, validation, options.Plots, options.ScaleRows);
         stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")}");
         return all;
     }
 
     // The report of runs made apart: each scenario's rows side by side, as if run in one invocation.
-    private IReadOnlyList<RunSummary> ReportFrom(string summaryCsv, string command)
+    private IReadOnlyList<RunSummary> ReportFrom(IReadOnlyList<RunSummary> rows, string command)
     {
-        var rows = SummaryFile.Read(summaryCsv);
         var results = rows.GroupBy(r => r.Scenario).Select(g =>
         {
             var scenario = ScenarioCatalog.Find(g.Key)!;
@@ -60,14 +59,10 @@ internal sealed class SimRunner(CliOptions options, TextWriter stdout, TextWrite
             return (scenario with { Nodes = first.Nodes, DurationMs = (long)(first.SimulatedMinutes * 60_000) }, (IReadOnlyList<RunSummary>)g.ToList());
         }).ToList();
         bool plots = options.Plots && results.All(r => Directory.EnumerateFiles(options.OutDirectory, r.Item1.Name + "-*.png").Any());
-        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, null, plots, ReadScaleRows());
+        ReportWriter.Write(Path.Combine(options.OutDirectory, "report.md"), command, results, null, plots, options.ScaleRows);
         stdout.WriteLine($"wrote {Path.Combine(options.OutDirectory, "report.md")} from {rows.Count} runs");
         return rows;
     }
-
-    private List<RunSummary>? ReadScaleRows() => options.ScaleSummary is null
-        ? null
-        : options.ScaleSummaryFiles.SelectMany(SummaryFile.Read).ToList();
 
     // Process-wide (shared by runs side by side): shows whether a GC setting such as the gen0 budget took effect.
     private static string GcCounts() =>

@@ -1,14 +1,19 @@
 using System.Globalization;
+using ConnActors.Sim.Metrics;
 using ConnActors.Sim.Policies;
 using ConnActors.Sim.Scenarios;
 
 namespace ConnActors.Sim.Cli;
 
-/// <summary>Parsed command line; <see cref="Parse"/> throws <see cref="UsageException"/> on anything wrong.</summary>
+/// <summary>
+/// Parsed command line; <see cref="Parse"/> throws <see cref="UsageException"/> on anything wrong. The summary files
+/// it names are read while parsing: <see cref="ScaleRows"/> (<c>--scale-summary</c>) and <see cref="ReportRows"/>
+/// (<c>--report-from</c>, which runs nothing).
+/// </summary>
 internal sealed record CliOptions(
     IReadOnlyList<ScenarioSettings> Scenarios, IReadOnlyList<PolicyVariant> Policies, int? Nodes, ulong Seed,
-    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, string? ScaleSummary = null, int Parallel = 1,
-    double? FleetCapacity = null, string? ReportFrom = null)
+    string OutDirectory, double? Minutes, bool Progress, bool Validate, bool Plots, IReadOnlyList<RunSummary>? ScaleRows = null, int Parallel = 1,
+    double? FleetCapacity = null, IReadOnlyList<RunSummary>? ReportRows = null)
 {
     public const string Usage = """
         Usage: ConnActors.Sim --scenario <name|all> [--nodes <N>] [--policy <list|all>] [--seed <s>] --out <dir>
@@ -81,9 +86,8 @@ internal sealed record CliOptions(
             if (scenario is not null || policy is not null || nodes is not null || minutes is not null || validate || fleetCapacity is not null)
                 throw new UsageException("--report-from runs nothing: it takes only --out, --scale-summary and --no-plots");
             if (!File.Exists(reportFrom)) throw new UsageException($"--report-from: no file '{reportFrom}'");
-            CheckSummary(reportFrom, "--report-from");
-            CheckScaleSummary(scaleSummary);
-            return new CliOptions([], [], null, 1, output, null, false, false, plots, scaleSummary, ReportFrom: reportFrom);
+            var reportRows = ReadSummary(reportFrom, "--report-from");
+            return new CliOptions([], [], null, 1, output, null, false, false, plots, ReadScaleSummary(scaleSummary), ReportRows: reportRows);
         }
         if (scenario is null) throw new UsageException("--scenario is required");
         var scenarios = string.Equals(scenario, "all", StringComparison.OrdinalIgnoreCase)
@@ -100,37 +104,36 @@ internal sealed record CliOptions(
         double? m = minutes is null ? null
             : double.TryParse(minutes, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && d > 0 && d <= 100_000
                 ? d : throw new UsageException($"--minutes must be a positive number, was '{minutes}'");
-        CheckScaleSummary(scaleSummary);
+        var scaleRows = ReadScaleSummary(scaleSummary);
         int threads = parallel is null ? 1 : ParseInt(parallel, "--parallel", 1, 64);
         double? capacity = fleetCapacity is null ? null
             : double.TryParse(fleetCapacity, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) && c > 0 && c <= 1_000
                 ? c : throw new UsageException($"--fleet-capacity must be a positive number of connections per node, was '{fleetCapacity}'");
         if (capacity is not null && scenarios.Any(sc => sc.FleetSize == 0)) throw new UsageException("--fleet-capacity needs a scenario with a fleet (fleet, fleet-backbone)");
-        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleSummary, threads, capacity);
+        return new CliOptions(scenarios, policies, n, s, output, m, progress, validate, plots, scaleRows, threads, capacity);
     }
 
-    /// <summary>The files named by --scale-summary (none without it).</summary>
-    public IReadOnlyList<string> ScaleSummaryFiles => SplitFiles(ScaleSummary);
-
-    private static string[] SplitFiles(string? list) =>
-        list?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
-
-    private static void CheckScaleSummary(string? list)
+    // The rows of every file the comma-separated list names (null without --scale-summary).
+    private static List<RunSummary>? ReadScaleSummary(string? list)
     {
-        if (list is not null && SplitFiles(list).Length == 0) throw new UsageException("--scale-summary names no file");
-        foreach (string file in SplitFiles(list))
+        if (list is null) return null;
+        var files = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (files.Length == 0) throw new UsageException("--scale-summary names no file");
+        var rows = new List<RunSummary>();
+        foreach (string file in files)
         {
             if (!File.Exists(file)) throw new UsageException($"--scale-summary: no file '{file}'");
-            CheckSummary(file, "--scale-summary");
+            rows.AddRange(ReadSummary(file, "--scale-summary"));
         }
+        return rows;
     }
 
     // Read before anything runs: a malformed file must not end a long run at its report.
-    private static void CheckSummary(string file, string option)
+    private static IReadOnlyList<RunSummary> ReadSummary(string file, string option)
     {
         try
         {
-            Metrics.SummaryFile.Read(file);
+            return SummaryFile.Read(file);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {

@@ -174,5 +174,5 @@ internal static class ScenarioCatalog
         Named.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Every scenario <c>--scenario</c> accepts by name: <see cref="All"/> and the single-purpose ones.</summary>
-    public static IReadOnlyList<ScenarioSettings> Named => [.. All, SharedRouter, Fleet, SubsystemContention, DhtSideBySide, HopValidation, ChurnValidation];
+    public static IReadOnlyList<ScenarioSettings> Named { get; } = [.. All, SharedRouter, Fleet, SubsystemContention, DhtSideBySide, HopValidation, ChurnValidation];
 }
