@@ -44,7 +44,11 @@ internal static class DhtQuery
                 if (dial.Connection is null)
                 {
                     string reason = dial.Failure ?? "dial failed";
-                    var kind = dial.HeldAfterOwnTrim ? QueryFailure.HeldAfterOwnTrim : IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable;
+                    // Refused for room although the slot was granted: the room went to other connections between the two, so the
+                    // query is refused as the slot would have been then (a running lookup may make room).
+                    var kind = dial.HeldAfterOwnTrim ? QueryFailure.HeldAfterOwnTrim
+                        : dial.RefusedForRoom ? QueryFailure.NoRoom
+                        : IsLocalRefusal(reason) ? QueryFailure.Local : QueryFailure.Unreachable;
                     return job.Failed(reason, kind, timeline: timeline.Times);
                 }
                 connection = dial.Connection;

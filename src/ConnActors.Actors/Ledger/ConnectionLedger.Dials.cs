@@ -3,6 +3,7 @@ using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
+using ConnActors.Policy.Admission;
 using ConnActors.Policy.Politeness;
 using PolicyDirection = ConnActors.Policy.Admission.ConnectionDirection;
 
@@ -75,7 +76,8 @@ internal sealed partial class ConnectionLedger
                 _counters.Refused($"Dial{LedgerCounters.NameOf(verdict.Reason)}");
                 _effects.Add(new Announce(new Manager.AdmissionRefused($"Dial{LedgerCounters.NameOf(verdict.Reason)}", target.Addresses[0].ToString(), target.Peer.ToString())));
                 _dials.Refused(key, nowMs);
-                DialNotStarted(key, $"refused: {LedgerCounters.NameOf(verdict.Reason)}", nowMs);
+                DialNotStarted(key, $"refused: {LedgerCounters.NameOf(verdict.Reason)}", nowMs,
+                    refusedForRoom: verdict.Reason is RefusalReason.HardCap or RefusalReason.FriendReserve);
                 continue;
             }
             var id = newId();
@@ -128,9 +130,9 @@ internal sealed partial class ConnectionLedger
         OwnTrimHold.RemainingMs(_dials.Backoff.OwnTrimHoldOf(key, nowMs), nowMs,
             friend: _friends.IsFriend(key) || priority >= (byte)Manager.DialPriority.Friend, closestForLookup);
 
-    private void DialNotStarted(PeerKey key, string reason, long nowMs, bool heldAfterOwnTrim = false)
+    private void DialNotStarted(PeerKey key, string reason, long nowMs, bool heldAfterOwnTrim = false, bool refusedForRoom = false)
     {
-        _effects.Add(new DialFailed(key, _peers.TryGetPeer(key, out var peer) ? peer : null, reason, heldAfterOwnTrim));
+        _effects.Add(new DialFailed(key, _peers.TryGetPeer(key, out var peer) ? peer : null, reason, heldAfterOwnTrim, refusedForRoom));
         ReleaseIfForgotten(key);
     }
 }

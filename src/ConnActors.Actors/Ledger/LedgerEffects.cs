@@ -24,9 +24,10 @@ internal sealed record StartDial(ConnectionId Id, PeerKey Key, PeerId Peer, IRea
 /// <summary>
 /// A queued dial to the peer ended without a connection. <paramref name="Peer"/> is the peer's id as known
 /// when it ended: a dial refused before it started may leave no record (and key) behind to look it up by.
-/// <paramref name="HeldAfterOwnTrim"/>: refused by this node's own-trim hold.
+/// <paramref name="HeldAfterOwnTrim"/>: refused by this node's own-trim hold. <paramref name="RefusedForRoom"/>: refused by
+/// admission because the node is full (its hard cap, or the friend reserve for an ordinary peer).
 /// </summary>
-internal sealed record DialFailed(PeerKey Key, PeerId? Peer, string Reason, bool HeldAfterOwnTrim = false) : LedgerEffect;
+internal sealed record DialFailed(PeerKey Key, PeerId? Peer, string Reason, bool HeldAfterOwnTrim = false, bool RefusedForRoom = false) : LedgerEffect;
 
 /// <summary>Look at the dial queue again at <paramref name="AtMs"/>.</summary>
 internal sealed record PumpDialsAt(long AtMs) : LedgerEffect;

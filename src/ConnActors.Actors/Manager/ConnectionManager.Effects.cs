@@ -42,7 +42,7 @@ public sealed partial class ConnectionManager
                 var failedPeer = e.Peer ?? (_ledger.Peers.TryGetPeer(e.Key, out var known) ? known : null);
                 if (failedPeer is not null)
                 {
-                    QueryDialEnded(failedPeer, null, e.Reason, e.HeldAfterOwnTrim);
+                    QueryDialEnded(failedPeer, null, e.Reason, e.HeldAfterOwnTrim, e.RefusedForRoom);
                 }
                 break;
             case PumpDialsAt e:

@@ -35,11 +35,11 @@ public sealed partial class ConnectionManager
         PumpDials();
     });
 
-    private void QueryDialEnded(PeerId peer, Libp2pConnection? connection, string? failure, bool heldAfterOwnTrim = false)
+    private void QueryDialEnded(PeerId peer, Libp2pConnection? connection, string? failure, bool heldAfterOwnTrim = false, bool refusedForRoom = false)
     {
         if (_queryDials.Count == 0 || !_queryDials.Remove(peer, out var waiting)) return;
         long queued = (waiting.StartedAtMs ?? Now) - waiting.QueuedAtMs;
-        foreach (var replyTo in waiting.ReplyTo) replyTo.Tell(new DialOutcome(peer, connection, failure, queued, heldAfterOwnTrim));
+        foreach (var replyTo in waiting.ReplyTo) replyTo.Tell(new DialOutcome(peer, connection, failure, queued, heldAfterOwnTrim, refusedForRoom));
     }
 
     // The dial queue handed out a query's dial: its wait in the queue ends here.

@@ -172,6 +172,9 @@ internal sealed record DialForQuery(PeerId Peer, IReadOnlyList<Multiaddr> Addres
 /// <summary>
 /// How a <see cref="DialForQuery"/> ended: a connection (possibly one already open), or why not; <paramref name="QueuedMs"/>
 /// is how long it waited in the dial queue before its dial started (0 when answered at once); <paramref name="HeldAfterOwnTrim"/>:
-/// refused because this node trimmed the peer lately (the own-trim hold).
+/// refused because this node trimmed the peer lately (the own-trim hold); <paramref name="RefusedForRoom"/>: refused by admission
+/// because the node is full (a dht slot granted before the dial does not hold its room: other dials and inbound connections
+/// may take it meanwhile).
 /// </summary>
-internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure, long QueuedMs = 0, bool HeldAfterOwnTrim = false);
+internal sealed record DialOutcome(PeerId Peer, Libp2pConnection? Connection, string? Failure, long QueuedMs = 0, bool HeldAfterOwnTrim = false,
+    bool RefusedForRoom = false);

@@ -1,5 +1,6 @@
 using ConnActors.Actors.Bye;
 using ConnActors.Actors.Ledger;
+using ConnActors.Actors.Quotas;
 using ConnActors.Actors.Store;
 using PolicyDirection = ConnActors.Policy.Admission.ConnectionDirection;
 
@@ -38,9 +39,35 @@ public class LedgerDialTests
         f.Ledger.Penalize(peer, 150, f.Now); // barred
         f.Ledger.RequestDial(peer, [Somewhere], 128, f.Now);
 
-        Assert.Empty(f.Pump());
+        f.Ledger.PumpDials(f.NewId, f.Now);
+        var effects = f.TakeEffects();
+        Assert.Empty(effects.OfType<StartDial>());
         Assert.Equal(0, f.Ledger.Policy.PendingOutbound);
         Assert.Equal(1, f.Ledger.Counters.Refusals["DialDenied"]);
+        Assert.False(Assert.Single(effects.OfType<DialFailed>()).RefusedForRoom); // barred: no room would change that
+    }
+
+    [Fact]
+    public void A_dht_slot_granted_before_other_dials_took_the_room_ends_in_a_dial_refused_for_room()
+    {
+        var f = new LedgerFixture("connactors.limits { hard-cap = 8, outbound-reserve = 1, friend-reserve = 1, subnets.max-per-ipv4 = 100 }");
+        var dht = f.Ledger.Policy.Quotas.Find("dht") ?? throw new InvalidOperationException("no dht quota");
+        for (int i = 0; f.Ledger.Policy.Occupancy < 6; i++) f.ConnectInbound(PrivateKey.Generate().PeerId, i);
+        var (queried, other) = (PrivateKey.Generate().PeerId, PrivateKey.Generate().PeerId);
+
+        // One ordinary slot is left: the query's slot is granted, then another dial takes the room before the query's dial.
+        Assert.True(Assert.IsType<SlotReply>(f.Ledger.Subsystem(dht, new RequestSlot(queried), f.Now)).Granted);
+        f.Ledger.RequestDial(other, [Somewhere], 128, f.Now);
+        Assert.Single(f.Pump());
+        f.Ledger.RequestDial(queried, [Somewhere], 128, f.Now, forQuery: true);
+
+        f.Ledger.PumpDials(f.NewId, f.Now);
+        var effects = f.TakeEffects();
+        Assert.Empty(effects.OfType<StartDial>());
+        var failed = Assert.Single(effects.OfType<DialFailed>());
+        Assert.Equal("refused: FriendReserve", failed.Reason);
+        Assert.True(failed.RefusedForRoom);
+        Assert.Equal(7, f.Ledger.Policy.Occupancy); // the hard cap less the friend reserve
     }
 
     [Fact]

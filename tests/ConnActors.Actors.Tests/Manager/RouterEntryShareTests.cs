@@ -56,6 +56,7 @@ public class RouterEntryShareTests : Akka.TestKit.Xunit2.TestKit
         var outcome = await hub.Manager.Ask<DialOutcome>(new DialForQuery(staying[5].Host.PeerId, [NodeFixture.AddressOf(staying[5])]), Wait);
         Assert.Null(outcome.Connection);
         Assert.Equal("refused: RouterEntriesFull", outcome.Failure);
+        Assert.False(outcome.RefusedForRoom); // closing a connection frees no router entry until its linger ends
         var after = await NodeFixture.StatusAsync(hub);
         Assert.Equal(5, after.Counts.Connections);
         Assert.True(after.Counts.Connections < after.Counts.HardCap);
