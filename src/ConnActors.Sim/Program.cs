@@ -14,6 +14,7 @@ namespace ConnActors.Sim
             try
             {
                 options = CliOptions.Parse(args);
+                options.CheckMemory(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
                 CliOptions.CheckOutDirectory(options.OutDirectory);
             }
             catch (UsageException e)

@@ -160,6 +160,28 @@ internal sealed record CliOptions(
         }
     }
 
+    // Below every peak measured per node (basic at 1,000,000 nodes for two minutes: 8.0 GiB, 8.6 KB a node; the scale
+    // scenario's hour at 1M: 11.6 KB): a run that needs more than this cannot fit, one that needs less may still not.
+    internal const long LeastBytesPerNode = 8_000;
+
+    /// <summary>
+    /// Refuses (<see cref="UsageException"/>) a command line whose largest network, times the runs it makes at once, needs
+    /// more than <paramref name="availableBytes"/> by <see cref="LeastBytesPerNode"/>: such a run would be killed when its
+    /// memory ran out, minutes in, instead of refused at once.
+    /// </summary>
+    public void CheckMemory(long availableBytes)
+    {
+        if (ReportRows is not null) return;
+        int largest = Scenarios.Max(sc => Apply(sc).Nodes);
+        int atOnce = Math.Min(Parallel, Scenarios.Count * Policies.Count);
+        long needed = LeastBytesPerNode * largest * atOnce;
+        if (needed <= availableBytes) return;
+        const double GiB = 1L << 30;
+        throw new UsageException($"--nodes: {largest:N0} nodes{(atOnce > 1 ? $", {atOnce} runs at once (--parallel)," : "")} need at least " +
+            $"{needed / GiB:F1} GiB ({LeastBytesPerNode / 1000} KB a node, less than any run measured), more than the {availableBytes / GiB:F1} GiB " +
+            "this process may use (physical memory or DOTNET_GCHeapHardLimit)");
+    }
+
     /// <summary>A scenario with the command line's overrides applied.</summary>
     public ScenarioSettings Apply(ScenarioSettings scenario) => scenario with
     {
