@@ -177,9 +177,10 @@ internal sealed record CliOptions(
         long needed = LeastBytesPerNode * largest * atOnce;
         if (needed <= availableBytes) return;
         const double GiB = 1L << 30;
-        throw new UsageException($"--nodes: {largest:N0} nodes{(atOnce > 1 ? $", {atOnce} runs at once (--parallel)," : "")} need at least " +
-            $"{needed / GiB:F1} GiB ({LeastBytesPerNode / 1000} KB a node, less than any run measured), more than the {availableBytes / GiB:F1} GiB " +
-            "this process may use (physical memory or DOTNET_GCHeapHardLimit)");
+        string atOnceText = atOnce > 1 ? $", {atOnce} runs at once (--parallel)," : "";
+        throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+            $"--nodes: {largest:N0} nodes{atOnceText} need at least {needed / GiB:F1} GiB ({LeastBytesPerNode / 1000} KB a node, less than any " +
+            $"run measured), more than the {availableBytes / GiB:F1} GiB this process may use (physical memory or DOTNET_GCHeapHardLimit)"));
     }
 
     /// <summary>A scenario with the command line's overrides applied.</summary>
