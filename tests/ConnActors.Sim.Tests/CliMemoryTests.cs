@@ -1,3 +1,4 @@
+using ConnActors.Node.Tests.Support;
 using ConnActors.Sim.Cli;
 
 namespace ConnActors.Sim.Tests;
@@ -50,18 +51,9 @@ public class CliMemoryTests
     [InlineData("docs/sim-report/large-100k/summary.csv")]
     public void The_bound_is_below_the_peak_of_every_large_run_on_record(string summary)
     {
-        var rows = Metrics.SummaryFile.Read(Path.Combine(RepositoryRoot(), summary));
+        var rows = Metrics.SummaryFile.Read(RepositoryFolder.Of(summary));
         Assert.NotEmpty(rows);
         foreach (var row in rows.Where(r => r.Nodes >= 100_000))
             Assert.True(row.PeakWorkingSetBytes > CliOptions.LeastBytesPerNode * row.Nodes, $"{row.Scenario} {row.Policy} at {row.Nodes:N0} nodes: {row.PeakWorkingSetBytes:N0} B");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ConnActors.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("ConnActors.sln not found above " + AppContext.BaseDirectory);
     }
 }

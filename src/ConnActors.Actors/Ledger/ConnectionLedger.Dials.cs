@@ -3,7 +3,6 @@ using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
-using ConnActors.Policy.Admission;
 using ConnActors.Policy.Politeness;
 using PolicyDirection = ConnActors.Policy.Admission.ConnectionDirection;
 
@@ -76,8 +75,7 @@ internal sealed partial class ConnectionLedger
                 _counters.Refused($"Dial{LedgerCounters.NameOf(verdict.Reason)}");
                 _effects.Add(new Announce(new Manager.AdmissionRefused($"Dial{LedgerCounters.NameOf(verdict.Reason)}", target.Addresses[0].ToString(), target.Peer.ToString())));
                 _dials.Refused(key, nowMs);
-                DialNotStarted(key, $"refused: {LedgerCounters.NameOf(verdict.Reason)}", nowMs,
-                    refusedForRoom: verdict.Reason is RefusalReason.HardCap or RefusalReason.FriendReserve);
+                DialNotStarted(key, $"refused: {LedgerCounters.NameOf(verdict.Reason)}", nowMs, refusedForRoom: verdict.RefusedForRoom);
                 continue;
             }
             var id = newId();

@@ -30,7 +30,7 @@ internal sealed class LedgerCounters
 
     public void Refused(RefusalReason reason)
     {
-        if (reason is RefusalReason.HardCap or RefusalReason.InboundFull or RefusalReason.FriendReserve) CapacityRefusals++;
+        if (AdmissionVerdict.IsForRoom(reason)) CapacityRefusals++;
         Refused(NameOf(reason));
     }
 

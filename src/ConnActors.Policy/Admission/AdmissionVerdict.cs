@@ -61,6 +61,15 @@ public readonly record struct AdmissionVerdict(RefusalReason Reason)
     /// <summary>A refusal for <paramref name="reason"/>.</summary>
     public static AdmissionVerdict Refuse(RefusalReason reason) => new(reason);
 
+    /// <summary>
+    /// Refused because the node has no room for it (its hard cap, its inbound share, or the friend reserve for an ordinary
+    /// peer): a close would make room, unlike a refusal for who or where the peer is.
+    /// </summary>
+    public bool RefusedForRoom => IsForRoom(Reason);
+
+    /// <inheritdoc cref="RefusedForRoom"/>
+    public static bool IsForRoom(RefusalReason reason) => reason is RefusalReason.HardCap or RefusalReason.InboundFull or RefusalReason.FriendReserve;
+
     /// <inheritdoc />
     public override string ToString() => Admitted ? "admitted" : $"refused: {Reason}";
 }
