@@ -113,7 +113,8 @@ internal sealed partial class DhtActor
         if (_records.Put(request.Record.Key.ToByteArray(), request.Record.Value.ToByteArray(), Now) is { } refused)
         {
             Count(_refused, DhtRefusalReasons.PutValueRefused);
-            _log.Info("dht: refused PUT_VALUE from {0}: {1}", from, refused);
+            // Debug, not Info: any peer may send these as fast as it likes, and each is counted (counters.refused).
+            _log.Debug("dht: refused PUT_VALUE from {0}: {1}", from, refused);
             return KadAnswer.Refuse(refused, badInput: false);
         }
         return new KadAnswer(request);

@@ -41,9 +41,6 @@ public sealed partial class WireTypeFilter : ITypeFilter
         _allowed = allowed.Select(t => t.FullName!).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>The product types this filter lets in, by full name.</summary>
-    public IReadOnlyCollection<string> Allowed => _allowed;
-
     /// <summary>
     /// Whether <paramref name="typeName"/> (assembly-qualified, as Hyperion reads it from the bytes) may be built: a type
     /// of the product's assemblies only if allowed, generic arguments included.

@@ -87,6 +87,10 @@ public class StoreTests
         Assert.Contains("not accepted", store.Put("/app/x"u8.ToArray(), [1], 0));
         Assert.Contains("store full", store.Put(PublicKeyRecords.KeyOf(other.PeerId), other.PublicKey.ToProtobuf(), 1));
         Assert.Equal(key.PublicKey.ToProtobuf(), store.Get(recordKey, 9_999)!.Value);
+        Assert.Contains("store full", store.Put(PublicKeyRecords.KeyOf(other.PeerId), other.PublicKey.ToProtobuf(), 9_999));
         Assert.Null(store.Get(recordKey, 10_000));
+        // Once the first record may have expired, a PUT to the full store prunes it and is stored.
+        Assert.Null(store.Put(PublicKeyRecords.KeyOf(other.PeerId), other.PublicKey.ToProtobuf(), 10_000));
+        Assert.Equal(1, store.Count);
     }
 }
