@@ -2,6 +2,7 @@ using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
 using Akka.TestKit;
+using ConnActors.Actors.Messaging;
 using ConnActors.Cluster.Tests.Harness;
 using ConnActors.Cluster.Tests.Support;
 using Xunit.Abstractions;
@@ -23,14 +24,14 @@ public sealed class HarnessSerializationTests : Akka.TestKit.Xunit2.TestKit
         var (gateway, probe, echo) = await GatewayProbeAndRemoteEchoAsync(harness);
 
         var ping = new Ping(1, "over the wire", Guid.NewGuid());
-        Assert.IsType<HyperionSerializer>(gateway.System.Serialization.FindSerializerFor(ping));
+        Assert.IsType<WireHyperionSerializer>(gateway.System.Serialization.FindSerializerFor(ping));
         probe.Send(echo, ping);
 
         var pong = probe.ExpectMsg<Pong>(Bound);
         Assert.Equal(ping, pong.Ping);
         Assert.NotSame(ping, pong.Ping);
         Assert.Equal("cluster-1", pong.RepliedBy);
-        Assert.Equal(nameof(HyperionSerializer), pong.Serializer);
+        Assert.Equal(nameof(WireHyperionSerializer), pong.Serializer);
     }
 
     /// <summary>What a lease renewal costs on the wire: one request and one answer per member and renew interval.</summary>
@@ -44,7 +45,7 @@ public sealed class HarnessSerializationTests : Akka.TestKit.Xunit2.TestKit
         foreach (object message in new object[] { request, granted })
         {
             var serializer = serialization.FindSerializerFor(message);
-            Assert.IsType<HyperionSerializer>(serializer);
+            Assert.IsType<WireHyperionSerializer>(serializer);
             byte[] bytes = serializer.ToBinary(message);
             Assert.Equal(message, serializer.FromBinary(bytes, message.GetType()));
             _output.WriteLine($"{message.GetType().Name}: {bytes.Length} bytes serialized (before Akka.Remote's envelope)");

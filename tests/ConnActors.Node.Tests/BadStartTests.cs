@@ -19,6 +19,8 @@ public sealed class BadStartTests
     [InlineData("connactors.http.max-connections = 0", "connactors.http.max-connections")]
     [InlineData("connactors.persistence.provider = oracle", "connactors.persistence.provider")]
     [InlineData("connactors.http.allowed-hosts = [\"http://node1.example:5080\"]", "connactors.http.allowed-hosts")]
+    // A cluster port other machines reach, without TLS: anyone reaching it could command the node's actors (review, 2 Dec 2026).
+    [InlineData("connactors.cluster { enabled = on, port = 0, hostname = \"10.0.0.5\" }", "connactors.cluster.hostname")]
     public async Task Invalid_hocon_value_fails_at_start_naming_the_key(string overrideConf, string key)
     {
         using var directories = new NodeDirectories(overrideConf);

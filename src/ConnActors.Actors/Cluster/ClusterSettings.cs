@@ -17,6 +17,9 @@ public sealed record ClusterSettings
 
     public string Hostname { get; init; } = "127.0.0.1";
 
+    /// <summary>A hostname other machines can reach is allowed without TLS (a network only the fleet reaches).</summary>
+    public bool AllowPlaintext { get; init; }
+
     public int Port { get; init; }
 
     /// <summary>Seeds as host:port.</summary>
@@ -95,9 +98,18 @@ public sealed record ClusterSettings
         if (Policy.Fleet.AllocatorSilenceTimings.Invalid(silence.SuspectAfterMs, silence.HoldMs, silence.RenewIntervalMs, lease.LengthMs,
                 setting => $"cluster.share-lease.{setting}") is var (silent, whySilent))
             throw new PolicyConfigurationException(reader.Key($"cluster.share-lease.{silent}"), whySilent);
+        bool enabled = reader.Bool("cluster.enabled");
+        var tls = ClusterTlsSettings.Read(reader);
+        bool allowPlaintext = reader.Bool("cluster.allow-plaintext");
+        if (enabled && !tls.Enabled && !allowPlaintext && !IsLoopback(hostname))
+            throw new PolicyConfigurationException(reader.Key("cluster.hostname"),
+                $"'{hostname}' can be reached from other machines while cluster.tls is off: any process that reaches the cluster port could join " +
+                "the fleet and send this node's actors commands (penalties, friends, a shutdown). Turn on cluster.tls, or set " +
+                "cluster.allow-plaintext = on for a network that only the fleet can reach");
         return new ClusterSettings
         {
-            Enabled = reader.Bool("cluster.enabled"),
+            Enabled = enabled,
+            AllowPlaintext = allowPlaintext,
             Hostname = hostname,
             Port = port,
             SeedNodes = seeds,
@@ -111,12 +123,17 @@ public sealed record ClusterSettings
             FleetFriends = reader.Multiaddrs("cluster.fleet-friends", requirePeerId: true),
             StableAfter = reader.PositiveDuration("cluster.stable-after"),
             HeartbeatPause = reader.PositiveDuration("cluster.heartbeat-pause"),
-            Tls = ClusterTlsSettings.Read(reader),
+            Tls = tls,
             ShareLease = lease,
             LeaseRenewInterval = renew,
             AllocatorSilence = silence,
         };
     }
+
+    // The cluster binds and advertises this host: only a loopback one is out of other machines' reach.
+    private static bool IsLoopback(string hostname) =>
+        string.Equals(hostname, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (System.Net.IPAddress.TryParse(hostname, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     private static long Ms(HoconReader reader, string path) => (long)reader.PositiveDuration(path).TotalMilliseconds;
 

@@ -42,10 +42,11 @@ internal sealed class FleetMembers(string self, long routerEntryLingerMs)
 
     public void Reachable(Member member, bool reachable) => _members.Reachable(member, reachable);
 
+    /// <summary>The loads the fleet replicates, as a receiver takes them (<see cref="FleetLoad.AsReported"/>).</summary>
     public void Loads(IReadOnlyDictionary<string, FleetLoad> loads)
     {
-        _loads = loads;
-        foreach (var (address, load) in loads)
+        _loads = FleetLoad.AsReported(loads);
+        foreach (var (address, load) in _loads)
         {
             if (_members.IsMember(address)) _lastLoads[address] = load;
         }

@@ -29,6 +29,41 @@ public sealed record FleetLoad(
 
     /// <summary>Room for handed-off peers: below low water (<see cref="HandoffChoice.Room"/>); none from a member that did not report its low water.</summary>
     public int Headroom => HandoffChoice.Room(HardCap, LowWater, Connections, Pending);
+
+    /// <summary>Most held peers a load carries (what a member publishes; more from the wire are dropped).</summary>
+    public const int MaxHeldPeers = 4_096;
+
+    // Listen addresses, roles and subsystems a load may carry.
+    private const int MaxShortList = 64;
+
+    /// <summary>
+    /// The replicated loads as a receiver takes them: each under its member's own address (a load filed under another
+    /// member's is dropped: a member speaks for itself only), <see cref="Bounded"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, FleetLoad> AsReported(IReadOnlyDictionary<string, FleetLoad> loads)
+    {
+        var kept = new Dictionary<string, FleetLoad>(loads.Count, StringComparer.Ordinal);
+        foreach (var (address, load) in loads)
+        {
+            if (load is not null && load.Address == address) kept[address] = load.Bounded();
+        }
+        return kept;
+    }
+
+    /// <summary>This load with no negative count and no list beyond its bound, as a receiver takes it.</summary>
+    public FleetLoad Bounded() => this with
+    {
+        SiteBudget = Math.Max(0, SiteBudget), Floor = Math.Max(0, Floor), HardCap = Math.Max(0, HardCap), MaxCap = Math.Max(0, MaxCap),
+        Demand = Math.Max(0, Demand), Connections = Math.Max(0, Connections), Inbound = Math.Max(0, Inbound), Outbound = Math.Max(0, Outbound),
+        Pending = Math.Max(0, Pending), Friends = Math.Max(0, Friends), HighWater = Math.Max(0, HighWater), LowWater = Math.Max(0, LowWater),
+        RouterEntries = Math.Max(0, RouterEntries), Grant = Math.Max(0, Grant),
+        Roles = Cut(Roles, MaxShortList), ListenAddresses = Cut(ListenAddresses, MaxShortList), HeldPeers = Cut(HeldPeers, MaxHeldPeers),
+        OpenSubsystems = Cut(OpenSubsystems, MaxShortList),
+    };
+
+    // Hyperion may leave a list out (null) when a sender did.
+    private static IReadOnlyList<string> Cut(IReadOnlyList<string>? list, int most) =>
+        list is null ? [] : list.Count <= most ? list : list.Take(most).ToList();
 }
 
 /// <summary>

@@ -55,7 +55,7 @@ public sealed class SiteAllocator : ReceiveActor, IWithTimers
         Receive<Changed>(c => c.Key.Equals(LoadsKey), c =>
         {
             bool first = _loads.Count == 0;
-            _loads = c.Get(LoadsKey).Entries;
+            _loads = FleetLoad.AsReported(c.Get(LoadsKey).Entries);
             if (first) Allocate(); // the first loads this member sees: split at once rather than a tick later
         });
         Receive<ClusterEvent.MemberRemoved>(m =>

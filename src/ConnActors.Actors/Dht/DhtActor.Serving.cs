@@ -14,10 +14,13 @@ internal sealed partial class DhtActor
     {
         Receive<ServeRequest>(m => Sender.Tell(Serve(m.Connection, m.Request)));
         Receive<InboundBadInput>(m => Penalize(m.Peer, m.Reason, Category(m.Reason)));
+        // A stream that never brought a valid request (silent until it idled out, broken, refused) must not keep the slot
+        // it claimed at the gate until the peer disconnects: peers holding silent streams would fill the dht maximum.
+        Receive<InboundStreamEnded>(m => ReleaseIfUnused(m.Peer));
     }
 
     // The answers the spec asks of a server. The inbound stream claimed a dht slot at the gate; once
-    // answered, the slot goes back unless the peer is one the routing table or a lookup holds.
+    // answered (and again when the stream ends), the slot goes back unless the peer is one the routing table or a lookup holds.
     private KadAnswer Serve(Libp2pConnection connection, Message request)
     {
         _requestsServed++;
@@ -36,33 +39,36 @@ internal sealed partial class DhtActor
         return answer;
     }
 
-    // The k closest peers we know to the key (never the asker; ourselves only when asked for by id).
-    private KadAnswer Respond(Message request, PeerId from, Action<Message>? complete = null)
+    // The k closest peers we know to the key (never the asker; ourselves only when asked for by id), as many as fit in a
+    // message the asker will read (MaxMessageSize: a peer entry's addresses come from its own identify).
+    private KadAnswer Respond(Message request, PeerId from, Action<Message, ResponseRoom>? complete = null)
     {
         var response = new Message { Type = request.Type, Key = request.Key, ClusterLevelRaw = request.ClusterLevelRaw };
+        var room = new ResponseRoom(_settings.Limits.MaxMessageSize, response);
+        complete?.Invoke(response, room);
         foreach (var peer in _table.Closest(KadKey.FromKey(request.Key.Span), _settings.K, exclude: from))
         {
-            if (peer.Addresses.Count > 0) response.CloserPeers.Add(peer.ToProto());
+            if (peer.Addresses.Count > 0) room.TryAdd(response.CloserPeers, peer.ToProto());
         }
         if (request.Type == Message.Types.MessageType.FindNode && request.Key.Span.SequenceEqual(_host.PeerId.Bytes))
-            response.CloserPeers.Add(new KadPeer(_host.PeerId, OwnAddresses()).ToProto(Message.Types.ConnectionType.Connected));
-        complete?.Invoke(response);
+            room.TryAdd(response.CloserPeers, new KadPeer(_host.PeerId, OwnAddresses()).ToProto(Message.Types.ConnectionType.Connected));
         return new KadAnswer(response);
     }
 
-    private KadAnswer GetProviders(Message request, PeerId from) => Respond(request, from, response =>
+    // Providers first: they answer the request, closer peers only lead on.
+    private KadAnswer GetProviders(Message request, PeerId from) => Respond(request, from, (response, room) =>
     {
-        int room = Math.Max(0, _settings.Limits.MaxPeersPerMessage - response.CloserPeers.Count);
-        foreach (var provider in _providers.Get(request.Key.Span, Now, room)) response.ProviderPeers.Add(provider.ToProto());
+        int entries = Math.Max(0, _settings.Limits.MaxPeersPerMessage - _settings.K - 1);
+        foreach (var provider in _providers.Get(request.Key.Span, Now, entries)) room.TryAdd(response.ProviderPeers, provider.ToProto());
     });
 
-    private KadAnswer GetValue(Message request, PeerId from) => Respond(request, from, response =>
+    private KadAnswer GetValue(Message request, PeerId from) => Respond(request, from, (response, room) =>
     {
         var key = request.Key.Span;
         var value = _records.Get(key, Now)?.Value
             ?? (PublicKeyRecords.PeerOf(key) is { } peer ? PublicKeyRecords.InlinedValue(peer) ?? (peer.Equals(_host.PeerId) ? OwnPublicKey() : null) : null);
         if (value is not null)
-            response.Record = new Record { Key = request.Key, Value = ByteString.CopyFrom(value), TimeReceived = Rfc3339(DateTimeOffset.UtcNow) };
+            room.TrySet(response, new Record { Key = request.Key, Value = ByteString.CopyFrom(value), TimeReceived = Rfc3339(DateTimeOffset.UtcNow) });
     });
 
     // The spec: only providers that are the sender itself are recorded; a sender over its quota of keys is a flood.
@@ -74,7 +80,7 @@ internal sealed partial class DhtActor
             KadPeer provider;
             try
             {
-                provider = KadPeer.FromProto(entry, _settings.Limits.MaxAddressesPerPeer);
+                provider = KadPeer.FromProto(entry, _settings.Limits);
             }
             catch (KadProtocolException e)
             {
@@ -107,7 +113,8 @@ internal sealed partial class DhtActor
         if (_records.Put(request.Record.Key.ToByteArray(), request.Record.Value.ToByteArray(), Now) is { } refused)
         {
             Count(_refused, DhtRefusalReasons.PutValueRefused);
-            _log.Info("dht: refused PUT_VALUE from {0}: {1}", from, refused);
+            // Debug, not Info: any peer may send these as fast as it likes, and each is counted (counters.refused).
+            _log.Debug("dht: refused PUT_VALUE from {0}: {1}", from, refused);
             return KadAnswer.Refuse(refused, badInput: false);
         }
         return new KadAnswer(request);

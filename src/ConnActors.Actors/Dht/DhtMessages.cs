@@ -112,3 +112,6 @@ internal sealed record ServeRequest(Libp2p.Host.Libp2pConnection Connection, Lib
 
 /// <summary>A remote broke the protocol on an inbound stream.</summary>
 internal sealed record InboundBadInput(PeerId Peer, string Reason);
+
+/// <summary>An inbound kad stream of <paramref name="Peer"/> ended, served or not: the dht slot it claimed at the gate may go back.</summary>
+internal sealed record InboundStreamEnded(PeerId Peer);

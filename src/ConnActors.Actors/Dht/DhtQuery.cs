@@ -60,8 +60,8 @@ internal static class DhtQuery
                 return new QueryDone(job, null, [], [], null, opened) { Timeline = timeline.Times };
             }
             var response = await KadClient.RequestAsync(job.Host, connection, job.Request, job.Limits, job.Timeout, deadline.Token).ConfigureAwait(false);
-            var closer = response.CloserPeers.Select(p => KadPeer.FromProto(p, job.Limits.MaxAddressesPerPeer)).ToList();
-            var providers = response.ProviderPeers.Select(p => KadPeer.FromProto(p, job.Limits.MaxAddressesPerPeer)).ToList();
+            var closer = response.CloserPeers.Select(p => KadPeer.FromProto(p, job.Limits)).ToList();
+            var providers = response.ProviderPeers.Select(p => KadPeer.FromProto(p, job.Limits)).ToList();
             return new QueryDone(job, response, closer, providers, null, opened) { Timeline = timeline.Times };
         }
         catch (KadProtocolException e)

@@ -22,4 +22,6 @@ internal sealed class DhtRequestHandler(IActorRef dht, TimeSpan timeout) : IKadR
     }
 
     public void BadInput(PeerId peer, string reason) => dht.Tell(new InboundBadInput(peer, reason));
+
+    public void StreamEnded(PeerId peer) => dht.Tell(new InboundStreamEnded(peer));
 }

@@ -35,7 +35,7 @@ public sealed partial class ConnectionManager
             PublishShare();
             Perform();
         });
-        Receive<GetLoadSample>(_ => Sender.Tell(new LoadSample(_ledger.Load(maxHeldPeers: 4_096, Now), Host.PeerId.ToString(),
+        Receive<GetLoadSample>(_ => Sender.Tell(new LoadSample(_ledger.Load(maxHeldPeers: Cluster.FleetLoad.MaxHeldPeers, Now), Host.PeerId.ToString(),
             Host.ListenAddresses.Select(a => a.WithPeerId(Host.PeerId).ToString()).ToList())));
         Receive<FleetFriend>(m =>
         {

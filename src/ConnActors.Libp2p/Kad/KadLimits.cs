@@ -12,6 +12,12 @@ public sealed record KadLimits
     /// <summary>Most addresses one peer entry may carry.</summary>
     public int MaxAddressesPerPeer { get; init; } = 32;
 
+    /// <summary>
+    /// Most bytes of addresses one peer entry may carry, all its addresses together. A DNS name may be 253 bytes, so without
+    /// it one entry of 32 addresses could pin 64 KiB, for every provider record it makes.
+    /// </summary>
+    public int MaxAddressBytesPerPeer { get; init; } = 4096;
+
     /// <summary>Longest key of a request.</summary>
     public int MaxKeyLength { get; init; } = 512;
 
@@ -34,6 +40,7 @@ public sealed record KadLimits
         if (MaxMessageSize < 1024) throw new ArgumentException($"{nameof(MaxMessageSize)} must be at least 1024 bytes, not {MaxMessageSize}");
         if (MaxPeersPerMessage < 1) throw new ArgumentException($"{nameof(MaxPeersPerMessage)} must be at least 1, not {MaxPeersPerMessage}");
         if (MaxAddressesPerPeer < 1) throw new ArgumentException($"{nameof(MaxAddressesPerPeer)} must be at least 1, not {MaxAddressesPerPeer}");
+        if (MaxAddressBytesPerPeer < 64) throw new ArgumentException($"{nameof(MaxAddressBytesPerPeer)} must be at least 64 bytes, not {MaxAddressBytesPerPeer}");
         if (MaxKeyLength < 34) throw new ArgumentException($"{nameof(MaxKeyLength)} must be at least 34 bytes (a multihash), not {MaxKeyLength}");
         if (MaxInboundStreamsPerConnection < 1)
             throw new ArgumentException($"{nameof(MaxInboundStreamsPerConnection)} must be at least 1, not {MaxInboundStreamsPerConnection}");

@@ -34,11 +34,13 @@ public sealed class KadPeer : IEquatable<KadPeer>
 
     /// <summary>
     /// Reads a peer entry. Addresses of protocols this node does not know (quic, webtransport...) are
-    /// skipped; a malformed id or address, or more than <paramref name="maxAddresses"/>, is bad input.
+    /// skipped; a malformed id or address, more than <see cref="KadLimits.MaxAddressesPerPeer"/> addresses or more than
+    /// <see cref="KadLimits.MaxAddressBytesPerPeer"/> bytes of them is bad input.
     /// </summary>
     /// <exception cref="KadProtocolException">The entry is malformed.</exception>
-    public static KadPeer FromProto(Message.Types.Peer peer, int maxAddresses)
+    public static KadPeer FromProto(Message.Types.Peer peer, KadLimits limits)
     {
+        int maxAddresses = limits.MaxAddressesPerPeer;
         PeerId id;
         try
         {
@@ -50,6 +52,9 @@ public sealed class KadPeer : IEquatable<KadPeer>
         }
         if (peer.Addrs.Count > maxAddresses)
             throw new KadProtocolException($"peer entry {id} carries {peer.Addrs.Count} addresses, more than the limit of {maxAddresses}");
+        int addressBytes = peer.Addrs.Sum(a => a.Length);
+        if (addressBytes > limits.MaxAddressBytesPerPeer)
+            throw new KadProtocolException($"peer entry {id} carries {addressBytes} bytes of addresses, more than the limit of {limits.MaxAddressBytesPerPeer}");
         var addresses = new List<Multiaddr>(peer.Addrs.Count);
         foreach (var bytes in peer.Addrs)
         {

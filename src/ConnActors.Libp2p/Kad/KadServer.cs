@@ -12,6 +12,12 @@ public interface IKadRequestHandler
 
     /// <summary>A peer broke the protocol or a limit on an inbound stream (the stream is reset).</summary>
     void BadInput(PeerId peer, string reason);
+
+    /// <summary>
+    /// An inbound stream of <paramref name="peer"/> ended, however it ended (the remote closed it, it idled out, it broke a
+    /// rule): what the stream claimed when it opened may go back, whether or not a request was ever served on it.
+    /// </summary>
+    void StreamEnded(PeerId peer);
 }
 
 /// <summary>
@@ -40,8 +46,19 @@ public static class KadServer
     /// <summary>Serves one inbound stream until the remote closes it, it idles out, or it breaks the protocol.</summary>
     public static async Task ServeAsync(StreamContext context, IKadRequestHandler handler, KadLimits limits)
     {
+        try
+        {
+            await ServeRequestsAsync(context, handler, limits).ConfigureAwait(false);
+        }
+        finally
+        {
+            handler.StreamEnded(context.Connection.RemotePeer);
+        }
+    }
+
+    private static async Task ServeRequestsAsync(StreamContext context, IKadRequestHandler handler, KadLimits limits)
+    {
         var stream = context.Stream;
-        var peer = context.Connection.RemotePeer;
         while (!context.HostStopping.IsCancellationRequested)
         {
             Message? request;

@@ -16,6 +16,12 @@ public sealed record ProviderStoreLimits
 
     /// <summary>Most records in the store.</summary>
     public int MaxRecords { get; init; } = 100_000;
+
+    /// <summary>
+    /// Most bytes of addresses (their wire form) over all records: the record count alone does not bound the memory, as
+    /// each record keeps its provider's addresses.
+    /// </summary>
+    public int MaxAddressBytes { get; init; } = 32 * 1024 * 1024;
 }
 
 /// <summary>
@@ -28,9 +34,13 @@ public sealed class ProviderStore(ProviderStoreLimits limits)
     private readonly Dictionary<string, Dictionary<PeerId, ProviderRecord>> _byKey = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerId, int> _keysPerProvider = new();
     private int _records;
+    private long _addressBytes;
 
     /// <summary>Records held (expired ones count until <see cref="Prune"/>).</summary>
     public int Count => _records;
+
+    /// <summary>Bytes of addresses the records hold (expired ones count until <see cref="Prune"/>).</summary>
+    public long AddressBytes => _addressBytes;
 
     /// <summary>Keys with at least one record.</summary>
     public int KeyCount => _byKey.Count;
@@ -39,20 +49,28 @@ public sealed class ProviderStore(ProviderStoreLimits limits)
     public ProviderAddResult Add(ReadOnlySpan<byte> key, KadPeer provider, long nowMs)
     {
         string k = Convert.ToBase64String(key);
+        int bytes = BytesOf(provider.Addresses);
         if (_byKey.TryGetValue(k, out var providers) && providers.TryGetValue(provider.Id, out var existing))
         {
-            providers[provider.Id] = new ProviderRecord(existing.Provider.WithAddresses(provider.Addresses), nowMs);
+            // New addresses replace the old ones when they fit; the record is refreshed either way.
+            bool replace = provider.Addresses.Count > 0 && _addressBytes - existing.AddressBytes + bytes <= limits.MaxAddressBytes;
+            var kept = replace ? new ProviderRecord(provider, nowMs, bytes) : existing with { AddedMs = nowMs };
+            _addressBytes += kept.AddressBytes - existing.AddressBytes;
+            providers[provider.Id] = kept;
             return ProviderAddResult.Refreshed;
         }
         if (_keysPerProvider.GetValueOrDefault(provider.Id) >= limits.MaxKeysPerProvider) return ProviderAddResult.ProviderFull;
         if (providers is not null && providers.Count >= limits.MaxProvidersPerKey) return ProviderAddResult.KeyFull;
-        if (_records >= limits.MaxRecords) return ProviderAddResult.StoreFull;
+        if (_records >= limits.MaxRecords || _addressBytes + bytes > limits.MaxAddressBytes) return ProviderAddResult.StoreFull;
         if (providers is null) _byKey[k] = providers = new Dictionary<PeerId, ProviderRecord>();
-        providers[provider.Id] = new ProviderRecord(provider, nowMs);
+        providers[provider.Id] = new ProviderRecord(provider, nowMs, bytes);
         _keysPerProvider[provider.Id] = _keysPerProvider.GetValueOrDefault(provider.Id) + 1;
         _records++;
+        _addressBytes += bytes;
         return ProviderAddResult.Added;
     }
+
+    private static int BytesOf(IReadOnlyList<Multiaddress.Multiaddr> addresses) => addresses.Sum(a => a.ToBytes().Length);
 
     /// <summary>Up to <paramref name="max"/> unexpired providers of <paramref name="key"/>, most recently refreshed first.</summary>
     public IReadOnlyList<KadPeer> Get(ReadOnlySpan<byte> key, long nowMs, int max)
@@ -75,6 +93,7 @@ public sealed class ProviderStore(ProviderStoreLimits limits)
                 providers.Remove(peer);
                 if (--_keysPerProvider[peer] == 0) _keysPerProvider.Remove(peer);
                 _records--;
+                _addressBytes -= record.AddressBytes;
                 dropped++;
             }
             if (providers.Count == 0) _byKey.Remove(key);
@@ -82,7 +101,7 @@ public sealed class ProviderStore(ProviderStoreLimits limits)
         return dropped;
     }
 
-    private sealed record ProviderRecord(KadPeer Provider, long AddedMs);
+    private sealed record ProviderRecord(KadPeer Provider, long AddedMs, int AddressBytes);
 }
 
 /// <summary>What <see cref="ProviderStore.Add"/> did.</summary>
@@ -97,6 +116,6 @@ public enum ProviderAddResult
     /// <summary>The key already has the most providers allowed.</summary>
     KeyFull,
 
-    /// <summary>The store holds the most records allowed.</summary>
+    /// <summary>The store holds the most records, or the most bytes of addresses, allowed.</summary>
     StoreFull,
 }

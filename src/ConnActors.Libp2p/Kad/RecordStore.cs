@@ -7,6 +7,9 @@ namespace ConnActors.Libp2p.Kad;
 public sealed class RecordStore(TimeSpan validity, int maxRecords)
 {
     private readonly Dictionary<string, StoredRecord> _records = new(StringComparer.Ordinal);
+    // No record expires before this (a lower bound): a full store is pruned only once one may have, not on every PUT
+    // (each prune reads every record, and a flood of PUT_VALUEs to a full store would read them all each time).
+    private long _noExpiryBeforeMs = long.MaxValue;
 
     public int Count => _records.Count;
 
@@ -17,10 +20,11 @@ public sealed class RecordStore(TimeSpan validity, int maxRecords)
         string k = Convert.ToBase64String(key);
         if (!_records.ContainsKey(k) && _records.Count >= maxRecords)
         {
-            Prune(nowMs);
+            if (nowMs >= _noExpiryBeforeMs) Prune(nowMs);
             if (_records.Count >= maxRecords) return $"record store full ({maxRecords} records)";
         }
         _records[k] = new StoredRecord(key, value, nowMs);
+        _noExpiryBeforeMs = Math.Min(_noExpiryBeforeMs, ExpiryOf(nowMs));
         return null;
     }
 
@@ -32,16 +36,23 @@ public sealed class RecordStore(TimeSpan validity, int maxRecords)
     public int Prune(long nowMs)
     {
         int dropped = 0;
+        long noExpiryBefore = long.MaxValue;
         foreach (var (k, record) in _records.ToList())
         {
-            if (!Expired(record, nowMs)) continue;
-            _records.Remove(k);
-            dropped++;
+            if (Expired(record, nowMs))
+            {
+                _records.Remove(k);
+                dropped++;
+            }
+            else noExpiryBefore = Math.Min(noExpiryBefore, ExpiryOf(record.ReceivedMs));
         }
+        _noExpiryBeforeMs = noExpiryBefore;
         return dropped;
     }
 
-    private bool Expired(StoredRecord record, long nowMs) => nowMs - record.ReceivedMs >= (long)validity.TotalMilliseconds;
+    private bool Expired(StoredRecord record, long nowMs) => nowMs >= ExpiryOf(record.ReceivedMs);
+
+    private long ExpiryOf(long receivedMs) => receivedMs + (long)validity.TotalMilliseconds;
 }
 
 /// <summary>A stored value and when it was received.</summary>

@@ -20,6 +20,7 @@ public static class LengthPrefixed
         ulong? length;
         try { length = await Varint.ReadAsync(stream, 5, ct).ConfigureAwait(false); }
         catch (FormatException e) { throw new InvalidDataException("bad length prefix: " + e.Message, e); }
+        catch (EndOfStreamException e) { throw new InvalidDataException("stream ended inside a length prefix", e); }
         if (length is null) return null;
         if (length > (ulong)maxLength) throw new InvalidDataException($"message of {length} bytes exceeds the limit of {maxLength}");
         var message = new byte[(int)length];

@@ -75,10 +75,19 @@ public sealed class PenaltyLedger
 
     /// <summary>
     /// Takes <paramref name="penalty"/> (from another member of the fleet) when it weighs more now than the
-    /// peer's own; returns whether it did.
+    /// peer's own; returns whether it did. It weighs at most what a penalty recorded here may: a value that is not a
+    /// positive number is refused, and one above the limit, stamped later than now or retained longer than the
+    /// retention is cut to them (a member's word is not a ban for ever).
     /// </summary>
     public bool Merge(RetainedPenalty penalty, long nowMs)
     {
+        if (!(penalty.Value > 0) || !double.IsFinite(penalty.Value)) return false;
+        penalty = penalty with
+        {
+            Value = Math.Min(penalty.Value, _settings.PenaltyLimit),
+            LastUpdateMs = Math.Min(penalty.LastUpdateMs, nowMs),
+            RetainUntilMs = Math.Min(penalty.RetainUntilMs, nowMs + _settings.PenaltyRetentionMs),
+        };
         if (penalty.RetainUntilMs <= nowMs) return false;
         double theirs = DecayingValue.FromRaw(penalty.Value, penalty.LastUpdateMs).ValueAt(nowMs, _settings.PenaltyHalfLifeMs);
         if (theirs <= PenaltyOf(penalty.Peer, nowMs)) return false;

@@ -40,4 +40,30 @@ public class FleetMembersTests
         Assert.Equal(0, members.View("office", 300, nowMs: 2_000).SiteEntriesElsewhere);
         Assert.Equal(0, members.View("lab", 0, nowMs: 2_000).SiteEntriesElsewhere);
     }
+
+    [Fact]
+    public void A_load_is_its_members_word_on_itself_only_and_never_a_negative_count_or_an_unbounded_list()
+    {
+        var self = MemberAt(1, MemberStatus.Up);
+        var liar = MemberAt(2, MemberStatus.Up);
+        var honest = MemberAt(3, MemberStatus.Up);
+        var members = new FleetMembers(self.Address.ToString(), Linger);
+        foreach (var m in new[] { self, liar, honest }) members.Seen(m);
+        var held = Enumerable.Range(0, FleetLoad.MaxHeldPeers + 500).Select(i => $"peer-{i}").ToList();
+        members.Loads(new Dictionary<string, FleetLoad>
+        {
+            [self.Address.ToString()] = LoadOf(self, "lab", 10),
+            // Filed under the honest member's address: not taken as the honest member's load.
+            [honest.Address.ToString()] = LoadOf(liar, "lab", 5_000),
+            [liar.Address.ToString()] = LoadOf(liar, "lab", -500) with { HeldPeers = held, Connections = -3 },
+        });
+
+        Assert.Null(members.LoadOf(honest.Address.ToString()));
+        var taken = members.LoadOf(liar.Address.ToString())!;
+        Assert.Equal(0, taken.RouterEntries);
+        Assert.Equal(0, taken.Connections);
+        Assert.Equal(FleetLoad.MaxHeldPeers, taken.HeldPeers.Count);
+        // A negative count no longer takes router entries off the site's count.
+        Assert.Equal(0, members.View("lab", 300, nowMs: 1_000).SiteEntriesElsewhere);
+    }
 }

@@ -46,8 +46,66 @@ public class DhtBadInputTests : TestKit
         await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).Counters.BadInput.GetValueOrDefault(category) == 1, Wait,
             async () => $"bad input counted: {string.Join(", ", (await DhtNodes.StatusAsync(server)).Counters.BadInput)}");
         await AssertPenalizedAsync(server, raw.PeerId);
+        await AssertNoDhtSlotHeldAsync(server);
         await AssertStillServesAsync(raw, connection, server);
     }
+
+    [Fact]
+    public async Task A_kad_stream_that_never_sends_a_request_gives_its_dht_slot_back_when_it_idles_out()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([], "connactors.dht.inbound-idle-timeout = 2s"));
+        await using var raw = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+        // The stream claims a dht slot at the node's gate and then sends nothing.
+        var silent = await raw.NewStreamAsync(connection, [KadProtocol.Id]).WaitAsync(Wait);
+        await Eventually.HoldsAsync(async () => await DhtSlotsUsedAsync(server) == 1, Wait, "the silent stream claimed no dht slot");
+
+        await AssertNoDhtSlotHeldAsync(server);
+        Assert.Single(raw.Connections);
+        Assert.Equal(0, (await DhtNodes.StatusAsync(server)).Counters.BadInput.Values.Sum());
+        GC.KeepAlive(silent);
+    }
+
+    [Fact]
+    public async Task An_answer_holds_only_the_providers_that_fit_in_a_message_its_asker_reads()
+    {
+        await using var nodes = new NodeFixture(Sys);
+        var server = await nodes.StartAsync(DhtNodes.Settings([], """
+            connactors.dht.max-message-size = 8KiB
+            connactors.dht.max-address-bytes-per-peer = 6KiB
+            """));
+        var key = DhtNodes.RandomKey();
+        // Three providers, each with about 5.1 KiB of addresses (20 names of 253 bytes): two would pass 8 KiB.
+        for (int p = 0; p < 3; p++)
+        {
+            await using var provider = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+            var stream = await NewKadStreamAsync(provider, server);
+            var entry = new Message.Types.Peer { Id = ByteString.CopyFrom(provider.PeerId.Bytes) };
+            for (int a = 0; a < 20; a++) entry.Addrs.Add(ByteString.CopyFrom(Multiaddr.Parse($"/dns4/{new string((char)('a' + a), 253)}/tcp/4001").ToBytes()));
+            await KadCodec.WriteAsync(stream, new Message { Type = Message.Types.MessageType.AddProvider, Key = ByteString.CopyFrom(key), ProviderPeers = { entry } }, default);
+            int expected = p + 1;
+            await Eventually.HoldsAsync(async () => (await DhtNodes.StatusAsync(server)).ProviderRecords == expected, Wait, $"provider {p} not stored");
+        }
+
+        await using var asker = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
+        var connection = await asker.DialAsync(NodeFixture.AddressOf(server));
+        var strict = new KadLimits { MaxMessageSize = 8 * 1024 };
+        var answer = await KadClient.RequestAsync(asker, connection, new Message { Type = Message.Types.MessageType.GetProviders, Key = ByteString.CopyFrom(key) }, strict, Wait, default);
+        Assert.Single(answer.ProviderPeers);
+        Assert.True(answer.CalculateSize() <= 8 * 1024, $"{answer.CalculateSize()} bytes");
+    }
+
+    private static async Task<Libp2p.Yamux.YamuxStream> NewKadStreamAsync(Libp2pHost raw, ConnActorsNode server)
+    {
+        var connection = await raw.DialAsync(NodeFixture.AddressOf(server));
+        return await raw.NewStreamAsync(connection, [KadProtocol.Id]).WaitAsync(Wait);
+    }
+
+    private static async Task<int> DhtSlotsUsedAsync(ConnActorsNode node) => (await NodeFixture.StatusAsync(node)).Quotas.Single(q => q.Name == "dht").Used;
+
+    private static Task AssertNoDhtSlotHeldAsync(ConnActorsNode node) =>
+        Eventually.HoldsAsync(async () => await DhtSlotsUsedAsync(node) == 0, Wait, async () => $"dht slots still used: {await DhtSlotsUsedAsync(node)}");
 
     [Fact]
     public async Task A_provider_flood_is_cut_off_at_the_per_provider_cap()

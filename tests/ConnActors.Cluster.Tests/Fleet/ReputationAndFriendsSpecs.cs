@@ -79,13 +79,7 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
     [Fact]
     public async Task Messages_from_a_system_that_is_not_a_member_are_refused_and_change_nothing()
     {
-        await using var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
-        {
-            Nodes = Topology.GatewayAndClusterNode,
-            Hocon = "connactors.cluster { load-interval = 300ms, site = home, site-budget = 100 }",
-            Log = output.WriteLine,
-        });
-        await fleet.Harness.BarrierAsync("the budget is shared", async _ => (await fleet.CapsAsync()) is var caps && caps.Values.All(c => c > 0) && caps.Values.Sum() == 100, Bound);
+        await using var fleet = await StartHomeSiteAsync();
         var outsider = await fleet.Harness.StartNodeAsync(NodeSpec.Cluster(9)); // remoting up, never joined
         await using var peers = await PeerHosts.StartAsync(1);
         var negotiator = outsider.SelectOn(fleet.Harness["cluster-1"], Negotiator.Name);
@@ -105,6 +99,61 @@ public sealed class ReputationAndFriendsSpecs(ITestOutputHelper output)
         Assert.DoesNotContain(10_000, fleet.CapsTakenBy("cluster-1"));
         fleet.AssertCapsNeverAbove(100);
         Assert.Empty(fleet["cluster-1"].Host.ConnectionsTo(peers.All[0].PeerId));
+    }
+
+    [Fact]
+    public async Task Operator_commands_sent_over_the_wire_are_dropped_by_the_deserializer_whoever_claims_to_send_them()
+    {
+        await using var fleet = await StartHomeSiteAsync();
+        // Remoting up, never joined, and writing with Akka's own Hyperion, which has no filter (what an attacker would run).
+        var outsider = await fleet.Harness.StartNodeAsync(NodeSpec.Cluster(9,
+            """akka.actor.serializers.hyperion = "Akka.Serialization.HyperionSerializer, Akka.Serialization.Hyperion" """));
+        await using var peers = await PeerHosts.StartAsync(1);
+        var connected = peers.All[0];
+        await connected.DialAsync(PeerHosts.AddressOf(fleet["cluster-1"])).WaitAsync(Bound);
+        var penalized = PrivateKey.Generate().PeerId;
+        var manager = outsider.SelectOn(fleet.Harness["cluster-1"], "connection-manager");
+
+        // What the review sent from a system that never joined (2 Dec 2026): each was acknowledged and applied.
+        object[] commands = [new PenalizePeer(penalized, 150), new AddFriend(PeerHosts.AddressOf(connected)), ShutdownPolitely.Instance];
+        foreach (var command in commands)
+        {
+            Assert.NotEmpty(outsider.System.Serialization.FindSerializerFor(command).ToBinary(command)); // it does leave the outsider
+            manager.Tell(command);
+        }
+        // Control: a fleet message by the same way arrives, and the Negotiator refuses it as a non-member's.
+        outsider.SelectOn(fleet.Harness["cluster-1"], Negotiator.Name).Tell(new ShareProposal(1_000, "home", 1, Shrink: true, 0));
+        await fleet.Harness.BarrierAsync("the control arrived", async _ => (await fleet.ClusterAsync("cluster-1")).Counters["refusedFromNonMembers"] >= 1, Bound);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        var status = await fleet.StatusAsync("cluster-1");
+        Assert.DoesNotContain(status.Peers, p => p.PeerId == penalized.ToString());
+        Assert.DoesNotContain(status.Peers, p => p.IsFriend && p.PeerId == connected.PeerId.ToString());
+        Assert.NotEmpty(fleet["cluster-1"].Host.ConnectionsTo(connected.PeerId)); // no polite shutdown closed it
+        // The same command from the node itself is taken: the penalty would have been seen.
+        await fleet["cluster-1"].Manager.Ask<CommandAck>(new PenalizePeer(penalized, 150), FleetNodes.Ask);
+        Assert.Contains((await fleet.StatusAsync("cluster-1")).Peers, p => p.PeerId == penalized.ToString() && p.Penalty >= 100);
+    }
+
+    // A gateway and a cluster node sharing the site "home" (a budget of 100), once both hold a share of it.
+    private async Task<FleetNodes> StartHomeSiteAsync()
+    {
+        var fleet = await FleetNodes.StartAsync(new ClusterHarnessOptions
+        {
+            Nodes = Topology.GatewayAndClusterNode,
+            Hocon = "connactors.cluster { load-interval = 300ms, site = home, site-budget = 100 }",
+            Log = output.WriteLine,
+        });
+        try
+        {
+            await fleet.Harness.BarrierAsync("the budget is shared", async _ => (await fleet.CapsAsync()) is var caps && caps.Values.All(c => c > 0) && caps.Values.Sum() == 100, Bound);
+            return fleet;
+        }
+        catch
+        {
+            await fleet.DisposeAsync();
+            throw;
+        }
     }
 
     // The one member among <paramref name="candidates"/> connected to <paramref name="peer"/> as a friend, once exactly one is.

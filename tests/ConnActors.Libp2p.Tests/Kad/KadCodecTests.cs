@@ -1,6 +1,7 @@
 using ConnActors.Libp2p.Encoding;
 using ConnActors.Libp2p.Kad;
 using ConnActors.Libp2p.Kad.Protocol;
+using ConnActors.Libp2p.Multiaddress;
 using Google.Protobuf;
 
 namespace ConnActors.Libp2p.Tests.Kad;
@@ -22,7 +23,7 @@ public class KadCodecTests
         stream.Position = 0;
         var back = await KadCodec.ReadAsync(stream, Limits, default);
         Assert.Equal(message, back);
-        Assert.Equal(peer.Addresses, KadPeer.FromProto(back!.CloserPeers[0], 2).Addresses);
+        Assert.Equal(peer.Addresses, KadPeer.FromProto(back!.CloserPeers[0], new KadLimits { MaxAddressesPerPeer = 2 }).Addresses);
         Assert.Null(await KadCodec.ReadAsync(stream, Limits, default));
     }
 
@@ -32,6 +33,7 @@ public class KadCodecTests
     [InlineData("unknown type", "unknown message type 9")]
     [InlineData("too many peers", "4 peer entries in one message, more than the limit of 3")]
     [InlineData("truncated", "stream ended inside a message")]
+    [InlineData("truncated prefix", "stream ended inside a length prefix")]
     public async Task Bad_messages_are_refused_with_a_reason(string kind, string reason)
     {
         byte[] frame = kind switch
@@ -40,6 +42,7 @@ public class KadCodecTests
             "not protobuf" => [3, 0xFF, 0xFF, 0xFF],
             "unknown type" => [2, 0x08, 9],
             "too many peers" => Framed(ManyPeers(4)),
+            "truncated prefix" => [0x80, 0x80],
             _ => [10, 0x08],
         };
         var e = await Assert.ThrowsAsync<KadProtocolException>(() => KadCodec.ReadAsync(new MemoryStream(frame), Limits, default));
@@ -52,13 +55,26 @@ public class KadCodecTests
         var peer = KadPeers.Peer(new Random(2));
         var entry = peer.ToProto();
         entry.Addrs.Add(ByteString.CopyFrom([.. Varint.Encode(0x1d1), 0])); // an unknown protocol code: skipped
-        Assert.Equal(peer.Addresses, KadPeer.FromProto(entry, 2).Addresses);
+        Assert.Equal(peer.Addresses, KadPeer.FromProto(entry, new KadLimits { MaxAddressesPerPeer = 2 }).Addresses);
 
         entry.Addrs.Add(ByteString.CopyFrom([4, 127, 0])); // /ip4 with 2 of its 4 bytes
-        Assert.Contains("more than the limit of 2", Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, 2)).Reason);
-        Assert.Contains("malformed address", Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, 3)).Reason);
+        Assert.Contains("more than the limit of 2", Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, new KadLimits { MaxAddressesPerPeer = 2 })).Reason);
+        Assert.Contains("malformed address", Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, new KadLimits { MaxAddressesPerPeer = 3 })).Reason);
         entry.Id = ByteString.CopyFrom([1, 2, 3]);
-        Assert.Contains("malformed id", Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, 3)).Reason);
+        Assert.Contains("malformed id", Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, new KadLimits { MaxAddressesPerPeer = 3 })).Reason);
+    }
+
+    [Fact]
+    public void A_peer_entry_is_bad_input_past_its_bytes_of_addresses_however_few_addresses_it_has()
+    {
+        var peer = KadPeers.Peer(new Random(3));
+        var entry = new Message.Types.Peer { Id = ByteString.CopyFrom(peer.Id.Bytes) };
+        // Two addresses with /dns4 names of 253 bytes (the longest DNS name).
+        foreach (char c in "ab") entry.Addrs.Add(ByteString.CopyFrom(Multiaddr.Parse($"/dns4/{new string(c, 253)}/tcp/4001").ToBytes()));
+        int bytes = entry.Addrs.Sum(a => a.Length);
+        Assert.Equal(2, KadPeer.FromProto(entry, new KadLimits { MaxAddressBytesPerPeer = bytes }).Addresses.Count);
+        var e = Assert.Throws<KadProtocolException>(() => KadPeer.FromProto(entry, new KadLimits { MaxAddressBytesPerPeer = bytes - 1 }));
+        Assert.Contains($"{bytes} bytes of addresses, more than the limit of {bytes - 1}", e.Reason);
     }
 
     private static Message ManyPeers(int count)

@@ -61,6 +61,25 @@ public class ScoringTests
     }
 
     [Theory]
+    [InlineData(double.NaN, 0L, 5_000L, false)]
+    [InlineData(double.PositiveInfinity, 0L, 5_000L, false)]
+    [InlineData(-50.0, 0L, 5_000L, false)]
+    [InlineData(0.0, 0L, 5_000L, false)]
+    [InlineData(1e9, 0L, 5_000L, true)] // cut to the limit
+    [InlineData(50.0, long.MaxValue, long.MaxValue, true)] // stamped in the future and retained for ever: cut to now and the retention
+    public void A_members_penalty_weighs_at_most_what_one_recorded_here_may(double value, long lastUpdateMs, long retainUntilMs, bool taken)
+    {
+        var settings = new ScoreSettings { PenaltyRetentionMs = 10_000, PenaltyHalfLifeMs = 1e12, PenaltyLimit = 200 };
+        var ledger = new PenaltyLedger(settings);
+        var peer = new PeerKey(7);
+        Assert.Equal(taken, ledger.Merge(new RetainedPenalty(peer, value, lastUpdateMs, retainUntilMs), 1_000));
+        double penalty = ledger.PenaltyOf(peer, 1_000);
+        Assert.True(double.IsFinite(penalty) && penalty >= 0 && penalty <= settings.PenaltyLimit, $"penalty {penalty}");
+        Assert.Equal(taken ? Math.Min(value, 200) : 0, penalty, 6);
+        Assert.Equal(0, ledger.PenaltyOf(peer, 1_000 + settings.PenaltyRetentionMs)); // never retained past the retention
+    }
+
+    [Theory]
     [InlineData("scoring.penalty-bar-threshold")]
     [InlineData("scoring.signals.successful-queries.half-life")]
     public void Invalid_scoring_settings_name_the_key(string key)
