@@ -32,16 +32,34 @@ public static class ByeExchange
         }
     }
 
-    /// <summary>Handles inbound bye streams: each valid message is passed to <paramref name="received"/>.</summary>
-    public static void Register(Libp2pHost host, Action<PeerId, ByeMessage> received)
+    /// <summary>
+    /// Handles inbound bye streams: each valid message is passed to <paramref name="received"/>; a malformed one (or one that
+    /// does not arrive within <see cref="ReceiveTimeout"/>) resets its stream, its reason passed to <paramref name="malformed"/>.
+    /// </summary>
+    public static void Register(Libp2pHost host, Action<PeerId, ByeMessage> received, Action<PeerId, string> malformed)
     {
         host.SetStreamHandler(ByeCodec.ProtocolId, async context =>
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HostStopping);
             timeout.CancelAfter(ReceiveTimeout);
-            var bytes = await LengthPrefixed.ReadAsync(context.Stream, ByeCodec.MaxMessageBytes, timeout.Token).ConfigureAwait(false);
-            if (bytes is null) return;
-            received(context.Connection.RemotePeer, ByeCodec.Decode(bytes));
+            ByeMessage bye;
+            try
+            {
+                var bytes = await LengthPrefixed.ReadAsync(context.Stream, ByeCodec.MaxMessageBytes, timeout.Token).ConfigureAwait(false);
+                if (bytes is null) return;
+                bye = ByeCodec.Decode(bytes);
+            }
+            catch (InvalidDataException e)
+            {
+                malformed(context.Connection.RemotePeer, e.Message);
+                throw;
+            }
+            catch (OperationCanceledException) when (!context.HostStopping.IsCancellationRequested)
+            {
+                malformed(context.Connection.RemotePeer, $"no bye within {ReceiveTimeout.TotalSeconds:0} s");
+                throw;
+            }
+            received(context.Connection.RemotePeer, bye);
             await context.Stream.CloseWriteAsync().ConfigureAwait(false);
         }, MaxInboundStreamsPerConnection);
     }

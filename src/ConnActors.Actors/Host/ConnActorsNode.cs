@@ -70,7 +70,7 @@ public sealed class ConnActorsNode : IAsyncDisposable
             await StopQuietlyAsync(manager).ConfigureAwait(false);
             throw;
         }
-        ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)));
+        ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)), (peer, reason) => manager.Tell(new MalformedByeReceived(peer, reason)));
         IActorRef? dht = null;
         try
         {

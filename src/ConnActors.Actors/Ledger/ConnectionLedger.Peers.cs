@@ -3,6 +3,8 @@ using ConnActors.Actors.Store;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
+using ConnActors.Policy.Admission;
+using ConnActors.Policy.Politeness;
 using ConnActors.Policy.Scoring;
 
 namespace ConnActors.Actors.Ledger;
@@ -76,21 +78,36 @@ internal sealed partial class ConnectionLedger
 
     /// <summary>
     /// <paramref name="peer"/> said bye: its backoff hint, clamped by the honour ceiling, becomes the one
-    /// obligation the dial queue honours and the peer store keeps; its alternatives are queued as background dials.
+    /// obligation the dial queue honours and the peer store keeps; its alternatives are queued as background dials, those
+    /// at addresses it may point this node at (<see cref="AddressScope.MayPointAt"/>: an IP and TCP address, and a private or
+    /// loopback one only from a peer on such a network itself) and while the queue has room for background dials
+    /// (<see cref="DialDesk.HasBackgroundRoom"/>). Returns how many alternatives were left out.
     /// </summary>
-    public void RemoteBye(PeerId peer, ByeMessage bye, PeerId self, long nowMs)
+    public int RemoteBye(PeerId peer, ByeMessage bye, PeerId self, long nowMs)
     {
         var key = _peers.KeyFor(peer);
         var obligation = _dials.HonourBye(key, (long)bye.Backoff.TotalMilliseconds, nowMs);
         _policy.Retain(key, obligation.NotBeforeMs, nowMs);
         if (obligation.NotBeforeMs > nowMs) _effects.Add(new Persist(new RecordByeObligation(peer.ToString(), obligation.NotBeforeMs)));
+        var sender = ReachOf(key);
+        int leftOut = 0;
         foreach (var alternative in bye.Alternatives)
         {
-            if (alternative.PeerId is { } other && !other.Equals(self) && !other.Equals(peer))
-                RequestDial(other, [alternative], (byte)Manager.DialPriority.Background, nowMs);
+            if (alternative.PeerId is not { } other || other.Equals(self) || other.Equals(peer)) continue;
+            if (alternative.ToTcpEndPoint()?.Address is not { } ip || !AddressScope.MayPointAt(sender, AddressScope.Of(RemoteAddress.From(ip))) || !_dials.HasBackgroundRoom)
+            {
+                leftOut++;
+                continue;
+            }
+            RequestDial(other, [alternative], (byte)Manager.DialPriority.Background, nowMs);
         }
         ReleaseIfForgotten(key);
+        return leftOut;
     }
+
+    // How far the peer's connection reaches (the bye came over one); public when none is known, the narrowest trust.
+    private AddressReach ReachOf(PeerKey key) =>
+        _connections.Of(key) is [var connection, ..] ? AddressScope.Of(connection.Address) : AddressReach.Public;
 
     /// <summary>Restores what the peer store holds (at start, or after a restart of the manager).</summary>
     public (int Friends, int Protections, int Obligations, int Penalties) Restore(PeerStoreState state, long nowMs)

@@ -40,10 +40,13 @@ internal sealed class PeerDirectory
 
     public void SetListenAddresses(PeerKey key, IReadOnlyList<Multiaddr> addresses) => _listenAddresses[key] = addresses;
 
-    /// <summary>The first listen address the peer announced, with its /p2p id, or null.</summary>
+    /// <summary>
+    /// The first listen address the peer announced, with its own /p2p id (whatever id the announcement carried: a peer's
+    /// identify is its word, and this address goes to others, as a bye's alternative or a handoff), or null.
+    /// </summary>
     public Multiaddr? DialableAddress(PeerKey key) =>
         _listenAddresses.TryGetValue(key, out var addresses) && addresses.Count > 0 && TryGetPeer(key, out var peer)
-            ? addresses[0].PeerId is null ? addresses[0].WithPeerId(peer) : addresses[0]
+            ? addresses[0].WithPeerId(peer)
             : null;
 
     public void ForgetListenAddresses(PeerKey key) => _listenAddresses.Remove(key);

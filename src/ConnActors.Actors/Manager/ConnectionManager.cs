@@ -192,10 +192,13 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<HostIdentified>(m => Tell(_ledger.Identified(m.Connection.Id, m.Info.ListenAddresses, m.Info.Protocols), new PeerIdentified(m.Info)));
         Receive<RemoteByeReceived>(m =>
         {
-            _log.Info("{0} said bye ({1}, backoff {2}); {3} alternative(s) offered", m.Peer, m.Bye.Reason, m.Bye.Backoff, m.Bye.Alternatives.Count);
-            _ledger.RemoteBye(m.Peer, m.Bye, Host.PeerId, Now);
+            int leftOut = _ledger.RemoteBye(m.Peer, m.Bye, Host.PeerId, Now);
+            // Debug, not Info: the sender chooses how often this runs.
+            _log.Debug("{0} said bye ({1}, backoff {2}); {3} alternative(s) offered, {4} left out", m.Peer, m.Bye.Reason, m.Bye.Backoff, m.Bye.Alternatives.Count, leftOut);
             PumpDials();
         });
+        // Debug, not Warning: the sender chooses how often this runs; the stream is reset, the connection is unaffected.
+        Receive<MalformedByeReceived>(m => _log.Debug("bye stream of {0} reset: {1}", m.Peer, m.Reason));
         Receive<DialPeer>(m =>
         {
             _ledger.RequestDial(m.Peer, m.Addresses, (byte)m.Priority, Now);

@@ -37,6 +37,9 @@ internal sealed record HostIdentified(Libp2pConnection Connection, IdentifyInfo 
 /// <summary>A remote peer said bye on <c>/connactors/bye/1.0.0</c>.</summary>
 internal sealed record RemoteByeReceived(PeerId Peer, Bye.ByeMessage Bye);
 
+/// <summary>A peer's bye stream was reset: its message was malformed or did not arrive (<paramref name="Reason"/>).</summary>
+internal sealed record MalformedByeReceived(PeerId Peer, string Reason);
+
 /// <summary>A dial the manager started as attempt <paramref name="Id"/> returned: with a connection's id, or a failure.</summary>
 internal sealed record DialReturned(ConnectionId Id, ConnectionId? Connection, string? Failure);
 

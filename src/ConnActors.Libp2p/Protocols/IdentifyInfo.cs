@@ -31,7 +31,16 @@ public sealed record IdentifyInfo
         return w.ToArray();
     }
 
-    /// <summary>Parses an Identify message; addresses this node cannot parse are skipped, not fatal.</summary>
+    /// <summary>Listen addresses kept from one message; more are ignored (a 64 KiB message could name some 16,000).</summary>
+    public const int MaxListenAddresses = 64;
+
+    /// <summary>Protocols kept from one message; more are ignored.</summary>
+    public const int MaxProtocols = 256;
+
+    /// <summary>
+    /// Parses an Identify message; addresses this node cannot parse are skipped, not fatal, and addresses and protocols past
+    /// <see cref="MaxListenAddresses"/> and <see cref="MaxProtocols"/> are ignored: they are kept for every connection.
+    /// </summary>
     /// <exception cref="FormatException">Malformed protobuf or public key.</exception>
     public static IdentifyInfo FromProtobuf(byte[] bytes)
     {
@@ -46,8 +55,8 @@ public sealed record IdentifyInfo
             switch (f.Number)
             {
                 case 1: key = PublicKey.FromProtobuf(f.Bytes); break;
-                case 2: if (TryAddress(f.Bytes, out var a)) addrs.Add(a!); break;
-                case 3: protocols.Add(Utf8(f.Bytes)); break;
+                case 2: if (addrs.Count < MaxListenAddresses && TryAddress(f.Bytes, out var a)) addrs.Add(a!); break;
+                case 3: if (protocols.Count < MaxProtocols) protocols.Add(Utf8(f.Bytes)); break;
                 case 4: if (TryAddress(f.Bytes, out var o)) observed = o; break;
                 case 5: protocolVersion = Utf8(f.Bytes); break;
                 case 6: agent = Utf8(f.Bytes); break;

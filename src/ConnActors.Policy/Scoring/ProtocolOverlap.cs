@@ -6,15 +6,18 @@ namespace ConnActors.Policy.Scoring;
 /// </summary>
 public static class ProtocolOverlap
 {
-    /// <summary>The share of <paramref name="ours"/> found in <paramref name="theirs"/>.</summary>
+    /// <summary>
+    /// The share of <paramref name="ours"/> found in <paramref name="theirs"/>, each of ours counted once: a peer that lists
+    /// one of our protocols many times (its identify says what it likes) does not claim the whole overlap with it.
+    /// </summary>
     public static double Of<TSet>(TSet ours, IReadOnlyList<string> theirs) where TSet : IReadOnlySet<string>
     {
         if (theirs.Count == 0 || ours.Count == 0) return 0;
-        int shared = 0;
+        HashSet<string>? shared = null;
         foreach (var protocol in theirs)
         {
-            if (ours.Contains(protocol)) shared++;
+            if (ours.Contains(protocol)) (shared ??= new HashSet<string>(StringComparer.Ordinal)).Add(protocol);
         }
-        return Math.Min(1, (double)shared / ours.Count);
+        return shared is null ? 0 : Math.Min(1, (double)shared.Count / ours.Count);
     }
 }

@@ -21,8 +21,9 @@ public class ByeStreamLimitTests
     public async Task Bye_streams_that_never_send_are_bounded_per_connection_and_time_out()
     {
         var received = new ConcurrentQueue<ByeMessage>();
+        var malformed = new ConcurrentQueue<string>();
         await using var node = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate(), ListenAddresses = [Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")] });
-        ByeExchange.Register(node, (_, bye) => received.Enqueue(bye));
+        ByeExchange.Register(node, (_, bye) => received.Enqueue(bye), (_, reason) => malformed.Enqueue(reason));
         await using var peer = await Libp2pHost.StartAsync(new HostOptions { Identity = PrivateKey.Generate() });
         var connection = await peer.DialAsync(node.ListenAddresses[0].WithPeerId(node.PeerId)).WaitAsync(Wait);
 
@@ -33,6 +34,14 @@ public class ByeStreamLimitTests
         await AssertEventuallyResetAsync(peer, connection);
 
         foreach (var stream in held) await StreamReset.AssertAsync(stream, ByeExchange.ReceiveTimeout + Wait);
+        Assert.Equal(["no bye within 10 s", "no bye within 10 s"], malformed.ToArray());
+
+        // A malformed bye resets its stream with its reason passed on; the connection stays.
+        var garbage = await peer.NewStreamAsync(connection, [ByeCodec.ProtocolId]).WaitAsync(Wait);
+        await garbage.WriteAsync(new byte[] { 3, 0xFF, 0xFF, 0xFF }).AsTask().WaitAsync(Wait);
+        await StreamReset.AssertAsync(garbage, Wait);
+        Assert.Contains(malformed, r => r.Contains("not valid protobuf", StringComparison.Ordinal));
+
         var bye = new ByeMessage(ByeReason.Trimmed, TimeSpan.FromSeconds(30), []);
         await ByeExchange.SendAsync(peer, connection, bye, Wait);
         Assert.Equal(bye.Reason, Assert.Single(received).Reason);

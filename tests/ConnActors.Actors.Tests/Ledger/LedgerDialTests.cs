@@ -134,6 +134,46 @@ public class LedgerDialTests
     }
 
     [Fact]
+    public void A_byes_alternatives_are_dialed_only_at_public_addresses_from_a_peer_on_the_internet()
+    {
+        var f = new LedgerFixture();
+        var self = PrivateKey.Generate().PeerId;
+        string[] addresses = ["/ip4/203.0.113.7/tcp/4001", "/ip4/127.0.0.1/tcp/4001", "/ip4/192.168.1.1/tcp/4001", "/ip4/10.0.0.2/tcp/22",
+            "/ip6/::1/tcp/4001", "/ip6/fe80::1/tcp/4001", "/ip4/0.0.0.0/tcp/4001", "/dns4/intranet.example/tcp/4001", "/ip6/2001:db8::7/tcp/4001"];
+        var alternatives = addresses.Select(a => Multiaddr.Parse(a).WithPeerId(PrivateKey.Generate().PeerId)).ToList();
+
+        // The sender has no connection left on record: it counts as a peer on the internet, the narrowest trust.
+        int leftOut = f.Ledger.RemoteBye(PrivateKey.Generate().PeerId, new ByeMessage(ByeReason.Trimmed, TimeSpan.Zero, alternatives), self, f.Now);
+
+        Assert.Equal(7, leftOut);
+        var dialed = f.Pump().Select(d => d.Addresses.Single().WithoutPeerId().ToString()).ToHashSet();
+        Assert.Equal(new HashSet<string> { alternatives[0].WithoutPeerId().ToString(), alternatives[^1].WithoutPeerId().ToString() }, dialed);
+    }
+
+    [Fact]
+    public void Byes_may_fill_only_half_the_dial_queue_so_friends_still_get_in()
+    {
+        var f = new LedgerFixture("""
+            connactors.dial.max-queue = 8
+            connactors.limits.dial-concurrency = 1
+            """);
+        var self = PrivateKey.Generate().PeerId;
+        int leftOut = 0;
+        for (int bye = 0; bye < 3; bye++)
+        {
+            var alternatives = Enumerable.Range(0, 4).Select(_ => Multiaddr.Parse("/ip4/203.0.113.9/tcp/4001").WithPeerId(PrivateKey.Generate().PeerId)).ToList();
+            leftOut += f.Ledger.RemoteBye(PrivateKey.Generate().PeerId, new ByeMessage(ByeReason.Trimmed, TimeSpan.Zero, alternatives), self, f.Now);
+        }
+        Assert.Equal(4, f.Ledger.Dials.Queued);
+        Assert.Equal(8, leftOut);
+
+        var friend = PrivateKey.Generate().PeerId;
+        f.Ledger.RequestDial(friend, [Somewhere], (byte)ConnActors.Actors.Manager.DialPriority.Friend, f.Now);
+        Assert.Equal(5, f.Ledger.Dials.Queued);
+        Assert.Equal(friend, Assert.Single(f.Pump()).Peer); // and, by its priority, it is the first one dialed
+    }
+
+    [Fact]
     public void No_more_than_the_in_flight_cap_are_handed_out_until_one_ends()
     {
         var f = new LedgerFixture("connactors.limits.dial-concurrency = 2");

@@ -100,5 +100,7 @@ public class ProtocolOverlapTests
         Assert.Equal(0.5, ProtocolOverlap.Of(ours, ["/ipfs/kad/1.0.0", "/ipfs/id/1.0.0", "/x/1"]), 9);
         Assert.Equal(0, ProtocolOverlap.Of(ours, []));
         Assert.Equal(0, ProtocolOverlap.Of(new HashSet<string>(), ["/ipfs/kad/1.0.0"]));
+        // One of ours listed four times is one of ours (review, 2 Dec 2026: it was the whole overlap, weight 25).
+        Assert.Equal(0.25, ProtocolOverlap.Of(ours, ["/echo/1.0.0", "/echo/1.0.0", "/echo/1.0.0", "/echo/1.0.0"]), 9);
     }
 }
