@@ -33,10 +33,10 @@ public static class ByeExchange
     }
 
     /// <summary>
-    /// Handles inbound bye streams: each valid message is passed to <paramref name="received"/>; a malformed one (or one that
+    /// Handles inbound bye streams: each valid message is passed to <paramref name="received"/> with the connection it came on; a malformed one (or one that
     /// does not arrive within <see cref="ReceiveTimeout"/>) resets its stream, its reason passed to <paramref name="malformed"/>.
     /// </summary>
-    public static void Register(Libp2pHost host, Action<PeerId, ByeMessage> received, Action<PeerId, string> malformed)
+    public static void Register(Libp2pHost host, Action<Libp2pConnection, ByeMessage> received, Action<PeerId, string> malformed)
     {
         host.SetStreamHandler(ByeCodec.ProtocolId, async context =>
         {
@@ -59,7 +59,7 @@ public static class ByeExchange
                 malformed(context.Connection.RemotePeer, $"no bye within {ReceiveTimeout.TotalSeconds:0} s");
                 throw;
             }
-            received(context.Connection.RemotePeer, bye);
+            received(context.Connection, bye);
             await context.Stream.CloseWriteAsync().ConfigureAwait(false);
         }, MaxInboundStreamsPerConnection);
     }

@@ -70,7 +70,8 @@ public sealed class ConnActorsNode : IAsyncDisposable
             await StopQuietlyAsync(manager).ConfigureAwait(false);
             throw;
         }
-        ByeExchange.Register(host, (peer, bye) => manager.Tell(new RemoteByeReceived(peer, bye)), (peer, reason) => manager.Tell(new MalformedByeReceived(peer, reason)));
+        ByeExchange.Register(host, (connection, bye) => manager.Tell(new RemoteByeReceived(connection.RemotePeer, connection.Id, bye)),
+            (peer, reason) => manager.Tell(new MalformedByeReceived(peer, reason)));
         IActorRef? dht = null;
         try
         {

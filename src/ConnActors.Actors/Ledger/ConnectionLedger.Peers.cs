@@ -1,5 +1,6 @@
 using ConnActors.Actors.Bye;
 using ConnActors.Actors.Store;
+using ConnActors.Libp2p.Host;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
 using ConnActors.Policy;
@@ -74,6 +75,19 @@ internal sealed partial class ConnectionLedger
         if (_policy.Penalties.Retained(key, nowMs) is not { } p) return null;
         _effects.Add(new SharePenalty(peer, p.Value, p.LastUpdateMs, p.RetainUntilMs));
         return new RecordPenalty(peer.ToString(), p.Value, p.LastUpdateMs, p.RetainUntilMs);
+    }
+
+    /// <summary>
+    /// Whether a bye on connection <paramref name="id"/> is the first on it: a peer says bye once and closes, so a repeated
+    /// one is ignored (each would persist an obligation and queue alternatives, as often as the peer liked). A bye on a
+    /// connection already gone is taken (the close often overtakes it).
+    /// </summary>
+    public bool FirstByeOn(ConnectionId id)
+    {
+        if (!_connections.TryGet(id, out var record)) return true;
+        if (record.ByeReceived) return false;
+        record.ByeReceived = true;
+        return true;
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ internal sealed class ConnectionRecord(ConnectionId id, ConnectionDirection dire
     /// <summary>A trim or reclaim chose this connection to close.</summary>
     public bool Closing { get; set; }
 
+    /// <summary>The peer said bye on this connection (one is all a connection carries; see <see cref="ConnectionLedger.FirstByeOn"/>).</summary>
+    public bool ByeReceived { get; set; }
+
     /// <summary>The bye of the trim that chose it (said when it opens, if it was not open yet).</summary>
     public Bye.ByeMessage? ClosingBye { get; set; }
 

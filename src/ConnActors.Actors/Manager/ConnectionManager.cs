@@ -192,6 +192,11 @@ public sealed partial class ConnectionManager : ReceiveActor, IWithTimers, IWith
         Receive<HostIdentified>(m => Tell(_ledger.Identified(m.Connection.Id, m.Info.ListenAddresses, m.Info.Protocols), new PeerIdentified(m.Info)));
         Receive<RemoteByeReceived>(m =>
         {
+            if (!_ledger.FirstByeOn(m.Connection))
+            {
+                _log.Debug("{0} said bye again on connection {1}: ignored", m.Peer, m.Connection);
+                return;
+            }
             int leftOut = _ledger.RemoteBye(m.Peer, m.Bye, Host.PeerId, Now);
             // Debug, not Info: the sender chooses how often this runs.
             _log.Debug("{0} said bye ({1}, backoff {2}); {3} alternative(s) offered, {4} left out", m.Peer, m.Bye.Reason, m.Bye.Backoff, m.Bye.Alternatives.Count, leftOut);

@@ -35,7 +35,7 @@ internal sealed record HostStreamClosed(Libp2pConnection Connection, string? Pro
 internal sealed record HostIdentified(Libp2pConnection Connection, IdentifyInfo Info);
 
 /// <summary>A remote peer said bye on <c>/connactors/bye/1.0.0</c>.</summary>
-internal sealed record RemoteByeReceived(PeerId Peer, Bye.ByeMessage Bye);
+internal sealed record RemoteByeReceived(PeerId Peer, ConnectionId Connection, Bye.ByeMessage Bye);
 
 /// <summary>A peer's bye stream was reset: its message was malformed or did not arrive (<paramref name="Reason"/>).</summary>
 internal sealed record MalformedByeReceived(PeerId Peer, string Reason);

@@ -134,6 +134,20 @@ public class LedgerDialTests
     }
 
     [Fact]
+    public void A_connection_carries_one_bye_a_repeat_on_it_is_ignored_and_one_on_a_connection_already_gone_is_taken()
+    {
+        var f = new LedgerFixture();
+        var peer = PrivateKey.Generate().PeerId;
+        var connection = f.ConnectInbound(peer, host: 3);
+
+        Assert.True(f.Ledger.FirstByeOn(connection));
+        Assert.False(f.Ledger.FirstByeOn(connection)); // each repeat would persist an obligation and queue alternatives
+        Assert.False(f.Ledger.FirstByeOn(connection));
+        Assert.True(f.Ledger.FirstByeOn(f.ConnectInbound(peer, host: 3))); // its next connection may say bye again
+        Assert.True(f.Ledger.FirstByeOn(f.NewId())); // no record (the close overtook the bye): taken
+    }
+
+    [Fact]
     public void A_byes_alternatives_are_dialed_only_at_public_addresses_from_a_peer_on_the_internet()
     {
         var f = new LedgerFixture();
