@@ -3,6 +3,7 @@ using Akka.Event;
 using ConnActors.Actors.Manager;
 using ConnActors.Libp2p.Identity;
 using ConnActors.Libp2p.Multiaddress;
+using ConnActors.Policy.Fleet;
 
 namespace ConnActors.Actors.Cluster;
 
@@ -18,24 +19,18 @@ public sealed partial class Negotiator
         _counters.Sent++;
     }
 
-    /// <summary>Offers taken and still dialing at once; more are refused until some end (each holds a timer and a dial).</summary>
-    public const int MaxPendingOffers = 256;
-
-    /// <summary>Addresses of an offered peer tried at most (as many as a Kad peer entry may carry).</summary>
-    public const int MaxOfferedAddresses = 32;
-
     private void TakeOffer(HandoffOffer offer)
     {
         if (!FromMember("handoff offer")) return;
-        var addresses = (offer.Addresses ?? []).Take(MaxOfferedAddresses).Select(a => Multiaddr.TryParse(a, out var m) ? m : null).OfType<Multiaddr>().ToList();
+        var addresses = (offer.Addresses ?? []).Take(HandoffChoice.MaxOfferedAddresses).Select(a => Multiaddr.TryParse(a, out var m) ? m : null).OfType<Multiaddr>().ToList();
         if (!PeerId.TryParse(offer.PeerId, out var peer) || addresses.Count == 0)
         {
             Sender.Tell(new HandoffAnswer(offer.PeerId, false, false, "no address to dial"));
             return;
         }
-        if (_pendingOffers.Count >= MaxPendingOffers && !_pendingOffers.ContainsKey(peer!))
+        if (!HandoffChoice.MayTakeOffer(_pendingOffers.Count, _pendingOffers.ContainsKey(peer!)))
         {
-            Sender.Tell(new HandoffAnswer(offer.PeerId, false, false, $"{MaxPendingOffers} offers are being dialed already"));
+            Sender.Tell(new HandoffAnswer(offer.PeerId, false, false, $"{HandoffChoice.MaxPendingOffers} offers are being dialed already"));
             return;
         }
         _pendingOffers[peer!] = Sender;

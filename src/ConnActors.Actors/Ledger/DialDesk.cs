@@ -23,11 +23,8 @@ internal sealed class DialDesk
     private readonly Dictionary<PeerKey, DialTarget> _targets = new();
     private readonly Dictionary<ConnectionId, PeerKey> _inFlight = new();
 
-    private readonly int _queueLength;
-
     public DialDesk(PolitenessSettings settings, DeterministicRandom random)
     {
-        _queueLength = settings.DialQueue.MaxLength;
         _queue = new DialQueue(settings.DialQueue);
         _queries = new DialQueue(settings.DialQueue.ForQueryDials());
         _backoff = new DialBackoffTable(settings.DialBackoff, random);
@@ -35,11 +32,8 @@ internal sealed class DialDesk
 
     public int Queued => _queue.Count + _queries.Count;
 
-    /// <summary>
-    /// Background dials (a bye's alternatives) may be queued only while the queue is less than half full: whoever sends
-    /// byes chooses how many of them there are, and the other half stays for friends and subsystems.
-    /// </summary>
-    public bool HasBackgroundRoom => _queue.Count < _queueLength / 2;
+    /// <inheritdoc cref="DialQueue.HasBackgroundRoom"/>
+    public bool HasBackgroundRoom => _queue.HasBackgroundRoom;
 
     public int Parked => _queue.ParkedCount + _queries.ParkedCount;
 

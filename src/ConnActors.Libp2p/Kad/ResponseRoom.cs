@@ -26,21 +26,29 @@ public sealed class ResponseRoom
     public int LeftOut { get; private set; }
 
     /// <summary>Adds <paramref name="peer"/> to <paramref name="field"/> when it fits.</summary>
-    public bool TryAdd(RepeatedField<Message.Types.Peer> field, Message.Types.Peer peer) =>
-        Take(TagBytes + CodedOutputStream.ComputeMessageSize(peer), () => field.Add(peer));
+    public bool TryAdd(RepeatedField<Message.Types.Peer> field, Message.Types.Peer peer)
+    {
+        if (!Take(TagBytes + CodedOutputStream.ComputeMessageSize(peer))) return false;
+        field.Add(peer);
+        return true;
+    }
 
     /// <summary>Sets <paramref name="record"/> as the response's record when it fits.</summary>
-    public bool TrySet(Message response, Record record) =>
-        Take(TagBytes + CodedOutputStream.ComputeMessageSize(record), () => response.Record = record);
+    public bool TrySet(Message response, Record record)
+    {
+        if (!Take(TagBytes + CodedOutputStream.ComputeMessageSize(record))) return false;
+        response.Record = record;
+        return true;
+    }
 
-    private bool Take(int bytes, Action add)
+    // Takes the bytes when they fit, else counts an entry left out.
+    private bool Take(int bytes)
     {
         if (bytes > _left)
         {
             LeftOut++;
             return false;
         }
-        add();
         _left -= bytes;
         return true;
     }

@@ -14,6 +14,15 @@ public sealed record HandoffCandidate(string Member, int Headroom, IReadOnlyColl
 /// </summary>
 public static class HandoffChoice
 {
+    /// <summary>Offers a member takes and dials at once; more are refused until one ends (each holds a timer and a dial).</summary>
+    public const int MaxPendingOffers = 256;
+
+    /// <summary>Addresses of an offered peer tried at most (as many as a Kad peer entry may carry).</summary>
+    public const int MaxOfferedAddresses = 32;
+
+    /// <summary>Whether an offer may be taken with <paramref name="pending"/> taken and dialing (one for the same peer replaces it).</summary>
+    public static bool MayTakeOffer(int pending, bool samePeerPending) => samePeerPending || pending < MaxPendingOffers;
+
     /// <summary>
     /// The room a member has for handed-off peers: below its low water (and its hard cap), after its open
     /// connections and those pending (dials and handshakes in flight, handed-off peers among them); never negative.

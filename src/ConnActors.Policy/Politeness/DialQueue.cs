@@ -46,6 +46,13 @@ public sealed class DialQueue
     /// <summary>Requests queued (waiting or parked in backoff).</summary>
     public int Count => _slotByPeer.Count;
 
+    /// <summary>
+    /// Whether a background request (an alternative a remote bye named) may still be queued: only while the queue is less
+    /// than half full. Whoever sends byes chooses how many such requests there are; the other half stays for friends and
+    /// subsystems.
+    /// </summary>
+    public bool HasBackgroundRoom => _slotByPeer.Count < _settings.MaxLength / 2;
+
     /// <summary>Requests queued whose peer or address was found in backoff.</summary>
     public int ParkedCount => _parked.Count;
 

@@ -232,4 +232,17 @@ public class DialQueueTests
             return dials;
         }
     }
+
+    [Fact]
+    public void Background_requests_have_room_only_while_the_queue_is_less_than_half_full()
+    {
+        var queue = NewQueue(maxLength: 6);
+        for (int peer = 0; peer < 3; peer++)
+        {
+            Assert.True(queue.HasBackgroundRoom);
+            queue.Enqueue(new DialRequest(new PeerKey(peer), Tcp, 32, Requester: 0), 0);
+        }
+        Assert.False(queue.HasBackgroundRoom);
+        Assert.Equal(EnqueueResult.Queued, queue.Enqueue(new DialRequest(new PeerKey(9), Tcp, 224, Requester: 0), 0)); // the other half
+    }
 }
